@@ -1,0 +1,355 @@
+"""The curators' workspace: editing, review, revisions, freshness.
+
+Every change goes through ``kb.articles.services``; this module only maps
+admin requests onto them.
+"""
+
+import difflib
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from kb.articles import selectors, services
+from kb.articles.admin_forms import ArticleAdminForm, PreviewForm, WorkflowNoteForm
+from kb.articles.markdown import render_markdown
+from kb.articles.models import Article, ArticleFeedback, ArticleRevision
+from kb.core.exceptions import ApplicationError
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = _("verification")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", _("Stale (not verified in %(days)d days)") % {
+                "days": settings.KB_STALE_AFTER_DAYS
+            }),
+            ("fresh", _("Verified recently")),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = Q(last_verified__isnull=True) | Q(last_verified__lt=selectors.stale_cutoff())
+        if self.value() == "stale":
+            return queryset.filter(stale, status=Article.Status.PUBLISHED)
+        if self.value() == "fresh":
+            return queryset.exclude(stale)
+        return queryset
+
+
+WORKFLOW_ACTIONS = {
+    # name: (service call, label, needs review permission)
+    "submit": (lambda a, u, n: services.article_submit_for_review(article=a, actor=u),
+               _("Sent to review."), False),
+    "publish": (lambda a, u, n: services.article_publish(article=a, reviewer=u),
+                _("Published."), True),
+    "return": (lambda a, u, n: services.article_return_to_draft(article=a, reviewer=u, note=n),
+               _("Returned to the author as a draft."), True),
+    "unpublish": (lambda a, u, n: services.article_unpublish(article=a, reviewer=u),
+                  _("Unpublished."), True),
+    "archive": (lambda a, u, n: services.article_archive(article=a, actor=u),
+                _("Archived."), False),
+    "verify": (lambda a, u, n: services.article_mark_verified(article=a, actor=u),
+               _("Marked as verified today."), False),
+    "confirm-translation": (
+        lambda a, u, n: services.article_confirm_translation(article=a, actor=u),
+        _("Confirmed as in line with its translation."), False),
+}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "title", "language", "status", "area", "version", "owner", "last_verified",
+        "translation_outdated", "is_stale",
+    ]
+    list_filter = [
+        "status", "language", "area", VerificationFilter, "translation_outdated", "problems",
+    ]
+    search_fields = ["title", "slug", "symptoms"]
+    filter_horizontal = ["problems"]
+    list_select_related = ["owner"]
+    actions = [
+        "action_submit", "action_publish", "action_return", "action_archive",
+        "action_verify", "action_confirm_translation",
+    ]
+    readonly_fields = [
+        "status", "version", "reviewer", "review_note", "translation_outdated",
+        "published_at", "created_at", "updated_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "language"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        content = ["slug", "title", "summary", "symptoms", "body"]
+        ownership = ["owner", "last_verified", "translation"]
+        if obj is None:
+            content.insert(1, "language")
+        else:
+            ownership += ["minor_edit", "expected_version"]
+        fieldsets = [
+            (None, {"fields": content}),
+            (_("Classification"), {
+                "fields": ["problems", "area", "roles", "protocols", "encoders", "tags"]
+            }),
+            (_("Ownership and translation"), {"fields": ownership}),
+        ]
+        if obj is not None:
+            fieldsets.append((_("Workflow"), {"fields": ["language", *self.readonly_fields]}))
+        return fieldsets
+
+    @admin.display(boolean=True, description=_("stale"))
+    def is_stale(self, article: Article) -> bool:
+        return article.last_verified is None or article.last_verified < selectors.stale_cutoff()
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.review_article")
+
+    # Saving through the services ------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {k: data[k] for k in services.EDITABLE_FIELDS if k in data}
+        if change:
+            article = services.article_update(
+                article=obj,
+                editor=request.user,
+                expected_version=data["expected_version"],
+                problems=list(data["problems"]),
+                minor_edit=data.get("minor_edit", False),
+                **fields,
+            )
+        else:
+            article = services.article_create(
+                author=request.user,
+                language=data["language"],
+                problems=list(data["problems"]),
+                **fields,
+            )
+        translation = data.get("translation")
+        if translation is not None and translation.translation_group != article.translation_group:
+            services.article_link_translation(article=article, translation=translation)
+        obj.pk = article.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # Problem codes were saved by the service, with the revision.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as exc:
+            # A save that lost the race after the form's own check: the
+            # transaction was rolled back, nothing was written.
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_review"] = self.has_review_permission(request)
+        context["preview_url"] = reverse("admin:articles_article_preview")
+        if obj is not None:
+            context["translation_article"] = services.article_translation_of(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Extra pages -----------------------------------------------------------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/workflow/<slug:action>/", wrap(self.workflow_view),
+                 name="articles_article_workflow"),
+            path("<int:pk>/revisions/", wrap(self.revisions_view),
+                 name="articles_article_revisions"),
+            path("<int:pk>/revisions/<int:version>/", wrap(self.revision_diff_view),
+                 name="articles_article_revision_diff"),
+            path("<int:pk>/revisions/<int:version>/rollback/", wrap(self.rollback_view),
+                 name="articles_article_rollback"),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk: int, *, change: bool) -> Article:
+        article = get_object_or_404(Article, pk=pk)
+        allowed = (self.has_change_permission(request, article) if change
+                   else self.has_view_permission(request, article))
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return JsonResponse({"detail": "POST the Markdown as 'body'."}, status=405)
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        form = PreviewForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors}, status=400)
+        rendered = render_markdown(
+            form.cleaned_data["body"], language=form.cleaned_data["language"] or "en"
+        )
+        return JsonResponse({"html": rendered.html, "internal_links": rendered.internal_links})
+
+    def workflow_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("admin:articles_article_change", pk)
+        if action not in WORKFLOW_ACTIONS:
+            raise Http404
+        article = self._article_or_404(request, pk, change=True)
+        call, done, needs_review = WORKFLOW_ACTIONS[action]
+        if needs_review and not self.has_review_permission(request):
+            raise PermissionDenied
+        form = WorkflowNoteForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            call(article, request.user, note)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.log_change(request, article, f"workflow: {action}")
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:articles_article_change", pk)
+
+    def revisions_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = self._article_or_404(request, pk, change=False)
+        return TemplateResponse(request, "admin/articles/article/revisions.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": _("Revisions of “%(title)s”") % {"title": article.title},
+            "revisions": article.revisions.select_related("author"),
+            "can_change": self.has_change_permission(request, article),
+        })
+
+    def revision_diff_view(self, request: HttpRequest, pk: int, version: int) -> HttpResponse:
+        article = self._article_or_404(request, pk, change=False)
+        against = request.GET.get("against")
+        new, old = selectors.revision_pair(
+            article=article, version=version,
+            against=int(against) if against and against.isdigit() else None,
+        )
+        if new is None:
+            raise Http404
+        return TemplateResponse(request, "admin/articles/article/revision_diff.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": _("Changes in version %(v)s") % {"v": version},
+            "new": new,
+            "old": old,
+            "diffs": revision_diff(old, new),
+            "can_change": self.has_change_permission(request, article),
+        })
+
+    def rollback_view(self, request: HttpRequest, pk: int, version: int) -> HttpResponse:
+        article = self._article_or_404(request, pk, change=True)
+        if request.method != "POST":
+            return redirect("admin:articles_article_revision_diff", pk, version)
+        revision = get_object_or_404(ArticleRevision, article=article, version=version)
+        expected = request.POST.get("expected_version", "")
+        try:
+            services.article_rollback(
+                article=article, revision=revision, editor=request.user,
+                expected_version=int(expected) if expected.isdigit() else -1,
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect("admin:articles_article_revisions", pk)
+        self.message_user(
+            request, _("Rolled back to version %(v)s as a new version.") % {"v": version},
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", pk)
+
+    # Bulk actions ----------------------------------------------------------------
+    def _bulk(self, request, queryset, action: str) -> None:
+        call, done, _needs_review = WORKFLOW_ACTIONS[action]
+        ok = 0
+        for article in queryset:
+            try:
+                call(article, request.user, "")
+                ok += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{article}: {exc.message}", messages.WARNING)
+        if ok:
+            self.message_user(request, f"{done} ({ok})", messages.SUCCESS)
+
+    @admin.action(description=_("Send to review"), permissions=["change"])
+    def action_submit(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish (reviewers)"), permissions=["review"])
+    def action_publish(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Return to draft (reviewers)"), permissions=["review"])
+    def action_return(self, request, queryset):
+        self._bulk(request, queryset, "return")
+
+    @admin.action(description=_("Archive"), permissions=["change"])
+    def action_archive(self, request, queryset):
+        self._bulk(request, queryset, "archive")
+
+    @admin.action(description=_("Mark as verified today"), permissions=["change"])
+    def action_verify(self, request, queryset):
+        self._bulk(request, queryset, "verify")
+
+    @admin.action(description=_("Confirm in line with its translation"), permissions=["change"])
+    def action_confirm_translation(self, request, queryset):
+        self._bulk(request, queryset, "confirm-translation")
+
+
+def revision_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[dict]:
+    """Per field, the unified diff lines between two revisions."""
+    out = []
+    for field in ("title", "summary", "symptoms", "problem_codes", "body"):
+        before = getattr(old, field) if old else ""
+        after = getattr(new, field)
+        if isinstance(after, list):
+            before, after = "\n".join(before or []), "\n".join(after)
+        if before == after:
+            continue
+        lines = list(difflib.unified_diff(
+            before.splitlines(), after.splitlines(),
+            fromfile=f"v{old.version}" if old else "(none)", tofile=f"v{new.version}",
+            lineterm="", n=2,
+        ))
+        out.append({"field": field, "lines": [
+            {"text": line, "kind": ("add" if line.startswith("+") and not line.startswith("+++")
+                                    else "del" if line.startswith("-")
+                                    and not line.startswith("---")
+                                    else "hunk" if line.startswith("@@") else "ctx")}
+            for line in lines
+        ]})
+    return out
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["article", "helpful", "short_comment", "created_at"]
+    list_filter = ["helpful", "article__language", "created_at"]
+    search_fields = ["comment", "article__title"]
+    list_select_related = ["article"]
+    readonly_fields = ["article", "helpful", "comment", "created_at"]
+
+    @admin.display(description=_("comment"))
+    def short_comment(self, feedback: ArticleFeedback) -> str:
+        return format_html("{}", feedback.comment[:120])
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

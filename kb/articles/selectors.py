@@ -1,0 +1,122 @@
+"""Reads of the knowledge base, aware of who is asking."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from kb.articles.models import Article, ArticleRevision
+
+
+def _base() -> QuerySet[Article]:
+    return Article.objects.select_related("owner", "reviewer").prefetch_related("problems")
+
+
+def article_list_visible_to(*, user) -> QuerySet[Article]:
+    """Staff see every article; everyone else sees only published ones."""
+    qs = _base()
+    if user is not None and user.is_authenticated and user.is_staff:
+        return qs
+    return qs.filter(status=Article.Status.PUBLISHED)
+
+
+def article_get_visible(*, user, language: str, slug: str) -> Article | None:
+    return article_list_visible_to(user=user).filter(language=language, slug=slug).first()
+
+
+def _language_first(qs: QuerySet[Article], language: str) -> QuerySet[Article]:
+    return qs.annotate(
+        language_rank=Case(
+            When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("language_rank", "title")
+
+
+def article_list_for_area(*, area: str, language: str) -> QuerySet[Article]:
+    """Published fixes of one area, the reader's language first."""
+    qs = article_list_visible_to(user=None).filter(area=area)
+    return _language_first(qs, language)
+
+
+def article_list_popular(*, language: str, limit: int = 8) -> list[Article]:
+    """The most common fixes: most marked helpful, then most recently verified."""
+    return list(
+        article_list_visible_to(user=None)
+        .filter(language=language)
+        .annotate(helpful_votes=Count("feedback", filter=Q(feedback__helpful=True)))
+        .order_by("-helpful_votes", "-last_verified", "title")[:limit]
+    )
+
+
+def area_counts(*, language: str) -> dict[str, int]:
+    rows = (
+        article_list_visible_to(user=None)
+        .filter(language=language)
+        .values("area")
+        .annotate(n=Count("id"))
+    )
+    return {row["area"]: row["n"] for row in rows}
+
+
+def article_translation(*, article: Article, user=None) -> Article | None:
+    return (
+        article_list_visible_to(user=user)
+        .filter(translation_group=article.translation_group)
+        .exclude(pk=article.pk)
+        .first()
+    )
+
+
+def stale_cutoff(*, today: dt.date | None = None) -> dt.date:
+    """Articles last verified before this date are stale."""
+    return (today or timezone.localdate()) - dt.timedelta(days=settings.KB_STALE_AFTER_DAYS)
+
+
+def article_list_stale(*, today: dt.date | None = None) -> QuerySet[Article]:
+    """Published articles not verified within ``KB_STALE_AFTER_DAYS``."""
+    cutoff = stale_cutoff(today=today)
+    return (
+        _base()
+        .filter(status=Article.Status.PUBLISHED)
+        .filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
+        .order_by("last_verified", "title")
+    )
+
+
+def article_feedback_summary(*, article: Article) -> dict[str, int]:
+    counts = article.feedback.aggregate(
+        helpful=Count("id", filter=Q(helpful=True)),
+        not_helpful=Count("id", filter=Q(helpful=False)),
+    )
+    return counts
+
+
+def revision_pair(*, article: Article, version: int, against: int | None):
+    """The revision at ``version`` and the one to compare it with."""
+    revisions = ArticleRevision.objects.filter(article=article)
+    new = revisions.filter(version=version).first()
+    if new is None:
+        return None, None
+    if against is None:
+        old = revisions.filter(version__lt=version).order_by("-version").first()
+    else:
+        old = revisions.filter(version=against).first()
+    return new, old
+
+
+def article_search_database(*, query: str, language: str, limit: int = 20) -> list[Article]:
+    """The plain fallback: case-insensitive substring match on the words."""
+    words = [w for w in query.split() if len(w) >= 2][:8]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= (
+            Q(title__icontains=word)
+            | Q(symptoms__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=word)
+        )
+    qs = article_list_visible_to(user=None).filter(condition)
+    return list(_language_first(qs, language)[:limit])

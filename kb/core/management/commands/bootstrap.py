@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
+from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_ensure
+from kb.problems.services import problems_load_fixture
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the site: migrate, load fixtures, build what is derived. "
+        "Safe to run again: it changes only what differs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="create admin/curator/reviewer demo accounts (DEBUG only)",
+        )
+
+    def handle(self, *args, demo_users: bool = False, **options):
+        fixtures = settings.KB_FIXTURES_DIR
+        runtime_folders_ensure()
+        self.stdout.write("migrating the database")
+        call_command("migrate", interactive=False, verbosity=0)
+
+        created, updated = problems_load_fixture(path=fixtures / "problems.json")
+        self.stdout.write(f"problem codes: {created} created, {updated} updated")
+        groups_ensure()
+
+        article_root = fixtures / "articles"
+        total = len(find_article_files(article_root))
+        with tqdm(total=total, desc="articles", unit="file", disable=total == 0) as bar:
+            try:
+                report = articles_load_fixtures(root=article_root, progress=lambda _: bar.update())
+            except FixtureError as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"articles: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged"
+        )
+
+        if demo_users:
+            try:
+                names = demo_users_ensure()
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from exc
+            if names:
+                self.stdout.write(f"demo users created: {', '.join(names)}")
+        self.stdout.write(self.style.SUCCESS("bootstrap complete"))

@@ -1,0 +1,94 @@
+"""Site-wide setup: groups, demo users, the folders the embedded services use."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    "Curators": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.view_articlerevision",
+        "articles.view_articlefeedback",
+        "problems.view_problem",
+    ],
+    "Reviewers": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.view_articlerevision",
+        "articles.view_articlefeedback",
+        "articles.review_article",
+        "problems.view_problem",
+    ],
+    "Support engineers": [
+        "articles.view_article",
+        "articles.view_articlefeedback",
+        "problems.view_problem",
+    ],
+    "Support leads": [
+        "articles.view_article",
+        "articles.view_articlefeedback",
+        "problems.view_problem",
+    ],
+}
+
+DEMO_USERS = [
+    # username, groups, superuser
+    ("admin", [], True),
+    ("curator", ["Curators"], False),
+    ("reviewer", ["Reviewers"], False),
+]
+DEMO_PASSWORD = "streamline-demo"
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def groups_ensure() -> list[Group]:
+    """Create the staff groups with their permissions (adds, never removes)."""
+    groups = []
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*[_permission(p) for p in perms])
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[str]:
+    """Demo staff accounts for a development site; refused when DEBUG is off."""
+    if not settings.DEBUG:
+        raise RuntimeError("demo users are only created when DEBUG is on")
+    user_model = get_user_model()
+    created = []
+    for username, group_names, superuser in DEMO_USERS:
+        user, was_created = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@streamline-kb.example.com",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            created.append(username)
+        user.groups.add(*Group.objects.filter(name__in=group_names))
+    return created
+
+
+def runtime_folders_ensure() -> None:
+    for folder in (
+        settings.VAR_DIR,
+        settings.BROKER_DIR / "out",
+        settings.BROKER_DIR / "processed",
+        settings.KB_INDEX_DIR,
+    ):
+        folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.TextChoices):
+    PUSH = "push", _("Push")
+    NETWORK = "network", _("Network")
+    ENCODER = "encoder", _("Encoder")
+    PLAYBACK = "playback", _("Playback")
+    OPERATIONS = "operations", _("Operations")
+
+
+class Problem(models.Model):
+    """A problem code from the taxonomy: the name every part of the site uses."""
+
+    code = models.CharField(
+        max_length=64, unique=True, help_text=_("Stable identifier, e.g. push.connect-refused")
+    )
+    area = models.CharField(max_length=16, choices=Area.choices)
+    summary_en = models.CharField(_("summary (English)"), max_length=300)
+    summary_zh = models.CharField(_("summary (Chinese)"), max_length=300)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("problem code")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def summary(self) -> str:
+        return self.summary_zh if (get_language() or "").startswith("zh") else self.summary_en

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from kb.articles import apis as article_apis
+from kb.articles import views as article_views
+from kb.problems import apis as problem_apis
+from kb.search import views as search_views
+
+api_v1 = [
+    path("problems/", problem_apis.ProblemListApi.as_view(), name="problem-list"),
+    path("articles/", article_apis.ArticleListApi.as_view(), name="article-list"),
+    path(
+        "articles/<str:language>/<slug:slug>/",
+        article_apis.ArticleDetailApi.as_view(),
+        name="article-detail",
+    ),
+    path(
+        "articles/<str:language>/<slug:slug>/feedback/",
+        article_apis.ArticleFeedbackApi.as_view(),
+        name="article-feedback",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", article_views.home, name="home"),
+    path("", include("kb.articles.urls")),
+    path("search/", search_views.search_page, name="search"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+]
+
+admin.site.site_header = "Streamline KB"
+admin.site.site_title = "Streamline KB"
+admin.site.index_title = "Knowledge base administration"
