@@ -86,10 +86,9 @@ def article_list_stale(*, today: dt.date | None = None) -> QuerySet[Article]:
 
 def article_feedback_summary(*, article: Article) -> dict[str, int]:
     counts = article.feedback.aggregate(
-        helpful=Count("id", filter=Q(helpful=True)),
-        not_helpful=Count("id", filter=Q(helpful=False)),
+        yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))
     )
-    return counts
+    return {"helpful": counts["yes"], "not_helpful": counts["no"]}
 
 
 def revision_pair(*, article: Article, version: int, against: int | None):

@@ -10,6 +10,12 @@ class FeedbackThrottle(SimpleRateThrottle):
 
     scope = "feedback"
 
+    def get_rate(self):
+        # Read at call time, not import time, so a changed setting applies.
+        from rest_framework.settings import api_settings
+
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 

@@ -1,0 +1,45 @@
+# Streamline KB: `make run` serves the whole site, `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint bench messages clean
+
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The site on embedded defaults: SQLite under var/, a local index, a Celery
+# worker (with beat) on the filesystem broker. Ctrl-C stops both.
+run: $(VENV)/.installed-run
+	$(PY) manage.py bootstrap --demo-users
+	@echo "Site: http://127.0.0.1:$(PORT)/  Staff: http://127.0.0.1:$(PORT)/admin/ (admin / streamline-demo)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A kb worker --pool=solo --beat --loglevel=INFO \
+		--schedule var/celerybeat-schedule & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check kb tests tools bench
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+# Refresh the interface translations after changing strings.
+messages: $(VENV)/.installed-test
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
+	$(PY) tools/i18n/zh_hans.py
+	$(PY) manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf var

@@ -1,0 +1,180 @@
+"""Recognise which tool printed a paste, on which platform.
+
+Detection scores tool-specific markers line by line.  Markers are phrases a
+tool always prints (headers, summary lines), so a stray word in a customer's
+note does not flip the result.  A paste that holds several outputs is split
+at the header lines each tool prints first ("PING ...", "Tracing route to
+...", "Start: ... HOST:" ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# (kind, platform or None, compiled pattern, weight).  Header markers weigh
+# more because they also start a section.
+_MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
+    # ping
+    ("ping", "linux", re.compile(r"^PING \S+ \(\S+\) \d+\(\d+\) bytes of data"), 5),
+    ("ping", "linux", re.compile(r"rtt min/avg/max/mdev"), 4),
+    ("ping", "linux", re.compile(r"\d+ packets transmitted, \d+ received,"), 3),
+    ("ping", "linux", re.compile(r"^\d+ bytes from .*icmp_seq=\d+ ttl=\d+ time="), 1),
+    ("ping", "macos", re.compile(r"^PING \S+ \(\S+\): \d+ data bytes"), 5),
+    ("ping", "macos", re.compile(r"round-trip min/avg/max/(?:stddev|std-dev)"), 4),
+    ("ping", "macos", re.compile(r"\d+ packets transmitted, \d+ packets received"), 3),
+    ("ping", "windows", re.compile(r"^Pinging \S+.* with \d+ bytes of data"), 5),
+    ("ping", "windows", re.compile(r"^正在 Ping "), 5),
+    ("ping", "windows", re.compile(r"Ping statistics for|的 Ping 统计信息"), 4),
+    ("ping", "windows", re.compile(r"Packets: Sent = \d+|已发送 = \d+"), 3),
+    ("ping", "windows", re.compile(r"^Reply from |^来自 .*的回复"), 1),
+    # traceroute (Linux / macOS)
+    ("traceroute", "linux", re.compile(r"^traceroute6? to \S+ \(\S+\), \d+ hops max, 60 byte"), 6),
+    ("traceroute", "macos", re.compile(r"^traceroute6? to \S+ \(\S+\), 64 hops max, (?:52|40) byte"), 6),
+    ("traceroute", None, re.compile(r"^traceroute6? to \S+"), 5),
+    # tracert (Windows)
+    ("tracert", "windows", re.compile(r"^Tracing route to |over a maximum of \d+ hops|个跃点跟踪"), 5),
+    ("tracert", "windows", re.compile(r"^Trace complete\.|^跟踪完成"), 1),
+    # pathping (Windows) outranks tracert: it prints a tracert-like header.
+    ("pathping", "windows", re.compile(r"[Cc]omputing statistics for|正在计算统计信息"), 9),
+    ("pathping", "windows", re.compile(r"Source to Here|指向此处的源|Lost/Sent = Pct|已丢失/已发送"), 9),
+    # mtr
+    ("mtr", None, re.compile(r"^HOST: \S+\s+Loss%\s+Snt"), 6),
+    ("mtr", None, re.compile(r"^\s*\d+\.\s*\|-- "), 2),
+    ("mtr", None, re.compile(r'"report"\s*:\s*\{|"hubs"\s*:\s*\['), 5),
+    ("mtr", "windows", re.compile(r"WinMTR statistics|\|\s*Sent\s*\|\s*Recv\s*\||\|\s*Hostname\s*\|\s*Nr\s*\|"), 8),
+    # OBS Studio log
+    ("obs-log", None, re.compile(r"\[rtmp stream: '[^']*'\]|==== Streaming (?:Start|Stop) ="), 6),
+    ("obs-log", None, re.compile(r"Output '[^']*': (?:Number of|Total frames|stopping|Reconnecting)"), 6),
+    ("obs-log", None, re.compile(r"Video stopped, number of skipped frames due to encoding lag"), 6),
+    ("obs-log", None, re.compile(r"\[(?:x264|obs_x264|jim-nvenc|NVENC|ffmpeg_nvenc|FFmpeg aac) encoder: '"), 4),
+    ("obs-log", None, re.compile(r"OBS \d+\.\d+.*\((?:64|32)bit|^\d\d:\d\d:\d\d\.\d{3}: (?:audio|video) settings reset"), 4),
+    # ffmpeg
+    ("ffmpeg", None, re.compile(r"^ffmpeg version "), 6),
+    ("ffmpeg", None, re.compile(r"^Stream mapping:|^(?:Input|Output) #\d+, \w+"), 4),
+    ("ffmpeg", None, re.compile(r"^\[(?:rtmp|rtmps|tcp|tls|flv|hls|http|https|srt|libx264|aac|mpegts|udp) @ (?:0x)?[0-9a-f]+\]"), 3),
+    ("ffmpeg", None, re.compile(r"^frame=\s*\d+ fps="), 2),
+]
+
+# Lines that start a new tool's output, for splitting mixed pastes.
+_SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
+    ("ping", re.compile(r"^PING \S+ \(|^Pinging \S+|^正在 Ping ")),
+    ("traceroute", re.compile(r"^traceroute6? to ")),
+    ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
+    ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics")),
+    ("ffmpeg", re.compile(r"^ffmpeg version ")),
+]
+
+
+@dataclass
+class Section:
+    kind: str
+    platform: str | None
+    start_line: int  # 1-based, inclusive
+    end_line: int  # inclusive
+    text: str
+
+
+def _score(lines: list[str]) -> dict[str, dict[str | None, int]]:
+    scores: dict[str, dict[str | None, int]] = {}
+    for raw in lines:
+        line = raw.strip("\ufeff")
+        stripped = line.strip()
+        if not stripped:
+            continue
+        for kind, platform, pattern, weight in _MARKERS:
+            if pattern.search(line) or pattern.search(stripped):
+                plat = scores.setdefault(kind, {})
+                plat[platform] = plat.get(platform, 0) + weight
+    return scores
+
+
+def _pick(scores: dict[str, dict[str | None, int]]) -> tuple[str, str | None, int]:
+    if not scores:
+        return "unknown", None, 0
+    totals = {k: sum(v.values()) for k, v in scores.items()}
+    # pathping prints a tracert header first: its own markers win outright.
+    if "pathping" in totals:
+        totals["pathping"] += totals.pop("tracert", 0)
+    kind = max(totals, key=lambda k: totals[k])
+    platforms = {p: s for p, s in scores.get(kind, {}).items() if p is not None}
+    if kind == "pathping":
+        platform: str | None = "windows"
+    elif platforms:
+        platform = max(platforms, key=lambda p: platforms[p])
+    else:
+        platform = None
+    return kind, platform, totals[kind]
+
+
+def _obs_platform(text: str) -> str | None:
+    if re.search(r"Windows Version:|Win32|\.dll'", text):
+        return "windows"
+    if re.search(r"OS Name: macOS|OS Version: Version 1\d|\.plugin'|CoreAudio", text):
+        return "macos"
+    if re.search(r"Kernel Version: Linux|Distribution:|^info: |ALSA lib|alsa-input|pipewire", text, re.M):
+        return "linux"
+    return None
+
+
+def detect(text: str) -> tuple[str, str | None]:
+    """Return ``(detected, platform)`` for a paste.
+
+    ``detected`` is one of ping|traceroute|tracert|mtr|pathping|obs-log|
+    ffmpeg|unknown; ``platform`` is linux|macos|windows or None when the
+    output does not say (mtr, ffmpeg).  For a mixed paste this is the
+    dominant tool; :func:`split_sections` gives every part.
+    """
+    lines = text.split("\n")
+    kind, platform, score = _pick(_score(lines))
+    if score < 3:
+        return "unknown", None
+    if kind == "obs-log":
+        platform = _obs_platform(text)
+    if kind == "traceroute" and platform is None:
+        platform = "linux"
+    return kind, platform
+
+
+def split_sections(text: str) -> list[Section]:
+    """Split a paste holding several tool outputs; one section if it cannot."""
+    lines = text.split("\n")
+    starts: list[int] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        for _kind, pattern in _SECTION_STARTS:
+            if pattern.search(s):
+                # "Start:" and "HOST:" of one mtr report are one section.
+                if starts and i - starts[-1] <= 1 and _kind == "mtr":
+                    break
+                starts.append(i)
+                break
+    if len(starts) <= 1:
+        kind, platform = detect(text)
+        return [Section(kind, platform, 1, len(lines), text)]
+    if starts[0] != 0 and any(ln.strip() for ln in lines[: starts[0]]):
+        starts.insert(0, 0)
+    sections: list[Section] = []
+    for idx, start in enumerate(starts):
+        end = starts[idx + 1] if idx + 1 < len(starts) else len(lines)
+        chunk = "\n".join(lines[start:end])
+        kind, platform = detect(chunk)
+        if kind == "unknown" and not chunk.strip():
+            continue
+        # Keep a prompt line or note that precedes the output with it.
+        if sections and kind == "unknown":
+            prev = sections[-1]
+            prev.text += "\n" + chunk
+            prev.end_line = end
+            continue
+        sections.append(Section(kind, platform, start + 1, end, chunk))
+    # A note or prompt before the first output belongs to that output.
+    if len(sections) > 1 and sections[0].kind == "unknown":
+        first = sections.pop(0)
+        sections[0].text = first.text + "\n" + sections[0].text
+        sections[0].start_line = first.start_line
+    known = [s for s in sections if s.kind != "unknown"]
+    if len({s.kind for s in known}) <= 1 and len(known) <= 1:
+        kind, platform = detect(text)
+        return [Section(kind, platform, 1, len(lines), text)]
+    return sections

@@ -1,0 +1,197 @@
+"""ping output -> :class:`PingResult`.
+
+Linux (iputils) and macOS/BSD ping go through ``jc``, which parses them
+correctly.  Windows ping is hand-parsed in every locale: jc returns an
+empty ``responses`` list for it without any error (see TECH-NOTES).
+
+Jitter is the mean absolute difference of consecutive reply RTTs (the
+simple form of RFC 3550's interarrival jitter, without its 1/16 smoothing)
+whenever per-reply lines exist; when only a summary is pasted we fall back
+to ``mdev`` (Linux) or ``stddev`` (macOS) and say so in ``jitter_source``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import PingResult
+
+# "<1ms" has no value; half a millisecond is the honest midpoint.
+_LT1_MS = 0.5
+
+_WIN_REPLY_TIME = re.compile(r"(?:time|时间)\s*([=<])\s*(\d+(?:\.\d+)?)\s*(?:ms|毫秒)", re.I)
+_WIN_REPLY = re.compile(r"^\s*(?:Reply from|来自)\b")
+_WIN_TIMEOUT = re.compile(r"^\s*(?:Request timed out\.?|请求超时。?)\s*$")
+_WIN_ERROR_REPLY = re.compile(
+    r"Destination (?:host|net|port) unreachable|TTL expired in transit|"
+    r"General failure|Transmit failed|无法访问目标|TTL 传输中过期|传输失败|一般故障",
+    re.I,
+)
+_WIN_SUMMARY = re.compile(
+    r"(?:Sent|已发送)\s*=\s*(\d+)\s*[,，]\s*(?:Received|已接收)\s*=\s*(\d+)\s*[,，]\s*"
+    r"(?:Lost|丢失)\s*=\s*(\d+)\s*\((\d+)%"
+)
+_WIN_RTT = re.compile(
+    r"(?:Minimum|最短)\s*=\s*(\d+)\s*(?:ms|毫秒)\s*[,，]\s*(?:Maximum|最长)\s*=\s*(\d+)\s*(?:ms|毫秒)\s*[,，]\s*"
+    r"(?:Average|平均)\s*=\s*(\d+)\s*(?:ms|毫秒)"
+)
+_WIN_HEADER = re.compile(r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?\s+(?:with|具有)\s+(\d+)\s*(?:bytes|字节)")
+
+_UNIX_HEADER = re.compile(r"^PING\s+(\S+)\s+\(([^)]+)\)[:\s]+(\d+)(?:\((\d+)\))?\s+(?:data )?bytes")
+_UNIX_SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+)(?: packets)? received.*?([\d.]+)% packet loss")
+_UNIX_RTT = re.compile(r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+)")
+_UNIX_REPLY = re.compile(r"icmp_seq=\d+.*?time[=<]([\d.]+)\s*ms")
+
+
+def _jitter(rtts: list[float]) -> float | None:
+    if len(rtts) < 2:
+        return None
+    diffs = [abs(b - a) for a, b in zip(rtts, rtts[1:])]
+    return round(sum(diffs) / len(diffs), 3)
+
+
+def _find_line(lines: list[str], pattern: re.Pattern[str]) -> str | None:
+    for line in lines:
+        if pattern.search(line):
+            return line
+    return None
+
+
+def parse_windows(text: str) -> PingResult:
+    """Hand-parse Windows ping, English or Chinese locale."""
+    result = PingResult(parser="hand")
+    lines = text.split("\n")
+    for line in lines:
+        m = _WIN_HEADER.search(line)
+        if m:
+            result.target = m.group(2) or m.group(1)
+            result.payload_bytes = int(m.group(3))
+            break
+    echo_replies = 0
+    for line in lines:
+        if _WIN_REPLY.search(line) or "bytes=" in line or "字节=" in line:
+            if _WIN_ERROR_REPLY.search(line):
+                result.error_replies.append(line.strip())
+                continue
+            m = _WIN_REPLY_TIME.search(line)
+            if m:
+                value = float(m.group(2))
+                result.rtts_ms.append(_LT1_MS if m.group(1) == "<" else value)
+                echo_replies += 1
+        elif _WIN_ERROR_REPLY.search(line):
+            result.error_replies.append(line.strip())
+    timeouts = sum(1 for line in lines if _WIN_TIMEOUT.search(line))
+    summary_line = _find_line(lines, _WIN_SUMMARY)
+    if summary_line:
+        m = _WIN_SUMMARY.search(summary_line)
+        assert m is not None
+        result.sent = int(m.group(1))
+        result.received = int(m.group(2))
+        result.loss_pct = float(m.group(4))
+        result.evidence["loss_pct"] = summary_line.strip()
+    else:
+        counted = echo_replies + timeouts + len(result.error_replies)
+        if counted:
+            result.sent = counted
+            result.received = echo_replies
+            result.loss_pct = round(100.0 * (counted - echo_replies) / counted, 1)
+    # Windows counts "Destination host unreachable" and "TTL expired in
+    # transit" as *received*; they are not echo replies from the target,
+    # so the loss that matters is computed from real echo replies.
+    if result.sent and result.error_replies and result.received is not None:
+        if result.received > echo_replies:
+            result.received = echo_replies
+            result.loss_pct = round(100.0 * (result.sent - echo_replies) / result.sent, 1)
+    rtt_line = _find_line(lines, _WIN_RTT)
+    if rtt_line and echo_replies:
+        m = _WIN_RTT.search(rtt_line)
+        assert m is not None
+        result.rtt_min_ms = float(m.group(1))
+        result.rtt_max_ms = float(m.group(2))
+        result.rtt_avg_ms = float(m.group(3))
+        result.evidence["rtt_avg_ms"] = rtt_line.strip()
+    elif result.rtts_ms:
+        result.rtt_min_ms = min(result.rtts_ms)
+        result.rtt_max_ms = max(result.rtts_ms)
+        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
+    result.jitter_ms = _jitter(result.rtts_ms)
+    if result.jitter_ms is not None:
+        result.jitter_source = "consecutive"
+    return result
+
+
+def _parse_unix_by_hand(text: str, result: PingResult) -> None:
+    """Fallback when jc cannot parse (a truncated or edited paste)."""
+    lines = text.split("\n")
+    result.parser = "hand"
+    for line in lines:
+        m = _UNIX_REPLY.search(line)
+        if m:
+            result.rtts_ms.append(float(m.group(1)))
+    line = _find_line(lines, _UNIX_SUMMARY)
+    if line:
+        m = _UNIX_SUMMARY.search(line)
+        assert m is not None
+        result.sent, result.received = int(m.group(1)), int(m.group(2))
+        result.loss_pct = float(m.group(3))
+    line = _find_line(lines, _UNIX_RTT)
+    if line:
+        m = _UNIX_RTT.search(line)
+        assert m is not None
+        result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms = (
+            float(m.group(2)), float(m.group(3)), float(m.group(4)))
+
+
+def parse_unix(text: str) -> PingResult:
+    """Parse Linux iputils or macOS/BSD ping with jc (hand fallback)."""
+    result = PingResult(parser="jc")
+    lines = text.split("\n")
+    header = _find_line(lines, _UNIX_HEADER)
+    if header:
+        m = _UNIX_HEADER.search(header)
+        assert m is not None
+        result.target = m.group(2)
+        result.payload_bytes = int(m.group(3))
+    result.dont_fragment = bool(re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I))
+    try:
+        import jc  # local import: jc loads its parser registry on import
+
+        data = jc.parse("ping", text, quiet=True)
+    except Exception:  # jc raises ParseError and friends on broken input
+        data = None
+    if isinstance(data, dict) and data.get("packets_transmitted") is not None:
+        result.sent = data.get("packets_transmitted")
+        result.received = data.get("packets_received")
+        loss = data.get("packet_loss_percent")
+        result.loss_pct = float(loss) if loss is not None else None
+        result.rtt_min_ms = data.get("round_trip_ms_min")
+        result.rtt_avg_ms = data.get("round_trip_ms_avg")
+        result.rtt_max_ms = data.get("round_trip_ms_max")
+        for resp in data.get("responses") or []:
+            if resp.get("type") == "reply" and resp.get("time_ms") is not None and not resp.get("duplicate"):
+                result.rtts_ms.append(float(resp["time_ms"]))
+        spread = data.get("round_trip_ms_stddev")
+    else:
+        _parse_unix_by_hand(text, result)
+        spread = None
+    rtt_line = _find_line(lines, _UNIX_RTT)
+    loss_line = _find_line(lines, _UNIX_SUMMARY)
+    if loss_line:
+        result.evidence["loss_pct"] = loss_line.strip()
+    if rtt_line:
+        result.evidence["rtt_avg_ms"] = rtt_line.strip()
+    result.jitter_ms = _jitter(result.rtts_ms)
+    if result.jitter_ms is not None:
+        result.jitter_source = "consecutive"
+    elif rtt_line:
+        m = _UNIX_RTT.search(rtt_line)
+        assert m is not None
+        result.jitter_ms = float(m.group(5)) if spread is None else float(spread)
+        result.jitter_source = "mdev" if m.group(1) == "mdev" else "stddev"
+    return result
+
+
+def parse_ping(text: str, platform: str | None) -> PingResult:
+    if platform == "windows":
+        return parse_windows(text)
+    return parse_unix(text)

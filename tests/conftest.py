@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from kb import celery_app
+from kb.core.services import groups_ensure
+from kb.problems.models import Problem
+from kb.problems.services import problems_load_fixture
+
+# Playwright's sync API runs an event loop in the test thread; Django's
+# async-safety check would refuse the live server's database calls otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Unit tests run queued tasks in process; the integration tests use a worker."""
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _isolated_runtime(settings, tmp_path):
+    settings.KB_INDEX_DIR = tmp_path / "index"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def problems(db) -> dict[str, Problem]:
+    problems_load_fixture(path=Path(settings.KB_FIXTURES_DIR) / "problems.json")
+    return {p.code: p for p in Problem.objects.all()}
+
+
+@pytest.fixture
+def groups(db) -> dict[str, Group]:
+    return {group.name: group for group in groups_ensure()}
+
+
+def _staff(django_user_model, groups, username: str, group: str):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw-" + username,
+        is_staff=True,
+    )
+    user.groups.add(groups[group])
+    return user
+
+
+@pytest.fixture
+def curator(django_user_model, groups):
+    return _staff(django_user_model, groups, "curator", "Curators")
+
+
+@pytest.fixture
+def other_curator(django_user_model, groups):
+    return _staff(django_user_model, groups, "curator2", "Curators")
+
+
+@pytest.fixture
+def reviewer(django_user_model, groups):
+    return _staff(django_user_model, groups, "reviewer", "Reviewers")
+
+
+@pytest.fixture
+def customer(django_user_model):
+    return django_user_model.objects.create_user(
+        username="customer", email="customer@example.com", password="pw-customer"
+    )

@@ -1,0 +1,77 @@
+"""A real Celery worker on Redis, against the PostgreSQL test database."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from kb import celery_app
+from kb.articles import services
+from kb.articles.models import Article
+from tests.factories import make_article
+from tests.services import require_postgres_and_redis
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """Start ``celery worker`` on the test database; stop it before the flush."""
+    broker = require_postgres_and_redis()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "KB_BROKER_URL": broker,
+        "KB_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "KB_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "KB_VAR_DIR": str(tmp_path / "var"),
+    }
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
+         "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],
+    )
+    yield {"mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    return None
+
+
+def test_review_request_is_emailed_by_the_worker_after_commit(worker, problems, curator,
+                                                              reviewer):
+    article = make_article(author=curator, status=Article.Status.DRAFT, title="Port 1935")
+    services.article_submit_for_review(article=article, actor=curator)  # commits
+
+    def mails():
+        folder = worker["mail_dir"]
+        return list(folder.glob("*.log")) if folder.exists() else []
+
+    sent = wait_for(mails)
+    assert sent, "no e-mail from the worker; its log:\n" + worker["log"].read_text()[-3000:]
+    message = sent[0].read_text()
+    assert "Review requested: Port 1935" in message
+    assert "reviewer@example.com" in message
+    assert "notify_review_requested" in worker["log"].read_text()
