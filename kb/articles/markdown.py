@@ -108,3 +108,15 @@ def render_article_html(article) -> str:
         html = render_markdown(article.body, language=article.language).html
         cache.set(key, html, 60 * 60 * 24)
     return html
+
+
+def raw_html_fragments(text: str) -> list[str]:
+    """Raw HTML written in Markdown outside code (sanitizing would drop it)."""
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    md.convert(text)
+    # fenced_code keeps its rendered blocks in the same stash as raw HTML.
+    return [
+        str(fragment)
+        for fragment in md.htmlStash.rawHtmlBlocks
+        if not str(fragment).startswith("<pre><code")
+    ]

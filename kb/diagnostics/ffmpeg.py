@@ -43,7 +43,8 @@ _AUDIO = re.compile(r"Stream #\d+:\d+(?:\[\w+\])?(?:\(\w+\))?: Audio: (\w+)(?: \
 def _settings(lines: list[str]) -> dict[str, object]:
     """Read codec/profile/resolution/fps/bitrate/sample rate of the output.
 
-    Output stream lines win over input ones: they describe what is pushed.
+    Only output stream lines count: they describe what is pushed or
+    written; input lines (a capture card, a test source) would mislead.
     """
     settings: dict[str, object] = {}
     in_output = False
@@ -53,7 +54,7 @@ def _settings(lines: list[str]) -> dict[str, object]:
         elif line.startswith("Input #"):
             in_output = False
         m = _VIDEO.search(line)
-        if m and (in_output or "video_codec" not in settings):
+        if m and in_output:
             rest = m.group(3)
             settings["video_codec"] = m.group(1)
             if m.group(2) and m.group(1) == "h264" and re.match(r"[A-Za-z]", m.group(2)):
@@ -71,7 +72,7 @@ def _settings(lines: list[str]) -> dict[str, object]:
             if pix:
                 settings["pix_fmt"] = pix.group(1)
         m = _AUDIO.search(line)
-        if m and (in_output or "audio_codec" not in settings):
+        if m and in_output:
             settings["audio_codec"] = m.group(1)
             sr = re.search(r"(\d+) Hz", m.group(3))
             if sr:

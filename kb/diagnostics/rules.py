@@ -1,0 +1,246 @@
+"""Rules and thresholds: the one place a network engineer tunes diagnosis.
+
+How it works
+------------
+1. Parsers turn pastes into typed results; :mod:`analysis` turns those into
+   findings (each with verbatim evidence lines and candidate problem codes).
+2. :data:`FINDING_RULES` map a finding kind (optionally only for a role,
+   protocol or region) to a problem code with a confidence.
+3. :data:`KEYWORD_RULES` map phrases in the customer's description (English
+   and Chinese) to problem codes with a confidence.
+4. Contributions to the same problem combine as independent evidence:
+   ``1 - prod(1 - c)``, so two weak signals beat one, and nothing reaches 1.
+5. :func:`escalation` applies the escalation policy below.
+
+Escalation policy
+-----------------
+- P1, recommended: the stream is down (``stream_down``): an outage is never
+  self-service.
+- P2, recommended: live but degraded with evidence of network loss beyond
+  the customer's side (loss that starts past the access ISP and persists to
+  the ingest, i.e. the cross-border segment or the dedicated line), or a
+  provider-side failure (line failover).
+- P3, recommended: degraded and the evidence points at the provider
+  (playback 403/404, geo, CDN, recording, transcoding, callbacks, quota) or
+  nothing we found explains the symptom (best confidence below
+  ``THRESHOLDS["explained_confidence"]``).
+- P4, not recommended: the likely causes are on the customer's side and
+  have a standard fix (Wi-Fi/LAN loss, encoder overload, bitrate, keyframe
+  interval, wrong URL or key ...). If they escalate anyway it is P4.
+- None, not recommended: nothing was described or pasted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Every problem code of the taxonomy (fixtures copy shared/taxonomy.toml).
+PROBLEM_CODES: tuple[str, ...] = (
+    "push.connect-refused", "push.auth-failed", "push.url-malformed", "push.tls-handshake",
+    "push.dns-resolution", "push.duplicate-publisher", "push.periodic-disconnect",
+    "net.loss-last-mile", "net.loss-cross-border", "net.high-latency-route", "net.jitter",
+    "net.uplink-bandwidth", "net.mtu-fragmentation", "net.udp-blocked",
+    "net.peak-hour-congestion", "net.line-failover", "net.ipv6-path",
+    "enc.bitrate-too-high", "enc.keyframe-interval", "enc.encoder-overload",
+    "enc.codec-unsupported", "enc.av-desync", "enc.audio-missing", "enc.bframes-webrtc",
+    "play.viewer-buffering", "play.slow-startup", "play.high-latency", "play.forbidden-403",
+    "play.not-found-404", "play.geo-restricted", "play.black-screen",
+    "ops.recording-missing", "ops.transcode-failure", "ops.callback-failure", "ops.quota-exceeded",
+)
+
+THRESHOLDS: dict[str, float] = {
+    # A hop (or ping) loss at or above this counts as loss, in percent.
+    "loss_significant_pct": 2.0,
+    # Loss above this at the destination is severe (stream-breaking for RTMP).
+    "loss_severe_pct": 5.0,
+    # RTT step between consecutive answering hops that marks a long-haul /
+    # cross-border segment, in ms (one ocean crossing is 60-150 ms).
+    "long_haul_step_ms": 80.0,
+    # Destination RTT above which the route is "high latency", in ms.
+    "high_rtt_ms": 180.0,
+    # Jitter (mean |delta RTT|) above which playback stutters, in ms.
+    "jitter_ms": 30.0,
+    # OBS: dropped frames (network) percent worth acting on.
+    "obs_dropped_pct": 1.0,
+    # OBS: frames skipped by the encoder, percent.
+    "obs_skipped_pct": 1.0,
+    # OBS: frames missed by rendering, percent.
+    "obs_lagged_pct": 5.0,
+    # Disconnects in one log that suggest a periodic cut.
+    "obs_disconnects_periodic": 2,
+    # Recommended keyframe interval (seconds) and tolerance.
+    "keyint_sec": 2.0,
+    "keyint_tolerance_sec": 0.25,
+    # Ping payload from which a total loss suggests an MTU black hole.
+    "mtu_probe_bytes": 1400,
+    # Best confidence under which we call the symptom unexplained.
+    "explained_confidence": 0.5,
+    # Suggestions below this confidence are not shown.
+    "min_confidence": 0.15,
+}
+
+
+@dataclass(frozen=True)
+class FindingRule:
+    """finding kind (+ optional answer filters) -> problem with confidence."""
+
+    finding: str
+    problem: str
+    confidence: float
+    role: str | None = None
+    protocols: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """phrases in the description (+ optional role/protocol) -> problem."""
+
+    phrases: tuple[str, ...]  # case-insensitive; "re:" prefix = regex
+    problem: str
+    confidence: float
+    role: str | None = None
+    protocols: tuple[str, ...] = ()
+
+
+FINDING_RULES: tuple[FindingRule, ...] = (
+    # path tools
+    FindingRule("path-loss-last-mile", "net.loss-last-mile", 0.8),
+    FindingRule("path-loss-transit", "net.loss-cross-border", 0.75),
+    FindingRule("path-loss-transit", "net.peak-hour-congestion", 0.25),
+    FindingRule("path-loss-transit", "net.line-failover", 0.15),
+    FindingRule("long-haul-segment", "net.high-latency-route", 0.3),
+    FindingRule("high-latency", "net.high-latency-route", 0.6),
+    FindingRule("high-latency", "play.high-latency", 0.2, role="viewer"),
+    FindingRule("destination-silent", "push.connect-refused", 0.2, role="publisher"),
+    FindingRule("ipv6-path", "net.ipv6-path", 0.2),
+    # ping
+    FindingRule("ping-loss", "net.loss-last-mile", 0.35),
+    FindingRule("ping-loss", "net.loss-cross-border", 0.35),
+    FindingRule("ping-loss", "net.loss-cross-border", 0.2, regions=("cn", "sea", "mea", "latam")),
+    FindingRule("ping-jitter", "net.jitter", 0.65),
+    FindingRule("ping-jitter", "play.viewer-buffering", 0.2, role="viewer"),
+    FindingRule("ping-high-rtt", "net.high-latency-route", 0.55),
+    FindingRule("ping-unreachable", "push.connect-refused", 0.35, role="publisher"),
+    FindingRule("ping-unreachable", "net.line-failover", 0.3),
+    FindingRule("mtu-black-hole", "net.mtu-fragmentation", 0.8),
+    # OBS
+    FindingRule("obs-network-drops", "net.uplink-bandwidth", 0.65),
+    FindingRule("obs-network-drops", "enc.bitrate-too-high", 0.55),
+    FindingRule("obs-network-drops", "net.loss-cross-border", 0.2, regions=("cn", "sea", "mea", "latam")),
+    FindingRule("obs-encoder-skips", "enc.encoder-overload", 0.8),
+    FindingRule("obs-render-lag", "enc.encoder-overload", 0.4),
+    FindingRule("obs-disconnects", "push.periodic-disconnect", 0.45),
+    FindingRule("obs-disconnects", "net.uplink-bandwidth", 0.2),
+    FindingRule("keyframe-interval", "enc.keyframe-interval", 0.75),
+    FindingRule("audio-sample-rate", "enc.av-desync", 0.4),
+    FindingRule("audio-sample-rate", "enc.audio-missing", 0.25),
+    # ffmpeg / OBS connect errors (one finding kind per error enum value)
+    FindingRule("error-connection_refused", "push.connect-refused", 0.9),
+    FindingRule("error-connection_refused", "push.url-malformed", 0.25),
+    FindingRule("error-timeout", "push.connect-refused", 0.75),
+    FindingRule("error-timeout", "net.udp-blocked", 0.5, protocols=("srt", "webrtc")),
+    FindingRule("error-dns_failure", "push.dns-resolution", 0.9),
+    FindingRule("error-dns_failure", "push.url-malformed", 0.3),
+    FindingRule("error-forbidden", "push.auth-failed", 0.85, role="publisher"),
+    FindingRule("error-forbidden", "play.forbidden-403", 0.85, role="viewer"),
+    FindingRule("error-not_found", "play.not-found-404", 0.8, role="viewer"),
+    FindingRule("error-not_found", "push.url-malformed", 0.6, role="publisher"),
+    FindingRule("error-already_publishing", "push.duplicate-publisher", 0.95),
+    FindingRule("error-tls_error", "push.tls-handshake", 0.85),
+    FindingRule("error-broken_pipe", "push.periodic-disconnect", 0.45),
+    FindingRule("error-broken_pipe", "net.uplink-bandwidth", 0.3),
+    FindingRule("error-message_too_long", "net.mtu-fragmentation", 0.85),
+    FindingRule("push-closed-by-server", "push.auth-failed", 0.45),
+    FindingRule("push-closed-by-server", "push.url-malformed", 0.3),
+    FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
+    FindingRule("codec-unsupported", "enc.codec-unsupported", 0.8),
+    FindingRule("codec-unsupported", "play.black-screen", 0.3, role="viewer"),
+    FindingRule("bframes-webrtc", "enc.bframes-webrtc", 0.75),
+    FindingRule("audio-not-aac", "enc.audio-missing", 0.7),
+)
+
+# Phrases are matched against the lower-cased description.
+KEYWORD_RULES: tuple[KeywordRule, ...] = (
+    KeywordRule(("connection refused", "econnrefused", "连接被拒绝", "拒绝连接", "无法连接推流"), "push.connect-refused", 0.6),
+    KeywordRule(("re:\\b1935\\b.*(?:block|closed|封)", "connect timed out", "连接超时", "推流超时"), "push.connect-refused", 0.45),
+    KeywordRule(("invalid stream key", "stream key", "wrong key", "推流码", "鉴权失败", "推流鉴权", "auth failed", "unauthorized"), "push.auth-failed", 0.55),
+    KeywordRule(("re:\\b403\\b",), "push.auth-failed", 0.45, role="publisher"),
+    KeywordRule(("malformed", "wrong url", "invalid url", "url format", "app name", "推流地址错误", "地址格式", "推流地址不对"), "push.url-malformed", 0.55),
+    KeywordRule(("rtmps", "tls", "ssl", "certificate", "handshake", "证书", "握手", "passphrase", "密码不一致"), "push.tls-handshake", 0.4),
+    KeywordRule(("dns", "resolve", "could not resolve", "name or service not known", "解析失败", "域名解析", "解析不到"), "push.dns-resolution", 0.55),
+    KeywordRule(("already publishing", "already in use", "stream is busy", "流名已被占用", "已被占用", "重复推流"), "push.duplicate-publisher", 0.8),
+    KeywordRule(("every hour", "every 30 min", "every few minutes", "periodically", "regular interval", "定时断开", "每隔", "周期性断", "固定时间断"), "push.periodic-disconnect", 0.6),
+    KeywordRule(("wifi", "wi-fi", "wireless", "router", "lan cable", "无线", "路由器", "网线", "局域网"), "net.loss-last-mile", 0.4),
+    KeywordRule(("packet loss", "丢包"), "net.loss-last-mile", 0.25),
+    KeywordRule(("cross-border", "cross border", "international", "overseas", "跨境", "国际", "海外", "出海"), "net.loss-cross-border", 0.4),
+    KeywordRule(("high latency", "high ping", "high rtt", "delay is high", "延迟高", "时延高", "延时高", "绕路"), "net.high-latency-route", 0.45),
+    KeywordRule(("jitter", "抖动"), "net.jitter", 0.55),
+    KeywordRule(("upload speed", "upload bandwidth", "uplink", "dropped frames", "上行带宽", "带宽不足", "网速慢", "丢帧"), "net.uplink-bandwidth", 0.45),
+    KeywordRule(("mtu", "mss", "fragment", "vpn", "tunnel", "分片", "隧道"), "net.mtu-fragmentation", 0.4),
+    KeywordRule(("udp", "srt cannot connect", "webrtc cannot connect", "quic", "udp 被封", "udp被封"), "net.udp-blocked", 0.45),
+    KeywordRule(("udp",), "net.udp-blocked", 0.2, protocols=("srt", "webrtc")),
+    KeywordRule(("evening", "peak hour", "prime time", "at night", "晚高峰", "高峰期", "晚上"), "net.peak-hour-congestion", 0.55),
+    KeywordRule(("dedicated line down", "line down", "failover", "backup line", "专线中断", "专线断", "主链路", "切换备用"), "net.line-failover", 0.6),
+    KeywordRule(("ipv6", "ipv4 works"), "net.ipv6-path", 0.55),
+    KeywordRule(("bitrate too high", "high bitrate", "码率太高", "码率过高", "码率高"), "enc.bitrate-too-high", 0.55),
+    KeywordRule(("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55),
+    KeywordRule(("encoding overloaded", "cpu usage", "cpu 100", "gpu overload", "编码过载", "cpu占用", "cpu 占用", "跳帧"), "enc.encoder-overload", 0.6),
+    KeywordRule(("hevc", "h.265", "h265", "av1", "10-bit", "10bit", "4:2:2", "codec not supported", "编码格式不支持"), "enc.codec-unsupported", 0.55),
+    KeywordRule(("out of sync", "lip sync", "a/v sync", "audio delay", "音画不同步", "声音延迟", "音视频不同步"), "enc.av-desync", 0.65),
+    KeywordRule(("no audio", "no sound", "audio missing", "muted", "没有声音", "无声音", "没声音"), "enc.audio-missing", 0.65),
+    KeywordRule(("b-frame", "bframe", "b frames", "b帧"), "enc.bframes-webrtc", 0.5),
+    KeywordRule(("webrtc",), "enc.bframes-webrtc", 0.15, role="viewer"),
+    KeywordRule(("buffering", "stutter", "lag", "freez", "卡顿", "缓冲", "卡住", "转圈"), "play.viewer-buffering", 0.55, role="viewer"),
+    KeywordRule(("卡顿", "stutter"), "net.loss-last-mile", 0.15, role="publisher"),
+    KeywordRule(("slow start", "takes long to start", "first frame", "slow to load", "首帧", "起播慢", "打开慢", "秒开"), "play.slow-startup", 0.6),
+    KeywordRule(("latency too high", "glass-to-glass", "delay of", "seconds behind", "延迟太大", "直播延迟", "延迟很大", "端到端延迟"), "play.high-latency", 0.55),
+    KeywordRule(("re:\\b403\\b", "forbidden", "referer", "hotlink", "防盗链", "签名过期"), "play.forbidden-403", 0.6, role="viewer"),
+    KeywordRule(("re:\\b404\\b", "not found", "stream not found", "流不存在", "找不到流"), "play.not-found-404", 0.6, role="viewer"),
+    KeywordRule(("some countries", "geo", "region blocked", "certain country", "地域", "部分地区", "海外观众无法"), "play.geo-restricted", 0.55),
+    KeywordRule(("black screen", "only audio", "audio only", "黑屏", "只有声音"), "play.black-screen", 0.65),
+    KeywordRule(("recording missing", "no recording", "vod missing", "recording is truncated", "录制文件", "录制缺失", "没有录制", "回放"), "ops.recording-missing", 0.6),
+    KeywordRule(("transcod", "rendition", "转码"), "ops.transcode-failure", 0.55),
+    KeywordRule(("callback", "webhook", "回调"), "ops.callback-failure", 0.6),
+    KeywordRule(("quota", "limit reached", "concurrency limit", "too many streams", "配额", "并发上限", "路数上限"), "ops.quota-exceeded", 0.6),
+)
+
+# Problems with a standard fix on the customer's side (escalation P4).
+CUSTOMER_FIXABLE: frozenset[str] = frozenset({
+    "net.loss-last-mile", "net.uplink-bandwidth", "net.mtu-fragmentation", "net.udp-blocked",
+    "net.ipv6-path", "push.url-malformed", "push.auth-failed", "push.duplicate-publisher",
+    "push.dns-resolution", "push.tls-handshake", "enc.bitrate-too-high", "enc.keyframe-interval",
+    "enc.encoder-overload", "enc.codec-unsupported", "enc.av-desync", "enc.audio-missing",
+    "enc.bframes-webrtc", "net.jitter",
+})
+# Problems on our side of the line (escalation P2 when live but degraded).
+PROVIDER_NETWORK: frozenset[str] = frozenset({"net.loss-cross-border", "net.line-failover"})
+# Problems only the provider can fix but that are not an outage (P3).
+PROVIDER_SERVICE: frozenset[str] = frozenset({
+    "play.viewer-buffering", "play.slow-startup", "play.high-latency", "play.forbidden-403",
+    "play.not-found-404", "play.geo-restricted", "play.black-screen", "ops.recording-missing",
+    "ops.transcode-failure", "ops.callback-failure", "ops.quota-exceeded",
+    "net.peak-hour-congestion", "net.high-latency-route", "push.periodic-disconnect",
+    "push.connect-refused",
+})
+
+
+def keyword_matches(rule: KeywordRule, text: str) -> str | None:
+    """Return the phrase of ``rule`` found in ``text`` (lower-cased), if any."""
+    for phrase in rule.phrases:
+        if phrase.startswith("re:"):
+            m = re.search(phrase[3:], text, re.I)
+            if m:
+                return m.group(0)
+        elif phrase in text:
+            return phrase
+    return None
+
+
+def combine(confidences: list[float]) -> float:
+    """Independent-evidence combination: 1 - prod(1 - c), capped below 1."""
+    remaining = 1.0
+    for c in confidences:
+        remaining *= 1.0 - max(0.0, min(c, 0.99))
+    return round(min(1.0 - remaining, 0.99), 2)
