@@ -244,3 +244,23 @@ def combine(confidences: list[float]) -> float:
     for c in confidences:
         remaining *= 1.0 - max(0.0, min(c, 0.99))
     return round(min(1.0 - remaining, 0.99), 2)
+
+
+@dataclass(frozen=True)
+class AnswerRule:
+    """Wizard answers alone -> a weak prior, used when nothing else speaks."""
+
+    problem: str
+    confidence: float
+    role: str | None = None
+    protocols: tuple[str, ...] = ()
+    stream_down: bool | None = None
+
+
+ANSWER_RULES: tuple[AnswerRule, ...] = (
+    AnswerRule("push.connect-refused", 0.3, role="publisher", stream_down=True),
+    AnswerRule("push.auth-failed", 0.2, role="publisher", stream_down=True),
+    AnswerRule("net.udp-blocked", 0.3, role="publisher", protocols=("srt", "webrtc"), stream_down=True),
+    AnswerRule("play.not-found-404", 0.3, role="viewer", stream_down=True),
+    AnswerRule("play.viewer-buffering", 0.2, role="viewer", stream_down=False),
+)

@@ -1,0 +1,41 @@
+"""Streamline KB diagnostics: pasted tool output -> findings -> problem codes.
+
+Pure Python, no Django: the wizard and the ticket pages call it.
+
+    from kb.diagnostics import diagnose, Answers, Attachment
+    result = diagnose(description="...", answers=Answers(role="publisher"),
+                      attachments=[Attachment(name="ping.txt", content=data)])
+    result.to_dict()
+
+Which formats go through jc and which are hand-parsed, and why
+---------------------------------------------------------------
+- jc: Linux (iputils) and macOS/BSD ``ping``, Linux and macOS
+  ``traceroute``.  jc parses these correctly, is maintained, and we would
+  only re-implement it.  A hand parser remains as fallback for truncated or
+  edited pastes that jc rejects.
+- Hand-parsed: Windows ``ping`` (English and Chinese locale) and
+  ``tracert`` and ``pathping``: jc returns empty or invented data for them
+  *with exit status 0*, so it cannot be trusted even as a first try.
+  ``mtr --report``/``--report-wide`` and the WinMTR export: jc has no mtr
+  parser.  ``mtr --json`` is plain JSON.  OBS logs and ffmpeg stderr: no
+  jc parser exists.
+Detection always runs first (:mod:`.detect`), so jc is only ever handed a
+format it is known to parse.
+
+Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.ping`,
+:mod:`.path`, :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
+:mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`.
+"""
+
+from .decode import decode_paste
+from .detect import detect, split_sections
+from .engine import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, diagnose, escalation, parse
+from .models import (
+    Answers, Attachment, DiagnoseResult, Escalation, Finding, ParsedAttachment, Suggestion,
+)
+
+__all__ = [
+    "MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Answers", "Attachment", "DiagnoseResult",
+    "Escalation", "Finding", "ParsedAttachment", "Suggestion", "decode_paste", "detect",
+    "diagnose", "escalation", "parse", "split_sections",
+]
