@@ -31,11 +31,29 @@ from .decode import decode_paste
 from .detect import detect, split_sections
 from .engine import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, diagnose, escalation, parse
 from .models import (
-    Answers, Attachment, DiagnoseResult, Escalation, Finding, ParsedAttachment, Suggestion,
+    Answers,
+    Attachment,
+    DiagnoseResult,
+    Escalation,
+    Finding,
+    ParsedAttachment,
+    Suggestion,
 )
 
 __all__ = [
-    "MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Answers", "Attachment", "DiagnoseResult",
-    "Escalation", "Finding", "ParsedAttachment", "Suggestion", "decode_paste", "detect",
-    "diagnose", "escalation", "parse", "split_sections",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_BYTES",
+    "Answers",
+    "Attachment",
+    "DiagnoseResult",
+    "Escalation",
+    "Finding",
+    "ParsedAttachment",
+    "Suggestion",
+    "decode_paste",
+    "detect",
+    "diagnose",
+    "escalation",
+    "parse",
+    "split_sections",
 ]

@@ -30,29 +30,78 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ("ping", "windows", re.compile(r"^Reply from |^来自 .*的回复"), 1),
     # traceroute (Linux / macOS)
     ("traceroute", "linux", re.compile(r"^traceroute6? to \S+ \(\S+\), \d+ hops max, 60 byte"), 6),
-    ("traceroute", "macos", re.compile(r"^traceroute6? to \S+ \(\S+\), 64 hops max, (?:52|40) byte"), 6),
+    (
+        "traceroute",
+        "macos",
+        re.compile(r"^traceroute6? to \S+ \(\S+\), 64 hops max, (?:52|40) byte"),
+        6,
+    ),
     ("traceroute", None, re.compile(r"^traceroute6? to \S+"), 5),
     # tracert (Windows)
-    ("tracert", "windows", re.compile(r"^Tracing route to |over a maximum of \d+ hops|个跃点跟踪"), 5),
+    (
+        "tracert",
+        "windows",
+        re.compile(r"^Tracing route to |over a maximum of \d+ hops|个跃点跟踪"),
+        5,
+    ),
     ("tracert", "windows", re.compile(r"^Trace complete\.|^跟踪完成"), 1),
     # pathping (Windows) outranks tracert: it prints a tracert-like header.
     ("pathping", "windows", re.compile(r"[Cc]omputing statistics for|正在计算统计信息"), 9),
-    ("pathping", "windows", re.compile(r"Source to Here|指向此处的源|Lost/Sent = Pct|已丢失/已发送"), 9),
+    (
+        "pathping",
+        "windows",
+        re.compile(r"Source to Here|指向此处的源|Lost/Sent = Pct|已丢失/已发送"),
+        9,
+    ),
     # mtr
     ("mtr", None, re.compile(r"^HOST: \S+\s+Loss%\s+Snt"), 6),
     ("mtr", None, re.compile(r"^\s*\d+\.\s*\|-- "), 2),
     ("mtr", None, re.compile(r'"report"\s*:\s*\{|"hubs"\s*:\s*\['), 5),
-    ("mtr", "windows", re.compile(r"WinMTR statistics|\|\s*Sent\s*\|\s*Recv\s*\||\|\s*Hostname\s*\|\s*Nr\s*\|"), 8),
+    (
+        "mtr",
+        "windows",
+        re.compile(r"WinMTR statistics|\|\s*Sent\s*\|\s*Recv\s*\||\|\s*Hostname\s*\|\s*Nr\s*\|"),
+        8,
+    ),
     # OBS Studio log
     ("obs-log", None, re.compile(r"\[rtmp stream: '[^']*'\]|==== Streaming (?:Start|Stop) ="), 6),
-    ("obs-log", None, re.compile(r"Output '[^']*': (?:Number of|Total frames|stopping|Reconnecting)"), 6),
-    ("obs-log", None, re.compile(r"Video stopped, number of skipped frames due to encoding lag"), 6),
-    ("obs-log", None, re.compile(r"\[(?:x264|obs_x264|jim-nvenc|NVENC|ffmpeg_nvenc|FFmpeg aac) encoder: '"), 4),
-    ("obs-log", None, re.compile(r"OBS \d+\.\d+.*\((?:64|32)bit|^\d\d:\d\d:\d\d\.\d{3}: (?:audio|video) settings reset"), 4),
+    (
+        "obs-log",
+        None,
+        re.compile(r"Output '[^']*': (?:Number of|Total frames|stopping|Reconnecting)"),
+        6,
+    ),
+    (
+        "obs-log",
+        None,
+        re.compile(r"Video stopped, number of skipped frames due to encoding lag"),
+        6,
+    ),
+    (
+        "obs-log",
+        None,
+        re.compile(r"\[(?:x264|obs_x264|jim-nvenc|NVENC|ffmpeg_nvenc|FFmpeg aac) encoder: '"),
+        4,
+    ),
+    (
+        "obs-log",
+        None,
+        re.compile(
+            r"OBS \d+\.\d+.*\((?:64|32)bit|^\d\d:\d\d:\d\d\.\d{3}: (?:audio|video) settings reset"
+        ),
+        4,
+    ),
     # ffmpeg
     ("ffmpeg", None, re.compile(r"^ffmpeg version "), 6),
     ("ffmpeg", None, re.compile(r"^Stream mapping:|^(?:Input|Output) #\d+, \w+"), 4),
-    ("ffmpeg", None, re.compile(r"^\[(?:rtmp|rtmps|tcp|tls|flv|hls|http|https|srt|libx264|aac|mpegts|udp) @ (?:0x)?[0-9a-f]+\]"), 3),
+    (
+        "ffmpeg",
+        None,
+        re.compile(
+            r"^\[(?:rtmp|rtmps|tcp|tls|flv|hls|http|https|srt|libx264|aac|mpegts|udp) @ (?:0x)?[0-9a-f]+\]"  # noqa: E501
+        ),
+        3,
+    ),
     ("ffmpeg", None, re.compile(r"^frame=\s*\d+ fps="), 2),
 ]
 
@@ -75,15 +124,22 @@ class Section:
     text: str
 
 
+_SCORE_HEAD = 1500
+_SCORE_TAIL = 500
+
+
 def _score(lines: list[str]) -> dict[str, dict[str | None, int]]:
     scores: dict[str, dict[str | None, int]] = {}
+    # A long log says what it is in its head and tail; scoring every line
+    # of a 20,000-line OBS log would cost more than parsing it.
+    if len(lines) > _SCORE_HEAD + _SCORE_TAIL:
+        lines = lines[:_SCORE_HEAD] + lines[-_SCORE_TAIL:]
     for raw in lines:
-        line = raw.strip("\ufeff")
-        stripped = line.strip()
+        stripped = raw.strip().strip("\ufeff")
         if not stripped:
             continue
         for kind, platform, pattern, weight in _MARKERS:
-            if pattern.search(line) or pattern.search(stripped):
+            if pattern.search(stripped):
                 plat = scores.setdefault(kind, {})
                 plat[platform] = plat.get(platform, 0) + weight
     return scores
@@ -112,7 +168,9 @@ def _obs_platform(text: str) -> str | None:
         return "windows"
     if re.search(r"OS Name: macOS|OS Version: Version 1\d|\.plugin'|CoreAudio", text):
         return "macos"
-    if re.search(r"Kernel Version: Linux|Distribution:|^info: |ALSA lib|alsa-input|pipewire", text, re.M):
+    if re.search(
+        r"Kernel Version: Linux|Distribution:|^info: |ALSA lib|alsa-input|pipewire", text, re.M
+    ):
         return "linux"
     return None
 

@@ -16,11 +16,28 @@ from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
 from .models import (
-    Answers, Attachment, DiagnoseResult, Escalation, FfmpegResult, Finding, ObsResult,
-    ParsedAttachment, PathResult, PingResult, Suggestion,
+    Answers,
+    Attachment,
+    DiagnoseResult,
+    Escalation,
+    FfmpegResult,
+    Finding,
+    ObsResult,
+    ParsedAttachment,
+    PathResult,
+    PingResult,
+    Suggestion,
 )
 from .obs import parse_obs
-from .path import parse_mtr_json, parse_mtr_report, parse_pathping, parse_traceroute, parse_tracert, parse_winmtr, summarise
+from .path import (
+    parse_mtr_json,
+    parse_mtr_report,
+    parse_pathping,
+    parse_traceroute,
+    parse_tracert,
+    parse_winmtr,
+    summarise,
+)
 from .ping import parse_ping
 
 logger = logging.getLogger(__name__)
@@ -90,21 +107,27 @@ def parse(name: str, content: bytes | str) -> ParsedAttachment:
     except Exception as exc:  # a parser bug must not break the wizard
         logger.exception("diagnostics parser failed on %r", name)
         parsed.detected, parsed.platform, parsed.metrics, parsed.results = "unknown", None, {}, []
-        parsed.notes.append(f"Could not be parsed ({type(exc).__name__}); it is kept as plain text.")
+        parsed.notes.append(
+            f"Could not be parsed ({type(exc).__name__}); it is kept as plain text."
+        )
     return parsed
 
 
 def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
     if content is None:
         content = ""
-    size = len(content.encode("utf-8", errors="replace")) if isinstance(content, str) else len(content)
+    size = (
+        len(content.encode("utf-8", errors="replace")) if isinstance(content, str) else len(content)
+    )
     if isinstance(content, (bytes, bytearray, memoryview)):
         content = bytes(content)
         if size > MAX_ATTACHMENT_BYTES:
             content = content[:MAX_ATTACHMENT_BYTES]
             parsed.notes.append(f"Only the first {MAX_ATTACHMENT_BYTES} bytes of {size} were read.")
         if _looks_binary(content):
-            parsed.notes.append("This looks like a binary file, not text output; nothing was parsed.")
+            parsed.notes.append(
+                "This looks like a binary file, not text output; nothing was parsed."
+            )
             return
     elif size > MAX_ATTACHMENT_BYTES:
         content = content[: MAX_ATTACHMENT_BYTES // 4]
@@ -123,14 +146,16 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         if result is None or _empty_result(result):
             parsed.notes.append(
                 f"Lines {section.start_line}-{section.end_line} look like {section.kind} output "
-                "but no measurements could be read from them (truncated or edited?).")
+                "but no measurements could be read from them (truncated or edited?)."
+            )
             continue
         known.append((section, result))
     if not known:
         if not parsed.notes:
             parsed.notes.append(
                 "Not recognised as ping, traceroute/tracert, mtr/WinMTR, pathping, an OBS log or "
-                "ffmpeg output. Paste the complete output of one of those tools.")
+                "ffmpeg output. Paste the complete output of one of those tools."
+            )
         return
     # The dominant section (most lines) gives the attachment's metrics.
     dominant_section, dominant = max(known, key=lambda sr: sr[0].end_line - sr[0].start_line)
@@ -142,11 +167,16 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         parts = ", ".join(f"{s.kind} (lines {s.start_line}-{s.end_line})" for s, _r in known)
         parsed.notes.append(
             f"Several outputs were pasted together: {parts}. The metrics shown are from the "
-            f"{dominant_section.kind} part; findings use every part.")
+            f"{dominant_section.kind} part; findings use every part."
+        )
     if isinstance(dominant, PathResult) and dominant.reached is False:
-        parsed.notes.append("The trace did not reach its destination; destination metrics are empty.")
+        parsed.notes.append(
+            "The trace did not reach its destination; destination metrics are empty."
+        )
     if isinstance(dominant, PingResult) and dominant.error_replies:
-        parsed.notes.append("Error replies (unreachable / TTL expired) were not counted as received.")
+        parsed.notes.append(
+            "Error replies (unreachable / TTL expired) were not counted as received."
+        )
 
 
 def _infer_role(answers: Answers, parsed: list[ParsedAttachment]) -> str | None:
@@ -186,7 +216,9 @@ def _short(line: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _suggest(findings: list[Finding], answers: Answers, role: str | None, description: str) -> list[Suggestion]:
+def _suggest(
+    findings: list[Finding], answers: Answers, role: str | None, description: str
+) -> list[Suggestion]:
     contributions: dict[str, list[tuple[float, str]]] = {}
 
     def add(problem: str, confidence: float, reason: str) -> None:
@@ -226,7 +258,11 @@ def _suggest(findings: list[Finding], answers: Answers, role: str | None, descri
                 continue
             if ar.stream_down is not None and bool(answers.stream_down) != ar.stream_down:
                 continue
-            add(ar.problem, ar.confidence, "Based on your answers only; paste a tool output for evidence.")
+            add(
+                ar.problem,
+                ar.confidence,
+                "Based on your answers only; paste a tool output for evidence.",
+            )
     suggestions: list[Suggestion] = []
     for problem, items in contributions.items():
         confidence = rules.combine([c for c, _ in items])
@@ -236,52 +272,94 @@ def _suggest(findings: list[Finding], answers: Answers, role: str | None, descri
         for _c, reason in sorted(items, key=lambda cr: -cr[0]):
             if reason not in reasons:
                 reasons.append(reason)
-        suggestions.append(Suggestion(problem=problem, confidence=confidence, reason=" ".join(reasons[:3])))
+        suggestions.append(
+            Suggestion(problem=problem, confidence=confidence, reason=" ".join(reasons[:3]))
+        )
     suggestions.sort(key=lambda s: (-s.confidence, s.problem))
     return suggestions
 
 
-def escalation(answers: Answers, findings: list[Finding], suggestions: list[Suggestion],
-               has_input: bool, has_description: bool = False) -> Escalation:
+def escalation(
+    answers: Answers,
+    findings: list[Finding],
+    suggestions: list[Suggestion],
+    has_input: bool,
+    has_description: bool = False,
+) -> Escalation:
     """Apply the escalation policy documented in :mod:`kb.diagnostics.rules`."""
     if answers.stream_down:
         return Escalation(True, "P1", "The stream is down: this goes to the on-call engineer now.")
     if not has_input:
-        return Escalation(False, None, "Nothing to assess yet: describe the problem or paste a tool output.")
+        return Escalation(
+            False, None, "Nothing to assess yet: describe the problem or paste a tool output."
+        )
     explained = rules.THRESHOLDS["explained_confidence"]
     top = [s for s in suggestions if s.confidence >= explained]
     severe = rules.THRESHOLDS["loss_severe_pct"]
     for f in findings:
         if f.kind == "path-loss-transit":
             loss = f.facts.get("dest_loss_pct") or 0
-            return Escalation(True, "P2", (
-                f"Live but degraded, with {loss:g}% loss that starts beyond your network and persists to "
-                "the ingest: the long-haul/cross-border segment needs our network team."
-                + (" The loss is severe." if loss >= severe else "")))
+            return Escalation(
+                True,
+                "P2",
+                (
+                    f"Live but degraded, with {loss:g}% loss that starts beyond your network and persists to "  # noqa: E501
+                    "the ingest: the long-haul/cross-border segment needs our network team."
+                    + (" The loss is severe." if loss >= severe else "")
+                ),
+            )
     if any(s.problem in rules.PROVIDER_NETWORK for s in top):
-        return Escalation(True, "P2", "Live but degraded, and the evidence points at the line or the cross-border path.")
+        return Escalation(
+            True,
+            "P2",
+            "Live but degraded, and the evidence points at the line or the cross-border path.",
+        )
     if any(s.problem in rules.PROVIDER_SERVICE for s in top):
         names = ", ".join(s.problem for s in top if s.problem in rules.PROVIDER_SERVICE)
-        return Escalation(True, "P3", f"The likely cause is on the service side ({names}); support should check it.")
+        return Escalation(
+            True,
+            "P3",
+            f"The likely cause is on the service side ({names}); support should check it.",
+        )
     if not top:
         if not any(f.problems for f in findings) and not has_description:
-            return Escalation(False, None, "The pasted outputs look healthy; describe the symptom if the problem persists.")
-        return Escalation(True, "P3", "Nothing we found explains the symptom well enough; an engineer should look.")
+            return Escalation(
+                False,
+                None,
+                "The pasted outputs look healthy; describe the symptom if the problem persists.",
+            )
+        return Escalation(
+            True,
+            "P3",
+            "Nothing we found explains the symptom well enough; an engineer should look.",
+        )
     names = ", ".join(s.problem for s in top)
-    return Escalation(False, "P4", f"The likely causes have standard fixes on your side ({names}); "
-                                   "try the suggested fix first.")
+    return Escalation(
+        False,
+        "P4",
+        f"The likely causes have standard fixes on your side ({names}); "
+        "try the suggested fix first.",
+    )
 
 
-def diagnose(description: str = "", answers: Answers | None = None,
-             attachments: list[Attachment] | None = None) -> DiagnoseResult:
+def diagnose(
+    description: str = "",
+    answers: Answers | None = None,
+    attachments: list[Attachment] | None = None,
+) -> DiagnoseResult:
     """Parse attachments, find evidence, rank problem codes; never raises."""
     answers = answers or Answers()
     try:
         return _diagnose(description or "", answers, list(attachments or []))
     except Exception as exc:
         logger.exception("diagnose failed")
-        return DiagnoseResult(escalate=Escalation(
-            True, "P3", f"Automatic diagnosis failed ({type(exc).__name__}); an engineer will read your input."))
+        return DiagnoseResult(
+            escalate=Escalation(
+                True,
+                "P3",
+                f"Automatic diagnosis failed ({type(exc).__name__}); an engineer will read your input.",  # noqa: E501
+            )
+        )
 
 
 def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> DiagnoseResult:
@@ -289,20 +367,25 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> Dia
         description = str(description)
     parsed: list[ParsedAttachment] = []
     for att in attachments[:MAX_ATTACHMENTS]:
-        name = getattr(att, "name", None) or (att.get("name") if isinstance(att, dict) else "attachment")
+        name = getattr(att, "name", None) or (
+            att.get("name") if isinstance(att, dict) else "attachment"
+        )
         content = getattr(att, "content", None)
         if content is None and isinstance(att, dict):
             content = att.get("content", "")
         parsed.append(parse(str(name), content if content is not None else ""))
     if len(attachments) > MAX_ATTACHMENTS and parsed:
         parsed[-1].notes.append(
-            f"Only the first {MAX_ATTACHMENTS} attachments were read; {len(attachments) - MAX_ATTACHMENTS} ignored.")
+            f"Only the first {MAX_ATTACHMENTS} attachments were read; {len(attachments) - MAX_ATTACHMENTS} ignored."  # noqa: E501
+        )
     role = _infer_role(answers, parsed)
     findings = _findings(parsed, answers.protocol)
     suggestions = _suggest(findings, answers, role, description)
     has_input = bool(description.strip()) or any(p.detected != "unknown" for p in parsed)
     return DiagnoseResult(
-        attachments=parsed, findings=findings, suggestions=suggestions,
+        attachments=parsed,
+        findings=findings,
+        suggestions=suggestions,
         escalate=escalation(answers, findings, suggestions, has_input, bool(description.strip())),
     )
 

@@ -16,22 +16,64 @@ from .models import FfmpegResult
 # (libavformat/rtmpproto.c, tcp.c, tls_*.c, http.c, libsrt.c) plus the
 # errno strings of Linux, macOS and Windows builds.
 _ERRORS: list[tuple[str, re.Pattern[str]]] = [
-    ("already_publishing", re.compile(r"Already publishing|NetStream\.Publish\.BadName|流名已被占用", re.I)),
-    ("forbidden", re.compile(r"\b403\b.*Forbidden|Server returned 403|NetStream\.Publish\.(?:Rejected|Unauthorized)|"
-                             r"Authentication failed|authorization failed|\bUnauthorized\b|\b401\b", re.I)),
-    ("not_found", re.compile(r"\b404\b.*Not Found|Server returned 404|NetStream\.Play\.StreamNotFound|"
-                             r"No such file or directory\s*$", re.I)),
-    ("dns_failure", re.compile(r"Failed to resolve hostname|Name or service not known|"
-                               r"Temporary failure in name resolution|nodename nor servname|No such host is known|"
-                               r"getaddrinfo", re.I)),
-    ("tls_error", re.compile(r"\[tls @|TLS handshake|SSL routines|GnuTLS|certificate verify failed|"
-                             r"Cannot open connection tls://|error:0A0000|SEC_E_|handshake failed", re.I)),
-    ("connection_refused", re.compile(r"Connection refused|actively refused|WSAECONNREFUSED|error 10061", re.I)),
-    ("timeout", re.compile(r"Connection timed out|Operation timed out|timed out|ETIMEDOUT|"
-                           r"Connection setup failure: connection time", re.I)),
+    (
+        "already_publishing",
+        re.compile(r"Already publishing|NetStream\.Publish\.BadName|流名已被占用", re.I),
+    ),
+    (
+        "forbidden",
+        re.compile(
+            r"\b403\b.*Forbidden|Server returned 403|NetStream\.Publish\.(?:Rejected|Unauthorized)|"
+            r"Authentication failed|authorization failed|\bUnauthorized\b|\b401\b",
+            re.I,
+        ),
+    ),
+    (
+        "not_found",
+        re.compile(
+            r"\b404\b.*Not Found|Server returned 404|NetStream\.Play\.StreamNotFound|"
+            r"No such file or directory\s*$",
+            re.I,
+        ),
+    ),
+    (
+        "dns_failure",
+        re.compile(
+            r"Failed to resolve hostname|Name or service not known|"
+            r"Temporary failure in name resolution|nodename nor servname|No such host is known|"
+            r"getaddrinfo",
+            re.I,
+        ),
+    ),
+    (
+        "tls_error",
+        re.compile(
+            r"\[tls @|TLS handshake|SSL routines|GnuTLS|certificate verify failed|"
+            r"Cannot open connection tls://|error:0A0000|SEC_E_|handshake failed",
+            re.I,
+        ),
+    ),
+    (
+        "connection_refused",
+        re.compile(r"Connection refused|actively refused|WSAECONNREFUSED|error 10061", re.I),
+    ),
+    (
+        "timeout",
+        re.compile(
+            r"Connection timed out|Operation timed out|timed out|ETIMEDOUT|"
+            r"Connection setup failure: connection time",
+            re.I,
+        ),
+    ),
     ("message_too_long", re.compile(r"Message too long|EMSGSIZE", re.I)),
-    ("broken_pipe", re.compile(r"Broken pipe|Error number -32 occurred|Connection reset by peer|"
-                               r"Error writing trailer.*(?:pipe|reset)", re.I)),
+    (
+        "broken_pipe",
+        re.compile(
+            r"Broken pipe|Error number -32 occurred|Connection reset by peer|"
+            r"Error writing trailer.*(?:pipe|reset)",
+            re.I,
+        ),
+    ),
 ]
 
 _DTS = re.compile(r"Non-monotonous DTS|non monotonically increasing dts|Non-monotonic DTS", re.I)
@@ -111,7 +153,12 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
     # is opened as input (or fails before any input was opened) is a pull.
     out = re.search(r"^Output #\d+, \w+, to '([^']+)'", text, re.M)
     inp = re.search(r"^Input #\d+, [\w,]+, from '((?:rtmps?|srt|https?|udp)://[^']+)'", text, re.M)
-    failing = [m for ln in lines for m in [re.match(r"^((?:rtmps?|srt|https?|udp)://\S+): ", ln.strip())] if m]
+    failing = [
+        m
+        for ln in lines
+        for m in [re.match(r"^((?:rtmps?|srt|https?|udp)://\S+): ", ln.strip())]
+        if m
+    ]
     if out and _URL.match(out.group(1)):
         result.direction, result.url = "push", out.group(1)
     elif inp:
@@ -122,8 +169,15 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
     # A push that ends in a bare I/O error right after connecting: the
     # server closed the session (nginx-rtmp on_publish refusal looks so).
     if result.error is None:
-        generic = [ln.strip() for ln in lines if re.search(r"(?:rtmps?|srt)://\S+: (?:Input/output error|"
-                                                          r"Operation not permitted|Unknown error)", ln)]
+        generic = [
+            ln.strip()
+            for ln in lines
+            if re.search(
+                r"(?:rtmps?|srt)://\S+: (?:Input/output error|"
+                r"Operation not permitted|Unknown error)",
+                ln,
+            )
+        ]
         if generic:
             result.evidence["generic_failure"] = generic[:2]
     result.settings = _settings(lines)

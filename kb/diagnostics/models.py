@@ -12,12 +12,26 @@ from typing import Any
 # The ``detected`` values and the ffmpeg/OBS ``error`` enum are a contract
 # with the API (DESIGN.md, "Contracts"): do not rename.
 DETECTED_KINDS = (
-    "ping", "traceroute", "tracert", "mtr", "pathping", "obs-log", "ffmpeg", "unknown",
+    "ping",
+    "traceroute",
+    "tracert",
+    "mtr",
+    "pathping",
+    "obs-log",
+    "ffmpeg",
+    "unknown",
 )
 PLATFORMS = ("linux", "macos", "windows")
 ERRORS = (
-    "connection_refused", "timeout", "dns_failure", "forbidden", "not_found",
-    "already_publishing", "tls_error", "broken_pipe", "message_too_long",
+    "connection_refused",
+    "timeout",
+    "dns_failure",
+    "forbidden",
+    "not_found",
+    "already_publishing",
+    "tls_error",
+    "broken_pipe",
+    "message_too_long",
 )
 
 

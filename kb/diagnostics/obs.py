@@ -23,9 +23,16 @@ import re
 from .models import ObsResult
 
 _PREFIX = re.compile(r"^(?:\d\d:\d\d:\d\d(?:\.\d+)?:\s*|(?:info|warning|error|debug):\s*)")
-_DROPPED = re.compile(r"Number of dropped frames due to insufficient bandwidth/connection stalls:\s*([\d,]+)\s*\(([\d.,]+)%\)")
-_SKIPPED = re.compile(r"(?:number of )?skipped frames due to encoding lag:\s*([\d,]+)(?:/([\d,]+))?\s*\(([\d.,]+)%\)", re.I)
-_LAGGED = re.compile(r"Number of lagged frames due to rendering lag/stalls:\s*([\d,]+)\s*\(([\d.,]+)%\)")
+_DROPPED = re.compile(
+    r"Number of dropped frames due to insufficient bandwidth/connection stalls:\s*([\d,]+)\s*\(([\d.,]+)%\)"  # noqa: E501
+)
+_SKIPPED = re.compile(
+    r"(?:number of )?skipped frames due to encoding lag:\s*([\d,]+)(?:/([\d,]+))?\s*\(([\d.,]+)%\)",
+    re.I,
+)
+_LAGGED = re.compile(
+    r"Number of lagged frames due to rendering lag/stalls:\s*([\d,]+)\s*\(([\d.,]+)%\)"
+)
 _DISCONNECT = re.compile(r"\] Disconnected from ")
 _RECONNECT = re.compile(r"Reconnecting in [\d.]+ seconds")
 _CONNECT_FAILED = re.compile(r"Connection to \S+ failed: (-?\d+)")
@@ -33,12 +40,26 @@ _SEND_ERROR = re.compile(r"RTMP send error (\d+)")
 _SETTING = re.compile(r"^\s+([a-z_ ]+?):\s+(\S.*)$")
 _ENCODER_HEADER = re.compile(r"\[([^\]]+?) encoder: '([^']+)'\] settings:")
 
+_INTERESTING = re.compile(
+    r"frames due to|Disconnected from|Reconnecting in|failed|getaddrinfo|resolve|publish|"
+    r"TLS|SSL|Connection to|send error|encoder|samples per sec|resolution|fps:",
+    re.I,
+)
+
 # librtmp / socket error numbers seen in OBS logs -> error enum.
 _SOCKET_ERRORS = {
-    "32": "broken_pipe", "104": "broken_pipe", "10053": "broken_pipe", "10054": "broken_pipe",
-    "10061": "connection_refused", "111": "connection_refused", "61": "connection_refused",
-    "10060": "timeout", "110": "timeout", "60": "timeout",
-    "10040": "message_too_long", "90": "message_too_long",
+    "32": "broken_pipe",
+    "104": "broken_pipe",
+    "10053": "broken_pipe",
+    "10054": "broken_pipe",
+    "10061": "connection_refused",
+    "111": "connection_refused",
+    "61": "connection_refused",
+    "10060": "timeout",
+    "110": "timeout",
+    "60": "timeout",
+    "10040": "message_too_long",
+    "90": "message_too_long",
 }
 
 
@@ -53,6 +74,10 @@ def parse_obs(text: str) -> ObsResult:
     current_encoder: str | None = None
     for idx, line in enumerate(lines):
         raw = raw_lines[idx].strip()
+        # Most log lines (sources, scenes, audio devices) matter to nobody
+        # here; one cheap test skips them.
+        if current_encoder is None and not _INTERESTING.search(line):
+            continue
         m = _DROPPED.search(line)
         if m:
             pct = _pct(m.group(2))
@@ -85,8 +110,12 @@ def parse_obs(text: str) -> ObsResult:
             result.evidence.setdefault("reconnects", []).append(raw)
             continue
         m = _CONNECT_FAILED.search(line)
-        if m or re.search(r"failed to connect socket|getaddrinfo|Unable to resolve|already publishing|"
-                          r"NetStream\.Publish|TLS|SSL|Connection to .* failed", line, re.I):
+        if m or re.search(
+            r"failed to connect socket|getaddrinfo|Unable to resolve|already publishing|"
+            r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
+            line,
+            re.I,
+        ):
             result.evidence.setdefault("connect_errors", []).append(raw)
             error = _classify_connect_error(line)
             if error and result.error is None:
@@ -108,10 +137,27 @@ def parse_obs(text: str) -> ObsResult:
             continue
         if current_encoder is not None:
             sm = _SETTING.match(raw_lines[idx])
-            if sm and "video_encoder" in result.settings and result.settings["video_encoder"] == current_encoder:
+            if (
+                sm
+                and "video_encoder" in result.settings
+                and result.settings["video_encoder"] == current_encoder
+            ):
                 key, value = sm.group(1).strip().replace(" ", "_"), sm.group(2).strip()
-                if key in ("rate_control", "bitrate", "keyint", "fps_num", "fps_den", "width", "height",
-                           "profile", "preset", "bf", "keyint_sec", "cqp", "buffer_size"):
+                if key in (
+                    "rate_control",
+                    "bitrate",
+                    "keyint",
+                    "fps_num",
+                    "fps_den",
+                    "width",
+                    "height",
+                    "profile",
+                    "preset",
+                    "bf",
+                    "keyint_sec",
+                    "cqp",
+                    "buffer_size",
+                ):
                     result.settings.setdefault(key, _num(value))
                 continue
             if raw_lines[idx].strip():
@@ -129,7 +175,11 @@ def parse_obs(text: str) -> ObsResult:
         if m and int(m.group(2)):
             result.settings.setdefault("fps", round(int(m.group(1)) / int(m.group(2)), 3))
     s = result.settings
-    if "resolution" not in s and isinstance(s.get("width"), int) and isinstance(s.get("height"), int):
+    if (
+        "resolution" not in s
+        and isinstance(s.get("width"), int)
+        and isinstance(s.get("height"), int)
+    ):
         s["resolution"] = f"{s['width']}x{s['height']}"
     if "fps" not in s and isinstance(s.get("fps_num"), int) and s.get("fps_den"):
         s["fps"] = round(s["fps_num"] / s["fps_den"], 3)

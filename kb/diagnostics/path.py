@@ -86,21 +86,25 @@ def parse_traceroute(text: str) -> PathResult:
         line = hop_lines.get(int(number), "")
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
         total = len(rtts) + stars or 3
-        result.hops.append(Hop(
-            hop=int(number),
-            host=ips[0] if ips else None,
-            name=names[0] if names else None,
-            loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
-            sent=total,
-            rtt_avg_ms=_mean(rtts),
-            rtt_best_ms=min(rtts) if rtts else None,
-            rtt_worst_ms=max(rtts) if rtts else None,
-            line=line,
-        ))
+        result.hops.append(
+            Hop(
+                hop=int(number),
+                host=ips[0] if ips else None,
+                name=names[0] if names else None,
+                loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
+                sent=total,
+                rtt_avg_ms=_mean(rtts),
+                rtt_best_ms=min(rtts) if rtts else None,
+                rtt_worst_ms=max(rtts) if rtts else None,
+                line=line,
+            )
+        )
     return result
 
 
-def _parse_traceroute_by_hand(text: str, result: PathResult, hop_lines: dict[int, str]) -> PathResult:
+def _parse_traceroute_by_hand(
+    text: str, result: PathResult, hop_lines: dict[int, str]
+) -> PathResult:
     result.parser = "hand"
     for number, line in sorted(hop_lines.items()):
         rtts = [float(x) for x in re.findall(r"([\d.]+)\s*ms", line)]
@@ -111,16 +115,22 @@ def _parse_traceroute_by_hand(text: str, result: PathResult, hop_lines: dict[int
         if ip and not is_ip(ip):
             m = _IP_IN_BRACKETS.search(rest)
             ip = m.group(1) if m else None
-        result.hops.append(Hop(hop=number, host=ip, name=name,
-                               loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
-                               sent=total, rtt_avg_ms=_mean(rtts), line=line))
+        result.hops.append(
+            Hop(
+                hop=number,
+                host=ip,
+                name=name,
+                loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
+                sent=total,
+                rtt_avg_ms=_mean(rtts),
+                line=line,
+            )
+        )
     return result
 
 
 # ------------------------------------------------------------------ tracert
-_TRACERT_TARGET = re.compile(
-    r"(?:Tracing route to|跟踪到|^到)\s*(\S+)(?:\s+\[([^\]]+)\])?"
-)
+_TRACERT_TARGET = re.compile(r"(?:Tracing route to|跟踪到|^到)\s*(\S+)(?:\s+\[([^\]]+)\])?")
 _PROBE = re.compile(r"\s*(\*|<\s*1\s*(?:ms|毫秒)|\d+\s*(?:ms|毫秒))")
 
 
@@ -158,20 +168,34 @@ def parse_tracert(text: str) -> PathResult:
             rtts.append(0.5 if probe.startswith("<") else float(value.group()))
         ip, name = _host_and_name(rest[pos:])
         total = len(probes)
-        result.hops.append(Hop(hop=number, host=ip, name=name,
-                               loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
-                               sent=total, rtt_avg_ms=_mean(rtts),
-                               rtt_best_ms=min(rtts) if rtts else None,
-                               rtt_worst_ms=max(rtts) if rtts else None,
-                               line=line.rstrip()))
+        result.hops.append(
+            Hop(
+                hop=number,
+                host=ip,
+                name=name,
+                loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
+                sent=total,
+                rtt_avg_ms=_mean(rtts),
+                rtt_best_ms=min(rtts) if rtts else None,
+                rtt_worst_ms=max(rtts) if rtts else None,
+                line=line.rstrip(),
+            )
+        )
     return result
 
 
 # ---------------------------------------------------------------------- mtr
 _MTR_ROW = re.compile(r"^\s*(\d+)\.\s*\|--\s+(\S+)\s+(.*)$")
 _MTR_COLUMNS = {
-    "loss%": "loss", "snt": "sent", "last": "last", "avg": "avg", "best": "best",
-    "wrst": "worst", "stdev": "stdev", "rcv": "recv", "drop": "drop",
+    "loss%": "loss",
+    "snt": "sent",
+    "last": "last",
+    "avg": "avg",
+    "best": "best",
+    "wrst": "worst",
+    "stdev": "stdev",
+    "rcv": "recv",
+    "drop": "drop",
 }
 
 
@@ -192,20 +216,25 @@ def parse_mtr_report(text: str) -> PathResult:
         number, host = int(m.group(1)), m.group(2)
         values = m.group(3).split()
         row: dict[str, float] = {}
-        for name, raw in zip(columns, values):
+        for name, raw in zip(columns, values, strict=False):
             try:
                 row[name] = float(raw.rstrip("%"))
             except ValueError:
                 continue
         ip = None if host == "???" else host
-        result.hops.append(Hop(
-            hop=number, host=ip, name=host if ip and not is_ip(ip) else None,
-            loss_pct=row.get("loss"), sent=int(row["sent"]) if "sent" in row else None,
-            rtt_avg_ms=row.get("avg") if ip else None,
-            rtt_best_ms=row.get("best") if ip else None,
-            rtt_worst_ms=row.get("worst") if ip else None,
-            line=line.rstrip(),
-        ))
+        result.hops.append(
+            Hop(
+                hop=number,
+                host=ip,
+                name=host if ip and not is_ip(ip) else None,
+                loss_pct=row.get("loss"),
+                sent=int(row["sent"]) if "sent" in row else None,
+                rtt_avg_ms=row.get("avg") if ip else None,
+                rtt_best_ms=row.get("best") if ip else None,
+                rtt_worst_ms=row.get("worst") if ip else None,
+                line=line.rstrip(),
+            )
+        )
     return result
 
 
@@ -227,13 +256,18 @@ def parse_mtr_json(text: str) -> PathResult:
         loss = hub.get("Loss%")
         avg = hub.get("Avg")
         line = json.dumps(hub, ensure_ascii=False)
-        result.hops.append(Hop(
-            hop=int(hub.get("count", len(result.hops) + 1)), host=ip,
-            loss_pct=float(loss) if loss is not None else None,
-            sent=int(hub["Snt"]) if hub.get("Snt") is not None else None,
-            rtt_avg_ms=float(avg) if (avg is not None and ip) else None,
-            rtt_best_ms=hub.get("Best"), rtt_worst_ms=hub.get("Wrst"), line=line,
-        ))
+        result.hops.append(
+            Hop(
+                hop=int(hub.get("count", len(result.hops) + 1)),
+                host=ip,
+                loss_pct=float(loss) if loss is not None else None,
+                sent=int(hub["Snt"]) if hub.get("Snt") is not None else None,
+                rtt_avg_ms=float(avg) if (avg is not None and ip) else None,
+                rtt_best_ms=hub.get("Best"),
+                rtt_worst_ms=hub.get("Wrst"),
+                line=line,
+            )
+        )
     return result
 
 
@@ -258,7 +292,7 @@ def parse_winmtr(text: str) -> PathResult:
             continue
         if header is None or len(cells) != len(header):
             continue
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=False))
         host_cell = cells[0]
         loss: float | None = None
         if "nr" in row or "hostname" in row:
@@ -274,7 +308,7 @@ def parse_winmtr(text: str) -> PathResult:
         except ValueError:
             loss = None
 
-        def num(key: str) -> float | None:
+        def num(key: str, row: dict[str, str] = row) -> float | None:
             try:
                 return float(row.get(key, ""))
             except ValueError:
@@ -282,14 +316,19 @@ def parse_winmtr(text: str) -> PathResult:
 
         silent = host.lower().startswith("no response")
         ip, name = (None, None) if silent else _host_and_name(host)
-        result.hops.append(Hop(
-            hop=number, host=ip, name=name, loss_pct=loss,
-            sent=int(num("sent") or 0) or None,
-            rtt_avg_ms=num("avrg") if ip else None,
-            rtt_best_ms=num("best") if ip else None,
-            rtt_worst_ms=(num("wrst") if "wrst" in row else num("worst")) if ip else None,
-            line=line.rstrip(),
-        ))
+        result.hops.append(
+            Hop(
+                hop=number,
+                host=ip,
+                name=name,
+                loss_pct=loss,
+                sent=int(num("sent") or 0) or None,
+                rtt_avg_ms=num("avrg") if ip else None,
+                rtt_best_ms=num("best") if ip else None,
+                rtt_worst_ms=(num("wrst") if "wrst" in row else num("worst")) if ip else None,
+                line=line.rstrip(),
+            )
+        )
     return result
 
 
@@ -304,7 +343,7 @@ def parse_pathping(text: str) -> PathResult:
     """Windows pathping statistics table (English or Chinese)."""
     result = PathResult(tool="pathping")
     lines = text.split("\n")
-    for i, line in enumerate(lines):
+    for _i, line in enumerate(lines):
         stripped = line.strip()
         m = _TRACERT_TARGET.search(stripped)
         if m and result.target is None and not re.match(r"^\d", stripped):
@@ -321,13 +360,17 @@ def parse_pathping(text: str) -> PathResult:
             continue  # hop 0 is the source host itself
         rtt = m.group(2)
         ip, name = _host_and_name(m.group(9))
-        result.hops.append(Hop(
-            hop=number, host=ip, name=name,
-            loss_pct=float(m.group(5)),  # "Source to Here": what reaches this hop
-            sent=int(m.group(4)),
-            rtt_avg_ms=float(rtt[:-2]) if rtt.endswith("ms") else None,
-            line=line.rstrip(),
-        ))
+        result.hops.append(
+            Hop(
+                hop=number,
+                host=ip,
+                name=name,
+                loss_pct=float(m.group(5)),  # "Source to Here": what reaches this hop
+                sent=int(m.group(4)),
+                rtt_avg_ms=float(rtt[:-2]) if rtt.endswith("ms") else None,
+                line=line.rstrip(),
+            )
+        )
     return result
 
 

@@ -35,18 +35,24 @@ _WIN_RTT = re.compile(
     r"(?:Minimum|最短)\s*=\s*(\d+)\s*(?:ms|毫秒)\s*[,，]\s*(?:Maximum|最长)\s*=\s*(\d+)\s*(?:ms|毫秒)\s*[,，]\s*"
     r"(?:Average|平均)\s*=\s*(\d+)\s*(?:ms|毫秒)"
 )
-_WIN_HEADER = re.compile(r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?\s+(?:with|具有)\s+(\d+)\s*(?:bytes|字节)")
+_WIN_HEADER = re.compile(
+    r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?\s+(?:with|具有)\s+(\d+)\s*(?:bytes|字节)"
+)
 
 _UNIX_HEADER = re.compile(r"^PING\s+(\S+)\s+\(([^)]+)\)[:\s]+(\d+)(?:\((\d+)\))?\s+(?:data )?bytes")
-_UNIX_SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+)(?: packets)? received.*?([\d.]+)% packet loss")
-_UNIX_RTT = re.compile(r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+)")
+_UNIX_SUMMARY = re.compile(
+    r"(\d+) packets transmitted, (\d+)(?: packets)? received.*?([\d.]+)% packet loss"
+)
+_UNIX_RTT = re.compile(
+    r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+)"
+)
 _UNIX_REPLY = re.compile(r"icmp_seq=\d+.*?time[=<]([\d.]+)\s*ms")
 
 
 def _jitter(rtts: list[float]) -> float | None:
     if len(rtts) < 2:
         return None
-    diffs = [abs(b - a) for a, b in zip(rtts, rtts[1:])]
+    diffs = [abs(b - a) for a, b in zip(rtts, rtts[1:], strict=False)]
     return round(sum(diffs) / len(diffs), 3)
 
 
@@ -139,7 +145,10 @@ def _parse_unix_by_hand(text: str, result: PingResult) -> None:
         m = _UNIX_RTT.search(line)
         assert m is not None
         result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms = (
-            float(m.group(2)), float(m.group(3)), float(m.group(4)))
+            float(m.group(2)),
+            float(m.group(3)),
+            float(m.group(4)),
+        )
 
 
 def parse_unix(text: str) -> PingResult:
@@ -152,7 +161,9 @@ def parse_unix(text: str) -> PingResult:
         assert m is not None
         result.target = m.group(2)
         result.payload_bytes = int(m.group(3))
-    result.dont_fragment = bool(re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I))
+    result.dont_fragment = bool(
+        re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I)
+    )
     try:
         import jc  # local import: jc loads its parser registry on import
 
@@ -168,7 +179,11 @@ def parse_unix(text: str) -> PingResult:
         result.rtt_avg_ms = data.get("round_trip_ms_avg")
         result.rtt_max_ms = data.get("round_trip_ms_max")
         for resp in data.get("responses") or []:
-            if resp.get("type") == "reply" and resp.get("time_ms") is not None and not resp.get("duplicate"):
+            if (
+                resp.get("type") == "reply"
+                and resp.get("time_ms") is not None
+                and not resp.get("duplicate")
+            ):
                 result.rtts_ms.append(float(resp["time_ms"]))
         spread = data.get("round_trip_ms_stddev")
     else:

@@ -44,6 +44,7 @@ cleanup() {
     sleep 0.5
     for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
     rm -rf /etc/netns/nl-cust "$WORK"
+    rmdir /etc/netns 2>/dev/null  # only if we left it empty
 }
 trap cleanup EXIT
 

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from conftest import SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.diagnostics import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    Answers,
+    Attachment,
+    diagnose,
+    parse,
+)
+from kb.diagnostics.models import DETECTED_KINDS, ERRORS
+
+
+def _att(name: str) -> Attachment:
+    return Attachment(name=name, content=(SAMPLES / name).read_bytes())
+
+
+def _problems(result):
+    return [s.problem for s in result.suggestions]
+
+
+def test_response_has_exactly_the_contract_shape():
+    result = diagnose(
+        description="buffering",
+        answers=Answers(role="viewer"),
+        attachments=[_att("linux-mtr-reportwide-midpath.txt")],
+    ).to_dict()
+    assert set(result) == {"attachments", "findings", "suggestions", "escalate"}
+    assert set(result["attachments"][0]) == {"name", "detected", "platform", "metrics", "notes"}
+    assert set(result["findings"][0]) == {"kind", "summary", "evidence", "problems"}
+    assert set(result["suggestions"][0]) == {"problem", "confidence", "reason"}
+    assert set(result["escalate"]) == {"recommended", "priority", "reason"}
+    assert {"hops", "loss_starts_hop", "dest_loss_pct", "dest_rtt_avg_ms"} <= set(
+        result["attachments"][0]["metrics"]
+    )
+
+
+def test_stream_down_is_p1_and_recommended():
+    result = diagnose(answers=Answers(role="publisher", protocol="rtmp", stream_down=True))
+    assert (result.escalate.recommended, result.escalate.priority) == (True, "P1")
+    assert "push.connect-refused" in _problems(result)
+
+
+def test_live_with_cross_border_loss_is_p2_and_cites_the_hop():
+    result = diagnose(
+        description="viewers in China see stutter",
+        answers=Answers(role="publisher", region="cn", stream_down=False),
+        attachments=[_att("linux-mtr-reportwide-midpath.txt")],
+    )
+    assert result.escalate.priority == "P2" and result.escalate.recommended
+    top = result.suggestions[0]
+    assert top.problem == "net.loss-cross-border"
+    assert "198.51.100.2" in top.reason
+
+
+def test_last_mile_loss_is_self_service_p4():
+    result = diagnose(
+        description="my wifi stream drops",
+        answers=Answers(role="publisher", stream_down=False),
+        attachments=[_att("linux-mtr-report-lastmile.txt")],
+    )
+    assert result.suggestions[0].problem == "net.loss-last-mile"
+    assert (result.escalate.recommended, result.escalate.priority) == (False, "P4")
+
+
+def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
+    result = diagnose(
+        description="推流提示流名已被占用", attachments=[_att("ffmpeg-push-already-publishing.txt")]
+    )
+    assert result.suggestions[0].problem == "push.duplicate-publisher"
+    assert result.suggestions[0].confidence >= 0.95
+
+
+def test_403_means_auth_for_publishers_and_referer_for_viewers():
+    viewer = diagnose(description="HLS returns 403", answers=Answers(role="viewer"))
+    publisher = diagnose(description="push returns 403", answers=Answers(role="publisher"))
+    assert viewer.suggestions[0].problem == "play.forbidden-403"
+    assert "play.forbidden-403" not in _problems(publisher)
+    assert "push.auth-failed" in _problems(publisher)
+
+
+def test_chinese_buffering_for_viewer_suggests_viewer_buffering():
+    result = diagnose(description="观众反馈卡顿", answers=Answers(role="viewer"))
+    assert _problems(result)[0] == "play.viewer-buffering"
+
+
+def test_pull_403_infers_the_viewer_role_without_answers():
+    result = diagnose(attachments=[_att("ffmpeg-pull-hls-forbidden.txt")])
+    assert _problems(result)[0] == "play.forbidden-403"
+
+
+def test_rate_limited_hop_alone_suggests_no_loss_problem():
+    result = diagnose(attachments=[_att("linux-mtr-report-ratelimit.txt")])
+    assert not {"net.loss-last-mile", "net.loss-cross-border"} & set(_problems(result))
+    assert any(f.kind == "icmp-rate-limit" for f in result.findings)
+
+
+def test_findings_carry_verbatim_input_lines():
+    content = (SAMPLES / "obs-excerpt-network-drops.txt").read_text()
+    result = diagnose(attachments=[Attachment("obs.txt", content)])
+    for finding in result.findings:
+        for line in finding.evidence:
+            assert line in content
+
+
+def test_three_attachments_combine_into_one_ranking():
+    result = diagnose(
+        answers=Answers(role="publisher"),
+        attachments=[
+            _att("obs-excerpt-network-drops.txt"),
+            _att("linux-mtr-report-lastmile.txt"),
+            _att("linux-ping-lossy.txt"),
+        ],
+    )
+    assert [a.detected for a in result.attachments] == ["obs-log", "mtr", "ping"]
+    assert result.suggestions[0].problem == "net.loss-last-mile"
+    assert result.suggestions[0].confidence > 0.8
+
+
+def test_healthy_outputs_without_a_description_are_not_escalated():
+    result = diagnose(attachments=[_att("linux-ping-clean.txt")])
+    assert result.escalate.recommended is False and result.suggestions == []
+
+
+def test_only_the_first_max_attachments_are_read():
+    atts = [_att("linux-ping-clean.txt")] * (MAX_ATTACHMENTS + 2)
+    result = diagnose(attachments=atts)
+    assert len(result.attachments) == MAX_ATTACHMENTS
+    assert "ignored" in result.attachments[-1].notes[-1]
+
+
+def test_oversized_attachment_is_truncated_with_a_note():
+    big = (SAMPLES / "linux-ping-lossy.txt").read_bytes() * (MAX_ATTACHMENT_BYTES // 2000 + 10)
+    parsed = parse("big.txt", big)
+    assert parsed.detected == "ping"
+    assert any("first" in n for n in parsed.notes)
+
+
+def test_binary_upload_is_unknown_with_a_note():
+    parsed = parse("capture.pcap", bytes(range(256)) * 40)
+    assert parsed.detected == "unknown" and "binary" in parsed.notes[0]
+
+
+def _check(result):
+    data = result.to_dict()
+    for att in data["attachments"]:
+        assert att["detected"] in DETECTED_KINDS
+        assert att["metrics"].get("error") in (None, *ERRORS)
+    for s in data["suggestions"]:
+        assert 0.0 <= s["confidence"] <= 1.0
+    assert data["escalate"]["priority"] in (None, "P1", "P2", "P3", "P4")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(), st.text(max_size=300))
+def test_diagnose_never_raises_on_arbitrary_text(content, description):
+    _check(diagnose(description=description, attachments=[Attachment("x.txt", content)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=5000))
+def test_parse_never_raises_on_arbitrary_bytes(data):
+    parsed = parse("x.bin", data)
+    assert parsed.detected in DETECTED_KINDS
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(
+        sorted(p.name for p in SAMPLES.iterdir() if not p.name.endswith((".json", ".md")))
+    ),
+    st.integers(min_value=0, max_value=4000),
+    st.text(alphabet=st.characters(max_codepoint=31), max_size=40),
+)
+def test_truncated_or_corrupted_real_samples_never_raise(name, cut, noise):
+    raw = (SAMPLES / name).read_bytes()
+    text = raw[:cut].decode("utf-8", errors="ignore") + noise
+    _check(diagnose(attachments=[Attachment(name, text), Attachment(name, raw[:cut])]))
+
+
+def test_huge_and_control_character_input_does_not_raise():
+    huge = "\x00\x1b[31m" * 300_000 + "PING x (1.2.3.4) 56(84) bytes of data.\n" * 1000
+    _check(diagnose(description="\x00" * 10_000, attachments=[Attachment("huge.txt", huge)]))
+
+
+def test_non_string_attachment_content_does_not_raise():
+    _check(diagnose(attachments=[Attachment("none.txt", None)]))  # type: ignore[arg-type]

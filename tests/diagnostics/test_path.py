@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import pytest
+from conftest import expected_for, sample_files
+
+from kb.diagnostics import parse
+from kb.diagnostics.analysis import analyse_path, customer_side
+from kb.diagnostics.decode import decode_paste
+from kb.diagnostics.path import parse_mtr_report, parse_tracert, summarise
+
+PATH_SAMPLES = sample_files("traceroute", "tracert", "mtr", "pathping")
+
+
+def _kinds(findings):
+    return [f.kind for f in findings]
+
+
+def _path(read_sample, name):
+    parsed = parse(name, read_sample(name))
+    return parsed.results[0]
+
+
+def test_every_path_tool_has_real_samples():
+    detected = {expected_for(p)["detected"] for p in PATH_SAMPLES}
+    assert detected == {"traceroute", "tracert", "mtr", "pathping"}
+
+
+@pytest.mark.parametrize("sample", PATH_SAMPLES, ids=lambda p: p.name)
+def test_path_sample_parses_to_its_expected_metrics(sample):
+    expected = expected_for(sample)
+    parsed = parse(sample.name, sample.read_bytes())
+    assert parsed.detected == expected["detected"]
+    assert parsed.platform == expected["platform"]
+    metrics = {k: v for k, v in parsed.metrics.items() if k != "per_hop"}
+    assert metrics == expected["metrics"]
+    assert [h["host"] for h in parsed.metrics["per_hop"]] == expected["hop_hosts"]
+
+
+def test_intermediate_only_loss_is_reported_as_rate_limiting(read_sample):
+    path = _path(read_sample, "linux-mtr-report-ratelimit.txt")
+    assert path.hops[1].loss_pct >= 50 and path.dest_loss_pct == 0.0
+    findings = analyse_path(path)
+    limited = [f for f in findings if f.kind == "icmp-rate-limit"]
+    assert [f.facts["hop"] for f in limited] == [2]
+    assert limited[0].problems == []
+    assert "path-loss-transit" not in _kinds(findings)
+    assert "path-loss-last-mile" not in _kinds(findings)
+
+
+def test_loss_starting_mid_path_and_persisting_locates_the_segment(read_sample):
+    path = _path(read_sample, "linux-mtr-reportwide-midpath.txt")
+    assert path.loss_starts_hop == 3
+    finding = next(f for f in analyse_path(path) if f.kind == "path-loss-transit")
+    assert finding.problems == ["net.loss-cross-border"]
+    assert finding.evidence[0].strip().startswith("3.|-- 198.51.100.2")
+
+
+def test_mtr_json_and_report_agree_on_where_loss_starts(read_sample):
+    assert _path(read_sample, "linux-mtr-midpath.json").loss_starts_hop == 3
+
+
+def test_loss_from_the_first_hop_is_last_mile(read_sample):
+    path = _path(read_sample, "linux-mtr-report-lastmile.txt")
+    assert path.loss_starts_hop == 1
+    kinds = _kinds(analyse_path(path))
+    assert "path-loss-last-mile" in kinds and "path-loss-transit" not in kinds
+
+
+def test_loss_inside_a_private_network_is_last_mile_in_pathping(read_sample):
+    path = _path(read_sample, "windows-pathping-en.txt")
+    assert path.loss_starts_hop == 2
+    assert "path-loss-last-mile" in _kinds(analyse_path(path))
+
+
+@pytest.mark.parametrize(
+    "address,expected",
+    [
+        ("192.168.50.1", True),
+        ("10.10.110.37", True),
+        ("172.16.87.218", True),
+        ("100.64.10.1", True),
+        ("100.93.64.1", True),
+        ("100.128.0.1", False),
+        ("198.51.100.2", False),
+        ("203.0.113.10", False),
+        ("8.8.8.8", False),
+        (None, False),
+    ],
+)
+def test_rfc1918_and_cgnat_addresses_are_the_customer_side(address, expected):
+    assert customer_side(address) is expected
+
+
+def test_cgnat_hops_in_a_real_chinese_pathping_are_customer_side(read_sample):
+    findings = analyse_path(_path(read_sample, "windows-pathping-zh.txt"))
+    side = next(f for f in findings if f.kind == "customer-side-hops")
+    assert "1" in side.summary and "2" in side.summary  # 192.168.31.1, 100.93.64.1
+
+
+def test_long_haul_rtt_step_is_found_between_the_right_hops(read_sample):
+    path = _path(read_sample, "linux-traceroute-longhaul.txt")
+    step = next(f for f in analyse_path(path) if f.kind == "long-haul-segment")
+    assert (step.facts["from_hop"], step.facts["to_hop"]) == (3, 4)
+    assert step.facts["step_ms"] >= 80
+
+
+def test_no_long_haul_step_on_the_clean_lab_path(read_sample):
+    assert "long-haul-segment" not in _kinds(
+        analyse_path(_path(read_sample, "linux-traceroute-clean.txt"))
+    )
+
+
+def test_long_haul_threshold_is_tunable(read_sample):
+    from kb.diagnostics.rules import THRESHOLDS
+
+    path = _path(read_sample, "linux-traceroute-longhaul.txt")
+    strict = dict(THRESHOLDS, long_haul_step_ms=200.0)
+    assert "long-haul-segment" not in _kinds(analyse_path(path, strict))
+
+
+def test_trace_that_never_reaches_its_target_has_no_destination_metrics(read_sample):
+    path = _path(read_sample, "windows-pathping-zh.txt")
+    assert path.reached is False
+    assert path.dest_loss_pct is None and path.loss_starts_hop is None
+    assert "destination-silent" in _kinds(analyse_path(path))
+
+
+def test_chinese_tracert_reads_less_than_one_ms_and_timeouts(read_sample):
+    path = parse_tracert(decode_paste(read_sample("windows-tracert-zh-utf16.txt")))
+    assert path.hops[0].rtt_avg_ms == pytest.approx((1 + 0.5 + 1) / 3, abs=0.001)
+    assert path.hops[2].host is None and path.hops[2].loss_pct == 100.0
+
+
+def test_silent_middle_hops_do_not_start_persistent_loss():
+    text = (
+        "HOST: x                           Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+        "  1.|-- 192.168.1.1                0.0%    10    0.2   0.2   0.2   0.3   0.0\n"
+        "  2.|-- ???                       100.0    10    0.0   0.0   0.0   0.0   0.0\n"
+        "  3.|-- 198.51.100.9               0.0%    10    6.3   7.7   6.0  10.1   1.8\n"
+    )
+    path = summarise(parse_mtr_report(text), loss_threshold_pct=2.0)
+    assert path.loss_starts_hop is None and path.dest_loss_pct == 0.0
+
+
+def test_mtr_columns_follow_the_header_order():
+    text = (
+        "HOST: x                           Snt   Loss%   Avg\n"
+        "  1.|-- 198.51.100.1                20    10.0%   5.5\n"
+    )
+    hop = parse_mtr_report(text).hops[0]
+    assert (hop.sent, hop.loss_pct, hop.rtt_avg_ms) == (20, 10.0, 5.5)

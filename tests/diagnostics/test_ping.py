@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+from conftest import expected_for, sample_files
+
+from kb.diagnostics import parse
+from kb.diagnostics.decode import decode_paste
+from kb.diagnostics.ping import parse_unix, parse_windows
+
+PING_SAMPLES = sample_files("ping")
+
+
+def test_there_are_real_ping_samples_for_every_platform_and_locale():
+    names = {p.name for p in PING_SAMPLES}
+    assert {
+        "linux-ping-lossy.txt",
+        "macos-ping.txt",
+        "windows-ping-en-ipv6.txt",
+        "windows-ping-zh-gbk.txt",
+        "windows-ping-zh-loss.txt",
+    } <= names
+
+
+@pytest.mark.parametrize("sample", PING_SAMPLES, ids=lambda p: p.name)
+def test_ping_sample_parses_to_its_expected_metrics(sample):
+    expected = expected_for(sample)
+    parsed = parse(sample.name, sample.read_bytes())
+    assert parsed.detected == "ping"
+    assert parsed.platform == expected["platform"]
+    assert parsed.metrics == expected["metrics"]
+
+
+def test_linux_ping_goes_through_jc_and_reads_loss_and_rtt(read_sample):
+    result = parse_unix(decode_paste(read_sample("linux-ping-lossy.txt")))
+    assert result.parser == "jc"
+    assert (result.sent, result.received) == (50, 43)
+    assert result.loss_pct == 14.0
+    assert result.rtt_avg_ms == pytest.approx(91.435)
+
+
+def test_jitter_is_mean_absolute_difference_of_consecutive_replies(read_sample):
+    result = parse_unix(decode_paste(read_sample("macos-ping.txt")))
+    # 28.042 -> 34.786 -> 41.182: |6.744| and |6.396|, mean 6.57
+    assert result.jitter_ms == pytest.approx(6.57)
+    assert result.jitter_source == "consecutive"
+
+
+def test_summary_only_linux_paste_falls_back_to_mdev():
+    text = (
+        "--- 203.0.113.10 ping statistics ---\n"
+        "30 packets transmitted, 30 received, 0% packet loss, time 5819ms\n"
+        "rtt min/avg/max/mdev = 85.307/90.911/98.000/2.964 ms\n"
+    )
+    result = parse_unix(text)
+    assert result.jitter_ms == pytest.approx(2.964)
+    assert result.jitter_source == "mdev"
+
+
+def test_chinese_windows_ping_with_full_width_commas_reads_loss(read_sample):
+    result = parse_windows(decode_paste(read_sample("windows-ping-zh-loss.txt")))
+    assert (result.sent, result.received, result.loss_pct) == (4, 3, 25.0)
+    assert result.rtts_ms == [51.0, 52.0, 53.0]
+
+
+def test_gbk_encoded_chinese_ping_is_decoded_and_parsed(read_sample):
+    raw = read_sample("windows-ping-zh-gbk.txt")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    parsed = parse("ping.txt", raw)
+    assert parsed.encoding == "gb18030"
+    assert parsed.metrics["rtt_avg_ms"] == 67.0
+
+
+def test_less_than_one_ms_counts_as_half_a_millisecond(read_sample):
+    result = parse_windows(decode_paste(read_sample("windows-ping-zh-lt1ms.txt")))
+    assert result.rtts_ms == [203.0, 0.5, 0.5, 0.5]
+
+
+def test_windows_error_replies_are_not_counted_as_received(read_sample):
+    # Windows says "Received = 2" for two "Destination host unreachable".
+    result = parse_windows(decode_paste(read_sample("windows-ping-en-unreachable.txt")))
+    assert result.received == 0
+    assert result.loss_pct == 100.0
+    assert len(result.error_replies) == 2
+
+
+def test_ttl_expired_replies_in_chinese_are_errors_not_echoes(read_sample):
+    result = parse_windows(decode_paste(read_sample("windows-ping-zh-ttl-expired.txt")))
+    assert result.received == 0
+    assert all("TTL 传输中过期" in line for line in result.error_replies)
+
+
+def test_truncated_linux_ping_still_yields_reply_times():
+    text = (
+        "PING 203.0.113.10 (203.0.113.10) 56(84) bytes of data.\n"
+        "64 bytes from 203.0.113.10: icmp_seq=1 ttl=60 time=87.3 ms\n"
+        "64 bytes from 203.0.113.10: icmp_seq=2 ttl=60 time=84.9 ms\n"
+    )
+    result = parse_unix(text)
+    assert result.rtts_ms == [87.3, 84.9]
+    assert result.jitter_ms == pytest.approx(2.4)
