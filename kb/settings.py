@@ -166,6 +166,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# One queue for index writes, consumed by a single worker process.
+CELERY_TASK_ROUTES = {"kb.search.tasks.*": {"queue": "index"}}
 
 # REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -181,6 +183,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "kb.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "feedback": os.environ.get("KB_FEEDBACK_RATE", "10/hour"),
+        "search": os.environ.get("KB_SEARCH_RATE", "120/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

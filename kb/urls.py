@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from kb.articles import apis as article_apis
 from kb.articles import views as article_views
 from kb.problems import apis as problem_apis
+from kb.search import apis as search_apis
 from kb.search import views as search_views
 
 api_v1 = [
@@ -20,6 +21,7 @@ api_v1 = [
         article_apis.ArticleFeedbackApi.as_view(),
         name="article-feedback",
     ),
+    path("search", search_apis.SearchApi.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -28,6 +30,8 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("", include("kb.articles.urls")),
     path("search/", search_views.search_page, name="search"),
+    path("search/go/<int:log_id>/<int:article_id>/", search_views.search_click,
+         name="search-click"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, ArticleFeedback, ArticleRevision
+from kb.articles.signals import article_changed
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
 
@@ -47,11 +48,11 @@ class ArticleConflict(ApplicationError):
 
 
 def _on_commit_index(article: Article) -> None:
-    """Queue the derived updates of an article once its transaction commits."""
-    from kb.articles import tasks  # tasks import services; avoid the cycle
-
+    """Announce the change once the transaction commits (the index follows)."""
     article_id = article.pk
-    transaction.on_commit(lambda: tasks.article_changed.delay(article_id=article_id))
+    transaction.on_commit(
+        lambda: article_changed.send(sender=Article, article_id=article_id)
+    )
 
 
 def _record_revision(*, article: Article, author, note: str) -> ArticleRevision:
@@ -117,7 +118,8 @@ def article_create(
     article.save()
     article.problems.set(problems)
     _record_revision(article=article, author=author, note=note or "created")
-    _on_commit_index(article)
+    if article.status == Article.Status.PUBLISHED:
+        _on_commit_index(article)
     log.info("article_created id=%s slug=%s lang=%s", article.pk, slug, language)
     return article
 

@@ -9,19 +9,6 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def article_changed(article_id: int) -> None:
-    """Bring what is derived from an article in line with it."""
-    from kb.articles.models import Article
-    from kb.articles.markdown import render_article_html
-
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:  # deleted since it was queued
-        return
-    render_article_html(article)
-    log.info("article_derived_updated id=%s version=%s", article.pk, article.version)
-
-
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def notify_review_requested(article_id: int) -> None:
     from kb.articles.notifications import review_requested_notify
     from kb.articles.models import Article

@@ -1,25 +1,48 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
-from kb.articles.selectors import article_search_database
+from kb.articles.models import Language
+from kb.articles.selectors import article_list_visible_to
 from kb.core.languages import content_language
+from kb.problems.models import Area
+from kb.search.query import MAX_QUERY_CHARS
+from kb.search.services import search_articles, search_record_click
 
-MAX_QUERY_CHARS = 500
+PAGE_SIZE = 10
 
 
+@require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    notice = None
-    if len(query) > MAX_QUERY_CHARS:
-        query = query[:MAX_QUERY_CHARS]
-        notice = _("Your search was long, so only its first %(n)d characters were used.") % {
-            "n": MAX_QUERY_CHARS
-        }
-    query = "".join(ch for ch in query if ch.isprintable() or ch.isspace()).strip()
-    results = article_search_database(query=query, language=content_language(), limit=100)
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(
-        request, "search/results.html", {"query": query, "page": page, "notice": notice}
+    area = request.GET.get("area") or None
+    lang = request.GET.get("lang") or None
+    area = area if area in Area.values else None
+    lang = lang if lang in Language.values else None
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    results = search_articles(
+        text=query, language=content_language(), area=area, lang=lang,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, record=bool(query.strip()),
     )
+    pages = max(1, -(-results.total // PAGE_SIZE))
+    context = {
+        "query": results.query, "results": results, "area": area, "lang": lang,
+        "areas": Area.choices, "languages": Language.choices,
+        "page": page, "pages": pages, "first_rank": (page - 1) * PAGE_SIZE,
+        "max_chars": MAX_QUERY_CHARS,
+    }
+    template = "search/_results.html" if request.htmx else "search/results.html"
+    return render(request, template, context)
+
+
+@require_GET
+def search_click(request: HttpRequest, log_id: int, article_id: int) -> HttpResponse:
+    """Record which result a search led to, then open it."""
+    article = get_object_or_404(article_list_visible_to(user=request.user), pk=article_id)
+    rank = request.GET.get("rank", "")
+    search_record_click(log_id=log_id, article=article,
+                        rank=int(rank) if rank.isdigit() and int(rank) < 1000 else None)
+    return redirect(article.get_absolute_url())

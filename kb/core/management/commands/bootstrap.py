@@ -6,6 +6,9 @@ from tqdm import tqdm
 from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
 from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_ensure
 from kb.problems.services import problems_load_fixture
+from kb.search.indexing import index_rebuild
+from kb.search.services import synonyms_load_fixture
+from kb.search.store import index_health
 
 
 class Command(BaseCommand):
@@ -42,6 +45,21 @@ class Command(BaseCommand):
             f"articles: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged"
         )
+
+        added = synonyms_load_fixture(path=fixtures / "synonyms.toml")
+        self.stdout.write(f"synonym groups: {added} added")
+
+        healthy, reason = index_health()
+        if not healthy or report.created or report.updated:
+            self.stdout.write("building the search index" + ("" if healthy else f" ({reason})"))
+            with tqdm(desc="index", unit="article") as bar:
+                count = index_rebuild(
+                    progress=lambda done, total: (setattr(bar, "total", total),
+                                                  bar.update(done - bar.n))
+                )
+            self.stdout.write(f"search index: {count} articles")
+        else:
+            self.stdout.write("search index: up to date")
 
         if demo_users:
             try:

@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+# Sent after the transaction that changed a published article (or took one
+# off the site) commits. Receivers get ``article_id``. The search index
+# listens: articles do not depend on search.
+article_changed = Signal()

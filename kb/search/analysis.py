@@ -1,0 +1,149 @@
+"""Text analysis for one index that holds English and Chinese.
+
+One tokenizer handles both languages in the same field, so a mixed query
+("obs 推流 failed") works: runs of CJK characters are segmented with jieba
+(with a domain dictionary so that 推流, 防盗链, 关键帧间隔 stay whole), other
+runs are split into words. English words are stemmed and stop words dropped;
+Chinese tokens pass through unchanged.
+"""
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.lang.porter import stem
+
+USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
+
+_RUNS = re.compile(
+    r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"|(?P<word>[0-9A-Za-z\u00c0-\u024f]+(?:[.'][0-9A-Za-z]+)*)"
+)
+ENGLISH_STOP_WORDS = frozenset(
+    """a an and are as at be but by for from has have how i if in into is it its me my of
+    on or our so that the their then there these they this to was we were what when where
+    which while who why will with you your can do does did after before again""".split()
+)
+CHINESE_STOP_WORDS = frozenset(
+    "的 了 吗 呢 啊 吧 呀 是 我 我们 你 您 在 怎么 怎么办 怎样 为什么 如何 就 都 也 还 和 与 及 "
+    "或 请问 一下 这个 那个 这样 一直 总是 老是 会 说".split()
+)
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba():
+    """jieba with the domain dictionary, loaded once per process."""
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _jieba_lock:
+            if not _jieba_ready:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                jieba.load_userdict(str(USER_DICT))
+                _jieba_ready = True
+    return jieba
+
+
+@lru_cache(maxsize=4096)
+def segment_cjk(run: str) -> tuple[str, ...]:
+    """Segment a run of Chinese characters; cached, queries repeat."""
+    return tuple(w for w in _jieba().cut(run) if w.strip())
+
+
+class BilingualTokenizer(Tokenizer):
+    """Words for Latin text, jieba segments for Chinese, in text order."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in _RUNS.finditer(value):
+            if match.group("cjk"):
+                offset = match.start()
+                for word in segment_cjk(match.group("cjk")):
+                    start = value.find(word, offset)
+                    offset = start + len(word)
+                    yield self._emit(token, word, pos, start_char + start, keeporiginal,
+                                     positions, chars)
+                    pos += 1
+            else:
+                yield self._emit(token, match.group("word"), pos,
+                                 start_char + match.start(), keeporiginal, positions, chars)
+                pos += 1
+
+    @staticmethod
+    def _emit(token, text, pos, startchar, keeporiginal, positions, chars):
+        token.text = text
+        token.boost = 1.0
+        token.stopped = False
+        if keeporiginal:
+            token.original = text
+        if positions:
+            token.pos = pos
+        if chars:
+            token.startchar = startchar
+            token.endchar = startchar + len(text)
+        return token
+
+
+class AsciiStemFilter(StemFilter):
+    """Porter stemming for English words only; Chinese tokens pass untouched."""
+
+    def __init__(self):
+        super().__init__(stemfn=stem, ignore=None, cachesize=50000)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.isascii() and not t.text.isdigit():
+                t.text = self._stem(t.text)
+            yield t
+
+    def _stem(self, text: str) -> str:
+        return self.stemfn(text)
+
+
+class TrimPossessiveFilter(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.endswith("'s"):
+                t.text = t.text[:-2]
+            yield t
+
+
+def bilingual_analyzer(*, stem_words: bool = True):
+    chain = (
+        BilingualTokenizer()
+        | LowercaseFilter()
+        | TrimPossessiveFilter()
+        | StopFilter(stoplist=ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS, minsize=1)
+    )
+    return chain | AsciiStemFilter() if stem_words else chain
+
+
+def analyze(text: str, *, stem_words: bool = True) -> list[str]:
+    """The index terms of ``text`` (what a query for it looks up)."""
+    return [t.text for t in bilingual_analyzer(stem_words=stem_words)(text)]
+
+
+def surface_words(text: str) -> list[tuple[str, str]]:
+    """(original word, lowercase word) pairs, unstemmed, stop words dropped."""
+    analyzer = bilingual_analyzer(stem_words=False)
+    words = []
+    for token in analyzer(text, keeporiginal=True):
+        words.append((token.original, token.text))
+    return words

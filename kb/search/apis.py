@@ -1,0 +1,72 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from kb.articles.models import Language
+from kb.problems.models import Area
+from kb.search.models import SearchQuery
+from kb.search.services import search_articles
+
+
+class SearchThrottle(AnonRateThrottle):
+    scope = "search"
+
+
+class SearchApi(APIView):
+    """Find the fixes for a symptom, an error string, a keyword or a typo."""
+
+    throttle_classes = [SearchThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000)
+        lang = serializers.ChoiceField(choices=Language.values, required=False)
+        area = serializers.ChoiceField(choices=Area.values, required=False)
+        limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+        offset = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+
+    class OutputSerializer(serializers.Serializer):
+        class ResultSerializer(serializers.Serializer):
+            slug = serializers.CharField()
+            title = serializers.CharField()
+            lang = serializers.CharField()
+            url = serializers.CharField()
+            problems = serializers.ListField(child=serializers.CharField())
+            snippet = serializers.CharField()
+            score = serializers.FloatField()
+
+        query = serializers.CharField()
+        suggestion = serializers.CharField(allow_null=True)
+        results = ResultSerializer(many=True, source="hits")
+        total = serializers.IntegerField()
+        truncated = serializers.BooleanField()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="what the customer typed (any text)"),
+            OpenApiParameter("lang", str, enum=Language.values,
+                             description="the reader's language: shown first"),
+            OpenApiParameter("area", str, enum=Area.values, required=False),
+            OpenApiParameter("limit", int, required=False),
+            OpenApiParameter("offset", int, required=False),
+        ],
+        responses=OutputSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.query_params)
+        if not data.is_valid():
+            raise ValidationError(data.errors)
+        params = data.validated_data
+        results = search_articles(
+            text=params["q"],
+            language=params.get("lang", Language.EN),
+            area=params.get("area"),
+            limit=params["limit"],
+            offset=params["offset"],
+            source=SearchQuery.Source.API,
+            record=bool(params["q"].strip()),
+        )
+        return Response(self.OutputSerializer(results).data)

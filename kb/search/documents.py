@@ -1,0 +1,33 @@
+"""An article as an index document."""
+
+from kb.articles.models import Article
+from kb.search.analysis import surface_words
+
+
+def article_document(article: Article, *, learned: list[str] | None = None) -> dict:
+    problem_codes = sorted(p.code for p in article.problems.all())
+    tags = " ".join(
+        [article.tags, article.get_area_display(), article.area,
+         *(code.replace(".", " ").replace("-", " ") for code in problem_codes),
+         *article.protocols, *article.encoders]
+    )
+    learned_text = "\n".join(learned or [])
+    texts = [article.title, article.symptoms, article.summary, tags, learned_text, article.body]
+    vocab = sorted({word for text in texts for _, word in surface_words(text)})
+    return {
+        "id": str(article.pk),
+        "slug": article.slug,
+        "lang": article.language,
+        "area": article.area,
+        "group": article.translation_group,
+        "problems": ",".join(problem_codes),
+        "version": article.version,
+        "title": article.title,
+        "symptoms": article.symptoms,
+        "tags": tags,
+        "summary": article.summary,
+        "learned": learned_text,
+        "body": article.body,
+        "vocab": " ".join(vocab),
+        "url": article.get_absolute_url(),
+    }

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kb.articles.models import Article
+
+
+class Synonym(models.Model):
+    """Words that mean the same to a customer, in any language.
+
+    A query word found in one group also looks for every other word of the
+    group: a customer's "publish" finds the article that says "push" (推流).
+    """
+
+    terms = models.TextField(
+        help_text=_("Comma-separated words or phrases that mean the same, e.g. "
+                    "push, publish, ingest, 推流")
+    )
+    note = models.CharField(max_length=200, blank=True)
+    # Set for groups that came from fixtures/synonyms.toml, so bootstrap adds
+    # each once and never overwrites a curator's edit.
+    fixture_key = models.SlugField(max_length=80, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym group")
+
+    def __str__(self) -> str:
+        return self.terms[:80]
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.replace("，", ",").split(",") if t.strip()]
+
+
+class SearchQuery(models.Model):
+    """One search as it was asked, without anything about who asked."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Search page")
+        API = "api", _("API")
+
+    query = models.CharField(max_length=500)
+    normalized = models.CharField(max_length=500, db_index=True)
+    language = models.CharField(max_length=8)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PAGE)
+    result_count = models.PositiveIntegerField()
+    clicked_article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clicked_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("logged search")
+
+    def __str__(self) -> str:
+        return self.query[:80]

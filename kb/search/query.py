@@ -1,0 +1,218 @@
+"""From what a customer typed to a Whoosh query.
+
+User text is never handed to Whoosh's query parser: any text is a valid
+query, so unbalanced quotes, ``AND OR NOT (``, ``title:*`` and pasted logs are
+just words. The query is built here:
+
+- every distinct word looks in every text field (field weights come from the
+  schema), and documents matching more words score higher;
+- curated synonyms add the other words of their group ("gop" also looks for
+  "keyframe interval" and 关键帧间隔);
+- a word that is not in the index's vocabulary (a typo) also looks for its
+  closest vocabulary words; known words are never expanded, so correct
+  queries are not flooded;
+- quoted text, and short pasted lines, also match as phrases in the fields
+  that keep positions (title, symptoms, summary), with a strong boost, so an
+  exact error string ranks the article that quotes it first.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.lang.porter import stem
+
+from kb.search.analysis import surface_words
+from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 32
+MAX_PHRASES = 5
+PHRASE_BOOST = 3.0
+SYNONYM_BOOST = 0.9
+CORRECTION_BOOST = 0.8
+COORDINATION = 0.9
+
+_QUOTED = re.compile(r'"([^"\n]{2,200})"|“([^”\n]{2,200})”|「([^」\n]{2,200})」')
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,8}")
+
+
+@dataclass
+class PreparedQuery:
+    text: str
+    truncated: bool = False
+    phrases: list[str] = field(default_factory=list)
+
+
+def prepare(raw: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
+    """Clean user text: no control characters, bounded length, quoted phrases."""
+    cleaned = []
+    for ch in raw[: max_chars * 4]:
+        if ch in "\n\r\t":
+            cleaned.append("\n" if ch != "\t" else " ")
+        elif unicodedata.category(ch)[0] != "C":
+            cleaned.append(ch)
+    text = "".join(cleaned)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line).strip()
+    truncated = len(raw) > max_chars * 4 or len(text) > max_chars
+    text = text[:max_chars]
+    phrases = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+    return PreparedQuery(text=text, truncated=truncated, phrases=phrases[:MAX_PHRASES])
+
+
+def stem_word(word: str) -> str:
+    return stem(word) if word.isascii() and not word.isdigit() else word
+
+
+def _any_field(term: str, boost: float = 1.0) -> wq.Query:
+    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+
+
+def _phrase(terms: list[str], boost: float) -> wq.Query:
+    if len(terms) == 1:
+        return wq.Or([wq.Term(name, terms[0]) for name in PHRASE_FIELDS], boost=boost)
+    return wq.Or([wq.Phrase(name, terms) for name in PHRASE_FIELDS], boost=boost)
+
+
+def _multiword(terms: tuple[str, ...], boost: float) -> wq.Query:
+    """A synonym of several words: as a phrase, or all words in the body."""
+    if len(terms) == 1:
+        return _any_field(terms[0], boost)
+    return wq.Or(
+        [_phrase(list(terms), 1.0), wq.And([wq.Term("body", t) for t in terms])], boost=boost
+    )
+
+
+class SynonymTable:
+    """Synonym groups as sequences of index terms, matched against a query."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.groups: list[list[tuple[str, ...]]] = []
+        self.by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for raw_group in groups:
+            entries = []
+            for phrase in raw_group:
+                terms = tuple(stem_word(w) for _, w in surface_words(phrase))
+                if terms and terms not in entries:
+                    entries.append(terms)
+            if len(entries) < 2:
+                continue
+            index = len(self.groups)
+            self.groups.append(entries)
+            for terms in entries:
+                self.by_first.setdefault(terms[0], []).append((terms, index))
+        for candidates in self.by_first.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+
+    def expansions(self, terms: list[str]) -> list[tuple[tuple[str, ...], list[tuple]]]:
+        """(matched terms, other entries of the group) for each match in ``terms``."""
+        found = []
+        seen_groups = set()
+        for i, term in enumerate(terms):
+            for entry, group in self.by_first.get(term, ()):
+                if tuple(terms[i : i + len(entry)]) == entry and group not in seen_groups:
+                    seen_groups.add(group)
+                    others = [e for e in self.groups[group] if e != entry]
+                    found.append((entry, others))
+                    break
+        return found
+
+
+@dataclass
+class BuiltQuery:
+    query: wq.Query | None
+    corrections: dict[str, str] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+
+
+def _correctable(word: str) -> bool:
+    if _CJK.search(word):
+        return len(word) >= 2
+    return len(word) >= 4 and not word.isdigit()
+
+
+def _corrections(word: str, *, reader, corrector) -> list[str]:
+    if reader.frequency("vocab", word) > 0 or not _correctable(word):
+        return []
+    maxdist = 1 if _CJK.search(word) or len(word) <= 5 else 2
+    # Sharing the first character keeps the lookup fast; typos rarely hit it.
+    return corrector.suggest(word, limit=2, maxdist=maxdist, prefix=1)
+
+
+def _chinese_run_corrections(text: str, *, reader, corrector) -> dict[str, str]:
+    """Typos that split a Chinese word: 防盗连 segments as 防盗 + 连, so the
+    whole run is compared with the vocabulary (防盗链), not its pieces."""
+    found = {}
+    for run in _CJK_RUN.findall(text):
+        parts = [w for _, w in surface_words(run)]
+        if len(parts) < 2 or all(reader.frequency("vocab", p) > 0 for p in parts if len(p) > 1):
+            continue
+        suggestions = corrector.suggest(run, limit=1, maxdist=1, prefix=1)
+        if suggestions:
+            found[run] = suggestions[0]
+    return found
+
+
+def _phrase_sources(prepared: PreparedQuery) -> list[str]:
+    if prepared.phrases:
+        return prepared.phrases
+    # A pasted error message is a line of a few words: match it as a phrase.
+    return [line for line in prepared.text.split("\n") if 2 <= len(line.split()) <= 12 or (
+        _CJK.search(line) and 2 <= len(line) <= 30)][:MAX_PHRASES]
+
+
+def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable
+                ) -> BuiltQuery:
+    words = []
+    seen = set()
+    for original, word in surface_words(prepared.text):
+        if word not in seen:
+            seen.add(word)
+            words.append((original, word))
+        if len(words) >= MAX_WORDS:
+            break
+    if not words:
+        return BuiltQuery(query=None)
+
+    groups: list[wq.Query] = []
+    corrections = _chinese_run_corrections(prepared.text, reader=reader, corrector=corrector)
+    fixed_runs = "".join(corrections)
+    for suggestion in corrections.values():
+        for _, term in surface_words(suggestion):
+            groups.append(_any_field(term, CORRECTION_BOOST))
+    for original, word in words:
+        alternatives = [_any_field(stem_word(word))]
+        if word not in fixed_runs:
+            suggestions = _corrections(word, reader=reader, corrector=corrector)
+            for i, suggestion in enumerate(suggestions):
+                if i == 0:
+                    corrections[original] = suggestion
+                alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST))
+        groups.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+
+    terms = [stem_word(word) for _, word in words]
+    corrected_terms = [stem_word(corrections.get(o, w)) for o, w in words]
+    for sequence in (terms, corrected_terms) if corrections else (terms,):
+        for _entry, others in synonyms.expansions(sequence):
+            groups.append(wq.Or([_multiword(o, 1.0) for o in others], boost=SYNONYM_BOOST))
+
+    for source in _phrase_sources(prepared):
+        phrase_terms = [stem_word(w) for _, w in surface_words(source)]
+        if len(phrase_terms) >= 2:
+            groups.append(_phrase(phrase_terms, PHRASE_BOOST))
+
+    query = wq.Or(groups, scale=COORDINATION) if len(groups) > 1 else groups[0]
+    return BuiltQuery(query=query, corrections=corrections, words=[w for _, w in words])
+
+
+def suggestion_text(text: str, corrections: dict[str, str]) -> str | None:
+    """The query with each corrected word replaced, for "did you mean"."""
+    if not corrections:
+        return None
+    out = text
+    for original, corrected in corrections.items():
+        out = re.sub(re.escape(original), corrected, out, count=1, flags=re.IGNORECASE)
+    return out if out != text else None

@@ -1,0 +1,262 @@
+"""Searching the knowledge base, and what each search leaves behind (the log)."""
+
+import html
+import logging
+import time
+from dataclasses import dataclass, field
+
+import nh3
+from django.core.cache import cache
+from django.db.models import Count, Max
+from whoosh import highlight
+from whoosh import query as wq
+
+from kb.articles.models import Article
+from kb.articles.selectors import article_search_database
+from kb.search import store
+from kb.search.models import SearchQuery, Synonym
+from kb.search.query import (
+    BuiltQuery,
+    PreparedQuery,
+    SynonymTable,
+    build_query,
+    prepare,
+    suggestion_text,
+)
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 100
+OWN_LANGUAGE_BONUS = 1.2
+SNIPPET_FIELDS = ("symptoms", "summary")
+REBUILD_LOCK = "kb:search:rebuild-queued"
+
+
+@dataclass
+class SearchHit:
+    article_id: int
+    slug: str
+    title: str
+    lang: str
+    url: str
+    area: str
+    problems: list[str]
+    snippet: str
+    score: float
+    translation: dict | None = None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    suggestion: str | None = None
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    truncated: bool = False
+    fallback: bool = False
+    log_id: int | None = None
+
+
+# Synonyms ----------------------------------------------------------------------
+_synonyms: dict = {"signature": None, "table": SynonymTable([]), "checked": 0.0}
+SYNONYM_CHECK_INTERVAL_S = 5.0
+
+
+def synonym_table() -> SynonymTable:
+    """The curated synonyms, reloaded when staff change them."""
+    now = time.monotonic()
+    if now - _synonyms["checked"] < SYNONYM_CHECK_INTERVAL_S:
+        return _synonyms["table"]
+    _synonyms["checked"] = now
+    signature = tuple(Synonym.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    if signature != _synonyms["signature"]:
+        groups = [s.term_list for s in Synonym.objects.all()]
+        _synonyms.update(signature=signature, table=SynonymTable(groups))
+    return _synonyms["table"]
+
+
+def synonyms_reload() -> None:
+    _synonyms["checked"] = 0.0
+
+
+# Searching ---------------------------------------------------------------------
+class _MarkFormatter(highlight.Formatter):
+    """Escaped text with the matched words in <mark>."""
+
+    between = " … "
+
+    def _text(self, text):
+        return html.escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return "<mark>%s</mark>" % html.escape(highlight.get_text(text, token, replace),
+                                               quote=False)
+
+
+def _snippet(hit) -> str:
+    for name in SNIPPET_FIELDS:
+        fragment = hit.highlights(name, top=2)
+        if fragment:
+            break
+    else:
+        fragment = html.escape(hit.get("summary", "")[:240], quote=False)
+    # Already escaped by the formatter; nh3 keeps it that way for any path.
+    return nh3.clean(fragment, tags={"mark"}, attributes={})
+
+
+def _filters(*, area: str | None, lang: str | None) -> wq.Query | None:
+    parts = [wq.Term("area", area)] if area else []
+    if lang:
+        parts.append(wq.Term("lang", lang))
+    return wq.And(parts) if parts else None
+
+
+def _group_hits(results, language: str) -> list:
+    """One hit per fix: the reader's language when both match."""
+    groups: dict[str, dict] = {}
+    for hit in results:
+        group = groups.setdefault(hit["group"], {"best": 0.0, "members": {}})
+        group["members"].setdefault(hit["lang"], hit)
+        group["best"] = max(group["best"], hit.score)
+    ranked = []
+    for group in groups.values():
+        members = group["members"]
+        shown = members.get(language) or next(iter(members.values()))
+        score = group["best"] * (OWN_LANGUAGE_BONUS if language in members else 1.0)
+        other = next((m for lang, m in members.items() if lang != shown["lang"]), None)
+        ranked.append((score, shown, other))
+    ranked.sort(key=lambda item: -item[0])
+    return ranked
+
+
+def _queue_rebuild() -> None:
+    from kb.search.tasks import rebuild_index_task
+
+    if cache.add(REBUILD_LOCK, True, timeout=300):
+        rebuild_index_task.delay()
+
+
+def _database_fallback(prepared: PreparedQuery, *, language: str, area: str | None,
+                       lang: str | None, limit: int, offset: int) -> SearchResults:
+    articles = article_search_database(query=prepared.text, language=language, limit=CANDIDATES)
+    articles = [a for a in articles if (not area or a.area == area)
+                and (not lang or a.language == lang)]
+    hits = [
+        SearchHit(article_id=a.pk, slug=a.slug, title=a.title, lang=a.language,
+                  url=a.get_absolute_url(), area=a.area,
+                  problems=sorted(p.code for p in a.problems.all()),
+                  snippet=html.escape(a.summary, quote=False), score=0.0)
+        for a in articles
+    ]
+    return SearchResults(query=prepared.text, hits=hits[offset:offset + limit],
+                         total=len(hits), truncated=prepared.truncated, fallback=True)
+
+
+def search_articles(
+    *,
+    text: str,
+    language: str,
+    area: str | None = None,
+    lang: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    source: str = SearchQuery.Source.PAGE,
+    record: bool = True,
+) -> SearchResults:
+    """Find the fixes for what a customer typed.
+
+    ``language`` is the reader's: when both translations of a fix match, the
+    reader's one is shown. ``lang`` and ``area`` filter. Any text is valid.
+    """
+    prepared = prepare(text)
+    if not prepared.text:
+        return SearchResults(query="", truncated=prepared.truncated)
+    try:
+        searcher = store.get_searcher()
+        built: BuiltQuery = build_query(
+            prepared, reader=searcher.reader(), corrector=searcher.corrector("vocab"),
+            synonyms=synonym_table(),
+        )
+        if built.query is None:
+            results = SearchResults(query=prepared.text, truncated=prepared.truncated)
+        else:
+            found = searcher.search(built.query, limit=CANDIDATES,
+                                    filter=_filters(area=area, lang=lang))
+            found.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=40)
+            found.formatter = _MarkFormatter()
+            ranked = _group_hits(found, language)
+            page = ranked[offset:offset + limit]
+            results = SearchResults(
+                query=prepared.text,
+                suggestion=suggestion_text(prepared.text, built.corrections),
+                hits=[_hit(shown, other, score) for score, shown, other in page],
+                total=len(ranked),
+                truncated=prepared.truncated,
+            )
+    except store.IndexUnavailable as exc:
+        log.warning("search_fallback reason=%r", str(exc))
+        _queue_rebuild()
+        results = _database_fallback(prepared, language=language, area=area, lang=lang,
+                                     limit=limit, offset=offset)
+    if record:
+        results.log_id = search_log(results=results, language=language, source=source).pk
+    return results
+
+
+def _hit(shown, other, score: float) -> SearchHit:
+    return SearchHit(
+        article_id=int(shown["id"]),
+        slug=shown["slug"],
+        title=shown["title"],
+        lang=shown["lang"],
+        url=shown["url"],
+        area=shown["area"],
+        problems=[c for c in shown["problems"].split(",") if c],
+        snippet=_snippet(shown),
+        score=round(score, 3),
+        translation=(
+            {"slug": other["slug"], "lang": other["lang"], "url": other["url"]}
+            if other is not None else None
+        ),
+    )
+
+
+# The search log ----------------------------------------------------------------
+def normalize_for_grouping(text: str) -> str:
+    return " ".join(text.lower().split())[:500]
+
+
+def search_log(*, results: SearchResults, language: str, source: str) -> SearchQuery:
+    return SearchQuery.objects.create(
+        query=results.query[:500],
+        normalized=normalize_for_grouping(results.query),
+        language=language,
+        source=source,
+        result_count=results.total,
+    )
+
+
+def search_record_click(*, log_id: int, article: Article, rank: int | None) -> bool:
+    """Remember which result a search led to (the first click counts)."""
+    updated = SearchQuery.objects.filter(pk=log_id, clicked_article__isnull=True).update(
+        clicked_article=article, clicked_rank=rank
+    )
+    return bool(updated)
+
+
+# Curated synonyms from fixtures ----------------------------------------------------
+def synonyms_load_fixture(*, path) -> int:
+    """Add the fixture's synonym groups that are not there yet; returns how many."""
+    import tomllib
+
+    with open(path, "rb") as handle:
+        entries = tomllib.load(handle).get("synonym", [])
+    created = 0
+    for entry in entries:
+        _, was_created = Synonym.objects.get_or_create(
+            fixture_key=entry["key"], defaults={"terms": ", ".join(entry["terms"])}
+        )
+        created += was_created
+    if created:
+        synonyms_reload()
+    return created
