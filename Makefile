@@ -37,9 +37,9 @@ bench: $(VENV)/.installed-test
 
 # Refresh the interface translations after changing strings.
 messages: $(VENV)/.installed-test
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=tools --ignore=bench
 	$(PY) tools/i18n/zh_hans.py
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf var

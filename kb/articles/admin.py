@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from kb.articles import selectors, services
 from kb.articles.admin_forms import ArticleAdminForm, PreviewForm, WorkflowNoteForm

@@ -10,8 +10,8 @@ log = logging.getLogger(__name__)
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def notify_review_requested(article_id: int) -> None:
-    from kb.articles.notifications import review_requested_notify
     from kb.articles.models import Article
+    from kb.articles.notifications import review_requested_notify
 
     article = Article.objects.filter(pk=article_id).select_related("owner").first()
     if article is None or article.status != Article.Status.IN_REVIEW:

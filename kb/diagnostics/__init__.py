@@ -24,7 +24,8 @@ format it is known to parse.
 
 Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.ping`,
 :mod:`.path`, :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
-:mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`.
+:mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`,
+:mod:`.scan` (whole-text phrase pre-filters that keep long logs fast).
 """
 
 from .decode import decode_paste

@@ -37,13 +37,16 @@ def customer_side(address: str | None) -> bool:
     return bool(ip.is_private and not ip.is_loopback and not _is_documentation(ip))
 
 
+# The lab uses documentation ranges as "public" hops; Python's is_private
+# counts them as private, the internet does not.
+_DOCUMENTATION = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+
 def _is_documentation(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    # The lab uses documentation ranges as "public" hops; Python's
-    # is_private counts them as private, the internet does not.
-    docs = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
-    return any(
-        ip in ipaddress.ip_network(n) for n in docs if ipaddress.ip_network(n).version == ip.version
-    )
+    return any(ip in n for n in _DOCUMENTATION if n.version == ip.version)
 
 
 def _hop_label(h: Hop) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .scan import lines_containing
+
 # (kind, platform or None, compiled pattern, weight).  Header markers weigh
 # more because they also start a section.
 _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
@@ -105,6 +107,60 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ("ffmpeg", None, re.compile(r"^frame=\s*\d+ fps="), 2),
 ]
 
+# Per kind, phrases one of which every marker of that kind needs (in its
+# stripped line).  Scoring tests a kind's markers only on the lines that
+# hold one of its phrases: most lines of a long log hold none.  Keep this
+# in step with _MARKERS; a kind missing here fails at import.
+_MARKER_HINTS: dict[str, tuple[str, ...]] = {
+    "ping": (
+        "PING ",
+        "rtt min/avg/max/mdev",
+        " packets transmitted, ",
+        "icmp_seq=",
+        "round-trip min/avg/max/",
+        "Pinging ",
+        "正在 Ping ",
+        "Ping statistics for",
+        "的 Ping 统计信息",
+        "Packets: Sent = ",
+        "已发送 = ",
+        "Reply from ",
+        "来自 ",
+    ),
+    "traceroute": ("traceroute",),
+    "tracert": (
+        "Tracing route to ",
+        "over a maximum of ",
+        "个跃点跟踪",
+        "Trace complete.",
+        "跟踪完成",
+    ),
+    "pathping": (
+        "omputing statistics for",
+        "正在计算统计信息",
+        "Source to Here",
+        "指向此处的源",
+        "Lost/Sent = Pct",
+        "已丢失/已发送",
+    ),
+    "mtr": ("HOST: ", "|-- ", '"report"', '"hubs"', "WinMTR statistics", "Sent", "Hostname"),
+    "obs-log": (
+        "[rtmp stream: '",
+        "==== Streaming ",
+        "Output '",
+        "Video stopped, number of skipped frames due to encoding lag",
+        " encoder: '",
+        "OBS ",
+        " settings reset",
+    ),
+    "ffmpeg": ("ffmpeg version ", "Stream mapping:", "Input #", "Output #", " @ ", "frame="),
+}
+# (hint phrases, indexes into _MARKERS) per kind.
+_MARKER_GROUPS: list[tuple[tuple[str, ...], list[int]]] = [
+    (_MARKER_HINTS[kind], [i for i, marker in enumerate(_MARKERS) if marker[0] == kind])
+    for kind in dict.fromkeys(marker[0] for marker in _MARKERS)
+]
+
 # Lines that start a new tool's output, for splitting mixed pastes.
 _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     ("ping", re.compile(r"^PING \S+ \(|^Pinging \S+|^正在 Ping ")),
@@ -113,6 +169,20 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
 ]
+# Every alternative of a _SECTION_STARTS pattern contains one of these
+# phrases: only lines holding one are tested (a 20,000-line log has none).
+_SECTION_HINTS = (
+    "PING ",
+    "Pinging ",
+    "正在 Ping ",
+    "traceroute",
+    "Tracing route to ",
+    "通过最多 ",
+    "Start: ",
+    "HOST: ",
+    "WinMTR statistics",
+    "ffmpeg version ",
+)
 
 
 @dataclass
@@ -134,14 +204,20 @@ def _score(lines: list[str]) -> dict[str, dict[str | None, int]]:
     # of a 20,000-line OBS log would cost more than parsing it.
     if len(lines) > _SCORE_HEAD + _SCORE_TAIL:
         lines = lines[:_SCORE_HEAD] + lines[-_SCORE_TAIL:]
-    for raw in lines:
-        stripped = raw.strip().strip("\ufeff")
-        if not stripped:
-            continue
-        for kind, platform, pattern, weight in _MARKERS:
-            if pattern.search(stripped):
-                plat = scores.setdefault(kind, {})
-                plat[platform] = plat.get(platform, 0) + weight
+    text = "\n".join(lines)
+    hits: list[tuple[int, int]] = []  # (line, marker)
+    for phrases, marker_indexes in _MARKER_GROUPS:
+        for line in lines_containing(text, phrases):
+            stripped = lines[line].strip().strip("\ufeff")
+            for i in marker_indexes:
+                if _MARKERS[i][2].search(stripped):
+                    hits.append((line, i))
+    # Line by line, marker by marker: the order in which kinds and
+    # platforms first score decides ties in _pick.
+    for _line, i in sorted(hits):
+        kind, platform, _pattern, weight = _MARKERS[i]
+        plat = scores.setdefault(kind, {})
+        plat[platform] = plat.get(platform, 0) + weight
     return scores
 
 
@@ -163,15 +239,28 @@ def _pick(scores: dict[str, dict[str | None, int]]) -> tuple[str, str | None, in
     return kind, platform, totals[kind]
 
 
+# (platform, phrases, pattern): the first platform whose phrase is in the
+# log, or whose pattern matches it, is the OBS host's.  Plain phrases are
+# tested with ``in``, which is much faster than a regex over a large log.
+_OBS_PLATFORMS: list[tuple[str, tuple[str, ...], re.Pattern[str] | None]] = [
+    ("windows", ("Windows Version:", "Win32", ".dll'"), None),
+    (
+        "macos",
+        ("OS Name: macOS", ".plugin'", "CoreAudio"),
+        re.compile(r"OS Version: Version 1\d"),
+    ),
+    (
+        "linux",
+        ("Kernel Version: Linux", "Distribution:", "ALSA lib", "alsa-input", "pipewire"),
+        re.compile(r"^info: ", re.M),
+    ),
+]
+
+
 def _obs_platform(text: str) -> str | None:
-    if re.search(r"Windows Version:|Win32|\.dll'", text):
-        return "windows"
-    if re.search(r"OS Name: macOS|OS Version: Version 1\d|\.plugin'|CoreAudio", text):
-        return "macos"
-    if re.search(
-        r"Kernel Version: Linux|Distribution:|^info: |ALSA lib|alsa-input|pipewire", text, re.M
-    ):
-        return "linux"
+    for platform, phrases, pattern in _OBS_PLATFORMS:
+        if any(phrase in text for phrase in phrases) or (pattern and pattern.search(text)):
+            return platform
     return None
 
 
@@ -183,7 +272,11 @@ def detect(text: str) -> tuple[str, str | None]:
     output does not say (mtr, ffmpeg).  For a mixed paste this is the
     dominant tool; :func:`split_sections` gives every part.
     """
-    lines = text.split("\n")
+    return _detect(text, text.split("\n"))
+
+
+def _detect(text: str, lines: list[str]) -> tuple[str, str | None]:
+    """:func:`detect` for ``text`` already split into ``lines``."""
     kind, platform, score = _pick(_score(lines))
     if score < 3:
         return "unknown", None
@@ -198,8 +291,8 @@ def split_sections(text: str) -> list[Section]:
     """Split a paste holding several tool outputs; one section if it cannot."""
     lines = text.split("\n")
     starts: list[int] = []
-    for i, line in enumerate(lines):
-        s = line.strip()
+    for i in lines_containing(text, _SECTION_HINTS):
+        s = lines[i].strip()
         for _kind, pattern in _SECTION_STARTS:
             if pattern.search(s):
                 # "Start:" and "HOST:" of one mtr report are one section.
@@ -208,7 +301,7 @@ def split_sections(text: str) -> list[Section]:
                 starts.append(i)
                 break
     if len(starts) <= 1:
-        kind, platform = detect(text)
+        kind, platform = _detect(text, lines)
         return [Section(kind, platform, 1, len(lines), text)]
     if starts[0] != 0 and any(ln.strip() for ln in lines[: starts[0]]):
         starts.insert(0, 0)
@@ -233,6 +326,6 @@ def split_sections(text: str) -> list[Section]:
         sections[0].start_line = first.start_line
     known = [s for s in sections if s.kind != "unknown"]
     if len({s.kind for s in known}) <= 1 and len(known) <= 1:
-        kind, platform = detect(text)
+        kind, platform = _detect(text, lines)
         return [Section(kind, platform, 1, len(lines), text)]
     return sections

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from .models import ObsResult
+from .scan import fold_case, lines_containing
 
 _PREFIX = re.compile(r"^(?:\d\d:\d\d:\d\d(?:\.\d+)?:\s*|(?:info|warning|error|debug):\s*)")
 _DROPPED = re.compile(
@@ -36,14 +37,59 @@ _LAGGED = re.compile(
 _DISCONNECT = re.compile(r"\] Disconnected from ")
 _RECONNECT = re.compile(r"Reconnecting in [\d.]+ seconds")
 _CONNECT_FAILED = re.compile(r"Connection to \S+ failed: (-?\d+)")
+_CONNECT_ERROR = re.compile(
+    r"failed to connect socket|getaddrinfo|Unable to resolve|already publishing|"
+    r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
+    re.I,
+)
 _SEND_ERROR = re.compile(r"RTMP send error (\d+)")
 _SETTING = re.compile(r"^\s+([a-z_ ]+?):\s+(\S.*)$")
 _ENCODER_HEADER = re.compile(r"\[([^\]]+?) encoder: '([^']+)'\] settings:")
+_AUDIO_BITRATE = re.compile(r"\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]\s*bitrate:\s*(\d+)")
+_SAMPLE_RATE = re.compile(r"samples per sec:\s*(\d+)")
+_RESOLUTION = re.compile(r"output resolution:\s*(\d+)x(\d+)")
+_FPS = re.compile(r"^\s*fps:\s*(\d+)/(\d+)")
 
-_INTERESTING = re.compile(
-    r"frames due to|Disconnected from|Reconnecting in|failed|getaddrinfo|resolve|publish|"
-    r"TLS|SSL|Connection to|send error|encoder|samples per sec|resolution|fps:",
-    re.I,
+# Most log lines (sources, scenes, audio devices) matter to nobody here.
+# A line is read only if it holds one of these phrases, in any case (as
+# seen by fold_case); every pattern above except _SETTING needs one, so the
+# lower-cased phrases also guard the individual patterns below.
+_INTERESTING = (
+    "frames due to",
+    "disconnected from",
+    "reconnecting in",
+    "failed",
+    "getaddrinfo",
+    "resolve",
+    "publish",
+    "tls",
+    "ssl",
+    "connection to",
+    "send error",
+    "encoder",
+    "samples per sec",
+    "resolution",
+    "fps:",
+)
+# Every alternative of _CONNECT_ERROR holds one of these.
+_CONNECT_ERROR_WORDS = ("failed", "getaddrinfo", "resolve", "publish", "tls", "ssl")
+
+_ENCODER_SETTINGS = frozenset(
+    {
+        "rate_control",
+        "bitrate",
+        "keyint",
+        "fps_num",
+        "fps_den",
+        "width",
+        "height",
+        "profile",
+        "preset",
+        "bf",
+        "keyint_sec",
+        "cqp",
+        "buffer_size",
+    }
 )
 
 # librtmp / socket error numbers seen in OBS logs -> error enum.
@@ -69,111 +115,42 @@ def _pct(raw: str) -> float:
 
 def parse_obs(text: str) -> ObsResult:
     result = ObsResult()
-    lines = [_PREFIX.sub("", ln, count=1) for ln in text.split("\n")]
-    raw_lines = text.split("\n")
+    # fold_case keeps offsets, so its line indexes are those of text.
+    wanted = set(lines_containing(fold_case(text), _INTERESTING))
     current_encoder: str | None = None
-    for idx, line in enumerate(lines):
-        raw = raw_lines[idx].strip()
-        # Most log lines (sources, scenes, audio devices) matter to nobody
-        # here; one cheap test skips them.
-        if current_encoder is None and not _INTERESTING.search(line):
+    for idx, raw_line in enumerate(text.split("\n")):
+        interesting = idx in wanted
+        if current_encoder is None and not interesting:
             continue
-        m = _DROPPED.search(line)
-        if m:
-            pct = _pct(m.group(2))
-            # Several streaming sessions in one log: report the worst one.
-            if result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct:
-                result.dropped_frames_network_pct = pct
-                result.dropped_frames_network = int(m.group(1).replace(",", ""))
-            result.evidence.setdefault("dropped", []).append(raw)
-            continue
-        m = _SKIPPED.search(line)
-        if m:
-            pct = _pct(m.group(3))
-            if result.skipped_frames_encoder_pct is None or pct > result.skipped_frames_encoder_pct:
-                result.skipped_frames_encoder_pct = pct
-            result.evidence.setdefault("skipped", []).append(raw)
-            continue
-        m = _LAGGED.search(line)
-        if m:
-            pct = _pct(m.group(2))
-            if result.lagged_frames_render_pct is None or pct > result.lagged_frames_render_pct:
-                result.lagged_frames_render_pct = pct
-            result.evidence.setdefault("lagged", []).append(raw)
-            continue
-        if _DISCONNECT.search(line):
-            result.disconnects += 1
-            result.evidence.setdefault("disconnects", []).append(raw)
-            continue
-        if _RECONNECT.search(line):
-            result.reconnect_attempts += 1
-            result.evidence.setdefault("reconnects", []).append(raw)
-            continue
-        m = _CONNECT_FAILED.search(line)
-        if m or re.search(
-            r"failed to connect socket|getaddrinfo|Unable to resolve|already publishing|"
-            r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
-            line,
-            re.I,
-        ):
-            result.evidence.setdefault("connect_errors", []).append(raw)
-            error = _classify_connect_error(line)
-            if error and result.error is None:
-                result.error = error
-            continue
-        m = _SEND_ERROR.search(line)
-        if m:
-            result.evidence.setdefault("send_errors", []).append(raw)
-            if result.error is None:
-                result.error = _SOCKET_ERRORS.get(m.group(1))
-            continue
-        m = _ENCODER_HEADER.search(line)
-        if m:
-            current_encoder = m.group(1)
-            # Only the streaming encoder settings matter; recording encoders
-            # also log blocks, the first video block of a session wins.
-            if "video_encoder" not in result.settings:
-                result.settings["video_encoder"] = m.group(1)
-            continue
+        raw = raw_line.strip()
+        if interesting:
+            line = _PREFIX.sub("", raw_line, count=1)
+            low = fold_case(line)
+            if _read_event(result, line, low, raw):
+                continue
+            m = _ENCODER_HEADER.search(line) if "encoder" in low else None
+            if m:
+                current_encoder = m.group(1)
+                # Only the streaming encoder settings matter; recording encoders
+                # also log blocks, the first video block of a session wins.
+                if "video_encoder" not in result.settings:
+                    result.settings["video_encoder"] = m.group(1)
+                continue
         if current_encoder is not None:
-            sm = _SETTING.match(raw_lines[idx])
+            sm = _SETTING.match(raw_line)
             if (
                 sm
                 and "video_encoder" in result.settings
                 and result.settings["video_encoder"] == current_encoder
             ):
                 key, value = sm.group(1).strip().replace(" ", "_"), sm.group(2).strip()
-                if key in (
-                    "rate_control",
-                    "bitrate",
-                    "keyint",
-                    "fps_num",
-                    "fps_den",
-                    "width",
-                    "height",
-                    "profile",
-                    "preset",
-                    "bf",
-                    "keyint_sec",
-                    "cqp",
-                    "buffer_size",
-                ):
-                    result.settings.setdefault(key, _num(value))
+                if key in _ENCODER_SETTINGS and key not in result.settings:
+                    result.settings[key] = _num(value)
                 continue
-            if raw_lines[idx].strip():
+            if raw:
                 current_encoder = None
-        m = re.search(r"\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]\s*bitrate:\s*(\d+)", line)
-        if m:
-            result.settings.setdefault("audio_bitrate", int(m.group(1)))
-        m = re.search(r"samples per sec:\s*(\d+)", line)
-        if m:
-            result.settings.setdefault("audio_sample_rate", int(m.group(1)))
-        m = re.search(r"output resolution:\s*(\d+)x(\d+)", line)
-        if m:
-            result.settings.setdefault("resolution", f"{m.group(1)}x{m.group(2)}")
-        m = re.search(r"^\s*fps:\s*(\d+)/(\d+)", line)
-        if m and int(m.group(2)):
-            result.settings.setdefault("fps", round(int(m.group(1)) / int(m.group(2)), 3))
+        if interesting:
+            _read_output_settings(result.settings, line, low)
     s = result.settings
     if (
         "resolution" not in s
@@ -187,6 +164,77 @@ def parse_obs(text: str) -> ObsResult:
         # obs-x264 logs keyint in frames; 0 means "auto" (x264's 250).
         s["keyint_sec"] = round(s["keyint"] / float(s["fps"]), 2) if s["keyint"] else 0
     return result
+
+
+def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
+    """Record a frame-statistics, connection or send-error line; True if it was one.
+
+    ``line`` has its timestamp/level prefix removed, ``low`` is
+    ``fold_case(line)`` (for the cheap phrase tests), ``raw`` is the
+    stripped input line kept as evidence.
+    """
+    if "frames due to" in low:
+        m = _DROPPED.search(line)
+        if m:
+            pct = _pct(m.group(2))
+            # Several streaming sessions in one log: report the worst one.
+            if result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct:
+                result.dropped_frames_network_pct = pct
+                result.dropped_frames_network = int(m.group(1).replace(",", ""))
+            result.evidence.setdefault("dropped", []).append(raw)
+            return True
+        m = _SKIPPED.search(line)
+        if m:
+            pct = _pct(m.group(3))
+            if result.skipped_frames_encoder_pct is None or pct > result.skipped_frames_encoder_pct:
+                result.skipped_frames_encoder_pct = pct
+            result.evidence.setdefault("skipped", []).append(raw)
+            return True
+        m = _LAGGED.search(line)
+        if m:
+            pct = _pct(m.group(2))
+            if result.lagged_frames_render_pct is None or pct > result.lagged_frames_render_pct:
+                result.lagged_frames_render_pct = pct
+            result.evidence.setdefault("lagged", []).append(raw)
+            return True
+    if "disconnected from" in low and _DISCONNECT.search(line):
+        result.disconnects += 1
+        result.evidence.setdefault("disconnects", []).append(raw)
+        return True
+    if "reconnecting in" in low and _RECONNECT.search(line):
+        result.reconnect_attempts += 1
+        result.evidence.setdefault("reconnects", []).append(raw)
+        return True
+    m = _CONNECT_FAILED.search(line) if "connection to" in low else None
+    if m or (any(word in low for word in _CONNECT_ERROR_WORDS) and _CONNECT_ERROR.search(line)):
+        result.evidence.setdefault("connect_errors", []).append(raw)
+        error = _classify_connect_error(line)
+        if error and result.error is None:
+            result.error = error
+        return True
+    m = _SEND_ERROR.search(line) if "send error" in low else None
+    if m:
+        result.evidence.setdefault("send_errors", []).append(raw)
+        if result.error is None:
+            result.error = _SOCKET_ERRORS.get(m.group(1))
+        return True
+    return False
+
+
+def _read_output_settings(settings: dict[str, object], line: str, low: str) -> None:
+    """Audio bitrate / sample rate, output resolution and fps lines."""
+    m = _AUDIO_BITRATE.search(line) if "encoder" in low else None
+    if m:
+        settings.setdefault("audio_bitrate", int(m.group(1)))
+    m = _SAMPLE_RATE.search(line) if "samples per sec" in low else None
+    if m:
+        settings.setdefault("audio_sample_rate", int(m.group(1)))
+    m = _RESOLUTION.search(line) if "resolution" in low else None
+    if m:
+        settings.setdefault("resolution", f"{m.group(1)}x{m.group(2)}")
+    m = _FPS.search(line) if "fps:" in low else None
+    if m and int(m.group(2)):
+        settings.setdefault("fps", round(int(m.group(1)) / int(m.group(2)), 3))
 
 
 def _num(value: str) -> object:

@@ -69,7 +69,8 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None, procs: 
             writer.add_document(**article_document(article, learned=learned.get(article.pk)))
             if progress is not None:
                 progress(done, len(articles))
-        writer.commit()
+        # One segment: every query pays for each segment it reads.
+        writer.commit(optimize=True)
     except BaseException:
         writer.cancel()
         raise

@@ -67,21 +67,39 @@ def stem_word(word: str) -> str:
     return stem(word) if word.isascii() and not word.isdigit() else word
 
 
+class _Union(wq.Or):
+    """An Or matched as a tree of unions.
+
+    On small indexes Whoosh's Or preloads every match into arrays the size of
+    the index, per clause; with a clause per word and field that dominated
+    query time.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+def _best_of(queries: list[wq.Query], boost: float = 1.0) -> wq.Query:
+    """Alternatives: one word in several fields, a word or its correction."""
+    if len(queries) == 1 and boost == 1.0:
+        return queries[0]
+    return _Union(queries, boost=boost)
+
+
 def _any_field(term: str, boost: float = 1.0) -> wq.Query:
-    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+    return _best_of([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
 
 
 def _phrase(terms: list[str], boost: float) -> wq.Query:
     if len(terms) == 1:
-        return wq.Or([wq.Term(name, terms[0]) for name in PHRASE_FIELDS], boost=boost)
-    return wq.Or([wq.Phrase(name, terms) for name in PHRASE_FIELDS], boost=boost)
+        return _best_of([wq.Term(name, terms[0]) for name in PHRASE_FIELDS], boost=boost)
+    return _best_of([wq.Phrase(name, terms) for name in PHRASE_FIELDS], boost=boost)
 
 
 def _multiword(terms: tuple[str, ...], boost: float) -> wq.Query:
     """A synonym of several words: as a phrase, or all words in the body."""
     if len(terms) == 1:
         return _any_field(terms[0], boost)
-    return wq.Or(
+    return _best_of(
         [_phrase(list(terms), 1.0), wq.And([wq.Term("body", t) for t in terms])], boost=boost
     )
 
@@ -126,6 +144,8 @@ class BuiltQuery:
     query: wq.Query | None
     corrections: dict[str, str] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    # Index terms worth highlighting: the words, their corrections, synonyms.
+    terms: set[str] = field(default_factory=set)
 
 
 def _correctable(word: str) -> bool:
@@ -191,13 +211,13 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
                 if i == 0:
                     corrections[original] = suggestion
                 alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST))
-        groups.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+        groups.append(_best_of(alternatives))
 
     terms = [stem_word(word) for _, word in words]
     corrected_terms = [stem_word(corrections.get(o, w)) for o, w in words]
     for sequence in (terms, corrected_terms) if corrections else (terms,):
         for _entry, others in synonyms.expansions(sequence):
-            groups.append(wq.Or([_multiword(o, 1.0) for o in others], boost=SYNONYM_BOOST))
+            groups.append(_best_of([_multiword(o, 1.0) for o in others], boost=SYNONYM_BOOST))
 
     for source in _phrase_sources(prepared):
         phrase_terms = [stem_word(w) for _, w in surface_words(source)]
@@ -205,7 +225,9 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             groups.append(_phrase(phrase_terms, PHRASE_BOOST))
 
     query = wq.Or(groups, scale=COORDINATION) if len(groups) > 1 else groups[0]
-    return BuiltQuery(query=query, corrections=corrections, words=[w for _, w in words])
+    highlight = {text for _field, text in query.iter_all_terms() if isinstance(text, str)}
+    return BuiltQuery(query=query, corrections=corrections, words=[w for _, w in words],
+                      terms=highlight)
 
 
 def suggestion_text(text: str, corrections: dict[str, str]) -> str | None:

@@ -14,6 +14,7 @@ from whoosh import query as wq
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.search import store
+from kb.search.analysis import bilingual_analyzer
 from kb.search.models import SearchQuery, Synonym
 from kb.search.query import (
     BuiltQuery,
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 100
 OWN_LANGUAGE_BONUS = 1.2
-SNIPPET_FIELDS = ("symptoms", "summary")
+SNIPPET_SOURCES = ("symptoms", "summary")
 REBUILD_LOCK = "kb:search:rebuild-queued"
 
 
@@ -89,13 +90,21 @@ class _MarkFormatter(highlight.Formatter):
         return html.escape(text, quote=False)
 
     def format_token(self, text, token, replace=False):
-        return "<mark>%s</mark>" % html.escape(highlight.get_text(text, token, replace),
-                                               quote=False)
+        word = html.escape(highlight.get_text(text, token, replace), quote=False)
+        return f"<mark>{word}</mark>"
 
 
-def _snippet(hit) -> str:
-    for name in SNIPPET_FIELDS:
-        fragment = hit.highlights(name, top=2)
+_ANALYZER = bilingual_analyzer()
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=40)
+
+
+def _snippet(hit, terms: set[str]) -> str:
+    """Symptoms or summary with the matched words marked (terms computed once
+    per query, not per hit as Whoosh's Hit.highlights does)."""
+    for stored in SNIPPET_SOURCES:
+        fragment = highlight.highlight(
+            hit.get(stored, ""), terms, _ANALYZER, _FRAGMENTER, _MarkFormatter(), top=2
+        )
         if fragment:
             break
     else:
@@ -182,20 +191,22 @@ def search_articles(
         else:
             found = searcher.search(built.query, limit=CANDIDATES,
                                     filter=_filters(area=area, lang=lang))
-            found.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=40)
-            found.formatter = _MarkFormatter()
             ranked = _group_hits(found, language)
             page = ranked[offset:offset + limit]
             results = SearchResults(
                 query=prepared.text,
                 suggestion=suggestion_text(prepared.text, built.corrections),
-                hits=[_hit(shown, other, score) for score, shown, other in page],
+                hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
                 total=len(ranked),
                 truncated=prepared.truncated,
             )
-    except store.IndexUnavailable as exc:
-        log.warning("search_fallback reason=%r", str(exc))
-        _queue_rebuild()
+    except Exception as exc:
+        # Missing or damaged index: answer from the database meanwhile.
+        if isinstance(exc, store.IndexUnavailable) or not store.index_health()[0]:
+            log.warning("search_fallback reason=%r", str(exc))
+            _queue_rebuild()
+        else:
+            log.exception("search_failed query=%r", prepared.text[:100])
         results = _database_fallback(prepared, language=language, area=area, lang=lang,
                                      limit=limit, offset=offset)
     if record:
@@ -203,7 +214,7 @@ def search_articles(
     return results
 
 
-def _hit(shown, other, score: float) -> SearchHit:
+def _hit(shown, other, score: float, terms: set[str]) -> SearchHit:
     return SearchHit(
         article_id=int(shown["id"]),
         slug=shown["slug"],
@@ -212,7 +223,7 @@ def _hit(shown, other, score: float) -> SearchHit:
         url=shown["url"],
         area=shown["area"],
         problems=[c for c in shown["problems"].split(",") if c],
-        snippet=_snippet(shown),
+        snippet=_snippet(shown, terms),
         score=round(score, 3),
         translation=(
             {"slug": other["slug"], "lang": other["lang"], "url": other["url"]}

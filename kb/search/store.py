@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from whoosh import index as whoosh_index
-from whoosh.index import EmptyIndexError, Index
+from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from kb.search.schema import build_schema
@@ -26,7 +26,6 @@ from kb.search.schema import build_schema
 log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT_S = 30.0
-SEARCHER_CHECK_INTERVAL_S = 0.25
 
 
 class IndexUnavailable(Exception):
@@ -57,8 +56,8 @@ def open_index(root: Path | None = None) -> Index:
         raise IndexUnavailable(f"no search index in {root or index_root()}")
     try:
         return whoosh_index.open_dir(str(path))
-    except (EmptyIndexError, OSError, ValueError, EOFError) as exc:
-        raise IndexUnavailable(f"search index in {path} cannot be opened: {exc}") from exc
+    except Exception as exc:  # a damaged index raises many kinds of error
+        raise IndexUnavailable(f"search index in {path} cannot be opened: {exc!r}") from exc
 
 
 def index_health() -> tuple[bool, str]:
@@ -111,7 +110,6 @@ _local = threading.local()
 class _SearcherState:
     generation: Path
     searcher: Searcher
-    checked: float
 
 
 def get_searcher() -> Searcher:
@@ -119,20 +117,29 @@ def get_searcher() -> Searcher:
 
     Reading ``CURRENT`` notices a rebuild by another process; Whoosh's
     ``up_to_date`` (a directory listing, at most every 250 ms) notices
-    incremental commits.
+    incremental commits; both cost a file read, not an index reopen.
     """
     live = current_generation_dir()
     if live is None:
         raise IndexUnavailable(f"no search index in {index_root()}")
     state: _SearcherState | None = getattr(_local, "state", None)
-    now = time.monotonic()
     if state is None or state.generation != live:
         if state is not None:
-            state.searcher.close()
-        state = _SearcherState(generation=live, searcher=open_index().searcher(), checked=now)
+            _close_quietly(state.searcher)
+        state = _SearcherState(generation=live, searcher=open_index().searcher())
         _local.state = state
-    elif now - state.checked > SEARCHER_CHECK_INTERVAL_S:
-        state.checked = now
-        if not state.searcher.up_to_date():
-            state.searcher = state.searcher.refresh()
+    elif not state.searcher.up_to_date():
+        # Reopen rather than Searcher.refresh(): refresh reuses segment
+        # readers that miss deletions made since (an edited article would
+        # still match its old words) and fails on an empty index.
+        _close_quietly(state.searcher)
+        state.searcher = open_index().searcher()
     return state.searcher
+
+
+def _close_quietly(searcher: Searcher) -> None:
+    # Its files may be gone already (a rebuild deleted the old generation).
+    try:
+        searcher.close()
+    except Exception:
+        log.debug("searcher_close_failed", exc_info=True)

@@ -24,7 +24,9 @@ class TestArticleCreate:
         assert revision.problem_codes == ["push.connect-refused"]
 
     def test_symptoms_keep_one_phrase_per_line(self, problems):
-        article = make_article(symptoms=["  Failed to connect to server ", "", "already publishing"])
+        article = make_article(
+            symptoms=["  Failed to connect to server ", "", "already publishing"]
+        )
         assert article.symptom_list == ["Failed to connect to server", "already publishing"]
 
     def test_slug_must_be_unique_per_language(self, problems):

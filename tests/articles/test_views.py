@@ -96,7 +96,9 @@ class TestFeedbackForm:
         )
         assert "Thank you for your feedback." in response.content.decode()
         feedback = ArticleFeedback.objects.get()
-        assert (feedback.article, feedback.helpful, feedback.comment) == (article, False, "Add vMix")
+        assert (feedback.article, feedback.helpful, feedback.comment) == (
+            article, False, "Add vMix"
+        )
 
     def test_htmx_post_returns_the_thanks_fragment(self, client, problems):
         article = make_article()

@@ -58,11 +58,11 @@ def test_customer_browses_reads_switches_language_and_answers(page, connect_refu
     page.select_option("#language-select", "zh-hans")
     page.wait_for_url(f"**{zh.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(zh.title)
-    expect(page.get_by_role("heading", name="这篇文章有帮助吗?")).to_be_visible()
+    expect(page.get_by_role("heading", name="这篇文章有帮助吗？")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
     page.get_by_label("没有帮助").check()
-    page.get_by_label("还有什么需要补充或修正?(选填)").fill("请补充 vMix 的设置")
+    page.get_by_label("还有什么需要补充或修正？（选填）").fill("请补充 vMix 的设置")
     page.get_by_role("button", name="提交反馈").click()
     expect(page.get_by_text("感谢你的反馈。")).to_be_visible()
     feedback = ArticleFeedback.objects.get()

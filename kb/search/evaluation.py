@@ -1,0 +1,101 @@
+"""Relevance measured: hit@1, hit@3 and MRR over an evaluation set of queries.
+
+Each query names the problem codes whose fix must come up. The search is
+compared with a naive baseline measured in the same run: the
+case-insensitive substring match on title and body that simple help desks do.
+"""
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from kb.articles.models import Article, Language
+from kb.search.services import search_articles
+
+DEPTH = 10
+
+
+@dataclass
+class EvalQuery:
+    q: str
+    lang: str
+    kind: str
+    expect: set[str]
+
+
+@dataclass
+class Score:
+    n: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    rr: float = 0.0
+    misses: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def add(self, rank: int | None) -> None:
+        self.n += 1
+        if rank is not None:
+            self.hit1 += rank == 1
+            self.hit3 += rank <= 3
+            self.rr += 1.0 / rank
+
+    def row(self) -> dict[str, float]:
+        n = max(self.n, 1)
+        return {"n": self.n, "hit@1": self.hit1 / n, "hit@3": self.hit3 / n, "mrr": self.rr / n}
+
+
+def load_queries(path: Path) -> list[EvalQuery]:
+    with path.open("rb") as handle:
+        rows = tomllib.load(handle)["query"]
+    return [EvalQuery(q=r["q"], lang=r["lang"], kind=r["kind"], expect=set(r["expect"]))
+            for r in rows]
+
+
+def reader_language(query: EvalQuery) -> str:
+    return Language.EN if query.lang == "en" else Language.ZH_HANS
+
+
+def first_hit_rank(ranked_problem_lists: list[list[str]], expect: set[str]) -> int | None:
+    for rank, problems in enumerate(ranked_problem_lists[:DEPTH], start=1):
+        if expect & set(problems):
+            return rank
+    return None
+
+
+def rank_with_search(query: EvalQuery) -> list[list[str]]:
+    results = search_articles(text=query.q, language=reader_language(query), limit=DEPTH,
+                              record=False)
+    return [hit.problems for hit in results.hits]
+
+
+def rank_with_substring(query: EvalQuery) -> list[list[str]]:
+    """The baseline: articles whose title or body contain the query text."""
+    text = query.q.strip()
+    qs = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .filter(Q(title__icontains=text) | Q(body__icontains=text))
+        .annotate(rank=Case(
+            When(title__icontains=text, then=Value(0)), default=Value(1),
+            output_field=IntegerField(),
+        ))
+        .order_by("rank", "-language" if reader_language(query) == "zh-hans" else "language",
+                  "title")
+        .prefetch_related("problems")
+    )
+    return [[p.code for p in a.problems.all()] for a in qs[:DEPTH]]
+
+
+def evaluate(queries: list[EvalQuery], ranker: Callable[[EvalQuery], list[list[str]]]
+             ) -> dict[str, Score]:
+    scores: dict[str, Score] = defaultdict(Score)
+    for query in queries:
+        ranked = ranker(query)
+        rank = first_hit_rank(ranked, query.expect)
+        for key in ("all", f"lang:{query.lang}", f"kind:{query.kind}"):
+            scores[key].add(rank)
+        if rank is None or rank > 3:
+            scores["all"].misses.append((query.q, sorted(query.expect)))
+    return dict(scores)

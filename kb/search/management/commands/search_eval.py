@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from kb.search.evaluation import evaluate, load_queries, rank_with_search, rank_with_substring
+
+DEFAULT = Path(settings.BASE_DIR) / "tests" / "search_eval" / "queries.toml"
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure search relevance on the evaluation set: hit@1, hit@3 and MRR, "
+        "overall, per language and per kind, next to a substring-match baseline."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=DEFAULT)
+        parser.add_argument("--misses", action="store_true", help="list queries missed at 3")
+
+    def handle(self, *args, file: Path, misses: bool, **options):
+        try:
+            queries = load_queries(file)
+        except (OSError, KeyError, ValueError) as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+        search = evaluate(queries, rank_with_search)
+        baseline = evaluate(queries, rank_with_substring)
+        self.stdout.write(f"{len(queries)} queries from {file}\n")
+        header = f"{'slice':<16}{'n':>5}  {'hit@1':>7}{'hit@3':>7}{'MRR':>7}   " \
+                 f"{'baseline hit@1':>15}{'hit@3':>7}{'MRR':>7}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        keys = ["all"] + sorted(k for k in search if k.startswith("lang:")) + sorted(
+            k for k in search if k.startswith("kind:"))
+        for key in keys:
+            s, b = search[key].row(), baseline[key].row()
+            self.stdout.write(
+                f"{key:<16}{s['n']:>5}  {s['hit@1']:>7.3f}{s['hit@3']:>7.3f}{s['mrr']:>7.3f}   "
+                f"{b['hit@1']:>15.3f}{b['hit@3']:>7.3f}{b['mrr']:>7.3f}"
+            )
+        if misses:
+            self.stdout.write("\nmissed at 3:")
+            for q, expect in search["all"].misses:
+                self.stdout.write(f"  {q!r} -> {', '.join(expect)}")

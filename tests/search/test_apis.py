@@ -1,0 +1,59 @@
+import pytest
+from rest_framework.test import APIClient
+
+from kb.search.models import SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+class TestSearchApi:
+    def test_response_has_the_documented_shape(self, api, kb_articles, build_index):
+        build_index()
+        response = api.get("/api/v1/search", {"q": "conection refused", "lang": "en"})
+        assert response.status_code == 200
+        data = response.json()
+        assert set(data) >= {"query", "suggestion", "results"}
+        assert data["query"] == "conection refused"
+        assert data["suggestion"] == "connection refused"
+        first = data["results"][0]
+        assert set(first) == {"slug", "title", "lang", "url", "problems", "snippet", "score"}
+        assert first["slug"] == "push-connection-refused"
+        assert first["url"] == "/kb/en/push-connection-refused/"
+        assert first["problems"] == ["push.connect-refused"]
+        assert isinstance(first["score"], float)
+        assert SearchQuery.objects.get().source == "api"
+
+    def test_limit_and_chinese_reader(self, api, kb_articles, build_index):
+        build_index()
+        data = api.get("/api/v1/search", {"q": "Failed to connect to server",
+                                          "lang": "zh-hans", "limit": 1}).json()
+        assert len(data["results"]) == 1
+        assert data["results"][0]["lang"] == "zh-hans"
+
+    @pytest.mark.parametrize("params, field", [
+        ({"q": "x", "limit": 0}, "limit"), ({"q": "x", "limit": 500}, "limit"),
+        ({"q": "x", "lang": "fr"}, "lang"), ({}, "q"), ({"q": "x", "area": "moon"}, "area"),
+    ])
+    def test_invalid_parameters_are_400_with_field_errors(self, api, db, params, field):
+        response = api.get("/api/v1/search", params)
+        assert response.status_code == 400
+        assert field in response.json()
+
+    def test_huge_query_is_answered_and_marked_truncated(self, api, kb_articles, build_index):
+        build_index()
+        response = api.get("/api/v1/search", {"q": "Already publishing " * 1000})
+        assert response.status_code == 200
+        assert response.json()["truncated"] is True
+
+    def test_query_over_the_hard_cap_is_refused(self, api, db):
+        response = api.get("/api/v1/search", {"q": "x" * 20_001})
+        assert response.status_code == 400
+
+    def test_search_is_in_the_openapi_schema(self, api, db):
+        paths = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+        assert "/api/v1/search" in paths

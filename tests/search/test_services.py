@@ -1,0 +1,243 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.articles import services as article_services
+from kb.articles.models import Article
+from kb.search import store
+from kb.search.indexing import index_article, index_rebuild
+from kb.search.models import SearchQuery, Synonym
+from kb.search.selectors import search_gap_list
+from kb.search.services import search_articles, search_record_click, synonyms_reload
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def top(text, language="en", **kwargs):
+    results = search_articles(text=text, language=language, record=False, **kwargs)
+    return results, [hit.slug for hit in results.hits]
+
+
+class TestFindingTheFix:
+    def test_symptom_in_customer_words_finds_the_fix(self, kb_articles, build_index):
+        build_index()
+        _, slugs = top("viewers buffer but my preview is fine")
+        assert slugs[0] == "viewers-buffering"
+
+    def test_exact_error_string_ranks_the_article_that_quotes_it(self, kb_articles, build_index):
+        build_index()
+        _, slugs = top("Already publishing")
+        assert slugs[0] == "push-already-publishing"
+        _, slugs = top('"Failed to connect to server"')
+        assert slugs[0] == "push-connection-refused"
+
+    def test_chinese_keyword_finds_the_chinese_fix(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("防盗链", language="zh-hans")
+        assert slugs[0] == "playback-403-forbidden"
+        assert results.hits[0].lang == "zh-hans"
+
+    def test_mixed_language_query(self, kb_articles, build_index):
+        build_index()
+        _, slugs = top("obs 推流 Failed to connect", language="zh-hans")
+        assert slugs[0] == "push-connection-refused"
+
+    def test_snippet_highlights_matched_words_and_escapes_html(self, problems, build_index):
+        make_article(symptoms=["<script>x</script> buffering forever"], title="Buffering fix")
+        build_index()
+        results, _ = top("buffering")
+        assert "<mark>buffering</mark>" in results.hits[0].snippet
+        assert "<script>" not in results.hits[0].snippet
+
+
+class TestLanguages:
+    def test_readers_language_is_shown_with_a_link_to_the_other(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("Failed to connect to server", language="zh-hans")
+        assert slugs.count("push-connection-refused") == 1
+        hit = results.hits[0]
+        assert hit.lang == "zh-hans"
+        assert hit.translation["lang"] == "en"
+
+    def test_other_language_is_still_found(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("keyframe interval", language="zh-hans")
+        assert slugs[0] == "keyframe-interval-2s"
+        assert results.hits[0].lang == "en"
+
+    def test_language_and_area_filters(self, kb_articles, build_index):
+        build_index()
+        results, _ = top("Failed to connect to server", lang="en")
+        assert {hit.lang for hit in results.hits} == {"en"}
+        _, slugs = top("buffering keyframe", area="encoder")
+        assert slugs == ["keyframe-interval-2s"]
+
+
+class TestSynonymsAndTypos:
+    def test_customers_word_finds_the_engineers_article(self, kb_articles, build_index):
+        Synonym.objects.create(terms="keyframe interval, gop, 关键帧间隔")
+        build_index()
+        _, slugs = top("gop")
+        assert slugs[0] == "keyframe-interval-2s"
+        _, slugs = top("关键帧间隔 设置多少", language="zh-hans")
+        assert slugs[0] == "keyframe-interval-2s"
+
+    def test_synonym_edits_apply_without_restart(self, kb_articles, build_index):
+        build_index()
+        _, slugs = top("publish blocked")
+        assert "push-connection-refused" not in slugs[:1]
+        Synonym.objects.create(terms="blocked, refused")
+        synonyms_reload()
+        _, slugs = top("blocked handshake")
+        assert slugs[0] == "push-connection-refused"
+
+    def test_typo_is_corrected_with_did_you_mean(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("conection refused")
+        assert results.suggestion == "connection refused"
+        assert slugs[0] == "push-connection-refused"
+
+    def test_chinese_typo_is_corrected(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("防盗连", language="zh-hans")
+        assert results.suggestion == "防盗链"
+        assert slugs[0] == "playback-403-forbidden"
+
+    def test_correct_query_gets_no_suggestion_and_no_fuzzy_flood(self, kb_articles, build_index):
+        build_index()
+        results, slugs = top("Already publishing")
+        assert results.suggestion is None
+        # Only articles that contain the words ("publisher" stems to publish);
+        # nothing merely spelled alike.
+        assert slugs == ["push-already-publishing", "viewers-buffering"]
+
+
+HOSTILE = [
+    '"unbalanced quote', "AND OR NOT (", "title:*", "*:*", "a~2 b^3 [x TO y]", "((((", "🙂🎥📡",
+    "\x00\x01\x02 control", "select * from articles; --", "推流" * 300,
+    "[rtmp stream: 'adv_stream'] Connection to rtmp://x failed: -2\n" * 200,
+]
+
+
+class TestAnyInput:
+    @pytest.mark.parametrize("text", HOSTILE)
+    def test_odd_input_never_fails(self, kb_articles, build_index, text):
+        build_index()
+        results = search_articles(text=text, language="en")
+        assert isinstance(results.hits, list)
+
+    def test_long_paste_is_truncated_with_notice(self, kb_articles, build_index):
+        build_index()
+        results = search_articles(text="Failed to connect to server\n" * 500, language="en")
+        assert results.truncated is True
+        assert results.hits[0].slug == "push-connection-refused"
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(text=st.text(max_size=600))
+    def test_arbitrary_text_never_fails(self, kb_articles, build_index, text):
+        if not store.current_generation_dir():
+            build_index()
+        search_articles(text=text, language="zh-hans", record=False)
+
+
+class TestIndexFollowsTheDatabase:
+    def test_publishing_editing_and_archiving_update_the_index(
+        self, problems, reviewer, curator, build_index, django_capture_on_commit_callbacks
+    ):
+        build_index()
+        article = make_article(status=Article.Status.IN_REVIEW, title="Quokka stream fix")
+        assert top("quokka")[1] == []
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.article_publish(article=article, reviewer=reviewer)
+        assert top("quokka")[1] == [article.slug]
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.article_update(article=article, editor=curator,
+                                            expected_version=1, title="Wombat stream fix")
+        assert top("wombat")[1] == [article.slug]
+        assert top("quokka")[1] == []
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.article_archive(article=Article.objects.get(pk=article.pk),
+                                             actor=curator)
+        assert top("wombat")[1] == []
+
+    def test_index_task_is_queued_only_after_commit(
+        self, problems, reviewer, build_index, django_capture_on_commit_callbacks
+    ):
+        build_index()
+        article = make_article(status=Article.Status.IN_REVIEW, title="Platypus fix")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            article_services.article_publish(article=article, reviewer=reviewer)
+        assert top("platypus")[1] == []
+        for callback in callbacks:
+            callback()
+        assert top("platypus")[1] == [article.slug]
+
+    def test_indexing_twice_changes_nothing(self, kb_articles, build_index):
+        build_index()
+        article = kb_articles["duplicate"]
+        assert index_article(article_id=article.pk) == "indexed"
+        assert index_article(article_id=article.pk) == "indexed"
+        assert top("Already publishing")[1][0] == "push-already-publishing"
+
+    def test_missing_index_falls_back_to_the_database(self, kb_articles, settings):
+        assert store.current_generation_dir() is None
+        results = search_articles(text="publishing", language="en")
+        assert results.fallback is True
+        assert [hit.slug for hit in results.hits] == ["push-already-publishing"]
+
+    def test_corrupt_index_is_detected_and_rebuilt(self, kb_articles, build_index):
+        build_index()
+        live = store.current_generation_dir()
+        for segment in live.glob("*.seg"):
+            segment.write_bytes(b"garbage")
+        for toc in live.glob("*.toc"):
+            toc.write_bytes(b"garbage")
+        healthy, reason = store.index_health()
+        assert healthy is False and reason
+        results = search_articles(text="publishing", language="en")  # queues a rebuild
+        assert results.fallback is True
+        assert store.index_health()[0] is True  # eager tasks ran the rebuild
+        assert top("Already publishing")[1][0] == "push-already-publishing"
+
+    def test_rebuild_switches_atomically_while_a_searcher_is_open(self, kb_articles,
+                                                                  build_index):
+        build_index()
+        old = store.current_generation_dir()
+        assert top("Already publishing")[1][0] == "push-already-publishing"
+        index_rebuild()
+        assert store.current_generation_dir() != old
+        assert not old.exists()
+        assert top("Already publishing")[1][0] == "push-already-publishing"
+
+
+class TestSearchLog:
+    def test_search_is_logged_without_personal_data(self, kb_articles, build_index):
+        build_index()
+        results = search_articles(text="  Nginx   LOGS ", language="en")
+        row = SearchQuery.objects.get(pk=results.log_id)
+        assert (row.query, row.normalized, row.result_count) == ("Nginx LOGS", "nginx logs", 1)
+        fields = {f.name for f in SearchQuery._meta.get_fields()}
+        assert not fields & {"ip", "user", "session", "user_agent"}
+
+    def test_click_is_recorded_once(self, kb_articles, build_index):
+        build_index()
+        results = search_articles(text="Already publishing", language="en")
+        article = kb_articles["duplicate"]
+        assert search_record_click(log_id=results.log_id, article=article, rank=1) is True
+        assert search_record_click(log_id=results.log_id, article=article, rank=2) is False
+        row = SearchQuery.objects.get(pk=results.log_id)
+        assert (row.clicked_article, row.clicked_rank) == (article, 1)
+
+    def test_gaps_group_unanswered_and_unclicked_searches(self, kb_articles, build_index):
+        build_index()
+        for text in ("Zebra codec", "zebra   CODEC", "Already publishing"):
+            search_articles(text=text, language="en")
+        clicked = search_articles(text="Failed to connect to server", language="en")
+        search_record_click(log_id=clicked.log_id, article=kb_articles["refused"], rank=1)
+        gaps = {row["normalized"]: row for row in search_gap_list()}
+        assert gaps["zebra codec"]["searches"] == 2
+        assert gaps["zebra codec"]["without_results"] == 2
+        assert "already publishing" in gaps  # found, never opened
+        assert "failed to connect to server" not in gaps

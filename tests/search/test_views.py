@@ -1,0 +1,59 @@
+import pytest
+
+from kb.search.models import SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+class TestSearchPage:
+    def test_results_link_through_the_click_recorder(self, client, kb_articles, build_index):
+        build_index()
+        response = client.get("/search/", {"q": "Already publishing"})
+        html = response.content.decode()
+        log = SearchQuery.objects.get()
+        article = kb_articles["duplicate"]
+        link = f"/search/go/{log.pk}/{article.pk}/?rank=1"
+        assert link in html
+        opened = client.get(link)
+        assert opened.status_code == 302
+        assert opened["Location"] == article.get_absolute_url()
+        log.refresh_from_db()
+        assert (log.clicked_article, log.clicked_rank) == (article, 1)
+
+    def test_typo_shows_did_you_mean(self, client, kb_articles, build_index):
+        build_index()
+        html = client.get("/search/", {"q": "conection refused"}).content.decode()
+        assert "Did you mean" in html
+        assert "connection refused" in html
+
+    def test_no_result_message(self, client, kb_articles, build_index):
+        build_index()
+        html = client.get("/search/", {"q": "zzzqqq"}).content.decode()
+        assert "No fix matches your search" in html
+
+    def test_long_query_notice(self, client, kb_articles, build_index):
+        build_index()
+        html = client.get("/search/", {"q": "buffering " * 200}).content.decode()
+        assert "only its first 500 characters were used" in html
+
+    def test_htmx_request_gets_only_the_results_fragment(self, client, kb_articles, build_index):
+        build_index()
+        response = client.get("/search/", {"q": "buffering"}, HTTP_HX_REQUEST="true")
+        assert "<html" not in response.content.decode()
+        assert "Viewers keep buffering" in response.content.decode()
+
+    def test_empty_page_logs_nothing(self, client, db):
+        assert client.get("/search/").status_code == 200
+        assert not SearchQuery.objects.exists()
+
+    def test_bad_page_and_filters_are_ignored(self, client, kb_articles, build_index):
+        build_index()
+        response = client.get("/search/", {"q": "buffering", "page": "x", "area": "moon",
+                                           "lang": "fr"})
+        assert response.status_code == 200
+
+    def test_click_on_unknown_article_is_404(self, client, kb_articles, build_index):
+        build_index()
+        client.get("/search/", {"q": "buffering"})
+        log = SearchQuery.objects.get()
+        assert client.get(f"/search/go/{log.pk}/999999/").status_code == 404
