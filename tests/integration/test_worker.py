@@ -21,7 +21,7 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def worker(transactional_db, tmp_path, settings):
     """Start ``celery worker`` on the test database; stop it before the flush."""
     broker = require_postgres_and_redis()
     db = connection.settings_dict
@@ -34,12 +34,14 @@ def worker(transactional_db, tmp_path):
         "KB_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "KB_EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "KB_VAR_DIR": str(tmp_path / "var"),
+        "KB_INDEX_DIR": str(settings.KB_INDEX_DIR),
     }
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
+         "--queues=celery,index",
          "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],
     )
@@ -75,3 +77,19 @@ def test_review_request_is_emailed_by_the_worker_after_commit(worker, problems, 
     assert "Review requested: Port 1935" in message
     assert "reviewer@example.com" in message
     assert "notify_review_requested" in worker["log"].read_text()
+
+
+def test_publishing_reaches_search_through_the_index_queue(worker, problems, reviewer):
+    from kb.search.indexing import index_rebuild
+    from kb.search.services import search_articles
+
+    index_rebuild()
+    article = make_article(status=Article.Status.IN_REVIEW, title="Capybara ingest fix")
+    services.article_publish(article=article, reviewer=reviewer)  # commits, queues
+
+    def found():
+        hits = search_articles(text="capybara", language="en", record=False).hits
+        return [hit.slug for hit in hits]
+
+    assert wait_for(found) == [article.slug], worker["log"].read_text()[-3000:]
+    assert "index_article_task" in worker["log"].read_text()

@@ -1,0 +1,48 @@
+import pytest
+from playwright.sync_api import expect
+
+from kb.search.indexing import index_rebuild
+from kb.search.models import SearchQuery
+from tests.search.conftest import kb_articles  # noqa: F401 - shared fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def indexed(kb_articles):  # noqa: F811
+    index_rebuild()
+    return kb_articles
+
+
+def test_search_from_home_with_typo_suggestion_and_click(page, indexed):
+    page.goto("/")
+    page.get_by_placeholder("Describe the problem or paste the error message").fill(
+        "conection refused"
+    )
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("Did you mean")).to_be_visible()
+    page.get_by_role("link", name="connection refused", exact=True).click()
+    expect(page.locator("#search-q")).to_have_value("connection refused")
+    first = page.locator(".search-results li").first
+    expect(first.locator("a").first).to_have_text(
+        "Encoder cannot connect: connection refused or timed out"
+    )
+    expect(first.locator("mark").first).to_be_visible()
+    first.locator("a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Encoder cannot connect: connection refused or timed out"
+    )
+    clicked = SearchQuery.objects.filter(clicked_article__isnull=False).get()
+    assert clicked.query == "connection refused" and clicked.clicked_rank == 1
+
+
+def test_chinese_search_and_area_filter(page, indexed):
+    page.goto("/")
+    page.select_option("#language-select", "zh-hans")
+    page.get_by_placeholder("描述问题，或粘贴报错信息").fill("防盗连")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_text("你是不是要找")).to_be_visible()
+    expect(page.locator(".search-results li a").first).to_have_text("拉流返回 403：防盗链或鉴权失败")
+    page.select_option("select[name=area]", "push")
+    expect(page.locator(".no-results")).to_be_visible()
+    assert "area=push" in page.url
