@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kb.problems",
     "kb.articles",
     "kb.search",
+    "kb.wizard",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,9 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+# Five pasted attachments of 2 MB each, plus the JSON around them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
@@ -184,6 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "feedback": os.environ.get("KB_FEEDBACK_RATE", "10/hour"),
         "search": os.environ.get("KB_SEARCH_RATE", "120/minute"),
+        "diagnose": os.environ.get("KB_DIAGNOSE_RATE", "60/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

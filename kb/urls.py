@@ -7,6 +7,7 @@ from kb.articles import views as article_views
 from kb.problems import apis as problem_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
+from kb.wizard import apis as wizard_apis
 
 api_v1 = [
     path("problems/", problem_apis.ProblemListApi.as_view(), name="problem-list"),
@@ -22,6 +23,7 @@ api_v1 = [
         name="article-feedback",
     ),
     path("search", search_apis.SearchApi.as_view(), name="search"),
+    path("diagnose", wizard_apis.DiagnoseApi.as_view(), name="diagnose"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -119,3 +119,16 @@ def article_search_database(*, query: str, language: str, limit: int = 20) -> li
         )
     qs = article_list_visible_to(user=None).filter(condition)
     return list(_language_first(qs, language)[:limit])
+
+
+def article_list_for_problems(*, codes: list[str], language: str) -> dict[str, list[Article]]:
+    """Published fixes per problem code, the reader's language first."""
+    qs = _language_first(
+        article_list_visible_to(user=None).filter(problems__code__in=codes).distinct(), language
+    )
+    by_code: dict[str, list[Article]] = {code: [] for code in codes}
+    for article in qs:
+        for problem in article.problems.all():
+            if problem.code in by_code:
+                by_code[problem.code].append(article)
+    return by_code

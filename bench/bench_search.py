@@ -1,0 +1,305 @@
+"""Benchmark search on synthetic bilingual knowledge bases of growing size.
+
+Run: ``python bench/bench_search.py [--sizes 1000,5000,20000]`` from the
+repository root (``make bench`` runs it). Each size gets its own SQLite
+database and index in a temporary folder; nothing of the site's ``var/`` is
+touched.
+
+Articles are generated from the launch content's own vocabulary (English and
+Chinese words drawn with Zipf frequencies, real error strings in the
+symptoms, bodies of realistic length), half English, half Chinese, paired as
+translations. The query mix is the relevance evaluation set (symptoms, error
+strings, keywords, typos, questions; both languages and mixed).
+
+Printed per size: index build time (one process and two), index size, warm
+query latency p50/p95 of the bare Whoosh search and of the whole
+``GET /api/v1/search`` request, and of the naive database baseline
+(case-insensitive substring match); the API and the baseline also as a ratio
+of the bare search measured in the same run. At 5,000 articles: how long a
+single article update takes to become searchable through a real Celery
+worker on the filesystem broker. Finally hit@3 of search and of the
+baseline on the real launch content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORK = Path(tempfile.mkdtemp(prefix="kb-bench-search-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
+os.environ["KB_INDEX_DIR"] = str(WORK / "index")
+os.environ["KB_VAR_DIR"] = str(WORK / "var")
+os.environ["KB_BROKER_URL"] = "filesystem://"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+os.environ["KB_LOG_LEVEL"] = "WARNING"
+os.environ["KB_SEARCH_RATE"] = "1000000/minute"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from kb.articles.fixture_files import articles_load_fixtures, find_article_files  # noqa: E402
+from kb.articles.fixture_files import parse_article_file  # noqa: E402
+from kb.articles.models import Article  # noqa: E402
+from kb.core.services import runtime_folders_ensure  # noqa: E402
+from kb.problems.models import Problem  # noqa: E402
+from kb.problems.services import problems_load_fixture  # noqa: E402
+from kb.search import store  # noqa: E402
+from kb.search.analysis import surface_words  # noqa: E402
+from kb.search.evaluation import (  # noqa: E402
+    evaluate,
+    load_queries,
+    rank_with_search,
+    rank_with_substring,
+)
+from kb.search.indexing import index_rebuild  # noqa: E402
+from kb.search.query import prepare  # noqa: E402
+from kb.search.services import synonym_table, synonyms_load_fixture  # noqa: E402
+
+FIXTURES = ROOT / "fixtures"
+QUERIES = load_queries(ROOT / "tests" / "search_eval" / "queries.toml")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+# Synthetic content -------------------------------------------------------------
+class Vocabulary:
+    """Words of the launch content by language, drawn with Zipf weights."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        words: dict[str, dict[str, int]] = {"en": {}, "zh-hans": {}}
+        self.symptoms: dict[str, list[str]] = {"en": [], "zh-hans": []}
+        for path in find_article_files(FIXTURES / "articles"):
+            item = parse_article_file(path)
+            counts = words[item.language]
+            for original, _word in surface_words(item.body + " " + item.title):
+                counts[original] = counts.get(original, 0) + 1
+            self.symptoms[item.language].extend(item.symptoms)
+        self.ranked = {
+            lang: [w for w, _ in sorted(c.items(), key=lambda kv: -kv[1])]
+            for lang, c in words.items()
+        }
+        self.weights = {
+            lang: [1.0 / (rank + 1) ** 1.07 for rank in range(len(ranked))]
+            for lang, ranked in self.ranked.items()
+        }
+
+    def words(self, lang: str, n: int) -> list[str]:
+        return self.rng.choices(self.ranked[lang], weights=self.weights[lang], k=n)
+
+    def text(self, lang: str, n: int) -> str:
+        sep = "" if lang == "zh-hans" else " "
+        words = self.words(lang, n)
+        sentences, out = [], []
+        for i, word in enumerate(words, start=1):
+            out.append(word)
+            if i % self.rng.randint(8, 16) == 0:
+                sentences.append(sep.join(out) + ("。" if lang == "zh-hans" else "."))
+                out = []
+        sentences.append(sep.join(out))
+        return (" " if lang == "en" else "").join(sentences)
+
+
+def generate(n_articles: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    problems = list(Problem.objects.all())
+    through = Article.problems.through
+    batch, links = [], []
+    for i in range(n_articles // 2):
+        problem = rng.choice(problems)
+        slug = f"synthetic-{i}"
+        for lang in ("en", "zh-hans"):
+            body_words = rng.randint(700, 1400) if lang == "en" else rng.randint(500, 1000)
+            sections = ["Symptoms", "How to confirm", "Fix", "Verify the fix", "When to escalate"]
+            body = "\n\n".join(
+                f"## {heading}\n\n{vocab.text(lang, body_words // 5)}" for heading in sections
+            )
+            symptoms = rng.sample(vocab.symptoms[lang], k=min(4, len(vocab.symptoms[lang])))
+            batch.append(Article(
+                slug=slug, language=lang, translation_group=slug,
+                title=vocab.text(lang, rng.randint(6, 12)).rstrip(".。"),
+                summary=vocab.text(lang, rng.randint(20, 35))[:480],
+                body=body, symptoms="\n".join(symptoms), area=problem.area,
+                status=Article.Status.PUBLISHED,
+            ))
+            links.append(problem.pk)
+        if len(batch) >= 1000:
+            _flush(batch, links, through)
+            batch, links = [], []
+    _flush(batch, links, through)
+
+
+def _flush(batch: list[Article], problem_ids: list[int], through) -> None:
+    with transaction.atomic():
+        created = Article.objects.bulk_create(batch)
+        through.objects.bulk_create(
+            [through(article_id=a.pk, problem_id=pid) for a, pid in zip(created, problem_ids)]
+        )
+
+
+def reset_database() -> None:
+    Article.objects.all().delete()
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# Measurements ------------------------------------------------------------------
+def time_queries(fn, repeats: int = 1) -> list[float]:
+    for query in QUERIES[:20]:  # warm caches (jieba, term dictionaries)
+        fn(query)
+    times = []
+    for _ in range(repeats):
+        for query in QUERIES:
+            t0 = time.perf_counter()
+            fn(query)
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def bare_whoosh(query) -> None:
+    from kb.search.query import build_query
+
+    searcher = store.get_searcher()
+    built = build_query(prepare(query.q), reader=searcher.reader(),
+                        corrector=searcher.corrector("vocab"), synonyms=synonym_table())
+    if built.query is not None:
+        searcher.search(built.query, limit=100)
+
+
+_client = Client()
+
+
+def api_request(query) -> None:
+    lang = "en" if query.lang == "en" else "zh-hans"
+    response = _client.get("/api/v1/search", {"q": query.q, "lang": lang})
+    assert response.status_code == 200, response.content[:200]
+
+
+def db_baseline(query) -> None:
+    rank_with_substring(query)
+
+
+def update_visibility(samples: int = 5) -> list[float]:
+    """Commit an edit, then poll search until a worker has indexed it."""
+    from kb.articles import services
+
+    env = {**os.environ, "KB_LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).with_name("celery")), "-A", "kb", "worker", "--pool=solo",
+         "--queues=celery,index", "--without-gossip", "--without-mingle",
+         "--loglevel=WARNING"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        from kb.search.services import search_articles
+
+        time.sleep(4)  # worker start-up, not part of the measurement
+        results = []
+        article = Article.objects.filter(language="en").first()
+        for i in range(samples):
+            word = f"zanzibar{i}x"
+            article.refresh_from_db()
+            t0 = time.perf_counter()
+            services.article_update(article=article, editor=None,
+                                    expected_version=article.version, title=f"{word} title")
+            while not search_articles(text=word, language="en", record=False).hits:
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("update not visible after 60 s")
+                time.sleep(0.02)
+            results.append(time.perf_counter() - t0)
+        return results
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,20000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    runtime_folders_ensure()
+    call_command("migrate", verbosity=0)
+    problems_load_fixture(path=FIXTURES / "problems.json")
+    synonyms_load_fixture(path=FIXTURES / "synonyms.toml")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"{len(QUERIES)} queries per pass; work folder {WORK}\n")
+
+    header = (f"{'articles':>8} {'build 1p s':>10} {'build 2p s':>10} {'index MB':>9} "
+              f"{'bare p50':>9} {'p95':>7} {'API p50':>8} {'p95':>7} {'API/bare':>9} "
+              f"{'DB p50':>8} {'p95':>7} {'DB/bare':>8}")
+    rows = []
+    visibility = None
+    for size in sizes:
+        reset_database()
+        generate(size)
+        t0 = time.perf_counter()
+        index_rebuild(procs=1)
+        build_1p = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        index_rebuild(procs=2)
+        build_2p = time.perf_counter() - t0
+        size_mb = folder_size(store.current_generation_dir()) / 1e6
+        bare = time_queries(bare_whoosh)
+        api = time_queries(api_request)
+        db = time_queries(db_baseline)
+        row = (f"{size:>8} {build_1p:>10.1f} {build_2p:>10.1f} {size_mb:>9.1f} "
+               f"{ms(statistics.median(bare)):>9} {ms(percentile(bare, 95)):>7} "
+               f"{ms(statistics.median(api)):>8} {ms(percentile(api, 95)):>7} "
+               f"{percentile(api, 95) / percentile(bare, 95):>8.2f}x "
+               f"{ms(statistics.median(db)):>8} {ms(percentile(db, 95)):>7} "
+               f"{percentile(db, 95) / percentile(bare, 95):>7.1f}x")
+        rows.append(row)
+        print(header if len(rows) == 1 else "", end="\n" if len(rows) == 1 else "")
+        print(row, flush=True)
+        if size == 5000:
+            visibility = update_visibility()
+    if visibility:
+        print(f"\nupdate visible to search after commit (5,000 articles, filesystem broker, "
+              f"real worker): p50 {ms(statistics.median(visibility)).strip()} ms, "
+              f"max {ms(max(visibility)).strip()} ms over {len(visibility)} edits")
+
+    # Relevance on the real launch content, search against the baseline.
+    reset_database()
+    articles_load_fixtures(root=FIXTURES / "articles")
+    index_rebuild()
+    search = evaluate(QUERIES, rank_with_search)["all"].row()
+    base = evaluate(QUERIES, rank_with_substring)["all"].row()
+    print(f"\nlaunch content ({Article.objects.count()} articles): hit@3 search "
+          f"{search['hit@3']:.3f} vs substring baseline {base['hit@3']:.3f}; "
+          f"MRR {search['mrr']:.3f} vs {base['mrr']:.3f}")
+    connection.close()
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import make_article, make_translated_pair
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).resolve().parents[1] / "diagnostics" / "samples"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def post(api, payload, **extra):
+    return api.post("/api/v1/diagnose", json.dumps(payload), content_type="application/json",
+                    **extra)
+
+
+@pytest.fixture
+def fixes(problems):
+    make_translated_pair(problems=[problems["net.loss-last-mile"]], slug="packet-loss-last-mile",
+                         area="network", title="Packet loss on the first hops")
+    make_translated_pair(problems=[problems["push.duplicate-publisher"]],
+                         slug="push-already-publishing",
+                         title="Push rejected: already publishing",
+                         symptoms=["Already publishing"])
+    make_article(problems=[problems["push.connect-refused"]], slug="push-connection-refused",
+                 title="Encoder cannot connect")
+
+
+class TestDiagnoseApi:
+    def test_mtr_with_last_mile_loss_points_at_the_fix(self, api, fixes):
+        mtr = (SAMPLES / "linux-mtr-report-lastmile.txt").read_text()
+        data = post(api, {"role": "publisher", "protocol": "rtmp", "region": "cn",
+                          "stream_down": False, "lang": "zh-hans",
+                          "attachments": [{"name": "mtr.txt", "content": mtr}]}).json()
+        attachment = data["attachments"][0]
+        assert (attachment["name"], attachment["detected"]) == ("mtr.txt", "mtr")
+        assert attachment["metrics"]["loss_starts_hop"] == 1
+        finding = next(f for f in data["findings"] if f["kind"] == "path-loss-last-mile")
+        assert finding["problems"] == ["net.loss-last-mile"]
+        assert any("192.168.50.1" in line for line in finding["evidence"])
+        top = data["suggestions"][0]
+        assert top["problem"] == "net.loss-last-mile"
+        assert 0 < top["confidence"] <= 1 and top["reason"]
+        assert [a["lang"] for a in top["articles"]] == ["zh-hans", "en"]
+        assert top["articles"][0]["url"] == "/kb/zh-hans/packet-loss-last-mile/"
+        assert set(data["escalate"]) == {"recommended", "priority", "reason"}
+
+    def test_description_alone_finds_fixes_through_search(self, api, fixes, settings):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        data = post(api, {"description": "ffmpeg says Already publishing when I start"}).json()
+        top = data["suggestions"][0]
+        assert top["problem"] == "push.duplicate-publisher"
+        assert top["articles"][0]["slug"] == "push-already-publishing"
+
+    def test_stream_down_is_p1(self, api, fixes):
+        data = post(api, {"stream_down": True, "description": "stream is down"}).json()
+        assert data["escalate"]["recommended"] is True
+        assert data["escalate"]["priority"] == "P1"
+
+    def test_utf16_windows_tracert_as_base64(self, api, fixes):
+        raw = (SAMPLES / "windows-tracert-zh-utf16.txt").read_bytes()
+        data = post(api, {"attachments": [
+            {"name": "tracert.txt", "content_base64": base64.b64encode(raw).decode()}
+        ]}).json()
+        assert data["attachments"][0]["detected"] == "tracert"
+        assert data["attachments"][0]["platform"] == "windows"
+
+    def test_binary_is_unknown_with_an_explanation(self, api, db):
+        blob = base64.b64encode(bytes(range(256)) * 50).decode()
+        data = post(api, {"attachments": [{"name": "x.bin", "content_base64": blob}]}).json()
+        assert data["attachments"][0]["detected"] == "unknown"
+        assert data["attachments"][0]["notes"]
+
+    def test_empty_request_is_answered(self, api, db):
+        data = post(api, {}).json()
+        assert data["suggestions"] == [] and data["escalate"]["recommended"] is False
+
+
+class TestDiagnoseApiBadInput:
+    def test_attachment_over_2_mb_is_413_with_advice(self, api, db):
+        response = post(api, {"attachments": [{"name": "obs.log",
+                                               "content": "x" * (2 * 1024 * 1024 + 1)}]})
+        assert response.status_code == 413
+        assert "limit is 2 MB" in response.json()["detail"]
+
+    def test_more_than_five_attachments_is_400(self, api, db):
+        response = post(api, {"attachments": [{"content": "ping"}] * 6})
+        assert response.status_code == 400
+        assert "At most 5 attachments" in str(response.json()["attachments"])
+
+    @pytest.mark.parametrize("payload, field", [
+        ({"role": "streamer"}, "role"), ({"protocol": "rtsp"}, "protocol"),
+        ({"region": "mars"}, "region"), ({"stream_down": "maybe"}, "stream_down"),
+        ({"attachments": [{"content_base64": "%%%"}]}, "attachments"),
+        ({"attachments": "ping"}, "attachments"),
+        ({"description": "x" * 20_001}, "description"),
+    ])
+    def test_invalid_fields_are_400_with_field_errors(self, api, db, payload, field):
+        response = post(api, payload)
+        assert response.status_code == 400
+        assert field in response.json()
+
+    def test_malformed_json_is_400(self, api, db):
+        response = api.post("/api/v1/diagnose", "{oops", content_type="application/json")
+        assert response.status_code == 400
+
+    def test_diagnose_is_in_the_schema(self, api, db):
+        paths = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+        assert "/api/v1/diagnose" in paths
