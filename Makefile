@@ -33,7 +33,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb tests tools bench
 
 bench: $(VENV)/.installed-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Refresh the interface translations after changing strings.
 messages: $(VENV)/.installed-test

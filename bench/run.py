@@ -1,4 +1,8 @@
-"""``make bench``: every benchmark of the project, one after the other."""
+"""``make bench``: every benchmark of the project, one after the other.
+
+``make bench BENCH_ARGS="--sizes 1000,5000"`` passes its arguments to the
+search benchmark.
+"""
 
 import subprocess
 import sys
@@ -6,6 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_diagnostics.py", "bench_search.py"):
-    print(f"\n=== {script} ===", flush=True)
-    subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], check=True)
+print("\n=== diagnostics ===", flush=True)
+subprocess.run([sys.executable, str(HERE / "bench_diagnostics.py")], check=True)
+print("\n=== search ===", flush=True)
+subprocess.run([sys.executable, str(HERE / "bench_search.py"), *sys.argv[1:]], check=True)

@@ -187,8 +187,11 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
             Finding(
                 kind="customer-side-hops",
                 summary=(
-                    "Hops " + ", ".join(str(h.hop) for h in private) + " are private or CGNAT "
-                    "addresses: the customer's network and the access ISP's NAT (last mile)."
+                    ("Hop " if len(private) == 1 else "Hops ")
+                    + ", ".join(str(h.hop) for h in private)
+                    + (" is a private or CGNAT address" if len(private) == 1
+                       else " are private or CGNAT addresses")
+                    + ": the customer's network and the access ISP's NAT (last mile)."
                 ),
                 evidence=[h.line for h in private][:4],
                 problems=[],

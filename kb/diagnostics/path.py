@@ -283,7 +283,9 @@ def parse_winmtr(text: str) -> PathResult:
     number = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if not stripped.startswith("|") or set(stripped) <= {"|", "-", " "}:
+        # Borders: the top and header rules are dashes, the bottom rule is
+        # underscores (a real export ends with one).
+        if not stripped.startswith("|") or set(stripped) <= {"|", "-", "_", " "}:
             continue
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         lowered = [c.lower() for c in cells]
@@ -323,9 +325,11 @@ def parse_winmtr(text: str) -> PathResult:
                 name=name,
                 loss_pct=loss,
                 sent=int(num("sent") or 0) or None,
-                rtt_avg_ms=num("avrg") if ip else None,
-                rtt_best_ms=num("best") if ip else None,
-                rtt_worst_ms=(num("wrst") if "wrst" in row else num("worst")) if ip else None,
+                # WinMTR shows resolved names: a hop that answered has times
+                # whether or not its address is shown.
+                rtt_avg_ms=None if silent else num("avrg"),
+                rtt_best_ms=None if silent else num("best"),
+                rtt_worst_ms=None if silent else (num("wrst") if "wrst" in row else num("worst")),
                 line=line.rstrip(),
             )
         )
