@@ -12,7 +12,10 @@ def article_document(article: Article, *, learned: list[str] | None = None) -> d
          *article.protocols, *article.encoders]
     )
     learned_text = "\n".join(learned or [])
-    texts = [article.title, article.symptoms, article.summary, tags, learned_text, article.body]
+    # The spelling vocabulary comes from the short fields customers' words
+    # match (title, symptoms, summary, tags): analyzing the long body a second
+    # time would double the indexing cost for suggestions nobody wants.
+    texts = [article.title, article.symptoms, article.summary, tags, learned_text]
     vocab = sorted({word for text in texts for _, word in surface_words(text)})
     return {
         "id": str(article.pk),

@@ -28,11 +28,18 @@ from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 32
+# Words scored per query: a pasted log keeps its rarest (most telling) words.
+MAX_SCORED_WORDS = 12
+# A word in more than this share of articles tells little: it is looked up in
+# the short fields only, not in every body (the long posting lists are what
+# makes a pure-Python search slow).
+COMMON_WORD_RATIO = 0.2
+# Synonyms expand a word only when fewer articles than this share use it.
+SYNONYM_WORD_RATIO = 0.05
 MAX_PHRASES = 5
 PHRASE_BOOST = 3.0
 SYNONYM_BOOST = 0.9
 CORRECTION_BOOST = 0.8
-COORDINATION = 0.9
 
 _QUOTED = re.compile(r'"([^"\n]{2,200})"|“([^”\n]{2,200})”|「([^」\n]{2,200})」')
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -85,8 +92,36 @@ def _best_of(queries: list[wq.Query], boost: float = 1.0) -> wq.Query:
     return _Union(queries, boost=boost)
 
 
-def _any_field(term: str, boost: float = 1.0) -> wq.Query:
-    return _best_of([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+class _Stats:
+    """Per query: which terms are common in the index."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.limit = COMMON_WORD_RATIO * max(reader.doc_count_all(), 1)
+        self.synonym_limit = SYNONYM_WORD_RATIO * max(reader.doc_count_all(), 1)
+
+        # Set once the query's words are known: with enough telling words, a
+        # common word only counts where customers' words are (the head).
+        self.enough_rare_words = False
+
+    def df(self, term: str) -> int:
+        return self.reader.doc_frequency("body", term)
+
+    def common(self, term: str) -> bool:
+        return self.df(term) > self.limit
+
+    def fields(self, term: str) -> tuple[str, ...]:
+        if not self.common(term):
+            return TEXT_FIELDS
+        return ("head",) if self.enough_rare_words else PHRASE_FIELDS
+
+
+_NO_STATS = None
+
+
+def _any_field(term: str, boost: float = 1.0, stats: _Stats | None = _NO_STATS) -> wq.Query:
+    fields = stats.fields(term) if stats is not None else TEXT_FIELDS
+    return _best_of([wq.Term(name, term) for name in fields], boost=boost)
 
 
 def _phrase(terms: list[str], boost: float) -> wq.Query:
@@ -95,13 +130,11 @@ def _phrase(terms: list[str], boost: float) -> wq.Query:
     return _best_of([wq.Phrase(name, terms) for name in PHRASE_FIELDS], boost=boost)
 
 
-def _multiword(terms: tuple[str, ...], boost: float) -> wq.Query:
-    """A synonym of several words: as a phrase, or all words in the body."""
+def _synonym(terms: tuple[str, ...], stats: "_Stats") -> wq.Query:
+    """One word of a synonym group; several words match as a phrase."""
     if len(terms) == 1:
-        return _any_field(terms[0], boost)
-    return _best_of(
-        [_phrase(list(terms), 1.0), wq.And([wq.Term("body", t) for t in terms])], boost=boost
-    )
+        return _any_field(terms[0], stats=stats)
+    return _phrase(list(terms), 1.0)
 
 
 class SynonymTable:
@@ -154,8 +187,16 @@ def _correctable(word: str) -> bool:
     return len(word) >= 4 and not word.isdigit()
 
 
+def _known(word: str, reader) -> bool:
+    """In the index: a vocabulary word, or a (stemmed) term of any text field."""
+    if reader.frequency("vocab", word) > 0:
+        return True
+    term = stem_word(word)
+    return any(reader.doc_frequency(name, term) > 0 for name in TEXT_FIELDS)
+
+
 def _corrections(word: str, *, reader, corrector) -> list[str]:
-    if reader.frequency("vocab", word) > 0 or not _correctable(word):
+    if not _correctable(word) or _known(word, reader):
         return []
     maxdist = 1 if _CJK.search(word) or len(word) <= 5 else 2
     # Sharing the first character keeps the lookup fast; typos rarely hit it.
@@ -168,7 +209,7 @@ def _chinese_run_corrections(text: str, *, reader, corrector) -> dict[str, str]:
     found = {}
     for run in _CJK_RUN.findall(text):
         parts = [w for _, w in surface_words(run)]
-        if len(parts) < 2 or all(reader.frequency("vocab", p) > 0 for p in parts if len(p) > 1):
+        if len(parts) < 2 or all(_known(p, reader) for p in parts if len(p) > 1):
             continue
         suggestions = corrector.suggest(run, limit=1, maxdist=1, prefix=1)
         if suggestions:
@@ -196,35 +237,47 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             break
     if not words:
         return BuiltQuery(query=None)
+    stats = _Stats(reader)
+    stats.enough_rare_words = sum(not stats.common(stem_word(w)) for _, w in words) >= 2
+    if len(words) > MAX_SCORED_WORDS:
+        keep = set(sorted(range(len(words)), key=lambda i: stats.df(stem_word(words[i][1])))
+                   [:MAX_SCORED_WORDS])
+        words = [word for i, word in enumerate(words) if i in keep]
 
     groups: list[wq.Query] = []
     corrections = _chinese_run_corrections(prepared.text, reader=reader, corrector=corrector)
     fixed_runs = "".join(corrections)
     for suggestion in corrections.values():
         for _, term in surface_words(suggestion):
-            groups.append(_any_field(term, CORRECTION_BOOST))
+            groups.append(_any_field(term, CORRECTION_BOOST, stats))
     for original, word in words:
-        alternatives = [_any_field(stem_word(word))]
+        alternatives = [_any_field(stem_word(word), stats=stats)]
         if word not in fixed_runs:
             suggestions = _corrections(word, reader=reader, corrector=corrector)
             for i, suggestion in enumerate(suggestions):
                 if i == 0:
                     corrections[original] = suggestion
-                alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST))
+                alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats))
         groups.append(_best_of(alternatives))
 
     terms = [stem_word(word) for _, word in words]
     corrected_terms = [stem_word(corrections.get(o, w)) for o, w in words]
     for sequence in (terms, corrected_terms) if corrections else (terms,):
-        for _entry, others in synonyms.expansions(sequence):
-            groups.append(_best_of([_multiword(o, 1.0) for o in others], boost=SYNONYM_BOOST))
+        for entry, others in synonyms.expansions(sequence):
+            # A word the articles use often already finds them; synonyms are
+            # for the customer's word that the engineers' articles lack.
+            if min(stats.df(term) for term in entry) > stats.synonym_limit:
+                continue
+            groups.append(_best_of([_synonym(o, stats) for o in others], boost=SYNONYM_BOOST))
 
     for source in _phrase_sources(prepared):
         phrase_terms = [stem_word(w) for _, w in surface_words(source)]
         if len(phrase_terms) >= 2:
             groups.append(_phrase(phrase_terms, PHRASE_BOOST))
 
-    query = wq.Or(groups, scale=COORDINATION) if len(groups) > 1 else groups[0]
+    # A plain sum, no coordination bonus: as relevant on the evaluation set,
+    # and about twice as fast.
+    query = wq.Or(groups) if len(groups) > 1 else groups[0]
     highlight = {text for _field, text in query.iter_all_terms() if isinstance(text, str)}
     return BuiltQuery(query=query, corrections=corrections, words=[w for _, w in words],
                       terms=highlight)

@@ -27,7 +27,9 @@ from kb.search.query import (
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 100
+# Documents scored into the ranking: both languages of the fixes on the
+# page, plus one page more so "next" knows it has something to show.
+CANDIDATES = 20
 OWN_LANGUAGE_BONUS = 1.2
 SNIPPET_SOURCES = ("symptoms", "summary")
 REBUILD_LOCK = "kb:search:rebuild-queued"
@@ -147,7 +149,7 @@ def _queue_rebuild() -> None:
 
 def _database_fallback(prepared: PreparedQuery, *, language: str, area: str | None,
                        lang: str | None, limit: int, offset: int) -> SearchResults:
-    articles = article_search_database(query=prepared.text, language=language, limit=CANDIDATES)
+    articles = article_search_database(query=prepared.text, language=language, limit=100)
     articles = [a for a in articles if (not area or a.area == area)
                 and (not lang or a.language == lang)]
     hits = [
@@ -189,7 +191,8 @@ def search_articles(
         if built.query is None:
             results = SearchResults(query=prepared.text, truncated=prepared.truncated)
         else:
-            found = searcher.search(built.query, limit=CANDIDATES,
+            window = max(CANDIDATES, 2 * (offset + limit) + 2 * limit)
+            found = searcher.search(built.query, limit=window,
                                     filter=_filters(area=area, lang=lang))
             ranked = _group_hits(found, language)
             page = ranked[offset:offset + limit]
