@@ -55,8 +55,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from kb.articles.fixture_files import articles_load_fixtures, find_article_files  # noqa: E402
-from kb.articles.fixture_files import parse_article_file  # noqa: E402
+from kb.articles.fixture_files import (  # noqa: E402
+    articles_load_fixtures,
+    find_article_files,
+    parse_article_file,  # noqa: E402
+)
 from kb.articles.models import Article  # noqa: E402
 from kb.core.services import runtime_folders_ensure  # noqa: E402
 from kb.problems.models import Problem  # noqa: E402
@@ -158,8 +161,9 @@ def generate(n_articles: int, seed: int = 7) -> None:
 def _flush(batch: list[Article], problem_ids: list[int], through) -> None:
     with transaction.atomic():
         created = Article.objects.bulk_create(batch)
+        pairs = zip(created, problem_ids, strict=True)
         through.objects.bulk_create(
-            [through(article_id=a.pk, problem_id=pid) for a, pid in zip(created, problem_ids)]
+            [through(article_id=a.pk, problem_id=pid) for a, pid in pairs]
         )
 
 

@@ -42,7 +42,9 @@ def test_chinese_search_and_area_filter(page, indexed):
     page.get_by_placeholder("描述问题，或粘贴报错信息").fill("防盗连")
     page.get_by_role("button", name="搜索").click()
     expect(page.get_by_text("你是不是要找")).to_be_visible()
-    expect(page.locator(".search-results li a").first).to_have_text("拉流返回 403：防盗链或鉴权失败")
+    expect(page.locator(".search-results li a").first).to_have_text(
+        "拉流返回 403：防盗链或鉴权失败"
+    )
     page.select_option("select[name=area]", "push")
     expect(page.locator(".no-results")).to_be_visible()
     assert "area=push" in page.url
