@@ -12,5 +12,7 @@ HERE = Path(__file__).resolve().parent
 
 print("\n=== diagnostics ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_diagnostics.py")], check=True)
+print("\n=== diagnose API ===", flush=True)
+subprocess.run([sys.executable, str(HERE / "bench_diagnose_api.py")], check=True)
 print("\n=== search ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_search.py"), *sys.argv[1:]], check=True)

@@ -117,3 +117,25 @@ def test_curator_writes_with_preview_and_reviewer_publishes(page, problems, cura
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert [p.code for p in article.problems.all()] == ["net.udp-blocked"]
+
+
+@pytest.fixture
+def launch_content(problems):
+    from django.conf import settings
+
+    from kb.articles.fixture_files import articles_load_fixtures
+
+    articles_load_fixtures(root=settings.KB_FIXTURES_DIR / "articles")
+
+
+def test_launch_content_reads_in_both_languages(page, launch_content):
+    page.goto("/areas/network/")
+    expect(page.locator(".article-item")).to_have_count(20)  # 10 fixes, both languages
+    page.get_by_role("link", name="Packet loss on the first hops", exact=False).first.click()
+    expect(page.get_by_role("heading", name="How to confirm")).to_be_visible()
+    expect(page.locator(".article-body pre").first).to_be_visible()
+    page.get_by_role("link", name="阅读中文版").click()
+    expect(page.get_by_role("heading", name="如何确认")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the interface stays
+    page.select_option("#language-select", "zh-hans")
+    expect(page.get_by_role("heading", name="这篇文章有帮助吗？")).to_be_visible()
