@@ -117,3 +117,20 @@ class TestDiagnoseApiBadInput:
     def test_diagnose_is_in_the_schema(self, api, db):
         paths = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
         assert "/api/v1/diagnose" in paths
+
+
+SIDECARS = sorted(SAMPLES.glob("*.expected.json"))
+
+
+@pytest.mark.parametrize("sidecar", SIDECARS, ids=[s.name[:-14] for s in SIDECARS])
+def test_api_reads_every_real_sample_as_its_parser_does(api, db, sidecar):
+    expected = json.loads(sidecar.read_text(encoding="utf-8"))
+    raw = (SAMPLES / sidecar.name.removesuffix(".expected.json")).read_bytes()
+    data = post(api, {"attachments": [
+        {"name": "paste.txt", "content_base64": base64.b64encode(raw).decode()}
+    ]}).json()
+    attachment = data["attachments"][0]
+    assert attachment["detected"] == expected["detected"]
+    assert attachment["platform"] == expected["platform"]
+    for metric, value in expected["metrics"].items():
+        assert attachment["metrics"][metric] == value, metric

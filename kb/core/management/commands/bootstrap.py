@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -34,6 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(f"problem codes: {created} created, {updated} updated")
         groups_ensure()
 
+        # One log line per article would drown the progress bar.
+        logging.getLogger("kb.articles.services").setLevel(logging.WARNING)
         article_root = fixtures / "articles"
         total = len(find_article_files(article_root))
         with tqdm(total=total, desc="articles", unit="file", disable=total == 0) as bar:
