@@ -96,9 +96,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several processes (web, worker) share the file: wait for locks instead
-    # of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several processes (web, worker) share the file: write-ahead logging lets
+    # readers go on during a write, IMMEDIATE transactions wait for the write
+    # lock up front instead of failing midway, and a timeout waits for locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

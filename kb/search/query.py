@@ -5,14 +5,19 @@ query, so unbalanced quotes, ``AND OR NOT (``, ``title:*`` and pasted logs are
 just words. The query is built here:
 
 - every distinct word looks in every text field (field weights come from the
-  schema), and documents matching more words score higher;
+  schema) and the scores add up, so articles matching more words rank higher;
+  a word most articles contain is looked up in the short fields only, and a
+  long paste keeps its rarest words: pure-Python scoring costs one step per
+  posting, and common words have the longest posting lists;
 - curated synonyms add the other words of their group ("gop" also looks for
-  "keyframe interval" and 关键帧间隔);
+  "keyframe interval" and 关键帧间隔) when the customer's word is one the
+  articles rarely use (a word they use often already finds them);
 - a word that is not in the index's vocabulary (a typo) also looks for its
   closest vocabulary words; known words are never expanded, so correct
   queries are not flooded;
 - quoted text, and short pasted lines, also match as phrases in the fields
-  that keep positions (title, symptoms, summary), with a strong boost, so an
+  that keep positions (head: title and symptoms; meta: summary and tags),
+  with a strong boost, so an
   exact error string ranks the article that quotes it first.
 """
 
@@ -99,7 +104,6 @@ class _Stats:
         self.reader = reader
         self.limit = COMMON_WORD_RATIO * max(reader.doc_count_all(), 1)
         self.synonym_limit = SYNONYM_WORD_RATIO * max(reader.doc_count_all(), 1)
-
         # Set once the query's words are known: with enough telling words, a
         # common word only counts where customers' words are (the head).
         self.enough_rare_words = False
@@ -116,12 +120,8 @@ class _Stats:
         return ("head",) if self.enough_rare_words else PHRASE_FIELDS
 
 
-_NO_STATS = None
-
-
-def _any_field(term: str, boost: float = 1.0, stats: _Stats | None = _NO_STATS) -> wq.Query:
-    fields = stats.fields(term) if stats is not None else TEXT_FIELDS
-    return _best_of([wq.Term(name, term) for name in fields], boost=boost)
+def _any_field(term: str, boost: float = 1.0, *, stats: _Stats) -> wq.Query:
+    return _best_of([wq.Term(name, term) for name in stats.fields(term)], boost=boost)
 
 
 def _phrase(terms: list[str], boost: float) -> wq.Query:
@@ -130,7 +130,7 @@ def _phrase(terms: list[str], boost: float) -> wq.Query:
     return _best_of([wq.Phrase(name, terms) for name in PHRASE_FIELDS], boost=boost)
 
 
-def _synonym(terms: tuple[str, ...], stats: "_Stats") -> wq.Query:
+def _synonym(terms: tuple[str, ...], stats: _Stats) -> wq.Query:
     """One word of a synonym group; several words match as a phrase."""
     if len(terms) == 1:
         return _any_field(terms[0], stats=stats)
@@ -249,7 +249,7 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
     fixed_runs = "".join(corrections)
     for suggestion in corrections.values():
         for _, term in surface_words(suggestion):
-            groups.append(_any_field(term, CORRECTION_BOOST, stats))
+            groups.append(_any_field(term, CORRECTION_BOOST, stats=stats))
     for original, word in words:
         alternatives = [_any_field(stem_word(word), stats=stats)]
         if word not in fixed_runs:
@@ -257,7 +257,9 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             for i, suggestion in enumerate(suggestions):
                 if i == 0:
                     corrections[original] = suggestion
-                alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats))
+                alternatives.append(
+                    _any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats)
+                )
         groups.append(_best_of(alternatives))
 
     terms = [stem_word(word) for _, word in words]
