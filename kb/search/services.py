@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 # Documents scored into the ranking: both languages of the fixes on the
 # page, plus one page more so "next" knows it has something to show.
 CANDIDATES = 20
+
+
+def candidate_window(offset: int, limit: int) -> int:
+    return max(CANDIDATES, 2 * (offset + limit) + 2 * limit)
 OWN_LANGUAGE_BONUS = 1.2
 SNIPPET_SOURCES = ("symptoms", "summary")
 REBUILD_LOCK = "kb:search:rebuild-queued"
@@ -191,8 +195,7 @@ def search_articles(
         if built.query is None:
             results = SearchResults(query=prepared.text, truncated=prepared.truncated)
         else:
-            window = max(CANDIDATES, 2 * (offset + limit) + 2 * limit)
-            found = searcher.search(built.query, limit=window,
+            found = searcher.search(built.query, limit=candidate_window(offset, limit),
                                     filter=_filters(area=area, lang=lang))
             ranked = _group_hits(found, language)
             page = ranked[offset:offset + limit]
