@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kb.articles",
     "kb.search",
     "kb.wizard",
+    "kb.tickets",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from kb.articles import views as article_views
 from kb.problems import apis as problem_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
+from kb.tickets import apis as ticket_apis
 from kb.wizard import apis as wizard_apis
 
 api_v1 = [
@@ -24,6 +25,8 @@ api_v1 = [
     ),
     path("search", search_apis.SearchApi.as_view(), name="search"),
     path("diagnose", wizard_apis.DiagnoseApi.as_view(), name="diagnose"),
+    path("teams/", ticket_apis.TeamListApi.as_view(), name="team-list"),
+    path("sla/preview", ticket_apis.SlaPreviewApi.as_view(), name="sla-preview"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -11,6 +11,7 @@ from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
 from kb.search.services import synonyms_load_fixture
 from kb.search.store import index_health
+from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 
 
 class Command(BaseCommand):
@@ -49,6 +50,10 @@ class Command(BaseCommand):
             f"articles: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged"
         )
+
+        teams = teams_load_fixture(path=fixtures / "teams.toml")
+        policies = sla_policies_ensure()
+        self.stdout.write(f"support teams: {teams} added; SLA policies: {policies} added")
 
         added = synonyms_load_fixture(path=fixtures / "synonyms.toml")
         self.stdout.write(f"synonym groups: {added} added")

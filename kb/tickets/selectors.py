@@ -1,0 +1,46 @@
+"""Reads of the support organisation: team calendars, SLA promises."""
+
+import datetime as dt
+
+from kb.core.exceptions import ApplicationError
+from kb.tickets.calendars import (
+    REGION_TEAMS,
+    TeamCalendar,
+    add_business_minutes,
+    add_wall_minutes,
+    is_working_instant,
+    route,
+)
+from kb.tickets.models import SlaPolicy, Team
+
+
+def team_calendars() -> dict[str, TeamCalendar]:
+    return {team.code: team.calendar for team in Team.objects.all()}
+
+
+def sla_preview(*, priority: str, region: str, at: dt.datetime) -> dict:
+    """The team a ticket filed at ``at`` goes to, and its due times (UTC).
+
+    This is exactly what a new ticket gets: the portal shows it before the
+    customer files.
+    """
+    policy = SlaPolicy.objects.filter(priority=priority).first()
+    calendars = team_calendars()
+    if policy is None or REGION_TEAMS.get(region) not in calendars:
+        raise ApplicationError("No SLA policy or team is configured for that priority and "
+                               "region.", status_code=404)
+    team = route(calendars, region, at)
+    calendar = calendars[team]
+    targets = {}
+    for stage, minutes in policy.targets().items():
+        due = (add_business_minutes(calendar, at, minutes) if policy.business_hours
+               else add_wall_minutes(at, minutes))
+        targets[stage] = {"minutes": minutes, "business": policy.business_hours, "due": due}
+    return {
+        "priority": priority,
+        "region": region,
+        "at": at,
+        "team": team,
+        "on_duty": is_working_instant(calendar, at),
+        "targets": targets,
+    }
