@@ -181,6 +181,28 @@ ZH = {
     "Area": "领域",
     "All areas": "全部领域",
     "Both languages": "中英文",
+    "Support tickets": "支持工单",
+    "North America": "北美",
+    "Europe": "欧洲",
+    "Southeast Asia": "东南亚",
+    "China": "中国",
+    "Latin America": "拉丁美洲",
+    "Middle East and Africa": "中东和非洲",
+    "P1: stream down in production": "P1：线上直播中断",
+    "P2: degraded": "P2：质量下降",
+    "P3: question or minor problem": "P3：咨询或小问题",
+    "P4: request": "P4：需求",
+    "IANA name, e.g. Europe/Berlin": "IANA 时区名，例如 Asia/Shanghai",
+    "Monday = 0, e.g. [0, 1, 2, 3, 4]": "周一为 0，例如 [0, 1, 2, 3, 4]",
+    "Opening time, local to the team": "上班时间（团队当地时间）",
+    "Closing time, local to the team": "下班时间（团队当地时间）",
+    "Local dates without working hours, YYYY-MM-DD": "不上班的当地日期，格式 YYYY-MM-DD",
+    "Local dates worked although not in working days (make-up days)":
+        "不在工作日内但需要上班的当地日期（调休上班）",
+    "Count only working minutes of the team (off for 24x7)": "只计团队工作时间（7×24 时关闭）",
+    "SLA policy": "SLA 策略",
+    "SLA policies": "SLA 策略",
+    "Diagnostic wizard": "诊断向导",
 }
 
 ZH_PLURAL = {
