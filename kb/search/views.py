@@ -25,7 +25,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = 1
     results = search_articles(
         text=query, language=content_language(), area=area, lang=lang,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, record=bool(query.strip()),
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+        # One log entry per search, not per page of it.
+        record=bool(query.strip()) and page == 1,
     )
     pages = max(1, -(-results.total // PAGE_SIZE))
     context = {

@@ -139,3 +139,18 @@ def test_launch_content_reads_in_both_languages(page, launch_content):
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the interface stays
     page.select_option("#language-select", "zh-hans")
     expect(page.get_by_role("heading", name="这篇文章有帮助吗？")).to_be_visible()
+
+
+def test_feedback_spam_gets_a_clear_message(page, connect_refused_pair, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"feedback": "1/hour"}}
+    en, _zh = connect_refused_pair
+    page.goto(en.get_absolute_url())
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("Thank you for your feedback.")).to_be_visible()
+    page.reload()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please try again in")
+    assert ArticleFeedback.objects.count() == 1
