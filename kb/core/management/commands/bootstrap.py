@@ -9,6 +9,7 @@ from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find
 from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_ensure
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
+from kb.search.receivers import index_updates_paused
 from kb.search.services import synonyms_load_fixture
 from kb.search.store import index_health
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
@@ -41,7 +42,12 @@ class Command(BaseCommand):
         logging.getLogger("kb.articles.services").setLevel(logging.WARNING)
         article_root = fixtures / "articles"
         total = len(find_article_files(article_root))
-        with tqdm(total=total, desc="articles", unit="file", disable=total == 0) as bar:
+        # A changed article makes the index rebuild below: per-article index
+        # updates queued now would only repeat it.
+        with (
+            tqdm(total=total, desc="articles", unit="file", disable=total == 0) as bar,
+            index_updates_paused(),
+        ):
             try:
                 report = articles_load_fixtures(root=article_root, progress=lambda _: bar.update())
             except FixtureError as exc:
