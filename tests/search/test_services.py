@@ -241,3 +241,12 @@ class TestSearchLog:
         assert gaps["zebra codec"]["without_results"] == 2
         assert "already publishing" in gaps  # found, never opened
         assert "failed to connect to server" not in gaps
+
+
+class TestRebuildIndexCommand:
+    def test_rebuilds_from_the_database_with_a_count(self, kb_articles, capsys):
+        from django.core.management import call_command
+
+        call_command("rebuild_index", "--procs", "1")
+        assert "indexed 6 published articles" in capsys.readouterr().out
+        assert top("Already publishing")[1][0] == "push-already-publishing"
