@@ -13,6 +13,11 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_articlerevision",
         "articles.view_articlefeedback",
         "problems.view_problem",
+        "search.view_searchquery",
+        "search.add_synonym",
+        "search.change_synonym",
+        "search.delete_synonym",
+        "search.view_synonym",
     ],
     "Reviewers": [
         "articles.add_article",
@@ -22,6 +27,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_articlefeedback",
         "articles.review_article",
         "problems.view_problem",
+        "search.view_searchquery",
+        "search.view_synonym",
     ],
     "Support engineers": [
         "articles.view_article",

@@ -57,3 +57,19 @@ class TestSearchPage:
         client.get("/search/", {"q": "buffering"})
         log = SearchQuery.objects.get()
         assert client.get(f"/search/go/{log.pk}/999999/").status_code == 404
+
+
+class TestSearchGapsPage:
+    def test_curator_sees_what_customers_did_not_find(self, client, kb_articles, build_index,
+                                                      curator):
+        build_index()
+        client.get("/search/", {"q": "zebra codec"})
+        client.get("/search/", {"q": "Zebra   codec"})
+        client.force_login(curator)
+        html = client.get("/admin/search/searchquery/gaps/").content.decode()
+        assert "zebra codec" in html
+        assert "<td>2</td>" in html
+
+    def test_customers_cannot_open_it(self, client, db, customer):
+        client.force_login(customer)
+        assert client.get("/admin/search/searchquery/gaps/").status_code == 302
