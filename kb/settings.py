@@ -178,6 +178,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # One queue for index writes, consumed by a single worker process.
 CELERY_TASK_ROUTES = {"kb.search.tasks.*": {"queue": "index"}}
+CELERY_BEAT_SCHEDULE = {
+    "optimize-search-index": {
+        "task": "kb.search.tasks.optimize_index_task",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -41,6 +41,7 @@ MAX_SCORED_WORDS = 12
 COMMON_WORD_RATIO = 0.2
 # Synonyms expand a word only when fewer articles than this share use it.
 SYNONYM_WORD_RATIO = 0.05
+MAX_SYNONYMS = 3
 MAX_PHRASES = 5
 PHRASE_BOOST = 3.0
 SYNONYM_BOOST = 0.9
@@ -270,6 +271,10 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             # for the customer's word that the engineers' articles lack.
             if min(stats.df(term) for term in entry) > stats.synonym_limit:
                 continue
+            # The words the articles use most carry the match; the rest of a
+            # large group would only multiply the clauses.
+            others = sorted(others, key=lambda o: min(stats.df(t) for t in o) or 10**9)
+            others = others[:MAX_SYNONYMS]
             groups.append(_best_of([_synonym(o, stats) for o in others], boost=SYNONYM_BOOST))
 
     for source in _phrase_sources(prepared):

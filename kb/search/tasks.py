@@ -42,3 +42,20 @@ def _rebuild_missing_index_at_start(**kwargs) -> None:
     if not healthy:
         log.warning("index_unhealthy_at_worker_start reason=%r: queueing rebuild", reason)
         rebuild_index_task.delay()
+
+
+@shared_task(acks_late=True)
+def optimize_index_task() -> None:
+    """Merge segments and drop deleted documents (nightly, from beat).
+
+    Edits leave the old documents behind as deletions that still count in
+    term statistics until a merge; left for long they skew ranking.
+    """
+    from kb.search.store import IndexUnavailable, open_index
+
+    try:
+        ix = open_index()
+    except IndexUnavailable:
+        return
+    ix.optimize()
+    log.info("index_optimized")

@@ -250,3 +250,18 @@ class TestRebuildIndexCommand:
         call_command("rebuild_index", "--procs", "1")
         assert "indexed 6 published articles" in capsys.readouterr().out
         assert top("Already publishing")[1][0] == "push-already-publishing"
+
+
+class TestOptimize:
+    def test_optimizing_drops_deleted_documents_from_the_statistics(self, kb_articles,
+                                                                   build_index):
+        from kb.search.tasks import optimize_index_task
+
+        build_index()
+        for _ in range(3):
+            index_article(article_id=kb_articles["duplicate"].pk)
+        reader = store.open_index().reader()
+        assert reader.doc_count_all() > reader.doc_count()
+        optimize_index_task()
+        reader = store.open_index().reader()
+        assert reader.doc_count_all() == reader.doc_count() == 6
