@@ -46,7 +46,7 @@ from kb.core.services import runtime_folders_ensure  # noqa: E402
 from kb.diagnostics import Answers, Attachment, diagnose  # noqa: E402
 from kb.problems.services import problems_load_fixture  # noqa: E402
 from kb.search.indexing import index_rebuild  # noqa: E402
-from kb.search.services import synonyms_load_fixture  # noqa: E402
+from kb.search.synonyms import synonyms_load_fixture  # noqa: E402
 
 REPEATS = 200
 TARGET_P95_MS = 100.0

@@ -74,11 +74,8 @@ from kb.search.evaluation import (  # noqa: E402
 )
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
-from kb.search.services import (  # noqa: E402
-    candidate_window,
-    synonym_table,
-    synonyms_load_fixture,
-)
+from kb.search.services import candidate_window  # noqa: E402
+from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 QUERIES = load_queries(ROOT / "tests" / "search_eval" / "queries.toml")

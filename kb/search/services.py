@@ -2,12 +2,10 @@
 
 import html
 import logging
-import time
 from dataclasses import dataclass, field
 
 import nh3
 from django.core.cache import cache
-from django.db.models import Count, Max
 from whoosh import highlight
 from whoosh import query as wq
 
@@ -15,25 +13,13 @@ from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.search import store
 from kb.search.analysis import bilingual_analyzer
-from kb.search.models import SearchQuery, Synonym
-from kb.search.query import (
-    BuiltQuery,
-    PreparedQuery,
-    SynonymTable,
-    build_query,
-    prepare,
-    suggestion_text,
-)
+from kb.search.models import SearchQuery
+from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.synonyms import synonym_table
 
 log = logging.getLogger(__name__)
 
-# Documents scored into the ranking: both languages of the fixes on the
-# page, plus one page more so "next" knows it has something to show.
 CANDIDATES = 20
-
-
-def candidate_window(offset: int, limit: int) -> int:
-    return max(CANDIDATES, 2 * (offset + limit) + 2 * limit)
 OWN_LANGUAGE_BONUS = 1.2
 SNIPPET_SOURCES = ("symptoms", "summary")
 REBUILD_LOCK = "kb:search:rebuild-queued"
@@ -64,26 +50,10 @@ class SearchResults:
     log_id: int | None = None
 
 
-# Synonyms ----------------------------------------------------------------------
-_synonyms: dict = {"signature": None, "table": SynonymTable([]), "checked": 0.0}
-SYNONYM_CHECK_INTERVAL_S = 5.0
-
-
-def synonym_table() -> SynonymTable:
-    """The curated synonyms, reloaded when staff change them."""
-    now = time.monotonic()
-    if now - _synonyms["checked"] < SYNONYM_CHECK_INTERVAL_S:
-        return _synonyms["table"]
-    _synonyms["checked"] = now
-    signature = tuple(Synonym.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
-    if signature != _synonyms["signature"]:
-        groups = [s.term_list for s in Synonym.objects.all()]
-        _synonyms.update(signature=signature, table=SynonymTable(groups))
-    return _synonyms["table"]
-
-
-def synonyms_reload() -> None:
-    _synonyms["checked"] = 0.0
+def candidate_window(offset: int, limit: int) -> int:
+    """Documents to rank for one page: both languages of every fix up to the
+    page, and one page more, so "next" knows there is something to show."""
+    return max(CANDIDATES, 2 * (offset + limit) + 2 * limit)
 
 
 # Searching ---------------------------------------------------------------------
@@ -260,20 +230,3 @@ def search_record_click(*, log_id: int, article: Article, rank: int | None) -> b
     )
     return bool(updated)
 
-
-# Curated synonyms from fixtures ----------------------------------------------------
-def synonyms_load_fixture(*, path) -> int:
-    """Add the fixture's synonym groups that are not there yet; returns how many."""
-    import tomllib
-
-    with open(path, "rb") as handle:
-        entries = tomllib.load(handle).get("synonym", [])
-    created = 0
-    for entry in entries:
-        _, was_created = Synonym.objects.get_or_create(
-            fixture_key=entry["key"], defaults={"terms": ", ".join(entry["terms"])}
-        )
-        created += was_created
-    if created:
-        synonyms_reload()
-    return created

@@ -1,7 +1,7 @@
 import pytest
 
 from kb.search.indexing import index_rebuild
-from kb.search.services import synonyms_reload
+from kb.search.synonyms import synonyms_reload
 from tests.factories import make_article
 
 

@@ -12,7 +12,7 @@ from kb.problems.services import problems_load_fixture
 from kb.search.evaluation import evaluate, load_queries, rank_with_search, rank_with_substring
 from kb.search.indexing import index_rebuild
 from kb.search.models import Synonym
-from kb.search.services import synonyms_load_fixture, synonyms_reload
+from kb.search.synonyms import synonyms_load_fixture, synonyms_reload
 
 FIXTURES = Path(settings.KB_FIXTURES_DIR)
 QUERIES = load_queries(Path(settings.BASE_DIR) / "tests" / "search_eval" / "queries.toml")

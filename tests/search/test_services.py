@@ -8,7 +8,8 @@ from kb.search import store
 from kb.search.indexing import index_article, index_rebuild
 from kb.search.models import SearchQuery, Synonym
 from kb.search.selectors import search_gap_list
-from kb.search.services import search_articles, search_record_click, synonyms_reload
+from kb.search.services import search_articles, search_record_click
+from kb.search.synonyms import synonyms_reload
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

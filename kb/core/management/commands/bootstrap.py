@@ -10,8 +10,8 @@ from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_e
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
 from kb.search.receivers import index_updates_paused
-from kb.search.services import synonyms_load_fixture
 from kb.search.store import index_health
+from kb.search.synonyms import synonyms_load_fixture
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 
 
