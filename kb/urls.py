@@ -27,6 +27,9 @@ api_v1 = [
     path("diagnose", wizard_apis.DiagnoseApi.as_view(), name="diagnose"),
     path("teams/", ticket_apis.TeamListApi.as_view(), name="team-list"),
     path("sla/preview", ticket_apis.SlaPreviewApi.as_view(), name="sla-preview"),
+    path("tickets/", ticket_apis.TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/<int:ticket_id>/", ticket_apis.TicketDetailApi.as_view(),
+         name="ticket-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kb.tickets.models import SlaPolicy, Team
+from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
 
 
 @admin.register(Team)
@@ -12,3 +12,22 @@ class TeamAdmin(admin.ModelAdmin):
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ["priority", "acknowledge_minutes", "locate_minutes", "resolve_minutes",
                     "business_hours"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["id", "subject", "organization", "priority", "status", "team",
+                    "acknowledge_due", "created_at"]
+    list_filter = ["priority", "status", "region", "team"]
+    search_fields = ["subject", "stream_id"]
+    list_select_related = ["organization", "team"]
+    readonly_fields = [f.name for f in Ticket._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # tickets are filed through the portal and the API

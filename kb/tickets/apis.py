@@ -1,14 +1,19 @@
 import datetime as dt
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.tickets.models import Priority, Region, Team
-from kb.tickets.selectors import sla_preview
+from kb.articles.models import Protocol, Role
+from kb.core.exceptions import ApplicationError
+from kb.tickets.models import Priority, Region, Team, Ticket
+from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
+from kb.tickets.services import ticket_create
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -85,3 +90,84 @@ class SlaPreviewApi(APIView):
         preview = sla_preview(priority=params["priority"], region=params["region"],
                               at=params.get("at") or timezone.now())
         return Response(self.OutputSerializer(preview).data)
+
+
+class TicketOutputSerializer(serializers.Serializer):
+    class EventSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        text = serializers.CharField()
+        public = serializers.BooleanField()
+        actor = serializers.CharField(source="actor.username", default=None)
+        created_at = UtcDateTimeField()
+
+    id = serializers.IntegerField()
+    subject = serializers.CharField()
+    description = serializers.CharField()
+    priority = serializers.CharField()
+    status = serializers.CharField()
+    region = serializers.CharField()
+    stream_id = serializers.CharField()
+    protocol = serializers.CharField()
+    role = serializers.CharField()
+    organization = serializers.CharField(source="organization.name")
+    team = serializers.CharField(source="team.code")
+    due = serializers.SerializerMethodField()
+    created_at = UtcDateTimeField()
+
+    def get_due(self, ticket: Ticket) -> dict:
+        fmt = UtcDateTimeField().to_representation
+        return {"acknowledge": fmt(ticket.acknowledge_due), "locate": fmt(ticket.locate_due),
+                "resolve": fmt(ticket.resolve_due)}
+
+
+class TicketListCreateApi(APIView):
+    """A customer's tickets (their organization's); file a new one."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        subject = serializers.CharField(max_length=200)
+        description = serializers.CharField(max_length=20_000)
+        priority = serializers.ChoiceField(choices=Priority.values)
+        region = serializers.ChoiceField(choices=Region.values)
+        stream_id = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                          default="")
+        protocol = serializers.ChoiceField(choices=Protocol.values, required=False,
+                                           allow_blank=True, default="")
+        role = serializers.ChoiceField(choices=Role.values, required=False, allow_blank=True,
+                                       default="")
+
+    @extend_schema(responses=TicketOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        tickets = ticket_list_visible_to(user=request.user)[:200]
+        return Response(TicketOutputSerializer(tickets, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: TicketOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = organization_for(user=request.user)
+        if organization is None:
+            raise ApplicationError("Your account belongs to no organization yet; ask your "
+                                   "administrator to add you.", status_code=403)
+        ticket = ticket_create(requester=request.user, organization=organization,
+                               **data.validated_data)
+        return Response(TicketOutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+
+class TicketDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(TicketOutputSerializer):
+        events = serializers.SerializerMethodField()
+
+        def get_events(self, ticket: Ticket) -> list[dict]:
+            events = ticket.events.select_related("actor")
+            if not self.context["request"].user.is_staff:
+                events = events.filter(public=True)
+            return TicketOutputSerializer.EventSerializer(events, many=True).data
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request, ticket_id: int) -> Response:
+        ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
+        return Response(self.OutputSerializer(ticket, context={"request": request}).data)

@@ -77,3 +77,87 @@ class SlaPolicy(models.Model):
     def targets(self) -> dict[str, int]:
         return {"acknowledge": self.acknowledge_minutes, "locate": self.locate_minutes,
                 "resolve": self.resolve_minutes}
+
+
+class Organization(models.Model):
+    """A customer company; its members see only its tickets."""
+
+    name = models.CharField(max_length=200, unique=True)
+    members = models.ManyToManyField("auth.User", related_name="organizations", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    """A support request with its SLA clock (due times in UTC)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        LOCATED = "located", _("Located")
+        WAITING = "waiting", _("Waiting on customer")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="tickets")
+    requester = models.ForeignKey("auth.User", on_delete=models.PROTECT,
+                                  related_name="requested_tickets")
+    subject = models.CharField(max_length=200)
+    description = models.TextField(max_length=20_000)
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    region = models.CharField(max_length=8, choices=Region.choices)
+    stream_id = models.CharField(_("affected stream or line ID"), max_length=200, blank=True)
+    protocol = models.CharField(max_length=8, blank=True)
+    role = models.CharField(max_length=16, blank=True)
+    problems = models.ManyToManyField("problems.Problem", related_name="tickets", blank=True)
+    articles = models.ManyToManyField("articles.Article", related_name="tickets", blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
+    assignee = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="assigned_tickets")
+    acknowledge_due = models.DateTimeField()
+    locate_due = models.DateTimeField()
+    resolve_due = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    located_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "priority"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+
+class TicketEvent(models.Model):
+    """One entry of a ticket's timeline: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        COMMENT = "comment", _("Comment")
+        NOTE = "note", _("Internal note")
+        STATUS = "status", _("Status change")
+        SLA = "sla", _("SLA event")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.TextField(blank=True, max_length=20_000)
+    public = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"

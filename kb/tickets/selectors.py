@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.db.models import QuerySet
+
 from kb.core.exceptions import ApplicationError
 from kb.tickets.calendars import (
     REGION_TEAMS,
@@ -11,7 +13,7 @@ from kb.tickets.calendars import (
     is_working_instant,
     route,
 )
-from kb.tickets.models import SlaPolicy, Team
+from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
 
 
 def team_calendars() -> dict[str, TeamCalendar]:
@@ -44,3 +46,20 @@ def sla_preview(*, priority: str, region: str, at: dt.datetime) -> dict:
         "on_duty": is_working_instant(calendar, at),
         "targets": targets,
     }
+
+
+def ticket_list_visible_to(*, user) -> QuerySet[Ticket]:
+    """Staff see every ticket; a customer only their organizations' tickets.
+
+    Every read of a ticket goes through here, so another organization's
+    ticket is simply not found (404), never "forbidden" (which would leak
+    that it exists).
+    """
+    qs = Ticket.objects.select_related("organization", "team", "requester", "assignee")
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    return qs if user.is_staff else qs.filter(organization__members=user)
+
+
+def organization_for(*, user) -> Organization | None:
+    return Organization.objects.filter(members=user).order_by("pk").first()

@@ -5,9 +5,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from kb.core.exceptions import ApplicationError
 from kb.tickets.calendars import calendar_from_dict
-from kb.tickets.models import SlaPolicy, Team
+from kb.tickets.models import Organization, SlaPolicy, Team, Ticket, TicketEvent
+from kb.tickets.selectors import sla_preview
 
 # Defaults (editable in the admin). A business day is one team working day:
 # 540 minutes with the default 09:00-18:00 hours.
@@ -58,3 +61,37 @@ def sla_policies_ensure() -> int:
         )
         created += was_created
     return created
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requester,
+    organization: Organization,
+    subject: str,
+    description: str,
+    priority: str,
+    region: str,
+    stream_id: str = "",
+    protocol: str = "",
+    role: str = "",
+) -> Ticket:
+    """File a ticket: routed and given exactly the due times of the preview."""
+    if not organization.members.filter(pk=requester.pk).exists():
+        raise ApplicationError("You can only file tickets for your own organization.",
+                               status_code=403)
+    now = timezone.now()
+    preview = sla_preview(priority=priority, region=region, at=now)
+    targets = preview["targets"]
+    ticket = Ticket(
+        organization=organization, requester=requester, subject=subject.strip(),
+        description=description, priority=priority, region=region, stream_id=stream_id,
+        protocol=protocol, role=role, team=Team.objects.get(code=preview["team"]),
+        acknowledge_due=targets["acknowledge"]["due"], locate_due=targets["locate"]["due"],
+        resolve_due=targets["resolve"]["due"], created_at=now,
+    )
+    ticket.full_clean()
+    ticket.save()
+    TicketEvent.objects.create(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
+                               text=f"Routed to team {ticket.team.code}.", created_at=now)
+    return ticket
