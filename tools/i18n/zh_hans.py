@@ -1,7 +1,8 @@
 """Simplified Chinese for the interface, applied to the .po file.
 
 Run after ``makemessages``:  python tools/i18n/zh_hans.py && python manage.py compilemessages
-Entries already translated in the .po file are kept.
+The strings here are the source of truth: every entry of the .po file gets
+its translation from them, and "fuzzy" guesses by makemessages are dropped.
 """
 
 ZH = {
@@ -203,6 +204,19 @@ ZH = {
     "SLA policy": "SLA 策略",
     "SLA policies": "SLA 策略",
     "Diagnostic wizard": "诊断向导",
+    "New": "新建",
+    "Acknowledged": "已受理",
+    "Located": "已定位",
+    "Waiting on customer": "等待客户回复",
+    "Resolved": "已解决",
+    "Closed": "已关闭",
+    "Reopened": "已重新打开",
+    "affected stream or line ID": "受影响的流 ID 或线路 ID",
+    "Created": "已创建",
+    "Comment": "回复",
+    "Internal note": "内部备注",
+    "Status change": "状态变更",
+    "SLA event": "SLA 事件",
 }
 
 ZH_PLURAL = {
@@ -221,14 +235,15 @@ def main() -> None:
     missing = []
     for entry in po:
         if entry.msgid_plural:
-            if not entry.msgstr_plural.get(0) and entry.msgid in ZH_PLURAL:
-                entry.msgstr_plural = {0: ZH_PLURAL[entry.msgid]}
-        elif not entry.msgstr and entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
+            entry.msgstr_plural = {0: ZH_PLURAL.get(entry.msgid, "")}
+        else:
+            entry.msgstr = ZH.get(entry.msgid, "")
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
         if not (entry.msgstr or entry.msgstr_plural.get(0)):
             missing.append(entry.msgid)
+    po.metadata_is_fuzzy = False
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
