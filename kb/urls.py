@@ -30,6 +30,8 @@ api_v1 = [
     path("tickets/", ticket_apis.TicketListCreateApi.as_view(), name="ticket-list"),
     path("tickets/<int:ticket_id>/", ticket_apis.TicketDetailApi.as_view(),
          name="ticket-detail"),
+    path("tickets/<int:ticket_id>/<slug:action>/", ticket_apis.TicketActionApi.as_view(),
+         name="ticket-action"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

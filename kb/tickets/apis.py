@@ -9,11 +9,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.articles.models import Protocol, Role
+from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
+from kb.problems.models import Problem
 from kb.tickets.models import Priority, Region, Team, Ticket
 from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
-from kb.tickets.services import ticket_create
+from kb.tickets.services import (
+    ticket_acknowledge,
+    ticket_close,
+    ticket_comment,
+    ticket_create,
+    ticket_locate,
+    ticket_resolve,
+)
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -171,3 +179,59 @@ class TicketDetailApi(APIView):
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
         return Response(self.OutputSerializer(ticket, context={"request": request}).data)
+
+
+class TicketActionApi(APIView):
+    """Work a ticket: acknowledge, locate, resolve (staff); comment, close (both)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        problems = serializers.ListField(child=serializers.CharField(max_length=64),
+                                         required=False, default=list, max_length=10)
+        article_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        summary = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=4000)
+        text = serializers.CharField(required=False, allow_blank=True, default="",
+                                     max_length=20_000)
+        public = serializers.BooleanField(required=False, default=True)
+
+        def validate_problems(self, codes):
+            problems = list(Problem.objects.filter(code__in=codes))
+            unknown = sorted(set(codes) - {p.code for p in problems})
+            if unknown:
+                raise serializers.ValidationError(f"Unknown problem codes: {unknown}")
+            return problems
+
+        def validate_article_id(self, article_id):
+            if article_id is None:
+                return None
+            article = Article.objects.filter(pk=article_id,
+                                             status=Article.Status.PUBLISHED).first()
+            if article is None:
+                raise serializers.ValidationError("No published article has this id.")
+            return article
+
+    ACTIONS = {
+        "acknowledge": lambda t, u, d: ticket_acknowledge(ticket=t, actor=u),
+        "locate": lambda t, u, d: ticket_locate(ticket=t, actor=u, problems=d["problems"]),
+        "resolve": lambda t, u, d: ticket_resolve(ticket=t, actor=u, article=d["article_id"],
+                                                  summary=d["summary"]),
+        "close": lambda t, u, d: ticket_close(ticket=t, actor=u),
+        "comment": lambda t, u, d: ticket_comment(ticket=t, actor=u, text=d["text"],
+                                                  public=d["public"]),
+    }
+
+    @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer)
+    def post(self, request: Request, ticket_id: int, action: str) -> Response:
+        if action not in self.ACTIONS:
+            raise ApplicationError(f"Unknown action; use one of {sorted(self.ACTIONS)}.",
+                                   status_code=404)
+        ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.ACTIONS[action](ticket, request.user, data.validated_data)
+        ticket.refresh_from_db()
+        return Response(
+            TicketDetailApi.OutputSerializer(ticket, context={"request": request}).data
+        )

@@ -95,3 +95,91 @@ def ticket_create(
     TicketEvent.objects.create(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
                                text=f"Routed to team {ticket.team.code}.", created_at=now)
     return ticket
+
+
+# Working a ticket ---------------------------------------------------------------
+def _staff_only(actor) -> None:
+    if actor is None or not actor.is_staff:
+        raise ApplicationError("Only support staff can do this.", status_code=403)
+
+
+def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | None,
+          text: str) -> Ticket:
+    if ticket.status not in allowed:
+        raise ApplicationError(
+            f"A ticket that is {ticket.get_status_display().lower()} cannot become "
+            f"{Ticket.Status(to).label.lower()}."
+        )
+    now = timezone.now()
+    ticket.status = to
+    fields = ["status", "updated_at"]
+    if stamp is not None:
+        setattr(ticket, stamp, now)
+        fields.append(stamp)
+    if ticket.assignee_id is None and actor is not None and actor.is_staff:
+        ticket.assignee = actor
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS,
+                               text=text, created_at=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_acknowledge(*, ticket: Ticket, actor) -> Ticket:
+    _staff_only(actor)
+    return _move(ticket, actor=actor, allowed={Ticket.Status.NEW, Ticket.Status.REOPENED},
+                 to=Ticket.Status.ACKNOWLEDGED, stamp="acknowledged_at",
+                 text=f"Acknowledged by {actor.get_username()}.")
+
+
+@transaction.atomic
+def ticket_locate(*, ticket: Ticket, actor, problems: list) -> Ticket:
+    """Record the diagnosis: the problem codes the cause belongs to."""
+    _staff_only(actor)
+    if not problems:
+        raise ApplicationError("Name at least one problem code as the diagnosis.")
+    ticket = _move(ticket, actor=actor, allowed={Ticket.Status.ACKNOWLEDGED},
+                   to=Ticket.Status.LOCATED, stamp="located_at",
+                   text="Located: " + ", ".join(sorted(p.code for p in problems)) + ".")
+    ticket.problems.set(problems)
+    return ticket
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") -> Ticket:
+    """Resolve with the fix that solved it, or with a summary when no article fits."""
+    _staff_only(actor)
+    summary = summary.strip()
+    if article is None and not summary:
+        raise ApplicationError("Link the article that fixed it, or say that no article fits "
+                               "and summarize the resolution.")
+    text = (f"Resolved with “{article.title}”." if article is not None
+            else "Resolved; no article fits.") + (f" {summary}" if summary else "")
+    ticket = _move(ticket, actor=actor,
+                   allowed={Ticket.Status.ACKNOWLEDGED, Ticket.Status.LOCATED},
+                   to=Ticket.Status.RESOLVED, stamp="resolved_at", text=text)
+    if article is not None:
+        ticket.articles.add(article)
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor) -> Ticket:
+    return _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
+                 to=Ticket.Status.CLOSED, stamp="closed_at",
+                 text=f"Closed by {actor.get_username()}.")
+
+
+@transaction.atomic
+def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> TicketEvent:
+    """A reply on the timeline; internal notes (not public) are for staff only."""
+    text = text.strip()
+    if not text:
+        raise ApplicationError("Write something first.")
+    if not public:
+        _staff_only(actor)
+    return TicketEvent.objects.create(
+        ticket=ticket, actor=actor, text=text, public=public, created_at=timezone.now(),
+        kind=TicketEvent.Kind.COMMENT if public else TicketEvent.Kind.NOTE,
+    )

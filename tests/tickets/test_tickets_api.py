@@ -109,3 +109,85 @@ class TestOrganizationsAreIsolated:
         _, alice = acme
         client_for(alice).post("/api/v1/tickets/", TICKET, format="json")
         assert len(client_for(curator).get("/api/v1/tickets/").json()) == 1
+
+
+def act(api, ticket, action, **payload):
+    return api.post(f"/api/v1/tickets/{ticket.pk}/{action}/", payload, format="json")
+
+
+@pytest.fixture
+def filed(acme):
+    _, alice = acme
+    client_for(alice).post("/api/v1/tickets/", TICKET, format="json")
+    return Ticket.objects.get()
+
+
+class TestWorkingATicket:
+    def test_staff_take_it_from_new_to_closed_with_a_timeline(self, filed, acme, reviewer,
+                                                              problems):
+        from tests.factories import make_article
+
+        article = make_article(problems=[problems["push.connect-refused"]])
+        staff = client_for(reviewer)
+        assert act(staff, filed, "acknowledge").json()["status"] == "acknowledged"
+        located = act(staff, filed, "locate", problems=["push.connect-refused"]).json()
+        assert located["status"] == "located"
+        resolved = act(staff, filed, "resolve", article_id=article.pk).json()
+        assert resolved["status"] == "resolved"
+        _, alice = acme
+        closed = act(client_for(alice), filed, "close").json()
+        assert closed["status"] == "closed"
+        filed.refresh_from_db()
+        assert filed.assignee == reviewer
+        assert filed.acknowledged_at <= filed.located_at <= filed.resolved_at <= filed.closed_at
+        assert list(filed.articles.all()) == [article]
+        assert [p.code for p in filed.problems.all()] == ["push.connect-refused"]
+        texts = [e["text"] for e in closed["events"]]
+        assert texts[0].startswith("Routed to team")
+        assert "Located: push.connect-refused." in texts
+        assert any(t.startswith("Resolved with") for t in texts)
+
+    def test_customer_cannot_acknowledge_their_own_ticket(self, filed, acme):
+        _, alice = acme
+        response = act(client_for(alice), filed, "acknowledge")
+        assert response.status_code == 403
+        filed.refresh_from_db()
+        assert filed.status == "new"
+
+    def test_skipping_a_stage_is_refused_with_a_message(self, filed, reviewer):
+        response = act(client_for(reviewer), filed, "resolve", summary="done")
+        assert response.status_code == 400
+        assert "cannot become resolved" in response.json()["detail"]
+
+    def test_resolving_needs_an_article_or_a_summary(self, filed, reviewer):
+        staff = client_for(reviewer)
+        act(staff, filed, "acknowledge")
+        response = act(staff, filed, "resolve")
+        assert response.status_code == 400
+        assert "no article fits" in response.json()["detail"]
+
+    def test_unknown_problem_code_is_a_field_error(self, filed, reviewer):
+        staff = client_for(reviewer)
+        act(staff, filed, "acknowledge")
+        response = act(staff, filed, "locate", problems=["push.nope"])
+        assert response.status_code == 400
+        assert "push.nope" in str(response.json()["problems"])
+
+    def test_internal_notes_are_hidden_from_the_customer(self, filed, acme, reviewer):
+        _, alice = acme
+        act(client_for(reviewer), filed, "comment", text="Edge node sg-3 is flapping",
+            public=False)
+        act(client_for(reviewer), filed, "comment", text="We are on it.")
+        seen = [e["text"] for e in client_for(alice).get(
+            f"/api/v1/tickets/{filed.pk}/").json()["events"]]
+        assert "We are on it." in seen
+        assert "Edge node sg-3 is flapping" not in seen
+        assert act(client_for(alice), filed, "comment", text="secret",
+                   public=False).status_code == 403
+
+    def test_another_organization_cannot_act_on_it(self, filed, globex):
+        _, bob = globex
+        assert act(client_for(bob), filed, "comment", text="hi").status_code == 404
+
+    def test_unknown_action_is_404(self, filed, reviewer):
+        assert act(client_for(reviewer), filed, "explode").status_code == 404
