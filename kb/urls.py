@@ -28,6 +28,7 @@ api_v1 = [
     path("teams/", ticket_apis.TeamListApi.as_view(), name="team-list"),
     path("sla/preview", ticket_apis.SlaPreviewApi.as_view(), name="sla-preview"),
     path("tickets/", ticket_apis.TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/queue/", ticket_apis.TicketQueueApi.as_view(), name="ticket-queue"),
     path("tickets/<int:ticket_id>/", ticket_apis.TicketDetailApi.as_view(),
          name="ticket-detail"),
     path("tickets/<int:ticket_id>/<slug:action>/", ticket_apis.TicketActionApi.as_view(),

@@ -13,7 +13,12 @@ from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
 from kb.tickets.models import Priority, Region, Team, Ticket
-from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
+from kb.tickets.selectors import (
+    organization_for,
+    sla_preview,
+    ticket_list_visible_to,
+    ticket_queue,
+)
 from kb.tickets.services import (
     ticket_acknowledge,
     ticket_close,
@@ -235,3 +240,29 @@ class TicketActionApi(APIView):
         return Response(
             TicketDetailApi.OutputSerializer(ticket, context={"request": request}).data
         )
+
+
+class TicketQueueApi(APIView):
+    """Staff: open tickets sorted by the time left to their next SLA target."""
+
+    permission_classes = [IsAuthenticated]
+
+    class FilterSerializer(serializers.Serializer):
+        priority = serializers.ChoiceField(choices=Priority.values, required=False)
+        region = serializers.ChoiceField(choices=Region.values, required=False)
+        team = serializers.SlugField(required=False, max_length=16)
+        status = serializers.ChoiceField(choices=Ticket.Status.values, required=False)
+        mine = serializers.BooleanField(required=False, default=False)
+
+    class OutputSerializer(TicketOutputSerializer):
+        next_due = UtcDateTimeField()
+        assignee = serializers.CharField(source="assignee.username", default=None)
+
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        if not request.user.is_staff:
+            raise ApplicationError("The queue is for support staff.", status_code=403)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        tickets = ticket_queue(user=request.user, **filters.validated_data)[:500]
+        return Response(self.OutputSerializer(tickets, many=True).data)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 
 from kb.core.exceptions import ApplicationError
 from kb.tickets.calendars import (
@@ -63,3 +63,34 @@ def ticket_list_visible_to(*, user) -> QuerySet[Ticket]:
 
 def organization_for(*, user) -> Organization | None:
     return Organization.objects.filter(members=user).order_by("pk").first()
+
+
+OPEN_STATUSES = ("new", "reopened", "acknowledged", "located", "waiting")
+
+
+def ticket_queue(*, user, priority: str | None = None, region: str | None = None,
+                 team: str | None = None, status: str | None = None,
+                 mine: bool = False) -> QuerySet[Ticket]:
+    """The staff queue: open tickets, the next SLA target due first.
+
+    The next target is acknowledge until acknowledged, then locate, then
+    resolve.
+    """
+    qs = ticket_list_visible_to(user=user).filter(status__in=OPEN_STATUSES)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if region:
+        qs = qs.filter(region=region)
+    if team:
+        qs = qs.filter(team__code=team)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assignee=user)
+    return qs.annotate(
+        next_due=Case(
+            When(acknowledged_at__isnull=True, then=F("acknowledge_due")),
+            When(located_at__isnull=True, then=F("locate_due")),
+            default=F("resolve_due"),
+        )
+    ).order_by("next_due", "pk")

@@ -191,3 +191,40 @@ class TestWorkingATicket:
 
     def test_unknown_action_is_404(self, filed, reviewer):
         assert act(client_for(reviewer), filed, "explode").status_code == 404
+
+
+class TestStaffQueue:
+    def file(self, user, **change):
+        client_for(user).post("/api/v1/tickets/", {**TICKET, **change}, format="json")
+        return Ticket.objects.latest("pk")
+
+    def test_next_sla_target_due_first_with_filters(self, acme, reviewer):
+        _, alice = acme
+        minor = self.file(alice, priority="P4", subject="Add a rendition")
+        down = self.file(alice, priority="P1", subject="Stream down")
+        staff = client_for(reviewer)
+        queue = staff.get("/api/v1/tickets/queue/").json()
+        assert [t["id"] for t in queue] == [down.pk, minor.pk]
+        assert queue[0]["next_due"] == queue[0]["due"]["acknowledge"]
+        act(staff, down, "acknowledge")
+        queue = staff.get("/api/v1/tickets/queue/").json()
+        assert queue[0]["next_due"] == queue[0]["due"]["locate"]
+        assert [t["id"] for t in staff.get("/api/v1/tickets/queue/",
+                                           {"priority": "P4"}).json()] == [minor.pk]
+        assert [t["id"] for t in staff.get("/api/v1/tickets/queue/",
+                                           {"mine": "true"}).json()] == [down.pk]
+
+    def test_closed_tickets_leave_the_queue(self, filed, reviewer, acme):
+        staff = client_for(reviewer)
+        act(staff, filed, "acknowledge")
+        act(staff, filed, "resolve", summary="Opened port 1935 on the venue firewall.")
+        assert staff.get("/api/v1/tickets/queue/").json() == []
+
+    def test_customers_have_no_queue(self, acme):
+        _, alice = acme
+        assert client_for(alice).get("/api/v1/tickets/queue/").status_code == 403
+
+    def test_bad_filter_is_400(self, reviewer, organisation):
+        response = client_for(reviewer).get("/api/v1/tickets/queue/", {"priority": "P7"})
+        assert response.status_code == 400
+        assert "priority" in response.json()
