@@ -25,7 +25,9 @@ from kb.tickets.services import (
     ticket_comment,
     ticket_create,
     ticket_locate,
+    ticket_reopen,
     ticket_resolve,
+    ticket_wait_on_customer,
 )
 
 
@@ -187,7 +189,8 @@ class TicketDetailApi(APIView):
 
 
 class TicketActionApi(APIView):
-    """Work a ticket: acknowledge, locate, resolve (staff); comment, close (both)."""
+    """Work a ticket: acknowledge, locate, resolve, wait on the customer (staff);
+    comment, close, reopen (both)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -225,6 +228,8 @@ class TicketActionApi(APIView):
         "close": lambda t, u, d: ticket_close(ticket=t, actor=u),
         "comment": lambda t, u, d: ticket_comment(ticket=t, actor=u, text=d["text"],
                                                   public=d["public"]),
+        "wait": lambda t, u, d: ticket_wait_on_customer(ticket=t, actor=u, question=d["text"]),
+        "reopen": lambda t, u, d: ticket_reopen(ticket=t, actor=u, reason=d["text"]),
     }
 
     @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer)

@@ -128,6 +128,10 @@ class Ticket(models.Model):
     located_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # While waiting on the customer the SLA clock stands still: when it
+    # resumes, the targets not yet met move by the working time that passed.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    status_before_pause = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kb.core.exceptions import ApplicationError
-from kb.tickets.calendars import calendar_from_dict
+from kb.tickets.calendars import (
+    add_business_minutes,
+    business_minutes_between,
+    calendar_from_dict,
+)
 from kb.tickets.models import Organization, SlaPolicy, Team, Ticket, TicketEvent
 from kb.tickets.selectors import sla_preview
 
@@ -173,13 +177,89 @@ def ticket_close(*, ticket: Ticket, actor) -> Ticket:
 
 @transaction.atomic
 def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> TicketEvent:
-    """A reply on the timeline; internal notes (not public) are for staff only."""
+    """A reply on the timeline; internal notes (not public) are for staff only.
+
+    A customer's reply to a ticket that waits on them restarts its SLA clock.
+    """
     text = text.strip()
     if not text:
         raise ApplicationError("Write something first.")
     if not public:
         _staff_only(actor)
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket, actor=actor, text=text, public=public, created_at=timezone.now(),
         kind=TicketEvent.Kind.COMMENT if public else TicketEvent.Kind.NOTE,
     )
+    if ticket.status == Ticket.Status.WAITING and not actor.is_staff:
+        ticket_resume(ticket=ticket, actor=actor)
+    return event
+
+
+@transaction.atomic
+def ticket_wait_on_customer(*, ticket: Ticket, actor, question: str) -> Ticket:
+    """Ask the customer something; the SLA clock stops until they answer."""
+    _staff_only(actor)
+    if ticket.status not in {Ticket.Status.NEW, Ticket.Status.ACKNOWLEDGED,
+                             Ticket.Status.LOCATED, Ticket.Status.REOPENED}:
+        raise ApplicationError("Only an open ticket can wait on the customer.")
+    if not question.strip():
+        raise ApplicationError("Say what you need from the customer.")
+    previous = ticket.status
+    ticket_comment(ticket=ticket, actor=actor, text=question)
+    ticket = _move(ticket, actor=actor, allowed={previous}, to=Ticket.Status.WAITING,
+                   stamp="paused_at", text="Waiting on the customer: the SLA clock is paused.")
+    ticket.status_before_pause = previous
+    ticket.save(update_fields=["status_before_pause", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_resume(*, ticket: Ticket, actor) -> Ticket:
+    """Restart the clock: each target not yet met keeps the time it had left."""
+    if ticket.status != Ticket.Status.WAITING or ticket.paused_at is None:
+        raise ApplicationError("This ticket is not waiting on the customer.")
+    now = timezone.now()
+    policy = SlaPolicy.objects.get(priority=ticket.priority)
+    calendar = ticket.team.calendar
+    fields = []
+    for stage, met in (("acknowledge", ticket.acknowledged_at), ("locate", ticket.located_at),
+                       ("resolve", ticket.resolved_at)):
+        if met is not None:
+            continue
+        due = getattr(ticket, f"{stage}_due")
+        if due <= ticket.paused_at:
+            continue  # already overdue when paused: it stays overdue
+        if policy.business_hours:
+            left = business_minutes_between(calendar, ticket.paused_at, due)
+            new_due = add_business_minutes(calendar, now, left)
+        else:
+            new_due = now + (due - ticket.paused_at)
+        setattr(ticket, f"{stage}_due", new_due)
+        fields.append(f"{stage}_due")
+    paused_for = now - ticket.paused_at
+    ticket.status = ticket.status_before_pause or Ticket.Status.ACKNOWLEDGED
+    ticket.paused_at = None
+    ticket.status_before_pause = ""
+    ticket.save(update_fields=[*fields, "status", "paused_at", "status_before_pause",
+                               "updated_at"])
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.SLA, created_at=now,
+        text=f"The customer answered; the SLA clock resumes (paused for "
+             f"{int(paused_for.total_seconds() // 60)} min).",
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """The fix did not hold: back to support, to be acknowledged again."""
+    if not reason.strip():
+        raise ApplicationError("Say what is still wrong.")
+    ticket_comment(ticket=ticket, actor=actor, text=reason)
+    ticket = _move(ticket, actor=actor,
+                   allowed={Ticket.Status.RESOLVED, Ticket.Status.CLOSED},
+                   to=Ticket.Status.REOPENED, stamp=None, text="Reopened.")
+    ticket.resolved_at = None
+    ticket.closed_at = None
+    ticket.save(update_fields=["resolved_at", "closed_at", "updated_at"])
+    return ticket

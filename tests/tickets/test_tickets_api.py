@@ -228,3 +228,50 @@ class TestStaffQueue:
         response = client_for(reviewer).get("/api/v1/tickets/queue/", {"priority": "P7"})
         assert response.status_code == 400
         assert "priority" in response.json()
+
+
+class TestWaitingOnTheCustomer:
+    def test_the_clock_stands_still_while_waiting(self, acme, reviewer):
+        from unittest import mock
+
+        from django.utils import timezone as tz
+
+        _, alice = acme
+        staff = client_for(reviewer)
+        start = dt.datetime(2026, 1, 13, 9, 0, tzinfo=dt.UTC)  # Tue 10:00 in Berlin
+        with mock.patch.object(tz, "now", return_value=start):
+            client_for(alice).post("/api/v1/tickets/", TICKET, format="json")  # P2 eu
+        ticket = Ticket.objects.get()
+        assert ticket.locate_due == start + dt.timedelta(hours=4)
+        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(minutes=10)):
+            act(staff, ticket, "acknowledge")
+        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(hours=1)):
+            waiting = act(staff, ticket, "wait", text="Which encoder and version?").json()
+        assert waiting["status"] == "waiting"
+        # The customer answers two working hours later: locate moves by two hours.
+        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(hours=3)):
+            act(client_for(alice), ticket, "comment", text="OBS 30.2 on Windows")
+        ticket.refresh_from_db()
+        assert ticket.status == "acknowledged"
+        assert ticket.locate_due == start + dt.timedelta(hours=6)
+        assert ticket.acknowledge_due == start + dt.timedelta(minutes=30)  # met, unchanged
+        kinds = [e.kind for e in ticket.events.all()]
+        assert kinds.count("sla") == 1
+
+    def test_customer_reopens_when_the_fix_does_not_hold(self, filed, acme, reviewer):
+        _, alice = acme
+        staff = client_for(reviewer)
+        act(staff, filed, "acknowledge")
+        act(staff, filed, "resolve", summary="Port 1935 opened.")
+        reopened = act(client_for(alice), filed, "reopen", text="Drops again at 21:00").json()
+        assert reopened["status"] == "reopened"
+        assert act(staff, filed, "acknowledge").json()["status"] == "acknowledged"
+
+    def test_reopening_needs_a_reason_and_a_resolved_ticket(self, filed, acme):
+        _, alice = acme
+        assert act(client_for(alice), filed, "reopen", text="").status_code == 400
+        assert act(client_for(alice), filed, "reopen", text="still broken").status_code == 400
+
+    def test_customers_cannot_pause_the_clock(self, filed, acme):
+        _, alice = acme
+        assert act(client_for(alice), filed, "wait", text="hold on").status_code == 403
