@@ -179,6 +179,7 @@ CELERY_TIMEZONE = "UTC"
 # One queue for index writes, consumed by a single worker process.
 CELERY_TASK_ROUTES = {"kb.search.tasks.*": {"queue": "index"}}
 CELERY_BEAT_SCHEDULE = {
+    "check-sla-clocks": {"task": "kb.tickets.tasks.sla_check_task", "schedule": 60},
     "optimize-search-index": {
         "task": "kb.search.tasks.optimize_index_task",
         "schedule": 24 * 60 * 60,

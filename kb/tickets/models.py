@@ -35,6 +35,9 @@ class Team(models.Model):
         default=list, blank=True,
         help_text=_("Local dates worked although not in working days (make-up days)"),
     )
+    lead = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="led_teams",
+                             help_text=_("Told when an SLA target is breached"))
 
     class Meta:
         ordering = ["code"]
@@ -165,3 +168,25 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+
+class SlaAlert(models.Model):
+    """An SLA warning (75 % of a target used) or breach, raised once per stage."""
+
+    class Level(models.TextChoices):
+        WARNING = "warning", _("Warning")
+        BREACH = "breach", _("Breach")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_alerts")
+    stage = models.CharField(max_length=16)  # acknowledge | locate | resolve
+    level = models.CharField(max_length=8, choices=Level.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "stage", "level"],
+                                    name="sla_alert_once_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.stage} on #{self.ticket_id}"
