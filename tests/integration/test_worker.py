@@ -93,3 +93,34 @@ def test_publishing_reaches_search_through_the_index_queue(worker, problems, rev
 
     assert wait_for(found) == [article.slug], worker["log"].read_text()[-3000:]
     assert "index_article_task" in worker["log"].read_text()
+
+
+def test_sla_check_runs_on_the_worker_and_alerts_once(worker, django_user_model, reviewer):
+    import datetime as dt
+
+    from django.conf import settings
+
+    from kb.tickets.models import Organization, SlaAlert, Ticket
+    from kb.tickets.services import sla_policies_ensure, teams_load_fixture, ticket_create
+    from kb.tickets.tasks import sla_check_task
+
+    teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
+    sla_policies_ensure()
+    org = Organization.objects.create(name="Acme Live")
+    alice = django_user_model.objects.create_user("alice")
+    org.members.add(alice)
+    ticket = ticket_create(requester=alice, organization=org, subject="Stream down",
+                           description="black screen", priority="P1", region="eu")
+    overdue = ticket.created_at - dt.timedelta(minutes=1)
+    Ticket.objects.filter(pk=ticket.pk).update(acknowledge_due=overdue)
+
+    sla_check_task.delay()
+    sla_check_task.delay()  # a second run raises nothing new
+
+    def alerts():
+        return set(SlaAlert.objects.filter(ticket=ticket).values_list("stage", "level"))
+
+    assert wait_for(lambda: {("acknowledge", "warning"), ("acknowledge", "breach")}
+                    <= alerts()), worker["log"].read_text()[-3000:]
+    assert SlaAlert.objects.filter(ticket=ticket, stage="acknowledge").count() == 2
+    assert "sla_check_task" in worker["log"].read_text()
