@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
 # Streamline KB ---------------------------------------------------------------
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR", VAR_DIR / "index"))
 KB_STALE_AFTER_DAYS = 180
+# Signs the P1 webhook payloads (HMAC-SHA256); production must set its own.
+KB_WEBHOOK_SECRET = os.environ.get("KB_WEBHOOK_SECRET", "dev-only-webhook-secret")
 KB_FIXTURES_DIR = BASE_DIR / "fixtures"
 
 LOGGING = {

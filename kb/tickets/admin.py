@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
+from kb.tickets.models import Notification, OnCallShift, Organization, SlaPolicy, Team, Ticket
 
 
 @admin.register(Team)
@@ -31,3 +31,20 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tickets are filed through the portal and the API
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin):
+    list_display = ["team", "engineer", "starts_at", "ends_at"]
+    list_filter = ["team"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "channel", "target", "status", "attempts", "last_error",
+                    "created_at"]
+    list_filter = ["status", "channel"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

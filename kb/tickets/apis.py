@@ -126,6 +126,7 @@ class TicketOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     organization = serializers.CharField(source="organization.name")
     team = serializers.CharField(source="team.code")
+    assignee = serializers.CharField(source="assignee.username", default=None)
     due = serializers.SerializerMethodField()
     created_at = UtcDateTimeField()
 
@@ -261,7 +262,6 @@ class TicketQueueApi(APIView):
 
     class OutputSerializer(TicketOutputSerializer):
         next_due = UtcDateTimeField()
-        assignee = serializers.CharField(source="assignee.username", default=None)
 
     @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -38,6 +38,9 @@ class Team(models.Model):
     lead = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="led_teams",
                              help_text=_("Told when an SLA target is breached"))
+    webhook_url = models.URLField(
+        blank=True, help_text=_("Chat or paging tool that receives P1 pages (signed JSON)")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -190,3 +193,52 @@ class SlaAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.stage} on #{self.ticket_id}"
+
+
+class OnCallShift(models.Model):
+    """Who of a team is paged for a P1 between two instants (the rota)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="on_call_shifts")
+    engineer = models.ForeignKey("auth.User", on_delete=models.CASCADE,
+                                 related_name="on_call_shifts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["team", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="on_call_shift_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engineer} for {self.team.code} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One delivery of a page or alert; a failure stays visible on the ticket."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    target = models.CharField(max_length=500)
+    subject = models.CharField(max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.target}: {self.status}"

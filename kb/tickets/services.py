@@ -98,6 +98,10 @@ def ticket_create(
     ticket.save()
     TicketEvent.objects.create(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
                                text=f"Routed to team {ticket.team.code}.", created_at=now)
+    if ticket.priority == "P1":
+        from kb.tickets.paging import p1_page  # paging reads the ticket models
+
+        p1_page(ticket=ticket)
     return ticket
 
 

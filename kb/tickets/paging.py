@@ -1,0 +1,116 @@
+"""The P1 emergency path: page the on-call engineer by every channel at once.
+
+Each delivery is a ``Notification`` row sent by a Celery task with retries;
+a delivery that keeps failing is marked failed and stays visible on the
+ticket. Webhook payloads are JSON signed with HMAC-SHA256 of the body under
+``KB_WEBHOOK_SECRET``, in the ``X-Streamline-Signature: sha256=<hex>`` header.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_TIMEOUT_S = 10
+
+
+def on_call_engineer(*, team, at):
+    """Who is on call for ``team`` at ``at``: the rota, else the team lead."""
+    shift = (OnCallShift.objects.filter(team=team, starts_at__lte=at, ends_at__gt=at)
+             .select_related("engineer").order_by("-starts_at").first())
+    return shift.engineer if shift else team.lead
+
+
+def webhook_signature(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def page_payload(ticket: Ticket, engineer) -> dict:
+    return {
+        "event": "p1.created", "ticket": ticket.pk, "priority": ticket.priority,
+        "subject": ticket.subject, "region": ticket.region, "team": ticket.team.code,
+        "stream_id": ticket.stream_id, "on_call": engineer.get_username() if engineer else None,
+        "acknowledge_due": ticket.acknowledge_due.isoformat(),
+    }
+
+
+@transaction.atomic
+def p1_page(*, ticket: Ticket) -> list[Notification]:
+    """Create the deliveries for a new P1 (once) and queue them after commit."""
+    if ticket.priority != "P1" or ticket.notifications.exists():
+        return []
+    now = timezone.now()
+    engineer = on_call_engineer(team=ticket.team, at=now)
+    if engineer is not None and ticket.assignee_id is None:
+        ticket.assignee = engineer
+        ticket.save(update_fields=["assignee", "updated_at"])
+    subject = f"[P1] #{ticket.pk} {ticket.subject} ({ticket.region}, {ticket.stream_id})"
+    deliveries = []
+    if engineer is not None and engineer.email:
+        deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.EMAIL,
+                                       target=engineer.email, subject=subject, created_at=now))
+    if ticket.team.webhook_url:
+        deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.WEBHOOK,
+                                       target=ticket.team.webhook_url, subject=subject,
+                                       created_at=now))
+    Notification.objects.bulk_create(deliveries)
+    who = engineer.get_username() if engineer else "nobody (no rota, no lead)"
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA, created_at=now,
+                               text=f"P1: paging {who} by {len(deliveries)} channel(s).")
+    from kb.tickets.tasks import deliver_notification_task
+
+    ids = [d.pk for d in Notification.objects.filter(ticket=ticket)]
+    transaction.on_commit(lambda: [deliver_notification_task.delay(i) for i in ids])
+    return deliveries
+
+
+def notification_deliver(*, notification: Notification) -> None:
+    """Send one delivery; raises on failure so the task retries."""
+    if notification.status == Notification.Status.SENT:
+        return  # a retry after success: nothing to do
+    ticket = notification.ticket
+    notification.attempts += 1
+    notification.save(update_fields=["attempts"])
+    if notification.channel == Notification.Channel.EMAIL:
+        send_mail(subject=notification.subject,
+                  message=f"{ticket.subject}\n\n{ticket.description[:2000]}\n",
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.target])
+    else:
+        engineer = ticket.assignee
+        body = json.dumps(page_payload(ticket, engineer)).encode()
+        request = urllib.request.Request(
+            notification.target, data=body, method="POST",
+            headers={"Content-Type": "application/json",
+                     "X-Streamline-Signature": webhook_signature(body,
+                                                                 settings.KB_WEBHOOK_SECRET)},
+        )
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:
+            if response.status >= 300:
+                raise OSError(f"webhook answered HTTP {response.status}")
+    notification.status = Notification.Status.SENT
+    notification.sent_at = timezone.now()
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "last_error"])
+
+
+def notification_failed(*, notification: Notification, error: str) -> None:
+    notification.status = Notification.Status.FAILED
+    notification.last_error = error[:500]
+    notification.save(update_fields=["status", "last_error"])
+    TicketEvent.objects.create(
+        ticket=notification.ticket, kind=TicketEvent.Kind.SLA, public=False,
+        created_at=timezone.now(),
+        text=f"Delivery failed: {notification.channel} to {notification.target}: {error[:200]}",
+    )
+    log.warning("notification_failed id=%s channel=%s error=%r", notification.pk,
+                notification.channel, error)
