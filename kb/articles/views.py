@@ -42,8 +42,8 @@ def _get_article(request: HttpRequest, language: str, slug: str):
     return article
 
 
-def article_detail(request: HttpRequest, language: str, slug: str) -> HttpResponse:
-    article = _get_article(request, language, slug)
+def _render_detail(request: HttpRequest, article, form: FeedbackForm,
+                   status: int = 200) -> HttpResponse:
     return render(
         request,
         "articles/detail.html",
@@ -51,9 +51,14 @@ def article_detail(request: HttpRequest, language: str, slug: str) -> HttpRespon
             "article": article,
             "body_html": render_article_html(article),
             "translation": selectors.article_translation(article=article, user=request.user),
-            "feedback_form": FeedbackForm(),
+            "feedback_form": form,
         },
+        status=status,
     )
+
+
+def article_detail(request: HttpRequest, language: str, slug: str) -> HttpResponse:
+    return _render_detail(request, _get_article(request, language, slug), FeedbackForm())
 
 
 @require_POST
@@ -84,14 +89,4 @@ def article_feedback(request: HttpRequest, language: str, slug: str) -> HttpResp
     if status == 200:
         messages.success(request, _("Thank you for your feedback."))
         return redirect(article.get_absolute_url() + "#feedback")
-    return render(
-        request,
-        "articles/detail.html",
-        {
-            "article": article,
-            "body_html": render_article_html(article),
-            "translation": selectors.article_translation(article=article, user=request.user),
-            "feedback_form": form,
-        },
-        status=status,
-    )
+    return _render_detail(request, article, form, status)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,8 @@ class Team(models.Model):
         default=list, blank=True,
         help_text=_("Local dates worked although not in working days (make-up days)"),
     )
-    lead = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True,
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True,
                              related_name="led_teams",
                              help_text=_("Told when an SLA target is breached"))
     webhook_url = models.URLField(
@@ -89,7 +91,8 @@ class Organization(models.Model):
     """A customer company; its members see only its tickets."""
 
     name = models.CharField(max_length=200, unique=True)
-    members = models.ManyToManyField("auth.User", related_name="organizations", blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organizations",
+                                     blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -112,7 +115,7 @@ class Ticket(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="tickets")
-    requester = models.ForeignKey("auth.User", on_delete=models.PROTECT,
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="requested_tickets")
     subject = models.CharField(max_length=200)
     description = models.TextField(max_length=20_000)
@@ -125,7 +128,7 @@ class Ticket(models.Model):
     problems = models.ManyToManyField("problems.Problem", related_name="tickets", blank=True)
     articles = models.ManyToManyField("articles.Article", related_name="tickets", blank=True)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
-    assignee = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True,
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="assigned_tickets")
     acknowledge_due = models.DateTimeField()
     locate_due = models.DateTimeField()
@@ -140,6 +143,11 @@ class Ticket(models.Model):
     status_before_pause = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The SLA clock runs in these; waiting on the customer pauses it, and
+    # a waiting ticket is still open work for the queue.
+    RUNNING_STATUSES = (Status.NEW, Status.REOPENED, Status.ACKNOWLEDGED, Status.LOCATED)
+    OPEN_STATUSES = (*RUNNING_STATUSES, Status.WAITING)
 
     class Meta:
         ordering = ["-created_at"]
@@ -160,7 +168,8 @@ class TicketEvent(models.Model):
         SLA = "sla", _("SLA event")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     text = models.TextField(blank=True, max_length=20_000)
     public = models.BooleanField(default=True)
@@ -199,7 +208,7 @@ class OnCallShift(models.Model):
     """Who of a team is paged for a P1 between two instants (the rota)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="on_call_shifts")
-    engineer = models.ForeignKey("auth.User", on_delete=models.CASCADE,
+    engineer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                  related_name="on_call_shifts")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

@@ -65,9 +65,6 @@ def organization_for(*, user) -> Organization | None:
     return Organization.objects.filter(members=user).order_by("pk").first()
 
 
-OPEN_STATUSES = ("new", "reopened", "acknowledged", "located", "waiting")
-
-
 def ticket_queue(*, user, priority: str | None = None, region: str | None = None,
                  team: str | None = None, status: str | None = None,
                  mine: bool = False) -> QuerySet[Ticket]:
@@ -76,7 +73,7 @@ def ticket_queue(*, user, priority: str | None = None, region: str | None = None
     The next target is acknowledge until acknowledged, then locate, then
     resolve.
     """
-    qs = ticket_list_visible_to(user=user).filter(status__in=OPEN_STATUSES)
+    qs = ticket_list_visible_to(user=user).filter(status__in=Ticket.OPEN_STATUSES)
     if priority:
         qs = qs.filter(priority=priority)
     if region:

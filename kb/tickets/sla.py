@@ -22,8 +22,6 @@ log = logging.getLogger(__name__)
 WARNING_SHARE = 0.75
 STAGES = (("acknowledge", "acknowledged_at"), ("locate", "located_at"),
           ("resolve", "resolved_at"))
-RUNNING = (Ticket.Status.NEW, Ticket.Status.REOPENED, Ticket.Status.ACKNOWLEDGED,
-           Ticket.Status.LOCATED)
 
 
 def _used_share(ticket: Ticket, policy: SlaPolicy, target_minutes: int, due: dt.datetime,
@@ -66,7 +64,7 @@ def sla_check(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     policies = {p.priority: p for p in SlaPolicy.objects.all()}
     raised = 0
-    tickets = (Ticket.objects.filter(status__in=RUNNING)
+    tickets = (Ticket.objects.filter(status__in=Ticket.RUNNING_STATUSES)
                .select_related("team", "team__lead", "assignee"))
     for ticket in tickets:
         policy = policies.get(ticket.priority)
