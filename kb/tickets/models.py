@@ -141,6 +141,8 @@ class Ticket(models.Model):
     # resumes, the targets not yet met move by the working time that passed.
     paused_at = models.DateTimeField(null=True, blank=True)
     status_before_pause = models.CharField(max_length=16, blank=True)
+    # How it was resolved when no article fits (the learning loop groups these).
+    resolution_summary = models.TextField(blank=True, max_length=4000)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,6 +182,29 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+
+class TicketAttachment(models.Model):
+    """A text log the customer attached; shown parsed through kb.diagnostics."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+    MAX_PER_TICKET = 10
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    # Decoded text (GBK, UTF-16 and the like already turned into str).
+    content = models.TextField()
+    size = models.PositiveIntegerField(help_text=_("Bytes as uploaded"))
+    detected = models.CharField(max_length=16, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} on #{self.ticket_id}"
 
 
 class SlaAlert(models.Model):

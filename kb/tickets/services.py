@@ -13,7 +13,15 @@ from kb.tickets.calendars import (
     business_minutes_between,
     calendar_from_dict,
 )
-from kb.tickets.models import Organization, SlaPolicy, Team, Ticket, TicketEvent
+from kb.diagnostics import decode_paste, detect
+from kb.tickets.models import (
+    Organization,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+)
 from kb.tickets.selectors import sla_preview
 
 # Defaults (editable in the admin). A business day is one team working day:
@@ -79,8 +87,14 @@ def ticket_create(
     stream_id: str = "",
     protocol: str = "",
     role: str = "",
+    problems: list | None = None,
+    attachments: list[tuple[str, bytes | str]] | None = None,
 ) -> Ticket:
-    """File a ticket: routed and given exactly the due times of the preview."""
+    """File a ticket: routed and given exactly the due times of the preview.
+
+    ``problems`` are codes already known (from a diagnosis); ``attachments``
+    are (name, content) pairs of pasted or uploaded logs.
+    """
     if not organization.members.filter(pk=requester.pk).exists():
         raise ApplicationError("You can only file tickets for your own organization.",
                                status_code=403)
@@ -98,11 +112,42 @@ def ticket_create(
     ticket.save()
     TicketEvent.objects.create(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
                                text=f"Routed to team {ticket.team.code}.", created_at=now)
+    if problems:
+        ticket.problems.set(problems)
+    for name, content in attachments or []:
+        ticket_attachment_add(ticket=ticket, actor=requester, name=name, content=content)
     if ticket.priority == "P1":
         from kb.tickets.paging import p1_page  # paging reads the ticket models
 
         p1_page(ticket=ticket)
     return ticket
+
+
+@transaction.atomic
+def ticket_attachment_add(*, ticket: Ticket, actor, name: str,
+                          content: bytes | str) -> TicketAttachment:
+    """Keep a text log with the ticket (decoded once; binary files refused)."""
+    raw = content.encode() if isinstance(content, str) else bytes(content)
+    if len(raw) > TicketAttachment.MAX_BYTES:
+        raise ApplicationError(
+            f"“{name}” is {len(raw) // 1024} KB; attachments are limited to "
+            f"{TicketAttachment.MAX_BYTES // (1024 * 1024)} MB. Attach the relevant part.",
+            status_code=413,
+        )
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ApplicationError(f"“{name}” is not a text file; attach logs as text.")
+    if ticket.attachments.count() >= TicketAttachment.MAX_PER_TICKET:
+        raise ApplicationError(
+            f"A ticket holds at most {TicketAttachment.MAX_PER_TICKET} attachments.")
+    text = decode_paste(raw)
+    if not text.strip():
+        raise ApplicationError(f"“{name}” is empty.")
+    detected, _platform = detect(text)
+    return TicketAttachment.objects.create(
+        ticket=ticket, name=(name.strip() or "attachment.txt")[:200], content=text,
+        size=len(raw), detected=detected,
+        uploaded_by=actor, created_at=timezone.now(),
+    )
 
 
 # Working a ticket ---------------------------------------------------------------
@@ -169,6 +214,9 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
                    to=Ticket.Status.RESOLVED, stamp="resolved_at", text=text)
     if article is not None:
         ticket.articles.add(article)
+    if summary:
+        ticket.resolution_summary = summary
+        ticket.save(update_fields=["resolution_summary", "updated_at"])
     return ticket
 
 
