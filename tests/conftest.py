@@ -67,6 +67,11 @@ def reviewer(django_user_model, groups):
 
 
 @pytest.fixture
+def engineer(django_user_model, groups):
+    return _staff(django_user_model, groups, "engineer", "Support engineers")
+
+
+@pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user(
         username="customer", email="customer@example.com", password="pw-customer"

@@ -34,11 +34,29 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_article",
         "articles.view_articlefeedback",
         "problems.view_problem",
+        "tickets.work_ticket",
+        "tickets.view_ticket",
+        "tickets.view_oncallshift",
+        "tickets.view_notification",
     ],
     "Support leads": [
         "articles.view_article",
         "articles.view_articlefeedback",
         "problems.view_problem",
+        "tickets.work_ticket",
+        "tickets.view_ticket",
+        "tickets.view_team",
+        "tickets.change_team",
+        "tickets.view_slapolicy",
+        "tickets.change_slapolicy",
+        "tickets.view_oncallshift",
+        "tickets.add_oncallshift",
+        "tickets.change_oncallshift",
+        "tickets.delete_oncallshift",
+        "tickets.view_notification",
+        "tickets.view_organization",
+        "tickets.add_organization",
+        "tickets.change_organization",
     ],
 }
 
@@ -47,6 +65,8 @@ DEMO_USERS = [
     ("admin", [], True),
     ("curator", ["Curators"], False),
     ("reviewer", ["Reviewers"], False),
+    ("engineer", ["Support engineers"], False),
+    ("lead", ["Support leads"], False),
 ]
 DEMO_PASSWORD = "streamline-demo"
 

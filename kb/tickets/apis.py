@@ -16,6 +16,7 @@ from kb.tickets.models import Priority, Region, Team, Ticket
 from kb.tickets.selectors import (
     organization_for,
     sla_preview,
+    support_engineers,
     ticket_list_visible_to,
     ticket_queue,
 )
@@ -25,6 +26,7 @@ from kb.tickets.services import (
     ticket_comment,
     ticket_create,
     ticket_locate,
+    ticket_reassign,
     ticket_reopen,
     ticket_resolve,
     ticket_wait_on_customer,
@@ -190,8 +192,8 @@ class TicketDetailApi(APIView):
 
 
 class TicketActionApi(APIView):
-    """Work a ticket: acknowledge, locate, resolve, wait on the customer (staff);
-    comment, close, reopen (both)."""
+    """Work a ticket: acknowledge, locate, resolve, wait on the customer, assign
+    (staff); comment, confirm or close, reopen (both)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -204,6 +206,12 @@ class TicketActionApi(APIView):
         text = serializers.CharField(required=False, allow_blank=True, default="",
                                      max_length=20_000)
         public = serializers.BooleanField(required=False, default=True)
+        team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(),
+                                            required=False, allow_null=True, default=None)
+        assignee = serializers.SlugRelatedField(
+            slug_field="username", required=False, allow_null=True, default=None,
+            queryset=support_engineers(),
+        )
 
         def validate_problems(self, codes):
             problems = list(Problem.objects.filter(code__in=codes))
@@ -227,6 +235,10 @@ class TicketActionApi(APIView):
         "resolve": lambda t, u, d: ticket_resolve(ticket=t, actor=u, article=d["article_id"],
                                                   summary=d["summary"]),
         "close": lambda t, u, d: ticket_close(ticket=t, actor=u),
+        # The customer confirms the fix: the same as closing.
+        "confirm": lambda t, u, d: ticket_close(ticket=t, actor=u),
+        "assign": lambda t, u, d: ticket_reassign(ticket=t, actor=u, team=d["team"],
+                                                  assignee=d["assignee"]),
         "comment": lambda t, u, d: ticket_comment(ticket=t, actor=u, text=d["text"],
                                                   public=d["public"]),
         "wait": lambda t, u, d: ticket_wait_on_customer(ticket=t, actor=u, question=d["text"]),

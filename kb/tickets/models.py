@@ -154,6 +154,9 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "priority"])]
+        permissions = [
+            ("work_ticket", "Can work tickets: acknowledge, locate, resolve, close, assign"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Case, F, QuerySet, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, F, Q, QuerySet, When
 
 from kb.core.exceptions import ApplicationError
+from kb.diagnostics import parse
 from kb.tickets.calendars import (
     REGION_TEAMS,
     TeamCalendar,
@@ -14,6 +16,7 @@ from kb.tickets.calendars import (
     route,
 )
 from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
+from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 
 
 def team_calendars() -> dict[str, TeamCalendar]:
@@ -61,6 +64,14 @@ def ticket_list_visible_to(*, user) -> QuerySet[Ticket]:
     return qs if user.is_staff else qs.filter(organization__members=user)
 
 
+def support_engineers() -> QuerySet:
+    """Who tickets can be assigned to (the work permission, by group or directly)."""
+    work = Q(groups__permissions__codename="work_ticket") | Q(
+        user_permissions__codename="work_ticket") | Q(is_superuser=True)
+    return (get_user_model().objects.filter(work, is_staff=True, is_active=True)
+            .distinct().order_by("username"))
+
+
 def organization_for(*, user) -> Organization | None:
     return Organization.objects.filter(members=user).order_by("pk").first()
 
@@ -91,3 +102,54 @@ def ticket_queue(*, user, priority: str | None = None, region: str | None = None
             default=F("resolve_due"),
         )
     ).order_by("next_due", "pk")
+
+
+STAGES = ("acknowledge", "locate", "resolve")
+STAGE_STAMPS = {"acknowledge": "acknowledged_at", "locate": "located_at",
+                "resolve": "resolved_at"}
+
+
+def ticket_promises(*, ticket: Ticket, now: dt.datetime) -> list[dict]:
+    """Each SLA target of the ticket: when it is due, whether it was met.
+
+    ``state`` is met | missed (met late) | overdue | paused | running.
+    """
+    promises = []
+    for stage in STAGES:
+        due = getattr(ticket, f"{stage}_due")
+        done = getattr(ticket, STAGE_STAMPS[stage])
+        if done is not None:
+            state = "met" if done <= due else "missed"
+        elif ticket.status == Ticket.Status.WAITING:
+            state = "paused"
+        elif ticket.status in Ticket.RUNNING_STATUSES:
+            state = "overdue" if due <= now else "running"
+        else:
+            state = "closed"
+        promises.append({"stage": stage, "due": due, "done": done, "state": state})
+    return promises
+
+
+def ticket_events_visible_to(*, ticket: Ticket, user) -> QuerySet:
+    """The timeline: customers see public entries, staff also internal notes."""
+    events = ticket.events.select_related("actor")
+    return events if user.is_staff else events.filter(public=True)
+
+
+def ticket_attachments_parsed(*, ticket: Ticket) -> list[dict]:
+    """Each attachment with what kb.diagnostics reads in it."""
+    return [{"attachment": attachment, "parsed": parse(attachment.name, attachment.content)}
+            for attachment in ticket.attachments.all()]
+
+
+def ticket_diagnosis(*, ticket: Ticket, language: str) -> dict:
+    """Findings and suggested fixes from the description and the attached logs."""
+    return diagnosis_build(
+        data=DiagnoseInput(
+            description=f"{ticket.subject}\n{ticket.description}",
+            role=ticket.role or None, protocol=ticket.protocol or None,
+            region=ticket.region,
+            attachments=[(a.name, a.content) for a in ticket.attachments.all()],
+        ),
+        language=language,
+    )

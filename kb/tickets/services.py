@@ -1,4 +1,4 @@
-"""Writes to the support organisation: teams and SLA policies from fixtures."""
+"""Writes to the support organisation: teams and SLA policies, tickets and their work."""
 
 import tomllib
 from pathlib import Path
@@ -6,14 +6,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
+from kb.diagnostics import decode_paste, detect
 from kb.tickets.calendars import (
     add_business_minutes,
     business_minutes_between,
     calendar_from_dict,
 )
-from kb.diagnostics import decode_paste, detect
 from kb.tickets.models import (
     Organization,
     SlaPolicy,
@@ -96,7 +97,7 @@ def ticket_create(
     are (name, content) pairs of pasted or uploaded logs.
     """
     if not organization.members.filter(pk=requester.pk).exists():
-        raise ApplicationError("You can only file tickets for your own organization.",
+        raise ApplicationError(_("You can only file tickets for your own organization."),
                                status_code=403)
     now = timezone.now()
     preview = sla_preview(priority=priority, region=region, at=now)
@@ -130,18 +131,20 @@ def ticket_attachment_add(*, ticket: Ticket, actor, name: str,
     raw = content.encode() if isinstance(content, str) else bytes(content)
     if len(raw) > TicketAttachment.MAX_BYTES:
         raise ApplicationError(
-            f"“{name}” is {len(raw) // 1024} KB; attachments are limited to "
-            f"{TicketAttachment.MAX_BYTES // (1024 * 1024)} MB. Attach the relevant part.",
+            _("“%(name)s” is %(size)d KB; attachments are limited to %(limit)d MB. Attach "
+              "the relevant part.") % {"name": name, "size": len(raw) // 1024,
+                                       "limit": TicketAttachment.MAX_BYTES // (1024 * 1024)},
             status_code=413,
         )
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ApplicationError(f"“{name}” is not a text file; attach logs as text.")
+        raise ApplicationError(_("“%(name)s” is not a text file; attach logs as text.")
+                               % {"name": name})
     if ticket.attachments.count() >= TicketAttachment.MAX_PER_TICKET:
-        raise ApplicationError(
-            f"A ticket holds at most {TicketAttachment.MAX_PER_TICKET} attachments.")
+        raise ApplicationError(_("A ticket holds at most %(count)d attachments.")
+                               % {"count": TicketAttachment.MAX_PER_TICKET})
     text = decode_paste(raw)
     if not text.strip():
-        raise ApplicationError(f"“{name}” is empty.")
+        raise ApplicationError(_("“%(name)s” is empty.") % {"name": name})
     detected, _platform = detect(text)
     return TicketAttachment.objects.create(
         ticket=ticket, name=(name.strip() or "attachment.txt")[:200], content=text,
@@ -151,17 +154,26 @@ def ticket_attachment_add(*, ticket: Ticket, actor, name: str,
 
 
 # Working a ticket ---------------------------------------------------------------
+WORK_PERMISSION = "tickets.work_ticket"
+
+
+def can_work_tickets(user) -> bool:
+    """Support engineers and leads work tickets; other staff (curators) only read them."""
+    return user is not None and user.is_staff and user.has_perm(WORK_PERMISSION)
+
+
 def _staff_only(actor) -> None:
-    if actor is None or not actor.is_staff:
-        raise ApplicationError("Only support staff can do this.", status_code=403)
+    if not can_work_tickets(actor):
+        raise ApplicationError(_("Only support engineers can do this."), status_code=403)
 
 
 def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | None,
           text: str) -> Ticket:
     if ticket.status not in allowed:
         raise ApplicationError(
-            f"A ticket that is {ticket.get_status_display().lower()} cannot become "
-            f"{Ticket.Status(to).label.lower()}."
+            _("A ticket that is %(current)s cannot become %(next)s.") % {
+                "current": ticket.get_status_display().lower(),
+                "next": Ticket.Status(to).label.lower()}
         )
     now = timezone.now()
     ticket.status = to
@@ -169,7 +181,7 @@ def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | Non
     if stamp is not None:
         setattr(ticket, stamp, now)
         fields.append(stamp)
-    if ticket.assignee_id is None and actor is not None and actor.is_staff:
+    if ticket.assignee_id is None and can_work_tickets(actor):
         ticket.assignee = actor
         fields.append("assignee")
     ticket.save(update_fields=fields)
@@ -191,7 +203,7 @@ def ticket_locate(*, ticket: Ticket, actor, problems: list) -> Ticket:
     """Record the diagnosis: the problem codes the cause belongs to."""
     _staff_only(actor)
     if not problems:
-        raise ApplicationError("Name at least one problem code as the diagnosis.")
+        raise ApplicationError(_("Name at least one problem code as the diagnosis."))
     ticket = _move(ticket, actor=actor, allowed={Ticket.Status.ACKNOWLEDGED},
                    to=Ticket.Status.LOCATED, stamp="located_at",
                    text="Located: " + ", ".join(sorted(p.code for p in problems)) + ".")
@@ -205,8 +217,8 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     _staff_only(actor)
     summary = summary.strip()
     if article is None and not summary:
-        raise ApplicationError("Link the article that fixed it, or say that no article fits "
-                               "and summarize the resolution.")
+        raise ApplicationError(_("Link the article that fixed it, or say that no article "
+                                 "fits and summarize the resolution."))
     text = (f"Resolved with “{article.title}”." if article is not None
             else "Resolved; no article fits.") + (f" {summary}" if summary else "")
     ticket = _move(ticket, actor=actor,
@@ -235,7 +247,7 @@ def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> 
     """
     text = text.strip()
     if not text:
-        raise ApplicationError("Write something first.")
+        raise ApplicationError(_("Write something first."))
     if not public:
         _staff_only(actor)
     event = TicketEvent.objects.create(
@@ -253,9 +265,9 @@ def ticket_wait_on_customer(*, ticket: Ticket, actor, question: str) -> Ticket:
     _staff_only(actor)
     if ticket.status not in {Ticket.Status.NEW, Ticket.Status.ACKNOWLEDGED,
                              Ticket.Status.LOCATED, Ticket.Status.REOPENED}:
-        raise ApplicationError("Only an open ticket can wait on the customer.")
+        raise ApplicationError(_("Only an open ticket can wait on the customer."))
     if not question.strip():
-        raise ApplicationError("Say what you need from the customer.")
+        raise ApplicationError(_("Say what you need from the customer."))
     previous = ticket.status
     ticket_comment(ticket=ticket, actor=actor, text=question)
     ticket = _move(ticket, actor=actor, allowed={previous}, to=Ticket.Status.WAITING,
@@ -269,7 +281,7 @@ def ticket_wait_on_customer(*, ticket: Ticket, actor, question: str) -> Ticket:
 def ticket_resume(*, ticket: Ticket, actor) -> Ticket:
     """Restart the clock: each target not yet met keeps the time it had left."""
     if ticket.status != Ticket.Status.WAITING or ticket.paused_at is None:
-        raise ApplicationError("This ticket is not waiting on the customer.")
+        raise ApplicationError(_("This ticket is not waiting on the customer."))
     now = timezone.now()
     policy = SlaPolicy.objects.get(priority=ticket.priority)
     calendar = ticket.team.calendar
@@ -306,7 +318,7 @@ def ticket_resume(*, ticket: Ticket, actor) -> Ticket:
 def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     """The fix did not hold: back to support, to be acknowledged again."""
     if not reason.strip():
-        raise ApplicationError("Say what is still wrong.")
+        raise ApplicationError(_("Say what is still wrong."))
     ticket_comment(ticket=ticket, actor=actor, text=reason)
     ticket = _move(ticket, actor=actor,
                    allowed={Ticket.Status.RESOLVED, Ticket.Status.CLOSED},
@@ -314,4 +326,34 @@ def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.save(update_fields=["resolved_at", "closed_at", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_reassign(*, ticket: Ticket, actor, team: Team | None = None,
+                    assignee=None) -> Ticket:
+    """Hand a ticket to another team or engineer.
+
+    The due times stay: they are what the customer was promised when filing.
+    """
+    _staff_only(actor)
+    if assignee is not None and not can_work_tickets(assignee):
+        raise ApplicationError(_("Tickets can only be assigned to support engineers."))
+    changes, fields = [], ["updated_at"]
+    if team is not None and team.pk != ticket.team_id:
+        changes.append(_("team %(from)s → %(to)s") % {"from": ticket.team.code, "to": team.code})
+        ticket.team = team
+        fields.append("team")
+    if assignee is not None and assignee.pk != ticket.assignee_id:
+        changes.append(_("assignee %(from)s → %(to)s") % {
+            "from": ticket.assignee.get_username() if ticket.assignee else "—",
+            "to": assignee.get_username()})
+        ticket.assignee = assignee
+        fields.append("assignee")
+    if not changes:
+        raise ApplicationError(_("Choose another team or engineer."))
+    ticket.save(update_fields=fields)
+    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS,
+                               public=False, created_at=timezone.now(),
+                               text=_("Reassigned: %s.") % "; ".join(changes))
     return ticket

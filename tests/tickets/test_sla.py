@@ -21,7 +21,7 @@ START = dt.datetime(2026, 1, 13, 9, 0, tzinfo=dt.UTC)  # Tuesday, 10:00 in Berli
 
 
 @pytest.fixture
-def p1_ticket(django_user_model, reviewer):
+def p1_ticket(django_user_model, engineer):
     teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
     sla_policies_ensure()
     lead = django_user_model.objects.create_user("lead", email="lead@example.com",
@@ -33,7 +33,7 @@ def p1_ticket(django_user_model, reviewer):
     with mock.patch.object(tz, "now", return_value=START):
         ticket = ticket_create(requester=alice, organization=org, subject="Stream down",
                                description="black screen", priority="P1", region="eu")
-    ticket.assignee = reviewer
+    ticket.assignee = engineer
     ticket.save(update_fields=["assignee"])
     return ticket
 
@@ -52,13 +52,13 @@ class TestSlaCheck:
 
     def test_warning_goes_to_the_assignee_breach_also_to_the_lead(self, p1_ticket):
         sla_check(now=START + dt.timedelta(minutes=4))
-        assert [m.to for m in mail.outbox] == [["reviewer@example.com"]]
+        assert [m.to for m in mail.outbox] == [["engineer@example.com"]]
         sla_check(now=START + dt.timedelta(minutes=5))
-        assert mail.outbox[-1].to == ["reviewer@example.com", "lead@example.com"]
+        assert mail.outbox[-1].to == ["engineer@example.com", "lead@example.com"]
 
-    def test_met_targets_raise_nothing(self, p1_ticket, reviewer):
+    def test_met_targets_raise_nothing(self, p1_ticket, engineer):
         with mock.patch.object(tz, "now", return_value=START + dt.timedelta(minutes=2)):
-            ticket_acknowledge(ticket=p1_ticket, actor=reviewer)
+            ticket_acknowledge(ticket=p1_ticket, actor=engineer)
         sla_check(now=START + dt.timedelta(minutes=10))
         assert not SlaAlert.objects.filter(stage="acknowledge").exists()
         # locate (30 min) is still running at 10 min: 33 % used

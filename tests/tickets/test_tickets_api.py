@@ -123,12 +123,12 @@ def filed(acme):
 
 
 class TestWorkingATicket:
-    def test_staff_take_it_from_new_to_closed_with_a_timeline(self, filed, acme, reviewer,
+    def test_staff_take_it_from_new_to_closed_with_a_timeline(self, filed, acme, engineer,
                                                               problems):
         from tests.factories import make_article
 
         article = make_article(problems=[problems["push.connect-refused"]])
-        staff = client_for(reviewer)
+        staff = client_for(engineer)
         assert act(staff, filed, "acknowledge").json()["status"] == "acknowledged"
         located = act(staff, filed, "locate", problems=["push.connect-refused"]).json()
         assert located["status"] == "located"
@@ -138,7 +138,7 @@ class TestWorkingATicket:
         closed = act(client_for(alice), filed, "close").json()
         assert closed["status"] == "closed"
         filed.refresh_from_db()
-        assert filed.assignee == reviewer
+        assert filed.assignee == engineer
         assert filed.acknowledged_at <= filed.located_at <= filed.resolved_at <= filed.closed_at
         assert list(filed.articles.all()) == [article]
         assert [p.code for p in filed.problems.all()] == ["push.connect-refused"]
@@ -154,30 +154,30 @@ class TestWorkingATicket:
         filed.refresh_from_db()
         assert filed.status == "new"
 
-    def test_skipping_a_stage_is_refused_with_a_message(self, filed, reviewer):
-        response = act(client_for(reviewer), filed, "resolve", summary="done")
+    def test_skipping_a_stage_is_refused_with_a_message(self, filed, engineer):
+        response = act(client_for(engineer), filed, "resolve", summary="done")
         assert response.status_code == 400
         assert "cannot become resolved" in response.json()["detail"]
 
-    def test_resolving_needs_an_article_or_a_summary(self, filed, reviewer):
-        staff = client_for(reviewer)
+    def test_resolving_needs_an_article_or_a_summary(self, filed, engineer):
+        staff = client_for(engineer)
         act(staff, filed, "acknowledge")
         response = act(staff, filed, "resolve")
         assert response.status_code == 400
         assert "no article fits" in response.json()["detail"]
 
-    def test_unknown_problem_code_is_a_field_error(self, filed, reviewer):
-        staff = client_for(reviewer)
+    def test_unknown_problem_code_is_a_field_error(self, filed, engineer):
+        staff = client_for(engineer)
         act(staff, filed, "acknowledge")
         response = act(staff, filed, "locate", problems=["push.nope"])
         assert response.status_code == 400
         assert "push.nope" in str(response.json()["problems"])
 
-    def test_internal_notes_are_hidden_from_the_customer(self, filed, acme, reviewer):
+    def test_internal_notes_are_hidden_from_the_customer(self, filed, acme, engineer):
         _, alice = acme
-        act(client_for(reviewer), filed, "comment", text="Edge node sg-3 is flapping",
+        act(client_for(engineer), filed, "comment", text="Edge node sg-3 is flapping",
             public=False)
-        act(client_for(reviewer), filed, "comment", text="We are on it.")
+        act(client_for(engineer), filed, "comment", text="We are on it.")
         seen = [e["text"] for e in client_for(alice).get(
             f"/api/v1/tickets/{filed.pk}/").json()["events"]]
         assert "We are on it." in seen
@@ -189,8 +189,8 @@ class TestWorkingATicket:
         _, bob = globex
         assert act(client_for(bob), filed, "comment", text="hi").status_code == 404
 
-    def test_unknown_action_is_404(self, filed, reviewer):
-        assert act(client_for(reviewer), filed, "explode").status_code == 404
+    def test_unknown_action_is_404(self, filed, engineer):
+        assert act(client_for(engineer), filed, "explode").status_code == 404
 
 
 class TestStaffQueue:
@@ -198,11 +198,11 @@ class TestStaffQueue:
         client_for(user).post("/api/v1/tickets/", {**TICKET, **change}, format="json")
         return Ticket.objects.latest("pk")
 
-    def test_next_sla_target_due_first_with_filters(self, acme, reviewer):
+    def test_next_sla_target_due_first_with_filters(self, acme, engineer):
         _, alice = acme
         minor = self.file(alice, priority="P4", subject="Add a rendition")
         down = self.file(alice, priority="P1", subject="Stream down")
-        staff = client_for(reviewer)
+        staff = client_for(engineer)
         queue = staff.get("/api/v1/tickets/queue/").json()
         assert [t["id"] for t in queue] == [down.pk, minor.pk]
         assert queue[0]["next_due"] == queue[0]["due"]["acknowledge"]
@@ -214,8 +214,8 @@ class TestStaffQueue:
         assert [t["id"] for t in staff.get("/api/v1/tickets/queue/",
                                            {"mine": "true"}).json()] == [down.pk]
 
-    def test_closed_tickets_leave_the_queue(self, filed, reviewer, acme):
-        staff = client_for(reviewer)
+    def test_closed_tickets_leave_the_queue(self, filed, engineer, acme):
+        staff = client_for(engineer)
         act(staff, filed, "acknowledge")
         act(staff, filed, "resolve", summary="Opened port 1935 on the venue firewall.")
         assert staff.get("/api/v1/tickets/queue/").json() == []
@@ -224,20 +224,20 @@ class TestStaffQueue:
         _, alice = acme
         assert client_for(alice).get("/api/v1/tickets/queue/").status_code == 403
 
-    def test_bad_filter_is_400(self, reviewer, organisation):
-        response = client_for(reviewer).get("/api/v1/tickets/queue/", {"priority": "P7"})
+    def test_bad_filter_is_400(self, engineer, organisation):
+        response = client_for(engineer).get("/api/v1/tickets/queue/", {"priority": "P7"})
         assert response.status_code == 400
         assert "priority" in response.json()
 
 
 class TestWaitingOnTheCustomer:
-    def test_the_clock_stands_still_while_waiting(self, acme, reviewer):
+    def test_the_clock_stands_still_while_waiting(self, acme, engineer):
         from unittest import mock
 
         from django.utils import timezone as tz
 
         _, alice = acme
-        staff = client_for(reviewer)
+        staff = client_for(engineer)
         start = dt.datetime(2026, 1, 13, 9, 0, tzinfo=dt.UTC)  # Tue 10:00 in Berlin
         with mock.patch.object(tz, "now", return_value=start):
             client_for(alice).post("/api/v1/tickets/", TICKET, format="json")  # P2 eu
@@ -258,9 +258,9 @@ class TestWaitingOnTheCustomer:
         kinds = [e.kind for e in ticket.events.all()]
         assert kinds.count("sla") == 1
 
-    def test_customer_reopens_when_the_fix_does_not_hold(self, filed, acme, reviewer):
+    def test_customer_reopens_when_the_fix_does_not_hold(self, filed, acme, engineer):
         _, alice = acme
-        staff = client_for(reviewer)
+        staff = client_for(engineer)
         act(staff, filed, "acknowledge")
         act(staff, filed, "resolve", summary="Port 1935 opened.")
         reopened = act(client_for(alice), filed, "reopen", text="Drops again at 21:00").json()

@@ -1,0 +1,167 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kb.articles.models import Article, Protocol, Role
+from kb.problems.models import Problem
+from kb.tickets.models import Priority, Region, Team, Ticket, TicketAttachment
+from kb.tickets.selectors import support_engineers
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several log files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+MAX_LOGS = 5
+
+
+def _blank_choice(choices):
+    return [("", "—"), *choices]
+
+
+class TicketForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200,
+        help_text=_("What is wrong, in a line: e.g. “OBS: Failed to connect to server”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Since when, what you tried, what viewers see. Exact error messages help."),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices,
+                                 initial=Priority.P3)
+    region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
+    stream_id = forms.CharField(label=_("Affected stream or line ID"), max_length=200,
+                                required=False)
+    protocol = forms.ChoiceField(label=_("Protocol"), choices=_blank_choice(Protocol.choices),
+                                 required=False)
+    role = forms.ChoiceField(label=_("Your side"), choices=_blank_choice(Role.choices),
+                             required=False)
+    pasted_log = forms.CharField(
+        label=_("Paste tool output (optional)"), required=False, strip=False,
+        max_length=TicketAttachment.MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("ping, mtr, traceroute, tracert, an OBS log or ffmpeg errors."),
+    )
+    logs = MultipleFileField(
+        label=_("Attach log files (optional)"), required=False,
+        help_text=_("Text files, at most 5, 2 MB each."),
+    )
+
+    def clean_logs(self):
+        files = self.cleaned_data["logs"]
+        if len(files) > MAX_LOGS:
+            raise forms.ValidationError(
+                _("Attach at most %(count)d files; you chose %(chosen)d.")
+                % {"count": MAX_LOGS, "chosen": len(files)})
+        for upload in files:
+            if upload.size > TicketAttachment.MAX_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than 2 MB; attach the relevant part.")
+                    % {"name": upload.name})
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("priority") == Priority.P1 and not cleaned.get("stream_id", "").strip():
+            self.add_error("stream_id",
+                           _("For a stream that is down, give its stream or line ID so the "
+                             "on-call engineer can look at it at once."))
+        return cleaned
+
+    def attachments(self) -> list[tuple[str, bytes]]:
+        files = [(upload.name, upload.read()) for upload in self.cleaned_data["logs"]]
+        if self.cleaned_data.get("pasted_log", "").strip():
+            files.insert(0, ("pasted.txt", self.cleaned_data["pasted_log"].encode()))
+        return files
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    internal = forms.BooleanField(label=_("Internal note (staff only)"), required=False)
+
+
+class ReopenForm(forms.Form):
+    text = forms.CharField(label=_("What is still wrong?"), max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachForm(forms.Form):
+    logs = MultipleFileField(label=_("Attach log files"))
+
+    clean_logs = TicketForm.clean_logs
+
+
+class LocateForm(forms.Form):
+    problems = forms.ModelMultipleChoiceField(
+        label=_("Diagnosis: problem codes"), queryset=Problem.objects.order_by("code"),
+        to_field_name="code", widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"required": _("Choose at least one problem code.")},
+    )
+
+
+class ResolveForm(forms.Form):
+    article = forms.ModelChoiceField(
+        label=_("The fix that solved it"), required=False,
+        queryset=Article.objects.filter(status=Article.Status.PUBLISHED).order_by(
+            "language", "title"),
+        empty_label=_("No article fits"),
+    )
+    summary = forms.CharField(label=_("Resolution summary"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("article") and not cleaned.get("summary", "").strip():
+            raise forms.ValidationError(
+                _("Link the article that fixed it, or choose “No article fits” and "
+                  "summarize the resolution."))
+        return cleaned
+
+
+class WaitForm(forms.Form):
+    text = forms.CharField(label=_("What do you need from the customer?"), max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(),
+                                  to_field_name="code", required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Engineer"), required=False,
+        queryset=support_engineers(), to_field_name="username",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("team") and not cleaned.get("assignee"):
+            raise forms.ValidationError(_("Choose a team or an engineer."))
+        return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), required=False,
+                                 choices=_blank_choice(Priority.choices))
+    region = forms.ChoiceField(label=_("Region"), required=False,
+                               choices=_blank_choice(Region.choices))
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.all(),
+                                  to_field_name="code", empty_label="—")
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=_blank_choice(
+                                   [(s, Ticket.Status(s).label) for s in Ticket.OPEN_STATUSES]))
+    mine = forms.BooleanField(label=_("Mine"), required=False)

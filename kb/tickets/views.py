@@ -1,0 +1,241 @@
+"""The support portal (customers) and the queue and ticket pages (staff)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kb.core.exceptions import ApplicationError
+from kb.core.languages import content_language
+from kb.search.services import search_articles
+from kb.tickets import forms, services
+from kb.tickets.models import Priority, Region, Ticket
+from kb.tickets.selectors import (
+    organization_for,
+    sla_preview,
+    ticket_attachments_parsed,
+    ticket_diagnosis,
+    ticket_events_visible_to,
+    ticket_list_visible_to,
+    ticket_promises,
+    ticket_queue,
+)
+
+SUGGESTIONS = 5
+
+
+def _staff_or_404(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise Http404(_("No such page."))
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets = ticket_list_visible_to(user=request.user)
+    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    return render(request, "tickets/list.html", {
+        "page": page, "organization": organization_for(user=request.user),
+    })
+
+
+@login_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    organization = organization_for(user=request.user)
+    if organization is None:
+        return render(request, "tickets/no_organization.html", status=403)
+    form = forms.TicketForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = services.ticket_create(
+                    requester=request.user, organization=organization,
+                    subject=data["subject"], description=data["description"],
+                    priority=data["priority"], region=data["region"],
+                    stream_id=data["stream_id"].strip(), protocol=data["protocol"],
+                    role=data["role"], attachments=form.attachments(),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Ticket #%(id)d is filed. We keep you posted here "
+                                            "and by e-mail.") % {"id": ticket.pk})
+                return redirect("tickets:detail", ticket_id=ticket.pk)
+        else:
+            status = 400
+    preview = _preview_or_none(form["priority"].value(), form["region"].value())
+    return render(request, "tickets/new.html",
+                  {"form": form, "organization": organization, "preview": preview},
+                  status=status)
+
+
+def _preview_or_none(priority, region):
+    if priority not in Priority.values or region not in Region.values:
+        return None
+    try:
+        return sla_preview(priority=priority, region=region, at=timezone.now())
+    except ApplicationError:
+        return None
+
+
+@login_required
+@require_GET
+def ticket_sla_preview(request: HttpRequest) -> HttpResponse:
+    """The promise shown while the form is filled in (htmx)."""
+    preview = _preview_or_none(request.GET.get("priority"), request.GET.get("region"))
+    return render(request, "tickets/_sla_preview.html", {"preview": preview})
+
+
+@login_required
+@require_GET
+def ticket_suggest(request: HttpRequest) -> HttpResponse:
+    """Fixes matching the subject being typed (htmx)."""
+    text = request.GET.get("subject", "")[:200]
+    results = None
+    if len(text.strip()) >= 3:
+        # Not logged: every keystroke would count as a search without a click.
+        results = search_articles(text=text, language=content_language(), limit=SUGGESTIONS,
+                                  record=False)
+    return render(request, "tickets/_suggestions.html", {"results": results})
+
+
+def _get_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    # Another organization's ticket is not found, never "forbidden".
+    return get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
+
+
+def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
+                   **bound_forms) -> HttpResponse:
+    can_work = services.can_work_tickets(request.user)
+    context = {
+        "can_work": can_work,
+        "ticket": ticket,
+        "promises": ticket_promises(ticket=ticket, now=timezone.now()),
+        "events": ticket_events_visible_to(ticket=ticket, user=request.user),
+        "attachments": ticket_attachments_parsed(ticket=ticket),
+        "reply_form": forms.ReplyForm(),
+        "reopen_form": forms.ReopenForm(),
+        "attach_form": forms.AttachForm(),
+        "wizard_sessions": _wizard_sessions(ticket),
+    }
+    if request.user.is_staff:
+        context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
+        context["notifications"] = ticket.notifications.all()
+    if can_work:
+        diagnosis = context["diagnosis"]
+        located = list(ticket.problems.values_list("code", flat=True))
+        context.update({
+            "locate_form": forms.LocateForm(initial={"problems": located or [
+                s["problem"] for s in diagnosis["suggestions"][:1]]}),
+            "resolve_form": forms.ResolveForm(),
+            "wait_form": forms.WaitForm(),
+            "assign_form": forms.AssignForm(initial={"team": ticket.team.code}),
+        })
+    context.update(bound_forms)
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+def _wizard_sessions(ticket: Ticket) -> list:
+    sessions = getattr(ticket, "wizard_sessions", None)
+    return list(sessions.all()) if sessions is not None else []
+
+
+@login_required
+@require_GET
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return _render_detail(request, _get_ticket(request, ticket_id))
+
+
+# Each action: the form that validates it, the form's name in the page, and
+# the service call. Staff-only actions are refused by the services as well.
+def _reply(ticket, user, data):
+    services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
+                            public=not (user.is_staff and data["internal"]))
+
+
+def _attach(ticket, user, data):
+    for name, content in [(f.name, f.read()) for f in data["logs"]]:
+        services.ticket_attachment_add(ticket=ticket, actor=user, name=name, content=content)
+
+
+ACTIONS = {
+    "reply": (forms.ReplyForm, "reply_form", _reply, _("Your reply is on the timeline.")),
+    "attach": (forms.AttachForm, "attach_form", _attach, _("The logs are attached.")),
+    "reopen": (forms.ReopenForm, "reopen_form",
+               lambda t, u, d: services.ticket_reopen(ticket=t, actor=u, reason=d["text"]),
+               _("Reopened: support picks it up again.")),
+    "confirm": (None, None, lambda t, u, d: services.ticket_close(ticket=t, actor=u),
+                _("Thank you: the ticket is closed.")),
+    "acknowledge": (None, None,
+                    lambda t, u, d: services.ticket_acknowledge(ticket=t, actor=u),
+                    _("Acknowledged.")),
+    "locate": (forms.LocateForm, "locate_form",
+               lambda t, u, d: services.ticket_locate(ticket=t, actor=u,
+                                                      problems=list(d["problems"])),
+               _("Located.")),
+    "resolve": (forms.ResolveForm, "resolve_form",
+                lambda t, u, d: services.ticket_resolve(ticket=t, actor=u,
+                                                        article=d["article"],
+                                                        summary=d["summary"]),
+                _("Resolved: the customer is asked to confirm.")),
+    "close": (None, None, lambda t, u, d: services.ticket_close(ticket=t, actor=u),
+              _("Closed.")),
+    "wait": (forms.WaitForm, "wait_form",
+             lambda t, u, d: services.ticket_wait_on_customer(ticket=t, actor=u,
+                                                             question=d["text"]),
+             _("Waiting on the customer; the SLA clock is paused.")),
+    "assign": (forms.AssignForm, "assign_form",
+               lambda t, u, d: services.ticket_reassign(ticket=t, actor=u, team=d["team"],
+                                                        assignee=d["assignee"]),
+               _("Reassigned.")),
+}
+STAFF_ACTIONS = {"acknowledge", "locate", "resolve", "close", "wait", "assign"}
+
+
+@login_required
+@require_POST
+def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
+    ticket = _get_ticket(request, ticket_id)
+    if action not in ACTIONS or (action in STAFF_ACTIONS
+                                 and not services.can_work_tickets(request.user)):
+        raise Http404(_("No such action."))
+    form_class, form_name, perform, done = ACTIONS[action]
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return _render_detail(request, ticket, status=400, **{form_name: form})
+    try:
+        perform(ticket, request.user, form.cleaned_data if form else {})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        ticket.refresh_from_db()
+        return _render_detail(request, ticket, status=exc.status_code)
+    messages.success(request, done)
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_GET
+def ticket_queue_page(request: HttpRequest) -> HttpResponse:
+    _staff_or_404(request)
+    filters = forms.QueueFilterForm(request.GET or None)
+    criteria = {}
+    status = 200
+    if filters.is_bound:
+        if filters.is_valid():
+            data = filters.cleaned_data
+            criteria = {"priority": data["priority"] or None, "region": data["region"] or None,
+                        "team": data["team"].code if data["team"] else None,
+                        "status": data["status"] or None, "mine": data["mine"]}
+        else:
+            status = 400
+    tickets = ticket_queue(user=request.user, **criteria)
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    return render(request, "tickets/queue.html",
+                  {"filters": filters, "page": page, "now": timezone.now()}, status=status)
