@@ -191,9 +191,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous API client gets 401 with a WWW-Authenticate
+    # header telling it how to authenticate, rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -48,7 +48,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     organization = organization_for(user=request.user)
     if organization is None:
         return render(request, "tickets/no_organization.html", status=403)
-    form = forms.TicketForm(request.POST or None, request.FILES or None)
+    # Customers usually file for the same region again.
+    last = organization.tickets.order_by("-created_at").values_list("region", flat=True).first()
+    form = forms.TicketForm(request.POST or None, request.FILES or None,
+                            initial={"region": last or Region.NA})
     status = 200
     if request.method == "POST":
         if form.is_valid():

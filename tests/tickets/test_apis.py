@@ -1,8 +1,5 @@
 import pytest
-from django.conf import settings
 from rest_framework.test import APIClient
-
-from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -10,12 +7,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def organisation(db):
-    teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
-    sla_policies_ensure()
 
 
 class TestTeamsApi:
