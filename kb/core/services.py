@@ -69,6 +69,9 @@ DEMO_USERS = [
     ("lead", ["Support leads"], False),
 ]
 DEMO_PASSWORD = "streamline-demo"
+# A customer account in a demo organization, to try the support portal.
+DEMO_CUSTOMER = "customer"
+DEMO_ORGANIZATION = "Demo Streaming Co."
 
 
 def _permission(dotted: str) -> Permission:
@@ -89,7 +92,7 @@ def groups_ensure() -> list[Group]:
 
 @transaction.atomic
 def demo_users_ensure() -> list[str]:
-    """Demo staff accounts for a development site; refused when DEBUG is off."""
+    """Demo accounts for a development site; refused when DEBUG is off."""
     if not settings.DEBUG:
         raise RuntimeError("demo users are only created when DEBUG is on")
     user_model = get_user_model()
@@ -108,6 +111,16 @@ def demo_users_ensure() -> list[str]:
             user.save()
             created.append(username)
         user.groups.add(*Group.objects.filter(name__in=group_names))
+    customer, was_created = user_model.objects.get_or_create(
+        username=DEMO_CUSTOMER, defaults={"email": f"{DEMO_CUSTOMER}@example.com"})
+    if was_created:
+        customer.set_password(DEMO_PASSWORD)
+        customer.save()
+        created.append(DEMO_CUSTOMER)
+    from kb.tickets.models import Organization  # core must not import apps at load time
+
+    organization, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
+    organization.members.add(customer)
     return created
 
 

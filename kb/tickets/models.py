@@ -253,11 +253,15 @@ class OnCallShift(models.Model):
 
 
 class Notification(models.Model):
-    """One delivery of a page or alert; a failure stays visible on the ticket."""
+    """One delivery of a page or a customer update; a failure stays visible on the ticket."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         WEBHOOK = "webhook", _("Webhook")
+
+    class Purpose(models.TextChoices):
+        PAGE = "page", _("P1 page")
+        UPDATE = "update", _("Customer update")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -266,8 +270,11 @@ class Notification(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(max_length=8, choices=Channel.choices)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.PAGE)
     target = models.CharField(max_length=500)
     subject = models.CharField(max_length=300)
+    # Empty for pages: they carry the ticket itself.
+    body = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

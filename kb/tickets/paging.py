@@ -1,4 +1,5 @@
-"""The P1 emergency path: page the on-call engineer by every channel at once.
+"""Deliveries: the P1 page to the on-call engineer by every channel at once,
+and e-mail updates to the customer.
 
 Each delivery is a ``Notification`` row sent by a Celery task with retries;
 a delivery that keeps failing is marked failed and stays visible on the
@@ -15,6 +16,7 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
@@ -47,7 +49,8 @@ def page_payload(ticket: Ticket, engineer) -> dict:
 @transaction.atomic
 def p1_page(*, ticket: Ticket) -> list[Notification]:
     """Create the deliveries for a new P1 (once) and queue them after commit."""
-    if ticket.priority != "P1" or ticket.notifications.exists():
+    pages = ticket.notifications.filter(purpose=Notification.Purpose.PAGE)
+    if ticket.priority != "P1" or pages.exists():
         return []
     now = timezone.now()
     engineer = on_call_engineer(team=ticket.team, at=now)
@@ -67,11 +70,32 @@ def p1_page(*, ticket: Ticket) -> list[Notification]:
     who = engineer.get_username() if engineer else "nobody (no rota, no lead)"
     TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA, created_at=now,
                                text=f"P1: paging {who} by {len(deliveries)} channel(s).")
+    _queue(list(pages))
+    return deliveries
+
+
+def _queue(notifications: list[Notification]) -> None:
     from kb.tickets.tasks import deliver_notification_task
 
-    ids = [d.pk for d in Notification.objects.filter(ticket=ticket)]
+    ids = [n.pk for n in notifications]
     transaction.on_commit(lambda: [deliver_notification_task.delay(i) for i in ids])
-    return deliveries
+
+
+def customer_update(*, ticket: Ticket, headline: str, text: str = "") -> Notification | None:
+    """E-mail the requester that their ticket moved (a staff reply, a resolution)."""
+    email = ticket.requester.email
+    if not email:
+        return None
+    link = f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
+    notification = Notification.objects.create(
+        ticket=ticket, channel=Notification.Channel.EMAIL, target=email,
+        purpose=Notification.Purpose.UPDATE,
+        subject=f"[#{ticket.pk}] {headline}: {ticket.subject}"[:300],
+        body="\n\n".join(part for part in (f"{headline}.", text, link) if part) + "\n",
+        created_at=timezone.now(),
+    )
+    _queue([notification])
+    return notification
 
 
 def notification_deliver(*, notification: Notification) -> None:
@@ -83,7 +107,7 @@ def notification_deliver(*, notification: Notification) -> None:
     notification.save(update_fields=["attempts"])
     if notification.channel == Notification.Channel.EMAIL:
         send_mail(subject=notification.subject,
-                  message=f"{ticket.subject}\n\n{ticket.description[:2000]}\n",
+                  message=notification.body or f"{ticket.subject}\n\n{ticket.description[:2000]}\n",
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.target])
     else:
         engineer = ticket.assignee

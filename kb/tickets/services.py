@@ -23,6 +23,7 @@ from kb.tickets.models import (
     TicketAttachment,
     TicketEvent,
 )
+from kb.tickets.paging import customer_update, p1_page
 from kb.tickets.selectors import sla_preview
 
 # Defaults (editable in the admin). A business day is one team working day:
@@ -118,8 +119,6 @@ def ticket_create(
     for name, content in attachments or []:
         ticket_attachment_add(ticket=ticket, actor=requester, name=name, content=content)
     if ticket.priority == "P1":
-        from kb.tickets.paging import p1_page  # paging reads the ticket models
-
         p1_page(ticket=ticket)
     return ticket
 
@@ -229,6 +228,7 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     if summary:
         ticket.resolution_summary = summary
         ticket.save(update_fields=["resolution_summary", "updated_at"])
+    customer_update(ticket=ticket, headline="Resolved: please confirm the fix", text=text)
     return ticket
 
 
@@ -256,6 +256,8 @@ def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> 
     )
     if ticket.status == Ticket.Status.WAITING and not actor.is_staff:
         ticket_resume(ticket=ticket, actor=actor)
+    if public and actor.pk != ticket.requester_id and can_work_tickets(actor):
+        customer_update(ticket=ticket, headline="Support replied", text=text)
     return event
 
 

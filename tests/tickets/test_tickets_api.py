@@ -297,3 +297,24 @@ class TestAssignmentAndAccess:
         assert len(api.get("/api/v1/tickets/").json()) == 1
         api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
         assert api.get("/api/v1/tickets/").status_code == 401
+
+
+class TestCustomerUpdates:
+    def test_a_staff_reply_and_the_resolution_are_emailed_to_the_requester(
+            self, filed, acme, engineer, mailoutbox, django_capture_on_commit_callbacks):
+        _, alice = acme
+        alice.email = "alice@acme.example"
+        alice.save()
+        staff = client_for(engineer)
+        with django_capture_on_commit_callbacks(execute=True):
+            act(staff, filed, "comment", text="Which encoder version?", public=False)
+            act(staff, filed, "comment", text="Please send the OBS log.")
+            act(staff, filed, "acknowledge")
+            act(staff, filed, "resolve", summary="New stream key issued.")
+        assert [m.to for m in mailoutbox] == [["alice@acme.example"]] * 2
+        reply, resolved = mailoutbox
+        assert "Please send the OBS log." in reply.body
+        assert f"/support/tickets/{filed.pk}/" in reply.body
+        assert "Which encoder version?" not in reply.body + resolved.body
+        assert resolved.subject.startswith(f"[#{filed.pk}] Resolved")
+        assert filed.notifications.filter(purpose="update", status="sent").count() == 2

@@ -417,6 +417,9 @@ ZH = {
     "paused": "已暂停",
     "%(late)s overdue": "已超时 %(late)s",
     "Nothing in the queue for these filters.": "没有符合筛选条件的工单。",
+    "Notifications": "通知",
+    "P1 page": "P1 告警",
+    "Customer update": "客户通知",
 }
 
 ZH_PLURAL = {

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo-users",
             action="store_true",
-            help="create admin/curator/reviewer demo accounts (DEBUG only)",
+            help="create demo accounts (admin, curator, reviewer, engineer, lead, customer; "
+                 "DEBUG only)",
         )
 
     def handle(self, *args, demo_users: bool = False, **options):
