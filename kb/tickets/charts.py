@@ -155,6 +155,8 @@ def share_chart(figures: PriorityFigures) -> Chart | None:
                     "stage": labels[stage]}, "chart-note")
                 continue
             width = share * BAR_WIDTH
+            # The empty track shows where 100 % is, so 0 % is still visible.
+            chart.rect(BAR_X, y, BAR_WIDTH, bar_height, "chart-track")
             shown = _("%(share)s (%(met)d of %(decided)d)") % {
                 "share": format_share(share), "met": stage_figures.met,
                 "decided": stage_figures.decided}
