@@ -145,6 +145,14 @@ class ResponseTimesPrioritySerializer(serializers.Serializer):
                 for region, group in figures.regions.items()]
 
 
+class ResponseTimesSerializer(serializers.Serializer):
+    window_days = serializers.IntegerField()
+    since = UtcDateTimeField()
+    until = UtcDateTimeField()
+    tickets = serializers.IntegerField(help_text="filed in the window")
+    priorities = ResponseTimesPrioritySerializer(many=True)
+
+
 class SlaResponseTimesApi(APIView):
     """Measured response times per priority and region over the last 30 or 90 days.
 
@@ -165,12 +173,9 @@ class SlaResponseTimesApi(APIView):
             help_text="Days before now in which the tickets were filed: 30 or 90",
         )
 
-    class OutputSerializer(serializers.Serializer):
-        window_days = serializers.IntegerField()
-        since = UtcDateTimeField()
-        until = UtcDateTimeField()
-        tickets = serializers.IntegerField()
-        priorities = ResponseTimesPrioritySerializer(many=True)
+    # Named at module level: the schema names components by class name, and
+    # a nested "OutputSerializer" would collide with every other API's.
+    OutputSerializer = ResponseTimesSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("window", int, enum=list(WINDOWS), required=False,

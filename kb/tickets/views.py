@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kb.tickets.charts import share_chart, stage_labels, timing_chart
 from kb.tickets.durations import format_minutes, format_share
@@ -51,7 +51,7 @@ def _priority_section(figures: PriorityFigures) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def response_times_page(request: HttpRequest) -> HttpResponse:
     """How fast support really responds, per priority and region (public).
 

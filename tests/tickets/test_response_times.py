@@ -368,4 +368,6 @@ class TestResponseTimesApi:
     def test_is_in_the_schema(self, db):
         paths = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()[
             "paths"]
-        assert "/api/v1/sla/response-times" in paths
+        response = paths["/api/v1/sla/response-times"]["get"]["responses"]["200"]
+        schema = response["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ResponseTimes"}
