@@ -113,7 +113,9 @@ def timing_chart(figures: PriorityFigures) -> Chart:
         ):
             shown = format_minutes(value, business=figures.business)
             width = value * scale
-            chart.rect(BAR_X, top + offset, width, 16, css, f"{labels[stage]}, {name}: {shown}")
+            chart.rect(BAR_X, top + offset, width, 16, css,
+                       _("%(stage)s, %(measure)s: %(value)s") % {
+                           "stage": labels[stage], "measure": name, "value": shown})
             chart.text(BAR_X + width + VALUE_GAP, top + offset + 13, shown, "chart-value")
         if target is not None:
             target_x = BAR_X + target * scale
@@ -161,7 +163,8 @@ def share_chart(figures: PriorityFigures) -> Chart | None:
                 "share": format_share(share), "met": stage_figures.met,
                 "decided": stage_figures.decided}
             chart.rect(BAR_X, y, width, bar_height, f"chart-{stage}",
-                       f"{name}, {labels[stage]}: {shown}")
+                       _("%(region)s, %(stage)s: %(value)s") % {
+                           "region": name, "stage": labels[stage], "value": shown})
             chart.text(BAR_X + BAR_WIDTH + VALUE_GAP, y + 10,
                        f"{labels[stage]} {shown}", "chart-value")
     chart.height = LEGEND_HEIGHT + len(regions) * row_height

@@ -245,6 +245,8 @@ ZH = {
         "每个有工单的地区三根横条，刻度 0 到 100%：受理、定位、解决在目标内完成的比例。"
         "已超期仍未完成的工单计为未达标。表格里有同样的数字。",
     "%(stage)s: not known yet": "%(stage)s：尚无结果",
+    "%(stage)s, %(measure)s: %(value)s": "%(stage)s，%(measure)s：%(value)s",
+    "%(region)s, %(stage)s: %(value)s": "%(region)s，%(stage)s：%(value)s",
     "%(share)s (%(met)d of %(decided)d)": "%(share)s（%(decided)d 张中 %(met)d 张）",
     "The time window must be 30 or 90 days; showing the last %(days)d days instead.":
         "时间范围只能是 30 天或 90 天，现按最近 %(days)d 天显示。",
