@@ -324,6 +324,18 @@ class TestResponseTimesPage:
         assert "No tickets in this window" in html
         assert "0%" not in html and "<svg" not in html
 
+    def test_a_priority_without_policy_says_so_and_is_measured_in_wall_minutes(
+            self, client, make_ticket):
+        created = dt.datetime(2026, 4, 10, 15, 0, tzinfo=dt.UTC)  # Friday 17:00 Berlin
+        make_ticket(priority="P4", created=created,
+                    acknowledged=created + dt.timedelta(days=3))
+        SlaPolicy.objects.filter(priority="P4").delete()
+        response = get(client, URL)
+        p4 = next(s for s in response.context["sections"] if s["priority"] == "P4")
+        assert p4["stages"][0]["target"] == "—"
+        assert p4["stages"][0]["median"] == "3 days"
+        assert "No target is configured for this priority." in response.content.decode()
+
     def test_linked_from_the_footer_and_the_home_page(self, client, organisation):
         html = client.get("/").content.decode()
         assert html.count(f'href="{URL}"') == 2
