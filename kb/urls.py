@@ -8,6 +8,7 @@ from kb.problems import apis as problem_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
 from kb.tickets import apis as ticket_apis
+from kb.tickets import response_times_views
 from kb.wizard import apis as wizard_apis
 
 api_v1 = [
@@ -27,6 +28,8 @@ api_v1 = [
     path("diagnose", wizard_apis.DiagnoseApi.as_view(), name="diagnose"),
     path("teams/", ticket_apis.TeamListApi.as_view(), name="team-list"),
     path("sla/preview", ticket_apis.SlaPreviewApi.as_view(), name="sla-preview"),
+    path("sla/response-times", ticket_apis.SlaResponseTimesApi.as_view(),
+         name="sla-response-times"),
     path("tickets/", ticket_apis.TicketListCreateApi.as_view(), name="ticket-list"),
     path("tickets/queue/", ticket_apis.TicketQueueApi.as_view(), name="ticket-queue"),
     path("tickets/<int:ticket_id>/", ticket_apis.TicketDetailApi.as_view(),
@@ -44,6 +47,8 @@ urlpatterns = [
     path("search/go/<int:log_id>/<int:article_id>/", search_views.search_click,
          name="search-click"),
     path("support/tickets/", include("kb.tickets.urls")),
+    path("support/response-times/", response_times_views.response_times_page,
+         name="response-times"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
 from kb.tickets.models import Priority, Region, Team, Ticket
+from kb.tickets.response_times import DEFAULT_WINDOW, WINDOWS, response_times_for
 from kb.tickets.selectors import (
     organization_for,
     sla_preview,
@@ -107,6 +108,87 @@ class SlaPreviewApi(APIView):
         preview = sla_preview(priority=params["priority"], region=params["region"],
                               at=params.get("at") or timezone.now())
         return Response(self.OutputSerializer(preview).data)
+
+
+class ResponseTimesStageSerializer(serializers.Serializer):
+    target_minutes = serializers.IntegerField(allow_null=True)
+    business = serializers.BooleanField(help_text="minutes are working minutes of the team")
+    tickets = serializers.IntegerField(help_text="filed in the window")
+    reached = serializers.IntegerField(help_text="stage reached: these are measured")
+    open = serializers.IntegerField(help_text="stage not reached yet")
+    open_overdue = serializers.IntegerField(help_text="open and already past due")
+    met = serializers.IntegerField(help_text="reached at or before the due time")
+    missed = serializers.IntegerField(help_text="reached late, plus open_overdue")
+    median_minutes = serializers.IntegerField(allow_null=True)
+    p90_minutes = serializers.IntegerField(allow_null=True)
+    share_met = serializers.FloatField(allow_null=True,
+                                       help_text="met / (met + missed); null if both are 0")
+
+
+class ResponseTimesGroupSerializer(serializers.Serializer):
+    tickets = serializers.IntegerField()
+    stages = serializers.DictField(child=ResponseTimesStageSerializer(),
+                                   help_text="acknowledge, locate, resolve")
+
+
+class ResponseTimesRegionSerializer(ResponseTimesGroupSerializer):
+    region = serializers.ChoiceField(choices=Region.values)
+
+
+class ResponseTimesPrioritySerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.values)
+    business = serializers.BooleanField()
+    overall = ResponseTimesGroupSerializer()
+    regions = serializers.SerializerMethodField()
+
+    @extend_schema_field(ResponseTimesRegionSerializer(many=True))
+    def get_regions(self, figures) -> list[dict]:
+        return [{"region": region, **ResponseTimesGroupSerializer(group).data}
+                for region, group in figures.regions.items()]
+
+
+class ResponseTimesSerializer(serializers.Serializer):
+    window_days = serializers.IntegerField()
+    since = UtcDateTimeField()
+    until = UtcDateTimeField()
+    tickets = serializers.IntegerField(help_text="filed in the window")
+    priorities = ResponseTimesPrioritySerializer(many=True)
+
+
+class SlaResponseTimesApi(APIView):
+    """Measured response times per priority and region over the last 30 or 90 days.
+
+    Public, like the page: customers ask how fast support really responds
+    before they buy.  Minutes are working minutes of the ticket's team when
+    ``business`` is true, wall-clock minutes otherwise; ``share_met`` is
+    within-target stages over decided ones (open stages past due count as
+    missed), null when none is decided.  Percentiles by nearest rank.
+    Cached for five minutes.
+    """
+
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        window = serializers.ChoiceField(
+            choices=WINDOWS, required=False, default=DEFAULT_WINDOW,
+            error_messages={"invalid_choice": "The window must be 30 or 90 (days)."},
+            help_text="Days before now in which the tickets were filed: 30 or 90",
+        )
+
+    # Named at module level: the schema names components by class name, and
+    # a nested "OutputSerializer" would collide with every other API's.
+    OutputSerializer = ResponseTimesSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("window", int, enum=list(WINDOWS), required=False,
+                                     description="30 (default) or 90 days")],
+        responses=OutputSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        figures = response_times_for(window_days=data.validated_data["window"])
+        return Response(self.OutputSerializer(figures).data)
 
 
 class TicketOutputSerializer(serializers.Serializer):

@@ -420,11 +420,111 @@ ZH = {
     "Notifications": "通知",
     "P1 page": "P1 告警",
     "Customer update": "客户通知",
+    # Support response times
+    "%(days)s business days": "%(days)s 个工作日",
+    "%(days)s days": "%(days)s 天",
+    "%(h)d h %(m)d min in business hours": "%(h)d 小时 %(m)d 分钟（工作时间）",
+    "%(h)d h %(m)d min": "%(h)d 小时 %(m)d 分钟",
+    "%(n)d min": "%(n)d 分钟",
+    "%(percent)d%%": "%(percent)d%%",
+    "Locate": "定位",
+    "%(priority)s: measured time against the target": "%(priority)s：实测用时与目标对比",
+    "For each stage, a bar for the median and one for the 90th percentile of the measured "
+    "times; a vertical line marks the target. Each stage has its own scale. The same numbers "
+    "are in the table.":
+        "每个阶段两根横条，分别是实测用时的中位数和第 90 百分位数；竖线标出目标。"
+        "各阶段刻度不同。表格里有同样的数字。",
+    "Median": "中位数",
+    "90th percentile": "第 90 百分位数",
+    "Target": "目标",
+    "target %(time)s": "目标 %(time)s",
+    "no measured tickets": "暂无实测工单",
+    "%(priority)s: share within target by region": "%(priority)s：各地区达标率",
+    "For each region with tickets, three bars from 0 to 100 %: the share of acknowledge, "
+    "locate and resolve within target. Open tickets past due count as missed. The same "
+    "numbers are in the table.":
+        "每个有工单的地区三根横条，刻度 0 到 100%：受理、定位、解决在目标内完成的比例。"
+        "已超期仍未完成的工单计为未达标。表格里有同样的数字。",
+    "%(stage)s: not known yet": "%(stage)s：尚无结果",
+    "%(stage)s, %(measure)s: %(value)s": "%(stage)s，%(measure)s：%(value)s",
+    "%(region)s, %(stage)s: %(value)s": "%(region)s，%(stage)s：%(value)s",
+    "%(share)s (%(met)d of %(decided)d)": "%(share)s（%(decided)d 张中 %(met)d 张）",
+    "The time window must be 30 or 90 days; showing the last %(days)d days instead.":
+        "时间范围只能是 30 天或 90 天，现按最近 %(days)d 天显示。",
+    "Support response times": "技术支持响应时间",
+    "How fast support really responds: the targets we promise for each priority, and the "
+    "times we measured on real tickets.":
+        "技术支持实际响应有多快：每个优先级承诺的目标，以及在真实工单上实测的用时。",
+    "Time window": "时间范围",
+    "Last %(days)s days": "最近 %(days)s 天",
+    "Tickets filed from %(since)s to %(until)s (%(zone)s); the figures are refreshed every "
+    "5 minutes.":
+        "统计 %(since)s 至 %(until)s（%(zone)s）提交的工单；数据每 5 分钟更新一次。",
+    "No tickets in this window. The targets below are what we promise; measured times "
+    "appear here once tickets have been filed.":
+        "这段时间内没有工单。下面是我们承诺的目标；有工单提交后，这里会显示实测用时。",
+    "No target is configured for this priority.": "这个优先级尚未配置目标。",
+    "Counted in the working hours of the team handling the ticket.":
+        "按处理工单的团队的工作时间计时。",
+    "Counted around the clock.": "按 7×24 小时全天计时。",
+    "No tickets in this window.": "这段时间内没有工单。",
+    "%(priority)s: targets and measured times": "%(priority)s：目标与实测用时",
+    "Within target": "达标率",
+    "By region": "按地区",
+    "%(priority)s figures by region": "%(priority)s 各地区数据",
+    "%(priority)s: measured times by region": "%(priority)s：各地区实测用时",
+    "(%(overdue)s open overdue)": "（%(overdue)s 张未完成且已超期）",
+    "%(reached)s measured, %(open)s open": "已完成 %(reached)s 张，未完成 %(open)s 张",
+    "How we measure": "统计方法",
+    "Every ticket filed in the window is measured from the moment it was filed to the "
+    "moment support acknowledged it, located the cause and resolved it.":
+        "这段时间内提交的每张工单，都从提交时刻起计时，分别到技术支持受理、定位原因、"
+        "解决问题的时刻为止。",
+    "Priorities counted in working hours count only the working minutes of the team "
+    "handling the ticket, in its own time zone, without weekends and public holidays. A "
+    "business day is one team working day of 9 hours. Priorities counted around the clock "
+    "count every minute.":
+        "按工作时间计时的优先级，只计处理工单的团队在其所在时区的上班时间，不含周末和"
+        "法定节假日；一个工作日即团队的一个 9 小时工作日。按全天计时的优先级，每一分钟"
+        "都计入。",
+    "Within target means the stage was reached by its due time. While a ticket waits for "
+    "the customer's answer its clock stands still and the due time moves by that much; the "
+    "measured times include the waiting.":
+        "“达标”指该阶段在截止时间之前完成。工单等待客户回复期间 SLA 计时暂停，截止时间"
+        "相应顺延；实测用时则包含这段等待。",
+    "A stage not reached yet is open: it is not in the median and 90th percentile, but "
+    "once it is past its due time it counts as missed, so overdue tickets are never hidden. "
+    "Open stages not yet due are not counted either way.":
+        "尚未完成的阶段不计入中位数和第 90 百分位数；但一旦超过截止时间就计为未达标，"
+        "超期工单不会被隐藏。尚未到截止时间的未完成阶段，既不算达标也不算未达标。",
+    "Median and 90th percentile use the nearest-rank method: of n measured times in order, "
+    "the median is the one at position ⌈n × 0.5⌉ and the 90th percentile the one at ⌈n × "
+    "0.9⌉, so both are real measured times. Half the tickets took at most the median, nine "
+    "in ten at most the 90th percentile.":
+        "中位数和第 90 百分位数采用最近秩法（nearest-rank）：把 n 个实测用时从小到大"
+        "排列，中位数取第 ⌈n × 0.5⌉ 个，第 90 百分位数取第 ⌈n × 0.9⌉ 个，所以两者都是"
+        "真实测得的用时。一半工单用时不超过中位数，九成工单用时不超过第 90 百分位数。",
+    "A ticket resolved without a separate diagnosis step counts as located when it was "
+    "resolved. Partial minutes are dropped.":
+        "没有单独定位就直接解决的工单，以解决时刻作为定位时刻。不足一分钟的部分舍去。",
+    "The same figures are available as JSON at <code>%(url)s?window=%(window)s</code>.":
+        "同样的数据也以 JSON 形式提供：<code>%(url)s?window=%(window)s</code>。",
+    "How fast does support respond?": "技术支持响应有多快？",
+    "When a fix is not enough, support takes over. See the targets we promise for each "
+    "priority and the response times we measured on real tickets.":
+        "解决方案解决不了时，由技术支持接手。来看看每个优先级承诺的目标，以及在真实工单上"
+        "实测的响应时间。",
 }
 
 ZH_PLURAL = {
     "%(counter)s fix": "%(counter)s 个解决方案",
     "%(counter)s fix found": "找到 %(counter)s 个解决方案",
+    "%(n)d business day": "%(n)d 个工作日",
+    "%(n)d day": "%(n)d 天",
+    "%(n)d business hour": "%(n)d 个工作小时",
+    "%(n)d hour": "%(n)d 小时",
+    "%(n)d business minute": "%(n)d 分钟（工作时间）",
+    "%(counter)s ticket in this window.": "这段时间内共 %(counter)s 张工单。",
 }
 
 
