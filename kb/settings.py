@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kb.core.schema.QualifiedNameAutoSchema",
     "EXCEPTION_HANDLER": "kb.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "feedback": os.environ.get("KB_FEEDBACK_RATE", "10/hour"),

@@ -327,7 +327,8 @@ class TicketActionApi(APIView):
         "reopen": lambda t, u, d: ticket_reopen(ticket=t, actor=u, reason=d["text"]),
     }
 
-    @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer)
+    @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer,
+                   operation_id="tickets_action")
     def post(self, request: Request, ticket_id: int, action: str) -> Response:
         if action not in self.ACTIONS:
             raise ApplicationError(f"Unknown action; use one of {sorted(self.ACTIONS)}.",

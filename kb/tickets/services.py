@@ -177,7 +177,9 @@ def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | Non
     now = timezone.now()
     ticket.status = to
     fields = ["status", "updated_at"]
-    if stamp is not None:
+    # Stamps keep the first time a stage was reached: acknowledging a reopened
+    # ticket again must not rewrite its measured response time.
+    if stamp is not None and getattr(ticket, stamp) is None:
         setattr(ticket, stamp, now)
         fields.append(stamp)
     if ticket.assignee_id is None and can_work_tickets(actor):

@@ -318,3 +318,15 @@ class TestCustomerUpdates:
         assert "Which encoder version?" not in reply.body + resolved.body
         assert resolved.subject.startswith(f"[#{filed.pk}] Resolved")
         assert filed.notifications.filter(purpose="update", status="sent").count() == 2
+
+
+def test_acknowledging_a_reopened_ticket_keeps_the_first_response_time(filed, acme, engineer):
+    staff = client_for(engineer)
+    act(staff, filed, "acknowledge")
+    act(staff, filed, "resolve", summary="Key rotated.")
+    filed.refresh_from_db()
+    first = filed.acknowledged_at
+    act(client_for(acme[1]), filed, "reopen", text="Still refused.")
+    assert act(staff, filed, "acknowledge").json()["status"] == "acknowledged"
+    filed.refresh_from_db()
+    assert filed.acknowledged_at == first and filed.resolved_at is None
