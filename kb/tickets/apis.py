@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
+from kb.tickets.forms import MAX_LOGS
 from kb.tickets.models import Priority, Region, Team, Ticket
 from kb.tickets.response_times import DEFAULT_WINDOW, WINDOWS, response_times_for
 from kb.tickets.selectors import (
@@ -32,6 +33,7 @@ from kb.tickets.services import (
     ticket_resolve,
     ticket_wait_on_customer,
 )
+from kb.wizard.apis import DiagnoseApi
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -212,7 +214,12 @@ class TicketOutputSerializer(serializers.Serializer):
     team = serializers.CharField(source="team.code")
     assignee = serializers.CharField(source="assignee.username", default=None)
     due = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     created_at = UtcDateTimeField()
+
+    def get_attachments(self, ticket: Ticket) -> list[dict]:
+        return [{"name": a.name, "detected": a.detected, "size": a.size}
+                for a in ticket.attachments.all()]
 
     def get_due(self, ticket: Ticket) -> dict:
         fmt = UtcDateTimeField().to_representation
@@ -236,6 +243,16 @@ class TicketListCreateApi(APIView):
                                            allow_blank=True, default="")
         role = serializers.ChoiceField(choices=Role.values, required=False, allow_blank=True,
                                        default="")
+        attachments = DiagnoseApi.InputSerializer.AttachmentSerializer(
+            many=True, required=False, default=list,
+            help_text="text logs (content, or content_base64 for other encodings); "
+                      "at most 5 of 2 MB")
+
+        def validate_attachments(self, value):
+            if len(value) > MAX_LOGS:
+                raise serializers.ValidationError(
+                    f"At most {MAX_LOGS} attachments; you sent {len(value)}.")
+            return value
 
     @extend_schema(responses=TicketOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -250,8 +267,10 @@ class TicketListCreateApi(APIView):
         if organization is None:
             raise ApplicationError("Your account belongs to no organization yet; ask your "
                                    "administrator to add you.", status_code=403)
+        fields = dict(data.validated_data)
+        attachments = [(a["name"], a["data"]) for a in fields.pop("attachments")]
         ticket = ticket_create(requester=request.user, organization=organization,
-                               **data.validated_data)
+                               attachments=attachments, **fields)
         return Response(TicketOutputSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
 

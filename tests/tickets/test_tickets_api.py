@@ -330,3 +330,35 @@ def test_acknowledging_a_reopened_ticket_keeps_the_first_response_time(filed, ac
     assert act(staff, filed, "acknowledge").json()["status"] == "acknowledged"
     filed.refresh_from_db()
     assert filed.acknowledged_at == first and filed.resolved_at is None
+
+
+class TestAttachmentsThroughTheApi:
+    def test_logs_are_kept_decoded_and_detected(self, acme):
+        import base64
+
+        _, alice = acme
+        ping = "PING 1.2.3.4 (1.2.3.4) 56(84) bytes of data.\n" + "".join(
+            f"64 bytes from 1.2.3.4: icmp_seq={i} ttl=50 time=180 ms\n" for i in range(1, 6)) + (
+            "\n--- 1.2.3.4 ping statistics ---\n5 packets transmitted, 5 received, "
+            "0% packet loss, time 4005ms\nrtt min/avg/max/mdev = 180.0/180.0/180.0/0.0 ms\n")
+        utf16 = base64.b64encode(ping.encode("utf-16")).decode()
+        response = client_for(alice).post("/api/v1/tickets/", {
+            **TICKET, "attachments": [{"name": "ping.txt", "content": ping},
+                                      {"name": "ping-win.txt", "content_base64": utf16}],
+        }, format="json")
+        assert response.status_code == 201
+        assert [(a["name"], a["detected"]) for a in response.json()["attachments"]] == [
+            ("ping.txt", "ping"), ("ping-win.txt", "ping")]
+        assert Ticket.objects.get().attachments.last().content.startswith("PING 1.2.3.4")
+
+    def test_too_many_or_too_big_logs_are_refused_and_nothing_is_filed(self, acme):
+        _, alice = acme
+        six = [{"name": f"{i}.txt", "content": "x"} for i in range(6)]
+        assert client_for(alice).post("/api/v1/tickets/", {**TICKET, "attachments": six},
+                                      format="json").status_code == 400
+        big = [{"name": "huge.log", "content": "x" * (2 * 1024 * 1024 + 1)}]
+        response = client_for(alice).post("/api/v1/tickets/", {**TICKET, "attachments": big},
+                                          format="json")
+        assert response.status_code == 413
+        assert "limited to 2 MB" in response.json()["detail"]
+        assert not Ticket.objects.exists()
