@@ -196,7 +196,8 @@ class SlaResponseTimesApi(APIView):
 class TicketOutputSerializer(serializers.Serializer):
     class EventSerializer(serializers.Serializer):
         kind = serializers.CharField()
-        text = serializers.CharField()
+        text = serializers.CharField(source="display_text",
+                                     help_text="in the request's language")
         public = serializers.BooleanField()
         actor = serializers.CharField(source="actor.username", default=None)
         created_at = UtcDateTimeField()

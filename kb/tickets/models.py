@@ -176,6 +176,12 @@ class TicketEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Entries the site writes: a message code of kb.tickets.timeline and its
+    # parameters, shown in the reader's language; ``text`` holds the English
+    # (and a free-text note after it). Comments have no code.
+    code = models.CharField(max_length=32, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True, max_length=4000)
     text = models.TextField(blank=True, max_length=20_000)
     public = models.BooleanField(default=True)
     created_at = models.DateTimeField()
@@ -185,6 +191,15 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    @property
+    def display_text(self) -> str:
+        """The entry in the active language."""
+        from kb.tickets.timeline import MESSAGES, render  # timeline writes these models
+
+        if self.code in MESSAGES:
+            return render(self.code, self.params, self.note)
+        return self.text
 
 
 class TicketAttachment(models.Model):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
+from kb.tickets.timeline import timeline_record
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,11 @@ def p1_page(*, ticket: Ticket) -> list[Notification]:
                                        target=ticket.team.webhook_url, subject=subject,
                                        created_at=now))
     Notification.objects.bulk_create(deliveries)
-    who = engineer.get_username() if engineer else "nobody (no rota, no lead)"
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA, created_at=now,
-                               text=f"P1: paging {who} by {len(deliveries)} channel(s).")
+    if engineer is None:
+        timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, code="p1_nobody", at=now)
+    else:
+        timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, code="p1_paging", at=now,
+                        params={"who": engineer.get_username(), "count": len(deliveries)})
     _queue(list(pages))
     return deliveries
 
@@ -131,10 +134,9 @@ def notification_failed(*, notification: Notification, error: str) -> None:
     notification.status = Notification.Status.FAILED
     notification.last_error = error[:500]
     notification.save(update_fields=["status", "last_error"])
-    TicketEvent.objects.create(
-        ticket=notification.ticket, kind=TicketEvent.Kind.SLA, public=False,
-        created_at=timezone.now(),
-        text=f"Delivery failed: {notification.channel} to {notification.target}: {error[:200]}",
-    )
+    timeline_record(ticket=notification.ticket, kind=TicketEvent.Kind.SLA, public=False,
+                    code="delivery_failed",
+                    params={"channel": notification.channel, "target": notification.target,
+                            "error": error[:200]})
     log.warning("notification_failed id=%s channel=%s error=%r", notification.pk,
                 notification.channel, error)

@@ -25,6 +25,7 @@ from kb.tickets.models import (
 )
 from kb.tickets.paging import customer_update, p1_page
 from kb.tickets.selectors import sla_preview
+from kb.tickets.timeline import render_english, timeline_record
 
 # Defaults (editable in the admin). A business day is one team working day:
 # 540 minutes with the default 09:00-18:00 hours.
@@ -112,8 +113,8 @@ def ticket_create(
     )
     ticket.full_clean()
     ticket.save()
-    TicketEvent.objects.create(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
-                               text=f"Routed to team {ticket.team.code}.", created_at=now)
+    timeline_record(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
+                    code="routed", params={"team": ticket.team.code}, at=now)
     if problems:
         ticket.problems.set(problems)
     for name, content in attachments or []:
@@ -167,7 +168,7 @@ def _staff_only(actor) -> None:
 
 
 def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | None,
-          text: str) -> Ticket:
+          code: str, params: dict | None = None, note: str = "") -> Ticket:
     if ticket.status not in allowed:
         raise ApplicationError(
             _("A ticket that is %(current)s cannot become %(next)s.") % {
@@ -186,8 +187,8 @@ def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | Non
         ticket.assignee = actor
         fields.append("assignee")
     ticket.save(update_fields=fields)
-    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS,
-                               text=text, created_at=now)
+    timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, code=code,
+                    params=params, note=note, at=now)
     return ticket
 
 
@@ -196,7 +197,7 @@ def ticket_acknowledge(*, ticket: Ticket, actor) -> Ticket:
     _staff_only(actor)
     return _move(ticket, actor=actor, allowed={Ticket.Status.NEW, Ticket.Status.REOPENED},
                  to=Ticket.Status.ACKNOWLEDGED, stamp="acknowledged_at",
-                 text=f"Acknowledged by {actor.get_username()}.")
+                 code="acknowledged", params={"user": actor.get_username()})
 
 
 @transaction.atomic
@@ -207,7 +208,8 @@ def ticket_locate(*, ticket: Ticket, actor, problems: list) -> Ticket:
         raise ApplicationError(_("Name at least one problem code as the diagnosis."))
     ticket = _move(ticket, actor=actor, allowed={Ticket.Status.ACKNOWLEDGED},
                    to=Ticket.Status.LOCATED, stamp="located_at",
-                   text="Located: " + ", ".join(sorted(p.code for p in problems)) + ".")
+                   code="located",
+                   params={"codes": ", ".join(sorted(p.code for p in problems))})
     ticket.problems.set(problems)
     return ticket
 
@@ -220,17 +222,19 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     if article is None and not summary:
         raise ApplicationError(_("Link the article that fixed it, or say that no article "
                                  "fits and summarize the resolution."))
-    text = (f"Resolved with “{article.title}”." if article is not None
-            else "Resolved; no article fits.") + (f" {summary}" if summary else "")
+    code, params = (("resolved_with", {"title": article.title}) if article is not None
+                    else ("resolved_without", {}))
     ticket = _move(ticket, actor=actor,
                    allowed={Ticket.Status.ACKNOWLEDGED, Ticket.Status.LOCATED},
-                   to=Ticket.Status.RESOLVED, stamp="resolved_at", text=text)
+                   to=Ticket.Status.RESOLVED, stamp="resolved_at", code=code, params=params,
+                   note=summary)
     if article is not None:
         ticket.articles.add(article)
     if summary:
         ticket.resolution_summary = summary
         ticket.save(update_fields=["resolution_summary", "updated_at"])
-    customer_update(ticket=ticket, headline="Resolved: please confirm the fix", text=text)
+    customer_update(ticket=ticket, headline="Resolved: please confirm the fix",
+                    text=render_english(code, params, summary))
     return ticket
 
 
@@ -238,7 +242,7 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
 def ticket_close(*, ticket: Ticket, actor) -> Ticket:
     return _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
                  to=Ticket.Status.CLOSED, stamp="closed_at",
-                 text=f"Closed by {actor.get_username()}.")
+                 code="closed", params={"user": actor.get_username()})
 
 
 @transaction.atomic
@@ -275,7 +279,7 @@ def ticket_wait_on_customer(*, ticket: Ticket, actor, question: str) -> Ticket:
     previous = ticket.status
     ticket_comment(ticket=ticket, actor=actor, text=question)
     ticket = _move(ticket, actor=actor, allowed={previous}, to=Ticket.Status.WAITING,
-                   stamp="paused_at", text="Waiting on the customer: the SLA clock is paused.")
+                   stamp="paused_at", code="waiting")
     ticket.status_before_pause = previous
     ticket.save(update_fields=["status_before_pause", "updated_at"])
     return ticket
@@ -310,11 +314,9 @@ def ticket_resume(*, ticket: Ticket, actor) -> Ticket:
     ticket.status_before_pause = ""
     ticket.save(update_fields=[*fields, "status", "paused_at", "status_before_pause",
                                "updated_at"])
-    TicketEvent.objects.create(
-        ticket=ticket, actor=actor, kind=TicketEvent.Kind.SLA, created_at=now,
-        text=f"The customer answered; the SLA clock resumes (paused for "
-             f"{int(paused_for.total_seconds() // 60)} min).",
-    )
+    timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.SLA, at=now,
+                    code="resumed",
+                    params={"minutes": int(paused_for.total_seconds() // 60)})
     return ticket
 
 
@@ -326,7 +328,7 @@ def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     ticket_comment(ticket=ticket, actor=actor, text=reason)
     ticket = _move(ticket, actor=actor,
                    allowed={Ticket.Status.RESOLVED, Ticket.Status.CLOSED},
-                   to=Ticket.Status.REOPENED, stamp=None, text="Reopened.")
+                   to=Ticket.Status.REOPENED, stamp=None, code="reopened")
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.save(update_fields=["resolved_at", "closed_at", "updated_at"])
@@ -345,19 +347,19 @@ def ticket_reassign(*, ticket: Ticket, actor, team: Team | None = None,
         raise ApplicationError(_("Tickets can only be assigned to support engineers."))
     changes, fields = [], ["updated_at"]
     if team is not None and team.pk != ticket.team_id:
-        changes.append(_("team %(from)s → %(to)s") % {"from": ticket.team.code, "to": team.code})
+        changes.append(("reassigned_team", {"from": ticket.team.code, "to": team.code}))
         ticket.team = team
         fields.append("team")
     if assignee is not None and assignee.pk != ticket.assignee_id:
-        changes.append(_("assignee %(from)s → %(to)s") % {
+        changes.append(("reassigned_engineer", {
             "from": ticket.assignee.get_username() if ticket.assignee else "—",
-            "to": assignee.get_username()})
+            "to": assignee.get_username()}))
         ticket.assignee = assignee
         fields.append("assignee")
     if not changes:
         raise ApplicationError(_("Choose another team or engineer."))
     ticket.save(update_fields=fields)
-    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS,
-                               public=False, created_at=timezone.now(),
-                               text=_("Reassigned: %s.") % "; ".join(changes))
+    for code, params in changes:
+        timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, code=code,
+                        params=params, public=False)
     return ticket

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kb.tickets.calendars import business_minutes_between
 from kb.tickets.models import SlaAlert, SlaPolicy, Ticket, TicketEvent
+from kb.tickets.timeline import timeline_record
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,10 @@ def _raise_alert(ticket: Ticket, stage: str, level: str, due: dt.datetime,
             SlaAlert.objects.create(ticket=ticket, stage=stage, level=level, created_at=now)
     except IntegrityError:
         return False  # raised before: once is enough
-    verb = "is at 75 % of" if level == SlaAlert.Level.WARNING else "has breached"
-    text = f"SLA {level}: ticket {verb} its {stage} target (due {due:%Y-%m-%d %H:%M} UTC)."
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.SLA, text=text,
-                               public=False, created_at=now)
+    event = timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, public=False, at=now,
+                            code=f"sla_{level}",
+                            params={"stage": stage, "due": f"{due:%Y-%m-%d %H:%M}"})
+    text = event.text
     recipients = [u.email for u in (ticket.assignee,) if u is not None and u.email]
     if level == SlaAlert.Level.BREACH and ticket.team.lead and ticket.team.lead.email:
         recipients.append(ticket.team.lead.email)

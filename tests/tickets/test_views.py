@@ -222,3 +222,16 @@ class TestStaffPages:
         response = client.post(f"/support/tickets/{ticket.pk}/close/")
         assert response.status_code == 400
         assert "cannot become closed" in response.content.decode()
+
+
+def test_the_timeline_reads_in_the_viewers_language(client, acme, engineer, settings):
+    ticket = file_ticket(*acme)
+    client.force_login(engineer)
+    client.post(f"/support/tickets/{ticket.pk}/acknowledge/")
+    client.force_login(acme[1])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
+    assert f"已分派给 {ticket.team.code} 团队。" in page and "engineer 已受理。" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
+    assert "Acknowledged by engineer." in page

@@ -418,6 +418,31 @@ ZH = {
     "%(late)s overdue": "已超时 %(late)s",
     "Nothing in the queue for these filters.": "没有符合筛选条件的工单。",
     "Notifications": "通知",
+    # Timeline entries the site writes
+    "Routed to team %(team)s.": "已分派给 %(team)s 团队。",
+    "Acknowledged by %(user)s.": "%(user)s 已受理。",
+    "Located: %(codes)s.": "已定位：%(codes)s。",
+    "Resolved with “%(title)s”.": "已按“%(title)s”解决。",
+    "Resolved; no article fits.": "已解决（没有合适的文章）。",
+    "Closed by %(user)s.": "%(user)s 已关闭工单。",
+    "Waiting on the customer: the SLA clock is paused.": "等待客户回复：SLA 计时已暂停。",
+    "The customer answered; the SLA clock resumes (paused for %(minutes)d min).":
+        "客户已回复，SLA 恢复计时（暂停了 %(minutes)d 分钟）。",
+    "Reopened.": "已重新打开。",
+    "Reassigned to team %(to)s (was %(from)s).": "已转派给 %(to)s 团队（原为 %(from)s）。",
+    "Reassigned to %(to)s (was %(from)s).": "已转派给 %(to)s（原为 %(from)s）。",
+    "P1: paging %(who)s by %(count)d channel(s).": "P1：正在通过 %(count)d 个渠道呼叫 %(who)s。",
+    "P1: nobody to page (no one on the rota, no team lead).":
+        "P1：没有可呼叫的人（值班表为空，也没有团队负责人）。",
+    "Delivery failed: %(channel)s to %(target)s: %(error)s":
+        "发送失败：%(channel)s → %(target)s：%(error)s",
+    "SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC).":
+        "SLA 预警：%(stage)s目标已用去 75%%（截止 %(due)s UTC）。",
+    "SLA breach: the %(stage)s target was missed (due %(due)s UTC).":
+        "SLA 超时：%(stage)s目标未达成（截止 %(due)s UTC）。",
+    "acknowledge": "受理",
+    "locate": "定位",
+    "resolve": "解决",
     "P1 page": "P1 告警",
     "Customer update": "客户通知",
     # Support response times

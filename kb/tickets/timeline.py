@@ -1,0 +1,62 @@
+"""What the site itself writes on a ticket's timeline, in the reader's language.
+
+A system entry is stored as a message code with its parameters, plus the
+English text (for e-mails, logs and search); pages and the API render the
+code in the language of whoever reads it. Comments are the people's own
+words and stay as written.
+"""
+
+import datetime as dt
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from kb.tickets.models import Ticket, TicketEvent
+
+MESSAGES = {
+    "routed": _("Routed to team %(team)s."),
+    "acknowledged": _("Acknowledged by %(user)s."),
+    "located": _("Located: %(codes)s."),
+    "resolved_with": _("Resolved with “%(title)s”."),
+    "resolved_without": _("Resolved; no article fits."),
+    "closed": _("Closed by %(user)s."),
+    "waiting": _("Waiting on the customer: the SLA clock is paused."),
+    "resumed": _("The customer answered; the SLA clock resumes (paused for %(minutes)d min)."),
+    "reopened": _("Reopened."),
+    "reassigned_team": _("Reassigned to team %(to)s (was %(from)s)."),
+    "reassigned_engineer": _("Reassigned to %(to)s (was %(from)s)."),
+    "p1_paging": _("P1: paging %(who)s by %(count)d channel(s)."),
+    "p1_nobody": _("P1: nobody to page (no one on the rota, no team lead)."),
+    "delivery_failed": _("Delivery failed: %(channel)s to %(target)s: %(error)s"),
+    "sla_warning": _("SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC)."),
+    "sla_breach": _("SLA breach: the %(stage)s target was missed (due %(due)s UTC)."),
+}
+
+# Names of the stages inside the messages above.
+STAGES = {"acknowledge": _("acknowledge"), "locate": _("locate"), "resolve": _("resolve")}
+
+
+def render(code: str, params: dict, note: str = "") -> str:
+    """The entry in the active language; ``note`` is free text added after it."""
+    values = dict(params)
+    if "stage" in values:
+        values["stage"] = STAGES.get(values["stage"], values["stage"])
+    text = str(MESSAGES[code]) % values
+    return f"{text} {note}" if note else text
+
+
+def render_english(code: str, params: dict, note: str = "") -> str:
+    with translation.override("en"):
+        return render(code, params, note)
+
+
+def timeline_record(*, ticket: Ticket, kind: str, code: str, params: dict | None = None,
+                    actor=None, public: bool = True, note: str = "",
+                    at: dt.datetime | None = None) -> TicketEvent:
+    """Write a system entry on the timeline."""
+    params = params or {}
+    return TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=kind, code=code, params=params, note=note,
+        text=render_english(code, params, note), public=public,
+        created_at=at or timezone.now(),
+    )
