@@ -6,7 +6,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, Language
 from kb.problems.models import Problem
@@ -123,7 +124,9 @@ def session_diagnosis(session: WizardSession) -> dict:
     )
     by_code = {s["problem"]: s for s in result["suggestions"]}
     for code, label in facts["suspects"]:
-        reason = f"You answered “{label.get('en', '')}”."
+        with translation.override(session.language):
+            reason = _("You answered “%(answer)s”.") % {
+                "answer": label.get(session.language) or label.get("en", "")}
         if code in by_code:
             entry = by_code[code]
             entry["confidence"] = _combine(entry["confidence"], SUSPECT_CONFIDENCE)

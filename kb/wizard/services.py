@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, detect
@@ -41,12 +42,13 @@ def flow_validate(*, text: str) -> dict:
     try:
         definition = flow_parse(text)
     except FlowError as exc:
-        raise ApplicationError("The flow is not valid: " + "; ".join(exc.errors),
+        raise ApplicationError(_("The flow is not valid: %(errors)s")
+                               % {"errors": "; ".join(exc.errors)},
                                extra={"errors": exc.errors}) from exc
     errors = selectors.flow_article_errors(definition)
     if errors:
-        raise ApplicationError("The flow is not valid: " + "; ".join(errors),
-                               extra={"errors": errors})
+        raise ApplicationError(_("The flow is not valid: %(errors)s")
+                               % {"errors": "; ".join(errors)}, extra={"errors": errors})
     return definition
 
 
@@ -55,8 +57,8 @@ def flow_publish(*, flow: Flow, published_by=None) -> FlowVersion:
     """Freeze the flow's draft as its next version; running sessions keep theirs."""
     definition = flow_validate(text=flow.draft)
     if definition["slug"] != flow.slug:
-        raise ApplicationError(f"The draft's slug {definition['slug']!r} is not the flow's "
-                               f"({flow.slug!r}).")
+        raise ApplicationError(_("The draft's slug must be the flow's slug (%(slug)s).")
+                               % {"slug": flow.slug})
     flow.area = definition["area"]
     flow.emergency = definition["emergency"]
     flow.position = definition["position"]
@@ -97,7 +99,7 @@ def flows_load_fixtures(*, root: Path) -> FlowLoadReport:
             definition = flow_parse(text)
         except FlowError as exc:
             raise ApplicationError(f"{path.name}: " + "; ".join(exc.errors)) from exc
-        flow, _ = Flow.objects.get_or_create(
+        flow, _created = Flow.objects.get_or_create(
             slug=definition["slug"],
             defaults={"title_en": definition["title"]["en"][:200],
                       "title_zh": definition["title"]["zh-hans"][:200], "draft": text},
@@ -145,7 +147,7 @@ def _enter(session: WizardSession, step_id: str) -> None:
 
 
 def _show_fix(session: WizardSession, step: dict) -> None:
-    _, candidate = selectors.fix_current(session, step)
+    _tried, candidate = selectors.fix_current(session, step)
     if candidate is not None:
         article = selectors.article_for_reader(slug=candidate["article"],
                                                language=session.language)
@@ -156,7 +158,7 @@ def _show_fix(session: WizardSession, step: dict) -> None:
 def session_start(*, flow: Flow, language: str, user=None) -> WizardSession:
     version = selectors.flow_latest_version(flow=flow)
     if version is None:
-        raise ApplicationError("This flow has not been published yet.", status_code=404)
+        raise ApplicationError(_("This flow has not been published yet."), status_code=404)
     now = timezone.now()
     session = WizardSession.objects.create(
         flow_version=version, language=language,
@@ -171,12 +173,12 @@ def session_start(*, flow: Flow, language: str, user=None) -> WizardSession:
 
 def _require_open(session: WizardSession, step_id: str | None) -> dict:
     if session.outcome != WizardSession.Outcome.OPEN:
-        raise ApplicationError("This session has ended; start a new one to go on.",
+        raise ApplicationError(_("This session has ended; start a new one to go on."),
                                status_code=409)
     if step_id is not None and step_id != session.current_step:
         raise ApplicationError(
-            "That answer is for a step you are no longer on (perhaps it was answered in "
-            "another tab). Here is where you are now.", status_code=409)
+            _("That answer is for a step you are no longer on (perhaps it was answered in "
+              "another tab). Here is where you are now."), status_code=409)
     return selectors.session_step(session)
 
 
@@ -204,7 +206,7 @@ def session_answer(*, session: WizardSession, step_id: str, choice: str = "",
     if kind == "question":
         selected = next((c for c in step["choices"] if c["id"] == choice), None)
         if selected is None:
-            raise ApplicationError("Choose one of the answers offered.")
+            raise ApplicationError(_("Choose one of the answers offered."))
         session.entries = [*session.entries, {"step": step["id"], "kind": "question",
                                               "choice": selected["id"]}]
         _event(session, WizardEvent.Kind.ANSWERED, step["id"])
@@ -213,12 +215,13 @@ def session_answer(*, session: WizardSession, step_id: str, choice: str = "",
         limit = MAX_STREAM_ID if step["field"] == "stream_id" else MAX_DESCRIPTION
         value = _clean_text(text)
         if len(value) > limit:
-            raise ApplicationError(f"Please keep this under {limit} characters "
-                                   f"(it has {len(value)}).")
+            raise ApplicationError(
+                _("Please keep this under %(limit)d characters (it has %(length)d).")
+                % {"limit": limit, "length": len(value)})
         if step["required"] and not value:
-            raise ApplicationError("Please fill this in; it is needed to help you.")
+            raise ApplicationError(_("Please fill this in; it is needed to help you."))
         if step["field"] == "stream_id" and "\n" in value:
-            raise ApplicationError("A stream ID is one line.")
+            raise ApplicationError(_("A stream ID is one line."))
         session.entries = [*session.entries, {"step": step["id"], "kind": "describe",
                                               "field": step["field"], "text": value}]
         _event(session, WizardEvent.Kind.ANSWERED, step["id"])
@@ -238,7 +241,7 @@ def session_answer(*, session: WizardSession, step_id: str, choice: str = "",
     elif kind == "fix":
         _answer_fix(session, step, fixed)
     else:
-        raise ApplicationError("Confirm the ticket below to escalate.")
+        raise ApplicationError(_("Confirm the ticket below to escalate."))
     _save(session)
     return session
 
@@ -252,24 +255,27 @@ def _paste(session: WizardSession, step: dict, *, text: str, uploads: list[Uploa
     if not items:
         if skip and step["optional"]:
             return []
-        raise ApplicationError("Paste the output (or attach it as a file)"
-                               + (", or choose Skip." if step["optional"] else "."))
+        raise ApplicationError(
+            _("Paste the output (or attach it as a file), or choose Skip.") if step["optional"]
+            else _("Paste the output (or attach it as a file)."))
     existing = session.attachments.count()
     if existing + len(items) > MAX_ATTACHMENTS:
         raise ApplicationError(
-            f"At most {MAX_ATTACHMENTS} outputs per session; this would make "
-            f"{existing + len(items)}. Paste the most relevant ones.")
+            _("At most %(max)d outputs per session; this would make %(count)d. Paste the "
+              "most relevant ones.") % {"max": MAX_ATTACHMENTS, "count": existing + len(items)})
     created = []
     for item in items:
         raw = item.data.encode() if isinstance(item.data, str) else item.data
         name = (_clean_text(item.name) or "attachment.txt")[:200]
         if len(raw) > MAX_ATTACHMENT_BYTES:
             raise ApplicationError(
-                f"“{name}” is {len(raw) / 1048576:.1f} MB; the limit is "
-                f"{MAX_ATTACHMENT_BYTES // 1048576} MB. Paste the part around the problem "
-                "(for a log, the minutes before and after it).", status_code=413)
+                _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB. Paste the part "
+                  "around the problem (for a log, the minutes before and after it).")
+                % {"name": name, "size": len(raw) / 1048576,
+                   "limit": MAX_ATTACHMENT_BYTES // 1048576}, status_code=413)
         if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise ApplicationError(f"“{name}” is not a text file; paste tool output as text.")
+            raise ApplicationError(_("“%(name)s” is not a text file; paste tool output as "
+                                     "text.") % {"name": name})
         content = decode_paste(raw)
         detected, _platform = detect(content)
         created.append(WizardAttachment.objects.create(
@@ -280,8 +286,8 @@ def _paste(session: WizardSession, step: dict, *, text: str, uploads: list[Uploa
 
 def _answer_fix(session: WizardSession, step: dict, fixed: str) -> None:
     if fixed not in ("yes", "no"):
-        raise ApplicationError("Answer “Did this fix it?” with Yes or No.")
-    _, candidate = selectors.fix_current(session, step)
+        raise ApplicationError(_("Answer “Did this fix it?” with Yes or No."))
+    _tried, candidate = selectors.fix_current(session, step)
     if candidate is None:  # defensive: candidates were exhausted
         _enter(session, step["next"])
         return
@@ -296,7 +302,7 @@ def _answer_fix(session: WizardSession, step: dict, fixed: str) -> None:
         session.ended_at = timezone.now()
         return
     _event(session, WizardEvent.Kind.FIX_FAILED, step["id"], article=article)
-    _, following = selectors.fix_current(session, step)
+    _tried, following = selectors.fix_current(session, step)
     if following is None:
         _enter(session, step["next"])
     else:
@@ -309,7 +315,7 @@ def session_back(*, session: WizardSession) -> WizardSession:
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
     _require_open(session, None)
     if not session.entries:
-        raise ApplicationError("This is the first step.")
+        raise ApplicationError(_("This is the first step."))
     entries = list(session.entries)
     last = entries.pop()
     if last["kind"] == "paste":
@@ -343,11 +349,13 @@ def _validate_escalation(*, region: str, stream_id: str, note: str) -> dict:
     stream_id = _clean_text(stream_id)
     note = _clean_text(note)
     if region not in REGIONS:
-        raise ApplicationError("Choose the region the stream is in.")
+        raise ApplicationError(_("Choose the region the stream is in."))
     if len(stream_id) > MAX_STREAM_ID or "\n" in stream_id:
-        raise ApplicationError(f"A stream ID is one line of at most {MAX_STREAM_ID} characters.")
+        raise ApplicationError(_("A stream ID is one line of at most %(max)d characters.")
+                               % {"max": MAX_STREAM_ID})
     if len(note) > MAX_NOTE:
-        raise ApplicationError(f"Please keep the note under {MAX_NOTE} characters.")
+        raise ApplicationError(_("Please keep the note under %(max)d characters.")
+                               % {"max": MAX_NOTE})
     return {"region": region, "stream_id": stream_id, "note": note}
 
 
@@ -358,7 +366,7 @@ def session_escalation_save(*, session: WizardSession, region: str, stream_id: s
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
     step = _require_open(session, None)
     if step["kind"] != "escalate":
-        raise ApplicationError("This session is not at the ticket step.", status_code=409)
+        raise ApplicationError(_("This session is not at the ticket step."), status_code=409)
     draft = {"region": region if region in REGIONS else "",
              "stream_id": _clean_text(stream_id)[:MAX_STREAM_ID],
              "note": _clean_text(note)[:MAX_NOTE]}
@@ -422,14 +430,14 @@ def session_escalate(*, session: WizardSession, user, region: str, stream_id: st
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
     step = _require_open(session, None)
     if step["kind"] != "escalate":
-        raise ApplicationError("This session is not at the ticket step.", status_code=409)
+        raise ApplicationError(_("This session is not at the ticket step."), status_code=409)
     if user is None or not user.is_authenticated:
-        raise ApplicationError("Sign in to file the ticket.", status_code=401)
+        raise ApplicationError(_("Sign in to file the ticket."), status_code=401)
     organization = organization_for(user=user)
     if organization is None:
         raise ApplicationError(
-            "Your account is not a member of a customer organization, so a ticket cannot be "
-            "filed from it. Ask your administrator to add you, or contact support directly.",
+            _("Your account is not a member of a customer organization, so a ticket cannot be "
+              "filed from it. Ask your administrator to add you, or contact support directly."),
             status_code=403)
     cleaned = _validate_escalation(region=region, stream_id=stream_id, note=note)
     preview = escalation_preview(session, stream_id=cleaned["stream_id"])
