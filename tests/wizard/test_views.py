@@ -426,3 +426,21 @@ def test_a_flow_must_be_published_before_a_session_can_start(site_content, db):
     flow = Flow.objects.create(slug="unpublished", title_en="x", title_zh="x", draft="")
     with pytest.raises(ApplicationError):
         session_start(flow=flow, language="en")
+
+
+def test_a_chinese_reader_gets_the_flow_and_the_fix_in_chinese(client, site_content):
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/wizard/").content.decode()
+    assert "现在是否有直播中断？" in page
+    session = WizardSession.objects.get(
+        id=client.post("/wizard/", {"flow": "push-cannot-publish"})["Location"].split("/")[-2])
+    assert session.language == "zh-hans"
+    answer(client, session, choice="rtmp")
+    page = client.get(f"/wizard/s/{session.id}/").content.decode()
+    assert "编码器报什么错？" in page and "第 2 步" in page
+    answer(client, session, choice="already-publishing")
+    page = client.get(f"/wizard/s/{session.id}/").content.decode()
+    assert "问题解决了吗？" in page and "另一个推流端或残留会话" in page
+    assert 'lang="zh-hans"' in page  # the fix is shown in Chinese
+    response = answer(client, session, expect=400, fixed="也许")
+    assert "请用“是”或“否”回答" in response.content.decode()
