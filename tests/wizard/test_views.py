@@ -444,3 +444,16 @@ def test_a_chinese_reader_gets_the_flow_and_the_fix_in_chinese(client, site_cont
     assert 'lang="zh-hans"' in page  # the fix is shown in Chinese
     response = answer(client, session, expect=400, fixed="也许")
     assert "请用“是”或“否”回答" in response.content.decode()
+
+
+def test_the_busiest_step_page_keeps_its_query_count(client, site_content,
+                                                     django_assert_max_num_queries):
+    session = start(client, "network-stutter")
+    for choice in ("live-degraded", "always", "rtmp"):
+        answer(client, session, choice=choice)
+    answer(client, session, text=MTR_LAST_MILE)
+    answer(client, session)
+    answer(client, session, fixed="no")
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/wizard/s/{session.id}/")
+    assert page.status_code == 200
