@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kb.core.exceptions import ApplicationError
+from kb.diagnostics import decode_paste, detect
 from kb.tickets.calendars import (
     add_business_minutes,
     business_minutes_between,
     calendar_from_dict,
 )
-from kb.diagnostics import decode_paste, detect
 from kb.tickets.models import (
     Organization,
     SlaPolicy,
