@@ -417,6 +417,8 @@ ZH = {
     "paused": "已暂停",
     "%(late)s overdue": "已超时 %(late)s",
     "Nothing in the queue for these filters.": "没有符合筛选条件的工单。",
+    "Resolved by these fixes": "解决问题的方案",
+    "Follow the ticket": "查看工单进展",
     "Notifications": "通知",
     # Timeline entries the site writes
     "Routed to team %(team)s.": "已分派给 %(team)s 团队。",
@@ -539,9 +541,249 @@ ZH = {
     "priority and the response times we measured on real tickets.":
         "解决方案解决不了时，由技术支持接手。来看看每个优先级承诺的目标，以及在真实工单上"
         "实测的响应时间。",
+    # The guided diagnosis (wizard)
+    (
+        "The draft's slug must be the flow's slug (%(slug)s)."
+    ): (
+        "草稿中的 slug 必须与流程的 slug（%(slug)s）一致。"
+    ),
+    "sessions": "会话数",
+    "latest version": "最新版本",
+    "unpublished changes": "有未发布的修改",
+    (
+        "%(flow)s: the draft is already published as version %(n)d."
+    ): (
+        "%(flow)s：草稿已发布为第 %(n)d 版。"
+    ),
+    (
+        "%(flow)s: published as version %(n)d; running sessions finish on theirs."
+    ): (
+        "%(flow)s：已发布为第 %(n)d 版；进行中的会话仍按原版本走完。"
+    ),
+    "Publish the draft as a new version": "将草稿发布为新版本",
+    "transcript": "诊断记录",
+    "page": "页面",
+    "Empty for the emergency flow": "紧急流程留空",
+    "title (English)": "标题（英文）",
+    "title (Chinese)": "标题（中文）",
+    "Started when a live stream is down now": "直播正在中断时启动",
+    (
+        "The flow as TOML (format: fixtures/flows/README.md). Publishing validates it and makes "
+        "the next version."
+    ): (
+        "TOML 格式的流程（格式见 fixtures/flows/README.md）。发布时会校验，并生成下一个版本。"
+    ),
+    "Validated, normalized steps": "已校验并规范化的步骤",
+    "The TOML this version was published from": "发布此版本所用的 TOML",
+    "In progress": "进行中",
+    "Escalated": "已升级",
+    "The last diagnosis: findings, suggestions": "最近一次诊断：发现与建议",
+    "Fix candidates per fix step, in the order shown": "每个解决步骤的候选方案，按展示顺序",
+    "Started": "已开始",
+    "Step shown": "已展示步骤",
+    "Answered": "已回答",
+    "Went back": "已返回上一步",
+    "Fix shown": "已展示解决方案",
+    "Fix worked": "方案有效",
+    "Fix did not work": "方案无效",
+    "Restarted": "已重新开始",
+    "The flow is not valid: %(errors)s": "流程校验未通过：%(errors)s",
+    "This flow has not been published yet.": "该流程尚未发布。",
+    "This session has ended; start a new one to go on.": "本次诊断已结束，如需继续请重新开始。",
+    (
+        "That answer is for a step you are no longer on (perhaps it was answered in another "
+        "tab). Here is where you are now."
+    ): (
+        "该回答对应的步骤已经过去（可能已在另一个标签页中回答）。下面是您当前所在的步骤。"
+    ),
+    "Choose one of the answers offered.": "请从给出的选项中选择一个。",
+    (
+        "Please keep this under %(limit)d characters (it has %(length)d)."
+    ): (
+        "请控制在 %(limit)d 个字符以内（当前 %(length)d 个）。"
+    ),
+    "Please fill this in; it is needed to help you.": "请填写此项，处理问题需要它。",
+    "A stream ID is one line.": "流 ID 只能填一行。",
+    "Confirm the ticket below to escalate.": "请确认下面的工单以提交升级。",
+    (
+        "Paste the output (or attach it as a file), or choose Skip."
+    ): (
+        "请粘贴输出（或以文件上传），也可以选择“跳过”。"
+    ),
+    "Paste the output (or attach it as a file).": "请粘贴输出（或以文件上传）。",
+    (
+        "At most %(max)d outputs per session; this would make %(count)d. Paste the most relevant "
+        "ones."
+    ): (
+        "每次诊断最多 %(max)d 份输出，这样会达到 %(count)d 份。请只粘贴最相关的。"
+    ),
+    (
+        "“%(name)s” is %(size).1f MB; the limit is %(limit)d MB. Paste the part around the "
+        "problem (for a log, the minutes before and after it)."
+    ): (
+        "“%(name)s”有 %(size).1f MB，上限是 %(limit)d MB。请只粘贴出问题前后的部分（日志取出问题"
+        "前后几分钟即可）。"
+    ),
+    (
+        "“%(name)s” is not a text file; paste tool output as text."
+    ): (
+        "“%(name)s”不是文本文件，请以文本形式粘贴工具输出。"
+    ),
+    "Answer “Did this fix it?” with Yes or No.": "请用“是”或“否”回答“问题解决了吗？”。",
+    "This is the first step.": "已经是第一步了。",
+    "Choose the region the stream is in.": "请选择这路流所在的地区。",
+    (
+        "A stream ID is one line of at most %(max)d characters."
+    ): (
+        "流 ID 只能填一行，最多 %(max)d 个字符。"
+    ),
+    "Please keep the note under %(max)d characters.": "补充说明请控制在 %(max)d 个字符以内。",
+    "This session is not at the ticket step.": "本次诊断还没有到提交工单这一步。",
+    "Sign in to file the ticket.": "请登录后提交工单。",
+    (
+        "Your account is not a member of a customer organization, so a ticket cannot be filed "
+        "from it. Ask your administrator to add you, or contact support directly."
+    ): (
+        "您的账号不属于任何客户组织，无法提交工单。请联系贵司管理员把您加入组织，或直接联系技术支"
+        "持。"
+    ),
+    (
+        "The emergency path is not set up; please contact support by phone."
+    ): (
+        "紧急通道尚未配置，请直接电话联系技术支持。"
+    ),
+    "That diagnosis does not exist; choose one of the list.": "没有这个诊断流程，请从列表中选择。",
+    "Answer the question: is a live stream down right now?": "请先回答：现在是否有直播中断？",
+    "No such diagnosis session. Start a new one.": "找不到这次诊断，请重新开始。",
+    (
+        "That is too much to send at once. Paste the part of the output around the problem."
+    ): (
+        "一次提交的内容太多了。请只粘贴出问题前后的那部分输出。"
+    ),
+    "At most %(n)d files at once.": "一次最多上传 %(n)d 个文件。",
+    "Unknown action.": "未知操作。",
+    "Statistics per version": "各版本统计",
+    (
+        "Edit the draft (TOML, format in fixtures/flows/README.md), then “Save and publish”: it "
+        "is validated and becomes the next version. Sessions already running finish on the "
+        "version they started."
+    ): (
+        "编辑草稿（TOML，格式见 fixtures/flows/README.md），然后点击“保存并发布”：校验通过后成为"
+        "下一个版本。进行中的会话仍按开始时的版本走完。"
+    ),
+    "Save and publish": "保存并发布",
+    "Something wrong? Start the guided diagnosis": "遇到问题？开始引导式诊断",
+    "Wizard": "故障诊断",
+    "Glad it is fixed": "问题已解决",
+    "Solved by: %(title)s": "解决方案：%(title)s",
+    "Open the fix": "打开该方案",
+    "Start another diagnosis": "开始新的诊断",
+    "Your ticket is filed": "工单已提交",
+    (
+        "Ticket #%(number)s, priority %(priority)s, is with the %(team)s team."
+    ): (
+        "工单 #%(number)s（优先级 %(priority)s）已转给 %(team)s 团队。"
+    ),
+    (
+        "The on-call engineer has been paged and will contact you."
+    ): (
+        "已呼叫值班工程师，他会尽快联系您。"
+    ),
+    "On call: %(name)s.": "值班工程师：%(name)s。",
+    "Acknowledge by": "最晚响应时间",
+    "A ticket was filed from this session.": "本次诊断已提交工单。",
+    "Step %(done)s of about %(total)s": "第 %(done)s 步，共约 %(total)s 步",
+    "Continue": "继续",
+    "Or attach the output as text files": "或以文本文件上传输出",
+    "Up to %(n)s outputs per session, 2 MB each.": "每次诊断最多 %(n)s 份输出，每份不超过 2 MB。",
+    "Read this output": "分析这段输出",
+    "Skip": "跳过",
+    "%(name)s: read as %(kind)s": "%(name)s：识别为 %(kind)s",
+    "Evidence": "依据",
+    (
+        "Nothing abnormal stands out in what you gave. The next step offers the fixes that match "
+        "your answers."
+    ): (
+        "您提供的内容里没有发现明显异常。下一步会给出与您的回答相符的解决方案。"
+    ),
+    "Suggested fix %(n)s of %(total)s": "建议方案 %(n)s / %(total)s",
+    "Why this fix": "推荐理由",
+    "It covers the problem you described.": "它针对的正是您描述的问题。",
+    "Open this fix in a new tab": "在新标签页中打开该方案",
+    "Did this fix it?": "问题解决了吗？",
+    "Yes, it works now": "解决了，现在正常",
+    "No, still broken": "没有，还是不行",
+    "Problem codes": "问题代码",
+    "Attachments": "附件",
+    "We promise": "服务承诺",
+    "Team %(team)s": "%(team)s 团队",
+    "acknowledge by": "最晚响应",
+    "resolve by": "最晚解决",
+    "What the ticket will include": "工单将包含的内容",
+    "Region of the stream": "流所在地区",
+    "Choose…": "请选择…",
+    "Anything to add (optional)": "补充说明（选填）",
+    (
+        "You need to sign in to file the ticket; you will come straight back here with nothing "
+        "lost."
+    ): (
+        "提交工单需要先登录；登录后会直接回到这里，已填写的内容不会丢失。"
+    ),
+    "Sign in and file the ticket": "登录并提交工单",
+    "File the P1 ticket and page the on-call engineer": "提交 P1 工单并呼叫值班工程师",
+    "Back": "上一步",
+    "Start over": "重新开始",
+    "Fast checks that often fix it": "常见的快速排查",
+    "Fix offered": "推荐方案",
+    "Escalated to a ticket": "已升级为工单",
+    "Pasted": "已粘贴",
+    "Skipped": "已跳过",
+    "No findings": "未发现异常",
+    "No answers yet.": "还没有回答。",
+    "Guided diagnosis": "引导式诊断",
+    (
+        "You can leave and come back: this page's address keeps your answers."
+    ): (
+        "可以随时离开再回来：本页地址会保存您的回答。"
+    ),
+    "Is a live stream down right now?": "现在是否有直播中断？",
+    (
+        "Down means viewers see nothing, or the encoder cannot publish at all, during a live "
+        "event."
+    ): (
+        "中断指直播进行中观众完全看不到画面，或编码器完全推不上流。"
+    ),
+    "Yes, a live stream is down now": "是，现在有直播中断",
+    "No, something else is wrong": "不是，是其他问题",
+    "What is the problem about?": "问题属于哪一类？",
+    "No diagnosis has been published yet.": "还没有发布任何诊断流程。",
+    "Back: a live stream is down": "返回：有直播中断",
+    "Wizard statistics": "诊断统计",
+    (
+        "Overall deflection rate (resolved in the wizard / sessions that ended)"
+    ): (
+        "总体自助解决率（诊断中解决的会话 / 已结束的会话）"
+    ),
+    (
+        "A session with no activity for 24 hours counts as abandoned; abandoned right after a "
+        "fix was shown counts as probably resolved."
+    ): (
+        "24 小时无操作的会话计为放弃；在展示解决方案后放弃的计为“可能已解决”。"
+    ),
+    "Ended": "已结束",
+    "Probably resolved": "可能已解决",
+    "Abandoned": "已放弃",
+    "Deflection": "自助解决率",
+    "Per step": "按步骤",
+    "Step": "步骤",
+    "Kind": "类型",
+    "Reached": "到达数",
+    "No flow has been published yet.": "还没有发布任何流程。",
+    "You answered “%(answer)s”.": "您选择了“%(answer)s”。",
 }
 
 ZH_PLURAL = {
+    "%(counter)s already attached.": "已附 %(counter)s 份。",
     "%(counter)s fix": "%(counter)s 个解决方案",
     "%(counter)s fix found": "找到 %(counter)s 个解决方案",
     "%(n)d business day": "%(n)d 个工作日",

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
+from kb.core.exceptions import ApplicationError
 from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_ensure
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
@@ -13,6 +14,7 @@ from kb.search.receivers import index_updates_paused
 from kb.search.store import index_health
 from kb.search.synonyms import synonyms_load_fixture
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
+from kb.wizard.services import flows_load_fixtures
 
 
 class Command(BaseCommand):
@@ -61,6 +63,14 @@ class Command(BaseCommand):
         teams = teams_load_fixture(path=fixtures / "teams.toml")
         policies = sla_policies_ensure()
         self.stdout.write(f"support teams: {teams} added; SLA policies: {policies} added")
+
+        # After the articles: publishing a flow checks that its fixes exist.
+        try:
+            flows = flows_load_fixtures(root=fixtures / "flows")
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"wizard flows: {flows.published} published, {flows.unchanged} unchanged")
 
         added = synonyms_load_fixture(path=fixtures / "synonyms.toml")
         self.stdout.write(f"synonym groups: {added} added")

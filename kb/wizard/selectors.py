@@ -1,0 +1,393 @@
+"""Reads of the wizard: flows, a session's facts, fix candidates, transcript, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kb.articles.models import Article, Language
+from kb.problems.models import Problem
+from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
+from kb.wizard.flows import flow_articles, flow_problem_codes
+from kb.wizard.models import Flow, FlowVersion, WizardEvent, WizardSession
+
+# A session with no activity for this long has been abandoned (computed at
+# read time, so no periodic job is needed).
+ABANDONED_AFTER = dt.timedelta(hours=24)
+# Confidence a problem gets from an answer that points at it ("suspect").
+SUSPECT_CONFIDENCE = 0.5
+# Fixes found only by the diagnosis (not listed by the flow) are offered
+# from this confidence up, so a weak search match does not crowd the list.
+DIAGNOSIS_ONLY_MIN_CONFIDENCE = 0.25
+MAX_CANDIDATES = 5
+# Weight of the learned success rate once the learning loop provides one.
+LEARNED_WEIGHT = 0.3
+
+
+# Flows ----------------------------------------------------------------------
+def flow_latest_version(*, flow: Flow) -> FlowVersion | None:
+    return flow.versions.order_by("-number").first()
+
+
+def flow_list_published() -> list[tuple[Flow, FlowVersion]]:
+    """Every flow that has a published version, with its latest version."""
+    out = []
+    for flow in Flow.objects.prefetch_related("versions"):
+        versions = sorted(flow.versions.all(), key=lambda v: -v.number)
+        if versions:
+            out.append((flow, versions[0]))
+    return out
+
+
+def flow_emergency() -> Flow | None:
+    return Flow.objects.filter(emergency=True, versions__isnull=False).order_by(
+        "position").first()
+
+
+def flow_article_errors(definition: dict) -> list[str]:
+    """Fixes the flow names that are not published in both languages; unknown codes."""
+    errors = []
+    named = flow_articles(definition)
+    published = set(
+        Article.objects.filter(slug__in={slug for _, slug in named},
+                               status=Article.Status.PUBLISHED)
+        .values_list("slug", "language")
+    )
+    for where, slug in named:
+        for language in Language.values:
+            if (slug, language) not in published:
+                errors.append(f"{where}: article {slug!r} is not published in {language}")
+    codes = flow_problem_codes(definition)
+    known = set(Problem.objects.filter(code__in={c for _, c in codes})
+                .values_list("code", flat=True))
+    errors += [f"{where}: unknown problem code {code!r}" for where, code in codes
+               if code not in known]
+    return errors
+
+
+# A session ------------------------------------------------------------------
+def session_get(*, session_id) -> WizardSession | None:
+    return (WizardSession.objects.select_related("flow_version__flow", "resolved_article",
+                                                 "ticket")
+            .filter(id=session_id).first())
+
+
+def session_step(session: WizardSession, step_id: str | None = None) -> dict:
+    return session.definition["steps"][step_id or session.current_step]
+
+
+def session_facts(session: WizardSession) -> dict:
+    """What the answers so far say, replayed from the entries in order."""
+    facts: dict = {"role": None, "protocol": None, "region": None, "stream_down": None,
+                   "priority": None, "suspects": [], "description": "", "stream_id": ""}
+    steps = session.definition["steps"]
+    for entry in session.entries:
+        step = steps.get(entry["step"], {})
+        if entry["kind"] == "question":
+            choice = next((c for c in step.get("choices", []) if c["id"] == entry["choice"]),
+                          None)
+            if choice is None:
+                continue
+            for key, value in choice["sets"].items():
+                if key == "suspect":
+                    facts["suspects"] += [(code, choice["label"]) for code in value]
+                else:
+                    facts[key] = value
+        elif entry["kind"] == "describe" and entry.get("text"):
+            if entry["field"] == "stream_id":
+                facts["stream_id"] = entry["text"]
+            else:
+                facts["description"] = "\n\n".join(
+                    t for t in (facts["description"], entry["text"]) if t)
+    return facts
+
+
+def _combine(a: float, b: float) -> float:
+    return round(1 - (1 - a) * (1 - b), 3)
+
+
+def session_diagnosis(session: WizardSession) -> dict:
+    """kb.diagnostics over the answers, description and pastes, plus the
+    problems the answers point at (each answer is evidence of its own)."""
+    facts = session_facts(session)
+    result = diagnosis_build(
+        data=DiagnoseInput(
+            description=facts["description"], role=facts["role"], protocol=facts["protocol"],
+            region=facts["region"], stream_down=facts["stream_down"],
+            attachments=[(a.name, a.content) for a in session.attachments.all()],
+        ),
+        language=session.language,
+    )
+    by_code = {s["problem"]: s for s in result["suggestions"]}
+    for code, label in facts["suspects"]:
+        with translation.override(session.language):
+            reason = _("You answered “%(answer)s”.") % {
+                "answer": label.get(session.language) or label.get("en", "")}
+        if code in by_code:
+            entry = by_code[code]
+            entry["confidence"] = _combine(entry["confidence"], SUSPECT_CONFIDENCE)
+            if reason not in entry["reason"]:
+                entry["reason"] = f"{entry['reason']} {reason}".strip()
+        else:
+            by_code[code] = {"problem": code, "confidence": SUSPECT_CONFIDENCE,
+                             "reason": reason, "articles": []}
+    result["suggestions"] = sorted(by_code.values(),
+                                   key=lambda s: (-s["confidence"], s["problem"]))
+    return result
+
+
+def fix_success_rate(*, slug: str, flow_version: FlowVersion) -> float | None:
+    """How often this fix worked when offered (0..1), or None when unknown.
+
+    The seam for the learning loop: it will return the share of sessions and
+    tickets that this fix resolved. Until then nothing is known and the
+    ranking is the diagnosis's alone.
+    """
+    return None
+
+
+def fix_candidates(session: WizardSession, step: dict) -> list[dict]:
+    """The fixes to offer at a fix step, most likely first, each with its reason.
+
+    Score = the diagnosis confidence of the problems the fix covers (the
+    suggestions of :func:`session_diagnosis`, stored in ``session.diagnosis``),
+    blended with :func:`fix_success_rate` when that knows something. Ties
+    keep the order the flow's author gave.
+    """
+    suggestions = session.diagnosis.get("suggestions", [])
+    by_code = {s["problem"]: s for s in suggestions}
+    listed = [entry["article"] for entry in step.get("fixes", [])]
+    extra: list[tuple[str, dict]] = []
+    if step.get("use_diagnosis"):
+        for suggestion in suggestions:
+            if suggestion["confidence"] < DIAGNOSIS_ONLY_MIN_CONFIDENCE:
+                continue
+            for article in suggestion.get("articles", []):
+                extra.append((article["slug"], suggestion))
+    slugs = set(listed) | {slug for slug, _ in extra}
+    problems_of: dict[str, set[str]] = defaultdict(set)
+    for slug, code in (Article.objects.filter(slug__in=slugs, status=Article.Status.PUBLISHED)
+                       .values_list("slug", "problems__code")):
+        if code:
+            problems_of[slug].add(code)
+    candidates: dict[str, dict] = {}
+    order = 0
+    for entry in step.get("fixes", []):
+        slug = entry["article"]
+        if slug not in problems_of or slug in candidates:
+            continue
+        best = max((by_code[c] for c in problems_of[slug] if c in by_code),
+                   key=lambda s: s["confidence"], default=None)
+        candidates[slug] = {"article": slug, "why": entry["why"], "order": order,
+                            "confidence": best["confidence"] if best else 0.0,
+                            "reason": best["reason"] if best else "",
+                            "problems": sorted(problems_of[slug])}
+        order += 1
+    for slug, suggestion in extra:
+        if slug in candidates or slug not in problems_of:
+            continue
+        candidates[slug] = {"article": slug, "why": {}, "order": order,
+                            "confidence": suggestion["confidence"],
+                            "reason": suggestion["reason"],
+                            "problems": sorted(problems_of[slug])}
+        order += 1
+    for candidate in candidates.values():
+        rate = fix_success_rate(slug=candidate["article"], flow_version=session.flow_version)
+        candidate["score"] = (candidate["confidence"] if rate is None else
+                              (1 - LEARNED_WEIGHT) * candidate["confidence"]
+                              + LEARNED_WEIGHT * rate)
+    ranked = sorted(candidates.values(), key=lambda c: (-c["score"], c["order"]))
+    return ranked[:MAX_CANDIDATES]
+
+
+def article_for_reader(*, slug: str, language: str) -> Article | None:
+    """The published fix in the reader's language, else its translation."""
+    found = list(Article.objects.filter(slug=slug, status=Article.Status.PUBLISHED))
+    found.sort(key=lambda a: a.language != language)
+    return found[0] if found else None
+
+
+def fix_current(session: WizardSession, step: dict) -> tuple[int, dict | None]:
+    """(index, candidate) of the fix to show now at a fix step."""
+    tried = sum(1 for e in session.entries if e["step"] == step["id"] and e["kind"] == "fix")
+    candidates = session.candidates.get(step["id"], [])
+    return tried, (candidates[tried] if tried < len(candidates) else None)
+
+
+def session_priority(session: WizardSession, step: dict) -> str:
+    """The priority of the ticket an escalation files.
+
+    The emergency path is always P1. Otherwise an answer that sets one wins
+    (e.g. "degraded but still up" -> P2), then the diagnosis's advice when it
+    is more urgent, then the escalate step's own default (usually P3).
+    """
+    if step.get("emergency"):
+        return "P1"
+    facts = session_facts(session)
+    if facts["priority"]:
+        return facts["priority"]
+    advised = (session.diagnosis.get("escalate") or {}).get("priority")
+    if advised and advised < step.get("priority", "P3"):
+        return advised
+    return step.get("priority", "P3")
+
+
+def session_is_abandoned(session: WizardSession, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (session.outcome == WizardSession.Outcome.OPEN
+            and session.last_activity_at < now - ABANDONED_AFTER)
+
+
+# The transcript -------------------------------------------------------------
+def _text(value: dict, language: str) -> str:
+    return value.get(language) or value.get("en", "")
+
+
+def session_transcript(session: WizardSession, *, language: str | None = None) -> list[dict]:
+    """Every question with its answer, findings with evidence, fixes tried."""
+    language = language or session.language
+    steps = session.definition["steps"]
+    slugs = {e["article"] for e in session.entries if e.get("article")}
+    titles = {a.slug: a for a in sorted(
+        Article.objects.filter(slug__in=slugs), key=lambda a: a.language == language)}
+    attachments = {a.pk: a for a in session.attachments.all()}
+    items = []
+    for entry in session.entries:
+        step = steps.get(entry["step"], {})
+        prompt = _text(step.get("prompt", {}), language)
+        item = {"kind": entry["kind"], "step": entry["step"], "prompt": prompt, "answer": "",
+                "findings": [], "article": None, "fixed": None, "attachments": []}
+        if entry["kind"] == "question":
+            choice = next((c for c in step.get("choices", []) if c["id"] == entry["choice"]),
+                          None)
+            item["answer"] = _text(choice["label"], language) if choice else entry["choice"]
+        elif entry["kind"] == "describe":
+            item["answer"] = entry.get("text", "")
+        elif entry["kind"] == "paste":
+            item["attachments"] = [attachments[i] for i in entry.get("attachments", [])
+                                   if i in attachments]
+            item["skipped"] = not item["attachments"]
+        elif entry["kind"] == "check":
+            item["findings"] = entry.get("findings", [])
+        elif entry["kind"] == "fix":
+            item["article"] = titles.get(entry["article"])
+            item["article_slug"] = entry["article"]
+            item["fixed"] = entry["fixed"]
+        elif entry["kind"] == "escalate":
+            item["answer"] = entry.get("ticket", "")
+        items.append(item)
+    return items
+
+
+def session_transcript_text(session: WizardSession, *, language: str | None = None) -> str:
+    """The transcript as plain text, for the ticket description."""
+    lines = []
+    for number, item in enumerate(session_transcript(session, language=language), start=1):
+        if item["kind"] == "fix":
+            title = item["article"].title if item["article"] else item["article_slug"]
+            answer = "yes" if item["fixed"] else "no"
+            lines.append(f"{number}. Fix offered: {title} ({item['article_slug']}) "
+                         f"- did it fix it? {answer}")
+            continue
+        if item["kind"] == "escalate":
+            continue
+        lines.append(f"{number}. {item['prompt']}")
+        if item["kind"] == "paste":
+            if item["attachments"]:
+                for attachment in item["attachments"]:
+                    lines.append(f"   pasted: {attachment.name} ({attachment.detected or '?'}, "
+                                 f"{attachment.size} bytes)")
+            else:
+                lines.append("   skipped")
+        elif item["kind"] == "check":
+            if not item["findings"]:
+                lines.append("   no findings")
+            for finding in item["findings"]:
+                lines.append(f"   finding: {finding['summary']}")
+                lines += [f"     > {line}" for line in finding.get("evidence", [])[:5]]
+        else:
+            answer = item["answer"].replace("\n", "\n   ")
+            lines.append(f"   answer: {answer}")
+    return "\n".join(lines)
+
+
+# Statistics -----------------------------------------------------------------
+def flow_stats(*, now: dt.datetime | None = None) -> list[dict]:
+    """Per flow version and per step: started, ended, resolved (by which fix),
+    escalated, abandoned after a fix was shown ("probably resolved"), plain
+    abandoned, and the deflection rate (resolved / ended)."""
+    now = now or timezone.now()
+    cutoff = now - ABANDONED_AFTER
+    versions = FlowVersion.objects.select_related("flow").order_by("flow__position",
+                                                                     "flow__slug", "-number")
+    sessions_by_version: dict[int, list[WizardSession]] = defaultdict(list)
+    for session in WizardSession.objects.select_related("resolved_article").only(
+            "id", "flow_version_id", "outcome", "current_step", "last_activity_at",
+            "resolved_article__slug", "resolved_article__title"):
+        sessions_by_version[session.flow_version_id].append(session)
+    entered: dict[tuple[int, str], set] = defaultdict(set)
+    worked: Counter = Counter()
+    escalated_at: Counter = Counter()
+    for version_id, step, kind, session_id in WizardEvent.objects.filter(
+            kind__in=[WizardEvent.Kind.ENTERED, WizardEvent.Kind.FIX_WORKED,
+                      WizardEvent.Kind.ESCALATED]).values_list(
+            "flow_version_id", "step", "kind", "session_id"):
+        if kind == WizardEvent.Kind.ENTERED:
+            entered[(version_id, step)].add(session_id)
+        elif kind == WizardEvent.Kind.FIX_WORKED:
+            worked[(version_id, step)] += 1
+        else:
+            escalated_at[(version_id, step)] += 1
+    out = []
+    for version in versions:
+        steps = version.definition["steps"]
+        sessions = sessions_by_version.get(version.pk, [])
+        resolved = [s for s in sessions if s.outcome == WizardSession.Outcome.RESOLVED]
+        escalated = [s for s in sessions if s.outcome == WizardSession.Outcome.ESCALATED]
+        abandoned = [s for s in sessions if s.outcome == WizardSession.Outcome.OPEN
+                     and s.last_activity_at < cutoff]
+        after_fix = [s for s in abandoned
+                     if steps.get(s.current_step, {}).get("kind") == "fix"]
+        plain = [s for s in abandoned if s not in after_fix]
+        ended = len(resolved) + len(escalated) + len(abandoned)
+        by_fix = Counter((s.resolved_article.slug if s.resolved_article else "?")
+                         for s in resolved)
+        step_rows = []
+        for step_id in version.definition["order"]:
+            step_rows.append({
+                "id": step_id,
+                "kind": steps[step_id]["kind"],
+                "prompt": steps[step_id]["prompt"],
+                "reached": len(entered[(version.pk, step_id)]),
+                "resolved": worked[(version.pk, step_id)],
+                "escalated": escalated_at[(version.pk, step_id)],
+                "probably_resolved": sum(1 for s in after_fix if s.current_step == step_id),
+                "abandoned": sum(1 for s in plain if s.current_step == step_id),
+            })
+        out.append({
+            "version": version,
+            "started": len(sessions),
+            "ended": ended,
+            "in_progress": len(sessions) - ended,
+            "resolved": len(resolved),
+            "resolved_by": by_fix.most_common(),
+            "escalated": len(escalated),
+            "probably_resolved": len(after_fix),
+            "abandoned": len(plain),
+            "deflection": (len(resolved) / ended) if ended else None,
+            "steps": step_rows,
+        })
+    return out
+
+
+def deflection_overall(stats: list[dict]) -> float | None:
+    ended = sum(row["ended"] for row in stats)
+    return (sum(row["resolved"] for row in stats) / ended) if ended else None
+
+
+def session_list_for_ticket(*, ticket) -> QuerySet[WizardSession]:
+    return ticket.wizard_sessions.select_related("flow_version__flow").order_by("created_at")

@@ -1,0 +1,235 @@
+"""The wizard's pages: start, the session page (one step at a time), statistics.
+
+Every page works as a plain form post (POST, then redirect to the session
+URL); with htmx the same forms swap only the step box. Refused input comes
+back as the step with its message and a 4xx status.
+"""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from kb.articles.markdown import render_article_html
+from kb.core.exceptions import ApplicationError
+from kb.core.languages import content_language
+from kb.diagnostics import MAX_ATTACHMENTS
+from kb.tickets.models import Region
+from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
+from kb.wizard import selectors, services
+from kb.wizard.flows import steps_to_end
+from kb.wizard.models import Flow, WizardSession
+
+
+def _text(value: dict, language: str) -> str:
+    return value.get(language) or value.get("en", "")
+
+
+def _localize(step: dict, language: str) -> dict:
+    """The step with its texts in the reader's language (for the template)."""
+    out = dict(step)
+    out["prompt_text"] = _text(step.get("prompt", {}), language)
+    out["help_text"] = _text(step.get("help", {}), language)
+    if step["kind"] == "question":
+        out["choices"] = [{**c, "label_text": _text(c["label"], language)}
+                          for c in step["choices"]]
+    return out
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The front door: is a live stream down right now? Then the flows by area."""
+    language = content_language()
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("stream_down") == "yes":
+            flow = selectors.flow_emergency()
+            if flow is not None:
+                return _start_session(request, flow, language)
+            error = _("The emergency path is not set up; please contact support by phone.")
+            status = 503
+        elif request.POST.get("stream_down") == "no":
+            return redirect(reverse("wizard-start") + "?" + urlencode({"down": "no"}))
+        elif request.POST.get("flow"):
+            flow = Flow.objects.filter(slug=request.POST["flow"], emergency=False,
+                                       versions__isnull=False).first()
+            if flow is not None:
+                return _start_session(request, flow, language)
+            error = _("That diagnosis does not exist; choose one of the list.")
+            status = 400
+        else:
+            error = _("Answer the question: is a live stream down right now?")
+            status = 400
+    flows = [(flow, version) for flow, version in selectors.flow_list_published()
+             if not flow.emergency]
+    return render(request, "wizard/start.html", {
+        "show_flows": request.GET.get("down") == "no" or request.POST.get("flow"),
+        "flows": [{"slug": flow.slug, "area": flow.get_area_display(),
+                   "title": flow.title(language),
+                   "summary": _text(version.definition.get("summary", {}), language)}
+                  for flow, version in flows],
+        "error": error,
+    }, status=status)
+
+
+def _start_session(request: HttpRequest, flow: Flow, language: str) -> HttpResponse:
+    session = services.session_start(flow=flow, language=language, user=request.user)
+    return redirect("wizard-session", session_id=session.id)
+
+
+def _get_session(session_id) -> WizardSession:
+    session = selectors.session_get(session_id=session_id)
+    if session is None:
+        raise Http404(_("No such diagnosis session. Start a new one."))
+    return session
+
+
+def _context(request: HttpRequest, session: WizardSession, *, error: str = "") -> dict:
+    language = content_language()
+    step = _localize(selectors.session_step(session), language)
+    done = len([e for e in session.entries if e["kind"] != "fix"])
+    remaining = steps_to_end(session.definition, session.current_step)
+    context = {
+        "session": session,
+        "flow_title": session.flow.title(language),
+        "step": step,
+        "error": error,
+        "progress_done": done + 1,
+        "progress_total": done + max(remaining, 1),
+        "can_go_back": bool(session.entries) and session.outcome == "open",
+        "max_attachments": MAX_ATTACHMENTS,
+        "attachments": list(session.attachments.all()),
+    }
+    if session.outcome == WizardSession.Outcome.RESOLVED:
+        context["resolved_article"] = session.resolved_article
+    elif session.outcome == WizardSession.Outcome.ESCALATED:
+        visible = ticket_list_visible_to(user=request.user).filter(pk=session.ticket_id)
+        context["ticket"] = visible.first()
+        context["ticket_filed"] = session.ticket_id is not None
+    elif step["kind"] == "check":
+        context["findings"] = session.diagnosis.get("findings", [])
+        context["parsed"] = session.diagnosis.get("attachments", [])
+    elif step["kind"] == "fix":
+        tried, candidate = selectors.fix_current(session, step)
+        if candidate is not None:
+            article = selectors.article_for_reader(slug=candidate["article"], language=language)
+            context.update({
+                "candidate": candidate,
+                "candidate_why": _text(candidate["why"], language) if candidate["why"] else "",
+                "article": article,
+                "article_html": render_article_html(article) if article else "",
+                "candidate_number": tried + 1,
+                "candidate_count": len(session.candidates.get(step["id"], [])),
+            })
+    elif step["kind"] == "escalate":
+        context.update(_escalation_context(request, session, step, language))
+    if session.outcome != WizardSession.Outcome.RESOLVED:
+        quick = [s for s in selectors.session_step(session).get("quick_checks", [])]
+        context["quick_checks"] = [a for a in (selectors.article_for_reader(
+            slug=slug, language=language) for slug in quick) if a is not None]
+    return context
+
+
+def _escalation_context(request: HttpRequest, session: WizardSession, step: dict,
+                        language: str) -> dict:
+    preview = services.escalation_preview(session)
+    draft = session.escalation_draft or {}
+    region = draft.get("region") or preview["region"] or (
+        "cn" if language == "zh-hans" else "")
+    sla = None
+    if region:
+        try:
+            sla = sla_preview(priority=preview["priority"], region=region, at=timezone.now())
+        except ApplicationError:
+            sla = None
+    return {
+        "preview": preview,
+        "form_region": region,
+        "form_stream_id": draft.get("stream_id", preview["stream_id"]),
+        "form_note": draft.get("note", ""),
+        "regions": Region.choices,
+        "sla": sla,
+        "needs_sign_in": not request.user.is_authenticated,
+        "no_organization": request.user.is_authenticated
+        and organization_for(user=request.user) is None,
+        "login_url": reverse("login") + "?" + urlencode(
+            {"next": reverse("wizard-session", args=[session.id])}),
+    }
+
+
+def _render(request: HttpRequest, session: WizardSession, *, error: str = "",
+            status: int = 200) -> HttpResponse:
+    template = "wizard/_step.html" if request.htmx else "wizard/session.html"
+    return render(request, template, _context(request, session, error=error), status=status)
+
+
+def session_page(request: HttpRequest, session_id) -> HttpResponse:
+    session = _get_session(session_id)
+    if request.method != "POST":
+        return _render(request, session)
+    try:
+        post = request.POST
+        files = request.FILES.getlist("file")
+    except RequestDataTooBig:
+        return _render(request, session, status=413, error=_(
+            "That is too much to send at once. Paste the part of the output around the "
+            "problem."))
+    action = post.get("action", "answer")
+    try:
+        if action == "back":
+            session = services.session_back(session=session)
+        elif action == "restart":
+            session = services.session_restart(session=session)
+        elif action == "escalate":
+            if not request.user.is_authenticated:
+                # Keep what they typed; signing in brings them back here.
+                services.session_escalation_save(
+                    session=session, region=post.get("region", ""),
+                    stream_id=post.get("stream_id", ""), note=post.get("note", ""))
+                login = reverse("login") + "?" + urlencode(
+                    {"next": reverse("wizard-session", args=[session.id])})
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = login
+                    return response
+                return redirect(login)
+            services.session_escalate(
+                session=session, user=request.user, region=post.get("region", ""),
+                stream_id=post.get("stream_id", ""), note=post.get("note", ""))
+        elif action == "answer":
+            if len(files) > MAX_ATTACHMENTS:
+                raise ApplicationError(_("At most %(n)d files at once.") % {
+                    "n": MAX_ATTACHMENTS})
+            uploads = [services.Upload(name=f.name, data=f.read(services.MAX_ATTACHMENT_BYTES
+                                                                 + 1))
+                       for f in files]
+            session = services.session_answer(
+                session=session, step_id=post.get("step", ""), choice=post.get("choice", ""),
+                text=post.get("text", ""), uploads=uploads, skip="skip" in post,
+                fixed=post.get("fixed", ""), user=request.user)
+        else:
+            raise ApplicationError(_("Unknown action."))
+    except ApplicationError as exc:
+        session.refresh_from_db()
+        return _render(request, session, error=exc.message, status=exc.status_code)
+    if request.htmx:
+        return _render(request, session)
+    return redirect("wizard-session", session_id=session.id)
+
+
+def stats_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(reverse("login") + "?" + urlencode({"next": request.get_full_path()}))
+    if not request.user.is_staff:
+        raise Http404(_("No such page."))
+    stats = selectors.flow_stats()
+    language = content_language()
+    for row in stats:
+        for step in row["steps"]:
+            step["prompt_text"] = _text(step["prompt"], language)
+    return render(request, "wizard/stats.html", {
+        "stats": stats, "deflection": selectors.deflection_overall(stats),
+    })
