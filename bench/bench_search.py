@@ -74,7 +74,7 @@ from kb.search.evaluation import (  # noqa: E402
 )
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
-from kb.search.services import candidate_window  # noqa: E402
+from kb.search.services import candidate_window, rank_documents  # noqa: E402
 from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -196,7 +196,7 @@ def bare_whoosh(query) -> None:
     built = build_query(prepare(query.q), reader=searcher.reader(),
                         corrector=searcher.corrector("vocab"), synonyms=synonym_table())
     if built.query is not None:
-        searcher.search(built.query, limit=candidate_window(0, 10))
+        rank_documents(searcher, built.query, limit=candidate_window(0, 10), filter=None)
 
 
 _client = Client()

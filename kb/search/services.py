@@ -11,7 +11,7 @@ from whoosh import query as wq
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
-from kb.search import store
+from kb.search import ranking, store
 from kb.search.analysis import bilingual_analyzer
 from kb.search.models import SearchQuery
 from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
@@ -114,6 +114,16 @@ def _group_hits(results, language: str) -> list:
     return ranked
 
 
+def rank_documents(searcher, query: wq.Query, *, limit: int, filter: wq.Query | None):  # noqa: A002
+    """The best ``limit`` documents, best first, each read like a Whoosh hit
+    (stored fields by name, ``.score``)."""
+    try:
+        return ranking.rank(searcher, query, limit=limit, filter=filter)
+    except ranking.Unsupported:
+        # A clause the direct scorer does not know: Whoosh ranks it the same.
+        return searcher.search(query, limit=limit, filter=filter)
+
+
 def _queue_rebuild() -> None:
     from kb.search.tasks import rebuild_index_task
 
@@ -165,8 +175,8 @@ def search_articles(
         if built.query is None:
             results = SearchResults(query=prepared.text, truncated=prepared.truncated)
         else:
-            found = searcher.search(built.query, limit=candidate_window(offset, limit),
-                                    filter=_filters(area=area, lang=lang))
+            found = rank_documents(searcher, built.query, limit=candidate_window(offset, limit),
+                                   filter=_filters(area=area, lang=lang))
             ranked = _group_hits(found, language)
             page = ranked[offset:offset + limit]
             results = SearchResults(
