@@ -188,14 +188,17 @@ def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, te
     except ValueError:
         return []
     with_values = bool(field.format and field.format.supports("positions"))
-    idf = searcher.idf(fieldname, text)
     _B, K1 = _bm25_parameters(searcher, fieldname)
     K1_1 = K1 + 1
     parts = []
+    idf = None
     for segment, (subsearcher, offset) in enumerate(cache.segments):
         reader = subsearcher.reader()
         if (fieldname, btext) not in reader:
             continue
+        if idf is None:
+            # Only for a term that exists: Whoosh's idf fails on an empty index.
+            idf = searcher.idf(fieldname, text)
         ids, weights, values = _raw_postings(reader, fieldname, btext,
                                              with_values=with_values)
         norms = _length_norms(searcher, cache, segment, fieldname)

@@ -117,3 +117,7 @@ class TestOtherQueries:
         assert hit["slug"] == "second-segment"
         assert hit.get("missing", "default") == "default"
         assert hit.score > 0
+
+    def test_an_empty_index_ranks_nothing_without_error(self, problems, build_index):
+        build_index()
+        assert ranking.rank(store.get_searcher(), wq.Term("head", "obs"), limit=10) == []
