@@ -75,6 +75,7 @@ from kb.search.evaluation import (  # noqa: E402
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
 from kb.search.services import candidate_window, rank_documents  # noqa: E402
+from kb.search.spelling import corrector_for  # noqa: E402
 from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -194,7 +195,7 @@ def bare_whoosh(query) -> None:
 
     searcher = store.get_searcher()
     built = build_query(prepare(query.q), reader=searcher.reader(),
-                        corrector=searcher.corrector("vocab"), synonyms=synonym_table())
+                        corrector=corrector_for(searcher), synonyms=synonym_table())
     if built.query is not None:
         rank_documents(searcher, built.query, limit=candidate_window(0, 10), filter=None)
 

@@ -65,13 +65,15 @@ class _SearcherCache:
         self.filters: dict[str, frozenset[int]] = {}
         self.terms: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        # Other per-generation helpers (the typo corrector), by name.
+        self.extras: dict = {}
 
 
 _caches: dict[int, tuple[Searcher, _SearcherCache]] = {}
 _caches_lock = threading.Lock()
 
 
-def _cache_for(searcher: Searcher) -> _SearcherCache:
+def searcher_cache(searcher: Searcher) -> _SearcherCache:
     key = id(searcher)
     with _caches_lock:
         entry = _caches.get(key)
@@ -324,7 +326,7 @@ def rank(searcher: Searcher, q: wq.Query, *, limit: int,
     Raises ``Unsupported`` for a query or weighting this module does not
     score (the caller then asks Whoosh).
     """
-    cache = _cache_for(searcher)
+    cache = searcher_cache(searcher)
     acc: dict[int, float] = {}
     _add(acc, searcher, cache, q, 1.0)
     allowed = _allowed(searcher, cache, filter)

@@ -15,6 +15,7 @@ from kb.search import ranking, store
 from kb.search.analysis import bilingual_analyzer
 from kb.search.models import SearchQuery
 from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.spelling import corrector_for
 from kb.search.synonyms import synonym_table
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ def search_articles(
     try:
         searcher = store.get_searcher()
         built: BuiltQuery = build_query(
-            prepared, reader=searcher.reader(), corrector=searcher.corrector("vocab"),
+            prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
             synonyms=synonym_table(),
         )
         if built.query is None:
