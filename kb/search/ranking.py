@@ -21,7 +21,6 @@ when it does.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,6 +34,8 @@ from whoosh.util.numeric import byte_to_length
 
 # Scored posting lists kept per searcher: the query mix repeats its words.
 TERM_CACHE_SIZE = 2048
+# Stored fields (title, symptoms, summary...) of documents shown recently.
+STORED_CACHE_SIZE = 5000
 
 
 class Unsupported(Exception):
@@ -64,6 +65,7 @@ class _SearcherCache:
         self.norms: dict[tuple[int, str], list[float]] = {}
         self.filters: dict[str, frozenset[int]] = {}
         self.terms: OrderedDict = OrderedDict()
+        self.stored: dict[int, dict] = {}
         self.lock = threading.Lock()
         # Other per-generation helpers (the typo corrector), by name.
         self.extras: dict = {}
@@ -326,6 +328,8 @@ def rank(searcher: Searcher, q: wq.Query, *, limit: int,
     Raises ``Unsupported`` for a query or weighting this module does not
     score (the caller then asks Whoosh).
     """
+    if limit < 1:
+        return []
     cache = searcher_cache(searcher)
     acc: dict[int, float] = {}
     _add(acc, searcher, cache, q, 1.0)
@@ -335,6 +339,20 @@ def rank(searcher: Searcher, q: wq.Query, *, limit: int,
     if allowed is not None or deleted:
         candidates = [(d, s) for d, s in candidates
                       if (allowed is None or d in allowed) and d not in deleted]
-    best = heapq.nsmallest(limit, candidates, key=lambda item: (-item[1], item[0]))
-    return [ScoredDocument(docnum=d, score=s, fields=searcher.stored_fields(d))
+    if len(candidates) > limit:
+        # Only documents scoring at least the limit-th best can make the page.
+        threshold = sorted((s for _, s in candidates), reverse=True)[limit - 1]
+        candidates = [(d, s) for d, s in candidates if s >= threshold]
+    # Best first; equal scores in document order, as Whoosh's collector does.
+    best = sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]
+    return [ScoredDocument(docnum=d, score=s, fields=_stored_fields(searcher, cache, d))
             for d, s in best]
+
+
+def _stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> dict:
+    fields = cache.stored.get(docnum)
+    if fields is None:
+        if len(cache.stored) >= STORED_CACHE_SIZE:
+            cache.stored.clear()
+        fields = cache.stored[docnum] = searcher.stored_fields(docnum)
+    return fields

@@ -3,11 +3,13 @@
 import html
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import nh3
 from django.core.cache import cache
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.analysis import Token
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
@@ -75,12 +77,32 @@ _ANALYZER = bilingual_analyzer()
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=40)
 
 
+@lru_cache(maxsize=8192)
+def _snippet_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The analyzer's tokens of a stored symptoms or summary text: the same
+    few texts come up again and again, and analyzing them (jieba, stemming)
+    was most of a snippet's cost."""
+    return tuple((t.text, t.startchar, t.endchar)
+                 for t in _ANALYZER(text, chars=True, mode="query", removestops=False))
+
+
+def _cached_analysis(value: str, **_options):
+    """An analyzer for Whoosh's highlighter that replays the cached tokens
+    (fresh Token objects: the highlighter marks them)."""
+    for text, start, end in _snippet_tokens(value):
+        yield Token(chars=True, text=text, startchar=start, endchar=end, boost=1.0)
+
+
 def _snippet(hit, terms: set[str]) -> str:
     """Symptoms or summary with the matched words marked (terms computed once
     per query, not per hit as Whoosh's Hit.highlights does)."""
     for stored in SNIPPET_SOURCES:
+        text = hit.get(stored, "")
+        # No query word in it: nothing to mark, no fragment (as Whoosh finds).
+        if not text or terms.isdisjoint(token for token, _, _ in _snippet_tokens(text)):
+            continue
         fragment = highlight.highlight(
-            hit.get(stored, ""), terms, _ANALYZER, _FRAGMENTER, _MarkFormatter(), top=2
+            text, terms, _cached_analysis, _FRAGMENTER, _MarkFormatter(), top=2
         )
         if fragment:
             break
