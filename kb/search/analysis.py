@@ -140,6 +140,34 @@ def analyze(text: str, *, stem_words: bool = True) -> list[str]:
     return [t.text for t in bilingual_analyzer(stem_words=stem_words)(text)]
 
 
+_cached_stem = lru_cache(maxsize=50000)(stem)
+
+
+def term_offsets(text: str) -> list[tuple[str, int, int]]:
+    """(index term, start, end) of every word of ``text``, stop words included:
+    what ``bilingual_analyzer()(text, chars=True, removestops=False)`` yields,
+    computed directly (snippets need it per hit, and the filter chain's
+    generators and Token objects were most of the cost)."""
+    out = []
+    for match in _RUNS.finditer(text):
+        run = match.group("cjk")
+        if run:
+            offset = match.start()
+            for word in segment_cjk(run):
+                start = text.find(word, offset)
+                offset = start + len(word)
+                out.append((word.lower(), start, offset))
+        else:
+            word = match.group("word")
+            term = word.lower()
+            if term.endswith("'s"):
+                term = term[:-2]
+            if term.isascii() and not term.isdigit():
+                term = _cached_stem(term)
+            out.append((term, match.start(), match.start() + len(word)))
+    return out
+
+
 def surface_words(text: str) -> list[tuple[str, str]]:
     """(original word, lowercase word) pairs, unstemmed, stop words dropped."""
     analyzer = bilingual_analyzer(stem_words=False)

@@ -14,7 +14,7 @@ from whoosh.analysis import Token
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.search import ranking, store
-from kb.search.analysis import bilingual_analyzer
+from kb.search.analysis import term_offsets
 from kb.search.models import SearchQuery
 from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.spelling import corrector_for
@@ -73,17 +73,14 @@ class _MarkFormatter(highlight.Formatter):
         return f"<mark>{word}</mark>"
 
 
-_ANALYZER = bilingual_analyzer()
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=40)
 
 
 @lru_cache(maxsize=8192)
 def _snippet_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """The analyzer's tokens of a stored symptoms or summary text: the same
-    few texts come up again and again, and analyzing them (jieba, stemming)
-    was most of a snippet's cost."""
-    return tuple((t.text, t.startchar, t.endchar)
-                 for t in _ANALYZER(text, chars=True, mode="query", removestops=False))
+    """The index terms of a stored symptoms or summary text with their
+    offsets: the same texts come up again and again."""
+    return tuple(term_offsets(text))
 
 
 def _cached_analysis(value: str, **_options):

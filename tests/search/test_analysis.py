@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.search.analysis import analyze, surface_words
+from kb.search.analysis import analyze, bilingual_analyzer, surface_words, term_offsets
 
 
 class TestAnalyze:
@@ -25,3 +25,21 @@ class TestAnalyze:
     def test_any_text_analyzes_without_error(self, text):
         terms = analyze(text)
         assert all(isinstance(term, str) and term for term in terms)
+
+
+class TestTermOffsets:
+    @given(st.lists(st.sampled_from(
+        list("abcXYZ's'. 0123456789éÀİ-") + ["推流", "失败", "防盗链", "的", "Failed", "THE",
+                                             "connection", "Viewer's", "\n", "，"]
+    ), max_size=60).map("".join) | st.text(max_size=200))
+    def test_offsets_are_the_analyzers_tokens_with_stop_words(self, text):
+        analyzer = bilingual_analyzer()
+        expected = [(t.text, t.startchar, t.endchar)
+                    for t in analyzer(text, chars=True, mode="query", removestops=False)]
+        assert term_offsets(text) == expected
+
+    def test_offsets_point_at_the_typed_words(self):
+        text = "OBS 推流 Failed to connect"
+        assert [(term, text[a:b]) for term, a, b in term_offsets(text)] == [
+            ("ob", "OBS"), ("推流", "推流"), ("fail", "Failed"), ("to", "to"),
+            ("connect", "connect")]
