@@ -2,7 +2,9 @@
 
 import html
 import logging
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import nh3
@@ -16,7 +18,7 @@ from kb.articles.selectors import article_search_database
 from kb.search import ranking, store
 from kb.search.analysis import term_offsets
 from kb.search.models import SearchQuery
-from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.spelling import corrector_for
 from kb.search.synonyms import synonym_table
 
@@ -144,6 +146,36 @@ def rank_documents(searcher, query: wq.Query, *, limit: int, filter: wq.Query | 
         return searcher.search(query, limit=limit, filter=filter)
 
 
+# Recent results, per index generation (a new searcher starts empty, so an edit
+# is visible at once) and synonym table: the real query mix is skewed, and a
+# repeated search costs nothing. 0 turns it off.
+RESULT_CACHE_SIZE = 1024
+_results_lock = threading.Lock()
+
+
+def _recent_results(searcher, key: tuple) -> SearchResults | None:
+    if RESULT_CACHE_SIZE <= 0:
+        return None
+    recent = ranking.searcher_cache(searcher).extras.get("results")
+    with _results_lock:
+        found = recent.get(key) if recent is not None else None
+        if found is None:
+            return None
+        recent.move_to_end(key)
+    # A copy: the caller sets its own log id.
+    return replace(found, hits=list(found.hits), log_id=None)
+
+
+def _remember_results(searcher, key: tuple, results: SearchResults) -> None:
+    if RESULT_CACHE_SIZE <= 0:
+        return
+    recent = ranking.searcher_cache(searcher).extras.setdefault("results", OrderedDict())
+    with _results_lock:
+        recent[key] = replace(results, hits=list(results.hits), log_id=None)
+        while len(recent) > RESULT_CACHE_SIZE:
+            recent.popitem(last=False)
+
+
 def _queue_rebuild() -> None:
     from kb.search.tasks import rebuild_index_task
 
@@ -188,24 +220,15 @@ def search_articles(
         return SearchResults(query="", truncated=prepared.truncated)
     try:
         searcher = store.get_searcher()
-        built: BuiltQuery = build_query(
-            prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
-            synonyms=synonym_table(),
-        )
-        if built.query is None:
-            results = SearchResults(query=prepared.text, truncated=prepared.truncated)
-        else:
-            found = rank_documents(searcher, built.query, limit=candidate_window(offset, limit),
-                                   filter=_filters(area=area, lang=lang))
-            ranked = _group_hits(found, language)
-            page = ranked[offset:offset + limit]
-            results = SearchResults(
-                query=prepared.text,
-                suggestion=suggestion_text(prepared.text, built.corrections),
-                hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
-                total=len(ranked),
-                truncated=prepared.truncated,
-            )
+        synonyms = synonym_table()
+        # The table itself (compared by identity): a synonym edit makes a new one.
+        cache_key = (prepared.text, prepared.truncated, language, area, lang, limit, offset,
+                     synonyms)
+        results = _recent_results(searcher, cache_key)
+        if results is None:
+            results = _search_index(searcher, prepared, synonyms=synonyms, language=language,
+                                    area=area, lang=lang, limit=limit, offset=offset)
+            _remember_results(searcher, cache_key, results)
     except Exception as exc:
         # Missing or damaged index: answer from the database meanwhile.
         if isinstance(exc, store.IndexUnavailable) or not store.index_health()[0]:
@@ -218,6 +241,26 @@ def search_articles(
     if record:
         results.log_id = search_log(results=results, language=language, source=source).pk
     return results
+
+
+def _search_index(searcher, prepared: PreparedQuery, *, synonyms, language: str,
+                  area: str | None, lang: str | None, limit: int, offset: int
+                  ) -> SearchResults:
+    built = build_query(prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
+                        synonyms=synonyms)
+    if built.query is None:
+        return SearchResults(query=prepared.text, truncated=prepared.truncated)
+    found = rank_documents(searcher, built.query, limit=candidate_window(offset, limit),
+                           filter=_filters(area=area, lang=lang))
+    ranked = _group_hits(found, language)
+    page = ranked[offset:offset + limit]
+    return SearchResults(
+        query=prepared.text,
+        suggestion=suggestion_text(prepared.text, built.corrections),
+        hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
+        total=len(ranked),
+        truncated=prepared.truncated,
+    )
 
 
 def _hit(shown, other, score: float, terms: set[str]) -> SearchHit:
