@@ -3,20 +3,23 @@
 Whoosh scores a query through a tree of matcher objects: a dozen Python calls
 per posting for every clause, which made the search too slow at a few
 thousand articles. The queries ``kb.search.query`` builds are sums (``Or``)
-of term and phrase clauses, so they are scored here directly: each term's
-posting list is read block by block and its BM25F scores are added into one
+of terms and phrases, so they are scored here directly: each term's posting
+list is read block by block and its BM25F scores are added into one
 accumulator, with the same formula, statistics and field lengths as Whoosh.
-The scores are the same up to the order of floating-point additions, so the
-ranking (and relevance) is unchanged; ties break on document number, as in
-Whoosh's collector.
+A phrase (slop 1, as ``Phrase`` defaults) matches where its words stand at
+consecutive positions and scores the sum of its words' scores, as Whoosh's
+``SpanNear2`` intersection does. The scores are the same up to the order of
+floating-point additions, so the ranking (and relevance) is unchanged; ties
+break on document number, as in Whoosh's collector. Tests compare the two.
 
-Clauses of another kind (phrases: they need positions) are still matched by
-Whoosh, and their scores are added to the same accumulator.
+A clause of any other kind is matched and scored by Whoosh itself, and an
+``Or`` with ``minmatch`` or ``scale`` or another weighting model raises
+``Unsupported`` (the caller then asks Whoosh for the whole query).
 
 Per searcher (one index generation), the documents' length norms, the
-filters' document sets and the scored posting lists of recent terms are
-cached: an index never changes under a searcher, and searchers are reopened
-when it does.
+filters' document sets, the stored fields of shown documents and the scored
+posting lists of recent terms are cached: an index never changes under a
+searcher, and the store opens a new searcher when it does.
 """
 
 from __future__ import annotations
