@@ -121,3 +121,16 @@ class TestOtherQueries:
     def test_an_empty_index_ranks_nothing_without_error(self, problems, build_index):
         build_index()
         assert ranking.rank(store.get_searcher(), wq.Term("head", "obs"), limit=10) == []
+
+
+def test_the_term_cache_keeps_within_its_postings_bound(multi_segment_index, monkeypatch):
+    monkeypatch.setattr("kb.search.ranking.TERM_CACHE_POSTINGS", 3)
+    searcher = store.get_searcher()
+    for word in ("obs", "connect", "server", "fail", "push", "推流"):
+        ranking.rank(searcher, wq.Or([wq.Term("head", word), wq.Term("body", word)]), limit=5)
+        cache = ranking.searcher_cache(searcher)
+        assert cache.cached_postings <= 3
+        assert cache.cached_postings == sum(
+            len(p.docnums) for parts in cache.terms.values() for p in parts)
+    expected, got = whoosh_and_direct("obs failed to connect to server")
+    assert_same_ranking(expected, got)
