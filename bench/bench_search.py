@@ -12,13 +12,17 @@ translations. The query mix is the relevance evaluation set (symptoms, error
 strings, keywords, typos, questions; both languages and mixed).
 
 Printed per size: index build time (one process and two), index size, warm
-query latency p50/p95 of the bare Whoosh search and of the whole
-``GET /api/v1/search`` request, and of the naive database baseline
-(case-insensitive substring match); the API and the baseline also as a ratio
-of the bare search measured in the same run. At 5,000 articles: how long a
-single article update takes to become searchable through a real Celery
-worker on the filesystem broker. Finally hit@3 of search and of the
-baseline on the real launch content.
+query latency p50/p95 of the bare search (the query built and ranked, no
+snippets, database or HTTP) and of the whole ``GET /api/v1/search`` request,
+and of the naive database baseline (case-insensitive substring match); the
+API and the baseline also as a ratio of the bare search measured in the same
+run. These run without the recent-results cache (each query of the mix comes
+once per pass). A second table splits the mean time into stages, shows the
+bare search without the per-generation term cache, and the API on a skewed
+mix (Zipf draws from the evaluation queries) with the recent-results cache.
+At 5,000 articles: how long a single article update takes to become
+searchable through a real Celery worker on the filesystem broker. Finally
+hit@3 of search and of the baseline on the real launch content.
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ from kb.articles.models import Article  # noqa: E402
 from kb.core.services import runtime_folders_ensure  # noqa: E402
 from kb.problems.models import Problem  # noqa: E402
 from kb.problems.services import problems_load_fixture  # noqa: E402
-from kb.search import store  # noqa: E402
+from kb.search import ranking, store  # noqa: E402
+from kb.search import services as search_services  # noqa: E402
 from kb.search.analysis import surface_words  # noqa: E402
 from kb.search.evaluation import (  # noqa: E402
     evaluate,
@@ -74,7 +79,8 @@ from kb.search.evaluation import (  # noqa: E402
 )
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
-from kb.search.services import candidate_window  # noqa: E402
+from kb.search.services import candidate_window, rank_documents, search_articles  # noqa: E402
+from kb.search.spelling import corrector_for  # noqa: E402
 from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -189,14 +195,29 @@ def time_queries(fn, repeats: int = 1) -> list[float]:
     return times
 
 
-def bare_whoosh(query) -> None:
+STAGES: dict[str, list[float]] = {"query": [], "rank": []}
+
+
+def bare_search(query) -> None:
+    """The search itself: the query built (analysis, typo corrections,
+    synonyms) and ranked; no snippets, database, HTTP or log."""
     from kb.search.query import build_query
 
+    t0 = time.perf_counter()
     searcher = store.get_searcher()
     built = build_query(prepare(query.q), reader=searcher.reader(),
-                        corrector=searcher.corrector("vocab"), synonyms=synonym_table())
+                        corrector=corrector_for(searcher), synonyms=synonym_table())
+    t1 = time.perf_counter()
     if built.query is not None:
-        searcher.search(built.query, limit=candidate_window(0, 10))
+        rank_documents(searcher, built.query, limit=candidate_window(0, 10), filter=None)
+    STAGES["query"].append(t1 - t0)
+    STAGES["rank"].append(time.perf_counter() - t1)
+
+
+def service_search(query) -> None:
+    """``search_articles`` without the log: the search, hits and snippets."""
+    search_articles(text=query.q, language="en" if query.lang == "en" else "zh-hans",
+                    record=False)
 
 
 _client = Client()
@@ -206,6 +227,22 @@ def api_request(query) -> None:
     lang = "en" if query.lang == "en" else "zh-hans"
     response = _client.get("/api/v1/search", {"q": query.q, "lang": lang})
     assert response.status_code == 200, response.content[:200]
+
+
+def skewed_mix(n: int = 1000, seed: int = 11) -> list:
+    """Queries drawn with Zipf weights, as a real search log is skewed: a
+    few searches come often, most once."""
+    rng = random.Random(seed)
+    order = QUERIES[:]
+    rng.shuffle(order)
+    weights = [1.0 / (rank + 1) for rank in range(len(order))]
+    return rng.choices(order, weights=weights, k=n)
+
+
+def cold_caches() -> None:
+    """Forget every per-generation cache (term postings, stored fields, typo
+    vocabulary, recent results): a fresh searcher, as after an edit."""
+    store._local.state = None
 
 
 def db_baseline(query) -> None:
@@ -263,8 +300,11 @@ def main() -> None:
 
     header = (f"{'articles':>8} {'build 1p s':>10} {'build 2p s':>10} {'index MB':>9} "
               f"{'bare p50':>9} {'p95':>7} {'API p50':>8} {'p95':>7} {'API/bare':>9} "
-              f"{'DB p50':>8} {'p95':>7} {'DB/bare':>8}")
-    rows = []
+              f"{'DB p50':>8} {'p95':>7} {'DB/bare':>8} {'DB/API':>7}")
+    stage_header = (f"{'articles':>8} {'query':>7} {'rank':>7} {'hits':>7} {'HTTP+log':>9} "
+                    f"{'bare p50':>9} {'p95':>7} {'cached API p50':>15} {'p95':>7} "
+                    f"{'hits':>5}")
+    rows, stage_rows = [], []
     visibility = None
     for size in sizes:
         reset_database()
@@ -278,20 +318,63 @@ def main() -> None:
         index_rebuild(procs=2)
         build_2p = time.perf_counter() - t0
         size_mb = folder_size(store.current_generation_dir()) / 1e6
-        bare = time_queries(bare_whoosh)
+
+        # Every query searched: no recent-results cache (each query of the
+        # mix comes once per pass, so it would only answer the warm-up ones).
+        search_services.RESULT_CACHE_SIZE = 0
+        cold_caches()
+        for stage in STAGES.values():
+            stage.clear()
+        bare = time_queries(bare_search)
+        stage_query = statistics.mean(STAGES["query"])
+        stage_rank = statistics.mean(STAGES["rank"])
+        service = time_queries(service_search)
         api = time_queries(api_request)
         db = time_queries(db_baseline)
+        # The same without the per-generation term cache: every term's
+        # postings read and scored again (as right after an edit).
+        ranking.TERM_CACHE_SIZE, term_cache = 0, ranking.TERM_CACHE_SIZE
+        cold_caches()
+        bare_uncached = time_queries(bare_search)
+        ranking.TERM_CACHE_SIZE = term_cache
+        # What the recent-results cache adds on a skewed mix.
+        search_services.RESULT_CACHE_SIZE = 1024
+        cold_caches()
+        mix = skewed_mix()
+        cached_api = []
+        for query in mix:
+            t0 = time.perf_counter()
+            api_request(query)
+            cached_api.append(time.perf_counter() - t0)
+        repeats = 1 - len({(q.q, q.lang) for q in mix}) / len(mix)
+
         row = (f"{size:>8} {build_1p:>10.1f} {build_2p:>10.1f} {size_mb:>9.1f} "
                f"{ms(statistics.median(bare)):>9} {ms(percentile(bare, 95)):>7} "
                f"{ms(statistics.median(api)):>8} {ms(percentile(api, 95)):>7} "
                f"{percentile(api, 95) / percentile(bare, 95):>8.2f}x "
                f"{ms(statistics.median(db)):>8} {ms(percentile(db, 95)):>7} "
-               f"{percentile(db, 95) / percentile(bare, 95):>7.1f}x")
+               f"{percentile(db, 95) / percentile(bare, 95):>7.1f}x "
+               f"{percentile(db, 95) / percentile(api, 95):>6.1f}x")
+        stage_row = (f"{size:>8} {ms(stage_query):>7} {ms(stage_rank):>7} "
+                     f"{ms(statistics.mean(service) - statistics.mean(bare)):>7} "
+                     f"{ms(statistics.mean(api) - statistics.mean(service)):>9} "
+                     f"{ms(statistics.median(bare_uncached)):>9} "
+                     f"{ms(percentile(bare_uncached, 95)):>7} "
+                     f"{ms(statistics.median(cached_api)):>15} "
+                     f"{ms(percentile(cached_api, 95)):>7} {repeats:>5.0%}")
         rows.append(row)
+        stage_rows.append(stage_row)
         print(header if len(rows) == 1 else "", end="\n" if len(rows) == 1 else "")
         print(row, flush=True)
         if size == 5000:
             visibility = update_visibility()
+    print("\nmean ms per stage (query: analysis, typos, synonyms; rank: scoring; hits: "
+          "snippets, grouping; HTTP+log: request, serialization, search log); bare search "
+          "without the term cache; API on a skewed mix of 1,000 draws with the "
+          "recent-results cache (hits: share of repeated queries)")
+    print(stage_header)
+    for stage_row in stage_rows:
+        print(stage_row)
     if 5000 not in sizes:
         print("(update visibility is measured at 5,000 articles)")
     if visibility:

@@ -125,19 +125,105 @@ class TrimPossessiveFilter(Filter):
             yield t
 
 
-def bilingual_analyzer(*, stem_words: bool = True):
+STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
+
+
+def filter_chain(*, stem_words: bool = True):
+    """The analysis as a chain of Whoosh filters: the reference that
+    ``BilingualAnalyzer`` reproduces in one pass (and what indexes built
+    before it name in their schema)."""
     chain = (
         BilingualTokenizer()
         | LowercaseFilter()
         | TrimPossessiveFilter()
-        | StopFilter(stoplist=ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS, minsize=1)
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
     )
     return chain | AsciiStemFilter() if stem_words else chain
+
+
+class BilingualAnalyzer(Tokenizer):
+    """``filter_chain()`` in a single generator: split (jieba for Chinese),
+    lowercase, trim "'s", drop or mark stop words (renumbering positions as
+    Whoosh's StopFilter does), stem English words. The same tokens, without
+    four generators and their per-token calls: analysis is most of the cost
+    of indexing, and of a query's preparation."""
+
+    def __init__(self, stem_words: bool = True):
+        self.stem_words = stem_words
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 no_morph=False, **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        stem_words = self.stem_words and not no_morph
+        pos = start_pos  # the tokenizer's position, stop words included
+        kept_pos = None  # the renumbered position of the last word kept
+        for word, start in _words(value):
+            text = word.lower()
+            if text.endswith("'s"):
+                text = text[:-2]
+            stopped = not text or text in STOP_WORDS
+            if stopped and removestops:
+                pos += 1
+                continue
+            if stem_words and text.isascii() and not text.isdigit():
+                text = _cached_stem(text)
+            token.text = text
+            token.boost = 1.0
+            token.stopped = stopped
+            if keeporiginal:
+                token.original = word
+            if positions:
+                if not stopped:
+                    kept_pos = pos if kept_pos is None else kept_pos + 1
+                token.pos = pos if stopped else kept_pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = token.startchar + len(word)
+            pos += 1
+            yield token
+
+
+def _words(value: str):
+    """(word as typed, offset) in text order: jieba's segments for Chinese."""
+    for match in _RUNS.finditer(value):
+        run = match.group("cjk")
+        if run:
+            offset = match.start()
+            for word in segment_cjk(run):
+                start = value.find(word, offset)
+                offset = start + len(word)
+                yield word, start
+        else:
+            yield match.group("word"), match.start()
+
+
+def bilingual_analyzer(*, stem_words: bool = True) -> BilingualAnalyzer:
+    return BilingualAnalyzer(stem_words=stem_words)
 
 
 def analyze(text: str, *, stem_words: bool = True) -> list[str]:
     """The index terms of ``text`` (what a query for it looks up)."""
     return [t.text for t in bilingual_analyzer(stem_words=stem_words)(text)]
+
+
+_cached_stem = lru_cache(maxsize=50000)(stem)
+
+
+def term_offsets(text: str) -> list[tuple[str, int, int]]:
+    """(index term, start, end) of every word of ``text``, stop words included:
+    what ``bilingual_analyzer()(text, chars=True, removestops=False)`` yields,
+    computed directly (snippets need it per hit, and the filter chain's
+    generators and Token objects were most of the cost)."""
+    out = []
+    for word, start in _words(text):
+        term = word.lower()
+        if term.endswith("'s"):
+            term = term[:-2]
+        if term.isascii() and not term.isdigit():
+            term = _cached_stem(term)
+        out.append((term, start, start + len(word)))
+    return out
 
 
 def surface_words(text: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from kb.articles.models import Language
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
-from kb.search.services import search_articles
+from kb.search.services import SearchResults, search_articles
 
 
 class SearchThrottle(AnonRateThrottle):
@@ -69,4 +69,29 @@ class SearchApi(APIView):
             source=SearchQuery.Source.API,
             record=bool(params["q"].strip()),
         )
-        return Response(self.OutputSerializer(results).data)
+        return Response(search_payload(results))
+
+
+def search_payload(results: SearchResults) -> dict:
+    """``SearchApi.OutputSerializer(results).data``, built directly: DRF
+    deep-copies its field objects for every response, about a millisecond
+    per search (a third of the API's own cost). The serializer still
+    documents the shape; a test keeps the two equal."""
+    return {
+        "query": str(results.query),
+        "suggestion": None if results.suggestion is None else str(results.suggestion),
+        "results": [
+            {
+                "slug": str(hit.slug),
+                "title": str(hit.title),
+                "lang": str(hit.lang),
+                "url": str(hit.url),
+                "problems": [str(code) for code in hit.problems],
+                "snippet": str(hit.snippet),
+                "score": float(hit.score),
+            }
+            for hit in results.hits
+        ],
+        "total": int(results.total),
+        "truncated": bool(results.truncated),
+    }

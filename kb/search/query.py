@@ -108,9 +108,13 @@ class _Stats:
         # Set once the query's words are known: with enough telling words, a
         # common word only counts where customers' words are (the head).
         self.enough_rare_words = False
+        self._df: dict[str, int] = {}
 
     def df(self, term: str) -> int:
-        return self.reader.doc_frequency("body", term)
+        found = self._df.get(term)
+        if found is None:
+            found = self._df[term] = self.reader.doc_frequency("body", term)
+        return found
 
     def common(self, term: str) -> bool:
         return self.df(term) > self.limit

@@ -2,19 +2,24 @@
 
 import html
 import logging
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import nh3
 from django.core.cache import cache
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.analysis import Token
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
-from kb.search import store
-from kb.search.analysis import bilingual_analyzer
+from kb.search import ranking, store
+from kb.search.analysis import term_offsets
 from kb.search.models import SearchQuery
-from kb.search.query import BuiltQuery, PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.spelling import corrector_for
 from kb.search.synonyms import synonym_table
 
 log = logging.getLogger(__name__)
@@ -70,16 +75,33 @@ class _MarkFormatter(highlight.Formatter):
         return f"<mark>{word}</mark>"
 
 
-_ANALYZER = bilingual_analyzer()
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=40)
+
+
+@lru_cache(maxsize=8192)
+def _snippet_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The index terms of a stored symptoms or summary text with their
+    offsets: the same texts come up again and again."""
+    return tuple(term_offsets(text))
+
+
+def _cached_analysis(value: str, **_options):
+    """An analyzer for Whoosh's highlighter that replays the cached tokens
+    (fresh Token objects: the highlighter marks them)."""
+    for text, start, end in _snippet_tokens(value):
+        yield Token(chars=True, text=text, startchar=start, endchar=end, boost=1.0)
 
 
 def _snippet(hit, terms: set[str]) -> str:
     """Symptoms or summary with the matched words marked (terms computed once
     per query, not per hit as Whoosh's Hit.highlights does)."""
     for stored in SNIPPET_SOURCES:
+        text = hit.get(stored, "")
+        # No query word in it: nothing to mark, no fragment (as Whoosh finds).
+        if not text or terms.isdisjoint(token for token, _, _ in _snippet_tokens(text)):
+            continue
         fragment = highlight.highlight(
-            hit.get(stored, ""), terms, _ANALYZER, _FRAGMENTER, _MarkFormatter(), top=2
+            text, terms, _cached_analysis, _FRAGMENTER, _MarkFormatter(), top=2
         )
         if fragment:
             break
@@ -112,6 +134,46 @@ def _group_hits(results, language: str) -> list:
         ranked.append((score, shown, other))
     ranked.sort(key=lambda item: -item[0])
     return ranked
+
+
+def rank_documents(searcher, query: wq.Query, *, limit: int, filter: wq.Query | None):  # noqa: A002
+    """The best ``limit`` documents, best first, each read like a Whoosh hit
+    (stored fields by name, ``.score``)."""
+    try:
+        return ranking.rank(searcher, query, limit=limit, filter=filter)
+    except ranking.Unsupported:
+        # A clause the direct scorer does not know: Whoosh ranks it the same.
+        return searcher.search(query, limit=limit, filter=filter)
+
+
+# Recent results, per index generation (a new searcher starts empty, so an edit
+# is visible at once) and synonym table: the real query mix is skewed, and a
+# repeated search costs nothing. 0 turns it off.
+RESULT_CACHE_SIZE = 1024
+_results_lock = threading.Lock()
+
+
+def _recent_results(searcher, key: tuple) -> SearchResults | None:
+    if RESULT_CACHE_SIZE <= 0:
+        return None
+    recent = ranking.searcher_cache(searcher).extras.get("results")
+    with _results_lock:
+        found = recent.get(key) if recent is not None else None
+        if found is None:
+            return None
+        recent.move_to_end(key)
+    # A copy: the caller sets its own log id.
+    return replace(found, hits=list(found.hits), log_id=None)
+
+
+def _remember_results(searcher, key: tuple, results: SearchResults) -> None:
+    if RESULT_CACHE_SIZE <= 0:
+        return
+    recent = ranking.searcher_cache(searcher).extras.setdefault("results", OrderedDict())
+    with _results_lock:
+        recent[key] = replace(results, hits=list(results.hits), log_id=None)
+        while len(recent) > RESULT_CACHE_SIZE:
+            recent.popitem(last=False)
 
 
 def _queue_rebuild() -> None:
@@ -158,24 +220,15 @@ def search_articles(
         return SearchResults(query="", truncated=prepared.truncated)
     try:
         searcher = store.get_searcher()
-        built: BuiltQuery = build_query(
-            prepared, reader=searcher.reader(), corrector=searcher.corrector("vocab"),
-            synonyms=synonym_table(),
-        )
-        if built.query is None:
-            results = SearchResults(query=prepared.text, truncated=prepared.truncated)
-        else:
-            found = searcher.search(built.query, limit=candidate_window(offset, limit),
-                                    filter=_filters(area=area, lang=lang))
-            ranked = _group_hits(found, language)
-            page = ranked[offset:offset + limit]
-            results = SearchResults(
-                query=prepared.text,
-                suggestion=suggestion_text(prepared.text, built.corrections),
-                hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
-                total=len(ranked),
-                truncated=prepared.truncated,
-            )
+        synonyms = synonym_table()
+        # The table itself (compared by identity): a synonym edit makes a new one.
+        cache_key = (prepared.text, prepared.truncated, language, area, lang, limit, offset,
+                     synonyms)
+        results = _recent_results(searcher, cache_key)
+        if results is None:
+            results = _search_index(searcher, prepared, synonyms=synonyms, language=language,
+                                    area=area, lang=lang, limit=limit, offset=offset)
+            _remember_results(searcher, cache_key, results)
     except Exception as exc:
         # Missing or damaged index: answer from the database meanwhile.
         if isinstance(exc, store.IndexUnavailable) or not store.index_health()[0]:
@@ -188,6 +241,26 @@ def search_articles(
     if record:
         results.log_id = search_log(results=results, language=language, source=source).pk
     return results
+
+
+def _search_index(searcher, prepared: PreparedQuery, *, synonyms, language: str,
+                  area: str | None, lang: str | None, limit: int, offset: int
+                  ) -> SearchResults:
+    built = build_query(prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
+                        synonyms=synonyms)
+    if built.query is None:
+        return SearchResults(query=prepared.text, truncated=prepared.truncated)
+    found = rank_documents(searcher, built.query, limit=candidate_window(offset, limit),
+                           filter=_filters(area=area, lang=lang))
+    ranked = _group_hits(found, language)
+    page = ranked[offset:offset + limit]
+    return SearchResults(
+        query=prepared.text,
+        suggestion=suggestion_text(prepared.text, built.corrections),
+        hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
+        total=len(ranked),
+        truncated=prepared.truncated,
+    )
 
 
 def _hit(shown, other, score: float, terms: set[str]) -> SearchHit:

@@ -1,7 +1,13 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.search.analysis import analyze, surface_words
+from kb.search.analysis import (
+    analyze,
+    bilingual_analyzer,
+    filter_chain,
+    surface_words,
+    term_offsets,
+)
 
 
 class TestAnalyze:
@@ -25,3 +31,46 @@ class TestAnalyze:
     def test_any_text_analyzes_without_error(self, text):
         terms = analyze(text)
         assert all(isinstance(term, str) and term for term in terms)
+
+
+TEXTS = st.lists(st.sampled_from(
+    list("abcXYZ's'. 0123456789éÀİ-") + ["推流", "失败", "防盗链", "的", "Failed", "THE",
+                                         "connection", "Viewer's", "it's", "\n", "，", "是"]
+), max_size=60).map("".join) | st.text(max_size=200)
+
+
+def tokens(analyzer, text, **options):
+    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None),
+             getattr(t, "endchar", None), t.stopped, getattr(t, "original", None))
+            for t in analyzer(text, **options)]
+
+
+class TestOnePassAnalyzer:
+    @given(text=TEXTS, positions=st.booleans(), chars=st.booleans(),
+           removestops=st.booleans(), keeporiginal=st.booleans(), stem_words=st.booleans(),
+           start_pos=st.integers(0, 3), mode=st.sampled_from(["index", "query"]))
+    def test_same_tokens_as_the_filter_chain(self, text, positions, chars, removestops,
+                                              keeporiginal, stem_words, start_pos, mode):
+        options = {"positions": positions, "chars": chars, "removestops": removestops,
+                   "keeporiginal": keeporiginal, "start_pos": start_pos, "mode": mode}
+        assert tokens(bilingual_analyzer(stem_words=stem_words), text, **options) == tokens(
+            filter_chain(stem_words=stem_words), text, **options)
+
+    def test_positions_skip_stop_words_as_whooshs_stop_filter_does(self):
+        analyzer = bilingual_analyzer()
+        found = [(t.text, t.pos) for t in analyzer("the stream is not found", positions=True)]
+        assert found == [("stream", 1), ("not", 2), ("found", 3)]
+
+
+class TestTermOffsets:
+    @given(TEXTS)
+    def test_offsets_are_the_analyzers_tokens_with_stop_words(self, text):
+        expected = [(t.text, t.startchar, t.endchar)
+                    for t in filter_chain()(text, chars=True, mode="query", removestops=False)]
+        assert term_offsets(text) == expected
+
+    def test_offsets_point_at_the_typed_words(self):
+        text = "OBS 推流 Failed to connect"
+        assert [(term, text[a:b]) for term, a, b in term_offsets(text)] == [
+            ("ob", "OBS"), ("推流", "推流"), ("fail", "Failed"), ("to", "to"),
+            ("connect", "connect")]

@@ -57,3 +57,17 @@ class TestSearchApi:
     def test_search_is_in_the_openapi_schema(self, api, db):
         paths = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()["paths"]
         assert "/api/v1/search" in paths
+
+
+@pytest.mark.parametrize("text", ["conection refused", "防盗链", "", "nothing matches qqqq"])
+def test_payload_is_what_the_documented_serializer_gives(kb_articles, build_index, text):
+    from kb.search.apis import SearchApi, search_payload
+    from kb.search.services import search_articles
+
+    build_index()
+    results = search_articles(text=text, language="zh-hans", record=False)
+    direct = search_payload(results)
+    documented = SearchApi.OutputSerializer(results).data
+    assert direct == documented
+    assert list(direct) == list(documented)
+    assert [list(r) for r in direct["results"]] == [list(r) for r in documented["results"]]

@@ -266,3 +266,49 @@ class TestOptimize:
         optimize_index_task()
         reader = store.open_index().reader()
         assert reader.doc_count_all() == reader.doc_count() == 6
+
+
+class TestRecentResults:
+    def test_a_repeated_search_is_answered_from_memory_and_still_logged(
+        self, kb_articles, build_index, monkeypatch
+    ):
+        build_index()
+        first = search_articles(text="Already publishing", language="en")
+        monkeypatch.setattr("kb.search.services.build_query",
+                            lambda *a, **k: pytest.fail("searched the index again"))
+        again = search_articles(text="Already publishing", language="en")
+        assert [h.slug for h in again.hits] == [h.slug for h in first.hits]
+        assert not again.fallback
+        assert again.log_id != first.log_id
+        assert SearchQuery.objects.filter(normalized="already publishing").count() == 2
+
+    def test_other_pages_filters_and_languages_are_searched_anew(self, kb_articles,
+                                                                  build_index):
+        build_index()
+        en = search_articles(text="Failed to connect to server", language="en", record=False)
+        zh = search_articles(text="Failed to connect to server", language="zh-hans",
+                             record=False)
+        assert en.hits[0].lang == "en" and zh.hits[0].lang == "zh-hans"
+        text = "server publishing buffering keyframe"
+        both = search_articles(text=text, language="en", limit=2, record=False)
+        second = search_articles(text=text, language="en", offset=1, limit=1, record=False)
+        assert len(both.hits) == 2
+        assert [h.slug for h in second.hits] == [both.hits[1].slug]
+
+    def test_an_edit_is_seen_by_a_repeated_search(self, kb_articles, build_index):
+        build_index()
+        assert top("wombat")[1] == []
+        article = kb_articles["keyframe"]
+        article.title = "Wombat keyframe interval"
+        article.save()
+        index_article(article_id=article.pk)
+        assert top("wombat")[1] == ["keyframe-interval-2s"]
+
+    def test_turned_off_every_search_uses_the_index(self, kb_articles, build_index,
+                                                   monkeypatch):
+        build_index()
+        monkeypatch.setattr("kb.search.services.RESULT_CACHE_SIZE", 0)
+        top("Already publishing")
+        monkeypatch.setattr("kb.search.services.build_query",
+                            lambda *a, **k: (_ for _ in ()).throw(RuntimeError("index used")))
+        assert top("Already publishing")[0].fallback

@@ -1,0 +1,375 @@
+"""Ranking a built query: Whoosh's BM25F scores, computed without its matchers.
+
+Whoosh scores a query through a tree of matcher objects: a dozen Python calls
+per posting for every clause, which made the search too slow at a few
+thousand articles. The queries ``kb.search.query`` builds are sums (``Or``)
+of terms and phrases, so they are scored here directly: each term's posting
+list is read block by block and its BM25F scores are added into one
+accumulator, with the same formula, statistics and field lengths as Whoosh.
+A phrase (slop 1, as ``Phrase`` defaults) matches where its words stand at
+consecutive positions and scores the sum of its words' scores, as Whoosh's
+``SpanNear2`` intersection does. The scores are the same up to the order of
+floating-point additions, so the ranking (and relevance) is unchanged; ties
+break on document number, as in Whoosh's collector. Tests compare the two.
+
+A clause of any other kind is matched and scored by Whoosh itself, and an
+``Or`` with ``minmatch`` or ``scale`` or another weighting model raises
+``Unsupported`` (the caller then asks Whoosh for the whole query).
+
+Per searcher (one index generation), the documents' length norms, the
+filters' document sets, the stored fields of shown documents and the scored
+posting lists of recent terms are cached: an index never changes under a
+searcher, and the store opens a new searcher when it does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+# Scored posting lists kept per searcher: the query mix repeats its words.
+# Bounded in terms and in postings: about 180 bytes each with their scores
+# and positions, so at most some 90 MB per searcher (one per serving thread).
+# The 312-query evaluation mix fills 2,048 terms with 300,000 postings at
+# 5,000 articles.
+TERM_CACHE_SIZE = 2048
+TERM_CACHE_POSTINGS = 500_000
+# Stored fields (title, symptoms, summary...) of documents shown recently.
+STORED_CACHE_SIZE = 5000
+
+
+class Unsupported(Exception):
+    """The query or the weighting is not one this module scores: use Whoosh."""
+
+
+@dataclass
+class ScoredDocument:
+    """A ranked document: its stored fields (read like a Whoosh hit) and score."""
+
+    docnum: int
+    score: float
+    fields: dict
+
+    def __getitem__(self, name):
+        return self.fields[name]
+
+    def get(self, name, default=None):
+        return self.fields.get(name, default)
+
+
+class _SearcherCache:
+    """What is computed once per searcher (the index does not change under it)."""
+
+    def __init__(self, searcher: Searcher):
+        self.segments = list(searcher.leaf_searchers())
+        self.norms: dict[tuple[int, str], list[float]] = {}
+        self.filters: dict[str, frozenset[int]] = {}
+        self.terms: OrderedDict = OrderedDict()
+        self.cached_postings = 0
+        self.stored: dict[int, dict] = {}
+        self.lock = threading.Lock()
+        # Other per-generation helpers (the typo corrector), by name.
+        self.extras: dict = {}
+
+
+_caches: dict[int, tuple[Searcher, _SearcherCache]] = {}
+_caches_lock = threading.Lock()
+
+
+def searcher_cache(searcher: Searcher) -> _SearcherCache:
+    key = id(searcher)
+    with _caches_lock:
+        entry = _caches.get(key)
+        if entry is None or entry[0] is not searcher:
+            # Forget the caches of closed searchers (a newer generation).
+            for stale in [k for k, (s, _) in _caches.items() if s.is_closed]:
+                del _caches[stale]
+            entry = (searcher, _SearcherCache(searcher))
+            _caches[key] = entry
+        return entry[1]
+
+
+def _bm25_parameters(searcher: Searcher, fieldname: str) -> tuple[float, float]:
+    weighting = searcher.weighting
+    if type(weighting) is not scoring.BM25F:
+        raise Unsupported(f"weighting {type(weighting).__name__}")
+    return weighting._field_B.get(fieldname, weighting.B), weighting.K1
+
+
+def _length_norms(searcher: Searcher, cache: _SearcherCache, segment: int,
+                  fieldname: str) -> list[float]:
+    """Per document of a segment, BM25's ``K1 * ((1 - B) + B * fl / avgfl)``,
+    written as Whoosh writes it so the scores come out the same."""
+    key = (segment, fieldname)
+    norms = cache.norms.get(key)
+    if norms is None:
+        subsearcher, _offset = cache.segments[segment]
+        reader = subsearcher.reader()
+        B, K1 = _bm25_parameters(searcher, fieldname)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        norms = [K1 * ((1 - B) + B * fl / avgfl) for fl in _field_lengths(reader, fieldname)]
+        cache.norms[key] = norms
+    return norms
+
+
+def _field_lengths(reader, fieldname: str) -> list[int]:
+    """Each document's length in a field, as Whoosh stores it (one byte)."""
+    try:
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        codes = list(column) if column is not None else []
+    except AttributeError:  # another codec: ask document by document
+        codes = None
+    if codes is None or len(codes) != reader.doc_count_all():
+        return [reader.doc_field_length(d, fieldname, 1) or 1
+                for d in range(reader.doc_count_all())]
+    # A document without the field has no posting in it: its length is unused.
+    return [byte_to_length(code) or 1 for code in codes]
+
+
+@dataclass
+class _TermPostings:
+    """One term in one segment: its documents and their BM25F scores."""
+
+    segment: int
+    docnums: list[int]  # in the segment
+    global_docnums: list[int]
+    scores: list[float]
+    # Encoded positions per posting, for the fields that keep them (phrases).
+    values: list | None
+    _rows: dict[int, int] | None = None
+
+    def rows(self) -> dict[int, int]:
+        """Segment docnum -> index in the lists (built on first use)."""
+        if self._rows is None:
+            self._rows = {d: i for i, d in enumerate(self.docnums)}
+        return self._rows
+
+
+def _raw_postings(reader, fieldname: str, btext: bytes, *, with_values: bool
+                  ) -> tuple[list[int], list[float], list | None]:
+    """Document numbers, weights (and encoded values) of a term in one segment,
+    deleted documents included: they are dropped once, at the end."""
+    matcher = reader.postings(fieldname, btext)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list | None = [] if with_values else None
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks at a time: the per-posting method calls are the cost.
+        while not matcher._atend:
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            if with_values:
+                matcher._read_values()
+                values.extend(matcher._values)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
+            matcher.next()
+    return ids, weights, values
+
+
+def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, text: str
+                   ) -> list[_TermPostings]:
+    """A term's postings with their BM25F scores, per segment that has it."""
+    key = (fieldname, text)
+    with cache.lock:
+        found = cache.terms.get(key)
+        if found is not None:
+            cache.terms.move_to_end(key)
+            return found
+    field = searcher.schema[fieldname]
+    if not field.scorable:
+        raise Unsupported(f"unscored field {fieldname}")
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return []
+    with_values = bool(field.format and field.format.supports("positions"))
+    _B, K1 = _bm25_parameters(searcher, fieldname)
+    K1_1 = K1 + 1
+    parts = []
+    idf = None
+    for segment, (subsearcher, offset) in enumerate(cache.segments):
+        reader = subsearcher.reader()
+        if (fieldname, btext) not in reader:
+            continue
+        if idf is None:
+            # Only for a term that exists: Whoosh's idf fails on an empty index.
+            idf = searcher.idf(fieldname, text)
+        ids, weights, values = _raw_postings(reader, fieldname, btext,
+                                             with_values=with_values)
+        norms = _length_norms(searcher, cache, segment, fieldname)
+        # bm25() of whoosh.scoring, term for term (same float results).
+        scores = [idf * ((tf * K1_1) / (tf + norms[d])) for d, tf in zip(ids, weights, strict=True)]
+        global_ids = [d + offset for d in ids] if offset else ids
+        parts.append(_TermPostings(segment, ids, global_ids, scores, values))
+    with cache.lock:
+        if key not in cache.terms:
+            cache.terms[key] = parts
+            cache.cached_postings += _postings_count(parts)
+        while cache.terms and (len(cache.terms) > TERM_CACHE_SIZE
+                               or cache.cached_postings > TERM_CACHE_POSTINGS):
+            _, dropped = cache.terms.popitem(last=False)
+            cache.cached_postings -= _postings_count(dropped)
+    return parts
+
+
+def _postings_count(parts: list[_TermPostings]) -> int:
+    return sum(len(part.docnums) for part in parts)
+
+
+def _add_term(acc: dict, searcher, cache, term: wq.Term, boost: float) -> None:
+    if term.fieldname not in searcher.schema:
+        return
+    boost *= term.boost
+    get = acc.get
+    for part in _term_postings(searcher, cache, term.fieldname, term.text):
+        if boost == 1.0:
+            for d, s in zip(part.global_docnums, part.scores, strict=True):
+                acc[d] = get(d, 0.0) + s
+        else:
+            for d, s in zip(part.global_docnums, part.scores, strict=True):
+                acc[d] = get(d, 0.0) + s * boost
+
+
+def _add_phrase(acc: dict, searcher, cache, q: wq.Phrase, boost: float) -> None:
+    """Whoosh's Phrase (slop 1): the words at consecutive positions, scored as
+    the sum of the words' scores in the field (its SpanNear2 intersection)."""
+    if q.fieldname not in searcher.schema:
+        return
+    field = searcher.schema[q.fieldname]
+    if q.slop != 1 or not q.words or not field.format.supports("positions"):
+        raise Unsupported("phrase with slop or without positions")
+    boost *= q.boost
+    by_segment: dict[int, list[_TermPostings]] = {}
+    for word in q.words:
+        for part in _term_postings(searcher, cache, q.fieldname, word):
+            by_segment.setdefault(part.segment, []).append(part)
+    decode = field.format.decode_positions
+    get = acc.get
+    for segment, parts in by_segment.items():
+        if len(parts) != len(q.words):
+            continue  # a word missing from this segment: no match in it
+        offset = cache.segments[segment][1]
+        rows = [part.rows() for part in parts]
+        shortest = min(parts, key=lambda part: len(part.docnums))
+        for docnum in shortest.docnums:
+            found = [r.get(docnum) for r in rows]
+            if None in found:
+                continue
+            positions = [decode(part.values[i]) for part, i in zip(parts, found, strict=True)]
+            later = [set(p) for p in positions[1:]]
+            if any(all(start + k in later[k - 1] for k in range(1, len(parts)))
+                   for start in positions[0]):
+                score = 0.0
+                for part, i in zip(parts, found, strict=True):
+                    score += part.scores[i]
+                d = docnum + offset
+                acc[d] = get(d, 0.0) + score * boost
+
+
+def _add_matched(acc: dict, searcher, cache, q: wq.Query, boost: float) -> None:
+    """Any other clause: matched and scored by Whoosh itself."""
+    context = searcher.context()
+    get = acc.get
+    for subsearcher, offset in cache.segments:
+        matcher = q.matcher(subsearcher, context)
+        while matcher.is_active():
+            d = offset + matcher.id()
+            acc[d] = get(d, 0.0) + matcher.score() * boost
+            matcher.next()
+
+
+def _add(acc: dict, searcher, cache, q: wq.Query, boost: float) -> None:
+    kind = type(q)
+    if kind is wq.Term:
+        _add_term(acc, searcher, cache, q, boost)
+    elif kind is wq.Phrase:
+        _add_phrase(acc, searcher, cache, q, boost)
+    elif isinstance(q, wq.Or):
+        if q.minmatch or q.scale:
+            raise Unsupported("Or with minmatch or scale")
+        subs = q.subqueries
+        # Whoosh ignores the boost of an Or that holds a single clause (it
+        # returns that clause's matcher): so do we, to rank as it does.
+        inner = boost if len(subs) == 1 else boost * q.boost
+        for sub in subs:
+            _add(acc, searcher, cache, sub, inner)
+    elif q is wq.NullQuery:
+        return
+    else:
+        _add_matched(acc, searcher, cache, q, boost)
+
+
+def _allowed(searcher: Searcher, cache: _SearcherCache, filter_query: wq.Query | None
+             ) -> frozenset[int] | None:
+    if filter_query is None:
+        return None
+    key = repr(filter_query)
+    found = cache.filters.get(key)
+    if found is None:
+        found = frozenset(searcher.docs_for_query(filter_query))
+        cache.filters[key] = found
+    return found
+
+
+def _deleted(cache: _SearcherCache) -> set[int]:
+    deleted = set()
+    for subsearcher, offset in cache.segments:
+        reader = subsearcher.reader()
+        if reader.has_deletions():
+            deleted.update(offset + d for d in reader.deleted_docs_set)
+    return deleted
+
+
+def rank(searcher: Searcher, q: wq.Query, *, limit: int,
+         filter: wq.Query | None = None) -> list[ScoredDocument]:  # noqa: A002
+    """The ``limit`` best documents for ``q``, best first, as Whoosh ranks them.
+
+    Raises ``Unsupported`` for a query or weighting this module does not
+    score (the caller then asks Whoosh).
+    """
+    if limit < 1:
+        return []
+    cache = searcher_cache(searcher)
+    acc: dict[int, float] = {}
+    _add(acc, searcher, cache, q, 1.0)
+    allowed = _allowed(searcher, cache, filter)
+    deleted = _deleted(cache)
+    candidates = acc.items()
+    if allowed is not None or deleted:
+        candidates = [(d, s) for d, s in candidates
+                      if (allowed is None or d in allowed) and d not in deleted]
+    if len(candidates) > limit:
+        # Only documents scoring at least the limit-th best can make the page.
+        threshold = sorted((s for _, s in candidates), reverse=True)[limit - 1]
+        candidates = [(d, s) for d, s in candidates if s >= threshold]
+    # Best first; equal scores in document order, as Whoosh's collector does.
+    best = sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]
+    return [ScoredDocument(docnum=d, score=s, fields=_stored_fields(searcher, cache, d))
+            for d, s in best]
+
+
+def _stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> dict:
+    fields = cache.stored.get(docnum)
+    if fields is None:
+        if len(cache.stored) >= STORED_CACHE_SIZE:
+            cache.stored.clear()
+        fields = cache.stored[docnum] = searcher.stored_fields(docnum)
+    return fields

@@ -1,0 +1,136 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import query as wq
+
+from kb.search import ranking, store
+from kb.search.indexing import index_article
+from kb.search.query import build_query, prepare
+from kb.search.services import _filters, rank_documents
+from kb.search.synonyms import synonym_table
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "viewers buffer but my preview is fine",
+    "Already publishing",
+    '"Failed to connect to server"',
+    "Failed to connect to server\nConnection refused",
+    "防盗链",
+    "obs 推流 Failed to connect",
+    "obs 推流失败 无法连接到服务器",
+    "keyframe interval 2 seconds",
+    "gop",
+    "conection refused",
+    "防盗连",
+    "403 Forbidden",
+    "encoder encoder encoder",
+    "the player keeps spinning while the preview is fine and the encoder is healthy "
+    "bufferStalledError edge capacity network",
+]
+FILTERS = [None, {"lang": "en"}, {"lang": "zh-hans"}, {"area": "playback"},
+           {"area": "push", "lang": "zh-hans"}]
+
+
+def whoosh_and_direct(text, *, limit=20, filter_kwargs=None):
+    searcher = store.get_searcher()
+    built = build_query(prepare(text), reader=searcher.reader(),
+                        corrector=searcher.corrector("vocab"), synonyms=synonym_table())
+    if built.query is None:
+        return [], []
+    flt = _filters(**{"area": None, "lang": None, **(filter_kwargs or {})})
+    expected = searcher.search(built.query, limit=limit, filter=flt)
+    got = ranking.rank(searcher, built.query, limit=limit, filter=flt)
+    return ([(hit.docnum, hit.score) for hit in expected],
+            [(hit.docnum, hit.score) for hit in got])
+
+
+def assert_same_ranking(expected, got):
+    assert [d for d, _ in got] == [d for d, _ in expected]
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-9)
+
+
+@pytest.fixture
+def multi_segment_index(kb_articles, problems, build_index):
+    """A rebuilt index, then an edit and a new article: more segments, and a
+    deleted document in the first."""
+    build_index()
+    edited = kb_articles["buffering"]
+    edited.symptoms = "bufferStalledError\nthe player keeps spinning\nencoder overloaded"
+    edited.save()
+    index_article(article_id=edited.pk)
+    added = make_article(problems=[problems["push.connect-refused"]], slug="second-segment",
+                         title="OBS Failed to connect to server behind a proxy",
+                         symptoms=["Failed to connect to server", "proxy"],
+                         body="Connection refused by the proxy. 推流 连接被拒绝。")
+    index_article(article_id=added.pk)
+    return kb_articles
+
+
+class TestSameRankingAsWhoosh:
+    @pytest.mark.parametrize("text", QUERIES)
+    def test_every_query_shape_ranks_as_whoosh_ranks_it(self, multi_segment_index, text):
+        for filter_kwargs in FILTERS:
+            expected, got = whoosh_and_direct(text, filter_kwargs=filter_kwargs)
+            assert_same_ranking(expected, got)
+
+    def test_the_index_really_has_several_segments_and_a_deletion(self, multi_segment_index):
+        searcher = store.get_searcher()
+        readers = [s.reader() for s, _ in searcher.leaf_searchers()]
+        assert len(readers) >= 2
+        assert any(r.has_deletions() for r in readers)
+
+    def test_a_short_limit_keeps_the_best_in_order(self, multi_segment_index):
+        expected, got = whoosh_and_direct("Failed to connect to server", limit=2)
+        assert len(got) == 2
+        assert_same_ranking(expected, got)
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(words=st.lists(st.sampled_from(
+        "obs failed connect server refused 推流 连接 服务器 防盗链 403 forbidden keyframe "
+        "interval buffering player spinning already publishing encoder proxy 拒绝 超时 "
+        'edge "failed to connect" conection bufering 防盗连'.split()
+    ), min_size=1, max_size=14), newline=st.booleans())
+    def test_any_mix_of_known_words_ranks_as_whoosh_ranks_it(self, multi_segment_index, words,
+                                                             newline):
+        text = ("\n" if newline else " ").join(words)
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
+
+
+class TestOtherQueries:
+    def test_a_clause_the_direct_scorer_does_not_know_is_ranked_by_whoosh(
+        self, multi_segment_index
+    ):
+        searcher = store.get_searcher()
+        q = wq.Or([wq.Term("head", "fail"), wq.Term("body", "obs")], scale=0.9)
+        with pytest.raises(ranking.Unsupported):
+            ranking.rank(searcher, q, limit=10)
+        found = rank_documents(searcher, q, limit=10, filter=None)
+        assert [h.docnum for h in found] == [h.docnum for h in searcher.search(q, limit=10)]
+
+    def test_hits_read_like_whoosh_hits(self, multi_segment_index):
+        searcher = store.get_searcher()
+        hit = ranking.rank(searcher, wq.Term("head", "proxi"), limit=1)[0]
+        assert hit["slug"] == "second-segment"
+        assert hit.get("missing", "default") == "default"
+        assert hit.score > 0
+
+    def test_an_empty_index_ranks_nothing_without_error(self, problems, build_index):
+        build_index()
+        assert ranking.rank(store.get_searcher(), wq.Term("head", "obs"), limit=10) == []
+
+
+def test_the_term_cache_keeps_within_its_postings_bound(multi_segment_index, monkeypatch):
+    monkeypatch.setattr("kb.search.ranking.TERM_CACHE_POSTINGS", 3)
+    searcher = store.get_searcher()
+    for word in ("obs", "connect", "server", "fail", "push", "推流"):
+        ranking.rank(searcher, wq.Or([wq.Term("head", word), wq.Term("body", word)]), limit=5)
+        cache = ranking.searcher_cache(searcher)
+        assert cache.cached_postings <= 3
+        assert cache.cached_postings == sum(
+            len(p.docnums) for parts in cache.terms.values() for p in parts)
+    expected, got = whoosh_and_direct("obs failed to connect to server")
+    assert_same_ranking(expected, got)
