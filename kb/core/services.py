@@ -18,6 +18,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "search.change_synonym",
         "search.delete_synonym",
         "search.view_synonym",
+        "learning.view_learnedphrase",
+        "learning.change_learnedphrase",
+        "learning.view_knowledgegap",
+        "learning.change_knowledgegap",
+        "learning.view_contentflag",
+        "learning.change_contentflag",
+        "learning.view_articleeffectiveness",
     ],
     "Reviewers": [
         "articles.add_article",
@@ -39,6 +46,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_article",
         "articles.view_articlefeedback",
         "problems.view_problem",
+        "learning.view_knowledgegap",
+        "learning.view_contentflag",
+        "learning.view_articleeffectiveness",
     ],
 }
 

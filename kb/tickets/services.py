@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kb.core.exceptions import ApplicationError
+from kb.diagnostics import decode_paste, detect
 from kb.tickets.calendars import (
     add_business_minutes,
     business_minutes_between,
     calendar_from_dict,
 )
-from kb.diagnostics import decode_paste, detect
 from kb.tickets.models import (
     Organization,
     SlaPolicy,
@@ -220,11 +220,34 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     return ticket
 
 
+def _queue_learning(ticket: Ticket) -> None:
+    """After the commit, the learning loop reads the ticket (idempotently)."""
+    from kb.learning.tasks import learn_from_ticket_task  # learning reads tickets
+
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: learn_from_ticket_task.delay(ticket_id=ticket_id))
+
+
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, actor) -> Ticket:
-    return _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
-                 to=Ticket.Status.CLOSED, stamp="closed_at",
-                 text=f"Closed by {actor.get_username()}.")
+    ticket = _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
+                   to=Ticket.Status.CLOSED, stamp="closed_at",
+                   text=f"Closed by {actor.get_username()}.")
+    _queue_learning(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_link_article(*, ticket: Ticket, article, actor=None) -> Ticket:
+    """Link the fix found later (a knowledge gap's article was published)."""
+    if ticket.articles.filter(pk=article.pk).exists():
+        return ticket
+    ticket.articles.add(article)
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, public=False,
+        text=f"Linked to the new article “{article.title}”.", created_at=timezone.now(),
+    )
+    return ticket
 
 
 @transaction.atomic
@@ -314,4 +337,6 @@ def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.save(update_fields=["resolved_at", "closed_at", "updated_at"])
+    # A reopening counts against the article that resolved it.
+    _queue_learning(ticket)
     return ticket

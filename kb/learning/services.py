@@ -1,0 +1,817 @@
+"""Learning from closed tickets: one pipeline for one close or a replay.
+
+``learn_from_ticket`` runs after every close (and reopen); ``learn_replay``
+runs the same steps over many tickets at once for ``manage.py learn``. Both
+are idempotent: a ticket whose digest (what it looked like when learned
+from) has not changed is skipped, phrase sources and gap members are sets,
+and every count is recomputed from facts under a row lock, so concurrent
+closes of tickets that touch the same article cannot lose a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from kb.articles import services as article_services
+from kb.articles.models import Article, ArticleFeedback
+from kb.articles.selectors import stale_cutoff
+from kb.core.exceptions import ApplicationError
+from kb.learning import clustering, phrases
+from kb.learning.models import (
+    ArticleEffectiveness,
+    ContentFlag,
+    KnowledgeGap,
+    LearnedPhrase,
+    LearningLock,
+    TicketLearning,
+    TicketTerm,
+    WizardFix,
+)
+from kb.problems.models import Area, Problem
+from kb.tickets.models import Ticket, TicketAttachment, TicketEvent
+
+log = logging.getLogger(__name__)
+
+# The timeline text ``kb.tickets.services.ticket_reopen`` writes: each one is
+# a close that did not hold.
+REOPEN_EVENT_TEXT = "Reopened."
+
+# Smoothed success rate: a Beta prior worth PRIOR_WEIGHT observations at
+# PRIOR_MEAN (a Bayesian average). One vote moves a new article a little; an
+# article nobody has judged yet sits at the prior, in the middle, so it is
+# still shown.
+PRIOR_MEAN = 0.6
+PRIOR_WEIGHT = 4.0
+
+# A phrase enters the article's search document once this many tickets
+# resolved by the article used it: one customer's wording may be noise.
+PHRASE_MIN_TICKETS = 2
+MAX_PHRASES_PER_ARTICLE = 60
+
+# Content health thresholds.
+REOPEN_RATE_LIMIT = 0.25
+REOPEN_MIN_COUNT = 2
+UNHELPFUL_RATE_LIMIT = 0.5
+UNHELPFUL_MIN_VOTES = 5
+
+# Tickets without an article are clustered with those closed in this window.
+GAP_WINDOW_DAYS = 365
+SEARCH_GAP_MIN_SEARCHES = 3
+
+
+def smoothed_success_rate(*, successes: float, failures: float) -> float:
+    """(successes + prior) / (trials + prior weight), in [0, 1]."""
+    return (successes + PRIOR_MEAN * PRIOR_WEIGHT) / (successes + failures + PRIOR_WEIGHT)
+
+
+# What a ticket is, as far as learning is concerned ------------------------------
+@dataclass
+class TicketFacts:
+    ticket_id: int
+    status: str
+    subject: str
+    description: str
+    summary: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    article_ids: list[int] = field(default_factory=list)
+    problem_codes: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        payload = json.dumps([
+            self.status, self.closed_at.isoformat() if self.closed_at else None,
+            sorted(self.article_ids), sorted(self.problem_codes), self.subject,
+            self.description, self.summary,
+            [hashlib.sha256(a.encode()).hexdigest() for a in self.attachments],
+        ])
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def text(self) -> str:
+        return f"{self.subject}\n{self.description}\n{self.summary}"
+
+
+def ticket_facts(ticket_ids: list[int]) -> list[TicketFacts]:
+    """Everything learning reads about these tickets, in four queries."""
+    facts = {
+        row["id"]: TicketFacts(
+            ticket_id=row["id"], status=row["status"], subject=row["subject"],
+            description=row["description"], summary=row["resolution_summary"],
+            created_at=row["created_at"], closed_at=row["closed_at"],
+        )
+        for row in Ticket.objects.filter(pk__in=ticket_ids).values(
+            "id", "status", "subject", "description", "resolution_summary", "created_at",
+            "closed_at")
+    }
+    for ticket_id, article_id in Ticket.articles.through.objects.filter(
+            ticket_id__in=ticket_ids).values_list("ticket_id", "article_id"):
+        facts[ticket_id].article_ids.append(article_id)
+    for ticket_id, code in Ticket.problems.through.objects.filter(
+            ticket_id__in=ticket_ids).values_list("ticket_id", "problem__code"):
+        facts[ticket_id].problem_codes.append(code)
+    for ticket_id, content in TicketAttachment.objects.filter(
+            ticket_id__in=ticket_ids).order_by("pk").values_list("ticket_id", "content"):
+        facts[ticket_id].attachments.append(content)
+    for item in facts.values():
+        item.article_ids.sort()
+        item.problem_codes.sort()
+    return [facts[i] for i in ticket_ids if i in facts]
+
+
+# The entry points -----------------------------------------------------------------
+def learn_from_ticket(*, ticket_id: int) -> str:
+    """Learn from one ticket after it closed or reopened.
+
+    Returns what happened: "learned", "unchanged" (already learned from this
+    exact ticket), "not-closed" (a reopen: only its articles' counts are
+    recomputed) or "missing".
+    """
+    facts = ticket_facts([ticket_id])
+    if not facts:
+        return "missing"
+    report = _learn(facts, whole_history=False)
+    return report.outcome.get(ticket_id, "unchanged")
+
+
+def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 2000,
+                 progress: Callable[[int, int], None] | None = None,
+                 reindex: bool = True) -> LearnReport:
+    """Learn from every ticket closed since ``since``, in batches."""
+    qs = Ticket.objects.filter(status=Ticket.Status.CLOSED)
+    if since is not None:
+        qs = qs.filter(closed_at__gte=since)
+    ids = list(qs.order_by("closed_at", "pk").values_list("pk", flat=True))
+    total = LearnReport()
+    clusterer = None
+    for start in range(0, len(ids), batch_size):
+        batch = ticket_facts(ids[start:start + batch_size])
+        report = _learn(batch, whole_history=True, clusterer=clusterer, reindex=reindex)
+        clusterer = report.clusterer
+        total.merge(report)
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return total
+
+
+@dataclass
+class LearnReport:
+    outcome: dict[int, str] = field(default_factory=dict)
+    links: Counter = field(default_factory=Counter)
+    phrases_activated: int = 0
+    gaps_created: int = 0
+    articles_touched: set = field(default_factory=set)
+    clusterer: clustering.Clusterer | None = None
+
+    def merge(self, other: LearnReport) -> None:
+        self.outcome.update(other.outcome)
+        self.links.update(other.links)
+        self.phrases_activated += other.phrases_activated
+        self.gaps_created += other.gaps_created
+        self.articles_touched |= other.articles_touched
+
+
+# The pipeline --------------------------------------------------------------------
+@transaction.atomic
+def _learn(facts: list[TicketFacts], *, whole_history: bool,
+           clusterer: clustering.Clusterer | None = None, reindex: bool = True) -> LearnReport:
+    report = LearnReport(clusterer=clusterer)
+    existing = TicketLearning.objects.in_bulk([f.ticket_id for f in facts])
+    todo: list[TicketFacts] = []
+    for item in facts:
+        if item.status != Ticket.Status.CLOSED:
+            # Reopened (or never closed): its articles' counts follow, the
+            # record of its earlier close stays.
+            report.outcome[item.ticket_id] = "not-closed"
+            report.articles_touched.update(item.article_ids)
+            continue
+        previous = existing.get(item.ticket_id)
+        if previous is not None and previous.digest == item.digest:
+            report.outcome[item.ticket_id] = "unchanged"
+            continue
+        todo.append(item)
+        report.outcome[item.ticket_id] = "learned"
+
+    articles = {
+        a["id"]: a for a in Article.objects.filter(
+            pk__in={i for f in todo for i in f.article_ids}).values(
+            "id", "published_at", "title", "symptoms", "status")
+    }
+    learnings = []
+    with_article: list[TicketFacts] = []
+    without_article: list[TicketFacts] = []
+    for item in todo:
+        linked = [articles[i] for i in item.article_ids if i in articles]
+        if linked:
+            first = linked[0]
+            known = first["published_at"] is not None and first["published_at"] <= item.created_at
+            link = TicketLearning.Link.EXISTING if known else TicketLearning.Link.NEW
+            with_article.append(item)
+            report.articles_touched.update(a["id"] for a in linked)
+        else:
+            first, link = None, TicketLearning.Link.NONE
+            without_article.append(item)
+        report.links[link] += 1
+        learnings.append(TicketLearning(
+            ticket_id=item.ticket_id, link=link, article_id=first["id"] if first else None,
+            problem_codes=item.problem_codes, opened_at=item.created_at,
+            closed_at=item.closed_at, digest=item.digest, processed_at=timezone.now(),
+            terms={}, gap=None,
+        ))
+    # A ticket learned from before keeps its gap while it still has no article.
+    for learning in learnings:
+        previous = existing.get(learning.ticket_id)
+        if previous is not None and learning.link == TicketLearning.Link.NONE:
+            learning.gap_id = previous.gap_id
+    TicketLearning.objects.bulk_create(
+        learnings, update_conflicts=True, unique_fields=["ticket"],
+        update_fields=["link", "article", "problem_codes", "opened_at", "closed_at", "digest",
+                       "processed_at", "terms", "gap"],
+    )
+    relearned = [lr.ticket_id for lr in learnings if lr.ticket_id in existing]
+    if relearned:
+        TicketTerm.objects.filter(learning_id__in=relearned).delete()
+
+    changed_articles = _learn_phrases(with_article, articles)
+    report.phrases_activated = len(changed_articles)
+    report.clusterer, report.gaps_created = _learn_gaps(
+        without_article, existing, clusterer=report.clusterer, whole_history=whole_history)
+
+    effectiveness_recompute(article_ids=report.articles_touched)
+    content_health_check(article_ids=report.articles_touched)
+    if reindex:
+        _reindex_on_commit(changed_articles)
+    return report
+
+
+def _reindex_on_commit(article_ids: Iterable[int]) -> None:
+    from kb.search.tasks import index_article_task
+
+    for article_id in sorted(set(article_ids)):
+        transaction.on_commit(lambda a=article_id: index_article_task.delay(article_id=a))
+
+
+# Learned phrases -----------------------------------------------------------------
+def _curated_keys(article: dict) -> set[str]:
+    lines = [article["title"], *article["symptoms"].splitlines()]
+    return {phrases.phrase_key(line) for line in lines if line.strip()}
+
+
+def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict]) -> set[int]:
+    """Add each ticket's wording and error strings to the articles that
+    resolved it. Returns the articles whose searchable phrases changed."""
+    wanted: dict[tuple[int, str], tuple[str, str]] = {}
+    sources: dict[tuple[int, str], set[int]] = defaultdict(set)
+    curated = {aid: _curated_keys(a) for aid, a in articles.items()}
+    for item in items:
+        found = phrases.ticket_phrases(subject=item.subject, description=item.description,
+                                       attachments=item.attachments)
+        for article_id in item.article_ids:
+            if article_id not in articles:
+                continue
+            for kind, text in found:
+                key = phrases.phrase_key(text)
+                if key in curated[article_id]:
+                    continue  # the article already says it
+                wanted.setdefault((article_id, key), (kind, text))
+                sources[(article_id, key)].add(item.ticket_id)
+    if not wanted:
+        return set()
+    article_ids = {aid for aid, _ in wanted}
+    known = {
+        (p.article_id, p.key): p
+        for p in LearnedPhrase.objects.filter(article_id__in=article_ids,
+                                              key__in={k for _, k in wanted})
+    }
+    LearnedPhrase.objects.bulk_create(
+        [LearnedPhrase(article_id=aid, key=key, kind=kind, text=text)
+         for (aid, key), (kind, text) in wanted.items() if (aid, key) not in known],
+        ignore_conflicts=True,
+    )
+    stored = {
+        (p.article_id, p.key): p
+        for p in LearnedPhrase.objects.filter(article_id__in=article_ids,
+                                              key__in={k for _, k in wanted})
+    }
+    through = LearnedPhrase.tickets.through
+    through.objects.bulk_create(
+        [through(learnedphrase_id=stored[pair].pk, ticket_id=ticket_id)
+         for pair, ticket_ids in sources.items() if pair in stored for ticket_id in ticket_ids],
+        ignore_conflicts=True,
+    )
+    # Counts from the set of source tickets: a second run adds nothing.
+    counts = dict(through.objects.filter(learnedphrase_id__in=[p.pk for p in stored.values()])
+                  .values("learnedphrase_id").annotate(n=Count("ticket_id"))
+                  .values_list("learnedphrase_id", "n"))
+    changed_articles = set()
+    updated = []
+    for phrase in stored.values():
+        count = counts.get(phrase.pk, 0)
+        if count == phrase.ticket_count:
+            continue
+        was_searchable = phrase.ticket_count >= PHRASE_MIN_TICKETS
+        if (count >= PHRASE_MIN_TICKETS) != was_searchable and \
+                phrase.status == LearnedPhrase.Status.ACTIVE:
+            changed_articles.add(phrase.article_id)
+        phrase.ticket_count = count
+        updated.append(phrase)
+    LearnedPhrase.objects.bulk_update(updated, ["ticket_count", "updated_at"])
+    return changed_articles
+
+
+@transaction.atomic
+def learned_phrase_remove(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
+    """A curator takes a phrase out of the article's search document."""
+    if phrase.status != LearnedPhrase.Status.ACTIVE:
+        raise ApplicationError("Only an active learned phrase can be removed.")
+    phrase.status = LearnedPhrase.Status.REMOVED
+    phrase.save(update_fields=["status", "updated_at"])
+    _reindex_on_commit([phrase.article_id])
+    log.info("learned_phrase_removed id=%s by=%s", phrase.pk, getattr(actor, "pk", None))
+    return phrase
+
+
+@transaction.atomic
+def learned_phrase_promote(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
+    """Make a learned phrase one of the article's curated symptoms.
+
+    The symptom is added through the articles service, so the article gets
+    a new version and revision (and is re-indexed when published).
+    """
+    if phrase.status != LearnedPhrase.Status.ACTIVE:
+        raise ApplicationError("Only an active learned phrase can be promoted.")
+    article = Article.objects.get(pk=phrase.article_id)
+    article_services.article_update(
+        article=article, editor=actor, expected_version=article.version,
+        symptoms=[*article.symptom_list, phrase.text],
+        note=f"promoted learned phrase: {phrase.text}"[:300],
+    )
+    phrase.status = LearnedPhrase.Status.PROMOTED
+    phrase.save(update_fields=["status", "updated_at"])
+    return phrase
+
+
+# Knowledge gaps from tickets -------------------------------------------------------
+def _seed_whole_history(clusterer: clustering.Clusterer) -> None:
+    window = timezone.now() - dt.timedelta(days=GAP_WINDOW_DAYS)
+    rows = (TicketLearning.objects.filter(link=TicketLearning.Link.NONE, closed_at__gte=window)
+            .exclude(gap__status=KnowledgeGap.Status.CLOSED)
+            .values_list("ticket_id", "terms", "gap_id"))
+    gaps = KnowledgeGap.objects.in_bulk({gap_id for _, _, gap_id in rows if gap_id})
+    for ticket_id, terms, gap_id in rows:
+        clusterer.add(ticket_id, terms, group=gaps.get(gap_id))
+
+
+def _candidates_clusterer(terms: dict[str, int], ticket_id: int) -> clustering.Clusterer:
+    """A clusterer holding only the tickets that share a rare term with this
+    one, found through the database's inverted index (``TicketTerm``)."""
+    window = timezone.now() - dt.timedelta(days=GAP_WINDOW_DAYS)
+    df = dict(TicketTerm.objects.filter(term__in=list(terms)).values("term")
+              .annotate(n=Count("id")).values_list("term", "n"))
+    total = TicketLearning.objects.filter(link=TicketLearning.Link.NONE).count()
+    clusterer = clustering.Clusterer(df=df, total=total)
+    lookup = clusterer.lookup_terms(terms)
+    candidate_ids = list(
+        TicketTerm.objects.filter(term__in=lookup, learning__closed_at__gte=window)
+        .exclude(learning_id=ticket_id)
+        .exclude(learning__gap__status=KnowledgeGap.Status.CLOSED)
+        .values("learning_id").annotate(shared=Count("id")).order_by("-shared")
+        .values_list("learning_id", flat=True)[:clustering.MAX_CANDIDATES]
+    )
+    rows = TicketLearning.objects.filter(pk__in=candidate_ids).select_related("gap")
+    for row in rows:
+        clusterer.add(row.ticket_id, row.terms, group=row.gap)
+    return clusterer
+
+
+def _learn_gaps(items: list[TicketFacts], existing: dict[int, TicketLearning], *,
+                clusterer: clustering.Clusterer | None,
+                whole_history: bool) -> tuple[clustering.Clusterer | None, int]:
+    if not items:
+        return clusterer, 0
+    # One clustering at a time: two closes at once must not both start a gap
+    # from the same loose tickets.
+    LearningLock.objects.get_or_create(name="gaps")
+    LearningLock.objects.select_for_update().get(name="gaps")
+    if whole_history and clusterer is None:
+        clusterer = clustering.Clusterer()
+        _seed_whole_history(clusterer)
+    term_rows: list[TicketTerm] = []
+    gap_members: dict[int, set[int]] = defaultdict(set)
+    new_gaps: list[KnowledgeGap] = []
+    terms_of: dict[int, dict[str, int]] = {}
+    for item in items:
+        terms = clustering.ticket_terms(item.text, item.problem_codes)
+        terms_of[item.ticket_id] = terms
+        term_rows.extend(TicketTerm(learning_id=item.ticket_id, term=t[:100]) for t in terms)
+        previous = existing.get(item.ticket_id)
+        if previous is not None and previous.gap_id is not None:
+            gap_members[previous.gap_id].add(item.ticket_id)
+            if clusterer is not None:
+                clusterer.add(item.ticket_id, terms, group=previous.gap)
+            continue
+        local = clusterer if whole_history else _candidates_clusterer(terms, item.ticket_id)
+        assignment = local.assign(item.ticket_id, terms)
+        if assignment.join is not None:
+            gap_members[assignment.join.pk].add(item.ticket_id)
+        elif assignment.new_group:
+            gap = KnowledgeGap.objects.create(kind=KnowledgeGap.Kind.TICKETS,
+                                              title=item.subject[:200])
+            local.set_group(assignment.new_group, gap)
+            gap_members[gap.pk].update(assignment.new_group)
+            new_gaps.append(gap)
+    _bulk_set_terms(terms_of)
+    TicketTerm.objects.bulk_create(term_rows, ignore_conflicts=True)
+    for gap_id, members in gap_members.items():
+        TicketLearning.objects.filter(pk__in=members).update(gap_id=gap_id)
+    for gap_id in gap_members:
+        _gap_refresh(gap_id)
+    for gap in new_gaps:
+        _gap_draft(KnowledgeGap.objects.get(pk=gap.pk))
+    return clusterer, len(new_gaps)
+
+
+def _bulk_set_terms(terms_of: dict[int, dict[str, int]]) -> None:
+    rows = [TicketLearning(ticket_id=ticket_id, terms=terms)
+            for ticket_id, terms in terms_of.items()]
+    TicketLearning.objects.bulk_update(rows, ["terms"], batch_size=500)
+
+
+def _gap_refresh(gap_id: int) -> None:
+    """Size, centroid and problem codes of a gap from its member tickets."""
+    members = list(TicketLearning.objects.filter(gap_id=gap_id).values_list("terms",
+                                                                            "problem_codes"))
+    centroid: Counter = Counter()
+    codes: Counter = Counter()
+    for terms, problem_codes in members:
+        centroid.update(terms)
+        codes.update(problem_codes)
+    KnowledgeGap.objects.filter(pk=gap_id).update(
+        size=len(members), centroid=dict(centroid.most_common(clustering.MAX_TERMS)),
+        problem_codes=[code for code, _ in codes.most_common()], updated_at=timezone.now(),
+    )
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+SECTION_HEADINGS = {
+    "en": ("Symptoms", "How to confirm", "Fix", "Verify the fix", "When to escalate"),
+    "zh-hans": ("现象", "如何确认", "解决步骤", "验证修复", "何时升级"),
+}
+DRAFT_TEXT = {
+    "en": {
+        "reported": "Customers reported, in their own words:",
+        "errors": "Error strings from their descriptions and logs:",
+        "diagnosed": "Support located the cause as:",
+        "confirm": "Confirm with the same checks support ran on these tickets: {tickets}.",
+        "resolved": "What resolved each ticket:",
+        "verify": "Write how the customer sees that the fix worked (the symptoms above "
+                  "are gone).",
+        "escalate": "Escalate with the logs above attached when these steps do not help; "
+                    "P1 when the stream is down.",
+        "summary": "Drafted from {n} support tickets closed without an article: {subject}",
+    },
+    "zh-hans": {
+        "reported": "客户的原话：",
+        "errors": "描述和日志中的错误信息：",
+        "diagnosed": "技术支持定位的原因：",
+        "confirm": "按技术支持处理这些工单时的检查步骤确认：{tickets}。",
+        "resolved": "每张工单的解决方式：",
+        "verify": "写明客户如何确认问题已解决（上述现象消失）。",
+        "escalate": "以上步骤无效时附上日志提交工单；直播中断时按 P1 处理。",
+        "summary": "根据 {n} 张没有对应文章的已关闭工单起草：{subject}",
+    },
+}
+
+
+def _gap_draft(gap: KnowledgeGap) -> Article:
+    """A draft article in the standard form, from the gap's tickets."""
+    tickets = list(Ticket.objects.filter(learning__gap=gap).order_by("created_at")
+                   .prefetch_related("problems", "attachments"))
+    cjk = sum(bool(_CJK.search(t.subject + t.description)) for t in tickets)
+    language = "zh-hans" if cjk * 2 > len(tickets) else "en"
+    words, headings = DRAFT_TEXT[language], SECTION_HEADINGS[language]
+    wording: list[str] = []
+    errors: list[str] = []
+    for ticket in tickets:
+        for kind, text in phrases.ticket_phrases(
+                subject=ticket.subject, description=ticket.description,
+                attachments=[a.content for a in ticket.attachments.all()]):
+            target = errors if kind == "error" else wording
+            if text not in target:
+                target.append(text)
+    codes = gap.problem_codes
+    problems = list(Problem.objects.filter(code__in=codes))
+    areas = Counter(p.area for p in problems)
+    area = areas.most_common(1)[0][0] if areas else Area.OPERATIONS
+    ticket_refs = ", ".join(f"#{t.pk}" for t in tickets)
+    body = [f"## {headings[0]}", "", words["reported"], ""]
+    body += [f"- {line}" for line in wording[:8]]
+    if errors:
+        body += ["", words["errors"], "", "```text", *errors[:8], "```"]
+    body += ["", f"## {headings[1]}", ""]
+    if problems:
+        body += [words["diagnosed"], ""]
+        body += [f"- `{p.code}`: {p.summary_zh if language == 'zh-hans' else p.summary_en}"
+                 for p in problems]
+        body.append("")
+    body += [words["confirm"].format(tickets=ticket_refs), "", f"## {headings[2]}", "",
+             words["resolved"], ""]
+    body += [f"{n}. {t.resolution_summary.strip() or t.subject}"
+             for n, t in enumerate(tickets, start=1)]
+    body += ["", f"## {headings[3]}", "", words["verify"], "", f"## {headings[4]}", "",
+             words["escalate"], ""]
+    subject = tickets[0].subject if tickets else gap.title
+    article = article_services.article_create(
+        author=None, slug=f"gap-{gap.pk}", language=language, title=subject[:200],
+        summary=words["summary"].format(n=len(tickets), subject=subject)[:500],
+        body="\n".join(body), area=area, problems=problems,
+        symptoms=(errors[:5] + wording[:5]), status=Article.Status.DRAFT,
+        note=f"drafted from knowledge gap {gap.pk}",
+    )
+    gap.draft_article = article
+    gap.save(update_fields=["draft_article", "updated_at"])
+    log.info("knowledge_gap_drafted gap=%s article=%s tickets=%d", gap.pk, article.pk,
+             len(tickets))
+    return article
+
+
+@transaction.atomic
+def knowledge_gap_close_for_article(*, article_id: int) -> int:
+    """Publishing a gap's draft closes the gap and links its tickets.
+
+    Returns how many gaps closed (0 when the article is not a published
+    draft of an open gap, so a repeated call does nothing).
+    """
+    from kb.tickets.services import ticket_link_article
+
+    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    if article is None:
+        return 0
+    gaps = list(KnowledgeGap.objects.select_for_update().filter(
+        draft_article=article, status=KnowledgeGap.Status.OPEN))
+    ticket_ids: list[int] = []
+    for gap in gaps:
+        members = list(Ticket.objects.filter(learning__gap=gap))
+        for ticket in members:
+            ticket_link_article(ticket=ticket, article=article, actor=None)
+        ticket_ids += [t.pk for t in members]
+        gap.status = KnowledgeGap.Status.CLOSED
+        gap.closed_at = timezone.now()
+        gap.save(update_fields=["status", "closed_at", "updated_at"])
+        log.info("knowledge_gap_closed gap=%s article=%s tickets=%d", gap.pk, article.pk,
+                 len(members))
+    if ticket_ids:
+        # The tickets now count for the new article, and teach it their words.
+        _learn(ticket_facts(ticket_ids), whole_history=False)
+    return len(gaps)
+
+
+def search_gaps_sync(*, days: int = 30, min_searches: int = SEARCH_GAP_MIN_SEARCHES) -> int:
+    """Frequent searches with no result or no click become knowledge gaps
+    (and close again once they no longer are). Returns the open count."""
+    from kb.search.selectors import search_gap_list
+
+    current = {(row["normalized"], row["language"]): row
+               for row in search_gap_list(days=days, min_searches=min_searches)[:500]}
+    with transaction.atomic():
+        known = {(g.search_key, g.search_language): g
+                 for g in KnowledgeGap.objects.select_for_update().filter(
+                     kind=KnowledgeGap.Kind.SEARCH)}
+        for key, row in current.items():
+            gap = known.get(key)
+            if gap is None:
+                KnowledgeGap.objects.create(
+                    kind=KnowledgeGap.Kind.SEARCH, title=row["normalized"][:200],
+                    search_key=key[0], search_language=key[1], searches=row["searches"],
+                    size=row["searches"])
+            else:
+                gap.searches = gap.size = row["searches"]
+                gap.status, gap.closed_at = KnowledgeGap.Status.OPEN, None
+                gap.save(update_fields=["searches", "size", "status", "closed_at",
+                                        "updated_at"])
+        for key, gap in known.items():
+            if key not in current and gap.status == KnowledgeGap.Status.OPEN:
+                gap.status, gap.closed_at = KnowledgeGap.Status.CLOSED, timezone.now()
+                gap.save(update_fields=["status", "closed_at", "updated_at"])
+    return len(current)
+
+
+# Effectiveness ---------------------------------------------------------------------
+def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
+    """Every counter of these articles, recomputed from facts.
+
+    The articles' overall rows are locked first, in id order: a second
+    close touching the same article waits, then counts what the first one
+    committed, so concurrent closes lose nothing (and cannot deadlock).
+    """
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    ids = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    with transaction.atomic():
+        ArticleEffectiveness.objects.bulk_create(
+            [ArticleEffectiveness(article_id=i, problem_code="") for i in ids],
+            ignore_conflicts=True)
+        list(ArticleEffectiveness.objects.select_for_update()
+             .filter(article_id__in=ids, problem_code="").order_by("article_id")
+             .values_list("pk", flat=True))
+        counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
+        through = Ticket.articles.through
+        closed = through.objects.filter(article_id__in=ids, ticket__status=Ticket.Status.CLOSED)
+        for article_id, n in closed.values("article_id").annotate(
+                n=Count("ticket_id")).values_list("article_id", "n"):
+            counts[(article_id, "")]["resolved"] = n
+        for article_id, code, n in closed.filter(ticket__problems__isnull=False).values(
+                "article_id", "ticket__problems__code").annotate(n=Count("ticket_id")).values_list(
+                "article_id", "ticket__problems__code", "n"):
+            counts[(article_id, code)]["resolved"] = n
+        reopened = through.objects.filter(
+            article_id__in=ids, ticket__events__kind=TicketEvent.Kind.STATUS,
+            ticket__events__text=REOPEN_EVENT_TEXT)
+        for article_id, n in reopened.values("article_id").annotate(
+                n=Count("id")).values_list("article_id", "n"):
+            counts[(article_id, "")]["reopened"] = n
+        for article_id, code, n in reopened.filter(ticket__problems__isnull=False).values(
+                "article_id", "ticket__problems__code").annotate(n=Count("id")).values_list(
+                "article_id", "ticket__problems__code", "n"):
+            counts[(article_id, code)]["reopened"] = n
+        for article_id, code, n in WizardFix.objects.filter(article_id__in=ids).values(
+                "article_id", "problem_code").annotate(n=Count("id")).values_list(
+                "article_id", "problem_code", "n"):
+            counts[(article_id, "")]["wizard"] += n
+            if code:
+                counts[(article_id, code)]["wizard"] += n
+        for article_id, helpful, n in ArticleFeedback.objects.filter(article_id__in=ids).values(
+                "article_id", "helpful").annotate(n=Count("id")).values_list(
+                "article_id", "helpful", "n"):
+            counts[(article_id, "")]["helpful" if helpful else "unhelpful"] = n
+
+        rows = {(r.article_id, r.problem_code): r
+                for r in ArticleEffectiveness.objects.filter(article_id__in=ids)}
+        to_create, to_update = [], []
+        for key in set(rows) | set(counts):
+            c = counts.get(key, Counter())
+            row = rows.get(key) or ArticleEffectiveness(article_id=key[0], problem_code=key[1])
+            row.tickets_resolved = c["resolved"]
+            row.tickets_reopened = c["reopened"]
+            row.wizard_fixes = c["wizard"]
+            row.helpful_votes = c["helpful"]
+            row.unhelpful_votes = c["unhelpful"]
+            row.success_rate = _rate(row)
+            (to_update if row.pk else to_create).append(row)
+        ArticleEffectiveness.objects.bulk_create(to_create, ignore_conflicts=True)
+        ArticleEffectiveness.objects.bulk_update(
+            to_update, ["tickets_resolved", "tickets_reopened", "wizard_fixes", "helpful_votes",
+                        "unhelpful_votes", "success_rate", "updated_at"], batch_size=500)
+
+
+def _rate(row: ArticleEffectiveness) -> float:
+    # Each close that held, each wizard fix and each "yes" is a success; each
+    # reopening (a close that did not hold) and each "no" a failure.
+    return smoothed_success_rate(
+        successes=row.tickets_resolved + row.wizard_fixes + row.helpful_votes,
+        failures=row.tickets_reopened + row.unhelpful_votes,
+    )
+
+
+def effectiveness_record_wizard_fix(*, article: Article, session_ref: str,
+                                    problem_code: str = "") -> bool:
+    """The wizard's seam: a session ended with "this fixed it" on ``article``.
+
+    Call once per wizard session; ``session_ref`` (the session's id) makes a
+    repeated call harmless. Returns False when it was already recorded.
+    """
+    if not session_ref:
+        raise ApplicationError("A wizard fix needs the session it came from.")
+    with transaction.atomic():
+        _, created = WizardFix.objects.get_or_create(
+            session_ref=session_ref[:100],
+            defaults={"article": article, "problem_code": problem_code[:64]})
+        if created:
+            effectiveness_recompute(article_ids=[article.pk])
+    return created
+
+
+# Content health --------------------------------------------------------------------
+def _health_reasons(article: Article, overall: ArticleEffectiveness | None,
+                    cutoff: dt.date) -> dict[str, str]:
+    reasons = {}
+    if overall is not None:
+        closes = overall.tickets_resolved + overall.tickets_reopened
+        if overall.tickets_reopened >= REOPEN_MIN_COUNT and closes and \
+                overall.tickets_reopened / closes >= REOPEN_RATE_LIMIT:
+            reasons[ContentFlag.Reason.REOPENED] = (
+                f"{overall.tickets_reopened} of {closes} closes of tickets it resolved "
+                f"were reopened.")
+        votes = overall.helpful_votes + overall.unhelpful_votes
+        if votes >= UNHELPFUL_MIN_VOTES and overall.unhelpful_votes / votes >= \
+                UNHELPFUL_RATE_LIMIT:
+            reasons[ContentFlag.Reason.UNHELPFUL] = (
+                f"{overall.unhelpful_votes} of {votes} readers said it did not help.")
+    if article.status == Article.Status.PUBLISHED and (
+            article.last_verified is None or article.last_verified < cutoff):
+        when = article.last_verified.isoformat() if article.last_verified else "never"
+        reasons[ContentFlag.Reason.STALE] = (
+            f"Last verified {when}; articles are verified every "
+            f"{settings.KB_STALE_AFTER_DAYS} days.")
+    return reasons
+
+
+def content_health_check(*, article_ids: Iterable[int] | None = None) -> int:
+    """Flag articles that need review (once per reason), clear flags whose
+    reason is gone, and e-mail each new flag to the article's owner.
+
+    ``article_ids`` None checks every published article. Returns the number
+    of flags raised.
+    """
+    qs = Article.objects.all()
+    if article_ids is not None:
+        ids = set(article_ids)
+        if not ids:
+            return 0
+        qs = qs.filter(pk__in=ids)
+    else:
+        qs = qs.filter(status=Article.Status.PUBLISHED)
+    articles = list(qs.only("pk", "status", "last_verified"))
+    overall = {r.article_id: r for r in ArticleEffectiveness.objects.filter(
+        article_id__in=[a.pk for a in articles], problem_code="")}
+    open_flags: dict[int, dict[str, ContentFlag]] = defaultdict(dict)
+    for flag in ContentFlag.objects.filter(article_id__in=[a.pk for a in articles],
+                                           resolved_at__isnull=True):
+        open_flags[flag.article_id][flag.reason] = flag
+    cutoff = stale_cutoff()
+    raised = []
+    with transaction.atomic():
+        for article in articles:
+            reasons = _health_reasons(article, overall.get(article.pk), cutoff)
+            current = open_flags.get(article.pk, {})
+            for reason, detail in reasons.items():
+                if reason not in current:
+                    raised.append(ContentFlag(article_id=article.pk, reason=reason,
+                                              detail=detail[:300]))
+            for reason, flag in current.items():
+                if reason not in reasons:
+                    flag.resolved_at = timezone.now()
+                    flag.save(update_fields=["resolved_at"])
+        ContentFlag.objects.bulk_create(raised, ignore_conflicts=True)
+        from kb.learning.tasks import notify_content_flag_task
+
+        # Each open flag not yet told (the task marks it, so once per flag).
+        unnotified = ContentFlag.objects.filter(
+            article_id__in={f.article_id for f in raised}, resolved_at__isnull=True,
+            notified_at__isnull=True).values_list("pk", flat=True)
+        for flag_id in unnotified:
+            transaction.on_commit(lambda f=flag_id: notify_content_flag_task.delay(flag_id=f))
+    return len(raised)
+
+
+def content_flag_notify(*, flag_id: int) -> bool:
+    """E-mail the article's owner why it was flagged, once per flag."""
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        flag = (ContentFlag.objects.select_for_update().select_related("article__owner")
+                .filter(pk=flag_id, notified_at__isnull=True, resolved_at__isnull=True).first())
+        if flag is None:
+            return False
+        owner = flag.article.owner
+        flag.notified_at = timezone.now()
+        flag.save(update_fields=["notified_at"])
+        if owner is None or not owner.email:
+            log.warning("content_flag_no_owner flag=%s article=%s", flag.pk, flag.article_id)
+            return False
+        article = flag.article
+        send_mail(
+            subject=f"[Streamline KB] Review needed: {article.title}",
+            message=(
+                f"“{article.title}” ({article.language}) was flagged for review.\n\n"
+                f"Reason: {flag.get_reason_display()}\n{flag.detail}\n\n"
+                f"Open it: /admin/articles/article/{article.pk}/change/\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[owner.email],
+        )
+    log.info("content_flag_notified flag=%s owner=%s", flag.pk, owner.pk)
+    return True
+
+
+def content_flag_resolve(*, flag: ContentFlag, actor) -> ContentFlag:
+    if flag.resolved_at is not None:
+        raise ApplicationError("This flag is already resolved.")
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["resolved_at"])
+    return flag
