@@ -7,7 +7,8 @@ tickets are similar when the cosine of their TF-IDF vectors passes
 
 Assignment is incremental: a new ticket is compared only with the tickets
 that share one of its rarer terms (an inverted index), never all pairs.
-It joins the gap of its most similar ticket; with no gap around, it and the
+It joins the gap of a similar ticket (the candidates sharing most terms
+are tried first); with no gap around, it and the
 similar unmatched tickets become a new gap once there are ``GAP_MIN_TICKETS``.
 """
 
@@ -28,7 +29,9 @@ CODE_PREFIX = "§"
 # Candidates come from the ticket's rarest terms only: common words have the
 # longest posting lists and tell the least.
 LOOKUP_TERMS = 8
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 40
+POSTINGS_SCANNED = 64
+DF_CAP = 1000
 MAX_NEW_GAP_TICKETS = 10
 MIN_CORPUS = 200
 
@@ -59,25 +62,30 @@ class Clusterer:
 
     ``df`` and ``total`` may come from outside (the database's inverted
     index) when only candidates are loaded; otherwise they are counted here.
+    Each ticket's vector is weighted once, when it is added.
     """
 
     def __init__(self, *, df: dict[str, int] | None = None, total: int = 0):
-        self.items: dict[object, dict[str, int]] = {}
+        self.vectors: dict[object, tuple[dict[str, float], float, frozenset]] = {}
         self.group: dict[object, object] = {}
-        self.postings: dict[str, set] = defaultdict(set)
+        self.postings: dict[str, list] = defaultdict(list)
         self.df: Counter = Counter(df or {})
         self.total = total
         self._external_df = df is not None
 
+    @property
+    def items(self) -> dict:
+        return self.vectors
+
     def add(self, key, terms: dict[str, int], group=None) -> None:
-        self.items[key] = terms
-        if group is not None:
-            self.group[key] = group
-        for term in terms:
-            self.postings[term].add(key)
         if not self._external_df:
             self.df.update(terms.keys())
             self.total += 1
+        self.vectors[key] = self._vector(terms)
+        if group is not None:
+            self.group[key] = group
+        for term in terms:
+            self.postings[term].append(key)
 
     def idf(self, term: str) -> float:
         # A young site has few tickets: there, every shared word looks common
@@ -85,21 +93,22 @@ class Clusterer:
         total = max(self.total, MIN_CORPUS)
         return math.log((total + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
-    def _vector(self, terms: dict[str, int]) -> tuple[dict[str, float], float]:
+    def _vector(self, terms: dict[str, int]) -> tuple[dict[str, float], float, frozenset]:
         vector = {t: (1 + math.log(n)) * self.idf(t) for t, n in terms.items()}
-        return vector, math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return vector, norm, frozenset(_codes(terms))
 
-    def similarity(self, a: dict[str, int], b: dict[str, int]) -> float:
-        va, na = self._vector(a)
-        vb, nb = self._vector(b)
+    def _similarity(self, a, b) -> float:
+        (va, na, ca), (vb, nb, cb) = a, b
         if len(va) > len(vb):
             va, vb = vb, va
-        dot = sum(w * vb[t] for t, w in va.items() if t in vb)
-        score = dot / (na * nb)
-        codes_a, codes_b = _codes(a), _codes(b)
-        if codes_a and codes_b and not codes_a & codes_b:
+        score = sum(w * vb[t] for t, w in va.items() if t in vb) / (na * nb)
+        if ca and cb and not ca & cb:
             score *= 0.5
         return score
+
+    def similarity(self, a: dict[str, int], b: dict[str, int]) -> float:
+        return self._similarity(self._vector(a), self._vector(b))
 
     def lookup_terms(self, terms: dict[str, int]) -> list[str]:
         """The ticket's rarest terms that other tickets have: where its
@@ -110,27 +119,27 @@ class Clusterer:
     def candidates(self, terms: dict[str, int]) -> list:
         shared: Counter = Counter()
         for term in self.lookup_terms(terms):
-            shared.update(self.postings.get(term, ()))
+            # The latest tickets of a term are enough: a group already formed
+            # is reached through any of its recent members.
+            shared.update(self.postings.get(term, ())[-POSTINGS_SCANNED:])
         return [key for key, _ in shared.most_common(MAX_CANDIDATES)]
 
     def assign(self, key, terms: dict[str, int]) -> Assignment:
         """Place a new ticket (and remember it)."""
-        scored = []
+        mine = self._vector(terms)
+        assignment = Assignment()
+        loose = []
         for other in self.candidates(terms):
             if other == key:
                 continue
-            score = self.similarity(terms, self.items[other])
-            if score >= SIMILARITY:
-                scored.append((score, other))
-        scored.sort(key=lambda item: (-item[0], str(item[1])))
-        assignment = Assignment()
-        grouped = [other for _, other in scored if other in self.group]
-        if grouped:
-            assignment.join = self.group[grouped[0]]
-        else:
-            loose = [other for _, other in scored if other not in self.group]
-            if len(loose) + 1 >= GAP_MIN_TICKETS:
-                assignment.new_group = [key, *loose[: MAX_NEW_GAP_TICKETS - 1]]
+            if self._similarity(mine, self.vectors[other]) < SIMILARITY:
+                continue
+            if other in self.group:
+                assignment.join = self.group[other]
+                break
+            loose.append(other)
+        if assignment.join is None and len(loose) + 1 >= GAP_MIN_TICKETS:
+            assignment.new_group = [key, *loose[: MAX_NEW_GAP_TICKETS - 1]]
         self.add(key, terms, group=assignment.join)
         return assignment
 

@@ -52,9 +52,11 @@ class TicketTerm(models.Model):
 
     learning = models.ForeignKey(TicketLearning, on_delete=models.CASCADE,
                                  related_name="index_terms")
-    term = models.CharField(max_length=100, db_index=True)
+    term = models.CharField(max_length=100)
 
     class Meta:
+        # The latest tickets of a term, read without sorting its whole list.
+        indexes = [models.Index(fields=["term", "learning"])]
         constraints = [models.UniqueConstraint(fields=["learning", "term"],
                                                name="ticket_term_once")]
 

@@ -379,21 +379,28 @@ def _candidates_clusterer(terms: dict[str, int], ticket_id: int) -> clustering.C
     """A clusterer holding only the tickets that share a rare term with this
     one, found through the database's inverted index (``TicketTerm``)."""
     window = timezone.now() - dt.timedelta(days=GAP_WINDOW_DAYS)
-    df = dict(TicketTerm.objects.filter(term__in=list(terms)).values("term")
-              .annotate(n=Count("id")).values_list("term", "n"))
-    total = TicketLearning.objects.filter(link=TicketLearning.Link.NONE).count()
+    postings = TicketTerm.objects.filter(learning__closed_at__gte=window).exclude(
+        learning_id=ticket_id)
+    # Document frequencies, each counted up to a cap: beyond it a term is
+    # common anyway, and counting a long posting list costs every close.
+    df = {}
+    for term in terms:
+        df[term] = postings.filter(term=term)[:clustering.DF_CAP].count()
+    total = TicketLearning.objects.filter(link=TicketLearning.Link.NONE,
+                                          closed_at__gte=window).count()
     clusterer = clustering.Clusterer(df=df, total=total)
-    lookup = clusterer.lookup_terms(terms)
-    candidate_ids = list(
-        TicketTerm.objects.filter(term__in=lookup, learning__closed_at__gte=window)
-        .exclude(learning_id=ticket_id)
-        .exclude(learning__gap__status=KnowledgeGap.Status.CLOSED)
-        .values("learning_id").annotate(shared=Count("id")).order_by("-shared")
-        .values_list("learning_id", flat=True)[:clustering.MAX_CANDIDATES]
-    )
-    rows = TicketLearning.objects.filter(pk__in=candidate_ids).select_related("gap")
-    for row in rows:
-        clusterer.add(row.ticket_id, row.terms, group=row.gap)
+    shared: Counter = Counter()
+    for term in clusterer.lookup_terms(terms):
+        shared.update(postings.filter(term=term).order_by("-learning_id").values_list(
+            "learning_id", flat=True)[:clustering.POSTINGS_SCANNED])
+    candidate_ids = [i for i, _ in shared.most_common(clustering.MAX_CANDIDATES)]
+    rows = {row.ticket_id: row for row in TicketLearning.objects.filter(
+        pk__in=candidate_ids).exclude(gap__status=KnowledgeGap.Status.CLOSED)
+        .select_related("gap")}
+    # Added in order of shared terms, which is the order ``assign`` tries.
+    for ticket in candidate_ids:
+        if ticket in rows:
+            clusterer.add(ticket, rows[ticket].terms, group=rows[ticket].gap)
     return clusterer
 
 
