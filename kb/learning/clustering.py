@@ -18,8 +18,16 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from kb.search.analysis import analyze
+from whoosh.lang.porter import stem
+
+from kb.search.analysis import (
+    _RUNS,
+    CHINESE_STOP_WORDS,
+    ENGLISH_STOP_WORDS,
+    segment_cjk,
+)
 
 SIMILARITY = 0.3
 GAP_MIN_TICKETS = 3
@@ -36,9 +44,35 @@ MAX_NEW_GAP_TICKETS = 10
 MIN_CORPUS = 200
 
 
+_STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return stem(word) if word.isascii() else word
+
+
+def terms_of(text: str) -> list[str]:
+    """The search analyzer's terms (same runs, jieba segments with the domain
+    dictionary, stop words and Porter stems), without Whoosh's token
+    pipeline: a replay analyzes tens of thousands of tickets."""
+    terms = []
+    for match in _RUNS.finditer(text):
+        run = match.group("cjk")
+        words = segment_cjk(run) if run else (match.group("word"),)
+        for word in words:
+            word = word.lower()
+            if word.endswith("'s"):
+                word = word[:-2]
+            if word in _STOP_WORDS or len(word) < 2 or word.isdigit():
+                continue
+            terms.append(_stem(word))
+    return terms
+
+
 def ticket_terms(text: str, problem_codes: Iterable[str] = ()) -> dict[str, int]:
     """Term frequencies of a ticket (the most frequent ``MAX_TERMS`` terms)."""
-    counts = Counter(term for term in analyze(text) if len(term) > 1 and not term.isdigit())
+    counts = Counter(terms_of(text))
     terms = dict(counts.most_common(MAX_TERMS))
     for code in problem_codes:
         terms[CODE_PREFIX + code] = CODE_WEIGHT
@@ -72,6 +106,8 @@ class Clusterer:
         self.df: Counter = Counter(df or {})
         self.total = total
         self._external_df = df is not None
+        # Groups that gained members (their size and centroid are refreshed later).
+        self.touched_groups: set = set()
 
     @property
     def items(self) -> dict:

@@ -15,7 +15,9 @@ MAX_ERRORS_PER_TICKET = 6
 # Attached logs can be 2 MB: only this much of each is scanned for errors.
 MAX_SCANNED_CHARS = 200_000
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+# A Latin full stop ends a sentence only before a space ("push.example.com"
+# is one word); Chinese punctuation always does.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])\s*|\n+")
 _ERROR_WORDS = re.compile(
     r"\b(error|errors|failed|failure|fail|refused|denied|forbidden|timed out|timeout|"
     r"unreachable|invalid|cannot|can't|unable|broken pipe|not found|reset by peer|"
@@ -29,7 +31,7 @@ _LOG_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
-_LONG_NUMBER = re.compile(r"\d{4,}")
+_NUMBER = re.compile(r"\d+")
 _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")
 _SPACES = re.compile(r"\s+")
 # Error strings customers quote inline: "Failed to connect to server".
@@ -37,10 +39,11 @@ _QUOTED = re.compile(r'"([^"\n]{4,200})"|“([^”\n]{4,200})”|「([^」\n]{4,
 
 
 def phrase_key(text: str) -> str:
-    """The identity of a phrase: case, spacing and varying numbers ignored."""
+    """The identity of a phrase: case, spacing and numbers (stream IDs,
+    times, ports) ignored."""
     key = _SPACES.sub(" ", text.lower()).strip()
     key = _IP.sub("<ip>", key)
-    return _LONG_NUMBER.sub("#", _HEX.sub("#", key))[:MAX_PHRASE_CHARS]
+    return _NUMBER.sub("#", _HEX.sub("#", key))[:MAX_PHRASE_CHARS]
 
 
 def _clean(line: str) -> str:
@@ -53,7 +56,7 @@ def _clean(line: str) -> str:
 def _useful(line: str) -> bool:
     if len(line) < MIN_PHRASE_CHARS:
         return False
-    letters = sum(ch.isalpha() for ch in line)
+    letters = sum(map(str.isalpha, line))
     # A line of numbers (a ping reply, a hop) says nothing a customer types.
     return letters >= max(4, len(line) // 3)
 

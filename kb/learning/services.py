@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from kb.articles import services as article_services
@@ -147,7 +147,7 @@ def learn_from_ticket(*, ticket_id: int) -> str:
     return report.outcome.get(ticket_id, "unchanged")
 
 
-def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 2000,
+def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 5000,
                  progress: Callable[[int, int], None] | None = None,
                  reindex: bool = True) -> LearnReport:
     """Learn from every ticket closed since ``since``, in batches."""
@@ -159,11 +159,18 @@ def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 2000,
     clusterer = None
     for start in range(0, len(ids), batch_size):
         batch = ticket_facts(ids[start:start + batch_size])
-        report = _learn(batch, whole_history=True, clusterer=clusterer, reindex=reindex)
+        # Counts are recomputed once at the end, not after every batch.
+        report = _learn(batch, whole_history=True, clusterer=clusterer, reindex=reindex,
+                        recount=False)
         clusterer = report.clusterer
         total.merge(report)
         if progress is not None:
             progress(min(start + batch_size, len(ids)), len(ids))
+    if clusterer is not None:
+        for gap_id in sorted(clusterer.touched_groups):
+            _gap_refresh(gap_id)
+    effectiveness_recompute(article_ids=total.articles_touched)
+    content_health_check(article_ids=total.articles_touched)
     return total
 
 
@@ -187,7 +194,8 @@ class LearnReport:
 # The pipeline --------------------------------------------------------------------
 @transaction.atomic
 def _learn(facts: list[TicketFacts], *, whole_history: bool,
-           clusterer: clustering.Clusterer | None = None, reindex: bool = True) -> LearnReport:
+           clusterer: clustering.Clusterer | None = None, reindex: bool = True,
+           recount: bool = True) -> LearnReport:
     report = LearnReport(clusterer=clusterer)
     existing = TicketLearning.objects.in_bulk([f.ticket_id for f in facts])
     todo: list[TicketFacts] = []
@@ -229,18 +237,17 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
             ticket_id=item.ticket_id, link=link, article_id=first["id"] if first else None,
             problem_codes=item.problem_codes, opened_at=item.created_at,
             closed_at=item.closed_at, digest=item.digest, processed_at=timezone.now(),
-            terms={}, gap=None,
+            terms=(clustering.ticket_terms(item.text, item.problem_codes)
+                   if link == TicketLearning.Link.NONE else {}),
+            gap=None,
         ))
+    terms_of = {lr.ticket_id: lr.terms for lr in learnings if lr.link == TicketLearning.Link.NONE}
     # A ticket learned from before keeps its gap while it still has no article.
     for learning in learnings:
         previous = existing.get(learning.ticket_id)
         if previous is not None and learning.link == TicketLearning.Link.NONE:
             learning.gap_id = previous.gap_id
-    TicketLearning.objects.bulk_create(
-        learnings, update_conflicts=True, unique_fields=["ticket"],
-        update_fields=["link", "article", "problem_codes", "opened_at", "closed_at", "digest",
-                       "processed_at", "terms", "gap"],
-    )
+    _upsert_learnings(learnings)
     relearned = [lr.ticket_id for lr in learnings if lr.ticket_id in existing]
     if relearned:
         TicketTerm.objects.filter(learning_id__in=relearned).delete()
@@ -248,13 +255,64 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
     changed_articles = _learn_phrases(with_article, articles)
     report.phrases_activated = len(changed_articles)
     report.clusterer, report.gaps_created = _learn_gaps(
-        without_article, existing, clusterer=report.clusterer, whole_history=whole_history)
+        without_article, terms_of, existing, clusterer=report.clusterer,
+        whole_history=whole_history)
 
-    effectiveness_recompute(article_ids=report.articles_touched)
-    content_health_check(article_ids=report.articles_touched)
+    if recount:
+        effectiveness_recompute(article_ids=report.articles_touched)
+        content_health_check(article_ids=report.articles_touched)
     if reindex:
         _reindex_on_commit(changed_articles)
     return report
+
+
+_LEARNING_COLUMNS = ("ticket_id", "link", "article_id", "problem_codes", "opened_at",
+                     "closed_at", "terms", "gap_id", "digest", "processed_at")
+
+
+def _upsert_learnings(learnings: list[TicketLearning]) -> None:
+    """Insert or replace the learning rows in one statement per 2,000 rows.
+
+    Written in SQL (portable to SQLite and PostgreSQL) because the ORM's
+    bulk upsert spends most of a replay's time building and adapting model
+    instances.
+    """
+    if not learnings:
+        return
+    qn = connection.ops.quote_name
+    table = qn(TicketLearning._meta.db_table)
+    sqlite = connection.vendor == "sqlite"
+
+    def when(value: dt.datetime | None):
+        if value is None or not sqlite:
+            return value
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+    rows = [
+        (lr.ticket_id, lr.link, lr.article_id, json.dumps(lr.problem_codes), when(lr.opened_at),
+         when(lr.closed_at), json.dumps(lr.terms, ensure_ascii=False), lr.gap_id, lr.digest,
+         when(lr.processed_at))
+        for lr in learnings
+    ]
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _LEARNING_COLUMNS[1:])
+    sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in _LEARNING_COLUMNS)}) VALUES "
+           f"({', '.join(['%s'] * len(_LEARNING_COLUMNS))}) "
+           f"ON CONFLICT ({qn('ticket_id')}) DO UPDATE SET {updates}")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[start:start + 2000])
+
+
+def _insert_pairs(model, columns: tuple[str, str], rows: Iterable[tuple]) -> None:
+    """INSERT pairs, skipping those already there, without building model
+    instances: a replay writes hundreds of thousands of these rows."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    rows = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start:start + 10_000])
 
 
 def _reindex_on_commit(article_ids: Iterable[int]) -> None:
@@ -307,28 +365,29 @@ def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict]) -> set[i
                                               key__in={k for _, k in wanted})
     }
     through = LearnedPhrase.tickets.through
-    through.objects.bulk_create(
-        [through(learnedphrase_id=stored[pair].pk, ticket_id=ticket_id)
-         for pair, ticket_ids in sources.items() if pair in stored for ticket_id in ticket_ids],
-        ignore_conflicts=True,
-    )
-    # Counts from the set of source tickets: a second run adds nothing.
-    counts = dict(through.objects.filter(learnedphrase_id__in=[p.pk for p in stored.values()])
-                  .values("learnedphrase_id").annotate(n=Count("ticket_id"))
-                  .values_list("learnedphrase_id", "n"))
+    _insert_pairs(through, ("learnedphrase_id", "ticket_id"), (
+        (stored[pair].pk, ticket_id)
+        for pair, ticket_ids in sources.items() if pair in stored for ticket_id in ticket_ids))
+    # Counts from the set of source tickets (one UPDATE with a subquery): a
+    # second run adds nothing, and two closes at once both count right.
+    phrase_ids = [p.pk for p in stored.values()]
+    for chunk in range(0, len(phrase_ids), 5000):
+        LearnedPhrase.objects.filter(pk__in=phrase_ids[chunk:chunk + 5000]).update(
+            ticket_count=Subquery(
+                through.objects.filter(learnedphrase_id=OuterRef("pk")).values(
+                    "learnedphrase_id").annotate(n=Count("ticket_id")).values("n")[:1]),
+            updated_at=timezone.now(),
+        )
+    counts = {}
+    for chunk in range(0, len(phrase_ids), 5000):
+        counts.update(LearnedPhrase.objects.filter(pk__in=phrase_ids[chunk:chunk + 5000])
+                      .values_list("pk", "ticket_count"))
     changed_articles = set()
-    updated = []
     for phrase in stored.values():
-        count = counts.get(phrase.pk, 0)
-        if count == phrase.ticket_count:
-            continue
         was_searchable = phrase.ticket_count >= PHRASE_MIN_TICKETS
-        if (count >= PHRASE_MIN_TICKETS) != was_searchable and \
+        if (counts[phrase.pk] >= PHRASE_MIN_TICKETS) != was_searchable and \
                 phrase.status == LearnedPhrase.Status.ACTIVE:
             changed_articles.add(phrase.article_id)
-        phrase.ticket_count = count
-        updated.append(phrase)
-    LearnedPhrase.objects.bulk_update(updated, ["ticket_count", "updated_at"])
     return changed_articles
 
 
@@ -404,7 +463,8 @@ def _candidates_clusterer(terms: dict[str, int], ticket_id: int) -> clustering.C
     return clusterer
 
 
-def _learn_gaps(items: list[TicketFacts], existing: dict[int, TicketLearning], *,
+def _learn_gaps(items: list[TicketFacts], terms_of: dict[int, dict[str, int]],
+                existing: dict[int, TicketLearning], *,
                 clusterer: clustering.Clusterer | None,
                 whole_history: bool) -> tuple[clustering.Clusterer | None, int]:
     if not items:
@@ -416,14 +476,12 @@ def _learn_gaps(items: list[TicketFacts], existing: dict[int, TicketLearning], *
     if whole_history and clusterer is None:
         clusterer = clustering.Clusterer()
         _seed_whole_history(clusterer)
-    term_rows: list[TicketTerm] = []
+    term_rows: list[tuple[int, str]] = []
     gap_members: dict[int, set[int]] = defaultdict(set)
     new_gaps: list[KnowledgeGap] = []
-    terms_of: dict[int, dict[str, int]] = {}
     for item in items:
-        terms = clustering.ticket_terms(item.text, item.problem_codes)
-        terms_of[item.ticket_id] = terms
-        term_rows.extend(TicketTerm(learning_id=item.ticket_id, term=t[:100]) for t in terms)
+        terms = terms_of[item.ticket_id]
+        term_rows.extend((item.ticket_id, t[:100]) for t in terms)
         previous = existing.get(item.ticket_id)
         if previous is not None and previous.gap_id is not None:
             gap_members[previous.gap_id].add(item.ticket_id)
@@ -440,21 +498,19 @@ def _learn_gaps(items: list[TicketFacts], existing: dict[int, TicketLearning], *
             local.set_group(assignment.new_group, gap)
             gap_members[gap.pk].update(assignment.new_group)
             new_gaps.append(gap)
-    _bulk_set_terms(terms_of)
-    TicketTerm.objects.bulk_create(term_rows, ignore_conflicts=True)
+    _insert_pairs(TicketTerm, ("learning_id", "term"), term_rows)
     for gap_id, members in gap_members.items():
         TicketLearning.objects.filter(pk__in=members).update(gap_id=gap_id)
-    for gap_id in gap_members:
-        _gap_refresh(gap_id)
+    if not whole_history:
+        for gap_id in gap_members:
+            _gap_refresh(gap_id)
+    else:
+        # A replay refreshes each gap once, at the end (``learn_replay``).
+        clusterer.touched_groups.update(gap_members)
     for gap in new_gaps:
+        _gap_refresh(gap.pk)
         _gap_draft(KnowledgeGap.objects.get(pk=gap.pk))
     return clusterer, len(new_gaps)
-
-
-def _bulk_set_terms(terms_of: dict[int, dict[str, int]]) -> None:
-    rows = [TicketLearning(ticket_id=ticket_id, terms=terms)
-            for ticket_id, terms in terms_of.items()]
-    TicketLearning.objects.bulk_update(rows, ["terms"], batch_size=500)
 
 
 def _gap_refresh(gap_id: int) -> None:

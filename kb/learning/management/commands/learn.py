@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", required=True, type=_date, metavar="YYYY-MM-DD",
                             help="replay tickets closed on or after this date (UTC)")
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--batch-size", type=int, default=5000)
 
     def handle(self, *args, since: dt.date, batch_size: int, **options):
         if not 1 <= batch_size <= 50_000:
