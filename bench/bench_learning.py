@@ -150,7 +150,8 @@ def _wording(rng: random.Random, language: str, symptom: str) -> str:
 def _log(rng: random.Random, symptom: str) -> str:
     lines = []
     for _ in range(rng.randint(20, 60)):
-        t = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}"
+        t = (f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+             f".{rng.randint(0, 999):03d}")
         lines.append(f"{t}: [rtmp stream: adv_stream] sent {rng.randint(100, 9999)} bytes")
     at = rng.randrange(len(lines))
     lines.insert(at, f"12:00:01.{rng.randint(100, 999)}: [rtmp stream: adv_stream] "

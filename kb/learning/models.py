@@ -34,6 +34,10 @@ class TicketLearning(models.Model):
     # What the ticket looked like when it was learned from: the same digest
     # again means nothing changed, so a second run is a no-op.
     digest = models.CharField(max_length=64)
+    # What this ticket adds to its articles' counters (articles, problem
+    # codes, resolved 0/1, reopenings): a later learn applies only the
+    # difference, so a close costs a few queries and a rerun adds nothing.
+    counted = models.JSONField(default=dict, blank=True)
     processed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

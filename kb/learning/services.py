@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from kb.articles import services as article_services
@@ -198,13 +198,21 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
            recount: bool = True) -> LearnReport:
     report = LearnReport(clusterer=clusterer)
     existing = TicketLearning.objects.in_bulk([f.ticket_id for f in facts])
+    reopens = _reopen_counts([f.ticket_id for f in facts])
     todo: list[TicketFacts] = []
+    deltas: list[tuple[dict, dict]] = []
     for item in facts:
         if item.status != Ticket.Status.CLOSED:
             # Reopened (or never closed): its articles' counts follow, the
             # record of its earlier close stays.
             report.outcome[item.ticket_id] = "not-closed"
             report.articles_touched.update(item.article_ids)
+            previous = existing.get(item.ticket_id)
+            if previous is not None:
+                counted = _contribution(item, reopens)
+                if counted != previous.counted:
+                    deltas.append((previous.counted, counted))
+                    TicketLearning.objects.filter(pk=previous.pk).update(counted=counted)
             continue
         previous = existing.get(item.ticket_id)
         if previous is not None and previous.digest == item.digest:
@@ -239,8 +247,10 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
             closed_at=item.closed_at, digest=item.digest, processed_at=timezone.now(),
             terms=(clustering.ticket_terms(item.text, item.problem_codes)
                    if link == TicketLearning.Link.NONE else {}),
-            gap=None,
+            gap=None, counted=_contribution(item, reopens),
         ))
+        previous = existing.get(item.ticket_id)
+        deltas.append((previous.counted if previous else {}, learnings[-1].counted))
     terms_of = {lr.ticket_id: lr.terms for lr in learnings if lr.link == TicketLearning.Link.NONE}
     # A ticket learned from before keeps its gap while it still has no article.
     for learning in learnings:
@@ -259,7 +269,7 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
         whole_history=whole_history)
 
     if recount:
-        effectiveness_recompute(article_ids=report.articles_touched)
+        _effectiveness_apply(deltas)
         content_health_check(article_ids=report.articles_touched)
     if reindex:
         _reindex_on_commit(changed_articles)
@@ -267,7 +277,7 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
 
 
 _LEARNING_COLUMNS = ("ticket_id", "link", "article_id", "problem_codes", "opened_at",
-                     "closed_at", "terms", "gap_id", "digest", "processed_at")
+                     "closed_at", "terms", "gap_id", "digest", "processed_at", "counted")
 
 
 def _upsert_learnings(learnings: list[TicketLearning]) -> None:
@@ -291,7 +301,7 @@ def _upsert_learnings(learnings: list[TicketLearning]) -> None:
     rows = [
         (lr.ticket_id, lr.link, lr.article_id, json.dumps(lr.problem_codes), when(lr.opened_at),
          when(lr.closed_at), json.dumps(lr.terms, ensure_ascii=False), lr.gap_id, lr.digest,
-         when(lr.processed_at))
+         when(lr.processed_at), json.dumps(lr.counted))
         for lr in learnings
     ]
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _LEARNING_COLUMNS[1:])
@@ -674,6 +684,72 @@ def search_gaps_sync(*, days: int = 30, min_searches: int = SEARCH_GAP_MIN_SEARC
 
 
 # Effectiveness ---------------------------------------------------------------------
+def _reopen_counts(ticket_ids: list[int]) -> dict[int, int]:
+    return dict(TicketEvent.objects.filter(
+        ticket_id__in=ticket_ids, kind=TicketEvent.Kind.STATUS, text=REOPEN_EVENT_TEXT)
+        .values("ticket_id").annotate(n=Count("id")).values_list("ticket_id", "n"))
+
+
+def _contribution(item: TicketFacts, reopens: dict[int, int]) -> dict:
+    return {"articles": item.article_ids, "codes": item.problem_codes,
+            "resolved": int(item.status == Ticket.Status.CLOSED),
+            "reopened": reopens.get(item.ticket_id, 0)}
+
+
+def _effectiveness_apply(deltas: list[tuple[dict, dict]]) -> None:
+    """Apply what changed in some tickets' contributions to the counters.
+
+    Each counter moves by an atomic ``F()`` update under the articles' row
+    locks (taken in id order), so two closes touching one article at once
+    both count and cannot deadlock. ``effectiveness_recompute`` arrives at
+    the same numbers from the facts (the daily task runs it).
+    """
+    change: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for old, new in deltas:
+        for sign, counted in ((-1, old), (1, new)):
+            if not counted:
+                continue
+            for article_id in counted["articles"]:
+                for code in ["", *counted["codes"]]:
+                    change[(article_id, code)]["resolved"] += sign * counted["resolved"]
+                    change[(article_id, code)]["reopened"] += sign * counted["reopened"]
+    change = {key: c for key, c in change.items() if any(c.values())}
+    if not change:
+        return
+    ids = sorted({article_id for article_id, _ in change})
+    ids = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    ArticleEffectiveness.objects.bulk_create(
+        [ArticleEffectiveness(article_id=a, problem_code=c) for a, c in change if a in ids],
+        ignore_conflicts=True)
+    rows = list(ArticleEffectiveness.objects.select_for_update()
+                .filter(article_id__in=ids).order_by("article_id", "problem_code"))
+    for row in rows:
+        c = change.get((row.article_id, row.problem_code))
+        if c:
+            ArticleEffectiveness.objects.filter(pk=row.pk).update(
+                tickets_resolved=F("tickets_resolved") + c["resolved"],
+                tickets_reopened=F("tickets_reopened") + c["reopened"],
+                updated_at=timezone.now())
+    _success_rates_refresh(ids)
+
+
+def _success_rates_refresh(article_ids: list[int]) -> None:
+    """Stored rates (and vote counts) of these articles from their counters."""
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for article_id, helpful, n in ArticleFeedback.objects.filter(
+            article_id__in=article_ids).values("article_id", "helpful").annotate(
+            n=Count("id")).values_list("article_id", "helpful", "n"):
+        votes[article_id][helpful] = n
+    for row in ArticleEffectiveness.objects.filter(article_id__in=article_ids):
+        if row.problem_code == "":
+            row.helpful_votes = votes[row.article_id][True]
+            row.unhelpful_votes = votes[row.article_id][False]
+        rate = _rate(row)
+        ArticleEffectiveness.objects.filter(pk=row.pk).update(
+            helpful_votes=row.helpful_votes, unhelpful_votes=row.unhelpful_votes,
+            success_rate=rate)
+
+
 def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
     """Every counter of these articles, recomputed from facts.
 
@@ -694,7 +770,9 @@ def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
              .values_list("pk", flat=True))
         counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
         through = Ticket.articles.through
-        closed = through.objects.filter(article_id__in=ids, ticket__status=Ticket.Status.CLOSED)
+        # Tickets learned from, as the per-close counting sees them.
+        closed = through.objects.filter(article_id__in=ids, ticket__status=Ticket.Status.CLOSED,
+                                        ticket__learning__isnull=False)
         for article_id, n in closed.values("article_id").annotate(
                 n=Count("ticket_id")).values_list("article_id", "n"):
             counts[(article_id, "")]["resolved"] = n
@@ -704,7 +782,7 @@ def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
             counts[(article_id, code)]["resolved"] = n
         reopened = through.objects.filter(
             article_id__in=ids, ticket__events__kind=TicketEvent.Kind.STATUS,
-            ticket__events__text=REOPEN_EVENT_TEXT)
+            ticket__events__text=REOPEN_EVENT_TEXT, ticket__learning__isnull=False)
         for article_id, n in reopened.values("article_id").annotate(
                 n=Count("id")).values_list("article_id", "n"):
             counts[(article_id, "")]["reopened"] = n
@@ -765,7 +843,13 @@ def effectiveness_record_wizard_fix(*, article: Article, session_ref: str,
             session_ref=session_ref[:100],
             defaults={"article": article, "problem_code": problem_code[:64]})
         if created:
-            effectiveness_recompute(article_ids=[article.pk])
+            codes = ["", problem_code[:64]] if problem_code else [""]
+            ArticleEffectiveness.objects.bulk_create(
+                [ArticleEffectiveness(article=article, problem_code=c) for c in codes],
+                ignore_conflicts=True)
+            ArticleEffectiveness.objects.filter(article=article, problem_code__in=codes).update(
+                wizard_fixes=F("wizard_fixes") + 1, updated_at=timezone.now())
+            _success_rates_refresh([article.pk])
     return created
 
 
@@ -847,7 +931,8 @@ def content_flag_notify(*, flag_id: int) -> bool:
     from django.core.mail import send_mail
 
     with transaction.atomic():
-        flag = (ContentFlag.objects.select_for_update().select_related("article__owner")
+        flag = (ContentFlag.objects.select_for_update(of=("self",))
+                .select_related("article__owner")
                 .filter(pk=flag_id, notified_at__isnull=True, resolved_at__isnull=True).first())
         if flag is None:
             return False
