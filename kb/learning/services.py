@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
@@ -448,29 +449,46 @@ def _candidates_clusterer(terms: dict[str, int], ticket_id: int) -> clustering.C
     """A clusterer holding only the tickets that share a rare term with this
     one, found through the database's inverted index (``TicketTerm``)."""
     window = timezone.now() - dt.timedelta(days=GAP_WINDOW_DAYS)
-    postings = TicketTerm.objects.filter(learning__closed_at__gte=window).exclude(
-        learning_id=ticket_id)
-    # Document frequencies, each counted up to a cap: beyond it a term is
-    # common anyway, and counting a long posting list costs every close.
-    df = {}
-    for term in terms:
-        df[term] = postings.filter(term=term)[:clustering.DF_CAP].count()
-    total = TicketLearning.objects.filter(link=TicketLearning.Link.NONE,
-                                          closed_at__gte=window).count()
+    # Document frequencies, each counted on the index alone and up to a
+    # cap: beyond it a term is common anyway, and counting a long posting
+    # list would cost every close. One statement for all the terms.
+    df = dict(_per_term("SELECT term FROM {table} WHERE term = %s LIMIT {cap}",
+                        list(terms), cap=clustering.DF_CAP, group=True))
+    total = cache.get_or_set(
+        "kb:learning:tickets-without-article",
+        lambda: TicketLearning.objects.filter(link=TicketLearning.Link.NONE).count(), 300)
     clusterer = clustering.Clusterer(df=df, total=total)
-    shared: Counter = Counter()
-    for term in clusterer.lookup_terms(terms):
-        shared.update(postings.filter(term=term).order_by("-learning_id").values_list(
-            "learning_id", flat=True)[:clustering.POSTINGS_SCANNED])
+    # The latest postings of the rarer terms (ticket ids grow with time),
+    # read off the (term, learning) index.
+    shared = Counter(learning_id for (learning_id,) in _per_term(
+        "SELECT learning_id FROM {table} WHERE term = %s AND learning_id <> "
+        f"{int(ticket_id)} ORDER BY learning_id DESC LIMIT {{cap}}",
+        clusterer.lookup_terms(terms), cap=clustering.POSTINGS_SCANNED))
     candidate_ids = [i for i, _ in shared.most_common(clustering.MAX_CANDIDATES)]
-    rows = {row.ticket_id: row for row in TicketLearning.objects.filter(
-        pk__in=candidate_ids).exclude(gap__status=KnowledgeGap.Status.CLOSED)
-        .select_related("gap")}
+    rows = {ticket: (terms, gap_id) for ticket, terms, gap_id in TicketLearning.objects.filter(
+        pk__in=candidate_ids, closed_at__gte=window).exclude(
+        gap__status=KnowledgeGap.Status.CLOSED).values_list("ticket_id", "terms", "gap_id")}
+    gaps = KnowledgeGap.objects.in_bulk({gap_id for _, gap_id in rows.values() if gap_id})
     # Added in order of shared terms, which is the order ``assign`` tries.
     for ticket in candidate_ids:
         if ticket in rows:
-            clusterer.add(ticket, rows[ticket].terms, group=rows[ticket].gap)
+            clusterer.add(ticket, rows[ticket][0], group=gaps.get(rows[ticket][1]))
     return clusterer
+
+
+def _per_term(template: str, terms: list[str], *, cap: int, group: bool = False) -> list:
+    """One statement: ``template`` (a capped SELECT for one term) for each
+    term, glued with UNION ALL; grouped to (term, count) when ``group``."""
+    if not terms:
+        return []
+    table = connection.ops.quote_name(TicketTerm._meta.db_table)
+    one = template.format(table=table, cap=int(cap))
+    parts = " UNION ALL ".join(f"SELECT * FROM ({one}) AS part{n}" for n in range(len(terms)))
+    sql = (f"SELECT term, COUNT(*) FROM ({parts}) AS found GROUP BY term" if group
+           else parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, terms)
+        return cursor.fetchall()
 
 
 def _learn_gaps(items: list[TicketFacts], terms_of: dict[int, dict[str, int]],
@@ -512,8 +530,13 @@ def _learn_gaps(items: list[TicketFacts], terms_of: dict[int, dict[str, int]],
     for gap_id, members in gap_members.items():
         TicketLearning.objects.filter(pk__in=members).update(gap_id=gap_id)
     if not whole_history:
-        for gap_id in gap_members:
-            _gap_refresh(gap_id)
+        for gap_id, members in gap_members.items():
+            joining = [m for m in members
+                       if m not in existing or existing[m].gap_id != gap_id]
+            if joining and gap_id not in {g.pk for g in new_gaps}:
+                _gap_grow(gap_id, [terms_of[m] for m in joining if m in terms_of],
+                          [c for item in items if item.ticket_id in joining
+                           for c in item.problem_codes])
     else:
         # A replay refreshes each gap once, at the end (``learn_replay``).
         clusterer.touched_groups.update(gap_members)
@@ -521,6 +544,21 @@ def _learn_gaps(items: list[TicketFacts], terms_of: dict[int, dict[str, int]],
         _gap_refresh(gap.pk)
         _gap_draft(KnowledgeGap.objects.get(pk=gap.pk))
     return clusterer, len(new_gaps)
+
+
+def _gap_grow(gap_id: int, member_terms: list[dict[str, int]], codes: list[str]) -> None:
+    """New members joined a gap: its size, centroid and problem codes grow
+    (without reading every member again; ``_gap_refresh`` does that)."""
+    gap = KnowledgeGap.objects.select_for_update().get(pk=gap_id)
+    centroid = Counter(gap.centroid)
+    for terms in member_terms:
+        centroid.update(terms)
+    known = Counter({code: 1 for code in gap.problem_codes})
+    known.update(codes)
+    gap.size = TicketLearning.objects.filter(gap_id=gap_id).count()
+    gap.centroid = dict(centroid.most_common(clustering.MAX_TERMS))
+    gap.problem_codes = [code for code, _ in known.most_common()]
+    gap.save(update_fields=["size", "centroid", "problem_codes", "updated_at"])
 
 
 def _gap_refresh(gap_id: int) -> None:
