@@ -43,6 +43,7 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("search/go/<int:log_id>/<int:article_id>/", search_views.search_click,
          name="search-click"),
+    path("learning/", include("kb.learning.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
