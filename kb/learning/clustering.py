@@ -31,14 +31,14 @@ from kb.search.analysis import (
 
 SIMILARITY = 0.3
 GAP_MIN_TICKETS = 3
-MAX_TERMS = 40
+MAX_TERMS = 16
 CODE_WEIGHT = 3
 CODE_PREFIX = "§"
 # Candidates come from the ticket's rarest terms only: common words have the
 # longest posting lists and tell the least.
-LOOKUP_TERMS = 8
+LOOKUP_TERMS = 6
 MAX_CANDIDATES = 40
-POSTINGS_SCANNED = 64
+POSTINGS_SCANNED = 32
 DF_CAP = 300
 MAX_NEW_GAP_TICKETS = 10
 MIN_CORPUS = 200

@@ -7,11 +7,12 @@ ticket to the next (timestamps, stream IDs, addresses).
 """
 
 import re
+from functools import lru_cache
 
 MAX_PHRASE_CHARS = 200
 MIN_PHRASE_CHARS = 6
-MAX_WORDING_PER_TICKET = 6
-MAX_ERRORS_PER_TICKET = 6
+MAX_WORDING_PER_TICKET = 4
+MAX_ERRORS_PER_TICKET = 4
 # Attached logs can be 2 MB: only this much of each is scanned for errors.
 MAX_SCANNED_CHARS = 200_000
 
@@ -38,6 +39,7 @@ _SPACES = re.compile(r"\s+")
 _QUOTED = re.compile(r'"([^"\n]{4,200})"|“([^”\n]{4,200})”|「([^」\n]{4,200})」')
 
 
+@lru_cache(maxsize=50_000)
 def phrase_key(text: str) -> str:
     """The identity of a phrase: case, spacing and numbers (stream IDs,
     times, ports) ignored."""
@@ -46,6 +48,7 @@ def phrase_key(text: str) -> str:
     return _NUMBER.sub("#", _HEX.sub("#", key))[:MAX_PHRASE_CHARS]
 
 
+@lru_cache(maxsize=50_000)
 def _clean(line: str) -> str:
     line = _LOG_PREFIX.sub("", line.strip())
     line = _HEX.sub("", line)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kb.articles import services as article_services
@@ -108,25 +109,38 @@ class TicketFacts:
 
 def ticket_facts(ticket_ids: list[int]) -> list[TicketFacts]:
     """Everything learning reads about these tickets, in four queries."""
+    wanted = set(ticket_ids)
+    if len(ticket_ids) > 100 and max(ticket_ids) - min(ticket_ids) < 2 * len(ticket_ids):
+        # A replay's batch is a run of ids: a range reads faster than an
+        # IN list of thousands (what lies between and is not wanted is
+        # dropped below).
+        span = {"pk__gte": min(ticket_ids), "pk__lte": max(ticket_ids)}
+        link_span = {"ticket_id__gte": span["pk__gte"], "ticket_id__lte": span["pk__lte"]}
+    else:
+        span, link_span = {"pk__in": ticket_ids}, {"ticket_id__in": ticket_ids}
     facts = {
         row["id"]: TicketFacts(
             ticket_id=row["id"], status=row["status"], subject=row["subject"],
             description=row["description"], summary=row["resolution_summary"],
             created_at=row["created_at"], closed_at=row["closed_at"],
         )
-        for row in Ticket.objects.filter(pk__in=ticket_ids).values(
+        for row in Ticket.objects.filter(**span).values(
             "id", "status", "subject", "description", "resolution_summary", "created_at",
             "closed_at")
+        if row["id"] in wanted
     }
     for ticket_id, article_id in Ticket.articles.through.objects.filter(
-            ticket_id__in=ticket_ids).values_list("ticket_id", "article_id"):
-        facts[ticket_id].article_ids.append(article_id)
+            **link_span).values_list("ticket_id", "article_id"):
+        if ticket_id in facts:
+            facts[ticket_id].article_ids.append(article_id)
     for ticket_id, code in Ticket.problems.through.objects.filter(
-            ticket_id__in=ticket_ids).values_list("ticket_id", "problem__code"):
-        facts[ticket_id].problem_codes.append(code)
+            **link_span).values_list("ticket_id", "problem__code"):
+        if ticket_id in facts:
+            facts[ticket_id].problem_codes.append(code)
     for ticket_id, content in TicketAttachment.objects.filter(
-            ticket_id__in=ticket_ids).order_by("pk").values_list("ticket_id", "content"):
-        facts[ticket_id].attachments.append(content)
+            **link_span).order_by("pk").values_list("ticket_id", "content"):
+        if ticket_id in facts:
+            facts[ticket_id].attachments.append(content)
     for item in facts.values():
         item.article_ids.sort()
         item.problem_codes.sort()
@@ -155,21 +169,28 @@ def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 5000,
     qs = Ticket.objects.filter(status=Ticket.Status.CLOSED)
     if since is not None:
         qs = qs.filter(closed_at__gte=since)
-    ids = list(qs.order_by("closed_at", "pk").values_list("pk", flat=True))
+    # In id order (the order tickets were filed): each batch is a run of ids.
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
     total = LearnReport()
     clusterer = None
+    phrase_ids: dict = {}
     for start in range(0, len(ids), batch_size):
         batch = ticket_facts(ids[start:start + batch_size])
         # Counts are recomputed once at the end, not after every batch.
         report = _learn(batch, whole_history=True, clusterer=clusterer, reindex=reindex,
-                        recount=False)
-        clusterer = report.clusterer
+                        recount=False, phrase_ids=phrase_ids)
+        clusterer, phrase_ids = report.clusterer, report.phrase_ids
         total.merge(report)
         if progress is not None:
             progress(min(start + batch_size, len(ids)), len(ids))
     if clusterer is not None:
         for gap_id in sorted(clusterer.touched_groups):
             _gap_refresh(gap_id)
+    if phrase_ids:
+        _phrase_counts_refresh(list(phrase_ids.values()))
+        total.phrases_activated = len(phrase_ids)
+        if reindex:
+            _reindex_on_commit({aid for aid, _ in phrase_ids})
     effectiveness_recompute(article_ids=total.articles_touched)
     content_health_check(article_ids=total.articles_touched)
     return total
@@ -180,6 +201,9 @@ class LearnReport:
     outcome: dict[int, str] = field(default_factory=dict)
     links: Counter = field(default_factory=Counter)
     phrases_activated: int = 0
+    # A replay's phrases so far, (article id, key) -> id, so that each batch
+    # asks the database only about the phrases it has not seen.
+    phrase_ids: dict = field(default_factory=dict)
     gaps_created: int = 0
     articles_touched: set = field(default_factory=set)
     clusterer: clustering.Clusterer | None = None
@@ -196,8 +220,8 @@ class LearnReport:
 @transaction.atomic
 def _learn(facts: list[TicketFacts], *, whole_history: bool,
            clusterer: clustering.Clusterer | None = None, reindex: bool = True,
-           recount: bool = True) -> LearnReport:
-    report = LearnReport(clusterer=clusterer)
+           recount: bool = True, phrase_ids: dict | None = None) -> LearnReport:
+    report = LearnReport(clusterer=clusterer, phrase_ids=phrase_ids or {})
     existing = TicketLearning.objects.in_bulk([f.ticket_id for f in facts])
     reopens = _reopen_counts([f.ticket_id for f in facts])
     todo: list[TicketFacts] = []
@@ -263,8 +287,14 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
     if relearned:
         TicketTerm.objects.filter(learning_id__in=relearned).delete()
 
-    changed_articles = _learn_phrases(with_article, articles)
-    report.phrases_activated = len(changed_articles)
+    if whole_history:
+        # A replay counts every phrase once at the end (``learn_replay``).
+        report.phrase_ids = _learn_phrases(with_article, articles, known=report.phrase_ids)
+        changed_articles = set()
+        report.phrases_activated = len(report.phrase_ids)
+    else:
+        changed_articles = _learn_phrases(with_article, articles)
+        report.phrases_activated = len(changed_articles)
     report.clusterer, report.gaps_created = _learn_gaps(
         without_article, terms_of, existing, clusterer=report.clusterer,
         whole_history=whole_history)
@@ -299,10 +329,11 @@ def _upsert_learnings(learnings: list[TicketLearning]) -> None:
             return value
         return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
+    processed = when(timezone.now())
     rows = [
         (lr.ticket_id, lr.link, lr.article_id, json.dumps(lr.problem_codes), when(lr.opened_at),
          when(lr.closed_at), json.dumps(lr.terms, ensure_ascii=False), lr.gap_id, lr.digest,
-         when(lr.processed_at), json.dumps(lr.counted))
+         processed, json.dumps(lr.counted))
         for lr in learnings
     ]
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _LEARNING_COLUMNS[1:])
@@ -339,9 +370,12 @@ def _curated_keys(article: dict) -> set[str]:
     return {phrases.phrase_key(line) for line in lines if line.strip()}
 
 
-def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict]) -> set[int]:
+def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict], *,
+                   known: dict | None = None):
     """Add each ticket's wording and error strings to the articles that
-    resolved it. Returns the articles whose searchable phrases changed."""
+    resolved it. Returns the articles whose searchable phrases changed;
+    with ``known`` (a replay), the updated (article, key) -> id map instead,
+    leaving the counting to the end of the replay."""
     wanted: dict[tuple[int, str], tuple[str, str]] = {}
     sources: dict[tuple[int, str], set[int]] = defaultdict(set)
     curated = {aid: _curated_keys(a) for aid, a in articles.items()}
@@ -358,48 +392,78 @@ def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict]) -> set[i
                 wanted.setdefault((article_id, key), (kind, text))
                 sources[(article_id, key)].add(item.ticket_id)
     if not wanted:
-        return set()
+        return set() if known is None else known
+    if known is not None:
+        return _learn_phrases_replay(wanted, sources, known)
     article_ids = {aid for aid, _ in wanted}
-    known = {
-        (p.article_id, p.key): p
-        for p in LearnedPhrase.objects.filter(article_id__in=article_ids,
-                                              key__in={k for _, k in wanted})
-    }
+
+    def stored_phrases() -> dict[tuple[int, str], tuple[int, int, str]]:
+        return {
+            (aid, key): (pk, count, status)
+            for pk, aid, key, count, status in LearnedPhrase.objects.filter(
+                article_id__in=article_ids, key__in={k for _, k in wanted}).values_list(
+                "pk", "article_id", "key", "ticket_count", "status")
+        }
+
+    known = stored_phrases()
     LearnedPhrase.objects.bulk_create(
         [LearnedPhrase(article_id=aid, key=key, kind=kind, text=text)
          for (aid, key), (kind, text) in wanted.items() if (aid, key) not in known],
         ignore_conflicts=True,
     )
-    stored = {
-        (p.article_id, p.key): p
-        for p in LearnedPhrase.objects.filter(article_id__in=article_ids,
-                                              key__in={k for _, k in wanted})
-    }
+    # Read again only when some were created (the lookup above may also
+    # return other articles' phrases with a wanted key: compare the pairs).
+    stored = stored_phrases() if any(pair not in known for pair in wanted) else known
     through = LearnedPhrase.tickets.through
     _insert_pairs(through, ("learnedphrase_id", "ticket_id"), (
-        (stored[pair].pk, ticket_id)
+        (stored[pair][0], ticket_id)
         for pair, ticket_ids in sources.items() if pair in stored for ticket_id in ticket_ids))
     # Counts from the set of source tickets (one UPDATE with a subquery): a
     # second run adds nothing, and two closes at once both count right.
-    phrase_ids = [p.pk for p in stored.values()]
-    for chunk in range(0, len(phrase_ids), 5000):
-        LearnedPhrase.objects.filter(pk__in=phrase_ids[chunk:chunk + 5000]).update(
-            ticket_count=Subquery(
-                through.objects.filter(learnedphrase_id=OuterRef("pk")).values(
-                    "learnedphrase_id").annotate(n=Count("ticket_id")).values("n")[:1]),
-            updated_at=timezone.now(),
-        )
+    phrase_ids = [pk for pk, _, _ in stored.values()]
+    _phrase_counts_refresh(phrase_ids)
     counts = {}
     for chunk in range(0, len(phrase_ids), 5000):
         counts.update(LearnedPhrase.objects.filter(pk__in=phrase_ids[chunk:chunk + 5000])
                       .values_list("pk", "ticket_count"))
     changed_articles = set()
-    for phrase in stored.values():
-        was_searchable = phrase.ticket_count >= PHRASE_MIN_TICKETS
-        if (counts[phrase.pk] >= PHRASE_MIN_TICKETS) != was_searchable and \
-                phrase.status == LearnedPhrase.Status.ACTIVE:
-            changed_articles.add(phrase.article_id)
+    for (article_id, _), (pk, before, status) in stored.items():
+        was_searchable = before >= PHRASE_MIN_TICKETS
+        if (counts[pk] >= PHRASE_MIN_TICKETS) != was_searchable and \
+                status == LearnedPhrase.Status.ACTIVE:
+            changed_articles.add(article_id)
     return changed_articles
+
+
+def _learn_phrases_replay(wanted: dict, sources: dict, known: dict) -> dict:
+    missing = [pair for pair in wanted if pair not in known]
+    if missing:
+        LearnedPhrase.objects.bulk_create(
+            [LearnedPhrase(article_id=aid, key=key, kind=wanted[(aid, key)][0],
+                           text=wanted[(aid, key)][1]) for aid, key in missing],
+            ignore_conflicts=True, batch_size=2000)
+        missing_set = set(missing)
+        for pk, aid, key in LearnedPhrase.objects.filter(
+                article_id__in={a for a, _ in missing}, key__in={k for _, k in missing}
+        ).values_list("pk", "article_id", "key"):
+            if (aid, key) in missing_set:
+                known[(aid, key)] = pk
+    _insert_pairs(LearnedPhrase.tickets.through, ("learnedphrase_id", "ticket_id"), (
+        (known[pair], ticket_id)
+        for pair, ticket_ids in sources.items() if pair in known for ticket_id in ticket_ids))
+    return known
+
+
+def _phrase_counts_refresh(phrase_ids: list[int]) -> None:
+    """Each phrase's count from its set of source tickets."""
+    through = LearnedPhrase.tickets.through
+    for chunk in range(0, len(phrase_ids), 5000):
+        LearnedPhrase.objects.filter(pk__in=phrase_ids[chunk:chunk + 5000]).update(
+            ticket_count=Coalesce(Subquery(
+                through.objects.filter(learnedphrase_id=OuterRef("pk")).values(
+                    "learnedphrase_id").annotate(n=Count("ticket_id")).values("n")[:1]), 0),
+            updated_at=timezone.now(),
+        )
 
 
 @transaction.atomic
