@@ -60,7 +60,7 @@ PRIOR_WEIGHT = 4.0
 # A phrase enters the article's search document once this many tickets
 # resolved by the article used it: one customer's wording may be noise.
 PHRASE_MIN_TICKETS = 2
-MAX_PHRASES_PER_ARTICLE = 60
+MAX_PHRASES_PER_ARTICLE = 20
 
 # Content health thresholds.
 REOPEN_RATE_LIMIT = 0.25
