@@ -74,6 +74,14 @@ class LearnedPhraseInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Shown on the article's page, never part of a save: the article
+        # form posts no formset for it (the phrases are read-only here).
+        return request.method == "GET" and super().has_view_permission(request, obj)
+
 
 # The article page shows what it learned (learning extends the articles admin;
 # articles know nothing of learning).
