@@ -155,10 +155,11 @@ def learn_from_ticket(*, ticket_id: int) -> str:
     exact ticket), "not-closed" (a reopen: only its articles' counts are
     recomputed) or "missing".
     """
-    facts = ticket_facts([ticket_id])
-    if not facts:
-        return "missing"
-    report = _learn(facts, whole_history=False)
+    with transaction.atomic():
+        # Two runs for one ticket (a retry overlapping the first) take turns.
+        if not Ticket.objects.select_for_update().filter(pk=ticket_id).exists():
+            return "missing"
+        report = _learn(ticket_facts([ticket_id]), whole_history=False)
     return report.outcome.get(ticket_id, "unchanged")
 
 
@@ -282,7 +283,7 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
         previous = existing.get(learning.ticket_id)
         if previous is not None and learning.link == TicketLearning.Link.NONE:
             learning.gap_id = previous.gap_id
-    _upsert_learnings(learnings)
+    _upsert_learnings(learnings, new=[lr.ticket_id not in existing for lr in learnings])
     relearned = [lr.ticket_id for lr in learnings if lr.ticket_id in existing]
     if relearned:
         TicketTerm.objects.filter(learning_id__in=relearned).delete()
@@ -311,7 +312,7 @@ _LEARNING_COLUMNS = ("ticket_id", "link", "article_id", "problem_codes", "opened
                      "closed_at", "terms", "gap_id", "digest", "processed_at", "counted")
 
 
-def _upsert_learnings(learnings: list[TicketLearning]) -> None:
+def _upsert_learnings(learnings: list[TicketLearning], *, new: list[bool]) -> None:
     """Insert or replace the learning rows in one statement per 2,000 rows.
 
     Written in SQL (portable to SQLite and PostgreSQL) because the ORM's
@@ -337,12 +338,17 @@ def _upsert_learnings(learnings: list[TicketLearning]) -> None:
         for lr in learnings
     ]
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _LEARNING_COLUMNS[1:])
-    sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in _LEARNING_COLUMNS)}) VALUES "
-           f"({', '.join(['%s'] * len(_LEARNING_COLUMNS))}) "
-           f"ON CONFLICT ({qn('ticket_id')}) DO UPDATE SET {updates}")
+    insert = (f"INSERT INTO {table} ({', '.join(qn(c) for c in _LEARNING_COLUMNS)}) VALUES "
+              f"({', '.join(['%s'] * len(_LEARNING_COLUMNS))})")
+    upsert = f"{insert} ON CONFLICT ({qn('ticket_id')}) DO UPDATE SET {updates}"
+    # A row seen for the first time may meet one a worker wrote meanwhile (a
+    # replay does not lock tickets): either is right, the first stays.
+    first = f"{insert} ON CONFLICT ({qn('ticket_id')}) DO NOTHING"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start:start + 2000])
+        for sql, part in ((first, [r for r, n in zip(rows, new, strict=True) if n]),
+                          (upsert, [r for r, n in zip(rows, new, strict=True) if not n])):
+            for start in range(0, len(part), 2000):
+                cursor.executemany(sql, part[start:start + 2000])
 
 
 def _insert_pairs(model, columns: tuple[str, str], rows: Iterable[tuple]) -> None:
