@@ -47,8 +47,14 @@ MIN_CORPUS = 200
 _STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 
 
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    """One word as the analyzer indexes it; "" for a word it drops."""
+    word = word.lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STOP_WORDS or len(word) < 2 or word.isdigit():
+        return ""
     return stem(word) if word.isascii() else word
 
 
@@ -59,14 +65,10 @@ def terms_of(text: str) -> list[str]:
     terms = []
     for match in _RUNS.finditer(text):
         run = match.group("cjk")
-        words = segment_cjk(run) if run else (match.group("word"),)
-        for word in words:
-            word = word.lower()
-            if word.endswith("'s"):
-                word = word[:-2]
-            if word in _STOP_WORDS or len(word) < 2 or word.isdigit():
-                continue
-            terms.append(_stem(word))
+        for word in (segment_cjk(run) if run else (match.group("word"),)):
+            term = _term(word)
+            if term:
+                terms.append(term)
     return terms
 
 
