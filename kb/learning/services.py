@@ -525,11 +525,14 @@ def learned_phrase_promote(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
 
 
 # Knowledge gaps from tickets -------------------------------------------------------
-def _seed_whole_history(clusterer: clustering.Clusterer) -> None:
+def _seed_whole_history(clusterer: clustering.Clusterer, *, batch: set[int]) -> None:
+    """The tickets without an article learned before this replay (this
+    batch's own rows are already written: they are assigned, not seeded)."""
     window = timezone.now() - dt.timedelta(days=GAP_WINDOW_DAYS)
-    rows = (TicketLearning.objects.filter(link=TicketLearning.Link.NONE, closed_at__gte=window)
-            .exclude(gap__status=KnowledgeGap.Status.CLOSED)
-            .values_list("ticket_id", "terms", "gap_id"))
+    rows = [row for row in TicketLearning.objects.filter(
+        link=TicketLearning.Link.NONE, closed_at__gte=window).exclude(
+        gap__status=KnowledgeGap.Status.CLOSED).values_list("ticket_id", "terms", "gap_id")
+        if row[0] not in batch]
     gaps = KnowledgeGap.objects.in_bulk({gap_id for _, _, gap_id in rows if gap_id})
     for ticket_id, terms, gap_id in rows:
         clusterer.add(ticket_id, terms, group=gaps.get(gap_id))
@@ -593,7 +596,7 @@ def _learn_gaps(items: list[TicketFacts], terms_of: dict[int, dict[str, int]],
     LearningLock.objects.select_for_update().get(name="gaps")
     if whole_history and clusterer is None:
         clusterer = clustering.Clusterer()
-        _seed_whole_history(clusterer)
+        _seed_whole_history(clusterer, batch=set(terms_of))
     term_rows: list[tuple[int, str]] = []
     gap_members: dict[int, set[int]] = defaultdict(set)
     new_gaps: list[KnowledgeGap] = []
