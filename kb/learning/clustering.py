@@ -29,7 +29,7 @@ from kb.search.analysis import (
     segment_cjk,
 )
 
-SIMILARITY = 0.3
+SIMILARITY = 0.45
 GAP_MIN_TICKETS = 3
 MAX_TERMS = 16
 CODE_WEIGHT = 3
