@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kb.search",
     "kb.wizard",
     "kb.tickets",
+    "kb.learning",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kb.search.tasks.optimize_index_task",
         "schedule": 24 * 60 * 60,
     },
+    "content-health": {"task": "kb.learning.tasks.content_health_task",
+                       "schedule": 24 * 60 * 60},
+    "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
 }
 
 # REST API --------------------------------------------------------------------

@@ -50,6 +50,7 @@ urlpatterns = [
     path("support/response-times/", response_times_views.response_times_page,
          name="response-times"),
     path("wizard/", include("kb.wizard.urls")),
+    path("learning/", include("kb.learning.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "search.change_synonym",
         "search.delete_synonym",
         "search.view_synonym",
+        "learning.view_learnedphrase",
+        "learning.change_learnedphrase",
+        "learning.view_knowledgegap",
+        "learning.change_knowledgegap",
+        "learning.view_contentflag",
+        "learning.change_contentflag",
+        "learning.view_articleeffectiveness",
     ],
     "Reviewers": [
         "articles.add_article",
@@ -57,6 +64,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_organization",
         "tickets.add_organization",
         "tickets.change_organization",
+        "learning.view_knowledgegap",
+        "learning.view_contentflag",
+        "learning.view_articleeffectiveness",
     ],
 }
 

@@ -23,8 +23,11 @@ def _published() -> QuerySet[Article]:
 
 
 def learned_phrases_for(article_ids: list[int]) -> dict[int, list[str]]:
-    """Phrases learned from resolved tickets, per article (none yet)."""
-    return {}
+    """Phrases learned from resolved tickets, per article (the active ones
+    seen in enough tickets); they go into the ``meta`` field."""
+    from kb.learning.selectors import searchable_learned_phrases  # learning -> search
+
+    return searchable_learned_phrases(article_ids)
 
 
 def index_article(*, article_id: int) -> str:

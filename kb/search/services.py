@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 20
 OWN_LANGUAGE_BONUS = 1.2
+# How much the smoothed success rate of a fix (kb.learning) moves its score.
+SUCCESS_BOOST = 0.25
 SNIPPET_SOURCES = ("symptoms", "summary")
 REBUILD_LOCK = "kb:search:rebuild-queued"
 
@@ -118,13 +120,30 @@ def _filters(*, area: str | None, lang: str | None) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
+def success_boosts(article_ids: list[int]) -> dict[int, float]:
+    """A gentle multiplier from each article's smoothed success rate.
+
+    1.0 at the prior (an article nobody has judged yet), at most
+    ``1 + SUCCESS_BOOST * (1 - prior)`` and at least
+    ``1 - SUCCESS_BOOST * prior``: what customers typed still decides the
+    ranking; among close matches, the fix that works wins.
+    """
+    from kb.learning.selectors import article_success_rates  # learning -> search
+    from kb.learning.services import PRIOR_MEAN
+
+    rates = article_success_rates(article_ids)
+    return {i: 1.0 + SUCCESS_BOOST * (rate - PRIOR_MEAN) for i, rate in rates.items()}
+
+
 def _group_hits(results, language: str) -> list:
     """One hit per fix: the reader's language when both match."""
     groups: dict[str, dict] = {}
-    for hit in results:
+    hits = list(results)
+    boosts = success_boosts([int(hit["id"]) for hit in hits])
+    for hit in hits:
         group = groups.setdefault(hit["group"], {"best": 0.0, "members": {}})
         group["members"].setdefault(hit["lang"], hit)
-        group["best"] = max(group["best"], hit.score)
+        group["best"] = max(group["best"], hit.score * boosts.get(int(hit["id"]), 1.0))
     ranked = []
     for group in groups.values():
         members = group["members"]

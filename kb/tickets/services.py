@@ -238,11 +238,32 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     return ticket
 
 
+def _queue_learning(ticket: Ticket) -> None:
+    """After the commit, the learning loop reads the ticket (idempotently)."""
+    from kb.learning.tasks import learn_from_ticket_task  # learning reads tickets
+
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: learn_from_ticket_task.delay(ticket_id=ticket_id))
+
+
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, actor) -> Ticket:
-    return _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
-                 to=Ticket.Status.CLOSED, stamp="closed_at",
-                 code="closed", params={"user": actor.get_username()})
+    ticket = _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
+                   to=Ticket.Status.CLOSED, stamp="closed_at",
+                   code="closed", params={"user": actor.get_username()})
+    _queue_learning(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_link_article(*, ticket: Ticket, article, actor=None) -> Ticket:
+    """Link the fix found later (a knowledge gap's article was published)."""
+    if ticket.articles.filter(pk=article.pk).exists():
+        return ticket
+    ticket.articles.add(article)
+    timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, public=False,
+                    code="linked_article", params={"title": article.title})
+    return ticket
 
 
 @transaction.atomic
@@ -332,6 +353,8 @@ def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.save(update_fields=["resolved_at", "closed_at", "updated_at"])
+    # A reopening counts against the article that resolved it.
+    _queue_learning(ticket)
     return ticket
 
 

@@ -23,6 +23,7 @@ MESSAGES = {
     "waiting": _("Waiting on the customer: the SLA clock is paused."),
     "resumed": _("The customer answered; the SLA clock resumes (paused for %(minutes)d min)."),
     "reopened": _("Reopened."),
+    "linked_article": _("Linked to the new article “%(title)s”."),
     "reassigned_team": _("Reassigned to team %(to)s (was %(from)s)."),
     "reassigned_engineer": _("Reassigned to %(to)s (was %(from)s)."),
     "p1_paging": _("P1: paging %(who)s by %(count)d channel(s)."),

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, Language
+from kb.learning.selectors import article_success_rates
 from kb.problems.models import Problem
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 from kb.wizard.flows import flow_articles, flow_problem_codes
@@ -24,7 +25,7 @@ SUSPECT_CONFIDENCE = 0.5
 # from this confidence up, so a weak search match does not crowd the list.
 DIAGNOSIS_ONLY_MIN_CONFIDENCE = 0.25
 MAX_CANDIDATES = 5
-# Weight of the learned success rate once the learning loop provides one.
+# Weight of the learned success rate (kb.learning) against the diagnosis.
 LEARNED_WEIGHT = 0.3
 
 
@@ -140,14 +141,22 @@ def session_diagnosis(session: WizardSession) -> dict:
     return result
 
 
-def fix_success_rate(*, slug: str, flow_version: FlowVersion) -> float | None:
-    """How often this fix worked when offered (0..1), or None when unknown.
+def fix_success_rates(slugs: list[str]) -> dict[str, float]:
+    """How well each fix has worked (0..1), from the learning loop.
 
-    The seam for the learning loop: it will return the share of sessions and
-    tickets that this fix resolved. Until then nothing is known and the
-    ranking is the diagnosis's alone.
+    The smoothed success rate of :func:`kb.learning.selectors.article_success_rates`
+    (tickets it resolved that stayed closed, wizard sessions it fixed, "yes"
+    votes, against reopenings and "no" votes), the better of the fix's two
+    translations. A fix nobody has judged gets the prior, the same for all,
+    so then the diagnosis alone orders them.
     """
-    return None
+    ids = dict(Article.objects.filter(slug__in=slugs, status=Article.Status.PUBLISHED)
+               .values_list("pk", "slug"))
+    rates: dict[str, float] = {}
+    for article_id, rate in article_success_rates(list(ids)).items():
+        slug = ids[article_id]
+        rates[slug] = max(rate, rates.get(slug, 0.0))
+    return rates
 
 
 def fix_candidates(session: WizardSession, step: dict) -> list[dict]:
@@ -155,7 +164,7 @@ def fix_candidates(session: WizardSession, step: dict) -> list[dict]:
 
     Score = the diagnosis confidence of the problems the fix covers (the
     suggestions of :func:`session_diagnosis`, stored in ``session.diagnosis``),
-    blended with :func:`fix_success_rate` when that knows something. Ties
+    blended with :func:`fix_success_rates` (what has worked before). Ties
     keep the order the flow's author gave.
     """
     suggestions = session.diagnosis.get("suggestions", [])
@@ -195,8 +204,9 @@ def fix_candidates(session: WizardSession, step: dict) -> list[dict]:
                             "reason": suggestion["reason"],
                             "problems": sorted(problems_of[slug])}
         order += 1
+    rates = fix_success_rates(list(candidates))
     for candidate in candidates.values():
-        rate = fix_success_rate(slug=candidate["article"], flow_version=session.flow_version)
+        rate = rates.get(candidate["article"])
         candidate["score"] = (candidate["confidence"] if rate is None else
                               (1 - LEARNED_WEIGHT) * candidate["confidence"]
                               + LEARNED_WEIGHT * rate)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, detect
+from kb.learning.services import effectiveness_record_wizard_fix
 from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for
@@ -300,6 +301,12 @@ def _answer_fix(session: WizardSession, step: dict, fixed: str) -> None:
         session.outcome = WizardSession.Outcome.RESOLVED
         session.resolved_article = article
         session.ended_at = timezone.now()
+        if article is not None:
+            # What worked feeds the ranking of search and of the wizard's fixes.
+            problems = candidate.get("problems", [])
+            effectiveness_record_wizard_fix(
+                article=article, session_ref=str(session.id),
+                problem_code=problems[0] if len(problems) == 1 else "")
         return
     _event(session, WizardEvent.Kind.FIX_FAILED, step["id"], article=article)
     _tried, following = selectors.fix_current(session, step)

@@ -470,3 +470,34 @@ def test_the_busiest_step_page_keeps_its_query_count(client, site_content,
     with django_assert_max_num_queries(20):
         page = client.get(f"/wizard/s/{session.id}/")
     assert page.status_code == 200
+
+
+class TestWhatWorkedBefore:
+    def test_a_fix_that_worked_is_counted_by_the_learning_loop(self, client, site_content):
+        from kb.learning.models import ArticleEffectiveness
+
+        session = start(client, "push-cannot-publish")
+        answer(client, session, choice="rtmp")
+        answer(client, session, choice="already-publishing")
+        answer(client, session, fixed="yes")
+        counted = ArticleEffectiveness.objects.get(article=session.resolved_article,
+                                                   problem_code="")
+        assert counted.wizard_fixes == 1
+
+    def test_fixes_that_worked_before_move_up_among_equally_likely_ones(self, site_content):
+        from kb.articles.models import Article
+        from kb.learning.services import effectiveness_record_wizard_fix
+        from kb.wizard.selectors import fix_candidates
+
+        # Two fixes the diagnosis knows nothing about: the flow's order decides...
+        step = {"id": "fixes", "kind": "fix", "fixes": [
+            {"article": "push-already-publishing", "why": {}},
+            {"article": "push-connection-refused", "why": {}}]}
+        session = WizardSession(diagnosis={"suggestions": []})
+        first, second = [c["article"] for c in fix_candidates(session, step)]
+        assert (first, second) == ("push-already-publishing", "push-connection-refused")
+        # ...until the second one has fixed problems for other customers.
+        article = Article.objects.get(slug=second, language="en")
+        for n in range(5):
+            effectiveness_record_wizard_fix(article=article, session_ref=f"earlier-{n}")
+        assert [c["article"] for c in fix_candidates(session, step)] == [second, first]

@@ -1,0 +1,76 @@
+"""The staff dashboard: what the learning loop achieves, week by week."""
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kb.learning import metrics
+
+
+def staff_only(view):
+    """Anonymous visitors sign in first; customers do not learn it exists."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _weeks(request: HttpRequest) -> int | None:
+    raw = request.GET.get("weeks", "12")
+    if not raw.isdigit() or not 1 <= int(raw) <= metrics.MAX_WEEKS:
+        return None
+    return int(raw)
+
+
+def _bad_weeks() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("weeks must be a whole number from 1 to %(max)d.") % {"max": metrics.MAX_WEEKS},
+        content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@staff_only
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    weeks = _weeks(request)
+    if weeks is None:
+        return _bad_weeks()
+    board = metrics.dashboard(weeks=weeks)
+    charts = [
+        {"title": _("The learning loop"), "chart": metrics.chart(board.series["learning"])},
+        {"title": _("Self-service"), "chart": metrics.chart(board.series["self_service"])},
+        {"title": _("Article reuse"), "chart": metrics.chart(board.series["reuse"][:1])},
+        {"title": _("Time to publish a fix for a new problem"),
+         "chart": metrics.chart(board.series["publish"])},
+        {"title": _("SLA compliance by priority"),
+         "chart": metrics.chart(board.series["sla_priority"])},
+        {"title": _("SLA compliance by region"),
+         "chart": metrics.chart(board.series["sla_region"])},
+        {"title": _("Knowledge gaps found"), "chart": metrics.chart(board.series["gaps"])},
+    ]
+    return render(request, "learning/dashboard.html", {
+        "board": board, "charts": charts, "weeks": weeks,
+        "first_week": board.weeks[0], "last_week": board.weeks[-1],
+    })
+
+
+@require_GET
+@staff_only
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    weeks = _weeks(request)
+    if weeks is None:
+        return _bad_weeks()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="streamline-learning.csv"'
+    csv.writer(response).writerows(metrics.csv_rows(metrics.dashboard(weeks=weeks)))
+    return response
