@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.articles.admin import ArticleAdmin
 from kb.core.exceptions import ApplicationError
-from kb.learning import services
+from kb.learning import health, services
 from kb.learning.models import ArticleEffectiveness, ContentFlag, KnowledgeGap, LearnedPhrase
 
 
@@ -149,7 +149,7 @@ class ContentFlagAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark as reviewed"), permissions=["change"])
     def action_resolve(self, request, queryset):
         _run(self, request, queryset,
-             lambda f, u: services.content_flag_resolve(flag=f, actor=u),
+             lambda f, u: health.content_flag_resolve(flag=f, actor=u),
              _("%(count)d flags resolved."))
 
 

@@ -96,7 +96,7 @@ class WizardFix(models.Model):
     """A wizard session that ended with "this fixed it" on an article.
 
     The seam for the guided wizard: it calls
-    ``kb.learning.services.effectiveness_record_wizard_fix`` once per
+    ``kb.learning.effectiveness.effectiveness_record_wizard_fix`` once per
     session; ``session_ref`` makes a repeated call harmless.
     """
 

@@ -7,18 +7,14 @@ from collections import defaultdict
 from django.db.models import Count, QuerySet
 
 from kb.articles.models import ArticleFeedback
+from kb.learning.effectiveness import PRIOR_MEAN, smoothed_success_rate
 from kb.learning.models import (
     ArticleEffectiveness,
     ContentFlag,
     KnowledgeGap,
     LearnedPhrase,
 )
-from kb.learning.services import (
-    MAX_PHRASES_PER_ARTICLE,
-    PHRASE_MIN_TICKETS,
-    PRIOR_MEAN,
-    smoothed_success_rate,
-)
+from kb.learning.services import MAX_PHRASES_PER_ARTICLE, PHRASE_MIN_TICKETS
 
 
 def article_success_rates(article_ids, *, problem_code: str = "") -> dict[int, float]:

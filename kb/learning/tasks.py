@@ -23,7 +23,7 @@ def knowledge_gap_close_task(article_id: int) -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
              max_retries=3)
 def notify_content_flag_task(flag_id: int) -> bool:
-    from kb.learning.services import content_flag_notify
+    from kb.learning.health import content_flag_notify
 
     return content_flag_notify(flag_id=flag_id)
 
@@ -33,7 +33,8 @@ def notify_content_flag_task(flag_id: int) -> bool:
 def content_health_task() -> int:
     """Daily: staleness and votes change without a ticket closing."""
     from kb.articles.models import Article
-    from kb.learning.services import content_health_check, effectiveness_recompute
+    from kb.learning.effectiveness import effectiveness_recompute
+    from kb.learning.health import content_health_check
 
     ids = list(Article.objects.filter(status=Article.Status.PUBLISHED)
                .values_list("pk", flat=True))
@@ -44,6 +45,6 @@ def content_health_task() -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
              max_retries=3)
 def search_gaps_task() -> int:
-    from kb.learning.services import search_gaps_sync
+    from kb.learning.gaps import search_gaps_sync
 
     return search_gaps_sync()

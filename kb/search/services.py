@@ -128,8 +128,8 @@ def success_boosts(article_ids: list[int]) -> dict[int, float]:
     ``1 - SUCCESS_BOOST * prior``: what customers typed still decides the
     ranking; among close matches, the fix that works wins.
     """
+    from kb.learning.effectiveness import PRIOR_MEAN
     from kb.learning.selectors import article_success_rates  # learning -> search
-    from kb.learning.services import PRIOR_MEAN
 
     rates = article_success_rates(article_ids)
     return {i: 1.0 + SUCCESS_BOOST * (rate - PRIOR_MEAN) for i, rate in rates.items()}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, detect
-from kb.learning.services import effectiveness_record_wizard_fix
+from kb.learning.effectiveness import effectiveness_record_wizard_fix
 from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for

@@ -8,8 +8,8 @@ linked to the new article.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.conf import settings
+from django.contrib.auth.models import Group
 
 from kb.articles import services as article_services
 from kb.learning.models import KnowledgeGap, TicketLearning

@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from kb.learning.effectiveness import effectiveness_recompute
 from kb.learning.models import ArticleEffectiveness, LearnedPhrase
-from kb.learning.services import effectiveness_recompute, learn_from_ticket
+from kb.learning.services import learn_from_ticket
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from django.core import mail
 
 from kb.articles import services as article_services
 from kb.articles.models import Article
-from kb.learning import services
+from kb.learning import effectiveness, gaps, health, services
 from kb.learning.models import (
     ArticleEffectiveness,
     ContentFlag,
@@ -90,9 +90,9 @@ class TestEffectiveness:
         tickets.ticket_reopen(ticket=first, actor=support["requester"], reason="Still broken")
         services.learn_from_ticket(ticket_id=first.pk)
         article_services.feedback_create(article=article, helpful=True)
-        services.effectiveness_record_wizard_fix(article=article, session_ref="w-1",
+        effectiveness.effectiveness_record_wizard_fix(article=article, session_ref="w-1",
                                                  problem_code=code.code)
-        services.effectiveness_record_wizard_fix(article=article, session_ref="w-1",
+        effectiveness.effectiveness_record_wizard_fix(article=article, session_ref="w-1",
                                                  problem_code=code.code)  # same session
         overall = ArticleEffectiveness.objects.get(article=article, problem_code="")
         assert (overall.tickets_resolved, overall.tickets_reopened, overall.wizard_fixes,
@@ -103,7 +103,7 @@ class TestEffectiveness:
         assert WizardFix.objects.count() == 1
         # Counting close by close arrives where counting from the facts does.
         counted = _snapshot()[1]
-        services.effectiveness_recompute(article_ids=[article.pk])
+        effectiveness.effectiveness_recompute(article_ids=[article.pk])
         assert _snapshot()[1] == counted
 
     def test_closing_again_after_a_reopen_counts_both(self, close_ticket, support):
@@ -122,19 +122,19 @@ class TestEffectiveness:
 class TestSmoothing:
     def test_an_unjudged_article_sits_at_the_prior(self, db):
         article = make_article()
-        assert article_success_rates([article.pk]) == {article.pk: services.PRIOR_MEAN}
+        assert article_success_rates([article.pk]) == {article.pk: effectiveness.PRIOR_MEAN}
 
     def test_one_vote_does_not_dominate(self, db):
         liked, disliked = make_article(), make_article()
         article_services.feedback_create(article=liked, helpful=True)
         article_services.feedback_create(article=disliked, helpful=False)
         rates = article_success_rates([liked.pk, disliked.pk])
-        assert services.PRIOR_MEAN < rates[liked.pk] < 0.75
-        assert 0.45 < rates[disliked.pk] < services.PRIOR_MEAN
+        assert effectiveness.PRIOR_MEAN < rates[liked.pk] < 0.75
+        assert 0.45 < rates[disliked.pk] < effectiveness.PRIOR_MEAN
 
     def test_many_successes_beat_a_few(self, db):
-        assert services.smoothed_success_rate(successes=50, failures=2) > \
-            services.smoothed_success_rate(successes=3, failures=0)
+        assert effectiveness.smoothed_success_rate(successes=50, failures=2) > \
+            effectiveness.smoothed_success_rate(successes=3, failures=0)
 
     def test_search_prefers_the_fix_that_works_among_equal_matches(self, db, build_index):
         good = make_article(title="Stream key rejected", slug="a-good")
@@ -268,10 +268,10 @@ class TestKnowledgeGaps:
                                        language="en", result_count=0)
         SearchQuery.objects.create(query="rare", normalized="rare", language="en",
                                    result_count=0)
-        assert services.search_gaps_sync() == 1
+        assert gaps.search_gaps_sync() == 1
         gap = KnowledgeGap.objects.get(kind="search")
         assert (gap.title, gap.searches) == ("srt latency zebra", 3)
-        services.search_gaps_sync()
+        gaps.search_gaps_sync()
         assert KnowledgeGap.objects.filter(kind="search").count() == 1
 
 
@@ -292,7 +292,7 @@ class TestContentHealth:
         assert mail.outbox[0].to == ["curator@example.com"]
         assert "reopened" in mail.outbox[0].body
         with django_capture_on_commit_callbacks(execute=True):
-            services.content_health_check(article_ids=[article.pk])
+            health.content_health_check(article_ids=[article.pk])
         assert len(mail.outbox) == 1
 
     def test_unhelpful_and_stale_articles_are_flagged(self, db):
@@ -300,15 +300,15 @@ class TestContentHealth:
         stale = make_article(last_verified=dt.date(2020, 1, 1))
         for _ in range(5):
             article_services.feedback_create(article=unhelpful, helpful=False)
-        services.effectiveness_recompute(article_ids=[unhelpful.pk, stale.pk])
-        services.content_health_check()
+        effectiveness.effectiveness_recompute(article_ids=[unhelpful.pk, stale.pk])
+        health.content_health_check()
         reasons = set(ContentFlag.objects.values_list("article_id", "reason"))
         assert (unhelpful.pk, "unhelpful") in reasons
         assert (stale.pk, "stale") in reasons
 
     def test_flag_clears_when_the_article_is_verified(self, db, curator):
         stale = make_article(last_verified=dt.date(2020, 1, 1))
-        services.content_health_check()
+        health.content_health_check()
         article_services.article_mark_verified(article=stale, actor=curator)
-        services.content_health_check()
+        health.content_health_check()
         assert ContentFlag.objects.get(article=stale).resolved_at is not None

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from kb.learning.services import learn_replay, search_gaps_sync
+from kb.learning.gaps import search_gaps_sync
+from kb.learning.services import learn_replay
 from kb.search.indexing import index_rebuild
 
 
