@@ -419,6 +419,7 @@ ZH = {
     "Nothing in the queue for these filters.": "没有符合筛选条件的工单。",
     "Resolved by these fixes": "解决问题的方案",
     "Follow the ticket": "查看工单进展",
+    "Insights": "数据洞察",
     "Linked to the new article “%(title)s”.": "已关联新文章“%(title)s”。",
     "Notifications": "通知",
     # Timeline entries the site writes
