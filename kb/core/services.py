@@ -25,6 +25,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "learning.view_contentflag",
         "learning.change_contentflag",
         "learning.view_articleeffectiveness",
+        "wizard.view_flow",
+        "wizard.change_flow",
+        "wizard.view_wizardsession",
     ],
     "Reviewers": [
         "articles.add_article",
@@ -45,6 +48,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket",
         "tickets.view_oncallshift",
         "tickets.view_notification",
+        "wizard.view_wizardsession",
     ],
     "Support leads": [
         "articles.view_article",
@@ -67,6 +71,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "learning.view_knowledgegap",
         "learning.view_contentflag",
         "learning.view_articleeffectiveness",
+        "wizard.view_flow",
+        "wizard.change_flow",
+        "wizard.view_wizardsession",
     ],
 }
 
