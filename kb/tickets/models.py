@@ -141,6 +141,8 @@ class Ticket(models.Model):
     # resumes, the targets not yet met move by the working time that passed.
     paused_at = models.DateTimeField(null=True, blank=True)
     status_before_pause = models.CharField(max_length=16, blank=True)
+    # The language the customer filed in: their e-mails are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     # How it was resolved when no article fits (the learning loop groups these).
     resolution_summary = models.TextField(blank=True, max_length=4000)
     created_at = models.DateTimeField()

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
 from kb.tickets.timeline import timeline_record
@@ -84,12 +85,21 @@ def _queue(notifications: list[Notification]) -> None:
     transaction.on_commit(lambda: [deliver_notification_task.delay(i) for i in ids])
 
 
-def customer_update(*, ticket: Ticket, headline: str, text: str = "") -> Notification | None:
+# What a customer e-mail says happened, in the language the ticket was filed in.
+UPDATES = {
+    "replied": _("Support replied"),
+    "resolved": _("Resolved: please confirm the fix"),
+}
+
+
+def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notification | None:
     """E-mail the requester that their ticket moved (a staff reply, a resolution)."""
     email = ticket.requester.email
     if not email:
         return None
     link = f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
+    with translation.override(ticket.language):
+        headline = str(UPDATES[update])
     notification = Notification.objects.create(
         ticket=ticket, channel=Notification.Channel.EMAIL, target=email,
         purpose=Notification.Purpose.UPDATE,

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
+from kb.core.languages import content_language
 from kb.diagnostics import decode_paste, detect
 from kb.tickets.calendars import (
     add_business_minutes,
@@ -25,7 +26,7 @@ from kb.tickets.models import (
 )
 from kb.tickets.paging import customer_update, p1_page
 from kb.tickets.selectors import sla_preview
-from kb.tickets.timeline import render_english, timeline_record
+from kb.tickets.timeline import render, timeline_record
 
 # Defaults (editable in the admin). A business day is one team working day:
 # 540 minutes with the default 09:00-18:00 hours.
@@ -92,6 +93,7 @@ def ticket_create(
     role: str = "",
     problems: list | None = None,
     attachments: list[tuple[str, bytes | str]] | None = None,
+    language: str | None = None,
 ) -> Ticket:
     """File a ticket: routed and given exactly the due times of the preview.
 
@@ -110,6 +112,7 @@ def ticket_create(
         protocol=protocol, role=role, team=Team.objects.get(code=preview["team"]),
         acknowledge_due=targets["acknowledge"]["due"], locate_due=targets["locate"]["due"],
         resolve_due=targets["resolve"]["due"], created_at=now,
+        language=language or content_language(),
     )
     ticket.full_clean()
     ticket.save()
@@ -233,8 +236,9 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
     if summary:
         ticket.resolution_summary = summary
         ticket.save(update_fields=["resolution_summary", "updated_at"])
-    customer_update(ticket=ticket, headline="Resolved: please confirm the fix",
-                    text=render_english(code, params, summary))
+    with translation.override(ticket.language):
+        told = render(code, params, summary)
+    customer_update(ticket=ticket, update="resolved", text=told)
     return ticket
 
 
@@ -284,7 +288,7 @@ def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> 
     if ticket.status == Ticket.Status.WAITING and not actor.is_staff:
         ticket_resume(ticket=ticket, actor=actor)
     if public and actor.pk != ticket.requester_id and can_work_tickets(actor):
-        customer_update(ticket=ticket, headline="Support replied", text=text)
+        customer_update(ticket=ticket, update="replied", text=text)
     return event
 
 

@@ -362,3 +362,20 @@ class TestAttachmentsThroughTheApi:
         assert response.status_code == 413
         assert "limited to 2 MB" in response.json()["detail"]
         assert not Ticket.objects.exists()
+
+
+def test_a_customer_who_filed_in_chinese_is_written_to_in_chinese(
+        acme, engineer, mailoutbox, django_capture_on_commit_callbacks):
+    _, alice = acme
+    alice.email = "alice@acme.example"
+    alice.save()
+    filed = client_for(alice).post("/api/v1/tickets/", TICKET, format="json",
+                                   HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    ticket = Ticket.objects.get(pk=filed["id"])
+    assert ticket.language == "zh-hans"
+    with django_capture_on_commit_callbacks(execute=True):
+        act(client_for(engineer), ticket, "acknowledge")
+        act(client_for(engineer), ticket, "resolve", summary="已更换推流码。")
+    (message,) = mailoutbox
+    assert message.subject.startswith(f"[#{ticket.pk}] 已解决：请确认问题是否修复")
+    assert "已解决（没有合适的文章）。 已更换推流码。" in message.body

@@ -420,6 +420,8 @@ ZH = {
     "Resolved by these fixes": "解决问题的方案",
     "Follow the ticket": "查看工单进展",
     "Insights": "数据洞察",
+    "Support replied": "技术支持已回复",
+    "Resolved: please confirm the fix": "已解决：请确认问题是否修复",
     "Linked to the new article “%(title)s”.": "已关联新文章“%(title)s”。",
     "Notifications": "通知",
     # Timeline entries the site writes
