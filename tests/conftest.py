@@ -76,3 +76,16 @@ def customer(django_user_model):
     return django_user_model.objects.create_user(
         username="customer", email="customer@example.com", password="pw-customer"
     )
+
+
+@pytest.fixture
+def build_index():
+    """Rebuild the (per-test, temporary) index from the database."""
+    from kb.search.indexing import index_rebuild
+    from kb.search.synonyms import synonyms_reload
+
+    def _build() -> int:
+        synonyms_reload()
+        return index_rebuild()
+
+    return _build

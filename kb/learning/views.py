@@ -1,29 +1,14 @@
 """The staff dashboard: what the learning loop achieves, week by week."""
 
 import csv
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kb.core.access import staff_only
 from kb.learning import metrics
-
-
-def staff_only(view):
-    """Anonymous visitors sign in first; customers do not learn it exists."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _weeks(request: HttpRequest) -> int | None:

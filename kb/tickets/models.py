@@ -152,6 +152,11 @@ class Ticket(models.Model):
     # a waiting ticket is still open work for the queue.
     RUNNING_STATUSES = (Status.NEW, Status.REOPENED, Status.ACKNOWLEDGED, Status.LOCATED)
     OPEN_STATUSES = (*RUNNING_STATUSES, Status.WAITING)
+    # The three SLA stages, in order, and the field stamped when each is reached
+    # (due times are ``<stage>_due``).
+    STAGE_STAMPS = {"acknowledge": "acknowledged_at", "locate": "located_at",
+                    "resolve": "resolved_at"}
+    STAGES = tuple(STAGE_STAMPS)
 
     class Meta:
         ordering = ["-created_at"]

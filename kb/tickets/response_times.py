@@ -47,15 +47,11 @@ from kb.tickets.models import Priority, Region, SlaPolicy, Team, Ticket
 
 WINDOWS = (30, 90)
 DEFAULT_WINDOW = 30
-STAGES = ("acknowledge", "locate", "resolve")
+STAGES = Ticket.STAGES
 CACHE_SECONDS = 5 * 60
 # Bump when the shape of ResponseTimes changes, so a deploy never reads a
 # pickled object of the old shape from a shared cache.
 _CACHE_VERSION = 1
-
-_STAMP_FIELDS = {"acknowledge": "acknowledged_at", "locate": "located_at",
-                 "resolve": "resolved_at"}
-
 
 @dataclass(frozen=True)
 class StageFigures:

@@ -104,20 +104,15 @@ def ticket_queue(*, user, priority: str | None = None, region: str | None = None
     ).order_by("next_due", "pk")
 
 
-STAGES = ("acknowledge", "locate", "resolve")
-STAGE_STAMPS = {"acknowledge": "acknowledged_at", "locate": "located_at",
-                "resolve": "resolved_at"}
-
-
 def ticket_promises(*, ticket: Ticket, now: dt.datetime) -> list[dict]:
     """Each SLA target of the ticket: when it is due, whether it was met.
 
     ``state`` is met | missed (met late) | overdue | paused | running.
     """
     promises = []
-    for stage in STAGES:
+    for stage in Ticket.STAGES:
         due = getattr(ticket, f"{stage}_due")
-        done = getattr(ticket, STAGE_STAMPS[stage])
+        done = getattr(ticket, Ticket.STAGE_STAMPS[stage])
         if done is not None:
             state = "met" if done <= due else "missed"
         elif ticket.status == Ticket.Status.WAITING:

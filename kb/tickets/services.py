@@ -319,9 +319,8 @@ def ticket_resume(*, ticket: Ticket, actor) -> Ticket:
     policy = SlaPolicy.objects.get(priority=ticket.priority)
     calendar = ticket.team.calendar
     fields = []
-    for stage, met in (("acknowledge", ticket.acknowledged_at), ("locate", ticket.located_at),
-                       ("resolve", ticket.resolved_at)):
-        if met is not None:
+    for stage, stamp in Ticket.STAGE_STAMPS.items():
+        if getattr(ticket, stamp) is not None:
             continue
         due = getattr(ticket, f"{stage}_due")
         if due <= ticket.paused_at:

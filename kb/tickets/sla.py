@@ -21,8 +21,6 @@ from kb.tickets.timeline import timeline_record
 log = logging.getLogger(__name__)
 
 WARNING_SHARE = 0.75
-STAGES = (("acknowledge", "acknowledged_at"), ("locate", "located_at"),
-          ("resolve", "resolved_at"))
 
 
 def _used_share(ticket: Ticket, policy: SlaPolicy, target_minutes: int, due: dt.datetime,
@@ -73,7 +71,7 @@ def sla_check(*, now: dt.datetime | None = None) -> int:
             continue
         targets = policy.targets()
         # Every target runs from the filing, so each unmet one is checked.
-        for stage, met_field in STAGES:
+        for stage, met_field in Ticket.STAGE_STAMPS.items():
             if getattr(ticket, met_field) is not None:
                 continue
             due = getattr(ticket, f"{stage}_due")

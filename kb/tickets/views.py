@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kb.core.access import staff_only
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.search.services import search_articles
@@ -26,11 +27,6 @@ from kb.tickets.selectors import (
 )
 
 SUGGESTIONS = 5
-
-
-def _staff_or_404(request: HttpRequest) -> None:
-    if not request.user.is_staff:
-        raise Http404(_("No such page."))
 
 
 @login_required
@@ -223,10 +219,9 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
     return redirect("tickets:detail", ticket_id=ticket.pk)
 
 
-@login_required
 @require_GET
+@staff_only
 def ticket_queue_page(request: HttpRequest) -> HttpResponse:
-    _staff_or_404(request)
     filters = forms.QueueFilterForm(request.GET or None)
     criteria = {}
     status = 200

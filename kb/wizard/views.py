@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kb.articles.markdown import render_article_html
+from kb.core.access import staff_only
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.diagnostics import MAX_ATTACHMENTS
@@ -220,11 +221,8 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
     return redirect("wizard-session", session_id=session.id)
 
 
+@staff_only
 def stats_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(reverse("login") + "?" + urlencode({"next": request.get_full_path()}))
-    if not request.user.is_staff:
-        raise Http404(_("No such page."))
     stats = selectors.flow_stats()
     language = content_language()
     for row in stats:

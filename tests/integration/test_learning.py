@@ -19,18 +19,11 @@ from kb.tickets import services as tickets
 from kb.tickets.models import Organization
 from tests.factories import make_article
 from tests.integration.test_worker import wait_for, worker  # noqa: F401 - the fixture
+from tests.learning.conftest import SIMILAR
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 PHRASING = "venue gateway handshake rejected"
-SIMILAR = [
-    ("Ad markers vanish after the break", "SCTE-35 cue markers dropped at the ad break "
-     "on our HLS output.", "Enabled SCTE-35 passthrough on the transcoder profile."),
-    ("SCTE-35 cues missing in HLS", "The ad break cue markers (SCTE-35) are dropped, "
-     "the ad server never triggers.", "Turned on SCTE-35 passthrough for the channel."),
-    ("No ad insertion: SCTE markers lost", "Our SSAI sees no SCTE-35 markers at the "
-     "ad break in the HLS playlist.", "SCTE-35 passthrough was off; enabled it."),
-]
 
 
 def test_closed_tickets_teach_search_and_fill_a_knowledge_gap(

@@ -18,6 +18,7 @@ from kb.learning.selectors import article_success_rates
 from kb.search.services import search_articles
 from kb.tickets import services as tickets
 from tests.factories import make_article
+from tests.learning.conftest import SIMILAR
 
 pytestmark = pytest.mark.django_db
 
@@ -201,14 +202,6 @@ class TestLearnedPhrases:
             [article.pk]).get(article.pk, [])
 
 
-SIMILAR = [
-    ("Ad markers vanish after the break", "SCTE-35 cue markers dropped at the ad break "
-     "on our HLS output.", "Enabled SCTE-35 passthrough on the transcoder profile."),
-    ("SCTE-35 cues missing in HLS", "The ad break cue markers (SCTE-35) are dropped, "
-     "the ad server never triggers.", "Turned on SCTE-35 passthrough for the channel."),
-    ("No ad insertion: SCTE markers lost", "Our SSAI sees no SCTE-35 markers at the "
-     "ad break in the HLS playlist.", "SCTE-35 passthrough was off; enabled it."),
-]
 
 
 class TestKnowledgeGaps:

@@ -1,19 +1,6 @@
 import pytest
 
-from kb.search.indexing import index_rebuild
-from kb.search.synonyms import synonyms_reload
 from tests.factories import make_article
-
-
-@pytest.fixture
-def build_index():
-    """Rebuild the (per-test, temporary) index from the database."""
-
-    def _build() -> int:
-        synonyms_reload()
-        return index_rebuild()
-
-    return _build
 
 
 @pytest.fixture
