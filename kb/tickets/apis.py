@@ -21,6 +21,7 @@ from kb.tickets.selectors import (
     support_engineers,
     ticket_list_visible_to,
     ticket_queue,
+    with_attachment_names,
 )
 from kb.tickets.services import (
     ticket_acknowledge,
@@ -257,7 +258,7 @@ class TicketListCreateApi(APIView):
 
     @extend_schema(responses=TicketOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        tickets = ticket_list_visible_to(user=request.user)[:200]
+        tickets = with_attachment_names(ticket_list_visible_to(user=request.user))[:200]
         return Response(TicketOutputSerializer(tickets, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: TicketOutputSerializer})
@@ -384,5 +385,6 @@ class TicketQueueApi(APIView):
             raise ApplicationError("The queue is for support staff.", status_code=403)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        tickets = ticket_queue(user=request.user, **filters.validated_data)[:500]
+        tickets = with_attachment_names(
+            ticket_queue(user=request.user, **filters.validated_data))[:500]
         return Response(self.OutputSerializer(tickets, many=True).data)

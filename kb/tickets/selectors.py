@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import parse
@@ -15,7 +15,7 @@ from kb.tickets.calendars import (
     is_working_instant,
     route,
 )
-from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
+from kb.tickets.models import Organization, Region, SlaPolicy, Team, Ticket, TicketAttachment
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 
 
@@ -70,6 +70,20 @@ def support_engineers() -> QuerySet:
         user_permissions__codename="work_ticket") | Q(is_superuser=True)
     return (get_user_model().objects.filter(work, is_staff=True, is_active=True)
             .distinct().order_by("username"))
+
+
+def with_attachment_names(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets with what a listing shows of their attachments, in one query
+    (not their content: a log can be 2 MB)."""
+    return tickets.prefetch_related(Prefetch(
+        "attachments", queryset=TicketAttachment.objects.only(
+            "pk", "ticket_id", "name", "detected", "size", "created_at")))
+
+
+def organization_usual_region(*, organization: Organization) -> str:
+    """The region to offer first: customers usually file for the same one again."""
+    last = organization.tickets.order_by("-created_at").values_list("region", flat=True).first()
+    return last or Region.NA
 
 
 def organization_for(*, user) -> Organization | None:

@@ -17,6 +17,7 @@ from kb.tickets import forms, services
 from kb.tickets.models import Priority, Region, Ticket
 from kb.tickets.selectors import (
     organization_for,
+    organization_usual_region,
     sla_preview,
     ticket_attachments_parsed,
     ticket_diagnosis,
@@ -44,10 +45,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     organization = organization_for(user=request.user)
     if organization is None:
         return render(request, "tickets/no_organization.html", status=403)
-    # Customers usually file for the same region again.
-    last = organization.tickets.order_by("-created_at").values_list("region", flat=True).first()
     form = forms.TicketForm(request.POST or None, request.FILES or None,
-                            initial={"region": last or Region.NA})
+                            initial={"region": organization_usual_region(
+                                organization=organization)})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -122,7 +122,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         "reply_form": forms.ReplyForm(),
         "reopen_form": forms.ReopenForm(),
         "attach_form": forms.AttachForm(),
-        "wizard_sessions": _wizard_sessions(ticket),
+        "wizard_sessions": ticket.wizard_sessions.all(),
     }
     if request.user.is_staff:
         context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
@@ -139,11 +139,6 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         })
     context.update(bound_forms)
     return render(request, "tickets/detail.html", context, status=status)
-
-
-def _wizard_sessions(ticket: Ticket) -> list:
-    sessions = getattr(ticket, "wizard_sessions", None)
-    return list(sessions.all()) if sessions is not None else []
 
 
 @login_required

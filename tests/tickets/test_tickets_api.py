@@ -379,3 +379,18 @@ def test_a_customer_who_filed_in_chinese_is_written_to_in_chinese(
     (message,) = mailoutbox
     assert message.subject.startswith(f"[#{ticket.pk}] 已解决：请确认问题是否修复")
     assert "已解决（没有合适的文章）。 已更换推流码。" in message.body
+
+
+def test_listing_tickets_takes_the_same_queries_for_one_or_many(
+        acme, engineer, django_assert_max_num_queries):
+    _, alice = acme
+    for n in range(6):
+        client_for(alice).post("/api/v1/tickets/", {
+            **TICKET, "subject": f"Push refused {n}",
+            "attachments": [{"name": "ping.txt", "content": "PING 1.2.3.4"}]}, format="json")
+    api = client_for(alice)
+    with django_assert_max_num_queries(6):
+        listed = api.get("/api/v1/tickets/").json()
+    assert len(listed) == 6 and all(t["attachments"][0]["name"] == "ping.txt" for t in listed)
+    with django_assert_max_num_queries(6):
+        assert len(client_for(engineer).get("/api/v1/tickets/queue/").json()) == 6
