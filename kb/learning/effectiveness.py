@@ -176,13 +176,20 @@ def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
                         "unhelpful_votes", "success_rate", "updated_at"], batch_size=500)
 
 
-def _rate(row: ArticleEffectiveness) -> float:
+def success_rate_from_counts(*, resolved: int, reopened: int, wizard_fixes: int,
+                             helpful: int, unhelpful: int) -> float:
+    """The smoothed success rate of a fix from what is known of it."""
     # Each close that held, each wizard fix and each "yes" is a success; each
     # reopening (a close that did not hold) and each "no" a failure.
-    return smoothed_success_rate(
-        successes=row.tickets_resolved + row.wizard_fixes + row.helpful_votes,
-        failures=row.tickets_reopened + row.unhelpful_votes,
-    )
+    return smoothed_success_rate(successes=resolved + wizard_fixes + helpful,
+                                 failures=reopened + unhelpful)
+
+
+def _rate(row: ArticleEffectiveness) -> float:
+    return success_rate_from_counts(
+        resolved=row.tickets_resolved, reopened=row.tickets_reopened,
+        wizard_fixes=row.wizard_fixes, helpful=row.helpful_votes,
+        unhelpful=row.unhelpful_votes)
 
 
 def effectiveness_record_wizard_fix(*, article: Article, session_ref: str,

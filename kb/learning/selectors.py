@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, QuerySet
 
 from kb.articles.models import ArticleFeedback
-from kb.learning.effectiveness import PRIOR_MEAN, smoothed_success_rate
+from kb.learning.effectiveness import PRIOR_MEAN, success_rate_from_counts
 from kb.learning.models import (
     ArticleEffectiveness,
     ContentFlag,
@@ -50,11 +50,10 @@ def article_success_rates(article_ids, *, problem_code: str = "") -> dict[int, f
             rates[article_id] = PRIOR_MEAN
             continue
         row = row or {"tickets_resolved": 0, "tickets_reopened": 0, "wizard_fixes": 0}
-        rates[article_id] = smoothed_success_rate(
-            successes=row["tickets_resolved"] + row["wizard_fixes"]
-            + votes[article_id].get(True, 0),
-            failures=row["tickets_reopened"] + votes[article_id].get(False, 0),
-        )
+        rates[article_id] = success_rate_from_counts(
+            resolved=row["tickets_resolved"], reopened=row["tickets_reopened"],
+            wizard_fixes=row["wizard_fixes"], helpful=votes[article_id].get(True, 0),
+            unhelpful=votes[article_id].get(False, 0))
     return rates
 
 
