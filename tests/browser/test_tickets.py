@@ -8,6 +8,7 @@ from kb.articles.models import Article
 from kb.search.indexing import index_rebuild
 from kb.tickets.models import Organization, Ticket
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
+from tests.clock import CN_WORKING_HOURS
 from tests.search.conftest import kb_articles  # noqa: F401 - shared fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,10 @@ def sign_out(page) -> None:
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
-def test_customer_files_staff_resolve_customer_confirms(page, portal):
+def test_customer_files_staff_resolve_customer_confirms(page, portal, time_machine):
+    # China's working hours (the clock runs on from there): a China ticket stays with
+    # the China team.
+    time_machine.move_to(CN_WORKING_HOURS)
     sign_in(page, "alice", "pw-alice-42")
     page.get_by_role("link", name="Tickets").click()
     page.get_by_role("link", name="File a ticket").click()

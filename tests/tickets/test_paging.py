@@ -6,11 +6,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
 
 from kb.tickets.models import Notification, OnCallShift, Organization, Team
 from kb.tickets.paging import p1_page, webhook_signature
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture, ticket_create
+from tests.clock import EU_WORKING_HOURS, SATURDAY_NIGHT
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +68,16 @@ def file_p1(user, region="eu"):
 
 class TestP1Paging:
     def test_on_call_engineer_is_paged_by_email_and_signed_webhook(
-        self, eu_team, alice, reviewer, receiver, django_capture_on_commit_callbacks
+        self, eu_team, alice, reviewer, receiver, django_capture_on_commit_callbacks,
+        time_machine,
     ):
         handler, url = receiver
         Team.objects.update(webhook_url=url)
-        now = timezone.now()
+        time_machine.move_to(EU_WORKING_HOURS, tick=False)
         for team in Team.objects.all():
             OnCallShift.objects.create(team=team, engineer=reviewer,
-                                       starts_at=now - dt.timedelta(hours=1),
-                                       ends_at=now + dt.timedelta(hours=1))
+                                       starts_at=EU_WORKING_HOURS - dt.timedelta(hours=1),
+                                       ends_at=EU_WORKING_HOURS + dt.timedelta(hours=1))
         with django_capture_on_commit_callbacks(execute=True):
             ticket = file_p1(alice)
         ticket.refresh_from_db()
@@ -93,16 +94,20 @@ class TestP1Paging:
             ("email", "sent"), ("webhook", "sent")}
         assert any(e.text.startswith("P1: paging reviewer") for e in ticket.events.all())
 
-    def test_a_page_is_sent_once(self, eu_team, alice, django_capture_on_commit_callbacks):
+    def test_a_page_is_sent_once(self, eu_team, alice, django_capture_on_commit_callbacks,
+                                 time_machine):
+        time_machine.move_to(EU_WORKING_HOURS, tick=False)  # the EU lead is reached
         with django_capture_on_commit_callbacks(execute=True):
             ticket = file_p1(alice)
-        count = ticket.notifications.count()
+        assert [n.target for n in ticket.notifications.all()] == ["lead@example.com"]
         assert p1_page(ticket=ticket) == []
-        assert ticket.notifications.count() == count
+        assert ticket.notifications.count() == 1
+        assert len(mail.outbox) == 1
 
-    def test_without_a_rota_the_lead_is_paged(self, eu_team, alice,
+    def test_without_a_rota_the_lead_is_paged(self, eu_team, alice, time_machine,
                                               django_capture_on_commit_callbacks):
-        # P1 follows the sun: whichever team is on duty now gets it.
+        # P1 follows the sun: whichever team is on duty gets it, at any hour.
+        time_machine.move_to(SATURDAY_NIGHT, tick=False)
         Team.objects.exclude(pk=eu_team.pk).update(lead=eu_team.lead)
         with django_capture_on_commit_callbacks(execute=True):
             ticket = file_p1(alice)

@@ -1,9 +1,8 @@
 import datetime as dt
-from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
-from django.utils import timezone as tz
 from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -224,7 +223,7 @@ class TestMeasuredTimes:
         assert figures.tickets == 39
 
     def test_figures_are_cached_per_window(self, make_ticket, django_assert_num_queries):
-        with mock.patch.object(tz, "now", return_value=NOW):
+        with time_machine.travel(NOW, tick=False):
             first = response_times_for(window_days=30)
             make_ticket(priority="P1", created=NOW - dt.timedelta(days=1))
             with django_assert_num_queries(0):
@@ -268,7 +267,7 @@ def known_set(make_ticket):
 
 
 def get(client, url, **kwargs):
-    with mock.patch.object(tz, "now", return_value=NOW):
+    with time_machine.travel(NOW, tick=False):
         return client.get(url, **kwargs)
 
 
@@ -348,7 +347,7 @@ class TestResponseTimesPage:
 
 class TestResponseTimesApi:
     def test_same_figures_as_json_with_minutes_as_numbers(self, known_set):
-        with mock.patch.object(tz, "now", return_value=NOW):
+        with time_machine.travel(NOW, tick=False):
             data = APIClient().get(API, {"window": 30}).json()
         assert data["window_days"] == 30
         assert data["until"] == "2026-04-15T12:00:00Z"

@@ -1,10 +1,9 @@
 import datetime as dt
-from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone as tz
 
 from kb.tickets.models import Organization, SlaAlert, Team
 from kb.tickets.services import (
@@ -30,7 +29,7 @@ def p1_ticket(django_user_model, engineer):
     org = Organization.objects.create(name="Acme Live")
     alice = django_user_model.objects.create_user("alice")
     org.members.add(alice)
-    with mock.patch.object(tz, "now", return_value=START):
+    with time_machine.travel(START, tick=False):
         ticket = ticket_create(requester=alice, organization=org, subject="Stream down",
                                description="black screen", priority="P1", region="eu")
     ticket.assignee = engineer
@@ -57,7 +56,7 @@ class TestSlaCheck:
         assert mail.outbox[-1].to == ["engineer@example.com", "lead@example.com"]
 
     def test_met_targets_raise_nothing(self, p1_ticket, engineer):
-        with mock.patch.object(tz, "now", return_value=START + dt.timedelta(minutes=2)):
+        with time_machine.travel(START + dt.timedelta(minutes=2), tick=False):
             ticket_acknowledge(ticket=p1_ticket, actor=engineer)
         sla_check(now=START + dt.timedelta(minutes=10))
         assert not SlaAlert.objects.filter(stage="acknowledge").exists()
@@ -67,5 +66,5 @@ class TestSlaCheck:
     def test_the_beat_task_runs_the_check(self, p1_ticket):
         from kb.tickets.tasks import sla_check_task
 
-        with mock.patch.object(tz, "now", return_value=START + dt.timedelta(hours=1)):
+        with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
             assert sla_check_task.delay().get() == 4  # acknowledge and locate: both levels

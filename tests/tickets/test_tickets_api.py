@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -209,24 +210,20 @@ class TestStaffQueue:
 
 class TestWaitingOnTheCustomer:
     def test_the_clock_stands_still_while_waiting(self, acme, engineer):
-        from unittest import mock
-
-        from django.utils import timezone as tz
-
         _, alice = acme
         staff = client_for(engineer)
         start = dt.datetime(2026, 1, 13, 9, 0, tzinfo=dt.UTC)  # Tue 10:00 in Berlin
-        with mock.patch.object(tz, "now", return_value=start):
+        with time_machine.travel(start, tick=False):
             client_for(alice).post("/api/v1/tickets/", TICKET, format="json")  # P2 eu
         ticket = Ticket.objects.get()
         assert ticket.locate_due == start + dt.timedelta(hours=4)
-        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(minutes=10)):
+        with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
             act(staff, ticket, "acknowledge")
-        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(hours=1)):
+        with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
             waiting = act(staff, ticket, "wait", text="Which encoder and version?").json()
         assert waiting["status"] == "waiting"
         # The customer answers two working hours later: locate moves by two hours.
-        with mock.patch.object(tz, "now", return_value=start + dt.timedelta(hours=3)):
+        with time_machine.travel(start + dt.timedelta(hours=3), tick=False):
             act(client_for(alice), ticket, "comment", text="OBS 30.2 on Windows")
         ticket.refresh_from_db()
         assert ticket.status == "acknowledged"

@@ -1,11 +1,12 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from kb.tickets.models import OnCallShift, Team, Ticket
 from kb.tickets.services import ticket_create
+from tests.clock import CN_WORKING_HOURS, SATURDAY_NIGHT
 
 SAMPLES = Path(__file__).resolve().parents[1] / "diagnostics" / "samples"
 
@@ -39,7 +40,8 @@ class TestFilingInThePortal:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=/support/tickets/new/")
 
-    def test_the_form_shows_the_promised_times_before_filing(self, alice_client):
+    def test_the_form_shows_the_promised_times_before_filing(self, alice_client, time_machine):
+        time_machine.move_to(CN_WORKING_HOURS, tick=False)
         page = alice_client.get("/support/tickets/new/").content.decode()
         assert "Goes to team" in page and "Acknowledged by" in page
         preview = alice_client.get("/support/tickets/new/preview/",
@@ -169,12 +171,13 @@ class TestFollowingATicket:
         ticket.refresh_from_db()
         assert ticket.status == "reopened"
 
-    def test_p1_shows_who_is_on_it_and_the_promised_times(self, client, acme, engineer):
-        now = timezone.now()
+    def test_p1_shows_who_is_on_it_and_the_promised_times(self, client, acme, engineer,
+                                                          time_machine):
+        time_machine.move_to(SATURDAY_NIGHT, tick=False)
         for team in Team.objects.all():
             OnCallShift.objects.create(team=team, engineer=engineer,
-                                       starts_at=now.replace(year=now.year - 1),
-                                       ends_at=now.replace(year=now.year + 1))
+                                       starts_at=SATURDAY_NIGHT - dt.timedelta(days=1),
+                                       ends_at=SATURDAY_NIGHT + dt.timedelta(days=1))
         ticket = file_ticket(*acme, priority="P1")
         client.force_login(acme[1])
         page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
