@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kb.tickets.headers import body_text, header_text
 from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
 from kb.tickets.timeline import timeline_record
 
@@ -37,6 +38,29 @@ def on_call_engineer(*, team, at):
 
 def webhook_signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def page_subject(ticket: Ticket) -> str:
+    """One line: the customer's subject and stream ID, sanitised and cut short
+    (both are whole in the body)."""
+    where = ", ".join(part for part in (ticket.region, header_text(ticket.stream_id, limit=40))
+                      if part)
+    return header_text(f"[P1] #{ticket.pk} {header_text(ticket.subject, limit=100)} ({where})")
+
+
+def page_body(ticket: Ticket) -> str:
+    """What the paged engineer reads: the customer's words in full."""
+    link = f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
+    lines = [
+        f"P1 #{ticket.pk}: {ticket.subject}",
+        f"Stream or line: {ticket.stream_id or '-'}",
+        f"Region: {ticket.region}, team: {ticket.team.code}",
+        f"Acknowledge by: {ticket.acknowledge_due:%Y-%m-%d %H:%M} UTC",
+        link,
+        "",
+        ticket.description[:2000],
+    ]
+    return body_text("\n".join(lines)) + "\n"
 
 
 def page_payload(ticket: Ticket, engineer) -> dict:
@@ -59,7 +83,7 @@ def p1_page(*, ticket: Ticket) -> list[Notification]:
     if engineer is not None and ticket.assignee_id is None:
         ticket.assignee = engineer
         ticket.save(update_fields=["assignee", "updated_at"])
-    subject = f"[P1] #{ticket.pk} {ticket.subject} ({ticket.region}, {ticket.stream_id})"
+    subject = page_subject(ticket)
     deliveries = []
     if engineer is not None and engineer.email:
         deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.EMAIL,
@@ -103,8 +127,9 @@ def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notificat
     notification = Notification.objects.create(
         ticket=ticket, channel=Notification.Channel.EMAIL, target=email,
         purpose=Notification.Purpose.UPDATE,
-        subject=f"[#{ticket.pk}] {headline}: {ticket.subject}"[:300],
-        body="\n\n".join(part for part in (f"{headline}.", text, link) if part) + "\n",
+        subject=header_text(f"[#{ticket.pk}] {headline}: {header_text(ticket.subject)}"),
+        body=body_text("\n\n".join(part for part in (f"{headline}.", text, link) if part))
+        + "\n",
         created_at=timezone.now(),
     )
     _queue([notification])
@@ -119,8 +144,10 @@ def notification_deliver(*, notification: Notification) -> None:
     notification.attempts += 1
     notification.save(update_fields=["attempts"])
     if notification.channel == Notification.Channel.EMAIL:
-        send_mail(subject=notification.subject,
-                  message=notification.body or f"{ticket.subject}\n\n{ticket.description[:2000]}\n",
+        # Sanitised again: a delivery queued before headers were sanitised
+        # may still be waiting for its retry.
+        send_mail(subject=header_text(notification.subject),
+                  message=notification.body or page_body(ticket),
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.target])
     else:
         engineer = ticket.assignee

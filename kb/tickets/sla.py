@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kb.tickets.calendars import business_minutes_between
+from kb.tickets.headers import body_text, header_text
 from kb.tickets.models import SlaAlert, SlaPolicy, Ticket, TicketEvent
 from kb.tickets.timeline import timeline_record
 
@@ -50,8 +51,8 @@ def _raise_alert(ticket: Ticket, stage: str, level: str, due: dt.datetime,
     if level == SlaAlert.Level.BREACH and ticket.team.lead and ticket.team.lead.email:
         recipients.append(ticket.team.lead.email)
     if recipients:
-        send_mail(subject=f"[Streamline KB] {ticket.priority} #{ticket.pk} {text}",
-                  message=f"{ticket.subject}\n\n{text}\n",
+        send_mail(subject=header_text(f"[Streamline KB] {ticket.priority} #{ticket.pk} {text}"),
+                  message=body_text(f"{ticket.subject}\n\n{text}\n"),
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients)
     log.info("sla_alert ticket=%s stage=%s level=%s recipients=%d", ticket.pk, stage, level,
              len(recipients))

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.core.mail import BadHeaderError
 from django.db import OperationalError
 
 
@@ -24,7 +25,10 @@ def deliver_notification_task(self, notification_id: int) -> str:
     try:
         notification_deliver(notification=notification)
     except Exception as exc:  # any transport error: retry, then record it
-        if self.request.retries < self.max_retries and not self.request.is_eager:
+        # A refused header is refused again on every try: record it at once.
+        permanent = isinstance(exc, BadHeaderError)
+        if (not permanent and self.request.retries < self.max_retries
+                and not self.request.is_eager):
             raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries) from exc
         notification_failed(notification=notification, error=repr(exc))
         return "failed"
