@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: API clients get JSON 413 and 404.
+    "kb.core.api_errors.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,8 +207,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # limit 1-100 (default 50) and offset 0-1,000,000; outside them, 400.
+    "DEFAULT_PAGINATION_CLASS": "kb.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # JSON nested deeper than 32 levels is refused (kb.core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "kb.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "kb.core.schema.QualifiedNameAutoSchema",
     "EXCEPTION_HANDLER": "kb.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {

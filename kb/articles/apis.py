@@ -11,6 +11,7 @@ from kb.articles import selectors, services
 from kb.articles.markdown import render_article_html
 from kb.articles.models import Article, Language
 from kb.articles.throttles import FeedbackThrottle
+from kb.core.fields import UtcDateTimeField
 from kb.problems.models import Area
 
 
@@ -38,7 +39,7 @@ class ArticleSummarySerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
     version = serializers.IntegerField()
     last_verified = serializers.DateField()
-    updated_at = serializers.DateTimeField()
+    updated_at = UtcDateTimeField()
 
     def get_problems(self, article: Article) -> list[str]:
         return sorted(p.code for p in article.problems.all())
@@ -107,7 +108,7 @@ class ArticleFeedbackApi(APIView):
         id = serializers.IntegerField()
         helpful = serializers.BooleanField()
         comment = serializers.CharField()
-        created_at = serializers.DateTimeField()
+        created_at = UtcDateTimeField()
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request, language: str, slug: str) -> Response:

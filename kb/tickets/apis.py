@@ -2,7 +2,13 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -11,6 +17,7 @@ from rest_framework.views import APIView
 
 from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
+from kb.core.fields import UtcDateTimeField
 from kb.problems.models import Problem
 from kb.tickets.forms import MAX_LOGS
 from kb.tickets.models import Priority, Region, Team, Ticket
@@ -35,13 +42,6 @@ from kb.tickets.services import (
     ticket_wait_on_customer,
 )
 from kb.wizard.apis import DiagnoseApi
-
-
-class UtcDateTimeField(serializers.DateTimeField):
-    """ISO 8601 in UTC with a Z, whatever the viewer's zone."""
-
-    def to_representation(self, value):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class TeamListApi(APIView):
@@ -70,6 +70,11 @@ class TeamListApi(APIView):
         return Response(self.OutputSerializer(Team.objects.all(), many=True).data)
 
 
+SLA_PREVIEW_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+SLA_PREVIEW_UNTIL = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)
+SLA_PREVIEW_RANGE_MESSAGE = "Give a time from 2000-01-01 to 2100-12-31 (UTC)."
+
+
 class SlaPreviewApi(APIView):
     """The team a ticket filed at ``at`` goes to and its promised due times."""
 
@@ -82,6 +87,13 @@ class SlaPreviewApi(APIView):
             required=False, default_timezone=dt.UTC,
             help_text="ISO 8601; without an offset it is read as UTC; default now",
         )
+
+        def validate_at(self, at: dt.datetime) -> dt.datetime:
+            # Team calendars cannot count past year 9999, nor before year 1;
+            # a promise outside this century is nonsense anyway.
+            if not SLA_PREVIEW_FROM <= at < SLA_PREVIEW_UNTIL:
+                raise serializers.ValidationError(SLA_PREVIEW_RANGE_MESSAGE)
+            return at
 
     class OutputSerializer(serializers.Serializer):
         class TargetSerializer(serializers.Serializer):
@@ -100,9 +112,12 @@ class SlaPreviewApi(APIView):
         parameters=[
             OpenApiParameter("priority", str, enum=Priority.values, required=True),
             OpenApiParameter("region", str, enum=Region.values, required=True),
-            OpenApiParameter("at", str, required=False, description="ISO 8601; default now"),
+            OpenApiParameter("at", OpenApiTypes.DATETIME, required=False,
+                             description="ISO 8601, from 2000-01-01 to 2100-12-31 UTC; "
+                                         "default now"),
         ],
-        responses=OutputSerializer,
+        responses={200: OutputSerializer,
+                   404: OpenApiResponse(description="no SLA policy or team is configured")},
     )
     def get(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.query_params)
