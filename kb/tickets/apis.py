@@ -215,7 +215,8 @@ class TicketOutputSerializer(serializers.Serializer):
         text = serializers.CharField(source="display_text",
                                      help_text="in the request's language")
         public = serializers.BooleanField()
-        actor = serializers.CharField(source="actor.username", default=None)
+        actor = serializers.CharField(source="actor.username", default=None, allow_null=True,
+                                      help_text="null for the system")
         created_at = UtcDateTimeField()
 
     id = serializers.IntegerField()
@@ -229,7 +230,8 @@ class TicketOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
     organization = serializers.CharField(source="organization.name")
     team = serializers.CharField(source="team.code")
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None,
+                                     allow_null=True, help_text="null until someone takes it")
     due = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     created_at = UtcDateTimeField()
@@ -297,6 +299,7 @@ class TicketDetailApi(APIView):
     class OutputSerializer(TicketOutputSerializer):
         events = serializers.SerializerMethodField()
 
+        @extend_schema_field(TicketOutputSerializer.EventSerializer(many=True))
         def get_events(self, ticket: Ticket) -> list[dict]:
             events = ticket.events.select_related("actor")
             if not self.context["request"].user.is_staff:
@@ -364,7 +367,9 @@ class TicketActionApi(APIView):
     }
 
     @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer,
-                   operation_id="tickets_action")
+                   operation_id="tickets_action",
+                   parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
+                                                enum=sorted(ACTIONS))])
     def post(self, request: Request, ticket_id: int, action: str) -> Response:
         if action not in self.ACTIONS:
             raise ApplicationError(f"Unknown action; use one of {sorted(self.ACTIONS)}.",
@@ -394,7 +399,9 @@ class TicketQueueApi(APIView):
     class OutputSerializer(TicketOutputSerializer):
         next_due = UtcDateTimeField()
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
+    @extend_schema(parameters=[FilterSerializer],
+                   responses={200: OutputSerializer(many=True),
+                              403: OpenApiResponse(description="not support staff")})
     def get(self, request: Request) -> Response:
         if not request.user.is_staff:
             raise ApplicationError("The queue is for support staff.", status_code=403)
