@@ -17,13 +17,15 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	touch $@
 
 # The site on embedded defaults: SQLite under var/, a local index, a Celery
-# worker (with beat) on the filesystem broker. Ctrl-C stops both.
+# worker and beat on the embedded broker (kb.core.broker). Beat is its own
+# process in the same process group (it holds var/celerybeat.lock, so a second
+# one refuses to start); Ctrl-C stops all three.
 run: $(VENV)/.installed-run
 	$(PY) manage.py bootstrap --demo-users
 	@echo "Site: http://127.0.0.1:$(PORT)/  Staff: http://127.0.0.1:$(PORT)/admin/ (admin / streamline-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A kb worker --pool=solo --beat --queues=celery,index --loglevel=INFO \
-		--schedule var/celerybeat-schedule & \
+	$(VENV)/bin/celery -A kb worker --pool=solo --queues=celery,index --loglevel=INFO & \
+	$(VENV)/bin/celery -A kb beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test

@@ -167,13 +167,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@streamline-kb
 KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery ----------------------------------------------------------------------
+# The embedded broker (kb.core.broker): kombu's filesystem transport with
+# messages written whole before a worker can see them.
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = os.environ.get("KB_BROKER_URL", "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
+CELERY_BROKER_URL = os.environ.get("KB_BROKER_URL", "kbfs://")
+if CELERY_BROKER_URL.startswith(("kbfs://", "filesystem://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.1,
     }
@@ -186,6 +189,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # One queue for index writes, consumed by a single worker process.
 CELERY_TASK_ROUTES = {"kb.search.tasks.*": {"queue": "index"}}
+# One beat per machine holds this lock (kb.core.beat).
+KB_BEAT_LOCK = Path(os.environ.get("KB_BEAT_LOCK", VAR_DIR / "celerybeat.lock"))
 CELERY_BEAT_SCHEDULE = {
     "check-sla-clocks": {"task": "kb.tickets.tasks.sla_check_task", "schedule": 60},
     "optimize-search-index": {

@@ -14,6 +14,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_articlefeedback",
         "problems.view_problem",
         "search.view_searchquery",
+        "search.view_indexrepair",
         "search.add_synonym",
         "search.change_synonym",
         "search.delete_synonym",
@@ -54,6 +55,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.view_article",
         "articles.view_articlefeedback",
         "problems.view_problem",
+        "search.view_indexrepair",
         "tickets.work_ticket",
         "tickets.view_ticket",
         "tickets.view_team",
@@ -146,6 +148,7 @@ def runtime_folders_ensure() -> None:
         settings.VAR_DIR,
         settings.BROKER_DIR / "out",
         settings.BROKER_DIR / "processed",
+        settings.BROKER_DIR / "control",
         settings.KB_INDEX_DIR,
     ):
         folder.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from kb.search.models import SearchQuery, Synonym
+from kb.search.models import IndexRepair, SearchQuery, Synonym
 from kb.search.selectors import search_gap_list
 
 
@@ -49,3 +49,18 @@ class SearchQueryAdmin(admin.ModelAdmin):
             "gaps": list(search_gap_list(days=days)[:200]),
             "days": days,
         })
+
+
+@admin.register(IndexRepair)
+class IndexRepairAdmin(admin.ModelAdmin):
+    """When the index was found damaged, missing or half-built, and rebuilt."""
+
+    list_display = ["detected_at", "source", "reason", "repaired_at", "articles"]
+    list_filter = ["source", "detected_at"]
+    readonly_fields = [f.name for f in IndexRepair._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ The index is derived from the database and may be deleted at any time:
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -50,6 +51,7 @@ def index_article(*, article_id: int) -> str:
             learned = learned_phrases_for([article.pk]).get(article.pk)
             writer.update_document(**article_document(article, learned=learned))
             action = "indexed"
+    store.checksums_record(Path(ix.storage.folder))
     log.info("index_article id=%s action=%s", article_id, action)
     return action
 
@@ -60,36 +62,30 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None, procs: 
     Searches keep answering from the old index while this runs. Articles
     that change during the build are indexed again after the switch.
     """
-    started = timezone.now()
-    t0 = time.monotonic()
-    articles = list(_published())
-    learned = learned_phrases_for([a.pk for a in articles])
-    generation = store.new_generation()
-    kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-    writer = store.writer(generation.index, **kwargs)
-    try:
-        for done, article in enumerate(articles, start=1):
-            writer.add_document(**article_document(article, learned=learned.get(article.pk)))
-            if progress is not None:
-                progress(done, len(articles))
-        # One segment: every query pays for each segment it reads.
-        writer.commit(optimize=True)
-    except BaseException:
-        writer.cancel()
-        raise
-    generation.activate()
+    with store.rebuild_lock():
+        started = timezone.now()
+        t0 = time.monotonic()
+        articles = list(_published())
+        learned = learned_phrases_for([a.pk for a in articles])
+        generation = store.new_generation()
+        kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        writer = store.writer(generation.index, **kwargs)
+        try:
+            for done, article in enumerate(articles, start=1):
+                writer.add_document(**article_document(article,
+                                                       learned=learned.get(article.pk)))
+                if progress is not None:
+                    progress(done, len(articles))
+            # One segment: every query pays for each segment it reads.
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            generation.discard()
+            raise
+        generation.activate()
     changed = Article.objects.filter(updated_at__gte=started).values_list("pk", flat=True)
     for article_id in changed:
         index_article(article_id=article_id)
     log.info("index_rebuilt articles=%d seconds=%.1f", len(articles), time.monotonic() - t0)
     return len(articles)
 
-
-def index_ensure() -> bool:
-    """Rebuild when the index is missing or damaged. True if it rebuilt."""
-    healthy, reason = store.index_health()
-    if healthy:
-        return False
-    log.warning("index_unhealthy reason=%r: rebuilding", reason)
-    index_rebuild()
-    return True

@@ -58,3 +58,27 @@ class SearchQuery(models.Model):
 
     def __str__(self) -> str:
         return self.query[:80]
+
+
+class IndexRepair(models.Model):
+    """A time the search index was found damaged, missing or half-built, and
+    rebuilt: what support staff see when search answered from the database."""
+
+    class Source(models.TextChoices):
+        SEARCH = "search", _("A search failed")
+        WORKER_START = "worker_start", _("Check at worker start")
+        INTERRUPTED = "interrupted", _("A rebuild was interrupted")
+        BOOTSTRAP = "bootstrap", _("Bootstrap")
+
+    source = models.CharField(max_length=16, choices=Source.choices)
+    reason = models.CharField(max_length=500)
+    detected_at = models.DateTimeField(default=timezone.now, db_index=True)
+    repaired_at = models.DateTimeField(null=True, blank=True)
+    articles = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("index repair")
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.reason[:60]}"

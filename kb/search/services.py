@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import nh3
-from django.core.cache import cache
 from whoosh import highlight
 from whoosh import query as wq
 from whoosh.analysis import Token
@@ -17,8 +16,9 @@ from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.search import ranking, store
 from kb.search.analysis import term_offsets
-from kb.search.models import SearchQuery
+from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
+from kb.search.repair import index_check_queue
 from kb.search.spelling import corrector_for
 from kb.search.synonyms import synonym_table
 
@@ -29,7 +29,6 @@ OWN_LANGUAGE_BONUS = 1.2
 # How much the smoothed success rate of a fix (kb.learning) moves its score.
 SUCCESS_BOOST = 0.25
 SNIPPET_SOURCES = ("symptoms", "summary")
-REBUILD_LOCK = "kb:search:rebuild-queued"
 
 
 @dataclass
@@ -195,13 +194,6 @@ def _remember_results(searcher, key: tuple, results: SearchResults) -> None:
             recent.popitem(last=False)
 
 
-def _queue_rebuild() -> None:
-    from kb.search.tasks import rebuild_index_task
-
-    if cache.add(REBUILD_LOCK, True, timeout=300):
-        rebuild_index_task.delay()
-
-
 def _database_fallback(prepared: PreparedQuery, *, language: str, area: str | None,
                        lang: str | None, limit: int, offset: int) -> SearchResults:
     articles = article_search_database(query=prepared.text, language=language, limit=100)
@@ -248,13 +240,19 @@ def search_articles(
             results = _search_index(searcher, prepared, synonyms=synonyms, language=language,
                                     area=area, lang=lang, limit=limit, offset=offset)
             _remember_results(searcher, cache_key, results)
-    except Exception as exc:
-        # Missing or damaged index: answer from the database meanwhile.
-        if isinstance(exc, store.IndexUnavailable) or not store.index_health()[0]:
-            log.warning("search_fallback reason=%r", str(exc))
-            _queue_rebuild()
-        else:
-            log.exception("search_failed query=%r", prepared.text[:100])
+    except store.IndexUnavailable as exc:
+        # No index (a fresh install, or deleted): answer from the database
+        # while the worker builds it.
+        log.warning("search_fallback reason=%r", str(exc))
+        index_check_queue(source=IndexRepair.Source.SEARCH)
+        results = _database_fallback(prepared, language=language, area=area, lang=lang,
+                                     limit=limit, offset=offset)
+    except Exception:
+        # A damaged segment, or a bug: either way the customer gets the
+        # database's answer (marked as such), the error is logged with its
+        # traceback, and the worker checks the index (rebuilding a damaged one).
+        log.exception("search_failed query=%r", prepared.text[:100])
+        index_check_queue(source=IndexRepair.Source.SEARCH)
         results = _database_fallback(prepared, language=language, area=area, lang=lang,
                                      limit=limit, offset=offset)
     if record:

@@ -6,6 +6,7 @@ lock, waited for by ``store.writer``, guards against any other.
 """
 
 import logging
+from pathlib import Path
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -26,22 +27,27 @@ def index_article_task(article_id: int) -> str:
 @shared_task(acks_late=True)
 def rebuild_index_task() -> int:
     from kb.search.indexing import index_rebuild
-    from kb.search.services import REBUILD_LOCK
+
+    return index_rebuild()
+
+
+@shared_task(acks_late=True)
+def index_check_task(source: str, reason: str = "") -> int | None:
+    """Rebuild when the index is damaged, missing or half-built; record it."""
+    from kb.search.repair import CHECK_LOCK, index_repair
 
     try:
-        return index_rebuild()
+        repair = index_repair(source=source, reason=reason)
     finally:
-        cache.delete(REBUILD_LOCK)
+        cache.delete(CHECK_LOCK)
+    return repair.pk if repair else None
 
 
 @worker_ready.connect
-def _rebuild_missing_index_at_start(**kwargs) -> None:
-    from kb.search.store import index_health
+def _recover_index_at_start(**kwargs) -> None:
+    from kb.search.repair import index_recover_at_start
 
-    healthy, reason = index_health()
-    if not healthy:
-        log.warning("index_unhealthy_at_worker_start reason=%r: queueing rebuild", reason)
-        rebuild_index_task.delay()
+    index_recover_at_start()
 
 
 @shared_task(acks_late=True)
@@ -51,11 +57,12 @@ def optimize_index_task() -> None:
     Edits leave the old documents behind as deletions that still count in
     term statistics until a merge; left for long they skew ranking.
     """
-    from kb.search.store import IndexUnavailable, open_index
+    from kb.search import store
 
     try:
-        ix = open_index()
-    except IndexUnavailable:
+        ix = store.open_index()
+    except store.IndexUnavailable:
         return
     ix.optimize()
+    store.checksums_record(Path(ix.storage.folder))
     log.info("index_optimized")

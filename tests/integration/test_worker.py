@@ -124,3 +124,32 @@ def test_sla_check_runs_on_the_worker_and_alerts_once(worker, django_user_model,
                     <= alerts()), worker["log"].read_text()[-3000:]
     assert SlaAlert.objects.filter(ticket=ticket, stage="acknowledge").count() == 2
     assert "sla_check_task" in worker["log"].read_text()
+
+
+def test_a_corrupt_index_is_repaired_by_the_worker_within_seconds(worker, problems):
+    from kb.search import store
+    from kb.search.indexing import index_rebuild
+    from kb.search.models import IndexRepair
+    from kb.search.services import search_articles
+    from tests.search.test_repair import corrupt_a_segment
+
+    article = make_article(title="Capybara ingest fix")
+    index_rebuild()
+    corrupt_a_segment()
+    started = time.monotonic()
+    during = search_articles(text="capybara", language="en")
+    assert during.fallback is True  # answered from the database meanwhile
+    assert [hit.slug for hit in during.hits] == [article.slug]
+
+    def repaired():
+        return IndexRepair.objects.filter(source="search", repaired_at__isnull=False).first()
+
+    repair = wait_for(repaired, timeout=30)
+    assert repair is not None, worker["log"].read_text()[-3000:]
+    seconds = time.monotonic() - started
+    assert repair.source == "search" and "checksum" in repair.reason
+    assert store.index_health() == (True, "ok")
+    after = search_articles(text="capybara", language="en")
+    assert after.fallback is False and after.hits[0].slug == article.slug
+    assert seconds < 30
+    assert "index_repaired" in worker["log"].read_text()

@@ -11,7 +11,7 @@ from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_e
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
 from kb.search.receivers import index_updates_paused
-from kb.search.store import index_health
+from kb.search.store import index_health, recover_interrupted_rebuild
 from kb.search.synonyms import synonyms_load_fixture
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 from kb.wizard.services import flows_load_fixtures
@@ -75,7 +75,10 @@ class Command(BaseCommand):
         added = synonyms_load_fixture(path=fixtures / "synonyms.toml")
         self.stdout.write(f"synonym groups: {added} added")
 
+        interrupted = recover_interrupted_rebuild()
         healthy, reason = index_health()
+        if interrupted:
+            healthy, reason = False, "an earlier rebuild was interrupted"
         if not healthy or report.created or report.updated:
             self.stdout.write("building the search index" + ("" if healthy else f" ({reason})"))
             with tqdm(desc="index", unit="article") as bar:

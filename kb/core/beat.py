@@ -1,0 +1,81 @@
+"""One beat at a time, and never an orphan.
+
+Celery beat queues the periodic tasks (SLA checks every minute, the nightly
+index merge, content health, search gaps). Two beats queue everything twice,
+and a beat embedded in a worker (``worker --beat``) survived a SIGKILL of that
+worker as an orphan, so a restarted worker made two. So:
+
+- a beat holds an exclusive lock on ``KB_BEAT_LOCK`` (a file under ``var/``)
+  for as long as it runs; a second beat on the same machine exits at once
+  with a message naming the lock;
+- a beat embedded in a worker asks Linux to end it when its parent dies
+  (``PR_SET_PDEATHSIG``), so it cannot outlive the worker.
+
+The periodic tasks are idempotent anyway (each checks what it already did),
+so a duplicate during a hand-over does no harm.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+_held = None  # the open lock file, kept for the life of the process
+
+
+def lock_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.KB_BEAT_LOCK)
+
+
+def acquire_lock(path: Path) -> bool:
+    """Hold an exclusive lock on ``path`` for the life of this process."""
+    global _held
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return False
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    _held = handle
+    return True
+
+
+def die_with_parent() -> bool:
+    """Ask the kernel to send SIGTERM when the parent process exits (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+
+
+def on_beat_init(sender=None, **kwargs) -> None:
+    path = lock_path()
+    if not acquire_lock(path):
+        message = f"beat_refused reason=another beat holds {path}"
+        log.error(message)
+        print(message, file=sys.stderr, flush=True)
+        # Leave without queueing anything: the running beat does the work.
+        # (An exception would not do: Celery logs a receiver's error and goes on.)
+        os._exit(3)
+    log.info("beat_started lock=%s pid=%d", path, os.getpid())
+
+
+def on_beat_embedded_init(sender=None, **kwargs) -> None:
+    if die_with_parent():
+        log.info("beat_embedded dies_with_worker=yes")

@@ -1,0 +1,63 @@
+"""The index heals itself: find damage, record it, rebuild once.
+
+Damage shows in three places: a search that fails while reading the index
+(the web process queues a check, at most once a minute, and answers from the
+database meanwhile), the check at worker start, and a rebuild that was killed
+midway. Each found problem is an :class:`IndexRepair` row (the admin lists
+them) and a log line, and is rebuilt by the one task on the ``index`` queue.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from kb.search import store
+from kb.search.indexing import index_rebuild
+from kb.search.models import IndexRepair
+
+log = logging.getLogger(__name__)
+
+CHECK_LOCK = "kb:search:index-check-queued"
+CHECK_INTERVAL_S = 60
+
+
+def index_repair(*, source: str, reason: str = "") -> IndexRepair | None:
+    """Rebuild the index when it is damaged or missing (or ``reason`` says why
+    it must be rebuilt anyway); record it. None when the index is healthy."""
+    if not reason:
+        healthy, reason = store.index_health()
+        if healthy:
+            log.info("index_check source=%s result=ok", source)
+            return None
+    repair = IndexRepair.objects.create(source=source, reason=reason[:500])
+    log.warning("index_damaged source=%s reason=%r repair=%s: rebuilding", source, reason,
+                repair.pk)
+    repair.articles = index_rebuild()
+    repair.repaired_at = timezone.now()
+    repair.save(update_fields=["articles", "repaired_at"])
+    log.info("index_repaired repair=%s articles=%d", repair.pk, repair.articles)
+    return repair
+
+
+def index_check_queue(*, source: str) -> bool:
+    """Queue one check of the index (at most one a minute per cache). True if queued."""
+    from kb.search.tasks import index_check_task
+
+    if not cache.add(CHECK_LOCK, True, timeout=CHECK_INTERVAL_S):
+        return False
+    index_check_task.delay(source=source)
+    return True
+
+
+def index_recover_at_start() -> None:
+    """At worker start: clear a rebuild killed midway and queue it again, or
+    queue the usual check."""
+    from kb.search.tasks import index_check_task
+
+    if store.recover_interrupted_rebuild():
+        log.warning("index_rebuild_interrupted: queueing it again")
+        index_check_task.delay(source=IndexRepair.Source.INTERRUPTED,
+                               reason="a rebuild was interrupted before it finished")
+    else:
+        index_check_task.delay(source=IndexRepair.Source.WORKER_START)
