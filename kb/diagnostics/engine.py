@@ -1,8 +1,10 @@
 """The entry points: :func:`parse` (one attachment) and :func:`diagnose`.
 
-Neither raises on any input: whatever goes wrong is reported as
-``detected="unknown"`` with a note, because a customer's paste must never
-turn into a 500.
+Neither raises on any input: a customer's paste must never turn into a 500.
+Input that is not tool output is ``detected="unknown"`` with a note. A bug
+(a parser raising) is different: it is logged with its traceback and the
+answer is marked (``ParsedAttachment.failed``, ``DiagnoseResult.degraded``),
+so tests can tell a real answer from the fallback.
 """
 
 from __future__ import annotations
@@ -109,8 +111,9 @@ def parse(name: str, content: bytes | str) -> ParsedAttachment:
     try:
         _parse_into(parsed, content)
     except Exception as exc:  # a parser bug must not break the wizard
-        logger.exception("diagnostics parser failed on %r", name)
+        logger.exception("diagnostics_parse_failed name=%r", name)
         parsed.detected, parsed.platform, parsed.metrics, parsed.results = "unknown", None, {}, []
+        parsed.failed = True
         parsed.notes.append(
             f"Could not be parsed ({type(exc).__name__}); it is kept as plain text."
         )
@@ -356,8 +359,9 @@ def diagnose(
     try:
         return _diagnose(description or "", answers, list(attachments or []))
     except Exception as exc:
-        logger.exception("diagnose failed")
+        logger.exception("diagnose_failed")
         return DiagnoseResult(
+            degraded=True,
             escalate=Escalation(
                 True,
                 "P3",

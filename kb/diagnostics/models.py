@@ -181,6 +181,9 @@ class ParsedAttachment:
     # the API shape, used by the analysis.
     results: list[Any] = field(default_factory=list)
     encoding: str | None = None
+    # True when a parser failed on this input (a bug, logged with its
+    # traceback): the attachment is then kept as plain text. Not in the API.
+    failed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -237,6 +240,9 @@ class DiagnoseResult:
     escalate: Escalation = field(
         default_factory=lambda: Escalation(recommended=False, priority=None, reason="")
     )
+    # True when the diagnosis itself failed (a bug, logged with its
+    # traceback) and this is the fallback answer: escalate to a person.
+    degraded: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {

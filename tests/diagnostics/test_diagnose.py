@@ -146,6 +146,9 @@ def test_binary_upload_is_unknown_with_a_note():
 
 
 def _check(result):
+    # A real answer, not the fallback of a parser or rule that raised.
+    assert result.degraded is False
+    assert not any(p.failed for p in result.attachments)
     data = result.to_dict()
     for att in data["attachments"]:
         assert att["detected"] in DETECTED_KINDS
@@ -165,6 +168,7 @@ def test_diagnose_never_raises_on_arbitrary_text(content, description):
 @given(st.binary(max_size=5000))
 def test_parse_never_raises_on_arbitrary_bytes(data):
     parsed = parse("x.bin", data)
+    assert parsed.failed is False
     assert parsed.detected in DETECTED_KINDS
 
 

@@ -45,5 +45,12 @@ def test_suggestion_replaces_only_the_corrected_words():
 
 @settings(max_examples=50)
 @given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=5))
-def test_any_synonym_list_builds_a_table(words):
-    SynonymTable([words])
+def test_any_synonym_list_builds_a_table_where_each_entry_finds_the_others(words):
+    table = SynonymTable([words])
+    assert len(table.groups) <= 1
+    for group in table.groups:
+        assert len(group) >= 2 and len(set(group)) == len(group)
+        for entry in group:
+            matched, others = table.expansions(list(entry))[0]
+            assert matched == entry
+            assert sorted(others) == sorted(e for e in group if e != entry)

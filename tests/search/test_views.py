@@ -48,9 +48,14 @@ class TestSearchPage:
 
     def test_bad_page_and_filters_are_ignored(self, client, kb_articles, build_index):
         build_index()
-        response = client.get("/search/", {"q": "buffering", "page": "x", "area": "moon",
-                                           "lang": "fr"})
-        assert response.status_code == 200
+        plain = client.get("/search/", {"q": "buffering"})
+        odd = client.get("/search/", {"q": "buffering", "page": "x", "area": "moon",
+                                      "lang": "fr"})
+        assert odd.status_code == 200
+        shown = [hit.slug for hit in odd.context["results"].hits]
+        assert shown == [hit.slug for hit in plain.context["results"].hits]
+        assert shown[0] == "viewers-buffering"
+        assert (odd.context["area"], odd.context["lang"]) == (None, None)
 
     def test_click_on_unknown_article_is_404(self, client, kb_articles, build_index):
         build_index()

@@ -4,9 +4,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kb.search.models import SearchQuery
 from kb.tickets.models import OnCallShift, Team, Ticket
 from kb.tickets.services import ticket_create
 from tests.clock import CN_WORKING_HOURS, SATURDAY_NIGHT
+from tests.search.conftest import kb_articles  # noqa: F401 - shared fixture
 
 SAMPLES = Path(__file__).resolve().parents[1] / "diagnostics" / "samples"
 
@@ -97,20 +99,17 @@ class TestFilingInThePortal:
         assert response.status_code == 400
         assert "at most 5 files" in response.content.decode()
 
-    def test_the_subject_suggests_fixes_while_typing(self, alice_client, monkeypatch):
-        from kb.search.services import SearchHit, SearchResults
-
-        # The suggestions come from search (tested on its own): here the page.
-        hit = SearchHit(article_id=1, slug="rtmp-connect-refused", title="Push refused",
-                        lang="en", url="/kb/en/rtmp-connect-refused/", area="push",
-                        problems=["push.connect-refused"], snippet="", score=1.0)
-        monkeypatch.setattr("kb.tickets.views.search_articles",
-                            lambda **kw: SearchResults(query=kw["text"], hits=[hit], total=1))
+    def test_the_subject_suggests_fixes_while_typing(self, alice_client, kb_articles,  # noqa: F811
+                                                     build_index):
+        build_index()
         page = alice_client.get("/support/tickets/new/suggest/",
                                 {"subject": "failed to connect"}).content.decode()
-        assert "/kb/en/rtmp-connect-refused/" in page
+        assert "/kb/en/push-connection-refused/" in page
+        assert "/kb/en/viewers-buffering/" not in page
         assert "<li>" not in alice_client.get("/support/tickets/new/suggest/",
                                               {"subject": "ob"}).content.decode()
+        # Typing is not searching: nothing lands in the search log.
+        assert not SearchQuery.objects.exists()
 
     def test_a_user_without_organization_is_told_why(self, client, django_user_model,
                                                      organisation):

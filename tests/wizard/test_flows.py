@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kb.wizard.flows import FlowError, flow_parse
-from kb.wizard.models import Flow, FlowVersion
+from kb.wizard.models import Flow
 from kb.wizard.services import flow_publish, flows_load_fixtures, session_answer, session_start
 from tests.wizard.conftest import FIXTURES
 
@@ -202,8 +202,27 @@ class TestAdmin:
         assert "Which protocol does the encoder push with?" in page.content.decode()
 
 
+def _texts(node):
+    """Every translated text in a flow definition: dicts keyed by language."""
+    if isinstance(node, dict):
+        if "en" in node or "zh-hans" in node:
+            yield node
+        else:
+            for value in node.values():
+                yield from _texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts(value)
+
+
 def test_every_fixture_flow_file_is_valid_toml_with_both_languages():
-    for path in sorted(Path(FIXTURES / "flows").glob("*.toml")):
+    paths = sorted(Path(FIXTURES / "flows").glob("*.toml"))
+    assert len(paths) >= 6
+    for path in paths:
         definition = flow_parse(path.read_text())
         assert definition["slug"] == path.stem
-    assert FlowVersion is not None
+        texts = list(_texts(definition))
+        assert len(texts) > len(definition["steps"])  # the title and every prompt at least
+        for text in texts:
+            assert text.get("en", "").strip() and text.get("zh-hans", "").strip(), (
+                path.name, text)
