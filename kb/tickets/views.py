@@ -15,6 +15,7 @@ from kb.core.languages import content_language
 from kb.search.services import search_articles
 from kb.tickets import forms, services
 from kb.tickets.models import Priority, Region, Ticket
+from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,
     organization_usual_region,
@@ -148,10 +149,11 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 # Each action: the form that validates it, the form's name in the page, and
-# the service call. Staff-only actions are refused by the services as well.
+# the service call. Who may do it is kb.tickets.permissions' rule, the same
+# as the API's; staff-only actions are refused by the services as well.
 def _reply(ticket, user, data):
     services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
-                            public=not (user.is_staff and data["internal"]))
+                            public=not data["internal"])
 
 
 def _attach(ticket, user, data):
@@ -190,20 +192,28 @@ ACTIONS = {
                                                         assignee=d["assignee"]),
                _("Reassigned.")),
 }
-STAFF_ACTIONS = {"acknowledge", "locate", "resolve", "close", "wait", "assign"}
+# The page's name for an operation of kb.tickets.permissions, where it differs.
+OPERATIONS = {"reply": "comment"}
+
+
+def _may(request: HttpRequest, ticket: Ticket, operation: str) -> bool:
+    return ticket_operation_allowed(user=request.user, ticket=ticket, operation=operation)
 
 
 @login_required
 @require_POST
 def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
     ticket = _get_ticket(request, ticket_id)
-    if action not in ACTIONS or (action in STAFF_ACTIONS
-                                 and not services.can_work_tickets(request.user)):
+    # What a person may not do is not offered to them: "no such action".
+    if action not in ACTIONS or not _may(request, ticket, OPERATIONS.get(action, action)):
         raise Http404(_("No such action."))
     form_class, form_name, perform, done = ACTIONS[action]
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         return _render_detail(request, ticket, status=400, **{form_name: form})
+    if action == "reply" and form.cleaned_data["internal"] and not _may(request, ticket,
+                                                                         "note"):
+        raise Http404(_("No such action."))
     try:
         perform(ticket, request.user, form.cleaned_data if form else {})
     except ApplicationError as exc:
