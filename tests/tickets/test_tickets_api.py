@@ -2,11 +2,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kb.tickets.models import Ticket
-from kb.tickets.selectors import sla_preview
+from tests.clock import EU_WORKING_HOURS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +22,23 @@ TICKET = {"subject": "Push refused since 10:00", "description": "OBS: Failed to 
 
 
 class TestFilingTickets:
-    def test_new_ticket_gets_exactly_the_previewed_due_times(self, acme):
+    def test_new_ticket_gets_exactly_the_previewed_due_times(self, acme, time_machine):
         _, alice = acme
-        before = timezone.now()
+        time_machine.move_to(EU_WORKING_HOURS, tick=False)  # Wednesday 12:00 in Berlin
+        preview = client_for(alice).get("/api/v1/sla/preview",
+                                        {"priority": "P2", "region": "eu"}).json()
         response = client_for(alice).post("/api/v1/tickets/", TICKET, format="json")
         assert response.status_code == 201
         ticket = Ticket.objects.get()
-        preview = sla_preview(priority="P2", region="eu", at=ticket.created_at)
-        assert ticket.team.code == preview["team"]
-        assert ticket.acknowledge_due == preview["targets"]["acknowledge"]["due"]
-        assert ticket.resolve_due == preview["targets"]["resolve"]["due"]
-        assert before <= ticket.created_at <= timezone.now()
+        assert ticket.created_at == EU_WORKING_HOURS
+        # P2: acknowledge in 30 working minutes, locate in 240, resolve in 540
+        # (one working day: Wednesday 12:00-18:00, then Thursday 09:00-12:00).
+        expected = {"acknowledge": "2026-03-25T11:30:00Z", "locate": "2026-03-25T15:00:00Z",
+                    "resolve": "2026-03-26T11:00:00Z"}
+        assert {stage: target["due"] for stage, target in preview["targets"].items()} == expected
+        assert ticket.team.code == preview["team"] == "eu"
         data = response.json()
-        assert data["due"]["acknowledge"].endswith("Z")
+        assert data["due"] == expected
         assert data["organization"] == "Acme Live"
         assert ticket.events.get().kind == "created"
 
