@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from kb.core import deployment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KB_VAR_DIR", BASE_DIR / "var"))
 
@@ -127,10 +129,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed sign-ins lock one account from one address (KB_LOGIN_FAILURE_LIMIT),
+# one account from anywhere (more: someone else cannot lock a customer out
+# with a few guesses), and one address for every account (far more: one
+# office behind NAT shares it). kb.core.lockout counts them.
 AXES_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_FAILURE_LIMIT", "5"))
+KB_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+KB_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = 0.25  # hours; the lockout page says "15 minutes"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "kb.core.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "kb.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kb.core.addresses.axes_client_address"
+# Proxies whose X-Forwarded-For (and, with KB_TLS, X-Forwarded-Proto) is
+# believed: addresses or CIDR networks, comma-separated; none by default.
+KB_TRUSTED_PROXIES = deployment.trusted_proxies(os.environ)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,10 +237,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "kb.core.schema.QualifiedNameAutoSchema",
     "EXCEPTION_HANDLER": "kb.core.exceptions.api_exception_handler",
+    # Per client (the signed-in user, else the address) and, softer, per
+    # address for everyone behind it (kb.core.throttles).
     "DEFAULT_THROTTLE_RATES": {
         "feedback": os.environ.get("KB_FEEDBACK_RATE", "10/hour"),
+        "feedback_address": os.environ.get("KB_FEEDBACK_ADDRESS_RATE", "50/hour"),
         "search": os.environ.get("KB_SEARCH_RATE", "120/minute"),
+        "search_address": os.environ.get("KB_SEARCH_ADDRESS_RATE", "600/minute"),
         "diagnose": os.environ.get("KB_DIAGNOSE_RATE", "60/minute"),
+        "diagnose_address": os.environ.get("KB_DIAGNOSE_ADDRESS_RATE", "300/minute"),
+        "wizard": os.environ.get("KB_WIZARD_RATE", "60/minute"),
+        "wizard_address": os.environ.get("KB_WIZARD_ADDRESS_RATE", "300/minute"),
+        "ticket": os.environ.get("KB_TICKET_RATE", "30/hour"),
+        "ticket_address": os.environ.get("KB_TICKET_ADDRESS_RATE", "150/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

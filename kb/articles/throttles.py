@@ -1,28 +1,18 @@
-from rest_framework.throttling import SimpleRateThrottle
+from kb.core.throttles import ScopedThrottle, throttle_wait
 
 
-class FeedbackThrottle(SimpleRateThrottle):
-    """Limits "Did this help?" answers per client, for the page and the API.
+class FeedbackThrottle(ScopedThrottle):
+    """Limits "Did this help?" answers per client and per address, for the
+    page and the API (``KB_FEEDBACK_RATE``, ``KB_FEEDBACK_ADDRESS_RATE``).
 
-    The client is identified by address only for the cache key's lifetime;
-    nothing about it is stored with the feedback.
+    The client is identified only for the cache key's lifetime; nothing
+    about it is stored with the feedback.
     """
 
     scope = "feedback"
 
-    def get_rate(self):
-        # Read at call time, not import time, so a changed setting applies.
-        from rest_framework.settings import api_settings
-
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
 
 def feedback_allowed(request) -> tuple[bool, float | None]:
     """Count one attempt; return whether it is allowed and the wait if not."""
-    throttle = FeedbackThrottle()
-    if throttle.allow_request(request, None):
-        return True, None
-    return False, throttle.wait()
+    wait = throttle_wait(request, [FeedbackThrottle])
+    return wait is None, wait

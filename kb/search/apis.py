@@ -3,17 +3,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from kb.articles.models import Language
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
 from kb.search.services import SearchResults, search_articles
-
-
-class SearchThrottle(AnonRateThrottle):
-    scope = "search"
+from kb.search.throttles import SearchThrottle
 
 
 class SearchApi(APIView):

@@ -5,9 +5,11 @@ from django.views.decorators.http import require_GET
 from kb.articles.models import Language
 from kb.articles.selectors import article_list_visible_to
 from kb.core.languages import content_language
+from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.problems.models import Area
 from kb.search.query import MAX_QUERY_CHARS
 from kb.search.services import search_articles, search_record_click
+from kb.search.throttles import SearchThrottle
 
 PAGE_SIZE = 10
 
@@ -23,20 +25,27 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    context = {
+        "query": query, "area": area, "lang": lang,
+        "areas": Area.choices, "languages": Language.choices,
+        "page": page, "max_chars": MAX_QUERY_CHARS,
+    }
+    template = "search/_results.html" if request.htmx else "search/results.html"
+    # The empty form costs nothing; every search (and page of one) counts.
+    wait = throttle_wait(request, [SearchThrottle]) if query.strip() else None
+    if wait is not None:
+        return retry_after(render(request, template, {**context, "limited": limited_message(wait)},
+                                  status=429), wait)
     results = search_articles(
         text=query, language=content_language(), area=area, lang=lang,
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
         # One log entry per search, not per page of it.
         record=bool(query.strip()) and page == 1,
     )
-    pages = max(1, -(-results.total // PAGE_SIZE))
-    context = {
-        "query": results.query, "results": results, "area": area, "lang": lang,
-        "areas": Area.choices, "languages": Language.choices,
-        "page": page, "pages": pages, "first_rank": (page - 1) * PAGE_SIZE,
-        "max_chars": MAX_QUERY_CHARS,
-    }
-    template = "search/_results.html" if request.htmx else "search/results.html"
+    context.update({
+        "query": results.query, "results": results,
+        "pages": max(1, -(-results.total // PAGE_SIZE)), "first_rank": (page - 1) * PAGE_SIZE,
+    })
     return render(request, template, context)
 
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from kb.core.access import staff_only
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
+from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
 from kb.tickets import forms, services
 from kb.tickets.models import Priority, Region, Ticket
-from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,
     organization_usual_region,
@@ -27,6 +27,7 @@ from kb.tickets.selectors import (
     ticket_promises,
     ticket_queue,
 )
+from kb.tickets.throttles import TicketFilingThrottle
 
 SUGGESTIONS = 5
 
@@ -50,7 +51,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                             initial={"region": organization_usual_region(
                                 organization=organization)})
     status = 200
-    if request.method == "POST":
+    wait = throttle_wait(request, [TicketFilingThrottle]) if request.method == "POST" else None
+    if wait is not None:
+        form.is_valid()  # shows the form with what was typed
+        form.add_error(None, limited_message(wait))
+        status = 429
+    elif request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -71,9 +77,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     preview = _preview_or_none(form["priority"].value(), form["region"].value())
-    return render(request, "tickets/new.html",
-                  {"form": form, "organization": organization, "preview": preview},
-                  status=status)
+    response = render(request, "tickets/new.html",
+                      {"form": form, "organization": organization, "preview": preview},
+                      status=status)
+    return retry_after(response, wait) if wait is not None else response
 
 
 def _preview_or_none(priority, region):
@@ -149,11 +156,10 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 # Each action: the form that validates it, the form's name in the page, and
-# the service call. Who may do it is kb.tickets.permissions' rule, the same
-# as the API's; staff-only actions are refused by the services as well.
+# the service call. Staff-only actions are refused by the services as well.
 def _reply(ticket, user, data):
     services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
-                            public=not data["internal"])
+                            public=not (user.is_staff and data["internal"]))
 
 
 def _attach(ticket, user, data):
@@ -192,28 +198,20 @@ ACTIONS = {
                                                         assignee=d["assignee"]),
                _("Reassigned.")),
 }
-# The page's name for an operation of kb.tickets.permissions, where it differs.
-OPERATIONS = {"reply": "comment"}
-
-
-def _may(request: HttpRequest, ticket: Ticket, operation: str) -> bool:
-    return ticket_operation_allowed(user=request.user, ticket=ticket, operation=operation)
+STAFF_ACTIONS = {"acknowledge", "locate", "resolve", "close", "wait", "assign"}
 
 
 @login_required
 @require_POST
 def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
     ticket = _get_ticket(request, ticket_id)
-    # What a person may not do is not offered to them: "no such action".
-    if action not in ACTIONS or not _may(request, ticket, OPERATIONS.get(action, action)):
+    if action not in ACTIONS or (action in STAFF_ACTIONS
+                                 and not services.can_work_tickets(request.user)):
         raise Http404(_("No such action."))
     form_class, form_name, perform, done = ACTIONS[action]
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         return _render_detail(request, ticket, status=400, **{form_name: form})
-    if action == "reply" and form.cleaned_data["internal"] and not _may(request, ticket,
-                                                                         "note"):
-        raise Http404(_("No such action."))
     try:
         perform(ticket, request.user, form.cleaned_data if form else {})
     except ApplicationError as exc:

@@ -6,13 +6,13 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from kb.articles.models import Language, Protocol, Role
 from kb.core.languages import content_language
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
+from kb.wizard.throttles import DiagnoseThrottle
 
 REGIONS = ["na", "eu", "sea", "cn", "latam", "mea"]
 
@@ -20,10 +20,6 @@ REGIONS = ["na", "eu", "sea", "cn", "latam", "mea"]
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
-
-
-class DiagnoseThrottle(AnonRateThrottle):
-    scope = "diagnose"
 
 
 class DiagnoseApi(APIView):

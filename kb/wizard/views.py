@@ -3,6 +3,9 @@
 Every page works as a plain form post (POST, then redirect to the session
 URL); with htmx the same forms swap only the step box. Refused input comes
 back as the step with its message and a 4xx status.
+
+Every post that changes a session (or starts one) counts against the
+wizard's rate limit; filing the ticket also against the ticket limit.
 """
 
 from django.core.exceptions import RequestDataTooBig
@@ -17,12 +20,15 @@ from kb.articles.markdown import render_article_html
 from kb.core.access import staff_only
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
+from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.diagnostics import MAX_ATTACHMENTS
 from kb.tickets.models import Region
 from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
+from kb.tickets.throttles import TicketFilingThrottle
 from kb.wizard import selectors, services
 from kb.wizard.flows import steps_to_end
 from kb.wizard.models import Flow, WizardSession
+from kb.wizard.throttles import WizardThrottle
 
 
 def _text(value: dict, language: str) -> str:
@@ -45,7 +51,13 @@ def start(request: HttpRequest) -> HttpResponse:
     language = content_language()
     error = ""
     status = 200
-    if request.method == "POST":
+    wait = None
+    if request.method == "POST" and request.POST.get("stream_down") != "no":
+        wait = throttle_wait(request, [WizardThrottle])
+    if wait is not None:
+        error = limited_message(wait)
+        status = 429
+    elif request.method == "POST":
         if request.POST.get("stream_down") == "yes":
             flow = selectors.flow_emergency()
             if flow is not None:
@@ -66,7 +78,7 @@ def start(request: HttpRequest) -> HttpResponse:
             status = 400
     flows = [(flow, version) for flow, version in selectors.flow_list_published()
              if not flow.emergency]
-    return render(request, "wizard/start.html", {
+    response = render(request, "wizard/start.html", {
         "show_flows": request.GET.get("down") == "no" or request.POST.get("flow"),
         "flows": [{"slug": flow.slug, "area": flow.get_area_display(),
                    "title": flow.title(language),
@@ -74,6 +86,7 @@ def start(request: HttpRequest) -> HttpResponse:
                   for flow, version in flows],
         "error": error,
     }, status=status)
+    return retry_after(response, wait) if wait is not None else response
 
 
 def _start_session(request: HttpRequest, flow: Flow, language: str) -> HttpResponse:
@@ -179,6 +192,13 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
             "That is too much to send at once. Paste the part of the output around the "
             "problem."))
     action = post.get("action", "answer")
+    throttles = [WizardThrottle]
+    if action == "escalate" and request.user.is_authenticated:
+        throttles.append(TicketFilingThrottle)
+    wait = throttle_wait(request, throttles)
+    if wait is not None:
+        return retry_after(_render(request, session, error=limited_message(wait), status=429),
+                           wait)
     try:
         if action == "back":
             session = services.session_back(session=session)

@@ -1,0 +1,124 @@
+"""Rate limits for the expensive endpoints, shared by the API and the pages.
+
+A limited endpoint counts each request in two buckets of its scope, with
+DRF's throttling (cache counters, 429 with ``Retry-After``):
+
+- per client: the signed-in user (browser session or API token) wherever
+  they come from, else the address. Rate: the scope's entry in
+  ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (``KB_<SCOPE>_RATE``).
+- per address: everyone behind one address together, signed in or not, so
+  that many accounts do not get around the first limit. Rate: the
+  ``<scope>_address`` entry (``KB_<SCOPE>_ADDRESS_RATE``), softer, since an
+  office behind one NAT address shares it; without an entry, no such limit.
+
+The address is ``kb.core.addresses.client_address``: ``X-Forwarded-For`` is
+only believed from ``KB_TRUSTED_PROXIES``. An app names its throttle by
+scope (``kb/search/throttles.py``); APIs list it in ``throttle_classes``,
+HTML views call ``throttle_wait`` and answer 429 themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from kb.core.addresses import client_address
+
+
+class _Bucket(SimpleRateThrottle):
+    """One counter of a scope; the rate is read on every request, so a
+    changed setting (or a test's override) applies at once."""
+
+    def __init__(self, *, scope: str, rate: str | None, ident: str):
+        self.scope = scope
+        self.rate = rate
+        self.ident = ident
+        if rate is None:
+            self.num_requests, self.duration = None, None
+        else:
+            self.num_requests, self.duration = self.parse_rate(rate)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+class ScopedThrottle(BaseThrottle):
+    """Per client and per address; subclasses set ``scope``."""
+
+    scope: str = ""
+
+    def _buckets(self, request) -> list[_Bucket]:
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        if self.scope not in rates:
+            raise ImproperlyConfigured(f"No throttle rate set for the {self.scope!r} scope.")
+        address = client_address(request)
+        user = getattr(request, "user", None)
+        client = (f"user-{user.pk}" if user is not None and user.is_authenticated
+                  else f"address-{address}")
+        return [
+            _Bucket(scope=self.scope, rate=rates[self.scope], ident=client),
+            _Bucket(scope=f"{self.scope}_address", rate=rates.get(f"{self.scope}_address"),
+                    ident=address),
+        ]
+
+    def applies_to(self, request) -> bool:
+        """Whether this request is counted at all (all are, by default)."""
+        return True
+
+    def allow_request(self, request, view) -> bool:
+        self._waits: list[float] = []
+        if not self.applies_to(request):
+            return True
+        for bucket in self._buckets(request):
+            # Like DRF with several throttles: each bucket that allows the
+            # request counts it, even when another one refuses.
+            if not bucket.allow_request(request, view):
+                self._waits.append(bucket.wait() or 0.0)
+        return not self._waits
+
+    def wait(self) -> float | None:
+        return max(self._waits) if self._waits else None
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
+
+
+def throttle_wait(request: HttpRequest, throttle_classes: Iterable[type[BaseThrottle]]
+                  ) -> float | None:
+    """Count one request of an HTML view against each throttle.
+
+    Returns None when every throttle allows it, else the seconds to wait
+    until the longest of the refusing ones allows it again.
+    """
+    waits = []
+    for throttle_class in throttle_classes:
+        throttle = throttle_class()
+        if not throttle.allow_request(request, None):
+            waits.append(throttle.wait() or 0.0)
+    return max(waits) if waits else None
+
+
+def wait_minutes(seconds: float | None) -> int:
+    """A wait in whole minutes for a message, at least one."""
+    return max(1, -(-int(seconds or 60) // 60))
+
+
+def limited_message(seconds: float | None) -> str:
+    """What a page says when a limit refuses a request."""
+    minutes = wait_minutes(seconds)
+    return ngettext(
+        "You have sent many requests in a short time. Please try again in %(minutes)d "
+        "minute.",
+        "You have sent many requests in a short time. Please try again in %(minutes)d "
+        "minutes.", minutes) % {"minutes": minutes}
+
+
+def retry_after(response: HttpResponse, seconds: float | None) -> HttpResponse:
+    """Tell clients when to come back, as DRF does for the API."""
+    response["Retry-After"] = str(int(seconds or 0) + 1)
+    return response
