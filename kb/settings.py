@@ -268,6 +268,10 @@ KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR", VAR_DIR / "index"))
 KB_STALE_AFTER_DAYS = 180
 # Signs the P1 webhook payloads (HMAC-SHA256); production must set its own.
 KB_WEBHOOK_SECRET = os.environ.get("KB_WEBHOOK_SECRET", "dev-only-webhook-secret")
+# The number customers call when a stream is down, shown on every P1. The
+# default is an example (555-01xx numbers are fictional) and the page says so;
+# production sets the real one.
+KB_EMERGENCY_PHONE = os.environ.get("KB_EMERGENCY_PHONE", "+1 555 0100")
 KB_FIXTURES_DIR = BASE_DIR / "fixtures"
 
 LOGGING = {

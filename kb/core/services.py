@@ -49,6 +49,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket",
         "tickets.view_oncallshift",
         "tickets.view_notification",
+        "tickets.view_pagealarm",
         "wizard.view_wizardsession",
     ],
     "Support leads": [
@@ -67,6 +68,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tickets.change_oncallshift",
         "tickets.delete_oncallshift",
         "tickets.view_notification",
+        "tickets.view_pagealarm",
         "tickets.view_organization",
         "tickets.add_organization",
         "tickets.change_organization",
@@ -88,6 +90,8 @@ DEMO_USERS = [
     ("lead", ["Support leads"], False),
 ]
 DEMO_PASSWORD = "streamline-demo"
+# The demo support engineer: bootstrap puts them in every team and on call.
+DEMO_ENGINEER = "engineer"
 # A customer account in a demo organization, to try the support portal.
 DEMO_CUSTOMER = "customer"
 DEMO_ORGANIZATION = "Demo Streaming Co."

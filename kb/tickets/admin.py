@@ -1,11 +1,21 @@
 from django.contrib import admin
 
-from kb.tickets.models import Notification, OnCallShift, Organization, SlaPolicy, Team, Ticket
+from kb.tickets.models import (
+    Notification,
+    OnCallShift,
+    Organization,
+    PageAlarm,
+    SlaPolicy,
+    Team,
+    Ticket,
+)
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "timezone", "start", "end"]
+    list_display = ["code", "name", "timezone", "start", "end", "lead"]
+    filter_horizontal = ["members"]
+    list_select_related = ["lead"]
 
 
 @admin.register(SlaPolicy)
@@ -41,10 +51,21 @@ class OnCallShiftAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "channel", "target", "status", "attempts", "last_error",
-                    "created_at"]
-    list_filter = ["status", "channel"]
+    list_display = ["ticket", "purpose", "channel", "target", "reached_as", "status",
+                    "attempts", "last_error", "created_at"]
+    list_filter = ["status", "purpose", "channel"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PageAlarm)
+class PageAlarmAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "reason", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["ticket"]
+    readonly_fields = [f.name for f in PageAlarm._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # raised by paging, never by hand

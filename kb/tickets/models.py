@@ -43,6 +43,10 @@ class Team(models.Model):
     webhook_url = models.URLField(
         blank=True, help_text=_("Chat or paging tool that receives P1 pages (signed JSON)")
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="support_teams", blank=True,
+        help_text=_("Paged for a P1 when nobody is on call and the team has no lead"),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -284,6 +288,15 @@ class Notification(models.Model):
     class Purpose(models.TextChoices):
         PAGE = "page", _("P1 page")
         UPDATE = "update", _("Customer update")
+        ALARM = "alarm", _("Page alarm")
+
+    class ReachedAs(models.TextChoices):
+        """Which step of the paging chain a page went to (kb.tickets.paging)."""
+
+        ON_CALL = "on_call", _("on call")
+        LEAD = "lead", _("team lead")
+        MEMBER = "member", _("team member")
+        SUPPORT_LEAD = "support_lead", _("support lead")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -294,6 +307,10 @@ class Notification(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.PAGE)
     target = models.CharField(max_length=500)
+    # The person an e-mail page went to, and why them; empty for webhooks.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    reached_as = models.CharField(max_length=16, choices=ReachedAs.choices, blank=True)
     subject = models.CharField(max_length=300)
     # Empty for pages: they carry the ticket itself.
     body = models.TextField(blank=True)
@@ -308,3 +325,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.target}: {self.status}"
+
+
+class PageAlarm(models.Model):
+    """A P1 page that reached nobody: raised once per ticket, shown to staff.
+
+    The support leads (and the team's webhook) are told; the queue shows it
+    until someone acknowledges the ticket.
+    """
+
+    class Reason(models.TextChoices):
+        NOBODY = "nobody", _("nobody with an e-mail address to page")
+        FAILED = "failed", _("every e-mail page failed")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="page_alarm")
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"page alarm on #{self.ticket_id}: {self.reason}"
+
+

@@ -1,5 +1,19 @@
-"""Deliveries: the P1 page to the on-call engineer by every channel at once,
-and e-mail updates to the customer.
+"""Deliveries: the P1 page to a person by every channel at once, the alarm
+when a page reaches nobody, and e-mail updates to the customer.
+
+Paging always looks for a person, in this order, and stops at the first step
+that has somebody with an e-mail address (inactive accounts are skipped):
+
+1. the routed team's on-call engineer (the rota, ``OnCallShift``);
+2. the team lead;
+3. every member of the team;
+4. every active user in the "Support leads" group.
+
+The team's webhook (a chat or paging tool) gets every page as well. A page
+that cannot be delivered (nobody found with an e-mail address, or every
+e-mail of the page failed after its retries) raises a ``PageAlarm``, once per
+ticket: the support leads are e-mailed, the webhook is told, the staff
+timeline records it and the queue shows it until someone acknowledges.
 
 Each delivery is a ``Notification`` row sent by a Celery task with retries;
 a delivery that keeps failing is marked failed and stays visible on the
@@ -7,37 +21,87 @@ ticket. Webhook payloads are JSON signed with HMAC-SHA256 of the body under
 ``KB_WEBHOOK_SECRET``, in the ``X-Streamline-Signature: sha256=<hex>`` header.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
 import urllib.request
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kb.tickets.headers import body_text, header_text
-from kb.tickets.models import Notification, OnCallShift, Ticket, TicketEvent
+from kb.tickets.models import Notification, OnCallShift, PageAlarm, Team, Ticket, TicketEvent
+from kb.tickets.selectors import support_leads
 from kb.tickets.timeline import timeline_record
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT_S = 10
+ReachedAs = Notification.ReachedAs
+
+# The timeline entry of each step of the chain.
+PAGING_CODES = {
+    ReachedAs.ON_CALL: "p1_paging",
+    ReachedAs.LEAD: "p1_paging_lead",
+    ReachedAs.MEMBER: "p1_paging_members",
+    ReachedAs.SUPPORT_LEAD: "p1_paging_leads",
+}
+ALARM_CODES = {PageAlarm.Reason.NOBODY: "page_alarm_nobody",
+               PageAlarm.Reason.FAILED: "page_alarm_failed"}
+# What the alarm e-mail says first.
+ALARM_REASONS = {
+    PageAlarm.Reason.NOBODY: gettext_lazy(
+        "Nobody could be paged for this P1: nobody on call, no team lead, no team member "
+        "and no support lead has an e-mail address."),
+    PageAlarm.Reason.FAILED: gettext_lazy(
+        "Every e-mail page for this P1 failed after its retries: nobody was reached."),
+}
 
 
-def on_call_engineer(*, team, at):
-    """Who is on call for ``team`` at ``at``: the rota, else the team lead."""
-    shift = (OnCallShift.objects.filter(team=team, starts_at__lte=at, ends_at__gt=at)
-             .select_related("engineer").order_by("-starts_at").first())
-    return shift.engineer if shift else team.lead
+@dataclass(frozen=True)
+class PageRecipients:
+    """The step of the chain a page goes to, and the people in it."""
+
+    reached_as: str
+    people: list
+
+
+def page_recipients(*, team: Team, at: dt.datetime) -> PageRecipients | None:
+    """Who a P1 of ``team`` pages at ``at``: the first step of the chain
+    with somebody to e-mail; None when nobody in it has an e-mail address."""
+    reachable = get_user_model().objects.filter(is_active=True).exclude(email="")
+    shift = (OnCallShift.objects.filter(team=team, starts_at__lte=at, ends_at__gt=at,
+                                        engineer__in=reachable)
+             .select_related("engineer").order_by("-starts_at", "-pk").first())
+    if shift is not None:
+        return PageRecipients(ReachedAs.ON_CALL, [shift.engineer])
+    lead = reachable.filter(pk=team.lead_id).first() if team.lead_id else None
+    if lead is not None:
+        return PageRecipients(ReachedAs.LEAD, [lead])
+    members = list(reachable.filter(support_teams=team).order_by("username"))
+    if members:
+        return PageRecipients(ReachedAs.MEMBER, members)
+    leads = list(support_leads().exclude(email=""))
+    if leads:
+        return PageRecipients(ReachedAs.SUPPORT_LEAD, leads)
+    return None
 
 
 def webhook_signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _ticket_link(ticket: Ticket) -> str:
+    return f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
 
 
 def page_subject(ticket: Ticket) -> str:
@@ -49,57 +113,131 @@ def page_subject(ticket: Ticket) -> str:
 
 
 def page_body(ticket: Ticket) -> str:
-    """What the paged engineer reads: the customer's words in full."""
-    link = f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
-    lines = [
-        f"P1 #{ticket.pk}: {ticket.subject}",
-        f"Stream or line: {ticket.stream_id or '-'}",
-        f"Region: {ticket.region}, team: {ticket.team.code}",
-        f"Acknowledge by: {ticket.acknowledge_due:%Y-%m-%d %H:%M} UTC",
-        link,
-        "",
-        ticket.description[:2000],
-    ]
+    """What the paged engineer reads: the customer's words in full.
+
+    Staff e-mails are written in the site's language (``LANGUAGE_CODE``).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            f"P1 #{ticket.pk}: {ticket.subject}",
+            _("Stream or line: %(stream)s") % {"stream": ticket.stream_id or "-"},
+            _("Region: %(region)s, team: %(team)s") % {"region": ticket.region,
+                                                      "team": ticket.team.code},
+            _("Acknowledge by: %(due)s UTC") % {
+                "due": f"{ticket.acknowledge_due:%Y-%m-%d %H:%M}"},
+            _ticket_link(ticket),
+            "",
+            ticket.description[:2000],
+        ]
     return body_text("\n".join(lines)) + "\n"
 
 
-def page_payload(ticket: Ticket, engineer) -> dict:
+def page_payload(ticket: Ticket) -> dict:
+    pages = ticket.notifications.filter(purpose=Notification.Purpose.PAGE,
+                                        channel=Notification.Channel.EMAIL)
     return {
         "event": "p1.created", "ticket": ticket.pk, "priority": ticket.priority,
         "subject": ticket.subject, "region": ticket.region, "team": ticket.team.code,
-        "stream_id": ticket.stream_id, "on_call": engineer.get_username() if engineer else None,
-        "acknowledge_due": ticket.acknowledge_due.isoformat(),
+        "stream_id": ticket.stream_id,
+        "on_call": ticket.assignee.get_username() if ticket.assignee else None,
+        "paged": sorted(pages.exclude(recipient=None)
+                        .values_list("recipient__username", flat=True)),
+        "reached_as": pages.values_list("reached_as", flat=True).first(),
+        "acknowledge_due": ticket.acknowledge_due.isoformat(), "url": _ticket_link(ticket),
+    }
+
+
+def alarm_payload(ticket: Ticket) -> dict:
+    return {
+        "event": "p1.page_alarm", "ticket": ticket.pk, "priority": ticket.priority,
+        "reason": ticket.page_alarm.reason, "subject": ticket.subject,
+        "region": ticket.region, "team": ticket.team.code, "stream_id": ticket.stream_id,
+        "acknowledge_due": ticket.acknowledge_due.isoformat(), "url": _ticket_link(ticket),
     }
 
 
 @transaction.atomic
 def p1_page(*, ticket: Ticket) -> list[Notification]:
-    """Create the deliveries for a new P1 (once) and queue them after commit."""
-    pages = ticket.notifications.filter(purpose=Notification.Purpose.PAGE)
-    if ticket.priority != "P1" or pages.exists():
+    """Create the deliveries for a new P1 (once) and queue them after commit.
+
+    Nobody to page is never the end of it: the alarm goes out instead.
+    """
+    if (ticket.priority != "P1"
+            or ticket.notifications.filter(purpose=Notification.Purpose.PAGE).exists()
+            or PageAlarm.objects.filter(ticket=ticket).exists()):
         return []
     now = timezone.now()
-    engineer = on_call_engineer(team=ticket.team, at=now)
-    if engineer is not None and ticket.assignee_id is None:
-        ticket.assignee = engineer
-        ticket.save(update_fields=["assignee", "updated_at"])
+    recipients = page_recipients(team=ticket.team, at=now)
     subject = page_subject(ticket)
     deliveries = []
-    if engineer is not None and engineer.email:
-        deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.EMAIL,
-                                       target=engineer.email, subject=subject, created_at=now))
+    if recipients is not None:
+        # One person on duty takes the ticket; a group shares it until one
+        # of them acknowledges (and so becomes the assignee).
+        if recipients.reached_as in (ReachedAs.ON_CALL, ReachedAs.LEAD) \
+                and ticket.assignee_id is None:
+            ticket.assignee = recipients.people[0]
+            ticket.save(update_fields=["assignee", "updated_at"])
+        for person in recipients.people:
+            deliveries.append(Notification(
+                ticket=ticket, channel=Notification.Channel.EMAIL, target=person.email,
+                recipient=person, reached_as=recipients.reached_as, subject=subject,
+                created_at=now))
     if ticket.team.webhook_url:
         deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.WEBHOOK,
                                        target=ticket.team.webhook_url, subject=subject,
                                        created_at=now))
-    Notification.objects.bulk_create(deliveries)
-    if engineer is None:
-        timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, code="p1_nobody", at=now)
-    else:
-        timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, code="p1_paging", at=now,
-                        params={"who": engineer.get_username(), "count": len(deliveries)})
-    _queue(list(pages))
+    deliveries = Notification.objects.bulk_create(deliveries)
+    if recipients is not None:
+        timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, public=False, at=now,
+                        code=PAGING_CODES[recipients.reached_as],
+                        params={"who": ", ".join(p.get_username() for p in recipients.people),
+                                "team": ticket.team.code, "count": len(deliveries)})
+    _queue(list(ticket.notifications.filter(purpose=Notification.Purpose.PAGE)))
+    if recipients is None:
+        page_alarm_raise(ticket=ticket, reason=PageAlarm.Reason.NOBODY)
     return deliveries
+
+
+@transaction.atomic
+def page_alarm_raise(*, ticket: Ticket, reason: str) -> PageAlarm | None:
+    """The page reached nobody: tell the support leads and the team webhook,
+    once per ticket (a second call returns None and sends nothing)."""
+    now = timezone.now()
+    alarm, created = PageAlarm.objects.get_or_create(
+        ticket=ticket, defaults={"reason": reason, "created_at": now})
+    if not created:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = header_text(_("[Page alarm] P1 #%(id)d %(subject)s") % {
+            "id": ticket.pk, "subject": header_text(ticket.subject, limit=100)})
+        body = "\n".join([
+            str(ALARM_REASONS[reason]),
+            _("Take the ticket now: %(link)s") % {"link": _ticket_link(ticket)},
+            "",
+            *(f"{n.get_channel_display()} → {n.target}: {n.get_status_display()}"
+              + (f" ({n.last_error})" if n.last_error else "")
+              for n in ticket.notifications.filter(purpose=Notification.Purpose.PAGE)),
+            "",
+        ]) + page_body(ticket)
+    deliveries = [
+        Notification(ticket=ticket, channel=Notification.Channel.EMAIL, target=lead.email,
+                     recipient=lead, reached_as=ReachedAs.SUPPORT_LEAD,
+                     purpose=Notification.Purpose.ALARM, subject=subject,
+                     body=body_text(body), created_at=now)
+        for lead in support_leads().exclude(email="")
+    ]
+    if ticket.team.webhook_url:
+        deliveries.append(Notification(ticket=ticket, channel=Notification.Channel.WEBHOOK,
+                                       target=ticket.team.webhook_url,
+                                       purpose=Notification.Purpose.ALARM, subject=subject,
+                                       created_at=now))
+    Notification.objects.bulk_create(deliveries)
+    timeline_record(ticket=ticket, kind=TicketEvent.Kind.SLA, public=False, at=now,
+                    code=ALARM_CODES[reason], params={"count": len(deliveries)})
+    log.error("page_alarm ticket=%s reason=%s alarm_deliveries=%d", ticket.pk, reason,
+              len(deliveries))
+    _queue(list(ticket.notifications.filter(purpose=Notification.Purpose.ALARM)))
+    return alarm
 
 
 def _queue(notifications: list[Notification]) -> None:
@@ -111,8 +249,8 @@ def _queue(notifications: list[Notification]) -> None:
 
 # What a customer e-mail says happened, in the language the ticket was filed in.
 UPDATES = {
-    "replied": _("Support replied"),
-    "resolved": _("Resolved: please confirm the fix"),
+    "replied": gettext_lazy("Support replied"),
+    "resolved": gettext_lazy("Resolved: please confirm the fix"),
 }
 
 
@@ -121,7 +259,7 @@ def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notificat
     email = ticket.requester.email
     if not email:
         return None
-    link = f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
+    link = _ticket_link(ticket)
     with translation.override(ticket.language):
         headline = str(UPDATES[update])
     notification = Notification.objects.create(
@@ -150,8 +288,9 @@ def notification_deliver(*, notification: Notification) -> None:
                   message=notification.body or page_body(ticket),
                   from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.target])
     else:
-        engineer = ticket.assignee
-        body = json.dumps(page_payload(ticket, engineer)).encode()
+        payload = (alarm_payload(ticket) if notification.purpose == Notification.Purpose.ALARM
+                   else page_payload(ticket))
+        body = json.dumps(payload).encode()
         request = urllib.request.Request(
             notification.target, data=body, method="POST",
             headers={"Content-Type": "application/json",
@@ -177,3 +316,21 @@ def notification_failed(*, notification: Notification, error: str) -> None:
                             "error": error[:200]})
     log.warning("notification_failed id=%s channel=%s error=%r", notification.pk,
                 notification.channel, error)
+    if (notification.purpose == Notification.Purpose.PAGE
+            and notification.channel == Notification.Channel.EMAIL):
+        _alarm_if_nobody_reached(notification.ticket)
+
+
+def _alarm_if_nobody_reached(ticket: Ticket) -> None:
+    """Raise the alarm once no e-mail page can still reach a person.
+
+    Each failed delivery saves its status before looking at the others, so
+    of two failing at once at least the later sees both failed; the alarm's
+    one-per-ticket row keeps a double look harmless.
+    """
+    if ticket.acknowledged_at is not None:
+        return  # somebody has it already
+    pages = ticket.notifications.filter(purpose=Notification.Purpose.PAGE,
+                                        channel=Notification.Channel.EMAIL)
+    if not pages.exclude(status=Notification.Status.FAILED).exists():
+        page_alarm_raise(ticket=ticket, reason=PageAlarm.Reason.FAILED)

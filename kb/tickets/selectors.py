@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
@@ -15,7 +16,16 @@ from kb.tickets.calendars import (
     is_working_instant,
     route,
 )
-from kb.tickets.models import Organization, Region, SlaPolicy, Team, Ticket, TicketAttachment
+from kb.tickets.models import (
+    Notification,
+    Organization,
+    PageAlarm,
+    Region,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketAttachment,
+)
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 
 
@@ -69,6 +79,20 @@ def support_engineers() -> QuerySet:
     work = Q(groups__permissions__codename="work_ticket") | Q(
         user_permissions__codename="work_ticket") | Q(is_superuser=True)
     return (get_user_model().objects.filter(work, is_staff=True, is_active=True)
+            .distinct().order_by("username"))
+
+
+# The staff group told when a page reaches nobody or a holiday calendar runs
+# out (kb.core.services creates it with its permissions).
+SUPPORT_LEADS_GROUP = "Support leads"
+# The default of KB_EMERGENCY_PHONE (555-01xx numbers are fictional): shown
+# marked as an example until a real number is configured.
+EXAMPLE_EMERGENCY_PHONE = "+1 555 0100"
+
+
+def support_leads() -> QuerySet:
+    """The active members of the "Support leads" group."""
+    return (get_user_model().objects.filter(groups__name=SUPPORT_LEADS_GROUP, is_active=True)
             .distinct().order_by("username"))
 
 
@@ -162,3 +186,47 @@ def ticket_diagnosis(*, ticket: Ticket, language: str) -> dict:
         ),
         language=language,
     )
+
+
+def emergency_phone() -> dict:
+    """The number customers call when a stream is down, for a ``tel:`` link."""
+    number = settings.KB_EMERGENCY_PHONE
+    return {"number": number, "tel": "".join(c for c in number if c.isdigit() or c == "+"),
+            "example": number == EXAMPLE_EMERGENCY_PHONE}
+
+
+def ticket_page_status(*, ticket: Ticket) -> dict | None:
+    """What a P1's page really did, for the customer: who was reached and how.
+
+    Only deliveries that were sent count as reached. ``state`` is ``paged``
+    (a person or the team's paging tool got it), ``sending`` (nothing sent
+    yet, deliveries still pending) or ``unreached`` (none succeeded, or
+    there was nothing to send).
+    """
+    if ticket.priority != "P1":
+        return None
+    pages = (ticket.notifications.filter(purpose=Notification.Purpose.PAGE)
+             .select_related("recipient"))
+    sent, pending = [], []
+    for page in pages:
+        entry = {"channel": page.channel, "at": page.sent_at,
+                 "name": (page.recipient.get_full_name() or page.recipient.get_username()
+                          if page.recipient else ""),
+                 "role": page.get_reached_as_display()}
+        if page.status == Notification.Status.SENT:
+            sent.append(entry)
+        elif page.status == Notification.Status.PENDING:
+            pending.append(entry)
+    state = "paged" if sent else "sending" if pending else "unreached"
+    return {"state": state, "sent": sent, "pending": pending, "phone": emergency_phone()}
+
+
+def ticket_page_alarm(*, ticket: Ticket) -> PageAlarm | None:
+    return PageAlarm.objects.filter(ticket=ticket).first()
+
+
+def page_alarms_open() -> QuerySet[PageAlarm]:
+    """Pages that reached nobody on tickets nobody has acknowledged yet."""
+    return (PageAlarm.objects.filter(ticket__status__in=Ticket.OPEN_STATUSES,
+                                     ticket__acknowledged_at__isnull=True)
+            .select_related("ticket", "ticket__team").order_by("created_at"))

@@ -1,5 +1,6 @@
 """Writes to the support organisation: teams and SLA policies, tickets and their work."""
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from kb.tickets.calendars import (
     calendar_from_dict,
 )
 from kb.tickets.models import (
+    OnCallShift,
     Organization,
     SlaPolicy,
     Team,
@@ -63,6 +65,29 @@ def teams_load_fixture(*, path: Path) -> int:
             },
         )
         created += was_created
+    return created
+
+
+# How long the demo engineer's on-call shift lasts from the bootstrap that
+# creates it (a later bootstrap starts a new one once it has ended).
+DEMO_ON_CALL = dt.timedelta(days=30)
+
+
+@transaction.atomic
+def teams_demo_on_call_ensure(*, engineer) -> int:
+    """Make ``engineer`` a member of every team and on call for each now, so
+    a demo P1 pages a person the way production does; returns the shifts
+    created (none while one is running)."""
+    now = timezone.now()
+    created = 0
+    for team in Team.objects.all():
+        team.members.add(engineer)
+        running = team.on_call_shifts.filter(engineer=engineer, starts_at__lte=now,
+                                             ends_at__gt=now)
+        if not running.exists():
+            OnCallShift.objects.create(team=team, engineer=engineer, starts_at=now,
+                                       ends_at=now + DEMO_ON_CALL)
+            created += 1
     return created
 
 

@@ -27,7 +27,18 @@ MESSAGES = {
     "reassigned_team": _("Reassigned to team %(to)s (was %(from)s)."),
     "reassigned_engineer": _("Reassigned to %(to)s (was %(from)s)."),
     "p1_paging": _("P1: paging %(who)s by %(count)d channel(s)."),
-    "p1_nobody": _("P1: nobody to page (no one on the rota, no team lead)."),
+    "p1_paging_lead": _("P1: nobody on call; paging the team lead %(who)s by %(count)d "
+                        "channel(s)."),
+    "p1_paging_members": _("P1: nobody on call and no team lead; paging every member of team "
+                           "%(team)s: %(who)s (%(count)d deliveries)."),
+    "p1_paging_leads": _("P1: team %(team)s has nobody on call, no lead and no member to "
+                         "reach; paging the support leads: %(who)s (%(count)d deliveries)."),
+    "page_alarm_nobody": _("Page alarm: nobody with an e-mail address could be paged for "
+                           "this P1. Alarm deliveries queued to the support leads and the "
+                           "team webhook: %(count)d."),
+    "page_alarm_failed": _("Page alarm: every e-mail page for this P1 failed. Alarm "
+                           "deliveries queued to the support leads and the team webhook: "
+                           "%(count)d."),
     "delivery_failed": _("Delivery failed: %(channel)s to %(target)s: %(error)s"),
     "sla_warning": _("SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC)."),
     "sla_breach": _("SLA breach: the %(stage)s target was missed (due %(due)s UTC)."),

@@ -20,11 +20,14 @@ from kb.tickets.selectors import (
     organization_for,
     organization_usual_region,
     sla_preview,
+    page_alarms_open,
     ticket_attachments_parsed,
     ticket_diagnosis,
     ticket_events_visible_to,
     ticket_list_visible_to,
     ticket_promises,
+    ticket_page_alarm,
+    ticket_page_status,
     ticket_queue,
 )
 from kb.tickets.throttles import TicketFilingThrottle
@@ -159,7 +162,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 # the service call. Staff-only actions are refused by the services as well.
 def _reply(ticket, user, data):
     services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
-                            public=not (user.is_staff and data["internal"]))
+                            public=not data["internal"])
 
 
 def _attach(ticket, user, data):
@@ -198,15 +201,20 @@ ACTIONS = {
                                                         assignee=d["assignee"]),
                _("Reassigned.")),
 }
-STAFF_ACTIONS = {"acknowledge", "locate", "resolve", "close", "wait", "assign"}
+# The page's name for an operation of kb.tickets.permissions, where it differs.
+OPERATIONS = {"reply": "comment"}
+
+
+def _may(request: HttpRequest, ticket: Ticket, operation: str) -> bool:
+    return ticket_operation_allowed(user=request.user, ticket=ticket, operation=operation)
 
 
 @login_required
 @require_POST
 def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
     ticket = _get_ticket(request, ticket_id)
-    if action not in ACTIONS or (action in STAFF_ACTIONS
-                                 and not services.can_work_tickets(request.user)):
+    # What a person may not do is not offered to them: "no such action".
+    if action not in ACTIONS or not _may(request, ticket, OPERATIONS.get(action, action)):
         raise Http404(_("No such action."))
     form_class, form_name, perform, done = ACTIONS[action]
     form = form_class(request.POST, request.FILES) if form_class else None

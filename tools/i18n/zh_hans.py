@@ -355,9 +355,24 @@ ZH = {
     "by": "提交人",
     "Emergency": "紧急",
     "Stream down: emergency path": "直播中断：紧急通道",
-    "%(name)s (%(team)s, on call) has been paged and is on it.":
-        "已呼叫 %(name)s（%(team)s 值班），正在处理。",
-    "The on-call engineer of %(team)s is being paged.": "正在呼叫 %(team)s 的值班工程师。",
+    "Paged for you:": "已为您呼叫：",
+    "an engineer": "一位工程师",
+    "%(name)s (%(role)s), by e-mail at %(time)s": "%(name)s（%(role)s），%(time)s 已发邮件",
+    "the %(team)s team's paging tool, at %(time)s": "%(team)s 团队的值班呼叫工具，%(time)s",
+    "More pages are still being sent.": "其余呼叫仍在发送中。",
+    "The page is being sent to:": "正在向以下对象发送呼叫：",
+    "%(name)s (%(role)s), by e-mail": "%(name)s（%(role)s），通过邮件",
+    "the %(team)s team's paging tool": "%(team)s 团队的值班呼叫工具",
+    "The page has not reached anyone. Please call our emergency line now.":
+        "呼叫未能送达任何人。请立即拨打我们的紧急电话。",
+    "Emergency line, around the clock:": "24 小时紧急电话：",
+    "(example number)": "（示例号码）",
+    "Page alarm since %(when)s: %(reason)s. Take the ticket.":
+        "呼叫告警（自 %(when)s 起）：%(reason)s。请接手这张工单。",
+    "Pages that reached nobody": "未送达任何人的呼叫",
+    "Nobody has acknowledged these P1 tickets: take one now.":
+        "这些 P1 工单还没有人受理：请立即接手。",
+    "page alarm": "呼叫告警",
     "Promised: acknowledged by %(ack)s, resolved by %(resolve)s. Meanwhile, the fast checks "
     "below often bring a stream back.":
         "承诺：%(ack)s 前受理，%(resolve)s 前解决。在此期间，下面的快速检查常常就能恢复直播。",
@@ -438,8 +453,34 @@ ZH = {
     "Reassigned to team %(to)s (was %(from)s).": "已转派给 %(to)s 团队（原为 %(from)s）。",
     "Reassigned to %(to)s (was %(from)s).": "已转派给 %(to)s（原为 %(from)s）。",
     "P1: paging %(who)s by %(count)d channel(s).": "P1：正在通过 %(count)d 个渠道呼叫 %(who)s。",
-    "P1: nobody to page (no one on the rota, no team lead).":
-        "P1：没有可呼叫的人（值班表为空，也没有团队负责人）。",
+    "P1: nobody on call; paging the team lead %(who)s by %(count)d channel(s).":
+        "P1：无人值班，正在通过 %(count)d 个渠道呼叫团队负责人 %(who)s。",
+    "P1: nobody on call and no team lead; paging every member of team %(team)s: %(who)s "
+    "(%(count)d deliveries).":
+        "P1：无人值班，也没有团队负责人，正在呼叫 %(team)s 团队的全体成员：%(who)s"
+        "（%(count)d 条投递）。",
+    "P1: team %(team)s has nobody on call, no lead and no member to reach; paging the "
+    "support leads: %(who)s (%(count)d deliveries).":
+        "P1：%(team)s 团队无人值班、没有负责人，也没有可联系的成员，正在呼叫支持主管："
+        "%(who)s（%(count)d 条投递）。",
+    "Page alarm: nobody with an e-mail address could be paged for this P1. Alarm deliveries "
+    "queued to the support leads and the team webhook: %(count)d.":
+        "呼叫告警：这个 P1 找不到任何有邮箱地址的人可以呼叫。已排队发给支持主管和团队 Webhook "
+        "的告警：%(count)d 条。",
+    "Page alarm: every e-mail page for this P1 failed. Alarm deliveries queued to the "
+    "support leads and the team webhook: %(count)d.":
+        "呼叫告警：这个 P1 的呼叫邮件全部发送失败。已排队发给支持主管和团队 Webhook 的告警："
+        "%(count)d 条。",
+    "Stream or line: %(stream)s": "直播流或线路：%(stream)s",
+    "Region: %(region)s, team: %(team)s": "区域：%(region)s，团队：%(team)s",
+    "Acknowledge by: %(due)s UTC": "受理截止：%(due)s UTC",
+    "[Page alarm] P1 #%(id)d %(subject)s": "【呼叫告警】P1 #%(id)d %(subject)s",
+    "Take the ticket now: %(link)s": "请立即接手工单：%(link)s",
+    "Nobody could be paged for this P1: nobody on call, no team lead, no team member and no "
+    "support lead has an e-mail address.":
+        "这个 P1 无人可呼叫：值班工程师、团队负责人、团队成员和支持主管都没有邮箱地址。",
+    "Every e-mail page for this P1 failed after its retries: nobody was reached.":
+        "这个 P1 的呼叫邮件重试后全部发送失败：没有联系到任何人。",
     "Delivery failed: %(channel)s to %(target)s: %(error)s":
         "发送失败：%(channel)s → %(target)s：%(error)s",
     "SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC).":
@@ -450,6 +491,15 @@ ZH = {
     "locate": "定位",
     "resolve": "解决",
     "P1 page": "P1 告警",
+    "Page alarm": "呼叫告警",
+    "on call": "值班",
+    "team lead": "团队负责人",
+    "team member": "团队成员",
+    "support lead": "支持主管",
+    "nobody with an e-mail address to page": "没有可呼叫的人（无人留有邮箱地址）",
+    "every e-mail page failed": "所有呼叫邮件都发送失败",
+    "Paged for a P1 when nobody is on call and the team has no lead":
+        "无人值班且团队没有负责人时，P1 会呼叫这些成员",
     "Customer update": "客户通知",
     # Support response times
     "%(days)s business days": "%(days)s 个工作日",

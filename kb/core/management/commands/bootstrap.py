@@ -1,19 +1,29 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
 from kb.core.exceptions import ApplicationError
-from kb.core.services import demo_users_ensure, groups_ensure, runtime_folders_ensure
+from kb.core.services import (
+    DEMO_ENGINEER,
+    demo_users_ensure,
+    groups_ensure,
+    runtime_folders_ensure,
+)
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
 from kb.search.receivers import index_updates_paused
 from kb.search.store import index_health, recover_interrupted_rebuild
 from kb.search.synonyms import synonyms_load_fixture
-from kb.tickets.services import sla_policies_ensure, teams_load_fixture
+from kb.tickets.services import (
+    sla_policies_ensure,
+    teams_demo_on_call_ensure,
+    teams_load_fixture,
+)
 from kb.wizard.services import flows_load_fixtures
 
 
@@ -97,4 +107,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             if names:
                 self.stdout.write(f"demo users created: {', '.join(names)}")
+            # A demo P1 pages a person the way production does: the demo
+            # engineer is in every team and on call.
+            shifts = teams_demo_on_call_ensure(
+                engineer=get_user_model().objects.get(username=DEMO_ENGINEER))
+            self.stdout.write(f"demo engineer: member of every team, {shifts} on-call "
+                              "shifts started")
         self.stdout.write(self.style.SUCCESS("bootstrap complete"))
