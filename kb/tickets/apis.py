@@ -21,6 +21,7 @@ from kb.core.fields import UtcDateTimeField
 from kb.problems.models import Problem
 from kb.tickets.forms import MAX_LOGS
 from kb.tickets.models import Priority, Region, Team, Ticket
+from kb.tickets.permissions import ticket_operation_ensure
 from kb.tickets.response_times import DEFAULT_WINDOW, WINDOWS, response_times_for
 from kb.tickets.selectors import (
     organization_for,
@@ -315,8 +316,9 @@ class TicketDetailApi(APIView):
 
 
 class TicketActionApi(APIView):
-    """Work a ticket: acknowledge, locate, resolve, wait on the customer, assign
-    (staff); comment, confirm or close, reopen (both)."""
+    """Work a ticket: acknowledge, locate, resolve, wait on the customer, assign,
+    close, internal notes (support engineers); confirm (the customer); comment,
+    reopen (both). Curators read tickets only."""
 
     permission_classes = [IsAuthenticated]
 
@@ -377,8 +379,12 @@ class TicketActionApi(APIView):
             raise ApplicationError(f"Unknown action; use one of {sorted(self.ACTIONS)}.",
                                    status_code=404)
         ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
+        # The pages' rule (kb.tickets.permissions): 403 with the reason.
+        ticket_operation_ensure(user=request.user, ticket=ticket, operation=action)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if action == "comment" and not data.validated_data["public"]:
+            ticket_operation_ensure(user=request.user, ticket=ticket, operation="note")
         self.ACTIONS[action](ticket, request.user, data.validated_data)
         ticket.refresh_from_db()
         return Response(

@@ -16,6 +16,7 @@ from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
 from kb.tickets import forms, services
 from kb.tickets.models import Priority, Region, Ticket
+from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,
     organization_usual_region,
@@ -159,7 +160,8 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 # Each action: the form that validates it, the form's name in the page, and
-# the service call. Staff-only actions are refused by the services as well.
+# the service call. Who may do it is kb.tickets.permissions' rule, the same
+# as the API's; staff-only actions are refused by the services as well.
 def _reply(ticket, user, data):
     services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
                             public=not data["internal"])
@@ -220,6 +222,9 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         return _render_detail(request, ticket, status=400, **{form_name: form})
+    if action == "reply" and form.cleaned_data["internal"] and not _may(request, ticket,
+                                                                         "note"):
+        raise Http404(_("No such action."))
     try:
         perform(ticket, request.user, form.cleaned_data if form else {})
     except ApplicationError as exc:
