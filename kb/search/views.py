@@ -7,6 +7,7 @@ from kb.articles.selectors import article_list_visible_to
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.problems.models import Area
+from kb.search.clicks import click_token_valid, parse_rank
 from kb.search.query import MAX_QUERY_CHARS
 from kb.search.services import search_articles, search_record_click
 from kb.search.throttles import SearchThrottle
@@ -51,9 +52,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search_click(request: HttpRequest, log_id: int, article_id: int) -> HttpResponse:
-    """Record which result a search led to, then open it."""
+    """Record which result a search led to, then open it.
+
+    Only a link signed for this search, article and rank records anything
+    (kb.search.clicks); any other still opens the article.
+    """
     article = get_object_or_404(article_list_visible_to(user=request.user), pk=article_id)
-    rank = request.GET.get("rank", "")
-    search_record_click(log_id=log_id, article=article,
-                        rank=int(rank) if rank.isdigit() and int(rank) < 1000 else None)
+    rank = parse_rank(request.GET.get("rank", ""))
+    if click_token_valid(request.GET.get("t", ""), log_id=log_id, article_id=article_id,
+                         rank=rank):
+        search_record_click(log_id=log_id, article=article, rank=rank)
     return redirect(article.get_absolute_url())
