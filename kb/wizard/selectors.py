@@ -73,8 +73,35 @@ def flow_article_errors(definition: dict) -> list[str]:
 # A session ------------------------------------------------------------------
 def session_get(*, session_id) -> WizardSession | None:
     return (WizardSession.objects.select_related("flow_version__flow", "resolved_article",
-                                                 "ticket")
+                                                 "ticket", "user")
             .filter(id=session_id).first())
+
+
+class SessionAccess:
+    """How a user may use a session (``session_access``)."""
+
+    OWNER = "owner"  # answer, go back, start over, escalate
+    READER = "reader"  # read only: staff who work tickets
+
+
+def session_access(*, session: WizardSession, user) -> str | None:
+    """``SessionAccess.OWNER``, ``SessionAccess.READER`` or None (404).
+
+    A session started by a signed-in customer, or claimed by one
+    (``services.session_claim``), is theirs alone; staff with the ticket
+    permission may read any session (what a customer pasted is what they
+    need to help). An anonymous session nobody has claimed yet is open to
+    whoever holds its unguessable link.
+    """
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and session.user_id == user.pk:
+        return SessionAccess.OWNER
+    if signed_in and user.is_staff and (user.has_perm("tickets.view_ticket")
+                                        or user.has_perm("tickets.work_ticket")):
+        return SessionAccess.READER
+    if session.user_id is None:
+        return SessionAccess.OWNER
+    return None
 
 
 def session_step(session: WizardSession, step_id: str | None = None) -> dict:

@@ -172,6 +172,19 @@ def session_start(*, flow: Flow, language: str, user=None) -> WizardSession:
     return session
 
 
+def session_claim(*, session: WizardSession, user) -> WizardSession:
+    """An anonymous session becomes the signed-in ``user``'s: the first to
+    sign in with it ("sign in and come back to the same session"); from then
+    on nobody else may open it. Of two people racing, one wins."""
+    if session.user_id is None and user is not None and user.is_authenticated:
+        claimed = WizardSession.objects.filter(pk=session.pk, user__isnull=True).update(
+            user=user)
+        if claimed:
+            log.info("wizard_session_claimed session=%s user=%s", session.pk, user.pk)
+        session.user = WizardSession.objects.select_related("user").get(pk=session.pk).user
+    return session
+
+
 def _require_open(session: WizardSession, step_id: str | None) -> dict:
     if session.outcome != WizardSession.Outcome.OPEN:
         raise ApplicationError(_("This session has ended; start a new one to go on."),

@@ -4,8 +4,10 @@ Every page works as a plain form post (POST, then redirect to the session
 URL); with htmx the same forms swap only the step box. Refused input comes
 back as the step with its message and a 4xx status.
 
-Every post that changes a session (or starts one) counts against the
-wizard's rate limit; filing the ticket also against the ticket limit.
+A session is its owner's (``selectors.session_access``): someone else gets
+a 404, staff who work tickets a read-only page. Every post that changes a
+session (or starts one) counts against the wizard's rate limit; filing the
+ticket also against the ticket limit.
 """
 
 from django.core.exceptions import RequestDataTooBig
@@ -28,6 +30,7 @@ from kb.tickets.throttles import TicketFilingThrottle
 from kb.wizard import selectors, services
 from kb.wizard.flows import steps_to_end
 from kb.wizard.models import Flow, WizardSession
+from kb.wizard.selectors import SessionAccess
 from kb.wizard.throttles import WizardThrottle
 
 
@@ -94,11 +97,21 @@ def _start_session(request: HttpRequest, flow: Flow, language: str) -> HttpRespo
     return redirect("wizard-session", session_id=session.id)
 
 
-def _get_session(session_id) -> WizardSession:
+def _get_session(request: HttpRequest, session_id) -> tuple[WizardSession, str]:
+    """The session and how this visitor may use it; 404 for anyone else's."""
     session = selectors.session_get(session_id=session_id)
-    if session is None:
+    access = None if session is None else selectors.session_access(
+        session=session, user=request.user)
+    if access is None:
         raise Http404(_("No such diagnosis session. Start a new one."))
-    return session
+    if (access == SessionAccess.OWNER and session.user_id is None
+            and request.user.is_authenticated):
+        # The first to sign in with an anonymous session keeps it.
+        session = services.session_claim(session=session, user=request.user)
+        access = selectors.session_access(session=session, user=request.user)
+        if access is None:  # someone else signed in with it a moment earlier
+            raise Http404(_("No such diagnosis session. Start a new one."))
+    return session, access
 
 
 def _context(request: HttpRequest, session: WizardSession, *, error: str = "") -> dict:
@@ -180,8 +193,25 @@ def _render(request: HttpRequest, session: WizardSession, *, error: str = "",
     return render(request, template, _context(request, session, error=error), status=status)
 
 
+def _render_read_only(request: HttpRequest, session: WizardSession, *, error: str = "",
+                      status: int = 200) -> HttpResponse:
+    language = content_language()
+    return render(request, "wizard/session_read_only.html", {
+        "session": session,
+        "flow_title": session.flow.title(language),
+        "step": _localize(selectors.session_step(session), language),
+        "attachments": list(session.attachments.all()),
+        "error": error,
+    }, status=status)
+
+
 def session_page(request: HttpRequest, session_id) -> HttpResponse:
-    session = _get_session(session_id)
+    session, access = _get_session(request, session_id)
+    if access == SessionAccess.READER:
+        if request.method == "POST":
+            return _render_read_only(request, session, status=403, error=_(
+                "This is a customer's session: you can read it, only they can answer it."))
+        return _render_read_only(request, session)
     if request.method != "POST":
         return _render(request, session)
     try:
