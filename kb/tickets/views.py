@@ -20,15 +20,15 @@ from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,
     organization_usual_region,
-    sla_preview,
     page_alarms_open,
+    sla_preview,
     ticket_attachments_parsed,
     ticket_diagnosis,
     ticket_events_visible_to,
     ticket_list_visible_to,
-    ticket_promises,
     ticket_page_alarm,
     ticket_page_status,
+    ticket_promises,
     ticket_queue,
 )
 from kb.tickets.throttles import TicketFilingThrottle
@@ -129,6 +129,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         "can_work": can_work,
         "ticket": ticket,
         "promises": ticket_promises(ticket=ticket, now=timezone.now()),
+        "page_status": ticket_page_status(ticket=ticket),
         "events": ticket_events_visible_to(ticket=ticket, user=request.user),
         "attachments": ticket_attachments_parsed(ticket=ticket),
         "reply_form": forms.ReplyForm(),
@@ -139,6 +140,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
     if request.user.is_staff:
         context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
         context["notifications"] = ticket.notifications.all()
+        context["page_alarm"] = ticket_page_alarm(ticket=ticket)
     if can_work:
         diagnosis = context["diagnosis"]
         located = list(ticket.problems.values_list("code", flat=True))
@@ -251,5 +253,8 @@ def ticket_queue_page(request: HttpRequest) -> HttpResponse:
             status = 400
     tickets = ticket_queue(user=request.user, **criteria)
     page = Paginator(tickets, 50).get_page(request.GET.get("page"))
-    return render(request, "tickets/queue.html",
-                  {"filters": filters, "page": page, "now": timezone.now()}, status=status)
+    alarms = list(page_alarms_open())
+    return render(request, "tickets/queue.html", {
+        "filters": filters, "page": page, "now": timezone.now(), "page_alarms": alarms,
+        "alarmed": {alarm.ticket_id for alarm in alarms},
+    }, status=status)
