@@ -214,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     "content-health": {"task": "kb.learning.tasks.content_health_task",
                        "schedule": 24 * 60 * 60},
     "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
+    "holiday-calendars": {"task": "kb.tickets.tasks.holiday_calendars_check_task",
+                          "schedule": 24 * 60 * 60},
 }
 
 # REST API --------------------------------------------------------------------

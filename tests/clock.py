@@ -19,3 +19,21 @@ CN_WORKING_HOURS = dt.datetime(2026, 3, 25, 2, 0, tzinfo=UTC)
 EU_WORKING_HOURS = dt.datetime(2026, 3, 25, 11, 0, tzinfo=UTC)
 # Saturday 5 December 2026, 23:40 UTC: no team is on duty anywhere.
 SATURDAY_NIGHT = dt.datetime(2026, 12, 5, 23, 40, tzinfo=UTC)
+
+# The holiday lists of fixtures/teams.toml end with 2027, so from 2 November
+# 2027 (60 days before 1 January 2028, in each team's time zone) they are due.
+# Monday 1 November 2027, 12:00 UTC: 13:00 in Berlin (Europe on duty), 20:00
+# in Shanghai and Singapore, 05:00 in Los Angeles; 1 November everywhere, one
+# day before any team is flagged.
+BEFORE_HOLIDAYS_RUN_OUT = dt.datetime(2027, 11, 1, 12, 0, tzinfo=UTC)
+# Monday 1 November 2027, 16:30 UTC: already Tuesday 2 November 00:30 in
+# Shanghai and Singapore (nobody on duty there; China and Southeast Asia are
+# flagged), still Monday in Berlin (17:30, Europe on duty) and Los Angeles
+# (09:30, North America on duty), not flagged.
+HOLIDAYS_DUE_IN_ASIA_ONLY = dt.datetime(2027, 11, 1, 16, 30, tzinfo=UTC)
+# Tuesday 16 November 2027, 12:00 in Berlin: only Europe on duty; every team
+# is flagged (45 days left).
+INSIDE_HOLIDAY_WARNING = dt.datetime(2027, 11, 16, 11, 0, tzinfo=UTC)
+# Wednesday 12 January 2028, 12:00 in Berlin: only Europe on duty; every
+# team's holidays have run out.
+HOLIDAYS_RAN_OUT = dt.datetime(2028, 1, 12, 11, 0, tzinfo=UTC)

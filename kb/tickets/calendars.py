@@ -34,12 +34,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "HOLIDAY_WARNING_DAYS",
     "REGION_TEAMS",
+    "HolidayCoverage",
     "TeamCalendar",
     "add_business_minutes",
     "add_wall_minutes",
     "business_minutes_between",
     "calendar_from_dict",
+    "holiday_coverage",
     "is_working_day",
     "is_working_instant",
     "load_calendars",
@@ -125,6 +128,47 @@ def is_working_instant(cal: TeamCalendar, at: datetime) -> bool:
         return False
     opens, closes = _interval(cal, day)
     return opens <= at < closes
+
+
+# A holiday list is loaded a year at a time; this many days before the last
+# loaded year ends, the next year's holidays are due.
+HOLIDAY_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class HolidayCoverage:
+    """How far a team's holiday list reaches, seen from one of its local dates.
+
+    Past ``ends`` the calendar knows no holidays, so business time counts
+    them as working days: due times come out early without a word. The
+    list is *due* (``flagged``) from ``warn_from`` on, and at once when it
+    holds no holiday at all.
+    """
+
+    today: date
+    last_year: int | None  # the last year with a holiday loaded; None: none
+    ends: date | None  # 1 January after last_year: the first date not covered
+    warn_from: date | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.warn_from is None or self.today >= self.warn_from
+
+    @property
+    def ran_out(self) -> bool:
+        return self.ends is None or self.today >= self.ends
+
+
+def holiday_coverage(cal: TeamCalendar, at: datetime, *,
+                     warn_days: int = HOLIDAY_WARNING_DAYS) -> HolidayCoverage:
+    """Whether ``cal``'s holidays reach far enough past ``at`` (its local date)."""
+    today = _utc(at, "at").astimezone(cal.zone).date()
+    if not cal.holidays:
+        return HolidayCoverage(today=today, last_year=None, ends=None, warn_from=None)
+    last_year = max(day.year for day in cal.holidays)
+    ends = date(last_year + 1, 1, 1)
+    return HolidayCoverage(today=today, last_year=last_year, ends=ends,
+                           warn_from=ends - timedelta(days=warn_days))
 
 
 def add_business_minutes(cal: TeamCalendar, start: datetime, minutes: int) -> datetime:

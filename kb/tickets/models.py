@@ -349,3 +349,26 @@ class PageAlarm(models.Model):
         return f"page alarm on #{self.ticket_id}: {self.reason}"
 
 
+
+
+class HolidayWarning(models.Model):
+    """The one e-mail telling the support leads a team's holidays run out.
+
+    ``year`` is the last year with holidays loaded (the current year when
+    none are): a team is warned once per such year, however often the daily
+    check runs.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="holiday_warnings")
+    year = models.PositiveSmallIntegerField()
+    recipients = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="holiday_warning_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"holidays of {self.team.code} after {self.year}: warned {self.sent_at:%Y-%m-%d}"

@@ -33,3 +33,16 @@ def deliver_notification_task(self, notification_id: int) -> str:
         notification_failed(notification=notification, error=repr(exc))
         return "failed"
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True,
+             max_retries=5)
+def holiday_calendars_check_task() -> int:
+    """Daily: warn the support leads of holiday calendars that run out.
+
+    Idempotent (once per team and year, recorded), so a second beat or a
+    redelivery sends nothing; an SMTP failure (an ``OSError``) retries.
+    """
+    from kb.tickets.holidays import holiday_warnings_send
+
+    return holiday_warnings_send()

@@ -15,6 +15,7 @@ from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
 from kb.tickets import forms, services
+from kb.tickets.holidays import holiday_flags
 from kb.tickets.models import Priority, Region, Ticket
 from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
@@ -254,7 +255,9 @@ def ticket_queue_page(request: HttpRequest) -> HttpResponse:
     tickets = ticket_queue(user=request.user, **criteria)
     page = Paginator(tickets, 50).get_page(request.GET.get("page"))
     alarms = list(page_alarms_open())
+    now = timezone.now()
     return render(request, "tickets/queue.html", {
-        "filters": filters, "page": page, "now": timezone.now(), "page_alarms": alarms,
+        "filters": filters, "page": page, "now": now, "page_alarms": alarms,
         "alarmed": {alarm.ticket_id for alarm in alarms},
+        "holiday_flags": holiday_flags(now=now),
     }, status=status)

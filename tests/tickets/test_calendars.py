@@ -15,11 +15,13 @@ from kb.tickets.calendars import (
     add_business_minutes,
     add_wall_minutes,
     business_minutes_between,
+    holiday_coverage,
     is_working_instant,
     load_calendars,
     on_duty_teams,
     route,
 )
+from tests.clock import EU_WORKING_HOURS
 
 TEAMS_TOML = Path(__file__).resolve().parents[2] / "fixtures" / "teams.toml"
 CALENDARS = load_calendars(TEAMS_TOML)
@@ -397,9 +399,21 @@ def test_fixture_loads_the_four_default_teams():
 
 
 @pytest.mark.parametrize("code", ["na", "eu", "sea", "cn"])
-@pytest.mark.parametrize("year", [2026, 2027])
-def test_fixture_has_holidays_for_current_and_next_year(code, year):
+@pytest.mark.parametrize("years_ahead", [0, 1], ids=["current-year", "next-year"])
+def test_fixture_has_holidays_for_current_and_next_year(code, years_ahead, time_machine):
+    # "Current" is the year of the suite's named instant, read from the
+    # frozen clock, never a year written here.
+    time_machine.move_to(EU_WORKING_HOURS, tick=False)
+    year = datetime.now(CALENDARS[code].zone).year + years_ahead
+
     assert any(day.year == year for day in CALENDARS[code].holidays)
+
+
+@pytest.mark.parametrize("code", ["na", "eu", "sea", "cn"])
+def test_fixture_holidays_are_not_due_at_the_suites_instant(code, time_machine):
+    time_machine.move_to(EU_WORKING_HOURS, tick=False)
+
+    assert not holiday_coverage(CALENDARS[code], datetime.now(UTC)).flagged
 
 
 def test_fixture_cn_has_2026_make_up_working_days():

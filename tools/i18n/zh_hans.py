@@ -500,6 +500,25 @@ ZH = {
     "every e-mail page failed": "所有呼叫邮件都发送失败",
     "Paged for a P1 when nobody is on call and the team has no lead":
         "无人值班且团队没有负责人时，P1 会呼叫这些成员",
+    # Holiday calendars that run out
+    "Team %(team)s has no public holidays loaded: its SLA due times count every holiday as "
+    "a working day. Add them in the admin.":
+        "%(team)s 团队没有载入任何公共节假日：其 SLA 截止时间会把所有节假日当作工作日计算。"
+        "请在管理后台添加。",
+    "The public holidays of team %(team)s end with %(year)s: its SLA due times now count "
+    "holidays as working days. Add the %(next)s holidays in the admin.":
+        "%(team)s 团队的公共节假日只载入到 %(year)s 年：其 SLA 截止时间现在会把节假日当作工作日"
+        "计算。请在管理后台添加 %(next)s 年的节假日。",
+    "The public holidays of team %(team)s end with %(year)s: from %(date)s its SLA due "
+    "times will count holidays as working days. Add the %(next)s holidays in the admin.":
+        "%(team)s 团队的公共节假日只载入到 %(year)s 年：从 %(date)s 起，其 SLA 截止时间会把"
+        "节假日当作工作日计算。请在管理后台添加 %(next)s 年的节假日。",
+    "[Streamline KB] Holidays of team %(team)s run out":
+        "[Streamline KB] %(team)s 团队的节假日日历即将用完",
+    "Holiday calendar": "节假日日历",
+    "Public holidays loaded up to %(year)s.": "公共节假日已载入到 %(year)s 年。",
+    "Holiday calendars run out": "节假日日历即将用完",
+    "Edit the team": "编辑团队",
     "Customer update": "客户通知",
     # Support response times
     "%(days)s business days": "%(days)s 个工作日",
