@@ -129,3 +129,13 @@ def test_the_paging_state_is_told_in_chinese(client, acme, on_call):
     assert "正在向以下对象发送呼叫：" in page
     assert "reviewer（值班），通过邮件" in page
     assert "24 小时紧急电话：" in page and "+1 555 0100</a> （示例号码）" in page
+
+
+def test_any_page_can_show_the_paging_state_with_the_tag(acme, on_call):
+    from django.template import Context, Template
+
+    ticket = file_p1(acme)
+    html = Template("{% load paging %}{% page_status ticket %}").render(
+        Context({"ticket": ticket}))
+    assert "The page is being sent to:" in html and "reviewer (on call), by e-mail" in html
+    assert 'href="tel:+15550100"' in html
