@@ -3,7 +3,8 @@
 Every variable is optional: the defaults run the whole site on one machine
 with no server (SQLite under ``var/``, a local search index, a filesystem
 Celery broker). Production must set ``SECRET_KEY``, ``DEBUG=0`` and
-``ALLOWED_HOSTS``.
+``ALLOWED_HOSTS``, and ``KB_WEBHOOK_SECRET``: with ``DEBUG=0`` the site
+refuses to start on the development secrets (``kb.core.deployment``).
 """
 
 import os
@@ -30,7 +31,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+SECRET_KEY = deployment.production_secret(
+    os.environ, "SECRET_KEY", development_value="dev-only-insecure-key-change-me-in-production",
+    debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "kb.core",
     "kb.problems",
     "kb.articles",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body: API clients get JSON 413 and 404.
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kb.core.middleware.ViewerTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -269,7 +275,8 @@ SPECTACULAR_SETTINGS = {
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR", VAR_DIR / "index"))
 KB_STALE_AFTER_DAYS = 180
 # Signs the P1 webhook payloads (HMAC-SHA256); production must set its own.
-KB_WEBHOOK_SECRET = os.environ.get("KB_WEBHOOK_SECRET", "dev-only-webhook-secret")
+KB_WEBHOOK_SECRET = deployment.production_secret(
+    os.environ, "KB_WEBHOOK_SECRET", development_value="dev-only-webhook-secret", debug=DEBUG)
 # The number customers call when a stream is down, shown on every P1. The
 # default is an example (555-01xx numbers are fictional) and the page says so;
 # production sets the real one.
@@ -293,3 +300,36 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("KB_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("KB_SECURE_COOKIES", True)
+
+# Behind TLS (KB_TLS=1): plain HTTP is redirected and browsers are told to
+# use HTTPS only (HSTS, a year, subdomains included, preload-ready). When a
+# trusted proxy terminates TLS, its X-Forwarded-Proto says whether the
+# request was secure (kb.core.middleware drops the header from anyone else).
+if env_bool("KB_TLS", False):
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KB_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KB_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("KB_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if KB_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts
+# from this site only; no inline script, no inline style attribute, no
+# framing, forms post here. The API docs (Swagger UI) widen it for their
+# page only (kb/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from kb.articles import apis as article_apis
 from kb.articles import views as article_views
+from kb.core.docs import api_docs
 from kb.problems import apis as problem_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
@@ -37,7 +38,7 @@ api_v1 = [
     path("tickets/<int:ticket_id>/<slug:action>/", ticket_apis.TicketActionApi.as_view(),
          name="ticket-action"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", api_docs, name="docs"),
 ]
 
 urlpatterns = [

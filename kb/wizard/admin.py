@@ -18,7 +18,10 @@ class FlowForm(forms.ModelForm):
         model = Flow
         fields = ["slug", "draft"]
         widgets = {"draft": forms.Textarea(attrs={"rows": 40, "cols": 110,
-                                                  "style": "font-family: monospace"})}
+                                                  "class": "kb-source"})}
+
+    class Media:
+        css = {"all": ["kb/admin.css"]}
 
     def clean_draft(self):
         text = self.cleaned_data["draft"]

@@ -1,5 +1,7 @@
 """Sign-in lockout, the Content-Security-Policy and forwarded headers."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -80,3 +82,69 @@ class TestLockout:
                        HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
         assert sign_in(client, "lin", "right-lin-77", REMOTE_ADDR=PROXY,
                        HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 302
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=|javascript:", re.I)
+
+
+def policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split("; ")}
+
+
+class TestContentSecurityPolicy:
+    PAGES = ["/", "/search/?q=rtmp", "/wizard/", "/accounts/login/",
+             "/support/response-times/", "/accounts/password_reset/"]
+
+    @pytest.mark.parametrize("url", PAGES)
+    def test_pages_allow_scripts_and_styles_from_the_site_only(self, client, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        directives = policy(response)
+        assert directives["script-src"] == ["'self'"]
+        assert directives["style-src"] == ["'self'"]
+        assert directives["object-src"] == ["'none'"]
+        assert directives["frame-ancestors"] == ["'none'"]
+
+    @pytest.mark.parametrize("url", PAGES)
+    def test_pages_have_no_inline_script_style_or_handler(self, client, url):
+        html = client.get(url).content.decode()
+        assert not INLINE.findall(html)
+
+    def test_staff_pages_have_none_either(self, client, django_user_model):
+        admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+        client.force_login(admin)
+        for url in ("/learning/", "/admin/", "/admin/articles/article/add/",
+                    "/admin/wizard/flow/add/", "/wizard/stats/"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert not INLINE.findall(response.content.decode()), url
+            assert policy(response)["script-src"] == ["'self'"], url
+
+    def test_the_api_docs_load_their_script_as_a_file(self, client):
+        response = client.get("/api/v1/docs/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert not re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        directives = policy(response)
+        assert directives["script-src"] == ["'self'"]
+        # drf-spectacular's small inline <style>, and Swagger UI's data: icons.
+        assert "'unsafe-inline'" in directives["style-src"] and "data:" in directives["img-src"]
+        script = client.get("/api/v1/docs/?script")
+        assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+class TestForwardedProto:
+    def _secure(self, settings, remote):
+        from django.test import RequestFactory
+
+        from kb.core.middleware import TrustedProxyMiddleware
+
+        settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        settings.KB_TRUSTED_PROXIES = [PROXY]
+        request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https")
+        return TrustedProxyMiddleware(lambda r: r.is_secure())(request)
+
+    def test_only_a_trusted_proxy_may_say_a_request_was_secure(self, settings):
+        assert self._secure(settings, PROXY) is True
+        assert self._secure(settings, "203.0.113.9") is False

@@ -6,6 +6,18 @@ its translation from them, and "fuzzy" guesses by makemessages are dropped.
 """
 
 ZH = {
+    # Rate limits, sign-in lockouts, wizard sessions read by staff.
+    "Sign-in is paused for this account after %(failure_limit)s failed attempts. Try again "
+    "in 15 minutes, or reset your password.":
+        "此账号已连续 %(failure_limit)s 次登录失败，登录已暂停。请 15 分钟后再试，或重置密码。",
+    "Sign-in from this address is paused after %(failure_limit)s failed attempts. Try again "
+    "in 15 minutes, or reset your password.":
+        "此地址已有 %(failure_limit)s 次登录失败，从此地址登录已暂停。"
+        "请 15 分钟后再试，或重置密码。",
+    "This is a customer's session: you can read it, only they can answer it.":
+        "这是客户的诊断会话：您可以查看，只有客户本人可以作答。",
+    "You are reading the session of %(name)s; only they can answer it.":
+        "您正在查看 %(name)s 的诊断会话；只有其本人可以作答。",
     "verification": "核验",
     "Stale (not verified in %(days)d days)": "已过期（%(days)d 天未核验）",
     "Verified recently": "近期已核验",
@@ -927,6 +939,8 @@ ZH = {
 }
 
 ZH_PLURAL = {
+    "You have sent many requests in a short time. Please try again in %(minutes)d minute.":
+        "您在短时间内发送了太多请求，请 %(minutes)d 分钟后再试。",
     "%(counter)s already attached.": "已附 %(counter)s 份。",
     "%(counter)s fix": "%(counter)s 个解决方案",
     "%(counter)s fix found": "找到 %(counter)s 个解决方案",
