@@ -91,6 +91,8 @@ def test_pasted_mtr_that_no_fix_solves_becomes_a_ticket_with_the_transcript(
         page.get_by_role("button", name="No, still broken").click()
         if number <= total:
             expect(prompt).to_contain_text(f"Suggested fix {number} of {total}")
+    expect(page.get_by_text("Where does the encoder push from?")).to_be_visible()
+    page.get_by_role("button", name="Mainland China").click()
     expect(page.get_by_role("heading", name="Let a network engineer take it from here")
            ).to_be_visible()
     page.get_by_label("Region of the stream").select_option("cn")
@@ -122,6 +124,7 @@ def test_stream_down_files_a_p1_and_pages_on_call(page, customer_member, django_
     page.get_by_label("Which stream is down?").fill("match-01")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Southeast Asia").click()
+    page.get_by_role("button", name="In the same region").click()
     expect(page.get_by_role("heading", name="Fast checks that often fix it")).to_be_visible()
     page.get_by_role("button", name="File the P1 ticket and page the on-call engineer").click()
     expect(page.get_by_text("The on-call engineer has been paged")).to_be_visible()

@@ -62,3 +62,12 @@ def team_lead(django_user_model, site_content, db):
                                                  is_staff=True)
     Team.objects.update(lead=lead)
     return lead
+
+
+@pytest.fixture
+def unthrottled_wizard(settings):
+    """Walking a flow to each of its ends answers far more steps a minute than
+    a customer does; the rate limit has tests of its own."""
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+             "wizard": "100000/minute", "wizard_address": "100000/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}

@@ -25,7 +25,8 @@ def test_flows_cover_all_five_areas_and_the_emergency_path():
 
 
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))
-def test_every_way_through_the_flow_reaches_an_end(name, client, member, team_lead):
+def test_every_way_through_the_flow_reaches_an_end(name, client, member, team_lead,
+                                                   unthrottled_wizard):
     client.force_login(member)
     definition = DEFINITIONS[name]
     flow = Flow.objects.get(slug=definition["slug"])

@@ -92,6 +92,8 @@ class TestConfigurationFix:
         assert session.current_step == "fixes"
         for _ in range(len(session.candidates["fixes"]) - 1):
             answer(client, session, fixed="no")
+        assert session.current_step == "region"  # the ticket's region, asked once
+        answer(client, session, choice="eu")
         assert session.current_step == "ticket"
 
 
@@ -272,9 +274,11 @@ class TestEscalation:
     def _to_ticket_step(self, client, slug="operations-platform"):
         session = start(client, slug)
         answer(client, session, choice="quota")
-        answer(client, session, text="Stream match-01 refused at 20:00 China time")
+        answer(client, session, choice="throttled")
+        answer(client, session, text="Stream match-01 throttled at 20:00 China time")
         while session.current_step == "fixes":
             answer(client, session, fixed="no")
+        answer(client, session, choice="eu")
         assert session.current_step == "ticket"
         return session
 
@@ -295,7 +299,7 @@ class TestEscalation:
                note="Urgent before Friday")
         ticket = Ticket.objects.get()
         assert session.outcome == "escalated" and session.ticket == ticket
-        assert ticket.priority == "P2"  # the quota answer says streams are refused now
+        assert ticket.priority == "P2"  # the quota answer says viewers are throttled now
         assert ticket.region == "eu" and ticket.stream_id == "match-01"
         assert ticket.subject.startswith("Platform problem")
         assert "Urgent before Friday" in ticket.description
@@ -314,6 +318,7 @@ class TestEscalation:
         answer(client, session)
         while session.current_step == "fixes":
             answer(client, session, fixed="no")
+        answer(client, session, choice="cn")
         page = client.get(f"/wizard/s/{session.id}/").content.decode()
         assert "P2" in page and "net.loss-last-mile" in page
         answer(client, session, action="escalate", region="cn", stream_id="", note="")
@@ -360,6 +365,7 @@ class TestEscalation:
             id=client.post("/wizard/", {"stream_down": "yes"})["Location"].split("/")[-2])
         answer(client, session, text="match-01")
         answer(client, session, choice="sea")
+        answer(client, session, choice="same")
         page = client.get(f"/wizard/s/{session.id}/").content.decode()
         assert "File the P1 ticket and page the on-call engineer" in page
         assert "Fast checks that often fix it" in page
