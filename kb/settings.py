@@ -237,12 +237,10 @@ REST_FRAMEWORK = {
     # limit 1-100 (default 50) and offset 0-1,000,000; outside them, 400.
     "DEFAULT_PAGINATION_CLASS": "kb.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    # JSON nested deeper than 32 levels is refused (kb.core.parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "kb.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # The API reads JSON only (another body is 415): form fields cannot carry
+    # its nested input, which DRF would silently drop. JSON nested deeper
+    # than 32 levels is refused (kb.core.parsers).
+    "DEFAULT_PARSER_CLASSES": ["kb.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "kb.core.schema.QualifiedNameAutoSchema",
     "EXCEPTION_HANDLER": "kb.core.exceptions.api_exception_handler",
     # Per client (the signed-in user, else the address) and, softer, per

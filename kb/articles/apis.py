@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -12,6 +12,7 @@ from kb.articles.markdown import render_article_html
 from kb.articles.models import Article, Language
 from kb.articles.throttles import FeedbackThrottle
 from kb.core.fields import UtcDateTimeField
+from kb.core.serializers import JsonInputSerializer
 from kb.problems.models import Area
 
 
@@ -57,6 +58,14 @@ class ArticleListApi(generics.ListAPIView):
         ).distinct()
 
 
+# An article's address: its language and slug (a launch article as example).
+ARTICLE_PATH = [
+    OpenApiParameter("language", str, OpenApiParameter.PATH, enum=Language.values),
+    OpenApiParameter("slug", str, OpenApiParameter.PATH, examples=[
+        OpenApiExample("a launch article", value="push-already-publishing")]),
+]
+
+
 def _visible_article(request: Request, language: str, slug: str) -> Article:
     return get_object_or_404(
         selectors.article_list_visible_to(user=request.user), language=language, slug=slug
@@ -89,7 +98,7 @@ class ArticleDetailApi(APIView):
         def get_feedback(self, article: Article) -> dict:
             return selectors.article_feedback_summary(article=article)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=OutputSerializer, parameters=ARTICLE_PATH)
     def get(self, request: Request, language: str, slug: str) -> Response:
         article = _visible_article(request, language, slug)
         return Response(self.OutputSerializer(article, context={"request": request}).data)
@@ -100,7 +109,7 @@ class ArticleFeedbackApi(APIView):
 
     throttle_classes = [FeedbackThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
         helpful = serializers.BooleanField()
         comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -110,7 +119,8 @@ class ArticleFeedbackApi(APIView):
         comment = serializers.CharField()
         created_at = UtcDateTimeField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer},
+                   parameters=ARTICLE_PATH)
     def post(self, request: Request, language: str, slug: str) -> Response:
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():

@@ -6,6 +6,9 @@ one "Input" and one "Output" component. Naming them by their qualified name
 (``TicketDetailApi.OutputSerializer`` -> ``TicketDetailOutput``) keeps each
 operation pointing at its own shape.
 
+An optional query parameter may be sent empty (``?lang=``): DRF reads it
+as not given, and the schema says so (``allowEmptyValue``).
+
 Error statuses are derived from what the view is made of, so a new API is
 documented without anyone remembering to (one rule per status, in
 ``error_statuses``). An API documents a further error itself with
@@ -55,6 +58,7 @@ ERRORS = {
                      "for a session)."),
     "404": ("Error", "No such object, or not one the caller may see."),
     "413": ("PayloadTooLargeError", "The request body, or an attachment in it, is too large."),
+    "415": ("Error", "The body is not JSON: send Content-Type application/json."),
     "429": ("ThrottledError", "Too many requests from this client; try again later."),
 }
 
@@ -71,6 +75,11 @@ class QualifiedNameAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            # DRF reads an empty optional query parameter ("?lang=") as one
+            # not given: its default applies.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         responses = operation["responses"]
         for status in sorted(self.error_statuses(operation) | _errors_in(responses)):
             component, description = ERRORS.get(status, ("Error", "Refused."))
@@ -88,6 +97,7 @@ class QualifiedNameAutoSchema(AutoSchema):
             statuses.add("400")  # input is validated
         if "requestBody" in operation:
             statuses.add("413")  # kb.core.api_errors and the attachment limits
+            statuses.add("415")  # the API reads JSON only
         if any(p["in"] == "path" for p in operation.get("parameters", [])):
             statuses.add("404")  # the object named in the path
         authenticators = view.get_authenticators()

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from kb.articles.models import Article, Protocol, Role
 from kb.core.exceptions import ApplicationError
 from kb.core.fields import UtcDateTimeField
+from kb.core.serializers import JsonInputSerializer
 from kb.problems.models import Problem
 from kb.tickets.forms import MAX_LOGS
 from kb.tickets.models import Priority, Region, Team, Ticket
@@ -254,7 +255,7 @@ class TicketListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [TicketFilingThrottle]  # filing only
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
         subject = serializers.CharField(max_length=200)
         description = serializers.CharField(max_length=20_000)
         priority = serializers.ChoiceField(choices=Priority.values)
@@ -322,7 +323,7 @@ class TicketActionApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
         problems = serializers.ListField(child=serializers.CharField(max_length=64),
                                          required=False, default=list, max_length=10)
         article_id = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from kb.articles.models import Language, Protocol, Role
 from kb.core.languages import content_language
+from kb.core.serializers import JsonInputSerializer
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 from kb.wizard.throttles import DiagnoseThrottle
@@ -32,8 +33,8 @@ class DiagnoseApi(APIView):
 
     throttle_classes = [DiagnoseThrottle]
 
-    class InputSerializer(serializers.Serializer):
-        class AttachmentSerializer(serializers.Serializer):
+    class InputSerializer(JsonInputSerializer):
+        class AttachmentSerializer(JsonInputSerializer):
             name = serializers.CharField(max_length=200, required=False, default="attachment")
             content = serializers.CharField(required=False, allow_blank=True,
                                             trim_whitespace=False)

@@ -203,12 +203,32 @@ class TestBodySize:
         assert response.status_code == 400
         assert response["Content-Type"].startswith("text/html")
 
-    def test_too_many_form_fields_are_a_json_400(self, api):
-        body = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-        response = api.generic("POST", "/api/v1/diagnose", body,
-                               content_type="application/x-www-form-urlencoded")
+    def test_too_many_query_parameters_are_a_json_400(self, api, articles):
+        query = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+        response = api.get(f"/api/v1/articles/?{query}")
         assert response.status_code == 400
         assert "fields" in response.json()["detail"]
+
+
+class TestBodiesAreJson:
+    @pytest.mark.parametrize("content_type, body", [
+        ("application/x-www-form-urlencoded", "description=obs"),
+        ("multipart/form-data; boundary=b",
+         '--b\r\nContent-Disposition: form-data; name="description"\r\n\r\nobs\r\n--b--\r\n'),
+        ("text/plain", "obs"),
+    ])
+    def test_another_body_is_refused_with_415(self, api, content_type, body):
+        # Form fields cannot carry nested input such as attachments; DRF
+        # used to drop them silently and answer as if none were sent.
+        response = api.generic("POST", "/api/v1/diagnose", body, content_type=content_type)
+        assert response.status_code == 415
+        assert "Unsupported media type" in response.json()["detail"]
+
+    def test_a_body_that_is_not_json_is_a_400(self, api):
+        response = api.generic("POST", "/api/v1/diagnose", "{not json",
+                               content_type="application/json")
+        assert response.status_code == 400
+        assert "JSON parse error" in response.json()["detail"]
 
 
 class TestUnknownApiPaths:
@@ -224,3 +244,67 @@ class TestUnknownApiPaths:
         response = client.get("/support/nothing-here/")
         assert response.status_code == 404
         assert response["Content-Type"].startswith("text/html")
+
+
+class TestJsonTypes:
+    """A field takes its own JSON type only: no 0 for false, no 5 for "5"."""
+
+    @pytest.mark.parametrize("body, field, message", [
+        ({"stream_down": 0}, "stream_down", "Must be true or false."),
+        ({"stream_down": "yes"}, "stream_down", "Must be true or false."),
+        ({"description": 5}, "description", "Must be a string."),
+        ({"role": 1}, "role", "Must be a string."),
+        ({"attachments": {"name": "x"}}, "attachments", "Must be a list."),
+    ])
+    def test_diagnose_refuses_another_type_by_field(self, api, body, field, message):
+        response = api.post("/api/v1/diagnose", body, format="json")
+        assert response.status_code == 400
+        assert response.json() == {field: [message]}
+
+    def test_nested_fields_are_checked_too(self, api):
+        response = api.post("/api/v1/diagnose", {"attachments": [{"name": 7, "content": "x"}]},
+                            format="json")
+        assert response.status_code == 400
+        assert response.json() == {"attachments": {"0": {"name": ["Must be a string."]}}}
+
+    def test_null_is_left_to_the_field(self, api):
+        assert api.post("/api/v1/diagnose", {"stream_down": None},
+                        format="json").status_code == 200
+        response = api.post("/api/v1/diagnose", {"description": None}, format="json")
+        assert response.json() == {"description": ["This field may not be null."]}
+
+    def test_feedback_takes_a_real_boolean(self, api, articles):
+        url = "/api/v1/articles/en/fix-0/feedback/"
+        assert api.post(url, {"helpful": "true"}, format="json").json() == {
+            "helpful": ["Must be true or false."]}
+        assert api.post(url, {"helpful": True}, format="json").status_code == 201
+
+    @pytest.mark.parametrize("body, field, message", [
+        ({"subject": 12}, "subject", "Must be a string."),
+        ({"priority": 3}, "priority", "Must be a string."),
+    ])
+    def test_filing_a_ticket_refuses_another_type(self, api, member, body, field, message):
+        api.force_authenticate(member)
+        ticket = {"subject": "Push refused", "description": "OBS", "priority": "P3",
+                  "region": "eu"}
+        response = api.post("/api/v1/tickets/", {**ticket, **body}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {field: [message]}
+
+    def test_list_items_are_checked(self, api, member, django_user_model, groups):
+        from kb.tickets.models import Ticket
+        from kb.tickets.services import ticket_create
+
+        ticket = ticket_create(requester=member, organization=member.organizations.get(),
+                               subject="Push refused", description="OBS", priority="P3",
+                               region="eu")
+        engineer = django_user_model.objects.create_user("engineer", is_staff=True)
+        engineer.groups.add(groups["Support engineers"])
+        api.force_authenticate(engineer)
+        url = f"/api/v1/tickets/{ticket.pk}/"
+        response = api.post(url + "locate/", {"problems": [1]}, format="json")
+        assert response.json() == {"problems": ["Item 1: Must be a string."]}
+        response = api.post(url + "comment/", {"text": "On it", "public": "false"},
+                            format="json")
+        assert response.json() == {"public": ["Must be true or false."]}
+        assert Ticket.objects.get().events.count() == 1

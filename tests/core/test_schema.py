@@ -60,13 +60,13 @@ class TestErrorStatuses:
         ("get", "articles/", {"400", "401"}),
         ("get", "articles/{language}/{slug}/", {"401", "404"}),
         ("get", "search", {"400", "401", "429"}),
-        # Bodies: validated, size-limited, CSRF-checked for sessions.
+        # Bodies: JSON only, validated, size-limited, CSRF-checked for sessions.
         ("post", "articles/{language}/{slug}/feedback/",
-         {"400", "401", "403", "404", "413", "429"}),
-        ("post", "diagnose", {"400", "401", "403", "413", "429"}),
-        ("post", "tickets/", {"400", "401", "403", "413"}),
+         {"400", "401", "403", "404", "413", "415", "429"}),
+        ("post", "diagnose", {"400", "401", "403", "413", "415", "429"}),
+        ("post", "tickets/", {"400", "401", "403", "413", "415"}),
         ("get", "tickets/{ticket_id}/", {"401", "404"}),
-        ("post", "tickets/{ticket_id}/{action}/", {"400", "401", "403", "404", "413"}),
+        ("post", "tickets/{ticket_id}/{action}/", {"400", "401", "403", "404", "413", "415"}),
         ("get", "tickets/queue/", {"400", "401", "403"}),
     ])
     def test_each_operation_documents_the_errors_it_can_answer(self, schema, method, path,
@@ -90,6 +90,17 @@ class TestErrorStatuses:
         assert "limit_bytes" in component(schema, "PayloadTooLargeError")["properties"]
         assert "retry_after_seconds" in component(schema, "ThrottledError")["properties"]
         assert component(schema, "ValidationError")["additionalProperties"] == {}
+
+    def test_bodies_are_json_only(self, schema):
+        for ops in schema["paths"].values():
+            for op in ops.values():
+                if "requestBody" in op:
+                    assert list(op["requestBody"]["content"]) == ["application/json"]
+
+    def test_optional_query_parameters_may_be_empty_and_required_ones_not(self, schema):
+        params = {p["name"]: p for p in operation(schema, "get", "sla/preview")["parameters"]}
+        assert params["at"]["allowEmptyValue"] is True
+        assert "allowEmptyValue" not in params["priority"]
 
     def test_paging_parameters_state_their_range(self, schema):
         params = {p["name"]: p["schema"] for p in operation(schema, "get", "articles/")
