@@ -376,7 +376,10 @@ class TestEscalation:
         assert ticket.assignee == team_lead
         assert any("[P1]" in m.subject for m in mail.outbox)
         page = client.get(f"/wizard/s/{session.id}/").content.decode()
-        assert "on-call engineer has been paged" in page
+        # Says who was really reached (the e-mail went out), never a blanket "paged".
+        assert "has been paged" not in page
+        assert "Paged for you:" in page and "lead" in page
+        assert 'data-testid="emergency-phone"' in page
         assert "Fast checks that often fix it" in page
 
 
