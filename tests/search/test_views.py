@@ -6,6 +6,16 @@ pytestmark = pytest.mark.django_db
 
 
 class TestSearchPage:
+    def test_answers_from_the_database_say_so_until_the_index_is_back(self, client,
+                                                                     kb_articles):
+        first = client.get("/search/", {"q": "already publishing"}).content.decode()
+        assert 'data-testid="search-fallback"' in first
+        assert "Push rejected: the stream is already being published" in first
+        # The missing index was rebuilt by the queued check (run in process here).
+        second = client.get("/search/", {"q": "already publishing"}).content.decode()
+        assert 'data-testid="search-fallback"' not in second
+        assert "Push rejected: the stream is already being published" in second
+
     def test_results_link_through_the_click_recorder(self, client, kb_articles, build_index):
         build_index()
         response = client.get("/search/", {"q": "Already publishing"})

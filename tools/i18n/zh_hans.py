@@ -6,6 +6,15 @@ its translation from them, and "fuzzy" guesses by makemessages are dropped.
 """
 
 ZH = {
+    # Search answered from the database while the index is repaired; index repairs.
+    "Search is running in a simpler mode while its index is repaired: these results match "
+    "your words but may be ranked less well.":
+        "搜索索引正在修复，当前为简化模式：以下结果包含您输入的词，但排序可能不够准确。",
+    "index repair": "索引修复",
+    "A search failed": "搜索出错",
+    "Check at worker start": "后台任务进程启动时检查",
+    "A rebuild was interrupted": "索引重建被中断",
+    "Bootstrap": "初始化",
     # Rate limits, sign-in lockouts, wizard sessions read by staff.
     "Sign-in is paused for this account after %(failure_limit)s failed attempts. Try again "
     "in 15 minutes, or reset your password.":
