@@ -54,6 +54,8 @@ P1_SITUATIONS = [
                  "viewers-buffering", id="all viewers buffer, live now"),
     pytest.param("operations-platform", {"symptom": "quota", "quota-impact": "live-refused"},
                  "quota-exceeded", id="quota refuses a live event at scale"),
+    pytest.param("operations-platform", {"symptom": "backup", "backup-impact": "live-down"},
+                 "backup-stream-failover", id="live event down, backup does not take over"),
 ]
 
 
@@ -78,6 +80,11 @@ P2_SITUATIONS = [
                  id="a share of viewers get 403, live now"),
     pytest.param("operations-platform", {"symptom": "quota", "quota-impact": "throttled"},
                  id="viewers throttled at a cap, playback goes on"),
+    pytest.param("operations-platform", {"symptom": "backup", "backup-impact": "on-backup"},
+                 id="event on the backup, no switch back"),
+    pytest.param("push-cannot-publish",
+                 {"protocol": "rtmp", "symptom": "restream", "restream-live": "live"},
+                 id="live event missing on the relayed platform"),
 ]
 
 
@@ -93,7 +100,9 @@ def test_the_p1_answers_go_straight_to_a_paging_ticket_with_fast_checks():
     for flow_slug, step_id, choice_id in (("network-stutter", "line-impact", "streams-down"),
                                           ("playback-viewers", "scope", "all-live"),
                                           ("operations-platform", "quota-impact",
-                                           "live-refused")):
+                                           "live-refused"),
+                                          ("operations-platform", "backup-impact",
+                                           "live-down")):
         steps = DEFINITIONS[flow_slug]["steps"]
         choice = next(c for c in steps[step_id]["choices"] if c["id"] == choice_id)
         assert choice["sets"]["priority"] == "P1"
@@ -246,3 +255,60 @@ def test_playback_offers_quota_dns_ipv6_and_udp_fixes():
                 for code in c["sets"].get("suspect", [])}
     assert {"ops.quota-exceeded", "push.dns-resolution", "net.ipv6-path",
             "net.udp-blocked"} <= suspects
+
+
+# The problem codes of the second content round, the flow each belongs to, and
+# the answers that lead there (the choice that suspects the code).
+NEW_CODES = [
+    ("push.restream-relay", "restream-relay-failures", "push-cannot-publish",
+     [("protocol", "rtmp"), ("symptom", "restream"), ("restream-live", "setup")]),
+    ("net.cross-border-interference", "cross-border-interference", "network-stutter",
+     [("live", "test"), ("when", "border-resets"), ("protocol", "rtmp")]),
+    ("play.browser-policy", "browser-playback-blocked", "playback-viewers",
+     [("symptom", "browser"), ("scope", "some")]),
+    ("play.mobile-compat", "mobile-playback-compat", "playback-viewers",
+     [("symptom", "mobile"), ("scope", "some")]),
+    ("enc.poor-quality", "poor-picture-quality", "encoder-quality",
+     [("symptom", "poor-quality"), ("live", "not-live")]),
+    ("ops.backup-failover", "backup-stream-failover", "operations-platform",
+     [("symptom", "backup"), ("backup-impact", "setup")]),
+]
+
+
+@pytest.mark.parametrize(("code", "article", "flow_slug", "answers"), NEW_CODES,
+                         ids=[row[0] for row in NEW_CODES])
+def test_a_new_problem_code_is_reached_and_its_fix_offered_first(
+        code, article, flow_slug, answers, site_content):
+    definition = DEFINITIONS[flow_slug]
+    suspected = {suspect for step_id, choice_id in answers
+                 for choice in definition["steps"][step_id]["choices"] if choice["id"] == choice_id
+                 for suspect in choice["sets"].get("suspect", [])}
+    assert code in suspected
+    session = session_start(flow=Flow.objects.get(slug=flow_slug), language="zh-hans")
+    for step_id, choice_id in answers:
+        session_answer(session=session, step_id=step_id, choice=choice_id)
+        session.refresh_from_db()
+    while definition["steps"][session.current_step]["kind"] in ("paste", "check",
+                                                                "describe"):
+        kind = definition["steps"][session.current_step]["kind"]
+        session_answer(session=session, step_id=session.current_step, skip=kind == "paste")
+        session.refresh_from_db()
+    assert definition["steps"][session.current_step]["kind"] == "fix"
+    first = session.candidates[session.current_step][0]
+    assert first["article"] == article and code in first["problems"]
+
+
+def test_every_problem_code_has_a_fix_the_flows_offer():
+    import json
+
+    codes = {p["code"] for p in json.loads((FIXTURES / "problems.json").read_text())}
+    offered = {slug for definition in DEFINITIONS.values()
+               for step in definition["steps"].values()
+               for slug in [f["article"] for f in step.get("fixes", [])]
+               + step.get("quick_checks", [])}
+    covered = set()
+    for slug in offered:
+        front = next((FIXTURES / "articles").glob(f"*/{slug}.en.md")).read_text()
+        line = next(x for x in front.splitlines() if x.startswith("problems:"))
+        covered |= {c.strip() for c in line.split("[", 1)[1].rstrip("]").split(",")}
+    assert codes - covered == set()
