@@ -25,7 +25,10 @@ format it is known to parse.
 Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.ping`,
 :mod:`.path`, :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
 :mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`,
-:mod:`.scan` (whole-text phrase pre-filters that keep long logs fast).
+:mod:`.scan` (whole-text phrase pre-filters that keep long logs fast),
+:mod:`.destinations` (a pass over the whole text of every attachment, also
+text no parser recognised: third-party platform push URLs, TLS handshakes cut
+by resets, forged DNS answers, routes through tunnels).
 """
 
 from .decode import decode_paste

@@ -13,7 +13,7 @@ import json
 import logging
 from typing import Any
 
-from . import analysis, rules
+from . import analysis, destinations, rules
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
@@ -141,6 +141,7 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         parsed.notes.append(f"Only the first {MAX_ATTACHMENT_BYTES // 4} characters were read.")
     text, encoding = decode_paste_with_encoding(content)
     parsed.encoding = encoding
+    parsed.text = text
     if not text.strip():
         parsed.notes.append("The attachment is empty.")
         return
@@ -388,8 +389,16 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> Dia
         )
     role = _infer_role(answers, parsed)
     findings = _findings(parsed, answers.protocol)
+    # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t)
+    # can still carry evidence: it counts as input once this pass finds some.
+    extra = [f for p in parsed for f in destinations.analyse_destinations(p, p.text)]
+    findings.extend(extra)
     suggestions = _suggest(findings, answers, role, description)
-    has_input = bool(description.strip()) or any(p.detected != "unknown" for p in parsed)
+    has_input = (
+        bool(description.strip())
+        or any(p.detected != "unknown" for p in parsed)
+        or any(f.problems for f in extra)
+    )
     return DiagnoseResult(
         attachments=parsed,
         findings=findings,

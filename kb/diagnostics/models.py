@@ -184,6 +184,9 @@ class ParsedAttachment:
     # True when a parser failed on this input (a bug, logged with its
     # traceback): the attachment is then kept as plain text. Not in the API.
     failed: bool = False
+    # The decoded text, read again by the destinations pass (DNS answers,
+    # resets, platform URLs). Not in the API.
+    text: str = field(default="", repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -72,6 +72,13 @@ PROBLEM_CODES: tuple[str, ...] = (
     "ops.transcode-failure",
     "ops.callback-failure",
     "ops.quota-exceeded",
+    # second content round
+    "push.restream-relay",
+    "net.cross-border-interference",
+    "play.browser-policy",
+    "play.mobile-compat",
+    "enc.poor-quality",
+    "ops.backup-failover",
 )
 
 THRESHOLDS: dict[str, float] = {
@@ -186,6 +193,27 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("codec-unsupported", "play.black-screen", 0.3, role="viewer"),
     FindingRule("bframes-webrtc", "enc.bframes-webrtc", 0.75),
     FindingRule("audio-not-aac", "enc.audio-missing", 0.7),
+    # where a push goes and what the path does to it (destinations.py)
+    FindingRule("platform-push-failed", "push.restream-relay", 0.8),
+    FindingRule("platform-push-dropped", "push.restream-relay", 0.35),
+    FindingRule("rtmps-required", "push.restream-relay", 0.75),
+    FindingRule("rtmps-push-unsupported", "push.restream-relay", 0.8),
+    FindingRule("overseas-platform-blocked", "net.cross-border-interference", 0.45),
+    FindingRule(
+        "overseas-platform-blocked", "net.cross-border-interference", 0.35, regions=("cn",)
+    ),
+    FindingRule(
+        "mainland-platform-blocked",
+        "net.cross-border-interference",
+        0.35,
+        regions=("na", "eu", "sea", "latam", "mea"),
+    ),
+    FindingRule("tls-reset", "net.cross-border-interference", 0.75),
+    FindingRule("tls-reset", "net.cross-border-interference", 0.3, regions=("cn",)),
+    FindingRule("dns-forged-answer", "net.cross-border-interference", 0.85),
+    FindingRule("dns-forged-answer", "push.dns-resolution", 0.25),
+    FindingRule("route-via-tunnel", "net.cross-border-interference", 0.35),
+    FindingRule("route-via-tunnel", "net.mtu-fragmentation", 0.25),
 )
 
 # Phrases are matched against the lower-cased description.
@@ -500,6 +528,142 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("callback", "webhook", "回调"), "ops.callback-failure", 0.6),
     KeywordRule(
         (
+            "restream",
+            "re-stream",
+            "relay to",
+            "relaying",
+            "simulcast",
+            "multistream",
+            "multi-stream",
+            "转推",
+            "多平台",
+            "同时推到",
+        ),
+        "push.restream-relay",
+        0.6,
+    ),
+    KeywordRule(
+        (
+            "youtube",
+            "twitch",
+            "facebook live",
+            "tiktok",
+            "抖音",
+            "douyin",
+            "bilibili",
+            "b站",
+            "哔哩",
+            "视频号",
+            "wechat channels",
+            "快手",
+        ),
+        "push.restream-relay",
+        0.35,
+    ),
+    KeywordRule(
+        (
+            "reset by peer",
+            "re:\\brst\\b",
+            "re:\\bsni\\b",
+            "gfw",
+            "great firewall",
+            "dns poison",
+            "dns pollution",
+            "poisoned",
+            "被墙",
+            "dns污染",
+            "dns 污染",
+            "被污染",
+            "被重置",
+        ),
+        "net.cross-border-interference",
+        0.65,
+    ),
+    KeywordRule(
+        ("connection reset", "翻墙", "阻断", "加速器", "accelerator"),
+        "net.cross-border-interference",
+        0.45,
+    ),
+    KeywordRule(("vpn",), "net.cross-border-interference", 0.3),
+    KeywordRule(
+        (
+            "mixed content",
+            "混合内容",
+            "re:\\bcors\\b",
+            "跨域",
+            "access-control-allow-origin",
+            "autoplay",
+            "auto-play",
+            "自动播放",
+            "notallowederror",
+            "https page",
+        ),
+        "play.browser-policy",
+        0.6,
+    ),
+    KeywordRule(
+        (
+            "iphone",
+            "re:\\bios\\b",
+            "safari",
+            "wechat",
+            "微信",
+            "in-app browser",
+            "webview",
+            "内置浏览器",
+            "苹果手机",
+            "x5",
+            "同层",
+            "playsinline",
+        ),
+        "play.mobile-compat",
+        0.5,
+        role="viewer",
+    ),
+    KeywordRule(("x5", "同层", "playsinline"), "play.mobile-compat", 0.45),
+    KeywordRule(
+        (
+            "blurry",
+            "blurred",
+            "blocky",
+            "pixelat",
+            "macroblock",
+            "artifact",
+            "artefact",
+            "poor quality",
+            "bad quality",
+            "low quality",
+            "not sharp",
+            "模糊",
+            "马赛克",
+            "画质差",
+            "画质不好",
+            "不清晰",
+            "画面糊",
+        ),
+        "enc.poor-quality",
+        0.6,
+    ),
+    KeywordRule(
+        (
+            "backup stream",
+            "backup encoder",
+            "main and backup",
+            "primary and backup",
+            "redundant encoder",
+            "switch back",
+            "主备",
+            "备流",
+            "互踢",
+            "切回主流",
+            "备用编码器",
+            "备推",
+        ),
+        "ops.backup-failover",
+        0.65,
+    ),
+    KeywordRule(
+        (
             "quota",
             "limit reached",
             "concurrency limit",
@@ -534,10 +698,15 @@ CUSTOMER_FIXABLE: frozenset[str] = frozenset(
         "enc.audio-missing",
         "enc.bframes-webrtc",
         "net.jitter",
+        "enc.poor-quality",
+        "play.browser-policy",
+        "play.mobile-compat",
     }
 )
 # Problems on our side of the line (escalation P2 when live but degraded).
-PROVIDER_NETWORK: frozenset[str] = frozenset({"net.loss-cross-border", "net.line-failover"})
+PROVIDER_NETWORK: frozenset[str] = frozenset(
+    {"net.loss-cross-border", "net.line-failover", "net.cross-border-interference"}
+)
 # Problems only the provider can fix but that are not an outage (P3).
 PROVIDER_SERVICE: frozenset[str] = frozenset(
     {
@@ -556,6 +725,8 @@ PROVIDER_SERVICE: frozenset[str] = frozenset(
         "net.high-latency-route",
         "push.periodic-disconnect",
         "push.connect-refused",
+        "push.restream-relay",
+        "ops.backup-failover",
     }
 )
 
@@ -600,3 +771,119 @@ ANSWER_RULES: tuple[AnswerRule, ...] = (
     AnswerRule("play.not-found-404", 0.3, role="viewer", stream_down=True),
     AnswerRule("play.viewer-buffering", 0.2, role="viewer", stream_down=False),
 )
+
+
+@dataclass(frozen=True)
+class PlatformIngest:
+    """A third-party platform's ingest host (push side), as customers paste it."""
+
+    name: str
+    side: str  # "global": reached from outside mainland China; "cn": inside it
+    host_pattern: str  # regex, matched against the lower-cased host name
+    rtmps_only: bool = False
+
+
+# Hosts from the platforms' own documentation and obs-studio's
+# plugins/rtmp-services/data/services.json; Douyin's from its push URLs.
+PLATFORM_INGESTS: tuple[PlatformIngest, ...] = (
+    PlatformIngest("YouTube", "global", r"^[ab]\.(?:rtmps?|upload)\.youtube\.com$"),
+    PlatformIngest(
+        "Twitch",
+        "global",
+        r"^(?:ingest\.global-contribute|[a-z0-9-]+\.contribute)\.live-video\.net$"
+        r"|^live(?:-[a-z0-9]+)?\.twitch\.tv$",
+    ),
+    # Amazon IVS channel ingests (Kick and other IVS-based services).
+    PlatformIngest("Amazon IVS", "global", r"^[0-9a-f]{12}\.global-contribute\.live-video\.net$"),
+    PlatformIngest(
+        "Facebook Live",
+        "global",
+        r"^(?:live-api-s|live-api-[a-z0-9]+|rtmp-api)\.facebook\.com$",
+        rtmps_only=True,
+    ),
+    PlatformIngest("TikTok", "global", r"^push-rtmp-[a-z0-9-]+\.tiktokcdn(?:-[a-z]+)?\.com$"),
+    PlatformIngest("Douyin", "cn", r"^push-rtmp-[a-z0-9-]+\.douyin(?:cdn)?\.com$"),
+    PlatformIngest("Bilibili", "cn", r"^(?:[a-z0-9]+\.)?live-push\.bilivideo\.com$"),
+    PlatformIngest("Kuaishou", "cn", r"^(?:open-push\.voip|tx\.push)\.yximgs\.com$"),
+)
+
+# Forged DNS answers (net.cross-border-interference).  Measured injectors
+# answer blocked names mostly with addresses of Facebook, Twitter and Dropbox
+# (gfw-report/ndss25-wallbleed, util/is-forged-response/ordered-ip-pool-
+# injector-3-a.txt); an answer in one of these networks for a name the
+# company does not own cannot be genuine.  Networks: the companies'
+# published address space (AS32934, AS13414, AS19679).
+FORGED_ANSWER_NETWORKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # owner: (networks, domains the owner really serves from them)
+    "Facebook": (
+        (
+            "31.13.64.0/18",
+            "66.220.144.0/20",
+            "69.63.176.0/20",
+            "69.171.224.0/19",
+            "129.134.0.0/16",
+            "157.240.0.0/16",
+            "173.252.64.0/18",
+            "179.60.192.0/22",
+            "185.60.216.0/22",
+            "204.15.20.0/22",
+        ),
+        (
+            "facebook.com",
+            "facebook.net",
+            "fb.com",
+            "fbcdn.net",
+            "fbsbx.com",
+            "instagram.com",
+            "cdninstagram.com",
+            "whatsapp.com",
+            "whatsapp.net",
+            "messenger.com",
+            "meta.com",
+            "threads.net",
+        ),
+    ),
+    "Twitter": (
+        (
+            "69.195.160.0/19",
+            "103.252.112.0/22",
+            "104.244.40.0/21",
+            "185.45.4.0/22",
+            "192.133.76.0/22",
+            "199.16.156.0/22",
+            "199.59.148.0/22",
+            "199.96.56.0/21",
+            "202.160.128.0/22",
+        ),
+        ("twitter.com", "twimg.com", "x.com", "t.co", "periscope.tv", "pscp.tv"),
+    ),
+    "Dropbox": (
+        ("108.160.160.0/20", "162.125.0.0/16", "199.47.216.0/22"),
+        (
+            "dropbox.com",
+            "dropboxstatic.com",
+            "dropboxusercontent.com",
+            "dropboxapi.com",
+            "db.tt",
+        ),
+    ),
+}
+# Long-known fixed forged answers (shadowsocks/ChinaDNS iplist.txt; the first
+# two also appear in the injector pool above) and the reserved class E range.
+FORGED_ANSWER_ADDRESSES: frozenset[str] = frozenset(
+    {
+        "59.24.3.173",
+        "159.106.121.75",
+        "243.185.187.39",
+        "46.82.174.68",
+        "93.46.8.89",
+        "37.61.54.158",
+        "78.16.49.15",
+        "8.7.198.45",
+        "203.98.7.65",
+        "4.36.66.178",
+        "64.33.88.161",
+        "64.33.99.47",
+    }
+)
+FORGED_ANSWER_RESERVED: tuple[str, ...] = ("240.0.0.0/4",)
