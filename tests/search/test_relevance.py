@@ -14,6 +14,10 @@ from kb.search.indexing import index_rebuild
 from kb.search.models import Synonym
 from kb.search.synonyms import synonyms_load_fixture, synonyms_reload
 
+# The module's index is built once, on the test database (a test outside a
+# database test would find no tables when this file runs alone).
+pytestmark = pytest.mark.django_db
+
 FIXTURES = Path(settings.KB_FIXTURES_DIR)
 QUERIES = load_queries(Path(settings.BASE_DIR) / "tests" / "search_eval" / "queries.toml")
 
