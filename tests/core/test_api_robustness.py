@@ -240,6 +240,18 @@ class TestUnknownApiPaths:
         assert response["Content-Type"] == "application/json"
         assert response.json() == {"detail": "No API operation has this path."}
 
+    def test_a_post_without_the_trailing_slash_names_the_path(self, api):
+        # Django cannot redirect a POST without losing its body (in DEBUG it
+        # raises instead: a 500).
+        response = api.post("/api/v1/tickets", {}, format="json")
+        assert response.status_code == 404
+        assert response.json()["detail"].endswith("Did you mean /api/v1/tickets/?")
+
+    def test_a_get_without_the_trailing_slash_is_redirected(self, api, db):
+        response = api.get("/api/v1/articles")
+        assert response.status_code == 301
+        assert response["Location"] == "/api/v1/articles/"
+
     def test_pages_keep_their_html_404(self, client, db):
         response = client.get("/support/nothing-here/")
         assert response.status_code == 404
