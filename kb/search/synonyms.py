@@ -30,15 +30,26 @@ def synonyms_reload() -> None:
 
 
 def synonyms_load_fixture(*, path) -> int:
-    """Add the fixture's synonym groups that are not there yet; returns how many."""
+    """Add the fixture's synonym groups that are not there yet; returns how many.
+
+    A group the fixture replaced (``[[replaced]]``, with the terms it was
+    loaded with) is deleted where it still has exactly those terms; a group a
+    curator edited stays.
+    """
     with open(path, "rb") as handle:
-        entries = tomllib.load(handle).get("synonym", [])
+        fixture = tomllib.load(handle)
     created = 0
-    for entry in entries:
+    for entry in fixture.get("synonym", []):
         _, was_created = Synonym.objects.get_or_create(
             fixture_key=entry["key"], defaults={"terms": ", ".join(entry["terms"])}
         )
         created += was_created
-    if created:
+    retired = 0
+    for entry in fixture.get("replaced", []):
+        for group in Synonym.objects.filter(fixture_key=entry["key"]):
+            if group.term_list == entry["terms"]:
+                group.delete()
+                retired += 1
+    if created or retired:
         synonyms_reload()
     return created

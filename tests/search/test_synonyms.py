@@ -108,3 +108,13 @@ class TestBootstrap:
         old.refresh_from_db()
         assert "我们的词" in old.term_list  # a curator's group is never rewritten
         assert synonyms_load_fixture(path=FIXTURE) == 0
+
+    def test_a_replaced_group_nobody_edited_is_removed(self):
+        old = Synonym.objects.create(
+            fixture_key="segment", terms="segment, chunk, fragment, ts file, 切片, 分片")
+        synonyms_load_fixture(path=FIXTURE)
+        assert not Synonym.objects.filter(pk=old.pk).exists()
+        assert "分片" not in Synonym.objects.get(fixture_key="segment-v2").term_list
+        # 分片 is left only where it means IP fragmentation.
+        with_fragment = [g.fixture_key for g in Synonym.objects.all() if "分片" in g.term_list]
+        assert with_fragment == ["mtu"]
