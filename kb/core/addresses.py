@@ -84,6 +84,9 @@ def client_address(request: HttpRequest) -> str:
     return str(remote)
 
 
-def axes_client_address(request: HttpRequest) -> str:
-    """django-axes' ``AXES_CLIENT_IP_CALLABLE``: the same address as the rate limits."""
-    return client_address(request)
+def axes_client_address(request: HttpRequest) -> str | None:
+    """django-axes' ``AXES_CLIENT_IP_CALLABLE``: the same address as the rate
+    limits, or None when there is none (axes stores it in an IP address
+    column, which PostgreSQL checks: "unknown" would fail the sign-in)."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address
