@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, ArticleFeedback, ArticleRevision
-from kb.articles.signals import article_changed
+from kb.articles.signals import article_changed, feedback_given
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
 
@@ -323,4 +323,6 @@ def feedback_create(*, article: Article, helpful: bool, comment: str = "") -> Ar
     feedback = ArticleFeedback(article=article, helpful=helpful, comment=comment.strip())
     feedback.full_clean()
     feedback.save()
+    article_id = article.pk
+    transaction.on_commit(lambda: feedback_given.send(sender=Article, article_id=article_id))
     return feedback

@@ -4,3 +4,8 @@ from django.dispatch import Signal
 # off the site) commits. Receivers get ``article_id``. The search index
 # listens: articles do not depend on search.
 article_changed = Signal()
+
+# Sent after the transaction that recorded a "did this help?" answer commits.
+# Receivers get ``article_id``; the learning loop recomputes the article's
+# success rate.
+feedback_given = Signal()

@@ -1,6 +1,7 @@
 """How well each fix works: counts per article and problem code, moved by the
 difference a close makes (recomputed from facts daily), and the smoothed
-success rate search and the wizard rank by.
+success rate search and the wizard rank by (handed to search, which keeps
+its own copy: kb.search.boosts).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kb.learning.models import (
     ArticleEffectiveness,
     WizardFix,
 )
+from kb.search.boosts import UNJUDGED_RATE, article_boosts_set
 from kb.tickets.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,11 @@ REOPEN_EVENT_CODE = "reopened"
 
 # Smoothed success rate: a Beta prior worth PRIOR_WEIGHT observations at
 # PRIOR_MEAN (a Bayesian average). One vote moves a new article a little; an
-# article nobody has judged yet sits at the prior, in the middle, so it is
-# still shown.
-PRIOR_MEAN = 0.6
+# article nobody has judged yet sits at the prior, search's rate for an
+# unjudged article, in the middle, so it is still shown.
+PRIOR_MEAN = UNJUDGED_RATE
 PRIOR_WEIGHT = 4.0
+
 
 def smoothed_success_rate(*, successes: float, failures: float) -> float:
     """(successes + prior) / (trials + prior weight), in [0, 1]."""
@@ -96,6 +99,7 @@ def _success_rates_refresh(article_ids: list[int]) -> None:
             article_id__in=article_ids).values("article_id", "helpful").annotate(
             n=Count("id")).values_list("article_id", "helpful", "n"):
         votes[article_id][helpful] = n
+    rates = {}
     for row in ArticleEffectiveness.objects.filter(article_id__in=article_ids):
         if row.problem_code == "":
             row.helpful_votes = votes[row.article_id][True]
@@ -104,6 +108,17 @@ def _success_rates_refresh(article_ids: list[int]) -> None:
         ArticleEffectiveness.objects.filter(pk=row.pk).update(
             helpful_votes=row.helpful_votes, unhelpful_votes=row.unhelpful_votes,
             success_rate=rate)
+        rates[(row.article_id, row.problem_code)] = rate
+    article_boosts_set(rates=rates)
+
+
+def effectiveness_record_votes(*, article_id: int) -> None:
+    """A "did this help" answer changed an article's votes: its rates follow."""
+    with transaction.atomic():
+        ArticleEffectiveness.objects.bulk_create(
+            [ArticleEffectiveness(article_id=article_id, problem_code="")],
+            ignore_conflicts=True)
+        _success_rates_refresh([article_id])
 
 
 def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
@@ -174,6 +189,8 @@ def effectiveness_recompute(*, article_ids: Iterable[int]) -> None:
         ArticleEffectiveness.objects.bulk_update(
             to_update, ["tickets_resolved", "tickets_reopened", "wizard_fixes", "helpful_votes",
                         "unhelpful_votes", "success_rate", "updated_at"], batch_size=500)
+        article_boosts_set(rates={(row.article_id, row.problem_code): row.success_rate
+                                  for row in [*to_create, *to_update]})
 
 
 def success_rate_from_counts(*, resolved: int, reopened: int, wizard_fixes: int,

@@ -10,6 +10,9 @@ import re
 from functools import lru_cache
 
 MAX_PHRASE_CHARS = 200
+# A phrase goes into the article's search document once seen in this many
+# tickets (at most kb.search.boosts.MAX_PHRASES_PER_ARTICLE per article).
+PHRASE_MIN_TICKETS = 2
 MIN_PHRASE_CHARS = 6
 MAX_WORDING_PER_TICKET = 4
 MAX_ERRORS_PER_TICKET = 4

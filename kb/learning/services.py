@@ -46,14 +46,11 @@ from kb.learning.models import (
     TicketLearning,
     TicketTerm,
 )
+from kb.learning.selectors import searchable_learned_phrases
+from kb.search.boosts import article_phrases_set
 from kb.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
-
-# A phrase enters the article's search document once this many tickets
-# resolved by the article used it: one customer's wording may be noise.
-PHRASE_MIN_TICKETS = 2
-MAX_PHRASES_PER_ARTICLE = 20
 
 # The entry points -----------------------------------------------------------------
 def learn_from_ticket(*, ticket_id: int) -> str:
@@ -98,8 +95,7 @@ def learn_replay(*, since: dt.datetime | None = None, batch_size: int = 5000,
     if phrase_ids:
         _phrase_counts_refresh(list(phrase_ids.values()))
         total.phrases_activated = len(phrase_ids)
-        if reindex:
-            _reindex_on_commit({aid for aid, _ in phrase_ids})
+        _phrases_publish({aid for aid, _ in phrase_ids}, reindex=reindex)
     effectiveness_recompute(article_ids=total.articles_touched)
     content_health_check(article_ids=total.articles_touched)
     return total
@@ -211,8 +207,7 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
     if recount:
         effectiveness_apply(deltas)
         content_health_check(article_ids=report.articles_touched)
-    if reindex:
-        _reindex_on_commit(changed_articles)
+    _phrases_publish(changed_articles, reindex=reindex)
     return report
 
 
@@ -276,11 +271,14 @@ def _upsert_learnings(learnings: list[_Learned], *, new: list[bool]) -> None:
                 cursor.executemany(sql, part[start:start + 2000])
 
 
-def _reindex_on_commit(article_ids: Iterable[int]) -> None:
-    from kb.search.tasks import index_article_task
-
-    for article_id in sorted(set(article_ids)):
-        transaction.on_commit(lambda a=article_id: index_article_task.delay(article_id=a))
+def _phrases_publish(article_ids: Iterable[int], *, reindex: bool = True) -> None:
+    """Hand these articles' searchable phrases to search (which re-indexes
+    the articles whose phrases changed, after the commit)."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    searchable = searchable_learned_phrases(ids)
+    article_phrases_set(phrases={a: searchable.get(a, []) for a in ids}, reindex=reindex)
 
 
 # Learned phrases -----------------------------------------------------------------
@@ -347,8 +345,8 @@ def _learn_phrases(items: list[TicketFacts], articles: dict[int, dict], *,
                       .values_list("pk", "ticket_count"))
     changed_articles = set()
     for (article_id, _), (pk, before, status) in stored.items():
-        was_searchable = before >= PHRASE_MIN_TICKETS
-        if (counts[pk] >= PHRASE_MIN_TICKETS) != was_searchable and \
+        was_searchable = before >= phrases.PHRASE_MIN_TICKETS
+        if (counts[pk] >= phrases.PHRASE_MIN_TICKETS) != was_searchable and \
                 status == LearnedPhrase.Status.ACTIVE:
             changed_articles.add(article_id)
     return changed_articles
@@ -392,7 +390,7 @@ def learned_phrase_remove(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
         raise ApplicationError("Only an active learned phrase can be removed.")
     phrase.status = LearnedPhrase.Status.REMOVED
     phrase.save(update_fields=["status", "updated_at"])
-    _reindex_on_commit([phrase.article_id])
+    _phrases_publish([phrase.article_id])
     log.info("learned_phrase_removed id=%s by=%s", phrase.pk, getattr(actor, "pk", None))
     return phrase
 
@@ -414,6 +412,7 @@ def learned_phrase_promote(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
     )
     phrase.status = LearnedPhrase.Status.PROMOTED
     phrase.save(update_fields=["status", "updated_at"])
+    _phrases_publish([phrase.article_id])  # now a symptom, no longer a learned phrase
     return phrase
 
 

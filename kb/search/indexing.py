@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kb.articles.models import Article
 from kb.search import store
+from kb.search.boosts import article_phrases_for
 from kb.search.documents import article_document
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,6 @@ log = logging.getLogger(__name__)
 
 def _published() -> QuerySet[Article]:
     return Article.objects.filter(status=Article.Status.PUBLISHED).prefetch_related("problems")
-
-
-def learned_phrases_for(article_ids: list[int]) -> dict[int, list[str]]:
-    """Phrases learned from resolved tickets, per article (the active ones
-    seen in enough tickets); they go into the ``meta`` field."""
-    from kb.learning.selectors import searchable_learned_phrases  # learning -> search
-
-    return searchable_learned_phrases(article_ids)
 
 
 def index_article(*, article_id: int) -> str:
@@ -48,7 +41,7 @@ def index_article(*, article_id: int) -> str:
             writer.delete_by_term("id", str(article_id))
             action = "removed"
         else:
-            learned = learned_phrases_for([article.pk]).get(article.pk)
+            learned = article_phrases_for([article.pk]).get(article.pk)
             writer.update_document(**article_document(article, learned=learned))
             action = "indexed"
     store.checksums_record(Path(ix.storage.folder))
@@ -66,7 +59,7 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None, procs: 
         started = timezone.now()
         t0 = time.monotonic()
         articles = list(_published())
-        learned = learned_phrases_for([a.pk for a in articles])
+        learned = article_phrases_for([a.pk for a in articles])
         generation = store.new_generation()
         kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
         writer = store.writer(generation.index, **kwargs)

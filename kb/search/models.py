@@ -82,3 +82,40 @@ class IndexRepair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.reason[:60]}"
+
+
+class ArticleBoost(models.Model):
+    """How well an article has worked, overall (``problem_code`` blank) and
+    per problem code: the smoothed success rate search multiplies scores by
+    and the wizard orders fixes by. Written by the learning loop through
+    :func:`kb.search.boosts.article_boosts_set`; search reads only this."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    problem_code = models.CharField(max_length=64, blank=True)
+    success_rate = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "problem_code"],
+                                               name="search_boost_once_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.problem_code or '*'}: {self.success_rate:.2f}"
+
+
+class ArticlePhrase(models.Model):
+    """Wording learned from the tickets an article resolved, in its search
+    document (the ``meta`` field, weighted below curated symptoms). Written
+    by the learning loop through :func:`kb.search.boosts.article_phrases_set`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [models.UniqueConstraint(fields=["article", "position"],
+                                               name="search_phrase_position_once")]
+
+    def __str__(self) -> str:
+        return self.text

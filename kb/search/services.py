@@ -16,6 +16,7 @@ from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.search import ranking, store
 from kb.search.analysis import term_offsets
+from kb.search.boosts import UNJUDGED_RATE, article_success_rates
 from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 20
 OWN_LANGUAGE_BONUS = 1.2
-# How much the smoothed success rate of a fix (kb.learning) moves its score.
+# How much the success rate of a fix (kb.search.boosts) moves its score.
 SUCCESS_BOOST = 0.25
 SNIPPET_SOURCES = ("symptoms", "summary")
 
@@ -127,11 +128,8 @@ def success_boosts(article_ids: list[int]) -> dict[int, float]:
     ``1 - SUCCESS_BOOST * prior``: what customers typed still decides the
     ranking; among close matches, the fix that works wins.
     """
-    from kb.learning.effectiveness import PRIOR_MEAN
-    from kb.learning.selectors import article_success_rates  # learning -> search
-
     rates = article_success_rates(article_ids)
-    return {i: 1.0 + SUCCESS_BOOST * (rate - PRIOR_MEAN) for i, rate in rates.items()}
+    return {i: 1.0 + SUCCESS_BOOST * (rate - UNJUDGED_RATE) for i, rate in rates.items()}
 
 
 def _group_hits(results, language: str) -> list:

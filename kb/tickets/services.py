@@ -28,6 +28,7 @@ from kb.tickets.models import (
 )
 from kb.tickets.paging import customer_update, p1_page
 from kb.tickets.selectors import sla_preview
+from kb.tickets.signals import ticket_outcome_changed
 from kb.tickets.timeline import render, timeline_record
 
 # Defaults (editable in the admin). A business day is one team working day:
@@ -268,11 +269,11 @@ def ticket_resolve(*, ticket: Ticket, actor, article=None, summary: str = "") ->
 
 
 def _queue_learning(ticket: Ticket) -> None:
-    """After the commit, the learning loop reads the ticket (idempotently)."""
-    from kb.learning.tasks import learn_from_ticket_task  # learning reads tickets
-
+    """After the commit, tell whoever learns from closed tickets (the
+    learning loop queues its task)."""
     ticket_id = ticket.pk
-    transaction.on_commit(lambda: learn_from_ticket_task.delay(ticket_id=ticket_id))
+    transaction.on_commit(
+        lambda: ticket_outcome_changed.send(sender=Ticket, ticket_id=ticket_id))
 
 
 @transaction.atomic

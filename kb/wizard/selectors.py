@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, Language
-from kb.learning.selectors import article_success_rates
 from kb.problems.models import Problem
+from kb.search.boosts import article_success_rates
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 from kb.wizard.flows import flow_articles, flow_problem_codes
 from kb.wizard.models import Flow, FlowVersion, WizardEvent, WizardSession
@@ -171,7 +171,7 @@ def session_diagnosis(session: WizardSession) -> dict:
 def fix_success_rates(slugs: list[str]) -> dict[str, float]:
     """How well each fix has worked (0..1), from the learning loop.
 
-    The smoothed success rate of :func:`kb.learning.selectors.article_success_rates`
+    The smoothed success rate of :func:`kb.search.boosts.article_success_rates`
     (tickets it resolved that stayed closed, wizard sessions it fixed, "yes"
     votes, against reopenings and "no" votes), the better of the fix's two
     translations. A fix nobody has judged gets the prior, the same for all,

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, detect
-from kb.learning.effectiveness import effectiveness_record_wizard_fix
 from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for
@@ -21,6 +20,7 @@ from kb.tickets.services import ticket_create
 from kb.wizard import selectors
 from kb.wizard.flows import REGIONS, FlowError, flow_parse
 from kb.wizard.models import Flow, FlowVersion, WizardAttachment, WizardEvent, WizardSession
+from kb.wizard.signals import wizard_fix_confirmed
 
 log = logging.getLogger(__name__)
 
@@ -317,8 +317,8 @@ def _answer_fix(session: WizardSession, step: dict, fixed: str) -> None:
         if article is not None:
             # What worked feeds the ranking of search and of the wizard's fixes.
             problems = candidate.get("problems", [])
-            effectiveness_record_wizard_fix(
-                article=article, session_ref=str(session.id),
+            wizard_fix_confirmed.send(
+                sender=WizardSession, article=article, session_ref=str(session.id),
                 problem_code=problems[0] if len(problems) == 1 else "")
         return
     _event(session, WizardEvent.Kind.FIX_FAILED, step["id"], article=article)

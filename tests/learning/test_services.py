@@ -14,7 +14,7 @@ from kb.learning.models import (
     TicketLearning,
     WizardFix,
 )
-from kb.learning.selectors import article_success_rates
+from kb.search.boosts import article_success_rates
 from kb.search.services import search_articles
 from kb.tickets import services as tickets
 from tests.factories import make_article
@@ -125,10 +125,11 @@ class TestSmoothing:
         article = make_article()
         assert article_success_rates([article.pk]) == {article.pk: effectiveness.PRIOR_MEAN}
 
-    def test_one_vote_does_not_dominate(self, db):
+    def test_one_vote_does_not_dominate(self, db, django_capture_on_commit_callbacks):
         liked, disliked = make_article(), make_article()
-        article_services.feedback_create(article=liked, helpful=True)
-        article_services.feedback_create(article=disliked, helpful=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            article_services.feedback_create(article=liked, helpful=True)
+            article_services.feedback_create(article=disliked, helpful=False)
         rates = article_success_rates([liked.pk, disliked.pk])
         assert effectiveness.PRIOR_MEAN < rates[liked.pk] < 0.75
         assert 0.45 < rates[disliked.pk] < effectiveness.PRIOR_MEAN

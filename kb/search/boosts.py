@@ -1,0 +1,89 @@
+"""What ranks an article besides its words: its success rate and the wording
+learned from the tickets it resolved.
+
+Search owns these tables; the learning loop (which works out the figures
+from closed tickets, wizard fixes and votes) writes them through the two
+setters here, so a search never reads the learning loop's tables and the
+learning loop never reaches into search's internals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from kb.articles.models import Article
+from kb.search.models import ArticleBoost, ArticlePhrase
+
+# The rate of an article nobody has judged yet: the middle, so a new fix is
+# shown. The learning loop's smoothing uses it as its prior.
+UNJUDGED_RATE = 0.6
+MAX_PHRASES_PER_ARTICLE = 20
+
+
+def article_success_rates(article_ids: Iterable[int], *,
+                          problem_code: str = "") -> dict[int, float]:
+    """The success rate of each article (for ``problem_code``, or overall)."""
+    ids = [int(i) for i in article_ids]
+    if not ids:
+        return {}
+    stored = dict(ArticleBoost.objects.filter(article_id__in=ids, problem_code=problem_code)
+                  .values_list("article_id", "success_rate"))
+    return {i: stored.get(i, UNJUDGED_RATE) for i in ids}
+
+
+@transaction.atomic
+def article_boosts_set(*, rates: dict[tuple[int, str], float]) -> int:
+    """Store success rates, keyed by (article id, problem code); returns how
+    many. Articles deleted meanwhile are skipped."""
+    if not rates:
+        return 0
+    existing = set(Article.objects.filter(pk__in={a for a, _ in rates})
+                   .values_list("pk", flat=True))
+    now = timezone.now()
+    rows = [ArticleBoost(article_id=a, problem_code=code, success_rate=rate, updated_at=now)
+            for (a, code), rate in sorted(rates.items()) if a in existing]
+    ArticleBoost.objects.bulk_create(rows, update_conflicts=True,
+                                     unique_fields=["article", "problem_code"],
+                                     update_fields=["success_rate", "updated_at"],
+                                     batch_size=1000)
+    return len(rows)
+
+
+def article_phrases_for(article_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The learned phrases of each article that has any, in order."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for article_id, text in ArticlePhrase.objects.filter(
+            article_id__in=list(article_ids)).order_by("article_id", "position").values_list(
+            "article_id", "text"):
+        found[article_id].append(text)
+    return dict(found)
+
+
+@transaction.atomic
+def article_phrases_set(*, phrases: dict[int, list[str]], reindex: bool = True) -> int:
+    """Replace the learned phrases of these articles (an empty list removes
+    them) and, after the commit, re-index the articles whose phrases changed.
+    Returns how many articles changed."""
+    if not phrases:
+        return 0
+    wanted = {a: [t[:200] for t in texts[:MAX_PHRASES_PER_ARTICLE]]
+              for a, texts in phrases.items()}
+    existing = set(Article.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    current = article_phrases_for(wanted)
+    changed = sorted(a for a in wanted if a in existing and current.get(a, []) != wanted[a])
+    if not changed:
+        return 0
+    ArticlePhrase.objects.filter(article_id__in=changed).delete()
+    ArticlePhrase.objects.bulk_create(
+        [ArticlePhrase(article_id=a, text=text, position=n)
+         for a in changed for n, text in enumerate(wanted[a])], batch_size=2000)
+    if reindex:
+        from kb.search.tasks import index_article_task
+
+        for article_id in changed:
+            transaction.on_commit(lambda a=article_id: index_article_task.delay(article_id=a))
+    return len(changed)

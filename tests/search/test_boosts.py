@@ -1,0 +1,56 @@
+"""Search ranks with its own tables: learning writes them, search never reads learning's."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb.search.boosts import (
+    UNJUDGED_RATE,
+    article_boosts_set,
+    article_phrases_for,
+    article_phrases_set,
+    article_success_rates,
+)
+from kb.search.services import search_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_search_reads_no_table_of_the_learning_loop(kb_articles, build_index):
+    build_index()
+    article_boosts_set(rates={(kb_articles["duplicate"].pk, ""): 0.9})
+    with CaptureQueriesContext(connection) as queries:
+        results = search_articles(text="already publishing", language="en")
+    assert results.hits[0].slug == "push-already-publishing"
+    assert not [q["sql"] for q in queries if "learning_" in q["sql"]]
+
+
+def test_rates_are_stored_per_problem_code_and_unjudged_articles_sit_in_the_middle(
+    kb_articles
+):
+    judged, unjudged = kb_articles["duplicate"], kb_articles["keyframe"]
+    article_boosts_set(rates={(judged.pk, ""): 0.8, (judged.pk, "push.duplicate-publisher"): 0.9})
+    article_boosts_set(rates={(judged.pk, ""): 0.7})  # a later figure replaces the first
+    assert article_success_rates([judged.pk, unjudged.pk]) == {judged.pk: 0.7,
+                                                               unjudged.pk: UNJUDGED_RATE}
+    assert article_success_rates([judged.pk], problem_code="push.duplicate-publisher") == {
+        judged.pk: 0.9}
+
+
+def test_phrases_replace_the_articles_phrases_and_reindex_only_what_changed(
+    kb_articles, build_index, django_capture_on_commit_callbacks
+):
+    build_index()
+    article = kb_articles["duplicate"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert article_phrases_set(phrases={article.pk: ["capybara handshake refused"]}) == 1
+    assert len(callbacks) == 1
+    hits = search_articles(text="capybara handshake", language="en", record=False).hits
+    assert [hit.slug for hit in hits] == ["push-already-publishing"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert article_phrases_set(phrases={article.pk: ["capybara handshake refused"]}) == 0
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True):
+        article_phrases_set(phrases={article.pk: []})
+    assert article_phrases_for([article.pk]) == {}
+    assert search_articles(text="capybara handshake", language="en", record=False).hits == []
