@@ -148,3 +148,60 @@ def test_each_area_page_lists_its_articles(loaded, client):
             )
         )
         assert listed == expected and expected
+
+
+# ---------------------------------------------------------------- quoted strings and sources
+
+# The second content round adds these; their writer adds their sources.
+NEW_ARTICLE_SLUGS = {
+    "restream-relay-failures", "cross-border-interference", "browser-playback-blocked",
+    "mobile-playback-compat", "poor-picture-quality", "backup-stream-failover",
+}
+# %1, %2... are filled in by OBS (Qt) before the customer sees a message; %20 or %2F in a
+# URL and %{...} in a drawtext expression are not placeholders.
+UI_PLACEHOLDER = re.compile(r"(?<![%\w])%[1-9](?![0-9A-Za-z])")
+SOURCE_ENTRY = re.compile(r"^(https?://\S+|[\w.-]+/[\w.-]+ \S+)$")
+
+
+def _front_matter(item) -> dict:
+    import yaml
+
+    text = item.path.read_text(encoding="utf-8")
+    return yaml.safe_load(text[4 : text.find("\n---\n", 4)]) or {}
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=IDS)
+def test_no_article_quotes_an_unfilled_placeholder(item):
+    text = item.path.read_text(encoding="utf-8")
+    assert UI_PLACEHOLDER.findall(text) == [], "quote the message as the customer sees it"
+
+
+CHECKED = [item for item in ITEMS if item.slug not in NEW_ARTICLE_SLUGS]
+
+
+@pytest.mark.parametrize("item", CHECKED, ids=[f"{i.slug}.{i.language}" for i in CHECKED])
+def test_article_lists_the_sources_of_what_it_quotes(item):
+    """Commands and strings that cannot be run here are backed by a source file or page."""
+    sources = _front_matter(item).get("sources")
+    assert isinstance(sources, list) and sources, "front matter needs a non-empty sources list"
+    bad = [entry for entry in sources if not SOURCE_ENTRY.match(str(entry))]
+    assert bad == [], "a source is a URL or 'owner/repo path/in/repo'"
+
+
+def test_the_console_reference_defines_every_console_path_the_articles_use():
+    reference = {
+        item.language: " ".join(item.body.split())
+        for item in ITEMS
+        if item.slug == "console-reference"
+    }
+    assert set(reference) == {"en", "zh-hans"}
+    for item in CHECKED:
+        if item.slug == "console-reference":
+            continue
+        paths = re.findall(r"\*\*((?:Streams|Domains|Logs) -> [^*]+)\*\*", item.body)
+        paths += re.findall(r"\*\*((?:流管理|域名管理|日志) -> [^*]+)\*\*", item.body)
+        for path in paths:
+            path = " ".join(path.split())
+            assert path in reference[item.language], (item.path.name, path)
+        if paths:
+            assert "(kb:console-reference)" in item.body, item.path.name
