@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kb.articles.models import Article, Encoder, Protocol, Role
+from kb.articles.models import Article, Encoder
+from kb.core.choices import Protocol, Role
 
 
 class ArticleAdminForm(forms.ModelForm):

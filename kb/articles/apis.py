@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 
 from kb.articles import selectors, services
 from kb.articles.markdown import render_article_html
-from kb.articles.models import Article, Language
+from kb.articles.models import Article
 from kb.articles.throttles import FeedbackThrottle
+from kb.core.choices import Language
 from kb.core.fields import UtcDateTimeField
 from kb.core.serializers import JsonInputSerializer
 from kb.problems.models import Area

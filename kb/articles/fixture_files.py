@@ -16,7 +16,8 @@ import yaml
 from django.db import transaction
 
 from kb.articles import services
-from kb.articles.models import Article, Encoder, Language, Protocol, Role
+from kb.articles.models import Article, Encoder
+from kb.core.choices import Language, Protocol, Role
 from kb.problems.models import Area, Problem
 
 log = logging.getLogger(__name__)

@@ -5,31 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kb.core.choices import Language
 from kb.problems.models import Area, Problem
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Use lowercase letters, digits and single hyphens, e.g. push-connection-refused."),
 )
-
-
-class Language(models.TextChoices):
-    EN = "en", "English"
-    ZH_HANS = "zh-hans", "简体中文"
-
-
-class Role(models.TextChoices):
-    PUBLISHER = "publisher", _("Publisher (pushes the stream)")
-    VIEWER = "viewer", _("Viewer (plays the stream)")
-
-
-class Protocol(models.TextChoices):
-    RTMP = "rtmp", "RTMP"
-    RTMPS = "rtmps", "RTMPS"
-    SRT = "srt", "SRT"
-    WEBRTC = "webrtc", "WebRTC"
-    HLS = "hls", "HLS"
-    FLV = "flv", "HTTP-FLV"
 
 
 class Encoder(models.TextChoices):

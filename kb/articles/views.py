@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from kb.articles import selectors, services
 from kb.articles.forms import FeedbackForm
 from kb.articles.markdown import render_article_html
-from kb.articles.models import Language
 from kb.articles.throttles import feedback_allowed
+from kb.core.choices import Language
 from kb.core.languages import content_language
 from kb.problems.models import Area
 

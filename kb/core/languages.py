@@ -1,6 +1,6 @@
 from django.utils.translation import get_language
 
-from kb.articles.models import Language
+from kb.core.choices import Language
 
 
 def content_language() -> str:

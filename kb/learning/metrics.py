@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import ArticleFeedback
+from kb.core.choices import Priority, Region
 from kb.learning.models import ArticleEffectiveness, KnowledgeGap, TicketLearning, WizardFix
 from kb.learning.selectors import content_flag_counts, content_flag_list, knowledge_gap_queue
 from kb.search.models import SearchQuery
-from kb.tickets.models import Priority, Region, Ticket
+from kb.tickets.models import Ticket
 
 MAX_WEEKS = 52
 

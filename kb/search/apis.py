@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.articles.models import Language
+from kb.core.choices import Language
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
 from kb.search.services import SearchResults, search_articles

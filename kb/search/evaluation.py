@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from kb.articles.models import Article, Language
+from kb.articles.models import Article
+from kb.core.choices import Language
 from kb.search.services import search_articles
 
 DEPTH = 10

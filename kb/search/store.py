@@ -26,6 +26,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +193,9 @@ class NewGeneration:
 def new_generation(root: Path | None = None) -> NewGeneration:
     root = root or index_root()
     root.mkdir(parents=True, exist_ok=True)
-    path = root / f"gen-{time.time_ns()}"
+    # Named for the time, made unique (two rebuilds in one clock tick, or
+    # under a test's frozen clock, must not share a folder).
+    path = root / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
     path.mkdir()
     (root / REBUILDING).write_text(path.name)
     return NewGeneration(root=root, path=path, index=whoosh_index.create_in(str(path),

@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from kb.articles.models import Language
 from kb.articles.selectors import article_list_visible_to
+from kb.core.choices import Language
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.problems.models import Area

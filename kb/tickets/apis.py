@@ -15,13 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.articles.models import Article, Protocol, Role
+from kb.articles.models import Article
+from kb.core.choices import Priority, Protocol, Region, Role
 from kb.core.exceptions import ApplicationError
 from kb.core.fields import UtcDateTimeField
 from kb.core.serializers import JsonInputSerializer
 from kb.problems.models import Problem
 from kb.tickets.forms import MAX_LOGS
-from kb.tickets.models import Priority, Region, Team, Ticket
+from kb.tickets.models import Team, Ticket
 from kb.tickets.permissions import ticket_operation_ensure
 from kb.tickets.response_times import DEFAULT_WINDOW, WINDOWS, response_times_for
 from kb.tickets.selectors import (

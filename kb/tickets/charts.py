@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from kb.core.choices import Region
 from kb.tickets.durations import format_minutes, format_share
-from kb.tickets.models import Region
 from kb.tickets.response_times import STAGES, PriorityFigures
 
 WIDTH = 720

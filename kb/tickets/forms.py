@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kb.articles.models import Article, Protocol, Role
+from kb.articles.models import Article
+from kb.core.choices import Priority, Protocol, Region, Role
 from kb.problems.models import Problem
-from kb.tickets.models import Priority, Region, Team, Ticket, TicketAttachment
+from kb.tickets.models import Team, Ticket, TicketAttachment
 from kb.tickets.selectors import support_engineers
 
 

@@ -2,23 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kb.core.choices import Priority, Region
 from kb.tickets.calendars import TeamCalendar, calendar_from_dict
-
-
-class Region(models.TextChoices):
-    NA = "na", _("North America")
-    EU = "eu", _("Europe")
-    SEA = "sea", _("Southeast Asia")
-    CN = "cn", _("China")
-    LATAM = "latam", _("Latin America")
-    MEA = "mea", _("Middle East and Africa")
-
-
-class Priority(models.TextChoices):
-    P1 = "P1", _("P1: stream down in production")
-    P2 = "P2", _("P2: degraded")
-    P3 = "P3", _("P3: question or minor problem")
-    P4 = "P4", _("P4: request")
 
 
 class Team(models.Model):
@@ -347,8 +332,6 @@ class PageAlarm(models.Model):
 
     def __str__(self) -> str:
         return f"page alarm on #{self.ticket_id}: {self.reason}"
-
-
 
 
 class HolidayWarning(models.Model):

@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils import timezone
 
+from kb.core.choices import Priority, Region
 from kb.tickets.calendars import TeamCalendar, business_minutes_between
-from kb.tickets.models import Priority, Region, SlaPolicy, Team, Ticket
+from kb.tickets.models import SlaPolicy, Team, Ticket
 
 WINDOWS = (30, 90)
 DEFAULT_WINDOW = 30

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kb.core.choices import Priority, Region
 from kb.tickets.charts import share_chart, stage_labels, timing_chart
 from kb.tickets.durations import format_minutes, format_share
-from kb.tickets.models import Priority, Region
 from kb.tickets.response_times import (
     DEFAULT_WINDOW,
     WINDOWS,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
+from kb.core.choices import Region
 from kb.core.exceptions import ApplicationError
 from kb.diagnostics import parse
 from kb.tickets.calendars import (
@@ -20,7 +21,6 @@ from kb.tickets.models import (
     Notification,
     Organization,
     PageAlarm,
-    Region,
     SlaPolicy,
     Team,
     Ticket,

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kb.core.access import staff_only
+from kb.core.choices import Priority, Region
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
 from kb.tickets import forms, services
 from kb.tickets.holidays import holiday_flags
-from kb.tickets.models import Priority, Region, Ticket
+from kb.tickets.models import Ticket
 from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,

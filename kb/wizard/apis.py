@@ -8,14 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.articles.models import Language, Protocol, Role
+from kb.core.choices import Language, Protocol, Region, Role
 from kb.core.languages import content_language
 from kb.core.serializers import JsonInputSerializer
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 from kb.wizard.throttles import DiagnoseThrottle
-
-REGIONS = ["na", "eu", "sea", "cn", "latam", "mea"]
 
 
 class PayloadTooLarge(APIException):
@@ -58,7 +56,7 @@ class DiagnoseApi(APIView):
                                             default="")
         role = serializers.ChoiceField(choices=Role.values, required=False)
         protocol = serializers.ChoiceField(choices=Protocol.values, required=False)
-        region = serializers.ChoiceField(choices=REGIONS, required=False)
+        region = serializers.ChoiceField(choices=Region.values, required=False)
         stream_down = serializers.BooleanField(required=False, allow_null=True, default=None)
         lang = serializers.ChoiceField(
             choices=Language.values, required=False,

@@ -11,12 +11,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 
-LANGUAGES = ("en", "zh-hans")
+from kb.core.choices import Language, Priority, Protocol, Region, Role
+
+LANGUAGES = tuple(Language.values)
 KINDS = ("question", "describe", "paste", "check", "fix", "escalate")
-PRIORITIES = ("P1", "P2", "P3", "P4")
-ROLES = ("publisher", "viewer")
-PROTOCOLS = ("rtmp", "rtmps", "srt", "webrtc", "hls", "flv")
-REGIONS = ("na", "eu", "sea", "cn", "latam", "mea")
+PRIORITIES = tuple(Priority.values)
+ROLES = tuple(Role.values)
+PROTOCOLS = tuple(Protocol.values)
+REGIONS = tuple(Region.values)
 AREAS = ("push", "network", "encoder", "playback", "operations")
 DESCRIBE_FIELDS = ("description", "stream_id")
 # What a choice may record about the problem (read by the diagnosis and by

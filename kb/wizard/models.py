@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kb.articles.models import Language
+from kb.core.choices import Language
 from kb.problems.models import Area
 
 

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kb.articles.models import Article, Language
+from kb.articles.models import Article
+from kb.core.choices import Language
 from kb.problems.models import Problem
 from kb.search.boosts import article_success_rates
 from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from kb.articles.markdown import render_article_html
 from kb.core.access import staff_only
+from kb.core.choices import Region
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.diagnostics import MAX_ATTACHMENTS
-from kb.tickets.models import Region
 from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
 from kb.tickets.throttles import TicketFilingThrottle
 from kb.wizard import selectors, services
