@@ -42,11 +42,11 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from kb.articles.fixture_files import articles_load_fixtures  # noqa: E402
-from kb.core.services import runtime_folders_ensure  # noqa: E402
 from kb.diagnostics import Answers, Attachment, diagnose  # noqa: E402
 from kb.problems.services import problems_load_fixture  # noqa: E402
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.synonyms import synonyms_load_fixture  # noqa: E402
+from kb.setup.services import runtime_folders_ensure  # noqa: E402
 
 REPEATS = 200
 TARGET_P95_MS = 100.0

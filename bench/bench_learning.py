@@ -310,10 +310,10 @@ def main() -> None:
         return
 
     from kb.articles.fixture_files import articles_load_fixtures
-    from kb.core.services import runtime_folders_ensure
     from kb.problems.services import problems_load_fixture
     from kb.search.indexing import index_rebuild
     from kb.search.receivers import index_updates_paused
+    from kb.setup.services import runtime_folders_ensure
     from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 
     runtime_folders_ensure()

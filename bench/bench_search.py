@@ -65,7 +65,6 @@ from kb.articles.fixture_files import (  # noqa: E402
     parse_article_file,  # noqa: E402
 )
 from kb.articles.models import Article  # noqa: E402
-from kb.core.services import runtime_folders_ensure  # noqa: E402
 from kb.problems.models import Problem  # noqa: E402
 from kb.problems.services import problems_load_fixture  # noqa: E402
 from kb.search import ranking, store  # noqa: E402
@@ -82,6 +81,7 @@ from kb.search.query import prepare  # noqa: E402
 from kb.search.services import candidate_window, rank_documents, search_articles  # noqa: E402
 from kb.search.spelling import corrector_for  # noqa: E402
 from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
+from kb.setup.services import runtime_folders_ensure  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 QUERIES = load_queries(ROOT / "tests" / "search_eval" / "queries.toml")

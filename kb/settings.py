@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kb.wizard",
     "kb.tickets",
     "kb.learning",
+    "kb.setup",
 ]
 
 MIDDLEWARE = [

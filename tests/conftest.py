@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from kb import celery_app
-from kb.core.services import groups_ensure
 from kb.problems.models import Problem
 from kb.problems.services import problems_load_fixture
+from kb.setup.services import groups_ensure
 
 # Playwright's sync API runs an event loop in the test thread; Django's
 # async-safety check would refuse the live server's database calls otherwise.

@@ -83,7 +83,7 @@ def support_engineers() -> QuerySet:
 
 
 # The staff group told when a page reaches nobody or a holiday calendar runs
-# out (kb.core.services creates it with its permissions).
+# out (kb.setup.services creates it with its permissions).
 SUPPORT_LEADS_GROUP = "Support leads"
 # The default of KB_EMERGENCY_PHONE (555-01xx numbers are fictional): shown
 # marked as an example until a real number is configured.

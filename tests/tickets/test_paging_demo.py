@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
-from kb.core.services import DEMO_CUSTOMER, DEMO_ENGINEER
+from kb.setup.services import DEMO_CUSTOMER, DEMO_ENGINEER
 from kb.tickets.models import OnCallShift, Organization, Team
 from kb.tickets.services import ticket_create
 from tests.clock import SATURDAY_NIGHT

@@ -8,17 +8,17 @@ from tqdm import tqdm
 
 from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
 from kb.core.exceptions import ApplicationError
-from kb.core.services import (
-    DEMO_ENGINEER,
-    demo_users_ensure,
-    groups_ensure,
-    runtime_folders_ensure,
-)
 from kb.problems.services import problems_load_fixture
 from kb.search.indexing import index_rebuild
 from kb.search.receivers import index_updates_paused
 from kb.search.store import index_health, recover_interrupted_rebuild
 from kb.search.synonyms import synonyms_load_fixture
+from kb.setup.services import (
+    DEMO_ENGINEER,
+    demo_users_ensure,
+    groups_ensure,
+    runtime_folders_ensure,
+)
 from kb.tickets.services import (
     sla_policies_ensure,
     teams_demo_on_call_ensure,

@@ -1,0 +1,1 @@
+"""Setting up a site: bootstrap, staff groups, demo accounts (the top layer)."""
