@@ -35,8 +35,13 @@ api_v1 = [
     path("tickets/queue/", ticket_apis.TicketQueueApi.as_view(), name="ticket-queue"),
     path("tickets/<int:ticket_id>/", ticket_apis.TicketDetailApi.as_view(),
          name="ticket-detail"),
-    path("tickets/<int:ticket_id>/<slug:action>/", ticket_apis.TicketActionApi.as_view(),
-         name="ticket-action"),
+    *[path(f"tickets/<int:ticket_id>/{api.operation}/", api.as_view(),
+           name=f"ticket-{api.operation}")
+      for api in (ticket_apis.TicketAcknowledgeApi, ticket_apis.TicketLocateApi,
+                  ticket_apis.TicketResolveApi, ticket_apis.TicketWaitApi,
+                  ticket_apis.TicketAssignApi, ticket_apis.TicketCloseApi,
+                  ticket_apis.TicketConfirmApi, ticket_apis.TicketCommentApi,
+                  ticket_apis.TicketReopenApi)],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]

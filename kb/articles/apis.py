@@ -31,6 +31,8 @@ class ArticleFilter(filters.FilterSet):
 
 
 class ArticleSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="this language's version of the fix "
+                                            "(a ticket resolved with it may name it so)")
     slug = serializers.CharField()
     lang = serializers.CharField(source="language")
     title = serializers.CharField()

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kb.articles.models import Article
-from kb.core.choices import Priority, Protocol, Region, Role
+from kb.core.choices import Language, Priority, Protocol, Region, Role
 from kb.core.exceptions import ApplicationError
 from kb.core.fields import UtcDateTimeField
 from kb.core.serializers import JsonInputSerializer
@@ -317,28 +317,63 @@ class TicketDetailApi(APIView):
         return Response(self.OutputSerializer(ticket, context={"request": request}).data)
 
 
-class TicketActionApi(APIView):
-    """Work a ticket: acknowledge, locate, resolve, wait on the customer, assign,
-    close, internal notes (support engineers); confirm (the customer); comment,
-    reopen (both). Curators read tickets only."""
+class ArticleReferenceSerializer(serializers.Serializer):
+    """A fix as the articles API names it: its language and slug."""
+
+    lang = serializers.ChoiceField(choices=Language.values)
+    slug = serializers.SlugField(max_length=120)
+
+
+class TicketOperationApi(APIView):
+    """One operation on one ticket: who may do it is kb.tickets.permissions'
+    rule (the pages' too), its input is the subclass's InputSerializer, and
+    ``perform`` calls its service. Answers the ticket as it is afterwards."""
 
     permission_classes = [IsAuthenticated]
+    operation = ""
+    # None: the operation takes no input (a body is not read).
+    InputSerializer: type[JsonInputSerializer] | None = None
+
+    def perform(self, *, ticket: Ticket, user, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, ticket_id: int) -> Response:
+        ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
+        ticket_operation_ensure(user=request.user, ticket=ticket, operation=self.operation)
+        validated: dict = {}
+        if self.InputSerializer is not None:
+            data = self.InputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            validated = data.validated_data
+        self.perform(ticket=ticket, user=request.user, data=validated)
+        ticket.refresh_from_db()
+        return Response(
+            TicketDetailApi.OutputSerializer(ticket, context={"request": request}).data)
+
+
+def _operation_schema(summary: str, input_serializer=None):
+    return extend_schema(summary=summary, request=input_serializer,
+                         responses=TicketDetailApi.OutputSerializer)
+
+
+class TicketAcknowledgeApi(TicketOperationApi):
+    operation = "acknowledge"
+
+    @_operation_schema("Support takes the ticket (the acknowledge target is met)")
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_acknowledge(ticket=ticket, actor=user)
+
+
+class TicketLocateApi(TicketOperationApi):
+    operation = "locate"
 
     class InputSerializer(JsonInputSerializer):
         problems = serializers.ListField(child=serializers.CharField(max_length=64),
-                                         required=False, default=list, max_length=10)
-        article_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-        summary = serializers.CharField(required=False, allow_blank=True, default="",
-                                        max_length=4000)
-        text = serializers.CharField(required=False, allow_blank=True, default="",
-                                     max_length=20_000)
-        public = serializers.BooleanField(required=False, default=True)
-        team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(),
-                                            required=False, allow_null=True, default=None)
-        assignee = serializers.SlugRelatedField(
-            slug_field="username", required=False, allow_null=True, default=None,
-            queryset=support_engineers(),
-        )
+                                         min_length=1, max_length=10,
+                                         help_text="problem codes of the diagnosis")
 
         def validate_problems(self, codes):
             problems = list(Problem.objects.filter(code__in=codes))
@@ -347,51 +382,149 @@ class TicketActionApi(APIView):
                 raise serializers.ValidationError(f"Unknown problem codes: {unknown}")
             return problems
 
-        def validate_article_id(self, article_id):
-            if article_id is None:
-                return None
-            article = Article.objects.filter(pk=article_id,
-                                             status=Article.Status.PUBLISHED).first()
-            if article is None:
-                raise serializers.ValidationError("No published article has this id.")
-            return article
+    @_operation_schema("Record the diagnosis: the problem codes (the locate target is met)",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
 
-    ACTIONS = {
-        "acknowledge": lambda t, u, d: ticket_acknowledge(ticket=t, actor=u),
-        "locate": lambda t, u, d: ticket_locate(ticket=t, actor=u, problems=d["problems"]),
-        "resolve": lambda t, u, d: ticket_resolve(ticket=t, actor=u, article=d["article_id"],
-                                                  summary=d["summary"]),
-        "close": lambda t, u, d: ticket_close(ticket=t, actor=u),
-        # The customer confirms the fix: the same as closing.
-        "confirm": lambda t, u, d: ticket_close(ticket=t, actor=u),
-        "assign": lambda t, u, d: ticket_reassign(ticket=t, actor=u, team=d["team"],
-                                                  assignee=d["assignee"]),
-        "comment": lambda t, u, d: ticket_comment(ticket=t, actor=u, text=d["text"],
-                                                  public=d["public"]),
-        "wait": lambda t, u, d: ticket_wait_on_customer(ticket=t, actor=u, question=d["text"]),
-        "reopen": lambda t, u, d: ticket_reopen(ticket=t, actor=u, reason=d["text"]),
-    }
+    def perform(self, *, ticket, user, data):
+        ticket_locate(ticket=ticket, actor=user, problems=data["problems"])
 
-    @extend_schema(request=InputSerializer, responses=TicketDetailApi.OutputSerializer,
-                   operation_id="tickets_action",
-                   parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH,
-                                                enum=sorted(ACTIONS))])
-    def post(self, request: Request, ticket_id: int, action: str) -> Response:
-        if action not in self.ACTIONS:
-            raise ApplicationError(f"Unknown action; use one of {sorted(self.ACTIONS)}.",
-                                   status_code=404)
-        ticket = get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
-        # The pages' rule (kb.tickets.permissions): 403 with the reason.
-        ticket_operation_ensure(user=request.user, ticket=ticket, operation=action)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if action == "comment" and not data.validated_data["public"]:
-            ticket_operation_ensure(user=request.user, ticket=ticket, operation="note")
-        self.ACTIONS[action](ticket, request.user, data.validated_data)
-        ticket.refresh_from_db()
-        return Response(
-            TicketDetailApi.OutputSerializer(ticket, context={"request": request}).data
-        )
+
+class TicketResolveApi(TicketOperationApi):
+    operation = "resolve"
+
+    class InputSerializer(JsonInputSerializer):
+        article = ArticleReferenceSerializer(
+            required=False, allow_null=True, default=None,
+            help_text="the fix that solved it, as the articles API names it")
+        article_id = serializers.IntegerField(
+            required=False, allow_null=True, default=None,
+            help_text="the fix by its id (the `id` of the articles API), instead of `article`")
+        summary = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=4000,
+                                        help_text="what was done, when no article fits")
+
+        def validate(self, data):
+            published = Article.objects.filter(status=Article.Status.PUBLISHED)
+            reference, article_id = data.pop("article"), data.pop("article_id")
+            if reference is not None and article_id is not None:
+                raise serializers.ValidationError("Name the fix once: `article` or `article_id`.")
+            article = None
+            if reference is not None:
+                article = published.filter(language=reference["lang"],
+                                           slug=reference["slug"]).first()
+                if article is None:
+                    raise serializers.ValidationError(
+                        {"article": "No published article has this language and slug."})
+            elif article_id is not None:
+                article = published.filter(pk=article_id).first()
+                if article is None:
+                    raise serializers.ValidationError(
+                        {"article_id": "No published article has this id."})
+            data["article"] = article
+            return data
+
+    @_operation_schema("Resolve with the fix that solved it, or a summary when none fits",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_resolve(ticket=ticket, actor=user, article=data["article"],
+                       summary=data["summary"])
+
+
+class TicketWaitApi(TicketOperationApi):
+    operation = "wait"
+
+    class InputSerializer(JsonInputSerializer):
+        text = serializers.CharField(max_length=20_000, help_text="the question to the customer")
+
+    @_operation_schema("Ask the customer (the SLA clock pauses until they reply)",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_wait_on_customer(ticket=ticket, actor=user, question=data["text"])
+
+
+class TicketAssignApi(TicketOperationApi):
+    operation = "assign"
+
+    class InputSerializer(JsonInputSerializer):
+        team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(),
+                                            required=False, allow_null=True, default=None)
+        assignee = serializers.SlugRelatedField(
+            slug_field="username", required=False, allow_null=True, default=None,
+            queryset=support_engineers(), help_text="a support engineer's username")
+
+    @_operation_schema("Hand the ticket to another team or engineer (due times are kept)",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_reassign(ticket=ticket, actor=user, team=data["team"],
+                        assignee=data["assignee"])
+
+
+class TicketCloseApi(TicketOperationApi):
+    operation = "close"
+
+    @_operation_schema("Support closes the ticket")
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_close(ticket=ticket, actor=user)
+
+
+class TicketConfirmApi(TicketOperationApi):
+    operation = "confirm"
+
+    @_operation_schema("The customer confirms the fix: the ticket closes")
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_close(ticket=ticket, actor=user)
+
+
+class TicketCommentApi(TicketOperationApi):
+    operation = "comment"
+
+    class InputSerializer(JsonInputSerializer):
+        text = serializers.CharField(max_length=20_000)
+        public = serializers.BooleanField(
+            required=False, default=True,
+            help_text="false: an internal note, for support engineers only")
+
+    @_operation_schema("Reply on the timeline, or (support) add an internal note",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        if not data["public"]:
+            ticket_operation_ensure(user=user, ticket=ticket, operation="note")
+        ticket_comment(ticket=ticket, actor=user, text=data["text"], public=data["public"])
+
+
+class TicketReopenApi(TicketOperationApi):
+    operation = "reopen"
+
+    class InputSerializer(JsonInputSerializer):
+        text = serializers.CharField(max_length=20_000, help_text="what is still wrong")
+
+    @_operation_schema("The fix did not hold: reopen with what is still wrong",
+                       InputSerializer)
+    def post(self, request: Request, ticket_id: int) -> Response:
+        return super().post(request, ticket_id)
+
+    def perform(self, *, ticket, user, data):
+        ticket_reopen(ticket=ticket, actor=user, reason=data["text"])
 
 
 class TicketQueueApi(APIView):

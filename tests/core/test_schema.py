@@ -41,11 +41,18 @@ class TestWhatTicketsSay:
         assert events["items"]["$ref"].endswith("/TicketOutputEvent")
         assert component(schema, "TicketOutputEvent")["properties"]["actor"]["nullable"] is True
 
-    def test_the_actions_are_listed(self, schema):
-        action = next(p for p in operation(schema, "post", "tickets/{ticket_id}/{action}/")
-                      ["parameters"] if p["name"] == "action")
-        assert {"acknowledge", "close", "comment", "confirm", "reopen"} <= set(
-            action["schema"]["enum"])
+    def test_every_ticket_operation_is_its_own_operation_with_its_input(self, schema):
+        operations = {path.rsplit("/", 2)[-2] for path in schema["paths"]
+                      if path.startswith("/api/v1/tickets/{ticket_id}/") and
+                      path != "/api/v1/tickets/{ticket_id}/"}
+        assert operations == {"acknowledge", "locate", "resolve", "wait", "assign", "close",
+                              "confirm", "comment", "reopen"}
+        resolve = operation(schema, "post", "tickets/{ticket_id}/resolve/")
+        body = resolve["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        fields = component(schema, body.rsplit("/", 1)[-1])["properties"]
+        assert {"article", "article_id", "summary"} <= set(fields)
+        assert "requestBody" not in operation(schema, "post",
+                                              "tickets/{ticket_id}/acknowledge/")
 
 
 class TestErrorStatuses:
@@ -66,7 +73,9 @@ class TestErrorStatuses:
         ("post", "diagnose", {"400", "401", "403", "413", "415", "429"}),
         ("post", "tickets/", {"400", "401", "403", "413", "415"}),
         ("get", "tickets/{ticket_id}/", {"401", "404"}),
-        ("post", "tickets/{ticket_id}/{action}/", {"400", "401", "403", "404", "413", "415"}),
+        ("post", "tickets/{ticket_id}/resolve/", {"400", "401", "403", "404", "413", "415"}),
+        # An operation without input reads no body.
+        ("post", "tickets/{ticket_id}/acknowledge/", {"401", "403", "404"}),
         ("get", "tickets/queue/", {"400", "401", "403"}),
     ])
     def test_each_operation_documents_the_errors_it_can_answer(self, schema, method, path,

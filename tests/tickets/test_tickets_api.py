@@ -104,6 +104,30 @@ def filed(acme):
 
 
 class TestWorkingATicket:
+    def test_a_client_resolves_with_the_fix_as_the_articles_api_names_it(
+        self, filed, engineer, problems
+    ):
+        from tests.factories import make_article
+
+        make_article(problems=[problems["push.connect-refused"]], slug="port-blocked")
+        staff = client_for(engineer)
+        listed = staff.get("/api/v1/articles/", {"problem": "push.connect-refused"}).json()
+        fix = listed["results"][0]
+        assert isinstance(fix["id"], int)
+        act(staff, filed, "acknowledge")
+        unknown = act(staff, filed, "resolve", article={"lang": "en", "slug": "no-such-fix"})
+        assert unknown.status_code == 400 and "article" in unknown.json()
+        twice = act(staff, filed, "resolve", article={"lang": fix["lang"], "slug": fix["slug"]},
+                    article_id=fix["id"])
+        assert twice.status_code == 400
+        resolved = act(staff, filed, "resolve",
+                       article={"lang": fix["lang"], "slug": fix["slug"]})
+        assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
+        assert [a.slug for a in filed.articles.all()] == ["port-blocked"]
+
+    def test_an_unknown_operation_is_404(self, filed, engineer):
+        assert act(client_for(engineer), filed, "teleport").status_code == 404
+
     def test_staff_take_it_from_new_to_closed_with_a_timeline(self, filed, acme, engineer,
                                                               problems):
         from tests.factories import make_article
