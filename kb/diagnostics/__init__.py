@@ -43,6 +43,7 @@ from .models import (
     ParsedAttachment,
     Suggestion,
 )
+from .rules import combine
 
 __all__ = [
     "MAX_ATTACHMENTS",
@@ -54,6 +55,7 @@ __all__ = [
     "Finding",
     "ParsedAttachment",
     "Suggestion",
+    "combine",
     "decode_paste",
     "detect",
     "diagnose",

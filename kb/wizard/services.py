@@ -17,7 +17,7 @@ from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for
 from kb.tickets.services import ticket_create
-from kb.wizard import selectors
+from kb.wizard import ranking, selectors
 from kb.wizard.flows import REGIONS, FlowError, flow_parse
 from kb.wizard.models import Flow, FlowVersion, WizardAttachment, WizardEvent, WizardSession
 from kb.wizard.signals import wizard_fix_confirmed
@@ -137,9 +137,9 @@ def _enter(session: WizardSession, step_id: str) -> None:
     step = selectors.session_step(session)
     _event(session, WizardEvent.Kind.ENTERED, step_id)
     if step["kind"] in ("check", "fix", "escalate"):
-        session.diagnosis = selectors.session_diagnosis(session)
+        session.diagnosis = ranking.session_diagnosis(session)
     if step["kind"] == "fix":
-        candidates = selectors.fix_candidates(session, step)
+        candidates = ranking.fix_candidates(session, step)
         session.candidates = {**session.candidates, step_id: candidates}
         if not candidates:  # nothing to offer: go on (usually to escalation)
             _enter(session, step["next"])
@@ -434,7 +434,7 @@ def escalation_preview(session: WizardSession, *, stream_id: str | None = None) 
         subject = f"{subject} ({facts['stream_id']})"
     return {
         "subject": subject[:200],
-        "priority": selectors.session_priority(session, step),
+        "priority": ranking.session_priority(session, step),
         "region": facts["region"] or "",
         "stream_id": facts["stream_id"],
         "problems": codes[:5],

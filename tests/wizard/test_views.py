@@ -496,7 +496,7 @@ class TestWhatWorkedBefore:
     def test_fixes_that_worked_before_move_up_among_equally_likely_ones(self, site_content):
         from kb.articles.models import Article
         from kb.learning.effectiveness import effectiveness_record_wizard_fix
-        from kb.wizard.selectors import fix_candidates
+        from kb.wizard.ranking import fix_candidates
 
         # Two fixes the diagnosis knows nothing about: the flow's order decides...
         step = {"id": "fixes", "kind": "fix", "fixes": [
