@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView
 from kb.articles import apis as article_apis
 from kb.articles import views as article_views
 from kb.core.docs import api_docs
-from kb.problems import apis as problem_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
 from kb.tickets import apis as ticket_apis
@@ -13,7 +12,7 @@ from kb.tickets import response_times_views
 from kb.wizard import apis as wizard_apis
 
 api_v1 = [
-    path("problems/", problem_apis.ProblemListApi.as_view(), name="problem-list"),
+    path("problems/", article_apis.ProblemListApi.as_view(), name="problem-list"),
     path("articles/", article_apis.ArticleListApi.as_view(), name="article-list"),
     path(
         "articles/<str:language>/<slug:slug>/",

@@ -17,6 +17,28 @@ from kb.core.serializers import JsonInputSerializer
 from kb.problems.models import Area
 
 
+class ProblemFilter(filters.FilterSet):
+    area = filters.ChoiceFilter(choices=Area.choices)
+
+
+class ProblemListApi(generics.ListAPIView):
+    """The problem codes of the taxonomy with how many published fixes each has."""
+
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        area = serializers.CharField()
+        summary_en = serializers.CharField()
+        summary_zh = serializers.CharField()
+        published_article_count = serializers.IntegerField()
+
+    serializer_class = OutputSerializer
+    filterset_class = ProblemFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.problem_list_with_fix_counts()
+
+
 class ArticleFilter(filters.FilterSet):
     problem = filters.CharFilter(field_name="problems__code", help_text="a problem code")
     area = filters.ChoiceFilter(choices=Area.choices)

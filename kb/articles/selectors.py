@@ -7,6 +7,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kb.articles.models import Article, ArticleRevision
+from kb.problems.models import Problem
 
 
 def _base() -> QuerySet[Article]:
@@ -132,3 +133,13 @@ def article_list_for_problems(*, codes: list[str], language: str) -> dict[str, l
             if problem.code in by_code:
                 by_code[problem.code].append(article)
     return by_code
+
+
+def problem_list_with_fix_counts(*, area: str | None = None) -> QuerySet[Problem]:
+    """The taxonomy's problem codes, each with how many published fixes it has."""
+    qs = Problem.objects.annotate(
+        published_article_count=Count(
+            "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
+        )
+    )
+    return qs.filter(area=area) if area else qs
