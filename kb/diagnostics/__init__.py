@@ -28,7 +28,10 @@ Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.ping`,
 :mod:`.scan` (whole-text phrase pre-filters that keep long logs fast),
 :mod:`.destinations` (a pass over the whole text of every attachment, also
 text no parser recognised: third-party platform push URLs, TLS handshakes cut
-by resets, forged DNS answers, routes through tunnels).
+by resets, forged DNS answers, routes through tunnels), :mod:`.messages` and
+:mod:`.catalogue` (every text as a message code with parameters, in English
+and Chinese: ``result.to_dict("zh-hans")``), :mod:`.evaluation` (answer
+quality on the labelled scenarios, ``python manage.py diagnose_eval``).
 """
 
 from .decode import decode_paste

@@ -1,23 +1,40 @@
-"""Typed parse results -> findings, read the way a senior engineer reads mtr.
+"""Typed parse results -> findings, read the way a senior engineer reads them.
 
+Paths (traceroute, tracert, mtr, WinMTR, pathping):
+
+- A trace that dies (nothing answers from hop N to the end, or a router at
+  hop N answers "net/host unreachable") is an unreachable host or a line
+  that is down: connection and line-failover problems, never "loss".
 - Loss at an intermediate hop that does not persist to the destination is
-  ICMP rate limiting on that router (control-plane policing), not loss on
-  the path: routers forward transit traffic in hardware but answer
-  TTL-expired probes from a rate-limited CPU.
+  ICMP rate limiting on that router (control-plane policing: routers forward
+  transit traffic in hardware but answer TTL-expired probes from a
+  rate-limited CPU).  It is never a loss finding.
 - Loss that starts at hop N and persists to the destination locates the
-  problem on the link into hop N.
-- Private (RFC 1918) and carrier-grade NAT (100.64.0.0/10) hops are the
-  customer's side: home/office router and the access ISP's NAT (last mile).
-  The first public hop after a CGNAT hop is already the ISP's core.
-- A large RTT step between consecutive answering hops marks a long-haul
-  (often cross-border) segment.
+  problem on the link into hop N.  Where N sits decides whose problem it is:
+  before the long-haul jump (the customer's LAN, home router, access ISP and
+  its uplink) it is last mile; at or after the jump it is the cross-border
+  segment.  Without a visible jump, private (RFC 1918) and carrier-grade NAT
+  (100.64.0.0/10) hops and the first public hop are the customer's side.
+- The long-haul jump is the largest RTT step between consecutive answering
+  hops that the following hops keep (one ocean crossing adds 60-150 ms).
+- Jitter is the spread of RTT at the destination (mtr StDev, or Wrst-Best
+  for WinMTR, which has no StDev) with little loss; where the spread starts
+  (first hop from which every later hop shows it) says whose it is.
+- A high RTT that the long-haul jump explains and that is stable is the
+  distance (about 200 ms China-Europe): context, not a problem.
+
+ping: 100 % loss is the same total loss as a dead trace; error replies
+(unreachable) from a router are a path that ends there; partial loss with
+too few probes is weak evidence.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import statistics
 from typing import Any
 
+from .messages import msg
 from .models import FfmpegResult, Finding, Hop, ObsResult, PathResult, PingResult
 from .rules import THRESHOLDS
 
@@ -49,8 +66,58 @@ def _is_documentation(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool
     return any(ip in n for n in _DOCUMENTATION if n.version == ip.version)
 
 
-def _hop_label(h: Hop) -> str:
-    return f"hop {h.hop} ({h.host or '???'})"
+def _host(h: Hop) -> str:
+    return h.host or "???"
+
+
+def _answering(hops: list[Hop]) -> list[Hop]:
+    return [h for h in hops if h.host and h.rtt_avg_ms is not None and not h.error]
+
+
+def long_haul_jump(
+    hops: list[Hop], thresholds: dict[str, float] = THRESHOLDS
+) -> tuple[Hop, Hop, float] | None:
+    """The largest RTT step between consecutive answering hops that the
+    following hops keep, if it is at least ``long_haul_step_ms``."""
+    answering = _answering(hops)
+    best: tuple[Hop, Hop, float] | None = None
+    for i, (a, b) in enumerate(zip(answering, answering[1:], strict=False)):
+        assert a.rtt_avg_ms is not None and b.rtt_avg_ms is not None
+        step = b.rtt_avg_ms - a.rtt_avg_ms
+        rest = [x.rtt_avg_ms for x in answering[i + 2 :] if x.rtt_avg_ms is not None]
+        kept = not rest or min(rest) >= a.rtt_avg_ms + step * 0.6
+        if step >= thresholds["long_haul_step_ms"] and kept and (best is None or step > best[2]):
+            best = (a, b, step)
+    return best
+
+
+def _spread(h: Hop) -> float | None:
+    """RTT spread at a hop: mtr's StDev, else (Wrst-Best)/4 (WinMTR has no
+    StDev; for a roughly normal spread over ~100 probes the range is about
+    four standard deviations)."""
+    if h.rtt_stdev_ms is not None:
+        return h.rtt_stdev_ms
+    if h.rtt_worst_ms is not None and h.rtt_best_ms is not None and (h.sent or 0) >= 10:
+        return (h.rtt_worst_ms - h.rtt_best_ms) / 4.0
+    return None
+
+
+def _first_customer_hops(hops: list[Hop]) -> int:
+    """Hop number up to which the path is the customer's side when no
+    long-haul jump is visible: private/CGNAT hops and the first public hop
+    after them (the access ISP's router)."""
+    last_private = 0
+    for h in hops:
+        if customer_side(h.host):
+            last_private = h.hop
+    first_public = next((h.hop for h in hops if h.host and not customer_side(h.host)), None)
+    if first_public is None:
+        return last_private
+    return max(last_private, first_public if first_public <= last_private + 1 else last_private)
+
+
+def _tool(path: PathResult) -> str:
+    return path.tool
 
 
 def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) -> list[Finding]:
@@ -59,149 +126,222 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
     if not hops:
         return findings
     sig = thresholds["loss_significant_pct"]
-    answering = [h for h in hops if h.host and h.rtt_avg_ms is not None]
-
-    # Customer-side hops, for context.
+    jump = long_haul_jump(hops, thresholds)
     private = [h for h in hops if customer_side(h.host)]
-    cgnat = [
-        h
-        for h in private
-        if h.host
-        and ipaddress.ip_address(h.host).version == 4
-        and ipaddress.ip_address(h.host) in _CGNAT
-    ]
 
-    # 1. Persistent loss, located.
-    if path.loss_starts_hop is not None:
-        start = next(h for h in hops if h.hop == path.loss_starts_hop)
-        dest = next((h for h in reversed(hops) if h.loss_pct is not None), hops[-1])
-        # The access ISP ends at its CGNAT; without CGNAT the first public
-        # hop is still the ISP's access router.
-        first_public = next((h for h in hops if h.host and not customer_side(h.host)), None)
-        last_mile = customer_side(start.host) or (
-            not cgnat and first_public is not None and start.hop <= first_public.hop
+    # 1. The trace dies: unreachable host or a line that is down.
+    if path.reached is False and path.loss_starts_hop is not None:
+        dying = next(h for h in hops if h.hop == path.loss_starts_hop)
+        before = [h for h in hops if h.hop < dying.hop and h.host and not h.error]
+        last = before[-1] if before else None
+        reporter_error = next((h for h in hops if h.error), None)
+        at_customer = dying.hop <= 1 or (
+            reporter_error is not None and customer_side(reporter_error.host)
         )
+        reporter = next((h for h in hops if h.error), None)
+        if reporter is not None:
+            message = msg(
+                "path.dead.error",
+                hop=reporter.hop,
+                host=_host(reporter),
+                error=msg(f"icmp.{reporter.error}"),
+            )
+        else:
+            message = msg(
+                "path.dead.silent",
+                hop=dying.hop,
+                last=last.hop if last else 0,
+                host=_host(last) if last else "???",
+            )
+        evidence = [h.line for h in hops if h.hop >= dying.hop - 1 and h.line][:4]
+        findings.append(
+            Finding.of(
+                "path-unreachable-local" if at_customer else "path-unreachable",
+                message,
+                evidence=evidence,
+                problems=["net.line-failover", "push.connect-refused"],
+                facts={
+                    "hop": dying.hop,
+                    "ended": path.ended,
+                    "at_customer": at_customer,
+                    "after_jump": bool(jump and dying.hop >= jump[1].hop),
+                },
+                side="customer" if at_customer else "provider",
+            )
+        )
+
+    # 2. Persistent loss, located.
+    elif path.loss_starts_hop is not None and path.dest_loss_pct is not None:
+        start = next(h for h in hops if h.hop == path.loss_starts_hop)
+        dest_loss = path.dest_loss_pct
         evidence = [h.line for h in hops if h.hop >= start.hop and h.line][:6]
+        if jump is not None:
+            last_mile = start.hop < jump[1].hop
+        else:
+            last_mile = customer_side(start.host) or start.hop <= _first_customer_hops(hops)
+        facts = {"start_hop": start.hop, "dest_loss_pct": dest_loss}
         if last_mile:
             findings.append(
-                Finding(
-                    kind="path-loss-last-mile",
-                    summary=(
-                        f"Loss starts at {_hop_label(start)}, on the customer side "
-                        f"(home/office network or access ISP), and persists to the destination "
-                        f"({dest.loss_pct:g}% there)."
+                Finding.of(
+                    "path-loss-last-mile",
+                    msg(
+                        "path.loss.last-mile.jump" if jump else "path.loss.last-mile",
+                        hop=start.hop,
+                        host=_host(start),
+                        loss=dest_loss,
+                        jump_from=jump[0].hop if jump else 0,
+                        jump_to=jump[1].hop if jump else 0,
                     ),
                     evidence=evidence,
                     problems=["net.loss-last-mile"],
-                    facts={"start_hop": start.hop, "dest_loss_pct": dest.loss_pct},
+                    facts=facts,
+                    side="customer",
                 )
             )
         else:
             findings.append(
-                Finding(
-                    kind="path-loss-transit",
-                    summary=(
-                        f"Loss starts at {_hop_label(start)}, beyond the customer's network and "
-                        f"access ISP, and persists to the destination ({dest.loss_pct:g}% there): "
-                        f"the link into hop {start.hop} is losing packets."
+                Finding.of(
+                    "path-loss-transit",
+                    msg(
+                        "path.loss.transit.jump" if jump else "path.loss.transit",
+                        hop=start.hop,
+                        host=_host(start),
+                        loss=dest_loss,
+                        jump_from=jump[0].hop if jump else 0,
+                        jump_to=jump[1].hop if jump else 0,
                     ),
                     evidence=evidence,
                     problems=["net.loss-cross-border"],
-                    facts={"start_hop": start.hop, "dest_loss_pct": dest.loss_pct},
+                    facts=facts,
+                    side="provider",
                 )
             )
 
-    # 2. Intermediate loss that does not persist = ICMP rate limiting.
-    for h in hops:
-        if h is hops[-1] or h.host is None or h.loss_pct is None or h.loss_pct < sig:
+    elif path.reached and path.dest_loss_pct is not None:
+        findings.append(
+            Finding.of(
+                "path-clean",
+                msg("path.clean", loss=path.dest_loss_pct, hops=len(hops)),
+                evidence=[hops[-1].line],
+            )
+        )
+
+    # 3. Loss at a hop that later hops do not show: ICMP rate limiting.
+    dest_index = len(hops) - 1
+    for i, h in enumerate(hops):
+        if i >= dest_index or h.host is None or h.error or h.loss_pct is None:
+            continue
+        if h.loss_pct < sig or h.loss_pct >= 100:
             continue
         if path.loss_starts_hop is not None and h.hop >= path.loss_starts_hop:
             continue
-        later = [x for x in hops if x.hop > h.hop and x.host and x.loss_pct is not None]
-        if later and any(x.loss_pct < sig for x in later):
+        later = [x for x in hops[i + 1 :] if x.host and x.loss_pct is not None and not x.error]
+        if later and any(x.loss_pct is not None and x.loss_pct < h.loss_pct / 2 for x in later):
             findings.append(
-                Finding(
-                    kind="icmp-rate-limit",
-                    summary=(
-                        f"{_hop_label(h).capitalize()} shows {h.loss_pct:g}% loss but later hops do "  # noqa: E501
-                        f"not: that router rate-limits its ICMP replies; this is not path loss."
-                    ),
+                Finding.of(
+                    "icmp-rate-limit",
+                    msg("path.rate-limit", hop=h.hop, host=_host(h), loss=h.loss_pct),
                     evidence=[h.line],
-                    problems=[],
                     facts={"hop": h.hop, "loss_pct": h.loss_pct},
                 )
             )
 
-    # 3. Long-haul step.
-    for a, b in zip(answering, answering[1:], strict=False):
-        assert a.rtt_avg_ms is not None and b.rtt_avg_ms is not None
-        step = b.rtt_avg_ms - a.rtt_avg_ms
-        # A step that the following hops do not keep is one slow router.
-        rest = [x.rtt_avg_ms for x in answering if x.hop > b.hop and x.rtt_avg_ms is not None]
-        kept = not rest or min(rest) >= a.rtt_avg_ms + step * 0.6
-        if step >= thresholds["long_haul_step_ms"] and kept:
+    # 4. Jitter: a wide RTT spread to the destination with little loss.
+    reached = [h for h in _answering(hops)]
+    dest = reached[-1] if reached and path.reached else None
+    dest_spread = _spread(dest) if dest else None
+    if (
+        dest is not None
+        and dest_spread is not None
+        and dest_spread >= thresholds["path_jitter_stdev_ms"]
+        and (path.loss_starts_hop is None)
+    ):
+        start_hop = dest.hop
+        for h in reversed(reached):
+            spread = _spread(h)
+            if spread is None or spread < thresholds["path_jitter_stdev_ms"]:
+                break
+            start_hop = h.hop
+        starts = next(h for h in hops if h.hop == start_hop)
+        on_long_haul = jump is not None and start_hop >= jump[1].hop
+        at_customer = not on_long_haul and (
+            customer_side(starts.host) or start_hop <= _first_customer_hops(hops)
+        )
+        findings.append(
+            Finding.of(
+                "path-jitter",
+                msg(
+                    "path.jitter.long-haul"
+                    if on_long_haul
+                    else ("path.jitter.customer" if at_customer else "path.jitter"),
+                    hop=start_hop,
+                    host=_host(starts),
+                    spread=round(dest_spread, 1),
+                    avg=dest.rtt_avg_ms,
+                    best=dest.rtt_best_ms if dest.rtt_best_ms is not None else 0,
+                    worst=dest.rtt_worst_ms if dest.rtt_worst_ms is not None else 0,
+                ),
+                evidence=[h.line for h in hops if h.hop >= start_hop and h.line][:4],
+                problems=["net.jitter"],
+                facts={"start_hop": start_hop, "spread_ms": dest_spread},
+                side="provider" if on_long_haul else ("customer" if at_customer else None),
+            )
+        )
+
+    # 5. Long-haul segment and the RTT it explains.
+    if jump is not None:
+        a, b, step = jump
+        findings.append(
+            Finding.of(
+                "long-haul-segment",
+                msg("path.long-haul", step=round(step), a=a.hop, a_host=_host(a), b=b.hop,
+                    b_host=_host(b)),
+                evidence=[a.line, b.line],
+                problems=[],
+                facts={"from_hop": a.hop, "to_hop": b.hop, "step_ms": round(step, 1)},
+            )
+        )
+    rtt = path.dest_rtt_avg_ms
+    if rtt is not None and rtt >= thresholds["high_rtt_ms"]:
+        explained = jump is not None and jump[2] >= rtt * 0.5
+        stable = dest_spread is None or dest_spread < thresholds["path_jitter_stdev_ms"]
+        if explained and stable and rtt < thresholds["very_high_rtt_ms"]:
             findings.append(
-                Finding(
-                    kind="long-haul-segment",
-                    summary=(
-                        f"RTT jumps by {step:.0f} ms between {_hop_label(a)} and {_hop_label(b)}: "
-                        f"a long-haul (often cross-border) segment."
-                    ),
-                    evidence=[a.line, b.line],
+                Finding.of(
+                    "long-haul-rtt-expected",
+                    msg("path.rtt.expected", rtt=rtt, step=round(jump[2]) if jump else 0),
+                    evidence=[hops[-1].line],
                     problems=["net.high-latency-route"],
-                    facts={"from_hop": a.hop, "to_hop": b.hop, "step_ms": round(step, 1)},
+                    facts={"rtt_ms": rtt},
                 )
             )
-            break
-
-    # 4. High RTT to the destination.
-    if path.dest_rtt_avg_ms is not None and path.dest_rtt_avg_ms >= thresholds["high_rtt_ms"]:
-        findings.append(
-            Finding(
-                kind="high-latency",
-                summary=f"Average RTT to the destination is {path.dest_rtt_avg_ms:g} ms.",
-                evidence=[hops[-1].line],
-                problems=["net.high-latency-route"],
-                facts={"rtt_ms": path.dest_rtt_avg_ms},
+        else:
+            findings.append(
+                Finding.of(
+                    "high-latency",
+                    msg("path.rtt.high", rtt=rtt),
+                    evidence=[hops[-1].line],
+                    problems=["net.high-latency-route"],
+                    facts={"rtt_ms": rtt},
+                )
             )
-        )
-
-    # 5. Destination never answered.
-    if path.reached is False or (path.dest_loss_pct is not None and path.dest_loss_pct >= 100):
-        last = [h for h in hops if h.host]
-        findings.append(
-            Finding(
-                kind="destination-silent",
-                summary=(
-                    "The destination did not answer; the last answering hop is "
-                    f"{_hop_label(last[-1]) if last else 'none'}. Routers beyond may simply "
-                    "filter ICMP, so test the real port (1935/443) before concluding."
-                ),
-                evidence=[h.line for h in hops[-2:] if h.line],
-                problems=["push.connect-refused"],
-            )
-        )
 
     if private:
         findings.append(
-            Finding(
-                kind="customer-side-hops",
-                summary=(
-                    ("Hop " if len(private) == 1 else "Hops ")
-                    + ", ".join(str(h.hop) for h in private)
-                    + (" is a private or CGNAT address" if len(private) == 1
-                       else " are private or CGNAT addresses")
-                    + ": the customer's network and the access ISP's NAT (last mile)."
+            Finding.of(
+                "customer-side-hops",
+                msg(
+                    "path.customer-hops.one" if len(private) == 1 else "path.customer-hops",
+                    hops=", ".join(str(h.hop) for h in private),
                 ),
                 evidence=[h.line for h in private][:4],
-                problems=[],
             )
         )
     if any(h.host and ":" in h.host for h in hops):
         findings.append(
-            Finding(
-                kind="ipv6-path",
-                summary="The trace ran over IPv6.",
+            Finding.of(
+                "ipv6-path",
+                msg("path.ipv6"),
                 evidence=[hops[0].line],
                 problems=["net.ipv6-path"],
             )
@@ -214,58 +354,105 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     loss_line = ping.evidence.get("loss_pct")
     rtt_line = ping.evidence.get("rtt_avg_ms")
     big = ping.payload_bytes is not None and ping.payload_bytes >= thresholds["mtu_probe_bytes"]
-    if ping.error_replies:
+    total_loss = bool(ping.sent) and ping.received == 0 and ping.loss_pct is not None
+    errors = [
+        line
+        for line in ping.error_replies
+        if "ttl" not in line.lower() and "time to live" not in line.lower()
+    ]
+    ttl_expired = [line for line in ping.error_replies if line not in errors]
+    if total_loss and big:
         findings.append(
-            Finding(
-                kind="ping-unreachable",
-                summary=(
-                    f"{len(ping.error_replies)} replies were ICMP errors (unreachable / TTL "
-                    "expired), not echo replies; Windows counts them as received."
-                ),
-                evidence=ping.error_replies[:3],
-                problems=["push.connect-refused", "net.line-failover"],
-            )
-        )
-    if ping.loss_pct is not None and ping.loss_pct >= 100 and big:
-        findings.append(
-            Finding(
-                kind="mtu-black-hole",
-                summary=(
-                    f"Every {ping.payload_bytes}-byte ping was lost: large packets die on the "
-                    "path (MTU black hole). Compare with a small ping."
-                ),
+            Finding.of(
+                "mtu-black-hole",
+                msg("ping.mtu-black-hole", size=ping.payload_bytes),
                 evidence=[x for x in (loss_line,) if x],
                 problems=["net.mtu-fragmentation"],
+                side="customer",
+            )
+        )
+    elif errors:
+        reporter = ping.error_from[0] if ping.error_from else None
+        local = customer_side(reporter)
+        findings.append(
+            Finding.of(
+                "ping-unreachable-local" if local else "ping-unreachable",
+                msg(
+                    "ping.unreachable.local" if local else "ping.unreachable",
+                    count=len(errors),
+                    host=reporter or "?",
+                ),
+                evidence=errors[:3],
+                problems=["push.connect-refused", "net.line-failover"],
+                facts={"local": local, "total_loss": total_loss},
+                side="customer" if local else "provider",
+            )
+        )
+    elif ttl_expired and ping.ttl_set:
+        findings.append(
+            Finding.of(
+                "ping-ttl-set",
+                msg("ping.ttl-set", count=len(ttl_expired)),
+                evidence=ttl_expired[:2],
+            )
+        )
+    elif total_loss:
+        findings.append(
+            Finding.of(
+                "ping-total-loss",
+                msg("ping.total-loss", sent=ping.sent),
+                evidence=[x for x in (loss_line,) if x],
+                problems=["net.line-failover", "push.connect-refused"],
+                facts={"sent": ping.sent},
+                side="provider",
             )
         )
     elif ping.loss_pct is not None and thresholds["loss_significant_pct"] <= ping.loss_pct:
+        lost = (ping.sent or 0) - (ping.received or 0)
         findings.append(
-            Finding(
-                kind="ping-loss",
-                summary=(
-                    f"{ping.loss_pct:g}% of pings were lost ({ping.received}/{ping.sent} "
-                    "received); a path trace is needed to locate it."
+            Finding.of(
+                "ping-loss" if lost >= 2 else "ping-loss-few",
+                msg(
+                    "ping.loss" if lost >= 2 else "ping.loss.few",
+                    loss=ping.loss_pct,
+                    received=ping.received,
+                    sent=ping.sent,
                 ),
                 evidence=[x for x in (loss_line,) if x],
                 problems=["net.loss-last-mile", "net.loss-cross-border"],
-                facts={"loss_pct": ping.loss_pct},
+                facts={"loss_pct": ping.loss_pct, "lost": lost},
             )
         )
-    if ping.jitter_ms is not None and ping.jitter_ms >= thresholds["jitter_ms"]:
+    if _ping_jitters(ping, thresholds):
         findings.append(
-            Finding(
-                kind="ping-jitter",
-                summary=f"Jitter is {ping.jitter_ms:g} ms ({ping.jitter_source}).",
+            Finding.of(
+                "ping-jitter",
+                msg(
+                    f"ping.jitter.{ping.jitter_source or 'consecutive'}",
+                    jitter=ping.jitter_ms,
+                    min=ping.rtt_min_ms,
+                    avg=ping.rtt_avg_ms,
+                    max=ping.rtt_max_ms,
+                ),
                 evidence=[x for x in (rtt_line,) if x] or [f"{len(ping.rtts_ms)} reply times"],
                 problems=["net.jitter"],
                 facts={"jitter_ms": ping.jitter_ms},
             )
         )
     if ping.rtt_avg_ms is not None and ping.rtt_avg_ms >= thresholds["high_rtt_ms"]:
+        stable = not _ping_jitters(ping, thresholds)
+        kind = (
+            "ping-high-rtt-stable"
+            if stable and ping.rtt_avg_ms < thresholds["very_high_rtt_ms"]
+            else "ping-high-rtt"
+        )
         findings.append(
-            Finding(
-                kind="ping-high-rtt",
-                summary=f"Average RTT is {ping.rtt_avg_ms:g} ms.",
+            Finding.of(
+                kind,
+                msg(
+                    "ping.rtt.stable" if kind == "ping-high-rtt-stable" else "ping.rtt.high",
+                    rtt=ping.rtt_avg_ms,
+                ),
                 evidence=[x for x in (rtt_line,) if x],
                 problems=["net.high-latency-route"],
             )
@@ -273,24 +460,76 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     return findings
 
 
+def _ping_jitters(ping: PingResult, thresholds: dict[str, float]) -> bool:
+    """A wide RTT spread with enough replies to say so.
+
+    Four pings (Windows' default) cannot: the first reply often carries ARP
+    or route set-up time.  With per-reply times the mean difference of
+    consecutive replies or their standard deviation must be wide; with only
+    a summary, ping's own mdev/stddev.
+    """
+    if ping.jitter_ms is None:
+        return False
+    replies = ping.rtts_ms
+    if ping.jitter_source == "consecutive":
+        if len(replies) < thresholds["jitter_min_replies"]:
+            return False
+        mean = sum(replies) / len(replies)
+        spread = (sum((r - mean) ** 2 for r in replies) / len(replies)) ** 0.5
+        return (
+            ping.jitter_ms >= thresholds["jitter_ms"]
+            or spread >= thresholds["path_jitter_stdev_ms"]
+        )
+    return ping.jitter_ms >= thresholds["path_jitter_stdev_ms"]
+
+
+_ERROR_PROBLEMS = {
+    "connection_refused": ["push.connect-refused"],
+    "timeout": ["push.connect-refused"],
+    "dns_failure": ["push.dns-resolution"],
+    "forbidden": ["push.auth-failed", "play.forbidden-403"],
+    "not_found": ["play.not-found-404", "push.url-malformed"],
+    "already_publishing": ["push.duplicate-publisher"],
+    "tls_error": ["push.tls-handshake"],
+    "broken_pipe": ["push.periodic-disconnect"],
+    "message_too_long": ["net.mtu-fragmentation"],
+}
+
+
 def _error_finding(error: str, evidence: list[str], source: str) -> Finding:
-    problems = {
-        "connection_refused": ["push.connect-refused"],
-        "timeout": ["push.connect-refused"],
-        "dns_failure": ["push.dns-resolution"],
-        "forbidden": ["push.auth-failed", "play.forbidden-403"],
-        "not_found": ["play.not-found-404", "push.url-malformed"],
-        "already_publishing": ["push.duplicate-publisher"],
-        "tls_error": ["push.tls-handshake"],
-        "broken_pipe": ["push.periodic-disconnect"],
-        "message_too_long": ["net.mtu-fragmentation"],
-    }[error]
-    return Finding(
-        kind=f"error-{error}",
-        summary=f"{source} reports {error.replace('_', ' ')}.",
+    return Finding.of(
+        f"error-{error}",
+        msg(f"error.{error}", source=source),
         evidence=evidence[:3],
-        problems=problems,
+        problems=list(_ERROR_PROBLEMS[error]),
+        side="customer",
     )
+
+
+# x264 analysis settings that only the slow presets use (x264 --fullhelp:
+# "medium" has ref=3 subme=7 me=hex; slow and slower raise them).
+_HEAVY_X264 = {"ref": 5, "subme": 8}
+
+
+def encoder_heavy(settings: dict[str, Any]) -> bool:
+    """True when the encoder settings alone are likely too slow for real time."""
+    codec = str(settings.get("video_codec", "")).lower()
+    encoder = str(settings.get("video_encoder", "")).lower()
+    if encoder in ("libx265", "libaom-av1", "libvpx-vp9", "librav1e") or codec in ("av1",):
+        return True
+    if settings.get("x264_me") in ("umh", "esa", "tesa"):
+        return True
+    for key, limit in _HEAVY_X264.items():
+        value = settings.get(f"x264_{key}")
+        if isinstance(value, int) and value >= limit:
+            return True
+    res = str(settings.get("resolution", ""))
+    fps = settings.get("fps")
+    if "x" in res and isinstance(fps, (int, float)):
+        w, _, h = res.partition("x")
+        if w.isdigit() and h.isdigit() and int(w) * int(h) * fps >= 1920 * 1080 * 50:
+            return "nvenc" not in encoder and "qsv" not in encoder and "amf" not in encoder
+    return False
 
 
 def _settings_findings(
@@ -303,23 +542,28 @@ def _settings_findings(
             keyint == 0
             or abs(keyint - thresholds["keyint_sec"]) > thresholds["keyint_tolerance_sec"]
         ):
-            shown = "auto" if keyint == 0 else f"{keyint:g} s"
             findings.append(
-                Finding(
-                    kind="keyframe-interval",
-                    summary=f"{source} keyframe interval is {shown}; ingest and players expect 2 s.",  # noqa: E501
+                Finding.of(
+                    "keyframe-interval",
+                    msg(
+                        "settings.keyint.auto" if keyint == 0 else "settings.keyint",
+                        source=source,
+                        keyint=keyint,
+                    ),
                     evidence=[f"keyint: {settings.get('keyint')} at {settings.get('fps')} fps"],
                     problems=["enc.keyframe-interval"],
+                    side="customer",
                 )
             )
     rate = settings.get("audio_sample_rate")
     if isinstance(rate, int) and rate not in (44100, 48000):
         findings.append(
-            Finding(
-                kind="audio-sample-rate",
-                summary=f"{source} audio sample rate is {rate} Hz.",
+            Finding.of(
+                "audio-sample-rate",
+                msg("settings.sample-rate", source=source, rate=rate),
                 evidence=[f"sample rate: {rate}"],
                 problems=["enc.av-desync", "enc.audio-missing"],
+                side="customer",
             )
         )
     codec = str(settings.get("video_codec", "")).lower()
@@ -333,32 +577,50 @@ def _settings_findings(
         or "422" in pix
     ):
         findings.append(
-            Finding(
-                kind="codec-unsupported",
-                summary=f"{source} sends {codec or 'video'} {profile} {pix}".strip()
-                + ", which classic RTMP ingest and many players reject.",
+            Finding.of(
+                "codec-unsupported",
+                msg(
+                    "settings.codec",
+                    source=source,
+                    what=f"{codec or 'video'} {profile} {pix}".strip(),
+                ),
                 evidence=[f"codec: {codec} profile: {profile} pix_fmt: {pix}"],
                 problems=["enc.codec-unsupported"],
+                side="customer",
             )
         )
     audio = str(settings.get("audio_codec", "")).lower()
-    if audio and audio not in ("aac", "mp3", "opus"):
+    if audio == "mp3" and rate == 48000 and settings.get("container") == "flv":
+        # FLV has no 48 kHz rate flag: flvenc stores 48 kHz MP3 marked as
+        # 44.1 kHz, so players resample or drop it.
         findings.append(
-            Finding(
-                kind="audio-not-aac",
-                summary=f"{source} sends {audio} audio; ingest expects AAC.",
+            Finding.of(
+                "audio-mp3-48k-flv",
+                msg("settings.mp3-48k", source=source),
+                evidence=[f"audio: mp3, {rate} Hz, flv"],
+                problems=["enc.audio-missing", "enc.av-desync"],
+                side="customer",
+            )
+        )
+    elif audio and audio not in ("aac", "mp3", "opus"):
+        findings.append(
+            Finding.of(
+                "audio-not-aac",
+                msg("settings.audio-codec", source=source, codec=audio),
                 evidence=[f"audio codec: {audio}"],
                 problems=["enc.audio-missing"],
+                side="customer",
             )
         )
     bframes = settings.get("bframes", settings.get("bf"))
     if protocol == "webrtc" and isinstance(bframes, int) and bframes > 0:
         findings.append(
-            Finding(
-                kind="bframes-webrtc",
-                summary=f"{source} uses {bframes} B-frames; WebRTC playback breaks.",
+            Finding.of(
+                "bframes-webrtc",
+                msg("settings.bframes", source=source, bframes=bframes),
                 evidence=[f"bframes={bframes}"],
                 problems=["enc.bframes-webrtc"],
+                side="customer",
             )
         )
     return findings
@@ -368,20 +630,19 @@ def analyse_obs(
     obs: ObsResult, thresholds: dict[str, float] = THRESHOLDS, protocol: str | None = None
 ) -> list[Finding]:
     findings: list[Finding] = []
+    source = "OBS Classic" if obs.classic else "OBS"
     if (
         obs.dropped_frames_network_pct is not None
         and obs.dropped_frames_network_pct >= thresholds["obs_dropped_pct"]
     ):
         findings.append(
-            Finding(
-                kind="obs-network-drops",
-                summary=(
-                    f"OBS dropped {obs.dropped_frames_network_pct:g}% of frames because the network "  # noqa: E501
-                    "could not carry the stream (insufficient bandwidth / connection stalls)."
-                ),
-                evidence=obs.evidence.get("dropped", [])[:2],
+            Finding.of(
+                "obs-network-drops",
+                msg("obs.dropped", source=source, pct=obs.dropped_frames_network_pct),
+                evidence=obs.evidence.get("dropped", [])[:2] + obs.evidence.get("stalls", [])[:1],
                 problems=["net.uplink-bandwidth", "enc.bitrate-too-high"],
                 facts={"pct": obs.dropped_frames_network_pct},
+                side="customer",
             )
         )
     if (
@@ -389,11 +650,12 @@ def analyse_obs(
         and obs.skipped_frames_encoder_pct >= thresholds["obs_skipped_pct"]
     ):
         findings.append(
-            Finding(
-                kind="obs-encoder-skips",
-                summary=f"The encoder skipped {obs.skipped_frames_encoder_pct:g}% of frames (encoding lag).",  # noqa: E501
+            Finding.of(
+                "obs-encoder-skips",
+                msg("obs.skipped", pct=obs.skipped_frames_encoder_pct),
                 evidence=obs.evidence.get("skipped", [])[:2],
                 problems=["enc.encoder-overload"],
+                side="customer",
             )
         )
     if (
@@ -401,24 +663,57 @@ def analyse_obs(
         and obs.lagged_frames_render_pct >= thresholds["obs_lagged_pct"]
     ):
         findings.append(
-            Finding(
-                kind="obs-render-lag",
-                summary=f"Rendering missed {obs.lagged_frames_render_pct:g}% of frames (GPU/scene load).",  # noqa: E501
+            Finding.of(
+                "obs-render-lag",
+                msg("obs.lagged", pct=obs.lagged_frames_render_pct),
                 evidence=obs.evidence.get("lagged", [])[:2],
                 problems=["enc.encoder-overload"],
+                side="customer",
             )
         )
-    if obs.disconnects:
+    refused_loop = obs.refused_after_connect >= 2
+    if refused_loop:
         findings.append(
-            Finding(
-                kind="obs-disconnects",
-                summary=(
-                    f"The stream disconnected {obs.disconnects} time(s)"
-                    + (
-                        f" and OBS tried to reconnect {obs.reconnect_attempts} time(s)."
-                        if obs.reconnect_attempts
-                        else "."
-                    )
+            Finding.of(
+                "obs-refused-after-connect",
+                msg("obs.refused-loop", count=obs.refused_after_connect),
+                evidence=obs.evidence.get("refused", [])[:4],
+                problems=["push.auth-failed", "push.duplicate-publisher"],
+                facts={"count": obs.refused_after_connect},
+                side="customer",
+            )
+        )
+    elif obs.disconnects and obs.failed_reconnects >= 1 and obs.error in (
+        "timeout",
+        "connection_refused",
+        "broken_pipe",
+        None,
+    ):
+        findings.append(
+            Finding.of(
+                "obs-reconnect-failing",
+                msg(
+                    "obs.reconnect-failing",
+                    disconnects=obs.disconnects,
+                    failed=obs.failed_reconnects,
+                ),
+                evidence=(
+                    obs.evidence.get("disconnects", [])[:1]
+                    + obs.evidence.get("connect_errors", [])[:2]
+                ),
+                problems=["net.line-failover", "push.connect-refused"],
+                facts={"failed": obs.failed_reconnects},
+                side="provider",
+            )
+        )
+    elif obs.disconnects:
+        findings.append(
+            Finding.of(
+                "obs-disconnects",
+                msg(
+                    "obs.disconnects.reconnect" if obs.reconnect_attempts else "obs.disconnects",
+                    count=obs.disconnects,
+                    attempts=obs.reconnect_attempts,
                 ),
                 evidence=(
                     obs.evidence.get("send_errors", [])[:1]
@@ -428,11 +723,15 @@ def analyse_obs(
                 facts={"count": obs.disconnects},
             )
         )
-    if obs.error and obs.error != "broken_pipe":
-        findings.append(_error_finding(obs.error, obs.evidence.get("connect_errors", []), "OBS"))
+    if obs.error and obs.error != "broken_pipe" and not refused_loop:
+        failing = any(f.kind == "obs-reconnect-failing" for f in findings)
+        if not (obs.error == "timeout" and failing):
+            findings.append(
+                _error_finding(obs.error, obs.evidence.get("connect_errors", []), source)
+            )
     elif obs.error == "broken_pipe" and not obs.disconnects:
-        findings.append(_error_finding(obs.error, obs.evidence.get("send_errors", []), "OBS"))
-    findings.extend(_settings_findings(obs.settings, "OBS", thresholds, protocol))
+        findings.append(_error_finding(obs.error, obs.evidence.get("send_errors", []), source))
+    findings.extend(_settings_findings(obs.settings, source, thresholds, protocol))
     return findings
 
 
@@ -440,32 +739,130 @@ def analyse_ffmpeg(
     ff: FfmpegResult, thresholds: dict[str, float] = THRESHOLDS, protocol: str | None = None
 ) -> list[Finding]:
     findings: list[Finding] = []
-    if ff.error:
+    source = "ffmpeg"
+    if ff.incompatible:
         findings.append(
-            _error_finding(
-                ff.error, ff.evidence.get("error", []), f"ffmpeg ({ff.direction or 'stream'})"
+            Finding.of(
+                f"container-codec-mismatch-{ff.incompatible}",
+                msg(
+                    f"ffmpeg.incompatible.{ff.incompatible}",
+                    codec=ff.encoder.get(f"{ff.incompatible}_codec_out") or "?",
+                    container=ff.encoder.get("container") or "?",
+                ),
+                evidence=ff.evidence.get("incompatible", [])[:3],
+                problems=(
+                    ["enc.audio-missing", "enc.codec-unsupported"]
+                    if ff.incompatible == "audio"
+                    else ["enc.codec-unsupported"]
+                ),
+                facts={"stream": ff.incompatible},
+                side="customer",
             )
         )
+    elif ff.srt_reject:
+        findings.append(
+            Finding.of(
+                f"srt-rejected-{ff.srt_reject}",
+                msg(f"ffmpeg.srt.{ff.srt_reject}"),
+                evidence=ff.evidence.get("srt", [])[:2] + ff.evidence.get("error", [])[:1],
+                problems={
+                    "passphrase": ["push.tls-handshake"],
+                    "streamid": ["push.auth-failed", "push.url-malformed"],
+                    "peer": ["push.auth-failed"],
+                }[ff.srt_reject],
+                side="customer",
+            )
+        )
+    elif ff.mid_stream and ff.error in ("timeout", "broken_pipe", "connection_refused"):
+        findings.append(
+            Finding.of(
+                "push-dropped-timeout" if ff.error == "timeout" else "push-dropped-reset",
+                msg(f"ffmpeg.mid-stream.{ff.error}"),
+                evidence=ff.evidence.get("error", [])[:3],
+                problems=(
+                    ["push.periodic-disconnect", "net.line-failover"]
+                    if ff.error == "timeout"
+                    else ["push.periodic-disconnect", "net.uplink-bandwidth"]
+                ),
+                facts={"error": ff.error},
+            )
+        )
+    elif ff.error:
+        direction = msg(f"ffmpeg.direction.{ff.direction or 'stream'}")
+        finding = _error_finding(ff.error, ff.evidence.get("error", []), "ffmpeg")
+        finding.message = msg(f"error.{ff.error}.ffmpeg", direction=direction)
+        finding.summary = finding.message.render("en")
+        if ff.error == "timeout" and (ff.url or "").startswith("srt://"):
+            finding.kind = "srt-connect-timeout"
+            finding.message = msg("ffmpeg.srt.timeout")
+            finding.summary = finding.message.render("en")
+            finding.problems = ["net.udp-blocked", "push.connect-refused"]
+        findings.append(finding)
     elif ff.evidence.get("generic_failure") and ff.direction == "push":
         findings.append(
-            Finding(
-                kind="push-closed-by-server",
-                summary=(
-                    "The ingest accepted the connection and then closed the publish with no reason "
-                    "given; a refused stream key or auth callback does this."
-                ),
+            Finding.of(
+                "push-closed-by-server",
+                msg("ffmpeg.closed-by-server"),
                 evidence=ff.evidence["generic_failure"],
                 problems=["push.auth-failed", "push.url-malformed"],
+                side="customer",
+            )
+        )
+    slow = _slow_push(ff, thresholds)
+    if slow is not None:
+        heavy = encoder_heavy({**ff.settings, **ff.encoder})
+        findings.append(
+            Finding.of(
+                "push-slow-encoder" if heavy else "push-slow-uplink",
+                msg(
+                    "ffmpeg.slow.encoder" if heavy else "ffmpeg.slow.uplink",
+                    speed=slow,
+                    fps=ff.settings.get("fps") or "?",
+                ),
+                evidence=ff.evidence.get("progress", [])[-2:],
+                problems=(
+                    ["enc.encoder-overload"]
+                    if heavy
+                    else ["net.uplink-bandwidth", "enc.bitrate-too-high"]
+                ),
+                facts={"speed": slow},
+                side="customer",
             )
         )
     if ff.non_monotonous_dts:
         findings.append(
-            Finding(
-                kind="non-monotonous-dts",
-                summary=f"ffmpeg saw {ff.non_monotonous_dts} non-monotonous DTS warnings (timestamp jumps).",  # noqa: E501
+            Finding.of(
+                "non-monotonous-dts",
+                msg("ffmpeg.dts", count=ff.non_monotonous_dts),
                 evidence=ff.evidence.get("dts", []),
                 problems=["enc.av-desync"],
+                side="customer",
             )
         )
-    findings.extend(_settings_findings(ff.settings, "ffmpeg", thresholds, protocol))
+    if not ff.incompatible:
+        settings = {**ff.settings, "container": ff.encoder.get("container")}
+        findings.extend(_settings_findings(settings, source, thresholds, protocol))
     return findings
+
+
+def _slow_push(ff: FfmpegResult, thresholds: dict[str, float]) -> float | None:
+    """The sustained speed of a push that runs slower than real time, or None.
+
+    ``speed=`` is media time over wall time; with ``-re`` (or a live source)
+    a push that keeps up shows about 1x.  The first seconds are skipped
+    (start-up and probing), then the median of the rest must stay below
+    ``push_speed_min``.
+    """
+    if ff.direction != "push" or ff.mid_stream or ff.incompatible:
+        return None
+    if len(ff.speeds) < thresholds["push_speed_samples"]:
+        return None
+    rest = ff.speeds[len(ff.speeds) // 3 :]
+    median = statistics.median(rest)
+    # speed= is media time over wall time since the start, so start-up
+    # delay alone makes a short push that keeps up read below 1x while it
+    # climbs back; a push that cannot keep up stays flat or falls.
+    rising = rest[-1] - rest[0] >= 0.03
+    if median < thresholds["push_speed_min"] and not rising:
+        return round(median, 3)
+    return None

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import rules
+from .messages import msg
 from .models import FfmpegResult, Finding, ParsedAttachment
 from .scan import fold_case, lines_containing
 
@@ -318,12 +319,9 @@ def _platform_findings(scan: _Scan, ffmpeg: list[FfmpegResult]) -> list[Finding]
         if platform.rtmps_only and scheme == "rtmp" and "rtmps-required" not in seen:
             seen.add("rtmps-required")
             findings.append(
-                Finding(
-                    kind="rtmps-required",
-                    summary=(
-                        f"The push goes to {platform.name} ({host}) over plain rtmp://; "
-                        f"{platform.name} accepts RTMPS (rtmps:// on port 443) only."
-                    ),
+                Finding.of(
+                    "rtmps-required",
+                    msg("dest.rtmps-required", platform=platform.name, host=host),
                     evidence=[line],
                     problems=["push.restream-relay"],
                     facts={"platform": platform.name, "host": host},
@@ -338,9 +336,9 @@ def _platform_findings(scan: _Scan, ffmpeg: list[FfmpegResult]) -> list[Finding]
         facts = {"platform": platform.name, "host": host, "side": platform.side}
         if failure == "dropped":
             findings.append(
-                Finding(
-                    kind="platform-push-dropped",
-                    summary=f"The push to {platform.name} ({host}) was cut while live.",
+                Finding.of(
+                    "platform-push-dropped",
+                    msg("dest.platform-dropped", platform=platform.name, host=host),
                     evidence=evidence[:3],
                     problems=["push.restream-relay"],
                     facts=facts,
@@ -348,13 +346,9 @@ def _platform_findings(scan: _Scan, ffmpeg: list[FfmpegResult]) -> list[Finding]
             )
             continue
         findings.append(
-            Finding(
-                kind="platform-push-failed",
-                summary=(
-                    f"The push to the third-party platform {platform.name} ({host}) failed; "
-                    "check the platform key or signed URL, RTMPS, the platform's stream "
-                    "rules and where the relay runs."
-                ),
+            Finding.of(
+                "platform-push-failed",
+                msg("dest.platform-failed", platform=platform.name, host=host),
                 evidence=evidence[:3],
                 problems=["push.restream-relay"],
                 facts=facts,
@@ -365,12 +359,9 @@ def _platform_findings(scan: _Scan, ffmpeg: list[FfmpegResult]) -> list[Finding]
     if scan.nginx_rtmps:
         url, raw = scan.nginx_rtmps[0]
         findings.append(
-            Finding(
-                kind="rtmps-push-unsupported",
-                summary=(
-                    "nginx-rtmp refuses an rtmps:// push target: its push speaks plain RTMP "
-                    "only; wrap it in TLS locally or relay with ffmpeg."
-                ),
+            Finding.of(
+                "rtmps-push-unsupported",
+                msg("dest.rtmps-push-unsupported"),
                 evidence=[raw],
                 problems=["push.restream-relay"],
                 facts={"url": url},
@@ -402,19 +393,10 @@ def _failure_for(
 
 
 def _blocked_finding(platform: rules.PlatformIngest, host: str, evidence: list[str]) -> Finding:
-    if platform.side == "global":
-        kind, where = "overseas-platform-blocked", "from mainland China this path is filtered"
-    else:
-        kind, where = (
-            "mainland-platform-blocked",
-            "from abroad it crosses the border on the public internet",
-        )  # noqa: E501
-    return Finding(
-        kind=kind,
-        summary=(
-            f"The connection to {platform.name} ({host}) itself failed (reset, timeout or "
-            f"refused), not the stream: {where}."
-        ),
+    kind = "overseas-platform-blocked" if platform.side == "global" else "mainland-platform-blocked"
+    return Finding.of(
+        kind,
+        msg(f"dest.{kind}", platform=platform.name, host=host),
         evidence=evidence[:3],
         problems=["net.cross-border-interference"],
         facts={"platform": platform.name, "host": host},
@@ -432,13 +414,9 @@ def _tls_reset_finding(scan: _Scan, ffmpeg: list[FfmpegResult]) -> Finding | Non
         handshake = scan.mbedtls_reset or scan.hello
     if not handshake:
         return None
-    return Finding(
-        kind="tls-reset",
-        summary=(
-            "The TLS handshake was cut by a TCP reset before any certificate arrived: "
-            "typical of filtering by server name (SNI) on the path, not of a certificate "
-            "problem."
-        ),
+    return Finding.of(
+        "tls-reset",
+        msg("dest.tls-reset"),
         evidence=scan.resets[:3],
         problems=["net.cross-border-interference"],
     )
@@ -471,13 +449,9 @@ def _dns_findings(scan: _Scan) -> list[Finding]:
     if not evidence:
         return []
     return [
-        Finding(
-            kind="dns-forged-answer",
-            summary=(
-                "DNS answered with an address that cannot be genuine ("
-                + "; ".join(reasons[:3])
-                + "): a poisoned answer on the path. Compare with an off-path resolver."
-            ),
+        Finding.of(
+            "dns-forged-answer",
+            msg("dest.dns-forged", reasons="; ".join(reasons[:3])),
             evidence=evidence[:3],
             problems=["net.cross-border-interference", "push.dns-resolution"],
         )
@@ -489,12 +463,9 @@ def _tunnel_findings(scan: _Scan) -> list[Finding]:
         return []
     device, raw = scan.tunnels[0]
     return [
-        Finding(
-            kind="route-via-tunnel",
-            summary=(
-                f"The route leaves through the tunnel device {device}: a VPN or accelerator "
-                "carries the traffic."
-            ),
+        Finding.of(
+            "route-via-tunnel",
+            msg("dest.route-via-tunnel", device=device),
             evidence=[raw],
             problems=["net.cross-border-interference", "net.mtu-fragmentation"],
             facts={"device": device},

@@ -93,6 +93,19 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
         ),
         4,
     ),
+    # OBS Classic (0.6x, Windows only): its banner and RTMPPublisher lines.
+    ("obs-log", "windows", re.compile(r"Open Broadcaster Software v0\.\d+"), 6),
+    (
+        "obs-log",
+        None,
+        re.compile(
+            r"RTMPPublisher::|Number of b-frames dropped: \d+|=====Stream (?:Start|End): |"
+            r"Completed handshake with \S+ in \d+ ms"
+        ),
+        6,
+    ),
+    # OBS 30+ on Windows: the socket thread's own lines.
+    ("obs-log", "windows", re.compile(r"^socket_thread_windows: "), 4),
     # ffmpeg
     ("ffmpeg", None, re.compile(r"^ffmpeg version "), 6),
     ("ffmpeg", None, re.compile(r"^Stream mapping:|^(?:Input|Output) #\d+, \w+"), 4),
@@ -146,6 +159,12 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     "mtr": ("HOST: ", "|-- ", '"report"', '"hubs"', "WinMTR statistics", "Sent", "Hostname"),
     "obs-log": (
         "[rtmp stream: '",
+        "Open Broadcaster Software v0.",
+        "RTMPPublisher::",
+        "Number of b-frames dropped",
+        "=====Stream ",
+        "Completed handshake with ",
+        "socket_thread_windows",
         "==== Streaming ",
         "Output '",
         "Video stopped, number of skipped frames due to encoding lag",
@@ -243,7 +262,14 @@ def _pick(scores: dict[str, dict[str | None, int]]) -> tuple[str, str | None, in
 # log, or whose pattern matches it, is the OBS host's.  Plain phrases are
 # tested with ``in``, which is much faster than a regex over a large log.
 _OBS_PLATFORMS: list[tuple[str, tuple[str, ...], re.Pattern[str] | None]] = [
-    ("windows", ("Windows Version:", "Win32", ".dll'"), None),
+    # OBS Classic ran on Windows only; socket_thread_windows and Winsock
+    # error numbers (10035-10065) are Windows' own.
+    (
+        "windows",
+        ("Windows Version:", "Win32", ".dll'", "Open Broadcaster Software v0.",
+         "socket_thread_windows", "RTMPPublisher::"),
+        None,
+    ),
     (
         "macos",
         ("OS Name: macOS", ".plugin'", "CoreAudio"),
@@ -257,7 +283,31 @@ _OBS_PLATFORMS: list[tuple[str, tuple[str, ...], re.Pattern[str] | None]] = [
 ]
 
 
+# Winsock error numbers (WSAEWOULDBLOCK 10035 to WSAEHOSTUNREACH 10065) in
+# librtmp's "RTMP send error %d" lines exist on Windows only.
+_WINSOCK_ERROR = re.compile(r"error 100[3-6]\d\b")
+
+
+def _winsock_error(text: str) -> bool:
+    pos = text.find("error 100")
+    while pos >= 0:
+        if _WINSOCK_ERROR.match(text, pos):
+            return True
+        pos = text.find("error 100", pos + 1)
+    return False
+
+
+# OBS writes the system it runs on in the log's first lines; a long log is
+# only searched at its head and tail for it.
+_PLATFORM_HEAD = 256 * 1024
+_PLATFORM_TAIL = 64 * 1024
+
+
 def _obs_platform(text: str) -> str | None:
+    if len(text) > _PLATFORM_HEAD + _PLATFORM_TAIL:
+        text = text[:_PLATFORM_HEAD] + "\n" + text[-_PLATFORM_TAIL:]
+    if _winsock_error(text) and not any(p in text for p in _OBS_PLATFORMS[1][1]):
+        return "windows"
     for platform, phrases, pattern in _OBS_PLATFORMS:
         if any(phrase in text for phrase in phrases) or (pattern and pattern.search(text)):
             return platform

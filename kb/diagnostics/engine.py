@@ -17,6 +17,7 @@ from . import analysis, destinations, rules
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
+from .messages import Message, msg
 from .models import (
     Answers,
     Attachment,
@@ -114,9 +115,8 @@ def parse(name: str, content: bytes | str) -> ParsedAttachment:
         logger.exception("diagnostics_parse_failed name=%r", name)
         parsed.detected, parsed.platform, parsed.metrics, parsed.results = "unknown", None, {}, []
         parsed.failed = True
-        parsed.notes.append(
-            f"Could not be parsed ({type(exc).__name__}); it is kept as plain text."
-        )
+        parsed.notes, parsed.note_messages = [], []
+        parsed.note(msg("note.parse-failed", error=type(exc).__name__))
     return parsed
 
 
@@ -130,20 +130,18 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         content = bytes(content)
         if size > MAX_ATTACHMENT_BYTES:
             content = content[:MAX_ATTACHMENT_BYTES]
-            parsed.notes.append(f"Only the first {MAX_ATTACHMENT_BYTES} bytes of {size} were read.")
+            parsed.note(msg("note.truncated-bytes", limit=MAX_ATTACHMENT_BYTES, size=size))
         if _looks_binary(content):
-            parsed.notes.append(
-                "This looks like a binary file, not text output; nothing was parsed."
-            )
+            parsed.note(msg("note.binary"))
             return
     elif size > MAX_ATTACHMENT_BYTES:
         content = content[: MAX_ATTACHMENT_BYTES // 4]
-        parsed.notes.append(f"Only the first {MAX_ATTACHMENT_BYTES // 4} characters were read.")
+        parsed.note(msg("note.truncated-chars", limit=MAX_ATTACHMENT_BYTES // 4))
     text, encoding = decode_paste_with_encoding(content)
     parsed.encoding = encoding
     parsed.text = text
     if not text.strip():
-        parsed.notes.append("The attachment is empty.")
+        parsed.note(msg("note.empty"))
         return
     sections = split_sections(text)
     known: list[tuple[Section, Result]] = []
@@ -152,18 +150,19 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
             continue
         result = _parse_section(section)
         if result is None or _empty_result(result):
-            parsed.notes.append(
-                f"Lines {section.start_line}-{section.end_line} look like {section.kind} output "
-                "but no measurements could be read from them (truncated or edited?)."
+            parsed.note(
+                msg(
+                    "note.no-measurements",
+                    start=section.start_line,
+                    end=section.end_line,
+                    tool=msg(f"tool.{section.kind}"),
+                )
             )
             continue
         known.append((section, result))
     if not known:
         if not parsed.notes:
-            parsed.notes.append(
-                "Not recognised as ping, traceroute/tracert, mtr/WinMTR, pathping, an OBS log or "
-                "ffmpeg output. Paste the complete output of one of those tools."
-            )
+            parsed.note(msg("note.unrecognised"))
         return
     # The dominant section (most lines) gives the attachment's metrics.
     dominant_section, dominant = max(known, key=lambda sr: sr[0].end_line - sr[0].start_line)
@@ -171,20 +170,20 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
     parsed.platform = dominant_section.platform
     parsed.metrics = dominant.metrics()
     parsed.results = [r for _s, r in known]
+    if isinstance(dominant, ObsResult) and dominant.classic:
+        parsed.variant = "classic"
     if len(known) > 1:
-        parts = ", ".join(f"{s.kind} (lines {s.start_line}-{s.end_line})" for s, _r in known)
-        parsed.notes.append(
-            f"Several outputs were pasted together: {parts}. The metrics shown are from the "
-            f"{dominant_section.kind} part; findings use every part."
+        parts = ", ".join(f"{s.kind} ({s.start_line}-{s.end_line})" for s, _r in known)
+        parsed.note(
+            msg("note.several", parts=parts, tool=msg(f"tool.{dominant_section.kind}"))
         )
     if isinstance(dominant, PathResult) and dominant.reached is False:
-        parsed.notes.append(
-            "The trace did not reach its destination; destination metrics are empty."
-        )
+        if dominant.dest_loss_pct == 100:
+            parsed.note(msg("note.trace-died", hop=dominant.loss_starts_hop))
+        else:
+            parsed.note(msg("note.not-reached"))
     if isinstance(dominant, PingResult) and dominant.error_replies:
-        parsed.notes.append(
-            "Error replies (unreachable / TTL expired) were not counted as received."
-        )
+        parsed.note(msg("note.error-replies"))
 
 
 def _infer_role(answers: Answers, parsed: list[ParsedAttachment]) -> str | None:
@@ -224,40 +223,68 @@ def _short(line: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+_RULES_BY_KIND: dict[str, list[rules.FindingRule]] = {}
+_RULES_INDEXED: tuple[rules.FindingRule, ...] | None = None
+
+
+def _rules_by_kind() -> dict[str, list[rules.FindingRule]]:
+    """FINDING_RULES by finding kind, rebuilt when the table is replaced."""
+    global _RULES_INDEXED
+    if _RULES_INDEXED is not rules.FINDING_RULES:
+        _RULES_BY_KIND.clear()
+        for rule in rules.FINDING_RULES:
+            _RULES_BY_KIND.setdefault(rule.finding, []).append(rule)
+        _RULES_INDEXED = rules.FINDING_RULES
+    return _RULES_BY_KIND
+
+
+def _finding_reason(finding: Finding) -> Message:
+    summary: Message = finding.message or msg("raw", text=finding.summary)
+    if finding.evidence:
+        return msg("reason.finding", summary=summary, cite=_short(finding.evidence[0]))
+    return msg("reason.finding.bare", summary=summary)
+
+
 def _suggest(
     findings: list[Finding], answers: Answers, role: str | None, description: str
 ) -> list[Suggestion]:
-    contributions: dict[str, list[tuple[float, str]]] = {}
+    # problem -> [(confidence, reason, from a finding)]
+    contributions: dict[str, list[tuple[float, Message, bool]]] = {}
 
-    def add(problem: str, confidence: float, reason: str) -> None:
-        contributions.setdefault(problem, []).append((confidence, reason))
+    def add(problem: str, confidence: float, reason: Message, evidence: bool) -> None:
+        contributions.setdefault(problem, []).append((confidence, reason, evidence))
 
     protocol, region = answers.protocol, answers.region
+    by_kind = _rules_by_kind()
     for finding in findings:
-        for rule in rules.FINDING_RULES:
-            if rule.finding != finding.kind:
-                continue
+        for rule in by_kind.get(finding.kind, ()):
             if rule.protocols and protocol not in rule.protocols:
                 continue
             if rule.regions and region not in rule.regions:
+                continue
+            if rule.stream_down is not None and bool(answers.stream_down) != rule.stream_down:
                 continue
             confidence = rule.confidence
             if rule.role and role != rule.role:
                 if role is not None:
                     continue
                 confidence *= 0.5  # role unknown: weaker
-            cite = f' ("{_short(finding.evidence[0])}")' if finding.evidence else ""
-            add(rule.problem, confidence, f"{finding.summary}{cite}")
+            add(rule.problem, confidence, _finding_reason(finding), True)
     text = (description or "").lower()
+    # A pasted path that reached its target with no loss that persists
+    # answers "is it packet loss?": words about loss do not outweigh it.
+    no_path_loss = any(f.kind == "path-clean" for f in findings)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
                 continue
             if kw.protocols and protocol not in kw.protocols:
                 continue
+            if no_path_loss and kw.problem in ("net.loss-last-mile", "net.loss-cross-border"):
+                continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:
-                add(kw.problem, kw.confidence, f'The description mentions "{phrase}".')
+                add(kw.problem, kw.confidence, msg("reason.keyword", phrase=phrase), False)
     if not contributions:
         for ar in rules.ANSWER_RULES:
             if ar.role and role != ar.role:
@@ -266,22 +293,25 @@ def _suggest(
                 continue
             if ar.stream_down is not None and bool(answers.stream_down) != ar.stream_down:
                 continue
-            add(
-                ar.problem,
-                ar.confidence,
-                "Based on your answers only; paste a tool output for evidence.",
-            )
+            add(ar.problem, ar.confidence, msg("reason.answers"), False)
     suggestions: list[Suggestion] = []
     for problem, items in contributions.items():
-        confidence = rules.combine([c for c, _ in items])
+        confidence = rules.combine([c for c, _r, _e in items])
         if confidence < rules.THRESHOLDS["min_confidence"]:
             continue
-        reasons: list[str] = []
-        for _c, reason in sorted(items, key=lambda cr: -cr[0]):
+        reasons: list[Message] = []
+        for _c, reason, _e in sorted(items, key=lambda cre: -cre[0]):
             if reason not in reasons:
                 reasons.append(reason)
+        reasons = reasons[:3]
         suggestions.append(
-            Suggestion(problem=problem, confidence=confidence, reason=" ".join(reasons[:3]))
+            Suggestion(
+                problem=problem,
+                confidence=confidence,
+                reason=" ".join(r.render("en") for r in reasons),
+                reasons=reasons,
+                evidence=any(e for _c, _r, e in items),
+            )
         )
     suggestions.sort(key=lambda s: (-s.confidence, s.problem))
     return suggestions
@@ -293,61 +323,57 @@ def escalation(
     suggestions: list[Suggestion],
     has_input: bool,
     has_description: bool = False,
+    description: str = "",
 ) -> Escalation:
     """Apply the escalation policy documented in :mod:`kb.diagnostics.rules`."""
+    down = [f for f in findings if f.kind in rules.LINE_DOWN_FINDINGS and f.side == "provider"]
     if answers.stream_down:
-        return Escalation(True, "P1", "The stream is down: this goes to the on-call engineer now.")
+        if down:
+            return Escalation.of(True, "P1", msg("esc.p1.line-down", hop=down[0].facts.get("hop")))
+        return Escalation.of(True, "P1", msg("esc.p1"))
     if not has_input:
-        return Escalation(
-            False, None, "Nothing to assess yet: describe the problem or paste a tool output."
-        )
-    explained = rules.THRESHOLDS["explained_confidence"]
-    top = [s for s in suggestions if s.confidence >= explained]
-    severe = rules.THRESHOLDS["loss_severe_pct"]
-    for f in findings:
+        return Escalation.of(False, None, msg("esc.nothing"))
+    provider = [f for f in findings if f.side == "provider" and f.problems]
+    interference = [f for f in provider if rules.provider_reason(f.kind) == "interference"]
+    if interference:
+        # A filtered or poisoned path also explains probes that get nothing back.
+        return Escalation.of(True, "P2", msg("esc.p2.interference"))
+    if down:
+        return Escalation.of(True, "P2", msg("esc.p2.line-down", hop=down[0].facts.get("hop")))
+    for f in provider:
         if f.kind == "path-loss-transit":
             loss = f.facts.get("dest_loss_pct") or 0
-            return Escalation(
+            severe = loss >= rules.THRESHOLDS["loss_severe_pct"]
+            return Escalation.of(
                 True,
                 "P2",
-                (
-                    f"Live but degraded, with {loss:g}% loss that starts beyond your network and persists to "  # noqa: E501
-                    "the ingest: the long-haul/cross-border segment needs our network team."
-                    + (" The loss is severe." if loss >= severe else "")
+                msg(
+                    "esc.p2.cross-border.severe" if severe else "esc.p2.cross-border",
+                    loss=loss,
+                    hop=f.facts.get("start_hop"),
                 ),
             )
-    if any(s.problem in rules.PROVIDER_NETWORK for s in top):
-        return Escalation(
-            True,
-            "P2",
-            "Live but degraded, and the evidence points at the line or the cross-border path.",
-        )
-    if any(s.problem in rules.PROVIDER_SERVICE for s in top):
-        names = ", ".join(s.problem for s in top if s.problem in rules.PROVIDER_SERVICE)
-        return Escalation(
-            True,
-            "P3",
-            f"The likely cause is on the service side ({names}); support should check it.",
-        )
+    if provider:
+        return Escalation.of(True, "P2", msg(f"esc.p2.{rules.provider_reason(provider[0].kind)}"))
+    if rules.fix_failed(description):
+        return Escalation.of(True, "P3", msg("esc.p3.fix-failed"))
+    explained = rules.THRESHOLDS["explained_confidence"]
+    top = [s for s in suggestions if s.confidence >= explained]
     if not top:
-        if not any(f.problems for f in findings) and not has_description:
-            return Escalation(
-                False,
-                None,
-                "The pasted outputs look healthy; describe the symptom if the problem persists.",
-            )
-        return Escalation(
-            True,
-            "P3",
-            "Nothing we found explains the symptom well enough; an engineer should look.",
-        )
-    names = ", ".join(s.problem for s in top)
-    return Escalation(
-        False,
-        "P4",
-        f"The likely causes have standard fixes on your side ({names}); "
-        "try the suggested fix first.",
+        if not any(f.problems for f in findings) and not suggestions:
+            if has_description:
+                return Escalation.of(False, None, msg("esc.no-evidence"))
+            return Escalation.of(False, None, msg("esc.healthy"))
+        return Escalation.of(False, "P4", msg("esc.unexplained"))
+    first = top[0]
+    customer_evidence = first.evidence and any(
+        f.side == "customer" and first.problem in f.problems for f in findings
     )
+    if not customer_evidence and first.problem in rules.PROVIDER_SERVICE:
+        names = ", ".join(s.problem for s in top if s.problem in rules.PROVIDER_SERVICE)
+        return Escalation.of(True, "P3", msg("esc.p3.service", names=names))
+    names = ", ".join(s.problem for s in top[:3])
+    return Escalation.of(False, "P4", msg("esc.p4", names=names))
 
 
 def diagnose(
@@ -363,11 +389,7 @@ def diagnose(
         logger.exception("diagnose_failed")
         return DiagnoseResult(
             degraded=True,
-            escalate=Escalation(
-                True,
-                "P3",
-                f"Automatic diagnosis failed ({type(exc).__name__}); an engineer will read your input.",  # noqa: E501
-            )
+            escalate=Escalation.of(True, "P3", msg("esc.failed", error=type(exc).__name__)),
         )
 
 
@@ -384,14 +406,16 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> Dia
             content = att.get("content", "")
         parsed.append(parse(str(name), content if content is not None else ""))
     if len(attachments) > MAX_ATTACHMENTS and parsed:
-        parsed[-1].notes.append(
-            f"Only the first {MAX_ATTACHMENTS} attachments were read; {len(attachments) - MAX_ATTACHMENTS} ignored."  # noqa: E501
+        parsed[-1].note(
+            msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=len(attachments) - MAX_ATTACHMENTS)
         )
     role = _infer_role(answers, parsed)
     findings = _findings(parsed, answers.protocol)
     # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t)
     # can still carry evidence: it counts as input once this pass finds some.
     extra = [f for p in parsed for f in destinations.analyse_destinations(p, p.text)]
+    for f in extra:
+        f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
     findings.extend(extra)
     suggestions = _suggest(findings, answers, role, description)
     has_input = (
@@ -403,9 +427,11 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> Dia
         attachments=parsed,
         findings=findings,
         suggestions=suggestions,
-        escalate=escalation(answers, findings, suggestions, has_input, bool(description.strip())),
+        escalate=escalation(
+            answers, findings, suggestions, has_input, bool(description.strip()), description
+        ),
     )
 
 
-def to_json(result: DiagnoseResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False)
+def to_json(result: DiagnoseResult, lang: str = "en") -> str:
+    return json.dumps(result.to_dict(lang), ensure_ascii=False)

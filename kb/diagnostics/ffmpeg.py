@@ -4,6 +4,27 @@ Hand-parsed: jc has no ffmpeg parser.  The error is the first cause found
 in a fixed priority order (the most specific message wins: a 403 page also
 ends in "Input/output error", a refused connection also prints "Cannot open
 connection").
+
+Besides the error:
+
+- Codec/container mismatches as the muxers report them when the header is
+  written (libavformat/flvenc.c "Video codec %s not compatible with flv",
+  "Audio codec %s not compatible with flv", "FLV does not support sample
+  rate %d", mux.c "... codec not currently supported in container", and
+  "Could not write header ... (incorrect codec parameters ?)"): not a
+  connection problem, whatever the URL.
+- ``speed=`` of the progress lines: a push that stays below 1x cannot keep
+  up; the encoder settings say whether the encoder or the uplink is why.
+- SRT handshake rejections as libsrt logs them ("REJECT reported from HS
+  processing: Incorrect passphrase", "Password required or unexpected",
+  "Application-defined rejection reason", "Peer rejected connection"),
+  told apart from a connection setup that times out (UDP blocked or nothing
+  listening): ffmpeg 5.1 prints "Input/output error" for all of them.
+- Windows builds print Winsock errors as "Error number -100xx occurred"
+  (av_strerror has no text for them): 10053 WSAECONNABORTED and 10054
+  WSAECONNRESET are a dropped connection, 10060 WSAETIMEDOUT a timeout,
+  10061 WSAECONNREFUSED a refusal, 10065 WSAEHOSTUNREACH no route, 11001
+  WSAHOST_NOT_FOUND a failed lookup.
 """
 
 from __future__ import annotations
@@ -41,7 +62,7 @@ _ERRORS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"Failed to resolve hostname|Name or service not known|"
             r"Temporary failure in name resolution|nodename nor servname|No such host is known|"
-            r"getaddrinfo",
+            r"getaddrinfo|Error number -11001 occurred",
             re.I,
         ),
     ),
@@ -55,13 +76,18 @@ _ERRORS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "connection_refused",
-        re.compile(r"Connection refused|actively refused|WSAECONNREFUSED|error 10061", re.I),
+        re.compile(
+            r"Connection refused|actively refused|WSAECONNREFUSED|error 10061\b|"
+            r"Error number -10061 occurred",
+            re.I,
+        ),
     ),
     (
         "timeout",
         re.compile(
             r"Connection timed out|Operation timed out|timed out|ETIMEDOUT|"
-            r"Connection setup failure: connection time",
+            r"Connection setup failure: connection time|Error number -1006[05] occurred|"
+            r"No route to host|Network is unreachable",
             re.I,
         ),
     ),
@@ -70,12 +96,37 @@ _ERRORS: list[tuple[str, re.Pattern[str]]] = [
         "broken_pipe",
         re.compile(
             r"Broken pipe|Error number -32 occurred|Connection reset by peer|"
+            r"Error number -1005[34] occurred|Software caused connection abort|"
             r"Error writing trailer.*(?:pipe|reset)",
             re.I,
         ),
     ),
 ]
 
+# The muxer refusing a stream when it writes the header (libavformat).
+_INCOMPATIBLE = re.compile(
+    r"(Video|Audio) codec (\S+) not compatible with (\w+)|"
+    r"(FLV) does not support sample rate|"
+    r"codec not currently supported in container|"
+    r"Could not write header.*incorrect codec parameters|"
+    r"Tag \S+ incompatible with output codec|"
+    r"(?:at most one|only one) (video|audio) stream is supported|"
+    r"Unsupported (audio|video) codec|"
+    r"Only (?:AAC|VP6|H\.264|Speex|MP3)[^\n]* supported",
+    re.I,
+)
+_PROGRESS_SPEED = re.compile(r"^frame=\s*\d+.*\btime=(-?[\d:.]+).*\bspeed=\s*([\d.]+)x")
+_WRITE_FAILED = re.compile(
+    r"av_interleaved_write_frame\(\)|Error writing trailer|Error submitting a packet to the muxer|"
+    r"Error muxing a packet"
+)
+# libsrt's own log lines (it writes to stderr beside ffmpeg's).
+_SRT_REJECT = re.compile(
+    r"REJECT(?:ED)?\b.*?(Incorrect passphrase|Password required or unexpected|"
+    r"Application-defined rejection reason|Peer rejected connection|"
+    r"rejection reason|ERROR:\w+)|reject reason: ([^\n]+)",
+    re.I,
+)
 _DTS = re.compile(r"Non-monotonous DTS|non monotonically increasing dts|Non-monotonic DTS", re.I)
 _URL = re.compile(r"((?:rtmps?|rtmpt|srt|https?|udp|rtp)://[^\s'\"]+)")
 _VIDEO = re.compile(r"Stream #\d+:\d+(?:\[\w+\])?(?:\(\w+\))?: Video: (\w+)(?: \(([^)]*)\))?(.*)")
@@ -128,6 +179,17 @@ def _settings(lines: list[str]) -> dict[str, object]:
         m = re.search(r"\bkeyint=(\d+)", line)
         if m:
             settings["keyint"] = int(m.group(1))
+        if "options:" in line and "x264" in line:
+            for key in ("ref", "subme"):
+                om = re.search(rf"\b{key}=(\d+)", line)
+                if om:
+                    settings[f"x264_{key}"] = int(om.group(1))
+            om = re.search(r"\bme=(\w+)", line)
+            if om:
+                settings["x264_me"] = om.group(1)
+        m = re.search(r"\((lib\w+|\w+_nvenc|\w+_qsv|\w+_amf|\w+_videotoolbox)\)\)", line)
+        if m and "->" in line and "Video" not in line:
+            settings.setdefault("video_encoder", m.group(1))
         m = re.search(r"\bbframes=(\d+)", line)
         if m:
             settings["bframes"] = int(m.group(1))
@@ -136,15 +198,89 @@ def _settings(lines: list[str]) -> dict[str, object]:
     return settings
 
 
+def _seconds(clock: str) -> float:
+    try:
+        h, m, sec = clock.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(sec)
+    except ValueError:
+        return 0.0
+
+
+def _srt_reject(reason: str) -> str:
+    low = reason.lower()
+    if "passphrase" in low or "password" in low or "badsecret" in low or "unsecure" in low:
+        return "passphrase"
+    if "application-defined" in low or "predefined" in low or "userdefined" in low:
+        return "streamid"
+    return "peer"
+
+
 def parse_ffmpeg(text: str) -> FfmpegResult:
     result = FfmpegResult()
     lines = text.split("\n")
+    first_progress: int | None = None
+    for idx, ln in enumerate(lines):
+        m = _PROGRESS_SPEED.search(ln.strip()) if "speed=" in ln else None
+        if m:
+            if first_progress is None:
+                first_progress = idx
+            # The first seconds of media are start-up (probing, the
+            # encoder's lookahead filling): their speed says nothing.
+            if _seconds(m.group(1)) >= 3.0:
+                result.speeds.append(float(m.group(2)))
+            result.evidence.setdefault("progress", []).append(ln.strip())
+    if "progress" in result.evidence:
+        result.evidence["progress"] = result.evidence["progress"][-3:]
+    error_line: int | None = None
+    # Progress lines carry numbers ("frame=  401", "size=  403kB") that the
+    # HTTP status patterns would read as errors: never search them.
+    searchable = [
+        (i, ln) for i, ln in enumerate(lines) if not ln.lstrip().startswith(("frame=", "size="))
+    ]
     for error, pattern in _ERRORS:
-        hits = [ln.strip() for ln in lines if pattern.search(ln)]
+        hits = [(i, ln.strip()) for i, ln in searchable if pattern.search(ln)]
         if hits:
             result.error = error
-            result.evidence["error"] = hits[:3]
+            result.evidence["error"] = [h for _i, h in hits[:3]]
+            error_line = hits[0][0]
             break
+    # An error after progress lines, or a failing write of media or the
+    # trailer: the connection died while media flowed, not while connecting.
+    if error_line is not None and (
+        (first_progress is not None and error_line > first_progress)
+        or any(_WRITE_FAILED.search(ln) for ln in lines if "rror" in ln)
+    ):
+        result.mid_stream = True
+    incompatible = [ln.strip() for ln in lines if "ncompatible" in ln or "not compatible" in ln
+                    or "not support" in ln or "not currently supported" in ln
+                    or "incorrect codec parameters" in ln or "supported" in ln]
+    incompatible = [ln for ln in incompatible if _INCOMPATIBLE.search(ln)]
+    if incompatible:
+        result.evidence["incompatible"] = incompatible[:3]
+        kind = "video"
+        for ln in incompatible:
+            m = _INCOMPATIBLE.search(ln)
+            assert m is not None
+            if (m.group(1) or "").lower() == "audio" or m.group(4) or "sample rate" in ln or (
+                (m.group(5) or m.group(6) or "").lower() == "audio"
+            ):
+                kind = "audio"
+                break
+            if (m.group(1) or "").lower() == "video":
+                kind = "video"
+                break
+        result.incompatible = kind
+        # A refused header is not a connection failure, whatever followed.
+        if result.error in ("broken_pipe", None) or not result.mid_stream:
+            result.error = None
+            result.evidence.pop("error", None)
+    srt = [ln.strip() for ln in lines if "REJECT" in ln.upper() and _SRT_REJECT.search(ln)]
+    if srt:
+        m = _SRT_REJECT.search(srt[0])
+        assert m is not None
+        result.srt_reject = _srt_reject(m.group(1) or m.group(2) or "")
+        result.evidence["srt"] = srt[:2]
+        result.error = "tls_error" if result.srt_reject == "passphrase" else "forbidden"
     dts = [ln.strip() for ln in lines if _DTS.search(ln)]
     result.non_monotonous_dts = len(dts)
     if dts:
@@ -180,5 +316,33 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
         ]
         if generic:
             result.evidence["generic_failure"] = generic[:2]
-    result.settings = _settings(lines)
+    settings = _settings(lines)
+    for key in [k for k in settings if k.startswith("x264_") or k == "video_encoder"]:
+        result.encoder[key] = settings.pop(key)
+    result.settings = settings
+    m = re.search(r"^Output #\d+, (\w+)", text, re.M)
+    if m:
+        result.encoder["container"] = m.group(1)
+    for ln in result.evidence.get("incompatible", []):
+        cm = re.search(r"(Video|Audio) codec (\S+) not compatible with (\w+)", ln)
+        if cm:
+            result.encoder[f"{cm.group(1).lower()}_codec_out"] = cm.group(2)
+            result.encoder["container"] = cm.group(3)
+        elif "sample rate" in ln:
+            result.encoder.setdefault("audio_codec_out", settings.get("audio_codec", "?"))
+            result.encoder.setdefault("container", "flv")
+    # A refused SRT connection with no libsrt rejection line timed out
+    # (ffmpeg 5.1 prints "Input/output error" for both).
+    if (
+        result.error is None
+        and result.url is not None
+        and result.url.startswith("srt://")
+        and not result.speeds
+        and re.search(r"Connection to srt://\S+ failed", text)
+    ):
+        result.error = "timeout"
+        result.evidence["error"] = [
+            ln.strip() for ln in lines if re.search(r"Connection to srt://\S+ failed", ln)
+        ][:2]
+        result.evidence.pop("generic_failure", None)
     return result

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import Message
+
 # The ``detected`` values and the ffmpeg/OBS ``error`` enum are a contract
 # with the API (DESIGN.md, "Contracts"): do not rename.
 DETECTED_KINDS = (
@@ -50,6 +52,10 @@ class PingResult:
     payload_bytes: int | None = None
     dont_fragment: bool = False
     error_replies: list[str] = field(default_factory=list)  # verbatim lines
+    error_from: list[str] = field(default_factory=list)  # who sent them, in order
+    # The command line set the TTL (Windows ``-i N``, Linux ``-t N``): "TTL
+    # expired in transit" replies are then what was asked for.
+    ttl_set: bool = False
     evidence: dict[str, str] = field(default_factory=dict)  # metric -> line
     parser: str = "hand"  # "jc" or "hand"
 
@@ -76,6 +82,10 @@ class Hop:
     rtt_avg_ms: float | None = None
     rtt_best_ms: float | None = None
     rtt_worst_ms: float | None = None
+    rtt_stdev_ms: float | None = None  # mtr's StDev column
+    # An ICMP error instead of an answer ("net-unreachable",
+    # "host-unreachable", "prohibited"): the path ends at this hop.
+    error: str | None = None
     line: str = ""  # the verbatim input line, used as evidence
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +107,9 @@ class PathResult:
     loss_starts_hop: int | None = None
     dest_loss_pct: float | None = None
     dest_rtt_avg_ms: float | None = None
+    # How the trace ended when it did not reach its target: "silent" (no
+    # answer from hop loss_starts_hop on) or the ICMP error a router sent.
+    ended: str | None = None
     parser: str = "hand"
 
     def metrics(self) -> dict[str, Any]:
@@ -121,6 +134,13 @@ class ObsResult:
     error: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    classic: bool = False  # OBS Classic (0.6x) rather than OBS Studio
+    # Publishes the ingest ended within seconds of "Connection ... successful"
+    # (each reconnect refused right after connecting), and reconnect
+    # attempts that never connected.
+    refused_after_connect: int = 0
+    failed_reconnects: int = 0
+    connected: int = 0  # "Connection to ... successful" / classic handshakes
 
     def metrics(self) -> dict[str, Any]:
         return {
@@ -142,6 +162,20 @@ class FfmpegResult:
     non_monotonous_dts: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # Progress lines ("frame= ... speed=0.5x"), their speeds in order.
+    speeds: list[float] = field(default_factory=list)
+    # A codec the output container or protocol cannot carry, as the muxer
+    # says it: "video", "audio" (the kind of stream), None.
+    incompatible: str | None = None
+    # SRT handshake rejection as libsrt logs it: "passphrase" (wrong or
+    # missing), "streamid" (the listener's access check), "peer", None.
+    srt_reject: str | None = None
+    # The error happened after media was flowing (not while connecting).
+    mid_stream: bool = False
+    # What the analysis reads beyond the reported settings: the encoder
+    # ("libx264"), x264's analysis options, the output container, the codec
+    # a muxer refused.  Not in the metrics.
+    encoder: dict[str, Any] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, Any]:
         return {
@@ -187,14 +221,36 @@ class ParsedAttachment:
     # The decoded text, read again by the destinations pass (DNS answers,
     # resets, platform URLs). Not in the API.
     text: str = field(default="", repr=False)
+    # notes as messages, rendered in the reader's language; notes is their
+    # English text.
+    note_messages: list[Message] = field(default_factory=list)
+    # A variant of the detected tool a person would name differently
+    # ("classic" for an OBS Classic log, "report"/"json" for mtr).
+    variant: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def tool(self) -> str:
+        """The detected tool as a person names it, in English ("Windows tracert")."""
+        from .catalogue import tool_name
+
+        return tool_name(self.detected, self.platform, "en", self.variant)
+
+    def note(self, message: Message) -> None:
+        self.notes.append(message.render("en"))
+        self.note_messages.append(message)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        notes = (
+            [m.render(lang) for m in self.note_messages]
+            if len(self.note_messages) == len(self.notes)
+            else list(self.notes)
+        )
         return {
             "name": self.name,
             "detected": self.detected,
             "platform": self.platform,
             "metrics": self.metrics,
-            "notes": list(self.notes),
+            "notes": notes,
         }
 
 
@@ -205,11 +261,40 @@ class Finding:
     evidence: list[str] = field(default_factory=list)  # verbatim input lines
     problems: list[str] = field(default_factory=list)  # problem codes
     facts: dict[str, Any] = field(default_factory=dict)  # numbers rules read
+    # The summary as a message code with parameters, rendered in the
+    # reader's language by to_dict(lang); summary is its English text.
+    message: Message | None = None
+    # Whose side the evidence points at: "customer", "provider" or None.
+    side: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        message: Message,
+        *,
+        evidence: list[str] | None = None,
+        problems: list[str] | None = None,
+        facts: dict[str, Any] | None = None,
+        side: str | None = None,
+    ) -> Finding:
+        return cls(
+            kind=kind,
+            summary=message.render("en"),
+            evidence=list(evidence or []),
+            problems=list(problems or []),
+            facts=dict(facts or {}),
+            message=message,
+            side=side,
+        )
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.render(lang) if self.message else self.summary
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "summary": self.summary,
+            "summary": self.text(lang),
             "evidence": list(self.evidence),
             "problems": list(self.problems),
         }
@@ -220,9 +305,20 @@ class Suggestion:
     problem: str
     confidence: float
     reason: str
+    # The reason as messages (rendered and joined in the reader's language);
+    # reason is their English text.
+    reasons: list[Message] = field(default_factory=list)
+    # True when a finding from a pasted output supports it (not only words).
+    evidence: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"problem": self.problem, "confidence": self.confidence, "reason": self.reason}
+    def text(self, lang: str = "en") -> str:
+        if not self.reasons:
+            return self.reason
+        joiner = "" if lang.startswith("zh") else " "
+        return joiner.join(m.render(lang) for m in self.reasons)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"problem": self.problem, "confidence": self.confidence, "reason": self.text(lang)}
 
 
 @dataclass
@@ -230,9 +326,21 @@ class Escalation:
     recommended: bool
     priority: str | None  # P1 | P2 | P3 | P4 | None
     reason: str
+    message: Message | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"recommended": self.recommended, "priority": self.priority, "reason": self.reason}
+    @classmethod
+    def of(cls, recommended: bool, priority: str | None, message: Message) -> Escalation:
+        return cls(recommended, priority, message.render("en"), message)
+
+    def text(self, lang: str = "en") -> str:
+        return self.message.render(lang) if self.message else self.reason
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "recommended": self.recommended,
+            "priority": self.priority,
+            "reason": self.text(lang),
+        }
 
 
 @dataclass
@@ -247,10 +355,11 @@ class DiagnoseResult:
     # traceback) and this is the fallback answer: escalate to a person.
     degraded: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The API shape; texts in ``lang`` (``en`` or ``zh-hans``)."""
         return {
-            "attachments": [a.to_dict() for a in self.attachments],
-            "findings": [f.to_dict() for f in self.findings],
-            "suggestions": [s.to_dict() for s in self.suggestions],
-            "escalate": self.escalate.to_dict(),
+            "attachments": [a.to_dict(lang) for a in self.attachments],
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "suggestions": [s.to_dict(lang) for s in self.suggestions],
+            "escalate": self.escalate.to_dict(lang),
         }

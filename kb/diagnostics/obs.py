@@ -14,6 +14,19 @@ Line formats checked against obs-studio's source:
   indented "rate_control: / bitrate: / fps_num: / width: / keyint:" lines.
 There is no "Reconnect successful" line in libobs: a reconnect shows as
 another "Connection to ... successful" after "Reconnecting in".
+rtmp-stream.c logs "Connection to %s failed: %d" with an OBS_OUTPUT_* code
+(libobs/obs-output.h): -1 BAD_PATH, -2 CONNECT_FAILED (refused, timed out or
+not resolved: OBS does not say which), -3 INVALID_STREAM (the server refused
+the publish: stream key, "Already publishing"), -5 DISCONNECTED.
+OBS Classic (0.6x, RTMPPublisher.cpp) logs "Connection to %s failed: %s"
+with the reason and librtmp's lines ("RTMP_Connect0, failed to connect
+socket. 10061 (Unknown error)") after it, "Completed handshake with %s in
+%u ms.", "RTMPPublisher::SocketLoop: Aborting due to FD_CLOSE, error %d",
+"... Stalled for %u ms to write %d bytes ..., unstable connection?" and at
+the end "Number of b-frames dropped: %u (%0.2g%%), Number of p-frames
+dropped: %u (%0.2g%%), Total %u (%0.2g%%)" (the frames it dropped because
+the network could not carry them).  OBS 30 on Windows logs
+"socket_thread_windows: ... FD_CLOSE ..., error %d".
 """
 
 from __future__ import annotations
@@ -34,7 +47,17 @@ _SKIPPED = re.compile(
 _LAGGED = re.compile(
     r"Number of lagged frames due to rendering lag/stalls:\s*([\d,]+)\s*\(([\d.,]+)%\)"
 )
-_DISCONNECT = re.compile(r"\] Disconnected from ")
+_DISCONNECT = re.compile(r"\] Disconnected from |SocketLoop: Aborting due to FD_CLOSE, error")
+_CLASSIC_DROPPED = re.compile(
+    r"Number of b-frames dropped: \d+ \([\d.e+-]+%\), Number of p-frames dropped: \d+ "
+    r"\([\d.e+-]+%\), Total (\d+) \(([\d.e+-]+)%\)"
+)
+_CONNECTED = re.compile(r"Connection to \S+ (?:\([^)]*\) )?successful|Completed handshake with ")
+_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d)(?:\.(\d+))?")
+_STALL = re.compile(r"Stalled for \d+ ms|Received FD_CLOSE, \d+ ms since last send")
+# OBS_OUTPUT_* codes of "Connection to %s failed: %d" -> error enum.
+_OUTPUT_CODES = {"-1": "not_found", "-2": "connection_refused", "-3": "forbidden",
+                 "-5": "broken_pipe"}
 _RECONNECT = re.compile(r"Reconnecting in [\d.]+ seconds")
 _CONNECT_FAILED = re.compile(r"Connection to \S+ failed: (-?\d+)")
 _CONNECT_ERROR = re.compile(
@@ -42,7 +65,7 @@ _CONNECT_ERROR = re.compile(
     r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
     re.I,
 )
-_SEND_ERROR = re.compile(r"RTMP send error (\d+)")
+_SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 _SETTING = re.compile(r"^\s+([a-z_ ]+?):\s+(\S.*)$")
 _ENCODER_HEADER = re.compile(r"\[([^\]]+?) encoder: '([^']+)'\] settings:")
 _AUDIO_BITRATE = re.compile(r"\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]\s*bitrate:\s*(\d+)")
@@ -70,7 +93,12 @@ _INTERESTING = (
     "samples per sec",
     "resolution",
     "fps:",
+    "fd_close",
+    "successful",
+    "writen",
 )
+# Lines only OBS Classic prints: read only in a Classic log.
+_CLASSIC_INTERESTING = ("handshake", "frames dropped", "stalled for")
 # Every alternative of _CONNECT_ERROR holds one of these.
 _CONNECT_ERROR_WORDS = ("failed", "getaddrinfo", "resolve", "publish", "tls", "ssl")
 
@@ -113,12 +141,30 @@ def _pct(raw: str) -> float:
     return float(raw.replace(",", "."))
 
 
+def _seconds(line: str) -> float | None:
+    m = _TIME.match(line.strip())
+    if not m:
+        return None
+    h, mi, sec, frac = m.groups()
+    return int(h) * 3600 + int(mi) * 60 + int(sec) + (float("0." + frac) if frac else 0.0)
+
+
+# A publish that ended this soon after "Connection ... successful" was
+# refused by the ingest (a wrong or expired key, another publisher on the
+# key), not cut by the network: seconds.
+REFUSED_AFTER_CONNECT_S = 3.0
+
+
 def parse_obs(text: str) -> ObsResult:
     result = ObsResult()
+    result.classic = "Open Broadcaster Software v0." in text or "RTMPPublisher::" in text
     # fold_case keeps offsets, so its line indexes are those of text.
-    wanted = set(lines_containing(fold_case(text), _INTERESTING))
+    phrases = _INTERESTING + _CLASSIC_INTERESTING if result.classic else _INTERESTING
+    wanted = set(lines_containing(fold_case(text), phrases))
     current_encoder: str | None = None
-    for idx, raw_line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    events: list[tuple[str, float | None, str]] = []
+    for idx, raw_line in enumerate(lines):
         interesting = idx in wanted
         if current_encoder is None and not interesting:
             continue
@@ -126,6 +172,15 @@ def parse_obs(text: str) -> ObsResult:
         if interesting:
             line = _PREFIX.sub("", raw_line, count=1)
             low = fold_case(line)
+            if (
+                "successful" in low
+                or " failed: " in low
+                or "disconnected from" in low
+                or "reconnecting in" in low
+                or "netstream" in low
+                or "handshake" in low
+            ):
+                _connection_event(events, raw_line)
             if _read_event(result, line, low, raw):
                 continue
             m = _ENCODER_HEADER.search(line) if "encoder" in low else None
@@ -151,6 +206,7 @@ def parse_obs(text: str) -> ObsResult:
                 current_encoder = None
         if interesting:
             _read_output_settings(result.settings, line, low)
+    _connection_cycles(result, events)
     s = result.settings
     if (
         "resolution" not in s
@@ -173,6 +229,18 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
     ``fold_case(line)`` (for the cheap phrase tests), ``raw`` is the
     stripped input line kept as evidence.
     """
+    if "frames dropped" in low:
+        m = _CLASSIC_DROPPED.search(line)
+        if m:
+            pct = _pct(m.group(2))
+            if result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct:
+                result.dropped_frames_network_pct = pct
+                result.dropped_frames_network = int(m.group(1))
+            result.evidence.setdefault("dropped", []).append(raw)
+            return True
+    if "stalled for" in low or "since last send" in low:
+        if _STALL.search(line):
+            result.evidence.setdefault("stalls", []).append(raw)
     if "frames due to" in low:
         m = _DROPPED.search(line)
         if m:
@@ -212,13 +280,65 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         if error and result.error is None:
             result.error = error
         return True
-    m = _SEND_ERROR.search(line) if "send error" in low else None
+    m = _SEND_ERROR.search(line) if (" error " in low or "fd_close" in low) else None
     if m:
         result.evidence.setdefault("send_errors", []).append(raw)
         if result.error is None:
-            result.error = _SOCKET_ERRORS.get(m.group(1))
+            result.error = _SOCKET_ERRORS.get(m.group(1) or m.group(2))
         return True
     return False
+
+
+def _connection_event(events: list[tuple[str, float | None, str]], line: str) -> None:
+    """Record a connection line: connected, reconnecting, or what ended one."""
+    if _CONNECTED.search(line):
+        events.append(("connected", _seconds(line), line.strip()))
+    elif "Reconnecting in" in line:
+        events.append(("reconnecting", _seconds(line), line.strip()))
+    elif "Disconnected from" in line or "NetStream.Publish." in line or (
+        "Connection to" in line and " failed: " in line
+    ):
+        events.append(("ended", _seconds(line), line.strip()))
+
+
+def _connection_cycles(result: ObsResult, events: list[tuple[str, float | None, str]]) -> None:
+    """Count publishes refused right after connecting and reconnects that failed.
+
+    Reads the connection lines in order: "successful" (or Classic's
+    "Completed handshake"), then what ended that connection ("Disconnected
+    from", "failed: -3", NetStream.Publish.* refusals) and how soon.
+    """
+    last_connect: tuple[float | None, str] | None = None
+    reconnecting = False
+    # "Connection to ... failed: -3" (OBS_OUTPUT_INVALID_STREAM): the ingest
+    # accepted the connection and refused the publish.  Several in a row
+    # while reconnecting are each attempt refused right after connecting.
+    invalid = [line for kind, _w, line in events
+               if kind == "ended" and re.search(r"failed: -3\s*$", line)]
+    if len(invalid) >= 2:
+        result.refused_after_connect += len(invalid)
+        result.evidence.setdefault("refused", []).extend(invalid[:3])
+    for kind, when, line in events:
+        if kind == "connected":
+            result.connected += 1
+            last_connect = (when, line)
+            reconnecting = False
+        elif kind == "reconnecting":
+            reconnecting = True
+        elif kind == "ended":
+            if last_connect is not None:
+                start, connect_line = last_connect
+                quick = start is not None and when is not None and 0 <= when - start
+                if quick and when - start <= REFUSED_AFTER_CONNECT_S:  # type: ignore[operator]
+                    result.refused_after_connect += 1
+                    result.evidence.setdefault("refused", []).extend([connect_line, line])
+                last_connect = None
+            elif reconnecting and "failed" in line and not re.search(r"failed: -3\s*$", line):
+                result.failed_reconnects += 1
+    # The log ends while OBS is still trying to reconnect: the stream did
+    # not come back (a connect that hangs is how a dead path looks).
+    if reconnecting and events and events[-1][0] == "reconnecting":
+        result.failed_reconnects += 1
 
 
 def _read_output_settings(settings: dict[str, object], line: str, low: str) -> None:
@@ -249,6 +369,9 @@ def _num(value: str) -> object:
 
 def _classify_connect_error(line: str) -> str | None:
     low = line.lower()
+    m = re.search(r"Connection to \S+ failed: (-\d+)\s*$", line)
+    if m and "already publishing" not in low:
+        return _OUTPUT_CODES.get(m.group(1))
     if "already publishing" in low or "badname" in low:
         return "already_publishing"
     if "getaddrinfo" in low or "unable to resolve" in low or "-2 (" in low and "resolve" in low:

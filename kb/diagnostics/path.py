@@ -49,11 +49,32 @@ def _host_and_name(text: str) -> tuple[str | None, str | None]:
     return token, token
 
 
+def _float(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
 # --------------------------------------------------------------- traceroute
+# traceroute(8) annotations after a probe's time: !H host, !N network, !P
+# protocol unreachable, !X / !C / !<n> administratively prohibited, !F
+# fragmentation needed.  The router that sent one ends the path.
+_TR_ANNOTATION = re.compile(r"(?<!\S)!([HNPXSCFVU]|F-?\d+|\d+)(?!\S)")
+_TR_ERRORS = {"H": "host-unreachable", "N": "net-unreachable", "P": "host-unreachable"}
+
+
+def _traceroute_error(line: str) -> str | None:
+    m = _TR_ANNOTATION.search(line)
+    if not m:
+        return None
+    return _TR_ERRORS.get(m.group(1), "prohibited")
+
+
 def parse_traceroute(text: str) -> PathResult:
     """Linux/macOS traceroute via jc."""
     result = PathResult(tool="traceroute", parser="jc")
@@ -86,16 +107,19 @@ def parse_traceroute(text: str) -> PathResult:
         line = hop_lines.get(int(number), "")
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
         total = len(rtts) + stars or 3
+        error = _traceroute_error(line)
         result.hops.append(
             Hop(
                 hop=int(number),
                 host=ips[0] if ips else None,
                 name=names[0] if names else None,
-                loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
+                # An ICMP error is no answer from the path beyond this hop.
+                loss_pct=100.0 if error else round(100.0 * (total - len(rtts)) / total, 1),
                 sent=total,
                 rtt_avg_ms=_mean(rtts),
                 rtt_best_ms=min(rtts) if rtts else None,
                 rtt_worst_ms=max(rtts) if rtts else None,
+                error=error,
                 line=line,
             )
         )
@@ -115,14 +139,16 @@ def _parse_traceroute_by_hand(
         if ip and not is_ip(ip):
             m = _IP_IN_BRACKETS.search(rest)
             ip = m.group(1) if m else None
+        error = _traceroute_error(line)
         result.hops.append(
             Hop(
                 hop=number,
                 host=ip,
                 name=name,
-                loss_pct=round(100.0 * (total - len(rtts)) / total, 1),
+                loss_pct=100.0 if error else round(100.0 * (total - len(rtts)) / total, 1),
                 sent=total,
                 rtt_avg_ms=_mean(rtts),
+                error=error,
                 line=line,
             )
         )
@@ -132,6 +158,20 @@ def _parse_traceroute_by_hand(
 # ------------------------------------------------------------------ tracert
 _TRACERT_TARGET = re.compile(r"(?:Tracing route to|跟踪到|^到)\s*(\S+)(?:\s+\[([^\]]+)\])?")
 _PROBE = re.compile(r"\s*(\*|<\s*1\s*(?:ms|毫秒)|\d+\s*(?:ms|毫秒))")
+# "  4  198.51.100.2  reports: Destination net unreachable." (tracert prints
+# the router's ICMP error instead of probe times; Chinese: "报告: 无法访问目标网。").
+_TRACERT_REPORT = re.compile(
+    r"^\s*(\d+)\s+(\S+(?:\s+\[[^\]]+\])?)\s+(?:reports|报告)\s*[:：]\s*(.*)$"
+)
+
+
+def _report_error(text: str) -> str:
+    low = text.lower()
+    if "net unreachable" in low or "目标网" in text:
+        return "net-unreachable"
+    if "host unreachable" in low or "目标主机" in text:
+        return "host-unreachable"
+    return "prohibited"
 
 
 def parse_tracert(text: str) -> PathResult:
@@ -144,6 +184,21 @@ def parse_tracert(text: str) -> PathResult:
             target = m.group(1)
             result.target = target
             result.target_ip = m.group(2) or (target if is_ip(target) else None)
+            continue
+        m = _TRACERT_REPORT.match(line)
+        if m:
+            ip, name = _host_and_name(m.group(2))
+            result.hops.append(
+                Hop(
+                    hop=int(m.group(1)),
+                    host=ip,
+                    name=name,
+                    loss_pct=100.0,
+                    sent=None,
+                    error=_report_error(m.group(3)),
+                    line=line.rstrip(),
+                )
+            )
             continue
         m = re.match(r"^\s*(\d+)\s+(.*)$", line)
         if not m:
@@ -232,6 +287,7 @@ def parse_mtr_report(text: str) -> PathResult:
                 rtt_avg_ms=row.get("avg") if ip else None,
                 rtt_best_ms=row.get("best") if ip else None,
                 rtt_worst_ms=row.get("worst") if ip else None,
+                rtt_stdev_ms=row.get("stdev") if ip else None,
                 line=line.rstrip(),
             )
         )
@@ -263,8 +319,9 @@ def parse_mtr_json(text: str) -> PathResult:
                 loss_pct=float(loss) if loss is not None else None,
                 sent=int(hub["Snt"]) if hub.get("Snt") is not None else None,
                 rtt_avg_ms=float(avg) if (avg is not None and ip) else None,
-                rtt_best_ms=hub.get("Best"),
-                rtt_worst_ms=hub.get("Wrst"),
+                rtt_best_ms=_float(hub.get("Best")) if ip else None,
+                rtt_worst_ms=_float(hub.get("Wrst")) if ip else None,
+                rtt_stdev_ms=_float(hub.get("StDev")) if ip else None,
                 line=line,
             )
         )
@@ -379,46 +436,100 @@ def parse_pathping(text: str) -> PathResult:
 
 
 # ---------------------------------------------------------------- summaries
-def summarise(result: PathResult, *, loss_threshold_pct: float) -> PathResult:
-    """Fill reached / dest_* / loss_starts_hop from the hop list.
+def lost_count(hop: Hop) -> float | None:
+    """Probes lost at ``hop`` (None when the tool does not say how many were sent)."""
+    if hop.loss_pct is None or not hop.sent:
+        return None
+    return hop.loss_pct * hop.sent / 100.0
 
-    loss_starts_hop is the first hop from which every *answering* hop up to
-    the destination shows loss >= the threshold.  Hops that never answer
-    (100 % loss, no address) in the middle are skipped: routers that drop
-    TTL-expired probes say nothing about forwarding.
+
+def significant_loss(hop: Hop, threshold_pct: float, min_lost: float = 2) -> bool:
+    """Loss at ``hop`` that is evidence: at least ``threshold_pct`` and, when
+    the count is known, at least ``min_lost`` probes (one lost probe of
+    five is chance, not a loss rate)."""
+    if hop.loss_pct is None or hop.loss_pct < threshold_pct:
+        return False
+    lost = lost_count(hop)
+    # Loss% is printed rounded (mtr: one decimal), so round the count back.
+    return lost is None or round(lost) >= min_lost
+
+
+def _silent(hop: Hop) -> bool:
+    return hop.error is None and (hop.loss_pct or 0) >= 100 and hop.rtt_avg_ms is None
+
+
+def summarise(result: PathResult, *, loss_threshold_pct: float) -> PathResult:
+    """Fill reached / ended / dest_* / loss_starts_hop from the hop list.
+
+    - A trace that dies (every probe from hop N to the end unanswered, or a
+      router at hop N answering with an ICMP unreachable) did not reach its
+      target: ``loss_starts_hop`` = N, ``dest_loss_pct`` = 100.
+    - Otherwise ``loss_starts_hop`` is the first hop from which every
+      answering hop up to the destination shows significant loss
+      (:func:`significant_loss`).  Silent middle hops are skipped: routers
+      that do not answer TTL-expired probes say nothing about forwarding,
+      and loss at a hop that later hops do not show is ICMP rate limiting.
     """
     hops = result.hops
     if not hops:
         return result
+    target = result.target_ip if result.target_ip and is_ip(result.target_ip) else None
     last = hops[-1]
-    if result.target_ip and is_ip(result.target_ip):
-        answered = [h for h in hops if h.host]
-        result.reached = any(h.host == result.target_ip for h in answered)
+    if (
+        last.error is None
+        and last.host
+        and last.host != target
+        and any(h.host == last.host for h in hops[:-1])
+    ):
+        # The last hop repeats an earlier router's address (mtr, WinMTR show
+        # no ICMP types): that router answers for a next hop it cannot
+        # reach, with "host unreachable" after its ARP or route lookup
+        # fails (hence RTTs of seconds).  The path ends there.
+        last.error = "host-unreachable"
+    error_hop = next((h for h in hops if h.error), None)
+    if target and error_hop is None:
+        reached = any(h.host == target for h in hops if h.host)
     else:
-        result.reached = last.host is not None
-    if result.target_ip and result.reached is False:
-        # The trace never reached the target: we know nothing about it.
+        reached = error_hop is None and not _silent(hops[-1]) and hops[-1].host is not None
+    result.reached = reached
+    if not reached:
+        dying: Hop | None = error_hop
+        if error_hop is not None:
+            # Probes lost just before the router's error report died at the
+            # same place: the path ends after the last hop that answered.
+            index = hops.index(error_hop)
+            while index > 0 and _silent(hops[index - 1]):
+                index -= 1
+            dying = hops[index]
+        if dying is None:
+            # The trailing run of hops that answered nothing at all.
+            for h in reversed(hops):
+                if not _silent(h) and not ((h.loss_pct or 0) >= 100 and h is not hops[0]):
+                    break
+                dying = h
+        if dying is not None:
+            result.ended = dying.error or "silent"
+            result.loss_starts_hop = dying.hop
+            result.dest_loss_pct = 100.0
+            result.dest_rtt_avg_ms = None
+            return result
+        # The last hop answered but is not the target (a trace cut short,
+        # or a target that does not answer probes): nothing is known of it.
         result.dest_loss_pct = None
         result.dest_rtt_avg_ms = None
         result.loss_starts_hop = None
         return result
-    dest = last
-    if result.target_ip:
-        for h in hops:
-            if h.host == result.target_ip:
-                dest = h
-                break
+    dest = next((h for h in hops if target and h.host == target), hops[-1])
     result.dest_loss_pct = dest.loss_pct
     result.dest_rtt_avg_ms = dest.rtt_avg_ms
-    if dest.loss_pct is None or dest.loss_pct < loss_threshold_pct:
-        result.loss_starts_hop = None
+    result.loss_starts_hop = None
+    if not significant_loss(dest, loss_threshold_pct):
         return result
     start: int | None = None
     for h in hops:
         if h.hop > dest.hop:
             break
-        silent = h.host is None and (h.loss_pct or 0) >= 100 and h is not dest
-        if silent:
+        if h is not dest and _silent(h):
             continue
         if h.loss_pct is not None and h.loss_pct >= loss_threshold_pct:
             if start is None:

@@ -47,6 +47,18 @@ _UNIX_RTT = re.compile(
     r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+)"
 )
 _UNIX_REPLY = re.compile(r"icmp_seq=\d+.*?time[=<]([\d.]+)\s*ms")
+# iputils and BSD ping print ICMP errors as "From 198.51.100.6 icmp_seq=1
+# Destination Host Unreachable" / "92 bytes from 198.51.100.6: Destination
+# Host Unreachable" / "From ... Time to live exceeded".
+_UNIX_ERROR = re.compile(
+    r"^(?:From|\d+ bytes from)\s+(?:\S+\s+\()?([0-9a-fA-F:.]+)\)?:?\s.*?"
+    r"(Destination (?:Host|Net|Port|Protocol) Unreachable|Time to live exceeded|"
+    r"Packet filtered|Frag needed|Destination Host Prohibited|Communication prohibited)",
+    re.I,
+)
+_WIN_ERROR_FROM = re.compile(r"(?:Reply from|来自)\s+([0-9a-fA-F:.]+?)(?:\s*的回复)?\s*[:：]")
+# A TTL given on the command line: Windows "ping host -i 5", Linux "-t 5".
+_TTL_OPTION = re.compile(r"\bping\b.*\s(?:-i|-t|/i)\s*\d+\b", re.I)
 
 
 def _jitter(rtts: list[float]) -> float | None:
@@ -67,6 +79,10 @@ def parse_windows(text: str) -> PingResult:
     """Hand-parse Windows ping, English or Chinese locale."""
     result = PingResult(parser="hand")
     lines = text.split("\n")
+    result.ttl_set = any(
+        _TTL_OPTION.search(line) and not line.lstrip().startswith(("Pinging", "正在"))
+        for line in lines[:5]
+    )
     for line in lines:
         m = _WIN_HEADER.search(line)
         if m:
@@ -78,6 +94,9 @@ def parse_windows(text: str) -> PingResult:
         if _WIN_REPLY.search(line) or "bytes=" in line or "字节=" in line:
             if _WIN_ERROR_REPLY.search(line):
                 result.error_replies.append(line.strip())
+                m = _WIN_ERROR_FROM.search(line)
+                if m:
+                    result.error_from.append(m.group(1))
                 continue
             m = _WIN_REPLY_TIME.search(line)
             if m:
@@ -163,6 +182,15 @@ def parse_unix(text: str) -> PingResult:
         result.payload_bytes = int(m.group(3))
     result.dont_fragment = bool(
         re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I)
+    )
+    for line in lines:
+        if "nreachable" in line or "exceeded" in line or "rohibited" in line or "filtered" in line:
+            m = _UNIX_ERROR.search(line.strip())
+            if m:
+                result.error_replies.append(line.strip())
+                result.error_from.append(m.group(1))
+    result.ttl_set = any(
+        _TTL_OPTION.search(line) for line in lines[:3] if "bytes of data" not in line
     )
     try:
         import jc  # local import: jc loads its parser registry on import

@@ -12,22 +12,25 @@ How it works
    ``1 - prod(1 - c)``, so two weak signals beat one, and nothing reaches 1.
 5. :func:`escalation` applies the escalation policy below.
 
-Escalation policy
------------------
+Escalation policy: recommend a ticket only when support has to act
+------------------------------------------------------------------------
 - P1, recommended: the stream is down (``stream_down``): an outage is never
   self-service.
-- P2, recommended: live but degraded with evidence of network loss beyond
-  the customer's side (loss that starts past the access ISP and persists to
-  the ingest, i.e. the cross-border segment or the dedicated line), or a
-  provider-side failure (line failover).
-- P3, recommended: degraded and the evidence points at the provider
-  (playback 403/404, geo, CDN, recording, transcoding, callbacks, quota) or
-  nothing we found explains the symptom (best confidence below
-  ``THRESHOLDS["explained_confidence"]``).
-- P4, not recommended: the likely causes are on the customer's side and
-  have a standard fix (Wi-Fi/LAN loss, encoder overload, bitrate, keyframe
-  interval, wrong URL or key ...). If they escalate anyway it is P4.
-- None, not recommended: nothing was described or pasted.
+- P2, recommended: evidence from a pasted output points at the provider's
+  side: a line that is down (every probe lost, a trace that dies past the
+  customer's network), loss that starts at the long-haul (cross-border)
+  jump and persists to the ingest, jitter that starts there, cross-border
+  interference (resets, forged DNS answers).
+- P3, recommended: the customer says the standard fix did not help
+  (:data:`FIX_FAILED_PHRASES`), or the best explanation is a service only
+  the provider runs (recording, transcoding, callbacks, quota, CDN/edge
+  playback, relays) and no pasted output shows a customer-side cause.
+- P4, not recommended: the evidence points at the customer's side (encoder
+  settings, uplink, LAN or Wi-Fi, wrong key or URL, codec choice) or the
+  question has a standard answer: the fix is shown first. If they escalate
+  anyway it is P4.
+- None, not recommended: nothing was described or pasted, or what was
+  pasted looks healthy.
 """
 
 from __future__ import annotations
@@ -87,12 +90,27 @@ THRESHOLDS: dict[str, float] = {
     # Loss above this at the destination is severe (stream-breaking for RTMP).
     "loss_severe_pct": 5.0,
     # RTT step between consecutive answering hops that marks a long-haul /
-    # cross-border segment, in ms (one ocean crossing is 60-150 ms).
-    "long_haul_step_ms": 80.0,
+    # cross-border segment, in ms (one ocean crossing adds 60-150 ms).
+    "long_haul_step_ms": 60.0,
     # Destination RTT above which the route is "high latency", in ms.
     "high_rtt_ms": 180.0,
-    # Jitter (mean |delta RTT|) above which playback stutters, in ms.
-    "jitter_ms": 30.0,
+    # RTT that no single ocean crossing explains (China-Europe is about
+    # 200 ms, China-South America about 300): above it a stable RTT is a
+    # detour, below it a stable RTT across a long-haul jump is the distance.
+    "very_high_rtt_ms": 300.0,
+    # Jitter (mean |delta RTT| of consecutive pings, or mdev) above which a
+    # live push stutters, in ms (SRT's default latency is 120 ms: a spread
+    # this size eats a large share of it).
+    "jitter_ms": 20.0,
+    # Ping replies needed before their spread counts as jitter.
+    "jitter_min_replies": 8,
+    # RTT standard deviation at the destination of an mtr/WinMTR report
+    # (mtr's StDev; (Wrst-Best)/4 for WinMTR) above which the path jitters.
+    "path_jitter_stdev_ms": 15.0,
+    # A push whose speed= stays below this (median after the first seconds)
+    # cannot keep up with real time; progress lines needed to say so.
+    "push_speed_min": 0.95,
+    "push_speed_samples": 5,
     # OBS: dropped frames (network) percent worth acting on.
     "obs_dropped_pct": 1.0,
     # OBS: frames skipped by the encoder, percent.
@@ -123,6 +141,7 @@ class FindingRule:
     role: str | None = None
     protocols: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    stream_down: bool | None = None  # only when the stream is (not) down
 
 
 @dataclass(frozen=True)
@@ -138,24 +157,36 @@ class KeywordRule:
 
 FINDING_RULES: tuple[FindingRule, ...] = (
     # path tools
+    FindingRule("path-unreachable", "net.line-failover", 0.75),
+    FindingRule("path-unreachable", "push.connect-refused", 0.6),
+    FindingRule("path-unreachable", "net.line-failover", 0.15, stream_down=True),
+    FindingRule("path-unreachable-local", "push.connect-refused", 0.6),
+    FindingRule("path-unreachable-local", "net.loss-last-mile", 0.3),
     FindingRule("path-loss-last-mile", "net.loss-last-mile", 0.8),
-    FindingRule("path-loss-transit", "net.loss-cross-border", 0.75),
+    FindingRule("path-loss-transit", "net.loss-cross-border", 0.8),
     FindingRule("path-loss-transit", "net.peak-hour-congestion", 0.25),
     FindingRule("path-loss-transit", "net.line-failover", 0.15),
-    FindingRule("long-haul-segment", "net.high-latency-route", 0.3),
+    FindingRule("path-jitter", "net.jitter", 0.75),
+    FindingRule("long-haul-rtt-expected", "net.high-latency-route", 0.2),
     FindingRule("high-latency", "net.high-latency-route", 0.6),
     FindingRule("high-latency", "play.high-latency", 0.2, role="viewer"),
-    FindingRule("destination-silent", "push.connect-refused", 0.2, role="publisher"),
     FindingRule("ipv6-path", "net.ipv6-path", 0.2),
     # ping
+    FindingRule("ping-total-loss", "net.line-failover", 0.7),
+    FindingRule("ping-total-loss", "push.connect-refused", 0.55),
+    FindingRule("ping-total-loss", "net.line-failover", 0.15, stream_down=True),
+    FindingRule("ping-unreachable", "net.line-failover", 0.6),
+    FindingRule("ping-unreachable", "push.connect-refused", 0.55),
+    FindingRule("ping-unreachable-local", "push.connect-refused", 0.45),
     FindingRule("ping-loss", "net.loss-last-mile", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.2, regions=("cn", "sea", "mea", "latam")),
+    FindingRule("ping-loss-few", "net.loss-last-mile", 0.2),
+    FindingRule("ping-loss-few", "net.loss-cross-border", 0.2),
     FindingRule("ping-jitter", "net.jitter", 0.65),
     FindingRule("ping-jitter", "play.viewer-buffering", 0.2, role="viewer"),
     FindingRule("ping-high-rtt", "net.high-latency-route", 0.55),
-    FindingRule("ping-unreachable", "push.connect-refused", 0.35, role="publisher"),
-    FindingRule("ping-unreachable", "net.line-failover", 0.3),
+    FindingRule("ping-high-rtt-stable", "net.high-latency-route", 0.2),
     FindingRule("mtu-black-hole", "net.mtu-fragmentation", 0.8),
     # OBS
     FindingRule("obs-network-drops", "net.uplink-bandwidth", 0.65),
@@ -165,8 +196,13 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     ),
     FindingRule("obs-encoder-skips", "enc.encoder-overload", 0.8),
     FindingRule("obs-render-lag", "enc.encoder-overload", 0.4),
-    FindingRule("obs-disconnects", "push.periodic-disconnect", 0.45),
+    FindingRule("obs-disconnects", "push.periodic-disconnect", 0.6),
     FindingRule("obs-disconnects", "net.uplink-bandwidth", 0.2),
+    FindingRule("obs-refused-after-connect", "push.auth-failed", 0.7),
+    FindingRule("obs-refused-after-connect", "push.duplicate-publisher", 0.6),
+    FindingRule("obs-reconnect-failing", "net.line-failover", 0.6),
+    FindingRule("obs-reconnect-failing", "push.connect-refused", 0.55),
+    FindingRule("obs-reconnect-failing", "net.line-failover", 0.3, stream_down=True),
     FindingRule("keyframe-interval", "enc.keyframe-interval", 0.75),
     FindingRule("audio-sample-rate", "enc.av-desync", 0.4),
     FindingRule("audio-sample-rate", "enc.audio-missing", 0.25),
@@ -183,16 +219,35 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("error-not_found", "push.url-malformed", 0.6, role="publisher"),
     FindingRule("error-already_publishing", "push.duplicate-publisher", 0.95),
     FindingRule("error-tls_error", "push.tls-handshake", 0.85),
-    FindingRule("error-broken_pipe", "push.periodic-disconnect", 0.45),
+    FindingRule("error-broken_pipe", "push.periodic-disconnect", 0.55),
     FindingRule("error-broken_pipe", "net.uplink-bandwidth", 0.3),
     FindingRule("error-message_too_long", "net.mtu-fragmentation", 0.85),
-    FindingRule("push-closed-by-server", "push.auth-failed", 0.45),
+    FindingRule("push-closed-by-server", "push.auth-failed", 0.6),
     FindingRule("push-closed-by-server", "push.url-malformed", 0.3),
+    FindingRule("push-dropped-timeout", "push.periodic-disconnect", 0.5),
+    FindingRule("push-dropped-timeout", "net.line-failover", 0.35),
+    FindingRule("push-dropped-timeout", "net.line-failover", 0.4, stream_down=True),
+    FindingRule("push-dropped-reset", "push.periodic-disconnect", 0.6),
+    FindingRule("push-dropped-reset", "net.uplink-bandwidth", 0.3),
+    FindingRule("push-slow-uplink", "net.uplink-bandwidth", 0.7),
+    FindingRule("push-slow-uplink", "enc.bitrate-too-high", 0.55),
+    FindingRule("push-slow-encoder", "enc.encoder-overload", 0.8),
+    FindingRule("container-codec-mismatch-video", "enc.codec-unsupported", 0.9),
+    FindingRule("container-codec-mismatch-audio", "enc.audio-missing", 0.8),
+    FindingRule("container-codec-mismatch-audio", "enc.codec-unsupported", 0.6),
+    FindingRule("srt-rejected-passphrase", "push.tls-handshake", 0.9),
+    FindingRule("srt-rejected-streamid", "push.auth-failed", 0.85),
+    FindingRule("srt-rejected-streamid", "push.url-malformed", 0.4),
+    FindingRule("srt-rejected-peer", "push.auth-failed", 0.6),
+    FindingRule("srt-connect-timeout", "net.udp-blocked", 0.7),
+    FindingRule("srt-connect-timeout", "push.connect-refused", 0.55),
     FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
     FindingRule("codec-unsupported", "enc.codec-unsupported", 0.8),
     FindingRule("codec-unsupported", "play.black-screen", 0.3, role="viewer"),
     FindingRule("bframes-webrtc", "enc.bframes-webrtc", 0.75),
     FindingRule("audio-not-aac", "enc.audio-missing", 0.7),
+    FindingRule("audio-mp3-48k-flv", "enc.audio-missing", 0.7),
+    FindingRule("audio-mp3-48k-flv", "enc.av-desync", 0.3),
     # where a push goes and what the path does to it (destinations.py)
     FindingRule("platform-push-failed", "push.restream-relay", 0.8),
     FindingRule("platform-push-dropped", "push.restream-relay", 0.35),
@@ -513,6 +568,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "recording missing",
+            "re:recording\\b.{0,40}\\b(?:missing|gone|empty|truncated|not (?:there|found|saved))",
             "no recording",
             "vod missing",
             "recording is truncated",
@@ -524,7 +580,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "ops.recording-missing",
         0.6,
     ),
-    KeywordRule(("transcod", "rendition", "转码"), "ops.transcode-failure", 0.55),
+    KeywordRule(("transcod", "rendition", "转码"), "ops.transcode-failure", 0.6),
     KeywordRule(("callback", "webhook", "回调"), "ops.callback-failure", 0.6),
     KeywordRule(
         (
@@ -701,6 +757,11 @@ CUSTOMER_FIXABLE: frozenset[str] = frozenset(
         "enc.poor-quality",
         "play.browser-policy",
         "play.mobile-compat",
+        "push.connect-refused",
+        "push.periodic-disconnect",
+        "net.high-latency-route",
+        "play.forbidden-403",
+        "play.not-found-404",
     }
 )
 # Problems on our side of the line (escalation P2 when live but degraded).
@@ -713,8 +774,6 @@ PROVIDER_SERVICE: frozenset[str] = frozenset(
         "play.viewer-buffering",
         "play.slow-startup",
         "play.high-latency",
-        "play.forbidden-403",
-        "play.not-found-404",
         "play.geo-restricted",
         "play.black-screen",
         "ops.recording-missing",
@@ -722,13 +781,87 @@ PROVIDER_SERVICE: frozenset[str] = frozenset(
         "ops.callback-failure",
         "ops.quota-exceeded",
         "net.peak-hour-congestion",
-        "net.high-latency-route",
-        "push.periodic-disconnect",
-        "push.connect-refused",
         "push.restream-relay",
         "ops.backup-failover",
     }
 )
+# Whose side each finding of the destinations pass points at.
+DESTINATION_SIDES: dict[str, str] = {
+    "tls-reset": "provider",
+    "dns-forged-answer": "provider",
+    "overseas-platform-blocked": "provider",
+    "mainland-platform-blocked": "provider",
+    "rtmps-required": "customer",
+    "rtmps-push-unsupported": "customer",
+    "route-via-tunnel": "customer",
+    "platform-push-failed": "customer",
+    "platform-push-dropped": "customer",
+}
+# Findings that say the line or the ingest cannot be reached at all.
+LINE_DOWN_FINDINGS: frozenset[str] = frozenset(
+    {"path-unreachable", "ping-total-loss", "ping-unreachable", "obs-reconnect-failing"}
+)
+
+
+def provider_reason(kind: str) -> str:
+    """Which escalation reason a provider-side finding gives."""
+    if kind == "path-jitter":
+        return "jitter"
+    if kind in ("tls-reset", "dns-forged-answer", "overseas-platform-blocked",
+                "mainland-platform-blocked"):
+        return "interference"
+    return "network"
+
+
+# What a customer writes when the standard fix did not help (lower case;
+# "re:" prefix = regex).
+FIX_FAILED_PHRASES: tuple[str, ...] = (
+    "didn't help",
+    "did not help",
+    "doesn't help",
+    "does not help",
+    "didn't work",
+    "did not work",
+    "no luck",
+    "no change",
+    "no difference",
+    "as the article says",
+    "as the article said",
+    "followed the article",
+    "followed the fix",
+    "tried the fix",
+    "re:\\balready (?:tried|switched|lowered|changed|reduced|set|moved|replaced)\\b",
+    "re:\\bstill (?:the same|there|drop|fail|stutter|lag|freez|disconnect|buffer|los)",
+    "没用",
+    "没有用",
+    "不管用",
+    "无效",
+    "还是不行",
+    "还是丢",
+    "还是卡",
+    "还是断",
+    "仍然",
+    "依然",
+    "已经试",
+    "已经按",
+    "试过了",
+    "按文章",
+    "照着文章",
+)
+
+
+def fix_failed(description: str) -> bool:
+    """The customer says the standard fix was tried and did not help."""
+    text = (description or "").lower()
+    if not text.strip():
+        return False
+    for phrase in FIX_FAILED_PHRASES:
+        if phrase.startswith("re:"):
+            if re.search(phrase[3:], text):
+                return True
+        elif phrase in text:
+            return True
+    return False
 
 
 def keyword_matches(rule: KeywordRule, text: str) -> str | None:

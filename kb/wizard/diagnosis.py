@@ -3,13 +3,18 @@
 ``kb.diagnostics`` reads the pasted outputs and the answers; this adds the
 fixes that cover each suggested problem (the reader's language first) and
 matches the free-text description against the knowledge base through search,
-so a request with no attachment still gets useful suggestions.
+so a request with no attachment still gets useful suggestions.  Findings,
+reasons and notes come back in the reader's language (kb.diagnostics renders
+its message codes), and each attachment names its tool as a person would
+("Windows tracert", "mtr report").
 """
 
 from dataclasses import dataclass
 
 from kb.articles.selectors import article_list_for_problems
 from kb.diagnostics import Answers, Attachment, diagnose
+from kb.diagnostics.catalogue import tool_name
+from kb.diagnostics.messages import msg
 from kb.search.services import search_articles
 
 # Confidence given to problems whose fix the description found by search,
@@ -33,13 +38,16 @@ def _combine(a: float, b: float) -> float:
 
 
 def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
-    result = diagnose(
+    diagnosis = diagnose(
         description=data.description,
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
                         stream_down=data.stream_down),
         attachments=[Attachment(name=name, content=content)
                      for name, content in (data.attachments or [])],
-    ).to_dict()
+    )
+    result = diagnosis.to_dict(language)
+    for parsed, shown in zip(diagnosis.attachments, result["attachments"], strict=False):
+        shown["tool"] = tool_name(parsed.detected, parsed.platform, language, parsed.variant)
 
     suggestions = {s["problem"]: s for s in result["suggestions"]}
     if data.description.strip():
@@ -47,7 +55,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
                                 record=False)
         for rank, hit in enumerate(found.hits[:len(SEARCH_CONFIDENCE)]):
             for code in hit.problems:
-                reason = f"Your description matches the fix “{hit.title}”."
+                reason = msg("reason.search", title=hit.title).render(language)
                 if code in suggestions:
                     entry = suggestions[code]
                     entry["confidence"] = _combine(entry["confidence"], SEARCH_CONFIDENCE[rank])

@@ -46,15 +46,29 @@ def test_stream_down_is_p1_and_recommended():
 
 
 def test_live_with_cross_border_loss_is_p2_and_cites_the_hop():
+    # Loss from hop 4, the far end of the long-haul jump, to the ingest.
+    result = diagnose(
+        description="viewers in China see stutter",
+        answers=Answers(role="publisher", region="cn", stream_down=False),
+        attachments=[_att("linux-mtr-report-crossborder.txt")],
+    )
+    assert result.escalate.priority == "P2" and result.escalate.recommended
+    top = result.suggestions[0]
+    assert top.problem == "net.loss-cross-border"
+    assert "198.51.100.6" in top.reason
+
+
+def test_loss_that_starts_before_the_long_haul_jump_is_not_cross_border():
+    # The access ISP's uplink to the border router (hop 3) loses packets;
+    # the long-haul jump is between hops 3 and 4.
     result = diagnose(
         description="viewers in China see stutter",
         answers=Answers(role="publisher", region="cn", stream_down=False),
         attachments=[_att("linux-mtr-reportwide-midpath.txt")],
     )
-    assert result.escalate.priority == "P2" and result.escalate.recommended
-    top = result.suggestions[0]
-    assert top.problem == "net.loss-cross-border"
-    assert "198.51.100.2" in top.reason
+    assert result.suggestions[0].problem == "net.loss-last-mile"
+    assert "net.loss-cross-border" not in _problems(result)
+    assert result.escalate.recommended is False
 
 
 def test_last_mile_loss_is_self_service_p4():

@@ -61,8 +61,9 @@ def test_nginx_rtmp_refusing_an_rtmps_push_target_is_read_from_unknown_text():
     assert result.attachments[0].detected == "unknown"
     assert _kinds(result) == ["rtmps-push-unsupported"]
     assert _top(result) == "push.restream-relay"
-    # Unrecognised text with evidence is input: escalation is assessed.
-    assert result.escalate.priority == "P3"
+    # Unrecognised text with evidence is input: escalation is assessed. The
+    # customer's own nginx cannot push RTMPS: the fix is theirs to apply.
+    assert (result.escalate.recommended, result.escalate.priority) == (False, "P4")
 
 
 def test_obs_disconnect_from_youtube_adds_a_weak_relay_hint_only():
@@ -192,8 +193,9 @@ def test_poisoned_dig_answer_is_read_from_unknown_text():
 
 def test_ping_header_with_a_forged_address_outranks_plain_loss():
     result = diagnose(attachments=[_att("linux-ping-forged-address.txt")])
-    assert _kinds(result) == ["ping-loss", "dns-forged-answer"]
+    assert _kinds(result) == ["ping-total-loss", "dns-forged-answer"]
     assert _top(result) == "net.cross-border-interference"
+    assert "interfer" in result.escalate.reason
 
 
 @pytest.mark.parametrize(

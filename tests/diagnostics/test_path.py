@@ -48,11 +48,21 @@ def test_intermediate_only_loss_is_reported_as_rate_limiting(read_sample):
 
 
 def test_loss_starting_mid_path_and_persisting_locates_the_segment(read_sample):
+    # The access ISP's uplink to the border router: before the long-haul
+    # jump (hops 3 -> 4), so the customer's side, not the cross-border one.
     path = _path(read_sample, "linux-mtr-reportwide-midpath.txt")
     assert path.loss_starts_hop == 3
+    finding = next(f for f in analyse_path(path) if f.kind == "path-loss-last-mile")
+    assert finding.problems == ["net.loss-last-mile"]
+    assert finding.evidence[0].strip().startswith("3.|-- 198.51.100.2")
+
+
+def test_loss_starting_at_the_long_haul_jump_is_cross_border(read_sample):
+    path = _path(read_sample, "linux-mtr-report-crossborder.txt")
+    assert path.loss_starts_hop == 4
     finding = next(f for f in analyse_path(path) if f.kind == "path-loss-transit")
     assert finding.problems == ["net.loss-cross-border"]
-    assert finding.evidence[0].strip().startswith("3.|-- 198.51.100.2")
+    assert finding.evidence[0].strip().startswith("4.|-- 198.51.100.6")
 
 
 def test_mtr_json_and_report_agree_on_where_loss_starts(read_sample):
@@ -118,11 +128,13 @@ def test_long_haul_threshold_is_tunable(read_sample):
     assert "long-haul-segment" not in _kinds(analyse_path(path, strict))
 
 
-def test_trace_that_never_reaches_its_target_has_no_destination_metrics(read_sample):
+def test_trace_that_dies_gives_the_hop_and_total_loss(read_sample):
+    # Hop 6 answered while the route was traced but lost all 100 pings of
+    # pathping's statistics, and nothing answered after it.
     path = _path(read_sample, "windows-pathping-zh.txt")
     assert path.reached is False
-    assert path.dest_loss_pct is None and path.loss_starts_hop is None
-    assert "destination-silent" in _kinds(analyse_path(path))
+    assert (path.loss_starts_hop, path.dest_loss_pct) == (6, 100.0)
+    assert "path-unreachable" in _kinds(analyse_path(path))
 
 
 def test_chinese_tracert_reads_less_than_one_ms_and_timeouts(read_sample):

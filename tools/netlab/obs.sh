@@ -172,7 +172,7 @@ home "rtmp://$DEST/live" show 2500; obs_start; sleep 10; relay_stop; sleep 45; o
 relay 45 2
 fi
 if want healthy; then
-echo "== OBS: a healthy 20 s stream over the long haul"
-home "rtmp://$DEST/live" show 2500; obs_start; sleep 22; obs_stop_stream; obs_end obs29-linux-healthy.txt
+echo "== OBS: a second stream on the key right after the line-down run (the ingest may still hold the dead session)"
+home "rtmp://$DEST/live" show 2500; obs_start; sleep 22; obs_stop_stream; obs_end obs29-linux-stale-publisher.txt
 fi
 echo "done"

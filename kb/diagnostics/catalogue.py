@@ -1,0 +1,627 @@
+"""The bilingual catalogue of the diagnosis's texts: code -> (English, Chinese).
+
+Placeholders are ``str.format`` fields; numbers keep their format in both
+languages and evidence lines are quoted unchanged.  Every code that
+:mod:`.analysis`, :mod:`.engine` and :mod:`.destinations` use must be here
+(a test checks).
+"""
+
+from __future__ import annotations
+
+from .messages import normalise_lang
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "raw": ("{text}", "{text}"),
+    # ---------------------------------------------------------------- paths
+    "icmp.net-unreachable": ("network unreachable", "目标网络不可达"),
+    "icmp.host-unreachable": ("host unreachable", "目标主机不可达"),
+    "icmp.prohibited": ("administratively prohibited", "被管理策略禁止"),
+    "path.dead.error": (
+        "The trace ends at hop {hop}: router {host} answers \"{error}\" instead of passing the "
+        "probes on. The ingest cannot be reached over this path: the line or the route beyond "
+        "hop {hop} is down.",
+        "路由追踪在第 {hop} 跳结束：路由器 {host} 回复“{error}”，没有继续转发。经这条路径无法到达"
+        "推流服务器：第 {hop} 跳之后的线路或路由中断。",
+    ),
+    "path.dead.silent": (
+        "Every probe from hop {hop} to the end went unanswered; the last hop that answered is "
+        "hop {last} ({host}). Nothing gets through beyond it: the host is unreachable or the "
+        "line is down, this is not packet loss.",
+        "从第 {hop} 跳到最后，所有探测都没有回应；最后有回应的是第 {last} 跳（{host}）。之后什么都"
+        "过不去：主机不可达或线路中断，这不是丢包。",
+    ),
+    "path.loss.last-mile": (
+        "Loss starts at hop {hop} ({host}), on the customer side (home/office network or access "
+        "ISP), and persists to the destination ({loss:g}% there).",
+        "丢包从第 {hop} 跳（{host}）开始，位于客户侧（家庭/办公网络或接入运营商），并一直持续到"
+        "目的地（目的地丢包 {loss:g}%）。",
+    ),
+    "path.loss.last-mile.jump": (
+        "Loss starts at hop {hop} ({host}), before the long-haul jump (hops {jump_from}->"
+        "{jump_to}): the customer's network or access ISP, not the cross-border segment. It "
+        "persists to the destination ({loss:g}% there).",
+        "丢包从第 {hop} 跳（{host}）开始，在长途跳变（第 {jump_from}->{jump_to} 跳）之前：属于客户"
+        "网络或接入运营商，不是跨境段。丢包一直持续到目的地（目的地 {loss:g}%）。",
+    ),
+    "path.loss.transit": (
+        "Loss starts at hop {hop} ({host}), beyond the customer's network and access ISP, and "
+        "persists to the destination ({loss:g}% there): the link into hop {hop} is losing "
+        "packets.",
+        "丢包从第 {hop} 跳（{host}）开始，已超出客户网络和接入运营商，并一直持续到目的地（目的地 "
+        "{loss:g}%）：进入第 {hop} 跳的链路在丢包。",
+    ),
+    "path.loss.transit.jump": (
+        "Loss starts at hop {hop} ({host}), at the long-haul jump (hops {jump_from}->{jump_to}), "
+        "and persists to the destination ({loss:g}% there): the cross-border segment is losing "
+        "packets.",
+        "丢包从第 {hop} 跳（{host}）开始，正处在长途跳变（第"
+        " {jump_from}->{jump_to} 跳），并一直持续"
+        "到目的地（目的地 {loss:g}%）：跨境段在丢包。",
+    ),
+    "path.clean": (
+        "The trace reaches its destination with no loss that persists ({loss:g}% at the "
+        "destination, {hops} hops).",
+        "路由追踪到达目的地，没有持续的丢包（目的地 {loss:g}%，共 {hops} 跳）。",
+    ),
+    "path.rate-limit": (
+        "Hop {hop} ({host}) shows {loss:g}% loss but later hops do not: that router rate-limits "
+        "its ICMP replies; this is not path loss.",
+        "第 {hop} 跳（{host}）显示 {loss:g}% 丢包，但之后的跳没有：该路由器对 ICMP 回复限速，"
+        "这不是路径丢包。",
+    ),
+    "path.jitter": (
+        "RTT to the destination varies widely (standard deviation {spread:g} ms around an "
+        "average of {avg:g} ms, {best:g}-{worst:g} ms) with little loss: jitter, from hop {hop} "
+        "({host}) on.",
+        "到目的地的 RTT 波动很大（平均 {avg:g} ms，标准差 {spread:g} ms，范围 {best:g}-{worst:g} "
+        "ms），丢包很少：这是抖动，从第 {hop} 跳（{host}）开始。",
+    ),
+    "path.jitter.long-haul": (
+        "RTT to the destination varies widely (standard deviation {spread:g} ms around an "
+        "average of {avg:g} ms, {best:g}-{worst:g} ms) with little loss, from hop {hop} "
+        "({host}) on, the far end of the long-haul jump: jitter on the cross-border segment, "
+        "although the average looks normal.",
+        "到目的地的 RTT 波动很大（平均 {avg:g} ms，标准差 {spread:g} ms，范围 {best:g}-{worst:g} "
+        "ms），丢包很少，从长途跳变的远端第 {hop} 跳"
+        "（{host}）开始：跨境段存在抖动，尽管平均值看起来"
+        "正常。",
+    ),
+    "path.jitter.customer": (
+        "RTT varies widely from hop {hop} ({host}) on, inside the customer's network (standard "
+        "deviation {spread:g} ms at the destination, {best:g}-{worst:g} ms): local jitter "
+        "(Wi-Fi, a busy uplink, bufferbloat).",
+        "从第 {hop} 跳（{host}）起 RTT 波动很大，位于"
+        "客户网络内部（目的地标准差 {spread:g} ms，范围 "
+        "{best:g}-{worst:g} ms）：本地抖动（Wi-Fi、上行拥塞、缓冲膨胀）。",
+    ),
+    "path.long-haul": (
+        "RTT jumps by {step} ms between hop {a} ({a_host}) and hop {b} ({b_host}): a long-haul "
+        "(often cross-border) segment.",
+        "第 {a} 跳（{a_host}）到第 {b} 跳（{b_host}"
+        "）之间 RTT 增加 {step} ms：这是长途（通常是跨境）"
+        "链路。",
+    ),
+    "path.rtt.expected": (
+        "Average RTT to the destination is {rtt:g} ms, stable, and the long-haul jump ({step} ms) "
+        "accounts for it: that is the distance, expected for this route, not a fault.",
+        "到目的地的平均 RTT 为 {rtt:g} ms，且稳定，长途跳变（{step} ms）解释了它：这是距离造成的，"
+        "对这条线路是正常的，不是故障。",
+    ),
+    "path.rtt.high": (
+        "Average RTT to the destination is {rtt:g} ms.",
+        "到目的地的平均 RTT 为 {rtt:g} ms。",
+    ),
+    "path.customer-hops.one": (
+        "Hop {hops} is a private or CGNAT address: the customer's network and the access ISP's "
+        "NAT (last mile).",
+        "第 {hops} 跳是私有或运营商级 NAT 地址：属于客户网络和接入运营商的 NAT（最后一公里）。",
+    ),
+    "path.customer-hops": (
+        "Hops {hops} are private or CGNAT addresses: the customer's network and the access ISP's "
+        "NAT (last mile).",
+        "第 {hops} 跳是私有或运营商级 NAT 地址：属于客户网络和接入运营商的 NAT（最后一公里）。",
+    ),
+    "path.ipv6": ("The trace ran over IPv6.", "这次路由追踪走的是 IPv6。"),
+    # ----------------------------------------------------------------- ping
+    "ping.mtu-black-hole": (
+        "Every {size}-byte ping was lost: large packets die on the path (MTU black hole). "
+        "Compare with a small ping.",
+        "所有 {size} 字节的 ping 都丢了：大包在路径上被丢弃（MTU 黑洞）。请与小包 ping 对比。",
+    ),
+    "ping.unreachable": (
+        "{count} replies were ICMP errors (unreachable) from {host}, not echo replies: the path "
+        "ends at that router.",
+        "{count} 个回复是来自 {host} 的 ICMP 错误（不可达），不是回显应答：路径在该路由器处中断。",
+    ),
+    "ping.unreachable.local": (
+        "{count} replies were ICMP errors (unreachable) from {host}, an address of the "
+        "customer's own network: the local gateway has no route to the target.",
+        "{count} 个回复是来自 {host} 的 ICMP 错误（不可达），这是客户自己网络里的地址：本地网关没有"
+        "到目标的路由。",
+    ),
+    "ping.ttl-set": (
+        "{count} replies say the TTL expired in transit, as the TTL set on the command line "
+        "asks for: not a fault.",
+        "{count} 个回复显示 TTL 在传输中过期，这正是命令行设置的 TTL 所要求的：不是故障。",
+    ),
+    "ping.total-loss": (
+        "All {sent} pings were lost (100% loss): the host is unreachable or the line is down. "
+        "This is not packet loss on a working path.",
+        "全部 {sent} 个 ping 都丢失（100% 丢包）：主机不可达或线路中断。这不是正常路径上的丢包。",
+    ),
+    "ping.loss": (
+        "{loss:g}% of pings were lost ({received}/{sent} received); a path trace is needed to "
+        "locate it.",
+        "{loss:g}% 的 ping 丢失（收到 {received}/{sent}）；需要路由追踪来定位。",
+    ),
+    "ping.loss.few": (
+        "{loss:g}% of pings were lost, but that is one ping of {sent}: too few to measure a loss "
+        "rate. Run at least 100 pings and a path trace.",
+        "{loss:g}% 的 ping 丢失，但只是 {sent} 个中的 1 个：样本太少，无法衡量丢包率。请至少 ping "
+        "100 次并做路由追踪。",
+    ),
+    "ping.jitter.consecutive": (
+        "Jitter is {jitter:g} ms (mean difference between consecutive replies; RTT "
+        "{min:g}/{avg:g}/{max:g} ms min/avg/max).",
+        "抖动为 {jitter:g} ms（相邻回复的平均差值；RTT 最小"
+        "/平均/最大 {min:g}/{avg:g}/{max:g} ms）。",
+    ),
+    "ping.jitter.mdev": (
+        "Jitter is {jitter:g} ms (ping's mdev; RTT {min:g}/{avg:g}/{max:g} ms min/avg/max).",
+        "抖动为 {jitter:g} ms（ping 的 mdev；RTT 最小/平均/最大 {min:g}/{avg:g}/{max:g} ms）。",
+    ),
+    "ping.jitter.stddev": (
+        "Jitter is {jitter:g} ms (ping's stddev; RTT {min:g}/{avg:g}/{max:g} ms min/avg/max).",
+        "抖动为 {jitter:g} ms（ping 的 stddev；RTT 最小/平均/最大 {min:g}/{avg:g}/{max:g} ms）。",
+    ),
+    "ping.rtt.stable": (
+        "Average RTT is {rtt:g} ms and stable: what a long-haul (cross-border) route costs "
+        "(about 200 ms China-Europe), not a fault by itself.",
+        "平均 RTT 为 {rtt:g} ms 且稳定：这是长途（跨境）线路的正常代价（中国到欧洲约 200 ms），"
+        "本身不是故障。",
+    ),
+    "ping.rtt.high": ("Average RTT is {rtt:g} ms.", "平均 RTT 为 {rtt:g} ms。"),
+    # --------------------------------------------------------------- errors
+    "error.connection_refused": (
+        "{source} reports connection refused.",
+        "{source} 报告连接被拒绝。",
+    ),
+    "error.timeout": ("{source} reports a timeout.", "{source} 报告连接超时。"),
+    "error.dns_failure": ("{source} reports a DNS failure.", "{source} 报告域名解析失败。"),
+    "error.forbidden": (
+        "{source} reports that the server refused the stream (forbidden).",
+        "{source} 报告服务器拒绝了推流（禁止访问）。",
+    ),
+    "error.not_found": ("{source} reports not found.", "{source} 报告找不到资源。"),
+    "error.already_publishing": (
+        "{source} reports that the stream is already being published.",
+        "{source} 报告该流已经在推送（流名被占用）。",
+    ),
+    "error.tls_error": (
+        "{source} reports a TLS/encryption handshake error.",
+        "{source} 报告 TLS/加密握手错误。",
+    ),
+    "error.broken_pipe": (
+        "{source} reports the connection was cut (broken pipe / reset).",
+        "{source} 报告连接被断开（broken pipe / reset）。",
+    ),
+    "error.message_too_long": (
+        "{source} reports message too long (packets above the path MTU).",
+        "{source} 报告消息过长（数据包超过路径 MTU）。",
+    ),
+    "ffmpeg.direction.push": ("push", "推流"),
+    "ffmpeg.direction.pull": ("pull", "拉流"),
+    "ffmpeg.direction.stream": ("stream", "流"),
+    "error.connection_refused.ffmpeg": (
+        "ffmpeg ({direction}) reports connection refused: nothing accepts connections at that "
+        "address and port.",
+        "ffmpeg（{direction}）报告连接被拒绝：该地址和端口上没有服务接受连接。",
+    ),
+    "error.timeout.ffmpeg": (
+        "ffmpeg ({direction}) reports a connection timeout: no answer from that address and "
+        "port (firewall, wrong host, or the path is down).",
+        "ffmpeg（{direction}）报告连接超时：该地址和端口没有回应（防火墙、主机写错或路径中断）。",
+    ),
+    "error.dns_failure.ffmpeg": (
+        "ffmpeg ({direction}) reports a DNS failure: the host name does not resolve.",
+        "ffmpeg（{direction}）报告域名解析失败：主机名无法解析。",
+    ),
+    "error.forbidden.ffmpeg": (
+        "ffmpeg ({direction}) reports forbidden: the server refused the request (key, token or "
+        "signature).",
+        "ffmpeg（{direction}）报告禁止访问：服务器拒绝了请求（推流码、令牌或签名）。",
+    ),
+    "error.not_found.ffmpeg": (
+        "ffmpeg ({direction}) reports not found.",
+        "ffmpeg（{direction}）报告找不到资源。",
+    ),
+    "error.already_publishing.ffmpeg": (
+        "ffmpeg ({direction}) reports the stream is already being published.",
+        "ffmpeg（{direction}）报告该流已经在推送（流名被占用）。",
+    ),
+    "error.tls_error.ffmpeg": (
+        "ffmpeg ({direction}) reports a TLS handshake error.",
+        "ffmpeg（{direction}）报告 TLS 握手错误。",
+    ),
+    "error.broken_pipe.ffmpeg": (
+        "ffmpeg ({direction}) reports the connection was cut (broken pipe / reset).",
+        "ffmpeg（{direction}）报告连接被断开（broken pipe / reset）。",
+    ),
+    "error.message_too_long.ffmpeg": (
+        "ffmpeg ({direction}) reports message too long (packets above the path MTU).",
+        "ffmpeg（{direction}）报告消息过长（数据包超过路径 MTU）。",
+    ),
+    "ffmpeg.incompatible.video": (
+        "ffmpeg refuses the video codec ({codec}) when writing the {container} header: the output "
+        "container cannot carry it. This is a codec choice, not a connection problem.",
+        "ffmpeg 在写 {container} 头时拒绝了视频编"
+        "码（{codec}）：输出容器无法承载它。这是编码选择问题，"
+        "不是连接问题。",
+    ),
+    "ffmpeg.incompatible.audio": (
+        "ffmpeg refuses the audio stream ({codec}) when writing the {container} header: the "
+        "output container cannot carry that audio codec or sample rate. This is a codec choice, "
+        "not a connection problem.",
+        "ffmpeg 在写 {container} 头时拒绝了音频流（{codec}）：输出容器无法承载该音频编码或采样率。"
+        "这是编码选择问题，不是连接问题。",
+    ),
+    "ffmpeg.srt.passphrase": (
+        "The SRT listener rejected the handshake because the passphrase is wrong or missing "
+        "(encryption settings do not match).",
+        "SRT 监听端因密码错误或缺失拒绝了握手（加密设置不一致）。",
+    ),
+    "ffmpeg.srt.streamid": (
+        "The SRT listener rejected the connection for its stream id (its access check refused "
+        "it): the streamid or key is wrong or not allowed.",
+        "SRT 监听端因 streamid 拒绝了连接（访问检查未通过）：streamid 或密钥错误或未被授权。",
+    ),
+    "ffmpeg.srt.peer": (
+        "The SRT listener rejected the connection.",
+        "SRT 监听端拒绝了连接。",
+    ),
+    "ffmpeg.srt.timeout": (
+        "The SRT connection was never set up and no rejection came back: the handshake timed "
+        "out. UDP to that port is blocked or nothing listens on it.",
+        "SRT 连接没有建立，也没有收到拒绝：握手超时。到该端口的 UDP 被封锁，或端口上没有服务监听。",
+    ),
+    "ffmpeg.mid-stream.timeout": (
+        "The push was running and then its connection timed out: the path stopped carrying "
+        "traffic mid-stream.",
+        "推流正在进行时连接超时：路径在推流中途不再传输数据。",
+    ),
+    "ffmpeg.mid-stream.broken_pipe": (
+        "The push was running and then the connection was cut (aborted or reset).",
+        "推流正在进行时连接被断开（中止或重置）。",
+    ),
+    "ffmpeg.mid-stream.connection_refused": (
+        "The push was running and then a reconnect was refused.",
+        "推流进行中，随后重连被拒绝。",
+    ),
+    "ffmpeg.closed-by-server": (
+        "The ingest accepted the connection and then closed the publish with no reason given; a "
+        "refused stream key or auth callback does this.",
+        "推流服务器接受了连接，随后在没有说明原因的情况下关闭了发布；推流码被拒或鉴权回调失败会这样。",
+    ),
+    "ffmpeg.slow.uplink": (
+        "The push runs slower than real time (speed {speed:g}x) with a light encoder: the uplink "
+        "cannot carry the configured bitrate.",
+        "推流速度低于实时（speed {speed:g}x），而编码设置很轻：上行带宽承载不了设定的码率。",
+    ),
+    "ffmpeg.slow.encoder": (
+        "The push runs slower than real time (speed {speed:g}x) with heavy encoder settings: "
+        "the encoder cannot keep up.",
+        "推流速度低于实时（speed {speed:g}x），且编码设置很重：编码器跟不上。",
+    ),
+    "ffmpeg.dts": (
+        "ffmpeg saw {count} non-monotonous DTS warnings (timestamp jumps).",
+        "ffmpeg 出现 {count} 次 non-monotonous DTS 警告（时间戳跳变）。",
+    ),
+    # -------------------------------------------------------------- settings
+    "settings.keyint": (
+        "{source} keyframe interval is {keyint:g} s; ingest and players expect 2 s.",
+        "{source} 的关键帧间隔为 {keyint:g} 秒；推流服务器和播放器要求 2 秒。",
+    ),
+    "settings.keyint.auto": (
+        "{source} keyframe interval is auto; ingest and players expect 2 s.",
+        "{source} 的关键帧间隔为自动；推流服务器和播放器要求 2 秒。",
+    ),
+    "settings.sample-rate": (
+        "{source} audio sample rate is {rate} Hz.",
+        "{source} 的音频采样率为 {rate} Hz。",
+    ),
+    "settings.codec": (
+        "{source} sends {what}, which classic RTMP ingest and many players reject.",
+        "{source} 发送的是 {what}，传统 RTMP 推流服务器和很多播放器不支持。",
+    ),
+    "settings.audio-codec": (
+        "{source} sends {codec} audio; ingest expects AAC.",
+        "{source} 发送的是 {codec} 音频；推流服务器要求 AAC。",
+    ),
+    "settings.mp3-48k": (
+        "{source} sends MP3 audio at 48 kHz in FLV, which has no 48 kHz flag: it is stored "
+        "marked as 44.1 kHz and plays wrong or not at all; send AAC.",
+        "{source} 在 FLV 中发送 48 kHz 的 MP3 音频，而 FLV 没有 48 kHz 标记：它会被标成 44.1 kHz，"
+        "播放出错或没有声音；请改用 AAC。",
+    ),
+    "settings.bframes": (
+        "{source} uses {bframes} B-frames; WebRTC playback breaks.",
+        "{source} 使用了 {bframes} 个 B 帧；WebRTC 播放会出问题。",
+    ),
+    # ------------------------------------------------------------------ OBS
+    "obs.dropped": (
+        "{source} dropped {pct:g}% of frames because the network could not carry the stream "
+        "(insufficient bandwidth / connection stalls).",
+        "{source} 因网络承载不了推流而丢弃了 {pct:g}% 的帧（带宽不足 / 连接停滞）。",
+    ),
+    "obs.skipped": (
+        "The encoder skipped {pct:g}% of frames (encoding lag).",
+        "编码器跳过了 {pct:g}% 的帧（编码延迟）。",
+    ),
+    "obs.lagged": (
+        "Rendering missed {pct:g}% of frames (GPU/scene load).",
+        "渲染丢失了 {pct:g}% 的帧（GPU/场景负载）。",
+    ),
+    "obs.refused-loop": (
+        "OBS connected and was cut within seconds, {count} times in a row: the ingest refuses the "
+        "publish right after connecting. That is the stream key (wrong or expired) or another "
+        "encoder already publishing on it, not the network.",
+        "OBS 连接成功后几秒内就被断开，连续 {count} 次：推流服务器在连接后立即拒绝发布。这是推流码"
+        "（错误或过期）或已有其他编码器在用同一推流码，不是网络问题。",
+    ),
+    "obs.reconnect-failing": (
+        "The stream disconnected ({disconnects} time(s)) and {failed} reconnect attempts could "
+        "not connect at all: the ingest or the line to it is unreachable.",
+        "推流断开（{disconnects} 次），之后 {failed} 次重连都无法建立连接：推流服务器或通往它的线路"
+        "不可达。",
+    ),
+    "obs.disconnects": (
+        "The stream disconnected {count} time(s).",
+        "推流断开了 {count} 次。",
+    ),
+    "obs.disconnects.reconnect": (
+        "The stream disconnected {count} time(s) and OBS tried to reconnect {attempts} time(s).",
+        "推流断开了 {count} 次，OBS 尝试重连 {attempts} 次。",
+    ),
+    # --------------------------------------------------------- destinations
+    "dest.rtmps-required": (
+        "The push goes to {platform} ({host}) over plain rtmp://; {platform} accepts RTMPS "
+        "(rtmps:// on port 443) only.",
+        "推流以明文 rtmp:// 发往 {platform}（{host}）；{platform} 只接受 RTMPS（443 端口上的 "
+        "rtmps://）。",
+    ),
+    "dest.platform-dropped": (
+        "The push to {platform} ({host}) was cut while live.",
+        "发往 {platform}（{host}）的推流在直播中被断开。",
+    ),
+    "dest.platform-failed": (
+        "The push to the third-party platform {platform} ({host}) failed; check the platform "
+        "key or signed URL, RTMPS, the platform's stream rules and where the relay runs.",
+        "发往第三方平台 {platform}（{host}）的推"
+        "流失败；请检查平台推流码或签名地址、RTMPS、平台的推流"
+        "规则以及转推运行的位置。",
+    ),
+    "dest.rtmps-push-unsupported": (
+        "nginx-rtmp refuses an rtmps:// push target: its push speaks plain RTMP only; wrap it in "
+        "TLS locally or relay with ffmpeg.",
+        "nginx-rtmp 不接受 rtmps:// 转推目标：它的 push 只支持明文 RTMP；请在本地加 TLS 封装或改用 "
+        "ffmpeg 转推。",
+    ),
+    "dest.overseas-platform-blocked": (
+        "The connection to {platform} ({host}) itself failed (reset, timeout or refused), not "
+        "the stream: from mainland China this path is filtered.",
+        "到 {platform}（{host}）的连接本身失败"
+        "了（重置、超时或拒绝），不是推流的问题：从中国大陆出发"
+        "这条路径会被过滤。",
+    ),
+    "dest.mainland-platform-blocked": (
+        "The connection to {platform} ({host}) itself failed (reset, timeout or refused), not "
+        "the stream: from abroad it crosses the border on the public internet.",
+        "到 {platform}（{host}）的连接本身失败"
+        "了（重置、超时或拒绝），不是推流的问题：从境外出发它要"
+        "经公网跨境。",
+    ),
+    "dest.tls-reset": (
+        "The TLS handshake was cut by a TCP reset before any certificate arrived: typical of "
+        "filtering by server name (SNI) on the path, not of a certificate problem.",
+        "TLS 握手在收到证书之前就被 TCP 重置切断：这"
+        "是路径上按服务器名（SNI）过滤的典型表现，不是证书"
+        "问题。",
+    ),
+    "dest.dns-forged": (
+        "DNS answered with an address that cannot be genuine ({reasons}): a poisoned answer on "
+        "the path. Compare with an off-path resolver.",
+        "DNS 返回了不可能真实的地址（{reasons}）：路径上的污染应答。请与路径外的解析器对比。",
+    ),
+    "dest.route-via-tunnel": (
+        "The route leaves through the tunnel device {device}: a VPN or accelerator carries the "
+        "traffic.",
+        "路由经隧道设备 {device} 出去：流量由 VPN 或加速器承载。",
+    ),
+    # -------------------------------------------------------------- reasons
+    "reason.finding": ('{summary} ("{cite}")', "{summary}（“{cite}”）"),
+    "reason.finding.bare": ("{summary}", "{summary}"),
+    "reason.keyword": ('The description mentions "{phrase}".', "描述中提到“{phrase}”。"),
+    "reason.answers": (
+        "Based on your answers only; paste a tool output for evidence.",
+        "仅根据您的回答判断；请粘贴工具输出作为证据。",
+    ),
+    "reason.search": (
+        "Your description matches the fix “{title}”.",
+        "您的描述与解决方案“{title}”相符。",
+    ),
+    # ----------------------------------------------------------- escalation
+    "esc.p1": (
+        "The stream is down: this goes to the on-call engineer now.",
+        "直播已中断：现在转给值班工程师处理。",
+    ),
+    "esc.p1.line-down": (
+        "The stream is down and the path dies at hop {hop}: the line or the ingest is "
+        "unreachable. This goes to the on-call engineer now.",
+        "直播已中断，且路径在第 {hop} 跳中断：线路或推流服务器不可达。现在转给值班工程师处理。",
+    ),
+    "esc.nothing": (
+        "Nothing to assess yet: describe the problem or paste a tool output.",
+        "还没有可评估的内容：请描述问题或粘贴工具输出。",
+    ),
+    "esc.p2.line-down": (
+        "Nothing gets through beyond hop {hop}: the line or the ingest is unreachable, which only "
+        "our network team can fix.",
+        "第 {hop} 跳之后什么都过不去：线路或推流服务器不可达，只有我们的网络团队能处理。",
+    ),
+    "esc.p2.cross-border": (
+        "Live but degraded, with {loss:g}% loss that starts at hop {hop}, on the long-haul "
+        "(cross-border) segment, and persists to the ingest: our network team needs to act.",
+        "直播仍在但质量下降：从第 {hop} 跳（长途/跨境段）"
+        "开始出现 {loss:g}% 的丢包并持续到推流服务器："
+        "需要我们的网络团队处理。",
+    ),
+    "esc.p2.cross-border.severe": (
+        "Live but degraded, with {loss:g}% loss that starts at hop {hop}, on the long-haul "
+        "(cross-border) segment, and persists to the ingest: our network team needs to act. The "
+        "loss is severe.",
+        "直播仍在但质量下降：从第 {hop} 跳（长途/跨境段）"
+        "开始出现 {loss:g}% 的丢包并持续到推流服务器："
+        "需要我们的网络团队处理。丢包很严重。",
+    ),
+    "esc.p2.jitter": (
+        "The jitter starts on the long-haul segment, beyond your network: our network team "
+        "needs to look at the line.",
+        "抖动从长途段开始，在您的网络之外：需要我们的网络团队检查线路。",
+    ),
+    "esc.p2.interference": (
+        "The cross-border path interferes with the connection (resets or forged answers): our "
+        "network team needs to route it over the line.",
+        "跨境路径干扰了连接（重置或伪造应答）：需要我们的网络团队改走专线。",
+    ),
+    "esc.p2.network": (
+        "The evidence points at the network beyond your side: our network team needs to act.",
+        "证据指向您这一侧之外的网络：需要我们的网络团队处理。",
+    ),
+    "esc.p3.fix-failed": (
+        "You tried the standard fix and it did not help: an engineer will take it from here.",
+        "您已经试过标准解决方案但没有效果：接下来由工程师处理。",
+    ),
+    "esc.p3.service": (
+        "The likely cause is on the service side ({names}); support should check it.",
+        "可能的原因在服务端（{names}）；需要技术支持检查。",
+    ),
+    "esc.p4": (
+        "The likely causes have standard fixes on your side ({names}); try the suggested fix "
+        "first.",
+        "可能的原因在您这一侧，有标准解决方案（{names}）；请先尝试建议的解决方案。",
+    ),
+    "esc.healthy": (
+        "The pasted outputs look healthy; describe the symptom if the problem persists.",
+        "粘贴的输出看起来正常；如果问题仍然存在，请描述具体现象。",
+    ),
+    "esc.no-evidence": (
+        "Nothing in what you sent points at a fault; paste a tool output (mtr, ping, the OBS "
+        "log) taken while the problem happens.",
+        "您提供的内容没有指向故障；请粘贴问题发生时的工具输出（mtr、ping、OBS 日志）。",
+    ),
+    "esc.unexplained": (
+        "The evidence is not conclusive yet; paste a longer test (mtr with 100 probes, the OBS "
+        "log) taken while the problem happens before filing a ticket.",
+        "证据还不充分；提交工单前，请粘贴问题发生时更长时间的"
+        "测试结果（100 次探测的 mtr、OBS 日志）。",
+    ),
+    "esc.failed": (
+        "Automatic diagnosis failed ({error}); an engineer will read your input.",
+        "自动诊断失败（{error}）；工程师会阅读您提供的内容。",
+    ),
+    # ---------------------------------------------------------------- notes
+    "note.parse-failed": (
+        "Could not be parsed ({error}); it is kept as plain text.",
+        "无法解析（{error}）；已按纯文本保留。",
+    ),
+    "note.truncated-bytes": (
+        "Only the first {limit} bytes of {size} were read.",
+        "只读取了 {size} 字节中的前 {limit} 字节。",
+    ),
+    "note.truncated-chars": (
+        "Only the first {limit} characters were read.",
+        "只读取了前 {limit} 个字符。",
+    ),
+    "note.binary": (
+        "This looks like a binary file, not text output; nothing was parsed.",
+        "这看起来是二进制文件，不是文本输出；没有解析任何内容。",
+    ),
+    "note.empty": ("The attachment is empty.", "附件是空的。"),
+    "note.no-measurements": (
+        "Lines {start}-{end} look like {tool} output but no measurements could be read from them "
+        "(truncated or edited?).",
+        "第 {start}-{end} 行看起来是 {tool} 的输出，但读不出任何测量值（被截断或编辑过？）。",
+    ),
+    "note.unrecognised": (
+        "Not recognised as ping, traceroute/tracert, mtr/WinMTR, pathping, an OBS log or ffmpeg "
+        "output. Paste the complete output of one of those tools.",
+        "无法识别为 ping、traceroute/tracert、mtr/WinMTR、pathping、OBS 日志或 ffmpeg 输出。"
+        "请粘贴其中某个工具的完整输出。",
+    ),
+    "note.several": (
+        "Several outputs were pasted together: {parts}. The metrics shown are from the {tool} "
+        "part; findings use every part.",
+        "一起粘贴了多个输出：{parts}。显示的指标来自 {tool} 部分；诊断结论使用了所有部分。",
+    ),
+    "note.trace-died": (
+        "The trace did not reach its destination: nothing answered from hop {hop} on.",
+        "路由追踪没有到达目的地：从第 {hop} 跳开始没有任何回应。",
+    ),
+    "note.not-reached": (
+        "The trace did not reach its destination; destination metrics are empty.",
+        "路由追踪没有到达目的地；目的地指标为空。",
+    ),
+    "note.error-replies": (
+        "Error replies (unreachable / TTL expired) were not counted as received.",
+        "错误回复（不可达 / TTL 过期）没有计为已接收。",
+    ),
+    "note.too-many": (
+        "Only the first {limit} attachments were read; {ignored} ignored.",
+        "只读取了前 {limit} 个附件；忽略了 {ignored} 个。",
+    ),
+    # ---------------------------------------------------------------- tools
+    "tool.ping": ("ping", "ping"),
+    "tool.traceroute": ("traceroute", "traceroute"),
+    "tool.tracert": ("tracert", "tracert"),
+    "tool.mtr": ("mtr", "mtr"),
+    "tool.pathping": ("pathping", "pathping"),
+    "tool.obs-log": ("OBS log", "OBS 日志"),
+    "tool.ffmpeg": ("ffmpeg", "ffmpeg"),
+    "tool.unknown": ("unrecognised text", "无法识别的文本"),
+}
+
+# (detected, platform, variant) -> (English, Chinese): the tool as a person
+# names it.  Looked up most specific first.
+_TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
+    ("ping", "linux", None): ("Linux ping", "Linux ping"),
+    ("ping", "macos", None): ("macOS ping", "macOS ping"),
+    ("ping", "windows", None): ("Windows ping", "Windows ping"),
+    ("ping", None, None): ("ping", "ping"),
+    ("traceroute", "linux", None): ("Linux traceroute", "Linux traceroute"),
+    ("traceroute", "macos", None): ("macOS traceroute", "macOS traceroute"),
+    ("traceroute", None, None): ("traceroute", "traceroute"),
+    ("tracert", None, None): ("Windows tracert", "Windows tracert"),
+    ("pathping", None, None): ("Windows pathping", "Windows pathping"),
+    ("mtr", "windows", None): ("WinMTR export", "WinMTR 导出"),
+    ("mtr", None, None): ("mtr report", "mtr 报告"),
+    ("obs-log", None, "classic"): ("OBS Classic log", "OBS Classic 日志"),
+    ("obs-log", None, None): ("OBS Studio log", "OBS Studio 日志"),
+    ("ffmpeg", None, None): ("ffmpeg output", "ffmpeg 输出"),
+    ("unknown", None, None): ("unrecognised text", "无法识别的文本"),
+}
+
+
+def tool_name(
+    detected: str, platform: str | None = None, lang: str = "en", variant: str | None = None
+) -> str:
+    """The detected tool as a person recognises it ("Windows tracert", "mtr report")."""
+    index = 1 if normalise_lang(lang) == "zh-hans" else 0
+    for key in (
+        (detected, platform, variant),
+        (detected, None, variant),
+        (detected, platform, None),
+        (detected, None, None),
+    ):
+        if key in _TOOL_NAMES:
+            return _TOOL_NAMES[key][index]
+    return detected
