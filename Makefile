@@ -39,8 +39,14 @@ CLOCK_TZ ?= UTC
 test-clock: $(VENV)/.installed-test
 	TZ=$(CLOCK_TZ) faketime -f '@$(CLOCK)' $(PY) -m pytest -m "not browser and not integration" $(PYTEST_ARGS)
 
+# Style, the layers (import-linter: a lower app never imports a higher one)
+# and types (mypy with django-stubs, app by app: the modules listed here).
+TYPED ?= kb/core kb/setup kb/problems kb/search/boosts.py kb/tickets/apis.py \
+	kb/tickets/signals.py kb/wizard/ranking.py kb/wizard/signals.py
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb tests tools bench
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy $(TYPED)
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -36,7 +36,9 @@ SCHEME = "kbfs"
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    # kombu names the second parameter "message" in its base class and
+    # "payload" in the filesystem transport; this follows the latter.
+    def _put(self, queue, payload, **kwargs):  # type: ignore[override]
         """Write the message under a temporary name, then rename it into place."""
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
@@ -54,7 +56,7 @@ class Channel(filesystem.Channel):
                 pass
             raise ChannelError(f"Cannot add file {final!r} to directory") from exc
 
-    def _get(self, queue):
+    def _get(self, queue, timeout=None):
         """Take the oldest whole message of ``queue``; set aside unreadable ones."""
         wanted = f"{queue}.msg"
         for filename in sorted(os.listdir(self.data_folder_in)):

@@ -36,6 +36,11 @@ def _failures(attempts) -> int:
     return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
+
+def _axes_setting(name: str):
+    """A setting django-axes defines its default for (axes.conf) at start-up."""
+    return getattr(settings, name)
+
 class LockoutHandler(AxesDatabaseHandler):
     def lock_reason(self, request: HttpRequest, credentials: dict | None = None) -> str | None:
         """Which count has reached its limit (the narrowest first), or None."""
@@ -55,7 +60,7 @@ class LockoutHandler(AxesDatabaseHandler):
         return None
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
-        if not settings.AXES_LOCK_OUT_AT_FAILURE:
+        if not _axes_setting("AXES_LOCK_OUT_AT_FAILURE"):
             return False
         return self.lock_reason(request, credentials) is not None
 
@@ -64,7 +69,7 @@ class LockoutHandler(AxesDatabaseHandler):
         # Axes has recorded the failure and applied its own (narrowest)
         # limit; apply the wider ones the same way.
         if (request is None or getattr(request, "axes_locked_out", False)
-                or not settings.AXES_LOCK_OUT_AT_FAILURE
+                or not _axes_setting("AXES_LOCK_OUT_AT_FAILURE")
                 or self.is_whitelisted(request, credentials)):
             return
         if self.lock_reason(request, credentials) is not None:
@@ -89,4 +94,4 @@ def lockout_response(request: HttpRequest, original_response=None,
         "cooloff_timedelta": get_cool_off(request),
     }
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context,
-                  status=settings.AXES_HTTP_RESPONSE_CODE)
+                  status=_axes_setting("AXES_HTTP_RESPONSE_CODE"))

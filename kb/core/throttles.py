@@ -20,12 +20,15 @@ HTML views call ``throttle_wait`` and answer 429 themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
 
 from kb.core.addresses import client_address
 
@@ -46,6 +49,11 @@ class _Bucket(SimpleRateThrottle):
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.ident}
 
+    def allow_request(self, request, view):
+        # Counted for DRF's requests and for HTML views' Django requests alike
+        # (the key is the bucket's own, not read from the request or view).
+        return super().allow_request(request, view)
+
 
 class ScopedThrottle(BaseThrottle):
     """Per client and per address; subclasses set ``scope``."""
@@ -53,7 +61,7 @@ class ScopedThrottle(BaseThrottle):
     scope: str = ""
 
     def _buckets(self, request) -> list[_Bucket]:
-        rates = api_settings.DEFAULT_THROTTLE_RATES
+        rates = cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
         if self.scope not in rates:
             raise ImproperlyConfigured(f"No throttle rate set for the {self.scope!r} scope.")
         address = client_address(request)
@@ -70,7 +78,8 @@ class ScopedThrottle(BaseThrottle):
         """Whether this request is counted at all (all are, by default)."""
         return True
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request | HttpRequest, view: APIView | None) -> bool:
+        # HTML views pass a Django request and no view (throttle_wait).
         self._waits: list[float] = []
         if not self.applies_to(request):
             return True
@@ -88,7 +97,7 @@ class ScopedThrottle(BaseThrottle):
         return client_address(request)
 
 
-def throttle_wait(request: HttpRequest, throttle_classes: Iterable[type[BaseThrottle]]
+def throttle_wait(request: HttpRequest, throttle_classes: Iterable[type[ScopedThrottle]]
                   ) -> float | None:
     """Count one request of an HTML view against each throttle.
 

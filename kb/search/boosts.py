@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -85,5 +86,5 @@ def article_phrases_set(*, phrases: dict[int, list[str]], reindex: bool = True) 
         from kb.search.tasks import index_article_task
 
         for article_id in changed:
-            transaction.on_commit(lambda a=article_id: index_article_task.delay(article_id=a))
+            transaction.on_commit(partial(index_article_task.delay, article_id=article_id))
     return len(changed)

@@ -309,7 +309,7 @@ class TicketDetailApi(APIView):
             events = ticket.events.select_related("actor")
             if not self.context["request"].user.is_staff:
                 events = events.filter(public=True)
-            return TicketOutputSerializer.EventSerializer(events, many=True).data
+            return list(TicketOutputSerializer.EventSerializer(events, many=True).data)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, ticket_id: int) -> Response:

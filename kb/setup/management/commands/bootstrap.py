@@ -92,10 +92,12 @@ class Command(BaseCommand):
         if not healthy or report.created or report.updated:
             self.stdout.write("building the search index" + ("" if healthy else f" ({reason})"))
             with tqdm(desc="index", unit="article") as bar:
-                count = index_rebuild(
-                    progress=lambda done, total: (setattr(bar, "total", total),
-                                                  bar.update(done - bar.n))
-                )
+
+                def progress(done: int, total: int) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                count = index_rebuild(progress=progress)
             self.stdout.write(f"search index: {count} articles")
         else:
             self.stdout.write("search index: up to date")
