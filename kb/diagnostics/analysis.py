@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 import statistics
+from functools import lru_cache
 from typing import Any
 
 from .messages import msg
@@ -41,6 +42,7 @@ from .rules import THRESHOLDS
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
+@lru_cache(maxsize=4096)
 def customer_side(address: str | None) -> bool:
     """True for RFC 1918, CGNAT, link-local and ULA addresses."""
     if not address:

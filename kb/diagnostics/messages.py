@@ -21,6 +21,8 @@ LANGUAGES = ("en", "zh-hans")
 
 def normalise_lang(lang: str | None) -> str:
     """``zh``, ``zh-hans``, ``zh-CN``, ``zh_Hans`` -> ``zh-hans``; anything else -> ``en``."""
+    if lang == "en" or lang == "zh-hans":
+        return lang
     if lang and lang.lower().replace("_", "-").startswith("zh"):
         return "zh-hans"
     return "en"
@@ -32,10 +34,8 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, lang: str = "en") -> str:
-        from .catalogue import CATALOGUE
-
         lang = normalise_lang(lang)
-        texts = CATALOGUE.get(self.code)
+        texts = _catalogue().get(self.code)
         if texts is None:
             return self.code
         template = texts[1] if lang == "zh-hans" else texts[0]
@@ -53,6 +53,18 @@ class Message:
 
     def __hash__(self) -> int:  # params hold lists sometimes
         return hash((self.code, repr(sorted(self.params.items(), key=lambda kv: kv[0]))))
+
+
+_CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def _catalogue() -> dict[str, tuple[str, str]]:
+    # catalogue imports this module: fetch it on first use.
+    if not _CATALOGUE:
+        from .catalogue import CATALOGUE
+
+        _CATALOGUE.update(CATALOGUE)
+    return _CATALOGUE
 
 
 class _Safe(dict):

@@ -242,7 +242,7 @@ class ParsedAttachment:
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         notes = (
             [m.render(lang) for m in self.note_messages]
-            if len(self.note_messages) == len(self.notes)
+            if lang != "en" and len(self.note_messages) == len(self.notes)
             else list(self.notes)
         )
         return {
@@ -289,7 +289,9 @@ class Finding:
         )
 
     def text(self, lang: str = "en") -> str:
-        return self.message.render(lang) if self.message else self.summary
+        if self.message is None or lang == "en":
+            return self.summary  # the English text, rendered once
+        return self.message.render(lang)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -312,7 +314,7 @@ class Suggestion:
     evidence: bool = False
 
     def text(self, lang: str = "en") -> str:
-        if not self.reasons:
+        if not self.reasons or lang == "en":
             return self.reason
         joiner = "" if lang.startswith("zh") else " "
         return joiner.join(m.render(lang) for m in self.reasons)
@@ -333,7 +335,9 @@ class Escalation:
         return cls(recommended, priority, message.render("en"), message)
 
     def text(self, lang: str = "en") -> str:
-        return self.message.render(lang) if self.message else self.reason
+        if self.message is None or lang == "en":
+            return self.reason
+        return self.message.render(lang)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {

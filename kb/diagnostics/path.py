@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from functools import lru_cache
 
 from .models import Hop, PathResult
 
@@ -24,6 +25,7 @@ _IP_IN_BRACKETS = re.compile(r"[\[(]([0-9a-fA-F:.]+)[\])]")
 _TIMEOUT_HOST = re.compile(r"^(?:Request timed out\.?|请求超时。?|\*+)$")
 
 
+@lru_cache(maxsize=4096)
 def is_ip(text: str | None) -> bool:
     if not text:
         return False

@@ -850,18 +850,18 @@ FIX_FAILED_PHRASES: tuple[str, ...] = (
 )
 
 
+_FIX_FAILED_WORDS = tuple(p for p in FIX_FAILED_PHRASES if not p.startswith("re:"))
+_FIX_FAILED_PATTERNS = tuple(re.compile(p[3:]) for p in FIX_FAILED_PHRASES if p.startswith("re:"))
+
+
 def fix_failed(description: str) -> bool:
     """The customer says the standard fix was tried and did not help."""
     text = (description or "").lower()
     if not text.strip():
         return False
-    for phrase in FIX_FAILED_PHRASES:
-        if phrase.startswith("re:"):
-            if re.search(phrase[3:], text):
-                return True
-        elif phrase in text:
-            return True
-    return False
+    return any(word in text for word in _FIX_FAILED_WORDS) or any(
+        p.search(text) for p in _FIX_FAILED_PATTERNS
+    )
 
 
 def keyword_matches(rule: KeywordRule, text: str) -> str | None:
