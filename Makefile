@@ -41,7 +41,7 @@ test-clock: $(VENV)/.installed-test
 
 # Style, the layers (import-linter: a lower app never imports a higher one)
 # and types (mypy with django-stubs, app by app: the modules listed here).
-TYPED ?= kb/core kb/setup kb/problems kb/search/boosts.py kb/tickets/apis.py \
+TYPED ?= kb/core kb/setup kb/problems kb/diagnose kb/search/boosts.py kb/tickets/apis.py \
 	kb/tickets/signals.py kb/wizard/ranking.py kb/wizard/signals.py
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb tests tools bench

@@ -56,8 +56,9 @@ INSTALLED_APPS = [
     "kb.problems",
     "kb.articles",
     "kb.search",
-    "kb.wizard",
+    "kb.diagnose",
     "kb.tickets",
+    "kb.wizard",
     "kb.learning",
     "kb.setup",
 ]

@@ -5,11 +5,11 @@ from drf_spectacular.views import SpectacularAPIView
 from kb.articles import apis as article_apis
 from kb.articles import views as article_views
 from kb.core.docs import api_docs
+from kb.diagnose import apis as diagnose_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
 from kb.tickets import apis as ticket_apis
 from kb.tickets import response_times_views
-from kb.wizard import apis as wizard_apis
 
 api_v1 = [
     path("problems/", article_apis.ProblemListApi.as_view(), name="problem-list"),
@@ -25,7 +25,7 @@ api_v1 = [
         name="article-feedback",
     ),
     path("search", search_apis.SearchApi.as_view(), name="search"),
-    path("diagnose", wizard_apis.DiagnoseApi.as_view(), name="diagnose"),
+    path("diagnose", diagnose_apis.DiagnoseApi.as_view(), name="diagnose"),
     path("teams/", ticket_apis.TeamListApi.as_view(), name="team-list"),
     path("sla/preview", ticket_apis.SlaPreviewApi.as_view(), name="sla-preview"),
     path("sla/response-times", ticket_apis.SlaResponseTimesApi.as_view(),

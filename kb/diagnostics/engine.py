@@ -380,11 +380,17 @@ def diagnose(
     description: str = "",
     answers: Answers | None = None,
     attachments: list[Attachment] | None = None,
+    *,
+    parsed: list[ParsedAttachment] | None = None,
 ) -> DiagnoseResult:
-    """Parse attachments, find evidence, rank problem codes; never raises."""
+    """Parse attachments, find evidence, rank problem codes; never raises.
+
+    ``parsed``: attachments a caller has already parsed with :func:`parse`
+    (to parse each only once); used instead of ``attachments``.
+    """
     answers = answers or Answers()
     try:
-        return _diagnose(description or "", answers, list(attachments or []))
+        return _diagnose(description or "", answers, list(attachments or []), parsed)
     except Exception as exc:
         logger.exception("diagnose_failed")
         return DiagnoseResult(
@@ -393,21 +399,30 @@ def diagnose(
         )
 
 
-def _diagnose(description: str, answers: Answers, attachments: list[Any]) -> DiagnoseResult:
+def _parse_any(att: Any) -> ParsedAttachment:
+    """An Attachment, or anything with a name and content (a dict too)."""
+    name = getattr(att, "name", None) or (
+        att.get("name") if isinstance(att, dict) else "attachment"
+    )
+    content = getattr(att, "content", None)
+    if content is None and isinstance(att, dict):
+        content = att.get("content", "")
+    return parse(str(name), content if content is not None else "")
+
+
+def _diagnose(description: str, answers: Answers, attachments: list[Any],
+              already_parsed: list[ParsedAttachment] | None = None) -> DiagnoseResult:
     if not isinstance(description, str):
         description = str(description)
-    parsed: list[ParsedAttachment] = []
-    for att in attachments[:MAX_ATTACHMENTS]:
-        name = getattr(att, "name", None) or (
-            att.get("name") if isinstance(att, dict) else "attachment"
-        )
-        content = getattr(att, "content", None)
-        if content is None and isinstance(att, dict):
-            content = att.get("content", "")
-        parsed.append(parse(str(name), content if content is not None else ""))
-    if len(attachments) > MAX_ATTACHMENTS and parsed:
+    if already_parsed is not None:
+        total = len(already_parsed)
+        parsed = list(already_parsed[:MAX_ATTACHMENTS])
+    else:
+        total = len(attachments)
+        parsed = [_parse_any(att) for att in attachments[:MAX_ATTACHMENTS]]
+    if total > MAX_ATTACHMENTS and parsed:
         parsed[-1].note(
-            msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=len(attachments) - MAX_ATTACHMENTS)
+            msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
     role = _infer_role(answers, parsed)
     findings = _findings(parsed, answers.protocol)

@@ -20,6 +20,7 @@ from kb.core.choices import Language, Priority, Protocol, Region, Role
 from kb.core.exceptions import ApplicationError
 from kb.core.fields import UtcDateTimeField
 from kb.core.serializers import JsonInputSerializer
+from kb.diagnose.serializers import AttachmentInputSerializer
 from kb.problems.models import Problem
 from kb.tickets.forms import MAX_LOGS
 from kb.tickets.models import Team, Ticket
@@ -45,7 +46,6 @@ from kb.tickets.services import (
     ticket_wait_on_customer,
 )
 from kb.tickets.throttles import TicketFilingThrottle
-from kb.wizard.apis import DiagnoseApi
 
 
 class TeamListApi(APIView):
@@ -267,7 +267,7 @@ class TicketListCreateApi(APIView):
                                            allow_blank=True, default="")
         role = serializers.ChoiceField(choices=Role.values, required=False, allow_blank=True,
                                        default="")
-        attachments = DiagnoseApi.InputSerializer.AttachmentSerializer(
+        attachments = AttachmentInputSerializer(
             many=True, required=False, default=list,
             help_text="text logs (content, or content_base64 for other encodings); "
                       "at most 5 of 2 MB")

@@ -8,7 +8,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 
 from kb.core.choices import Region
 from kb.core.exceptions import ApplicationError
-from kb.diagnostics import parse
+from kb.diagnose.diagnosis import DiagnoseInput, attachment_parse, diagnosis_build
 from kb.tickets.calendars import (
     REGION_TEAMS,
     TeamCalendar,
@@ -26,7 +26,6 @@ from kb.tickets.models import (
     Ticket,
     TicketAttachment,
 )
-from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 
 
 def team_calendars() -> dict[str, TeamCalendar]:
@@ -170,9 +169,10 @@ def ticket_events_visible_to(*, ticket: Ticket, user) -> QuerySet:
 
 
 def ticket_attachments_parsed(*, ticket: Ticket) -> list[dict]:
-    """Each attachment with what kb.diagnostics reads in it."""
-    return [{"attachment": attachment, "parsed": parse(attachment.name, attachment.content)}
-            for attachment in ticket.attachments.all()]
+    """Each attachment with what kb.diagnostics reads in it (parsed once: the
+    ticket's diagnosis reuses the parse)."""
+    return [{"attachment": a, "parsed": attachment_parse(a.name, a.content)}
+            for a in ticket.attachments.all()]
 
 
 def ticket_diagnosis(*, ticket: Ticket, language: str) -> dict:

@@ -14,10 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article
+from kb.diagnose.diagnosis import DiagnoseInput, diagnosis_build
 from kb.diagnostics import combine
 from kb.search.boosts import article_success_rates
 from kb.wizard import selectors
-from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
 from kb.wizard.models import WizardSession
 
 # Confidence a problem gets from an answer that points at it ("suspect").

@@ -1,6 +1,3 @@
-import base64
-import binascii
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -11,9 +8,10 @@ from rest_framework.views import APIView
 from kb.core.choices import Language, Protocol, Region, Role
 from kb.core.languages import content_language
 from kb.core.serializers import JsonInputSerializer
+from kb.diagnose.diagnosis import DiagnoseInput, diagnosis_build
+from kb.diagnose.serializers import AttachmentInputSerializer
+from kb.diagnose.throttles import DiagnoseThrottle
 from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
-from kb.wizard.diagnosis import DiagnoseInput, diagnosis_build
-from kb.wizard.throttles import DiagnoseThrottle
 
 
 class PayloadTooLarge(APIException):
@@ -32,26 +30,6 @@ class DiagnoseApi(APIView):
     throttle_classes = [DiagnoseThrottle]
 
     class InputSerializer(JsonInputSerializer):
-        class AttachmentSerializer(JsonInputSerializer):
-            name = serializers.CharField(max_length=200, required=False, default="attachment")
-            content = serializers.CharField(required=False, allow_blank=True,
-                                            trim_whitespace=False)
-            content_base64 = serializers.CharField(required=False, allow_blank=True)
-
-            def validate(self, attrs):
-                if "content" in attrs and "content_base64" in attrs:
-                    raise serializers.ValidationError("Give content or content_base64, not both.")
-                if "content_base64" in attrs:
-                    try:
-                        attrs["data"] = base64.b64decode(attrs.pop("content_base64"),
-                                                         validate=True)
-                    except (binascii.Error, ValueError) as exc:
-                        raise serializers.ValidationError(
-                            {"content_base64": "This is not valid base64."}) from exc
-                else:
-                    attrs["data"] = attrs.pop("content", "")
-                return attrs
-
         description = serializers.CharField(required=False, allow_blank=True, max_length=20_000,
                                             default="")
         role = serializers.ChoiceField(choices=Role.values, required=False)
@@ -62,7 +40,7 @@ class DiagnoseApi(APIView):
             choices=Language.values, required=False,
             help_text="the reader's language (fixes in it come first); default: the "
                       "request's language")
-        attachments = AttachmentSerializer(many=True, required=False, default=list)
+        attachments = AttachmentInputSerializer(many=True, required=False, default=list)
 
         def validate_attachments(self, value):
             if len(value) > MAX_ATTACHMENTS:

@@ -9,10 +9,14 @@ its message codes), and each attachment names its tool as a person would
 ("Windows tracert", "mtr report").
 """
 
+import copy
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from kb.articles.selectors import article_list_for_problems
-from kb.diagnostics import Answers, Attachment, diagnose
+from kb.diagnostics import Answers, ParsedAttachment, combine, diagnose, parse
 from kb.diagnostics.catalogue import tool_name
 from kb.diagnostics.messages import msg
 from kb.search.services import search_articles
@@ -21,6 +25,31 @@ from kb.search.services import search_articles
 # by rank; merged with the rule-based confidence as independent evidence.
 SEARCH_CONFIDENCE = (0.45, 0.35, 0.25)
 MAX_SUGGESTIONS = 6
+
+
+# Parsed attachments by content digest: a page that shows a ticket's logs and
+# its diagnosis, or a wizard step after the paste, parses each log once.
+PARSE_CACHE_SIZE = 64
+_parsed: OrderedDict[tuple[str, str], ParsedAttachment] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
+def attachment_parse(name: str, content: bytes | str) -> ParsedAttachment:
+    """:func:`kb.diagnostics.parse`, once per name and content (a copy each
+    time: the diagnosis adds notes to what it is given)."""
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    key = (name, hashlib.sha256(raw or b"").hexdigest())
+    with _parsed_lock:
+        found = _parsed.get(key)
+        if found is not None:
+            _parsed.move_to_end(key)
+    if found is None:
+        found = parse(name, content)
+        with _parsed_lock:
+            _parsed[key] = found
+            while len(_parsed) > PARSE_CACHE_SIZE:
+                _parsed.popitem(last=False)
+    return copy.deepcopy(found)
 
 
 @dataclass
@@ -33,17 +62,12 @@ class DiagnoseInput:
     attachments: list[tuple[str, bytes | str]] | None = None
 
 
-def _combine(a: float, b: float) -> float:
-    return round(1 - (1 - a) * (1 - b), 3)
-
-
 def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
     diagnosis = diagnose(
         description=data.description,
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
                         stream_down=data.stream_down),
-        attachments=[Attachment(name=name, content=content)
-                     for name, content in (data.attachments or [])],
+        parsed=[attachment_parse(name, content) for name, content in (data.attachments or [])],
     )
     result = diagnosis.to_dict(language)
     for parsed, shown in zip(diagnosis.attachments, result["attachments"], strict=False):
@@ -58,7 +82,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
                 reason = msg("reason.search", title=hit.title).render(language)
                 if code in suggestions:
                     entry = suggestions[code]
-                    entry["confidence"] = _combine(entry["confidence"], SEARCH_CONFIDENCE[rank])
+                    entry["confidence"] = combine([entry["confidence"], SEARCH_CONFIDENCE[rank]])
                     entry["reason"] = f"{entry['reason']} {reason}".strip()
                 else:
                     suggestions[code] = {"problem": code, "reason": reason,
