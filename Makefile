@@ -51,10 +51,12 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-# Refresh the interface translations after changing strings.
+# Refresh the interface translations after changing strings: new strings
+# land in locale/zh_Hans/LC_MESSAGES/django.po (the translations' source,
+# edited there or in Poedit / Weblate), then compiled. The tests refuse an
+# untranslated or fuzzy entry and a .mo that is not the .po compiled.
 messages: $(VENV)/.installed-test
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=tools --ignore=bench
-	$(PY) tools/i18n/zh_hans.py
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=tools --ignore=bench
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
