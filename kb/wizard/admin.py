@@ -88,7 +88,7 @@ class FlowAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_publish": True,
-                         "stats_url": reverse("wizard-stats")}
+                         "stats_url": reverse("wizard:stats")}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _publish(self, request, flow):
@@ -136,5 +136,5 @@ class WizardSessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("page"))
     def page(self, session):
-        url = reverse("wizard-session", args=[session.id])
+        url = reverse("wizard:session", args=[session.id])
         return format_html('<a href="{}">{}</a>', url, url)

@@ -2,8 +2,10 @@ from django.urls import path
 
 from kb.wizard import views
 
+app_name = "wizard"
+
 urlpatterns = [
-    path("", views.start, name="wizard-start"),
-    path("s/<uuid:session_id>/", views.session_page, name="wizard-session"),
-    path("stats/", views.stats_page, name="wizard-stats"),
+    path("", views.start, name="start"),
+    path("s/<uuid:session_id>/", views.session_page, name="session"),
+    path("stats/", views.stats_page, name="stats"),
 ]

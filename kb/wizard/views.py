@@ -68,7 +68,7 @@ def start(request: HttpRequest) -> HttpResponse:
             error = _("The emergency path is not set up; please contact support by phone.")
             status = 503
         elif request.POST.get("stream_down") == "no":
-            return redirect(reverse("wizard-start") + "?" + urlencode({"down": "no"}))
+            return redirect(reverse("wizard:start") + "?" + urlencode({"down": "no"}))
         elif request.POST.get("flow"):
             flow = Flow.objects.filter(slug=request.POST["flow"], emergency=False,
                                        versions__isnull=False).first()
@@ -94,7 +94,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _start_session(request: HttpRequest, flow: Flow, language: str) -> HttpResponse:
     session = services.session_start(flow=flow, language=language, user=request.user)
-    return redirect("wizard-session", session_id=session.id)
+    return redirect("wizard:session", session_id=session.id)
 
 
 def _get_session(request: HttpRequest, session_id) -> tuple[WizardSession, str]:
@@ -183,7 +183,7 @@ def _escalation_context(request: HttpRequest, session: WizardSession, step: dict
         "no_organization": request.user.is_authenticated
         and organization_for(user=request.user) is None,
         "login_url": reverse("login") + "?" + urlencode(
-            {"next": reverse("wizard-session", args=[session.id])}),
+            {"next": reverse("wizard:session", args=[session.id])}),
     }
 
 
@@ -241,7 +241,7 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
                     session=session, region=post.get("region", ""),
                     stream_id=post.get("stream_id", ""), note=post.get("note", ""))
                 login = reverse("login") + "?" + urlencode(
-                    {"next": reverse("wizard-session", args=[session.id])})
+                    {"next": reverse("wizard:session", args=[session.id])})
                 if request.htmx:
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = login
@@ -268,7 +268,7 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
         return _render(request, session, error=exc.message, status=exc.status_code)
     if request.htmx:
         return _render(request, session)
-    return redirect("wizard-session", session_id=session.id)
+    return redirect("wizard:session", session_id=session.id)
 
 
 @staff_only
