@@ -11,5 +11,11 @@ urlpatterns = [
     path("new/suggest/", views.ticket_suggest, name="suggest"),
     path("queue/", views.ticket_queue_page, name="queue"),
     path("<int:ticket_id>/", views.ticket_detail, name="detail"),
-    path("<int:ticket_id>/<slug:action>/", views.ticket_action, name="action"),
+    *[path(f"<int:ticket_id>/{name}/", view, name=name) for name, view in (
+        ("reply", views.ticket_reply), ("attach", views.ticket_attach),
+        ("reopen", views.ticket_reopen), ("confirm", views.ticket_confirm),
+        ("acknowledge", views.ticket_acknowledge), ("locate", views.ticket_locate),
+        ("resolve", views.ticket_resolve), ("close", views.ticket_close),
+        ("wait", views.ticket_wait), ("assign", views.ticket_assign),
+    )],
 ]

@@ -163,72 +163,22 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return _render_detail(request, _get_ticket(request, ticket_id))
 
 
-# Each action: the form that validates it, the form's name in the page, and
-# the service call. Who may do it is kb.tickets.permissions' rule, the same
-# as the API's; staff-only actions are refused by the services as well.
-def _reply(ticket, user, data):
-    services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
-                            public=not data["internal"])
-
-
-def _attach(ticket, user, data):
-    for name, content in [(f.name, f.read()) for f in data["logs"]]:
-        services.ticket_attachment_add(ticket=ticket, actor=user, name=name, content=content)
-
-
-ACTIONS = {
-    "reply": (forms.ReplyForm, "reply_form", _reply, _("Your reply is on the timeline.")),
-    "attach": (forms.AttachForm, "attach_form", _attach, _("The logs are attached.")),
-    "reopen": (forms.ReopenForm, "reopen_form",
-               lambda t, u, d: services.ticket_reopen(ticket=t, actor=u, reason=d["text"]),
-               _("Reopened: support picks it up again.")),
-    "confirm": (None, None, lambda t, u, d: services.ticket_close(ticket=t, actor=u),
-                _("Thank you: the ticket is closed.")),
-    "acknowledge": (None, None,
-                    lambda t, u, d: services.ticket_acknowledge(ticket=t, actor=u),
-                    _("Acknowledged.")),
-    "locate": (forms.LocateForm, "locate_form",
-               lambda t, u, d: services.ticket_locate(ticket=t, actor=u,
-                                                      problems=list(d["problems"])),
-               _("Located.")),
-    "resolve": (forms.ResolveForm, "resolve_form",
-                lambda t, u, d: services.ticket_resolve(ticket=t, actor=u,
-                                                        article=d["article"],
-                                                        summary=d["summary"]),
-                _("Resolved: the customer is asked to confirm.")),
-    "close": (None, None, lambda t, u, d: services.ticket_close(ticket=t, actor=u),
-              _("Closed.")),
-    "wait": (forms.WaitForm, "wait_form",
-             lambda t, u, d: services.ticket_wait_on_customer(ticket=t, actor=u,
-                                                             question=d["text"]),
-             _("Waiting on the customer; the SLA clock is paused.")),
-    "assign": (forms.AssignForm, "assign_form",
-               lambda t, u, d: services.ticket_reassign(ticket=t, actor=u, team=d["team"],
-                                                        assignee=d["assignee"]),
-               _("Reassigned.")),
-}
-# The page's name for an operation of kb.tickets.permissions, where it differs.
-OPERATIONS = {"reply": "comment"}
-
-
 def _may(request: HttpRequest, ticket: Ticket, operation: str) -> bool:
     return ticket_operation_allowed(user=request.user, ticket=ticket, operation=operation)
 
 
-@login_required
-@require_POST
-def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
+def _operate(request: HttpRequest, ticket_id: int, *, operation: str, perform,
+             done: str, form_class=None, form_name: str = "") -> HttpResponse:
+    """One operation from the ticket page: who may do it is
+    kb.tickets.permissions' rule (the API's too), the form validates, the
+    service acts; a refusal is shown on the page."""
     ticket = _get_ticket(request, ticket_id)
     # What a person may not do is not offered to them: "no such action".
-    if action not in ACTIONS or not _may(request, ticket, OPERATIONS.get(action, action)):
+    if not _may(request, ticket, operation):
         raise Http404(_("No such action."))
-    form_class, form_name, perform, done = ACTIONS[action]
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         return _render_detail(request, ticket, status=400, **{form_name: form})
-    if action == "reply" and form.cleaned_data["internal"] and not _may(request, ticket,
-                                                                         "note"):
-        raise Http404(_("No such action."))
     try:
         perform(ticket, request.user, form.cleaned_data if form else {})
     except ApplicationError as exc:
@@ -237,6 +187,118 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
         return _render_detail(request, ticket, status=exc.status_code)
     messages.success(request, done)
     return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def reply(ticket, user, data):
+        if data["internal"] and not _may(request, ticket, "note"):
+            raise Http404(_("No such action."))
+        services.ticket_comment(ticket=ticket, actor=user, text=data["text"],
+                                public=not data["internal"])
+
+    return _operate(request, ticket_id, operation="comment", perform=reply,
+                    form_class=forms.ReplyForm, form_name="reply_form",
+                    done=_("Your reply is on the timeline."))
+
+
+@login_required
+@require_POST
+def ticket_attach(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def attach(ticket, user, data):
+        for upload in data["logs"]:
+            services.ticket_attachment_add(ticket=ticket, actor=user, name=upload.name,
+                                           content=upload.read())
+
+    return _operate(request, ticket_id, operation="attach", perform=attach,
+                    form_class=forms.AttachForm, form_name="attach_form",
+                    done=_("The logs are attached."))
+
+
+@login_required
+@require_POST
+def ticket_reopen(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def reopen(ticket, user, data):
+        services.ticket_reopen(ticket=ticket, actor=user, reason=data["text"])
+
+    return _operate(request, ticket_id, operation="reopen", perform=reopen,
+                    form_class=forms.ReopenForm, form_name="reopen_form",
+                    done=_("Reopened: support picks it up again."))
+
+
+@login_required
+@require_POST
+def ticket_confirm(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def confirm(ticket, user, data):
+        services.ticket_close(ticket=ticket, actor=user)
+
+    return _operate(request, ticket_id, operation="confirm", perform=confirm,
+                    done=_("Thank you: the ticket is closed."))
+
+
+@login_required
+@require_POST
+def ticket_acknowledge(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def acknowledge(ticket, user, data):
+        services.ticket_acknowledge(ticket=ticket, actor=user)
+
+    return _operate(request, ticket_id, operation="acknowledge", perform=acknowledge,
+                    done=_("Acknowledged."))
+
+
+@login_required
+@require_POST
+def ticket_locate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def locate(ticket, user, data):
+        services.ticket_locate(ticket=ticket, actor=user, problems=list(data["problems"]))
+
+    return _operate(request, ticket_id, operation="locate", perform=locate,
+                    form_class=forms.LocateForm, form_name="locate_form", done=_("Located."))
+
+
+@login_required
+@require_POST
+def ticket_resolve(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def resolve(ticket, user, data):
+        services.ticket_resolve(ticket=ticket, actor=user, article=data["article"],
+                                summary=data["summary"])
+
+    return _operate(request, ticket_id, operation="resolve", perform=resolve,
+                    form_class=forms.ResolveForm, form_name="resolve_form",
+                    done=_("Resolved: the customer is asked to confirm."))
+
+
+@login_required
+@require_POST
+def ticket_close(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def close(ticket, user, data):
+        services.ticket_close(ticket=ticket, actor=user)
+
+    return _operate(request, ticket_id, operation="close", perform=close, done=_("Closed."))
+
+
+@login_required
+@require_POST
+def ticket_wait(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def wait(ticket, user, data):
+        services.ticket_wait_on_customer(ticket=ticket, actor=user, question=data["text"])
+
+    return _operate(request, ticket_id, operation="wait", perform=wait,
+                    form_class=forms.WaitForm, form_name="wait_form",
+                    done=_("Waiting on the customer; the SLA clock is paused."))
+
+
+@login_required
+@require_POST
+def ticket_assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    def assign(ticket, user, data):
+        services.ticket_reassign(ticket=ticket, actor=user, team=data["team"],
+                                 assignee=data["assignee"])
+
+    return _operate(request, ticket_id, operation="assign", perform=assign,
+                    form_class=forms.AssignForm, form_name="assign_form",
+                    done=_("Reassigned."))
 
 
 @require_GET
