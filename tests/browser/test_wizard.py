@@ -81,7 +81,7 @@ def test_pasted_mtr_that_no_fix_solves_becomes_a_ticket_with_the_transcript(
         page, customer_member):
     _network_to_paste(page)
     page.get_by_label("Paste an mtr").fill(
-        (SAMPLES / "linux-mtr-reportwide-midpath.txt").read_text())
+        (SAMPLES / "linux-mtr-reportwide-crossborder.txt").read_text())
     page.get_by_role("button", name="Read this output").click()
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h2.wizard-prompt")).to_contain_text("international segment")
