@@ -352,8 +352,12 @@ class TicketOperationApi(APIView):
 
 
 def _operation_schema(summary: str, input_serializer=None):
-    return extend_schema(summary=summary, request=input_serializer,
-                         responses=TicketDetailApi.OutputSerializer)
+    return extend_schema(summary=summary, request=input_serializer, responses={
+        200: TicketDetailApi.OutputSerializer,
+        # The services refuse a step the ticket's status does not allow.
+        400: OpenApiResponse(description="The ticket's status does not allow this now "
+                                         "(e.g. confirming a ticket that is not resolved)."),
+    })
 
 
 class TicketAcknowledgeApi(TicketOperationApi):

@@ -501,3 +501,23 @@ def test_listing_tickets_takes_the_same_queries_for_one_or_many(
     assert len(listed) == 6 and all(t["attachments"][0]["name"] == "ping.txt" for t in listed)
     with django_assert_max_num_queries(6):
         assert len(client_for(engineer).get("/api/v1/tickets/queue/").json()) == 6
+
+
+def test_a_step_the_ticket_is_not_ready_for_is_a_documented_400(acme, schema_of_api):
+    org, alice = acme
+    from kb.tickets.services import ticket_create
+
+    ticket = ticket_create(requester=alice, organization=org, subject="s", description="d",
+                           priority="P3", region="eu")
+    response = client_for(alice).post(f"/api/v1/tickets/{ticket.pk}/confirm/")
+    assert response.status_code == 400
+    assert "cannot become closed" in response.json()["detail"]
+    assert "400" in schema_of_api["paths"]["/api/v1/tickets/{ticket_id}/confirm/"]["post"][
+        "responses"]
+
+
+@pytest.fixture
+def schema_of_api(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
