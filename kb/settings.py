@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kb.search",
     "kb.diagnose",
     "kb.tickets",
+    "kb.monitoring",
     "kb.wizard",
     "kb.learning",
     "kb.setup",
@@ -224,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
     "holiday-calendars": {"task": "kb.tickets.tasks.holiday_calendars_check_task",
                           "schedule": 24 * 60 * 60},
+    "monitoring-rollups": {"task": "kb.monitoring.tasks.rollups_compute_task",
+                           "schedule": 5 * 60},
+    "monitoring-retention": {"task": "kb.monitoring.tasks.retention_task",
+                             "schedule": 60 * 60},
 }
 
 # REST API --------------------------------------------------------------------

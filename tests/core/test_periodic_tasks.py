@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import mail
 
 from kb import celery_app
+from kb.monitoring.services import SampleInput, line_create, samples_record
 from kb.search.models import SearchQuery
 from kb.tickets.models import Organization, Team
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture, ticket_create
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 def _state() -> dict[str, int]:
     counts = {model._meta.label: model.objects.count() for model in apps.get_models()
-              if model._meta.app_label.startswith(("tickets", "learning", "search", "articles"))}
+              if model._meta.app_label.startswith(("tickets", "learning", "search", "articles",
+                                                   "monitoring"))}
     counts["mail"] = len(mail.outbox)
     return counts
 
@@ -31,7 +33,9 @@ def _state() -> dict[str, int]:
 @pytest.fixture
 def work_for_every_periodic_task(django_user_model, time_machine, problems):
     """An overdue P1 (SLA alerts), a stale article (a content flag and its
-    e-mail), a search nobody found anything for (a search gap)."""
+    e-mail), a search nobody found anything for (a search gap), a monitored
+    line's samples of an hour that is over (a rollup) and of 20 days ago
+    (retention)."""
     time_machine.move_to(EU_WORKING_HOURS, tick=False)
     teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
     sla_policies_ensure()
@@ -49,11 +53,19 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
     for _ in range(3):
         SearchQuery.objects.create(query="invoice copy", normalized="invoice copy",
                                    language="en", result_count=0)
+    line = line_create(organization=org, name="Acme studio -> EU ingest", from_region="eu",
+                       to_region="eu", kind="internet", host="127.0.0.1", port=9,
+                       protocol="rtmp", probe_by_site=False)
+    samples_record(samples=[
+        SampleInput(line_id=line.pk, source="agent", at=EU_WORKING_HOURS - dt.timedelta(
+            minutes=minutes), sent=20, received=20, rtt_avg_ms=70.0)
+        for minutes in (0, 1, 2, 20 * 24 * 60)])
     time_machine.move_to(EU_WORKING_HOURS + dt.timedelta(hours=2), tick=False)
 
 
 # The entries the fixture gives something to do (the index merge has no index here).
-DOES_WORK_HERE = {"check-sla-clocks", "content-health", "search-gaps"}
+DOES_WORK_HERE = {"check-sla-clocks", "content-health", "search-gaps", "monitoring-rollups",
+                  "monitoring-retention"}
 
 
 @pytest.mark.parametrize("entry", sorted(settings.CELERY_BEAT_SCHEDULE))

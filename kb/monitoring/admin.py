@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kb.monitoring.models import (
+    Incident,
+    IncidentUpdate,
+    Line,
+    Maintenance,
+    Rollup,
+    Sample,
+    StatusSubscriber,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Measurements are written by probes and the rollup task only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Line)
+class LineAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "from_region", "to_region", "kind", "host", "port",
+                    "protocol", "state", "state_since", "public", "active"]
+    list_filter = ["state", "kind", "protocol", "from_region", "to_region", "public", "active"]
+    search_fields = ["name", "host", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["state", "state_since", "baseline_rtt_ms", "baseline_at", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["organization", "name", "from_region", "to_region", "kind", "host",
+                           "port", "protocol", "language", "public", "active", "created_at"]}),
+        (_("Probing by the site"), {"fields": ["probe_by_site", "probe_method",
+                                               "probe_count"]}),
+        (_("Detection thresholds"), {"fields": [
+            "down_minutes", "degraded_minutes", "degraded_window", "loss_pct_threshold",
+            "jitter_ms_threshold", "rtt_factor_threshold", "baseline_hours",
+            "baseline_min_minutes", "recovery_minutes", "no_data_minutes"]}),
+        (_("State (written by the evaluation)"), {"fields": [
+            "state", "state_since", "baseline_rtt_ms", "baseline_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_at is None:
+            obj.created_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Sample)
+class SampleAdmin(ReadOnlyAdmin):
+    list_display = ["line", "source", "at", "sent", "received", "rtt_avg_ms", "jitter_ms",
+                    "method", "error"]
+    list_filter = ["source", "method"]
+    list_select_related = ["line"]
+    date_hierarchy = "at"
+    search_fields = ["line__name", "source"]
+    show_full_result_count = False  # a count of millions of rows is slow
+
+
+@admin.register(Rollup)
+class RollupAdmin(ReadOnlyAdmin):
+    list_display = ["line", "hour", "minutes", "loss_pct", "rtt_min_ms", "rtt_avg_ms",
+                    "rtt_max_ms", "jitter_ms"]
+    list_select_related = ["line"]
+    date_hierarchy = "hour"
+    search_fields = ["line__name"]
+    show_full_result_count = False
+
+
+class IncidentUpdateInline(admin.TabularInline):
+    model = IncidentUpdate
+    fields = ["created_at", "status", "code", "body", "author"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # posted on the incident page, sanitized there
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "line", "region", "severity", "state", "public",
+                    "opened_at", "resolved_at", "ticket"]
+    list_filter = ["state", "severity", "public", "region"]
+    search_fields = ["title", "line__name"]
+    list_select_related = ["line", "ticket"]
+    readonly_fields = ["line", "region", "severity", "state", "opened_at", "down_at",
+                       "resolved_at", "ticket", "evidence", "recovery_told", "created_by",
+                       "postmortem_html"]
+    inlines = [IncidentUpdateInline]
+
+    def has_add_permission(self, request):
+        return False  # opened by detection or declared on the status page
+
+
+@admin.register(Maintenance)
+class MaintenanceAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "ends_at", "regions", "public"]
+    filter_horizontal = ["lines"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_at is None:
+            obj.created_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StatusSubscriber)
+class StatusSubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "language", "created_at", "confirmed_at"]
+    readonly_fields = ["token", "created_at", "confirmed_at"]
+    search_fields = ["email"]

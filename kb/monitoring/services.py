@@ -1,0 +1,119 @@
+"""Writes of line monitoring: lines, samples, maintenance windows.
+
+Detection's writes (incidents and their tickets) are in
+``kb.monitoring.incidents``; the status page's (updates, postmortems,
+subscribers) in ``kb.monitoring.status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kb.core.exceptions import ApplicationError
+from kb.monitoring.minutes import floor_minute, hour_of
+from kb.monitoring.models import Line, Maintenance, Sample
+from kb.monitoring.partitions import sample_partitions_ensure
+from kb.tickets.models import Organization
+
+# The largest batch of samples one request may carry.
+MAX_SAMPLES = 1000
+# The source name of the site's own prober.
+SITE_SOURCE = "site"
+
+
+@transaction.atomic
+def line_create(*, organization: Organization, name: str, from_region: str, to_region: str,
+                kind: str, host: str, port: int, protocol: str, language: str = "en",
+                **settings) -> Line:
+    """Add a line to monitor; ``settings`` are further fields (thresholds,
+    probing, ``public``) for staff."""
+    line = Line(organization=organization, name=name.strip(), from_region=from_region,
+                to_region=to_region, kind=kind, host=host.strip(), port=port,
+                protocol=protocol, language=language, created_at=timezone.now(), **settings)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@dataclass(frozen=True)
+class SampleInput:
+    """One source's minute of one line, validated (kb.monitoring.apis)."""
+
+    line_id: int
+    source: str
+    at: dt.datetime
+    sent: int
+    received: int
+    rtt_min_ms: float | None = None
+    rtt_avg_ms: float | None = None
+    rtt_max_ms: float | None = None
+    jitter_ms: float | None = None
+    method: str = ""
+    error: str = ""
+
+
+_COLUMNS = ("line_id", "source", "at", "sent", "received", "rtt_min_ms", "rtt_avg_ms",
+            "rtt_max_ms", "jitter_ms", "method", "error")
+
+
+def samples_record(*, samples: list[SampleInput]) -> tuple[int, int]:
+    """Store samples; returns (accepted, duplicates).
+
+    ``at`` is cut to the minute. The same line, source and minute again (in
+    this batch or stored before) is a duplicate and changes nothing: one
+    ``INSERT ... ON CONFLICT DO NOTHING`` counts what it inserted, so two
+    agents sending the same minute at once are counted right. The hours
+    touched are marked for the rollup task, since a backlog can bring
+    samples for hours already rolled up.
+    """
+    if not samples:
+        return 0, 0
+    if len(samples) > MAX_SAMPLES:
+        raise ApplicationError(f"At most {MAX_SAMPLES} samples at a time.")
+    rows = {}
+    for sample in samples:
+        at = floor_minute(sample.at.astimezone(dt.UTC))
+        rows.setdefault((sample.line_id, sample.source, at), (sample, at))
+    # Partitions are created outside the insert's transaction: a partition
+    # made inside one that then rolls back would be gone again.
+    sample_partitions_ensure(days={at.date() for _, at in rows.values()})
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list = []
+    for sample, at in rows.values():
+        params.extend((sample.line_id, sample.source, adapt(at), sample.sent, sample.received,
+                       sample.rtt_min_ms, sample.rtt_avg_ms, sample.rtt_max_ms,
+                       sample.jitter_ms, sample.method, sample.error[:200]))
+    hours = {(line_id, hour_of(at)) for line_id, _, at in rows}
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(rows))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Sample._meta.db_table} ({', '.join(_COLUMNS)}) VALUES "
+            f"{placeholders} ON CONFLICT (line_id, source, at) DO NOTHING", params)
+        inserted = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO monitoring_rolluppending (line_id, hour) VALUES "
+            + ", ".join(["(%s, %s)"] * len(hours))
+            + " ON CONFLICT (line_id, hour) DO NOTHING",
+            [value for line_id, hour in sorted(hours) for value in (line_id, adapt(hour))])
+    return inserted, len(samples) - inserted
+
+
+@transaction.atomic
+def maintenance_create(*, title: str, starts_at: dt.datetime, ends_at: dt.datetime,
+                       lines: list[Line] | None = None, regions: list[str] | None = None,
+                       description: str = "", public: bool = True) -> Maintenance:
+    """Plan a maintenance window over lines and whole regions."""
+    if not lines and not regions:
+        raise ApplicationError("Name the lines or regions the maintenance covers.")
+    maintenance = Maintenance(title=title, description=description, starts_at=starts_at,
+                              ends_at=ends_at, regions=sorted(set(regions or [])),
+                              public=public, created_at=timezone.now())
+    maintenance.full_clean()
+    maintenance.save()
+    if lines:
+        maintenance.lines.set(lines)
+    return maintenance
