@@ -263,6 +263,9 @@ REST_FRAMEWORK = {
         "wizard_address": os.environ.get("KB_WIZARD_ADDRESS_RATE", "300/minute"),
         "ticket": os.environ.get("KB_TICKET_RATE", "30/hour"),
         "ticket_address": os.environ.get("KB_TICKET_ADDRESS_RATE", "150/hour"),
+        # Per token only: these need one (anonymous callers get 401 first).
+        "monitoring_samples": os.environ.get("KB_MONITORING_SAMPLES_RATE", "120/minute"),
+        "monitoring_lines": os.environ.get("KB_MONITORING_LINES_RATE", "60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -274,6 +277,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for each choice set that several fields carry.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "kb.core.choices.Region.values",
+        "ProtocolEnum": "kb.core.choices.Protocol.values",
+        "PriorityEnum": "kb.core.choices.Priority.values",
+        "LineProtocolEnum": "kb.monitoring.models.LineProtocol.values",
+        "LineStateEnum": "kb.monitoring.apis.LINE_STATES",
+        "StatusStateEnum": "kb.monitoring.apis.STATUS_STATES",
+        "IncidentStateEnum": "kb.monitoring.apis.INCIDENT_STATES",
+        "IncidentPriorityEnum": "kb.monitoring.apis.INCIDENT_PRIORITIES",
+    },
 }
 
 # Streamline KB ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from kb.articles import apis as article_apis
 from kb.articles import views as article_views
 from kb.core.docs import api_docs
 from kb.diagnose import apis as diagnose_apis
+from kb.monitoring import apis as monitoring_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
 from kb.tickets import apis as ticket_apis
@@ -41,6 +42,13 @@ api_v1 = [
                   ticket_apis.TicketAssignApi, ticket_apis.TicketCloseApi,
                   ticket_apis.TicketConfirmApi, ticket_apis.TicketCommentApi,
                   ticket_apis.TicketReopenApi)],
+    path("monitoring/lines/", monitoring_apis.LineListCreateApi.as_view(),
+         name="monitoring-line-list"),
+    path("monitoring/lines/<int:line_id>/incidents/",
+         monitoring_apis.LineIncidentListApi.as_view(), name="monitoring-line-incidents"),
+    path("monitoring/samples", monitoring_apis.SampleIngestApi.as_view(),
+         name="monitoring-samples"),
+    path("status/", monitoring_apis.StatusApi.as_view(), name="status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]

@@ -1,0 +1,62 @@
+"""Reads of line monitoring that users reach, knowing who asks.
+
+A customer sees their organizations' lines and those lines' incidents
+only; another organization's line is simply not found (404), never
+"forbidden". Staff see every line.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+
+from kb.monitoring.models import Incident, IncidentUpdate, Line
+from kb.tickets.models import Organization
+
+
+def _open_incident_id() -> Subquery:
+    return Subquery(Incident.objects.filter(line=OuterRef("pk"), state=Incident.State.OPEN)
+                    .values("pk")[:1])
+
+
+def line_list_visible_to(*, user) -> QuerySet[Line]:
+    """Lines with ``open_incident_id`` annotated (one query for a list)."""
+    qs = Line.objects.select_related("organization").annotate(
+        open_incident_id=_open_incident_id())
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    return qs if user.is_staff else qs.filter(organization__members=user)
+
+
+def line_ids_visible_to(*, user, ids: set[int]) -> set[int]:
+    """Which of ``ids`` name lines the user may send samples for."""
+    if user is None or not user.is_authenticated or not ids:
+        return set()
+    qs = Line.objects.filter(pk__in=ids)
+    if not user.is_staff:
+        qs = qs.filter(organization__members=user)
+    return set(qs.values_list("pk", flat=True))
+
+
+def line_incidents(*, line: Line) -> QuerySet[Incident]:
+    return line.incidents.select_related("ticket").order_by("-opened_at", "-pk")
+
+
+def organizations_of(*, user) -> QuerySet[Organization]:
+    return Organization.objects.filter(members=user).order_by("pk")
+
+
+def open_incident_for(*, organization: Organization, region: str) -> Incident | None:
+    """The open incident of one of the organization's lines from or to
+    ``region``: a line down before one degraded, then the newest; None when
+    all is well there. (The wizard's "stream down" step asks this.)"""
+    return (Incident.objects.filter(state=Incident.State.OPEN,
+                                    line__organization=organization)
+            .filter(Q(line__from_region=region) | Q(line__to_region=region))
+            .select_related("line", "ticket")
+            .order_by(Case(When(severity=Incident.Severity.DOWN, then=0), default=1),
+                      "-opened_at", "-pk")
+            .first())
+
+
+def incident_updates_prefetch() -> Prefetch:
+    return Prefetch("updates", queryset=IncidentUpdate.objects.order_by("created_at", "pk"))
