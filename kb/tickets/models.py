@@ -77,11 +77,25 @@ class SlaPolicy(models.Model):
 
 
 class Organization(models.Model):
-    """A customer company; its members see only its tickets."""
+    """A customer company; its members see only its tickets.
+
+    ``verified_domains`` are the e-mail domains support has confirmed belong
+    to the company: a P1 filed without an account from an address of one of
+    them is the company's ticket. The one ``holding`` organization keeps the
+    P1s from addresses no organization has verified, until support moves
+    them (its members are staff, never customers).
+    """
 
     name = models.CharField(max_length=200, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organizations",
                                      blank=True)
+    verified_domains = models.JSONField(
+        default=list, blank=True,
+        help_text=_("E-mail domains confirmed as the company's, e.g. [\"acme.example\"]: "
+                    "a P1 filed without an account from such an address is its ticket"))
+    holding = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("Holds the tickets of contacts whose domain no organization verified"))
 
     class Meta:
         ordering = ["name"]
@@ -104,8 +118,14 @@ class Ticket(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="tickets")
+    # Empty for a P1 filed without an account: then the contact's e-mail
+    # (verified later through the link e-mailed to it) stands for the person.
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="requested_tickets")
+                                  null=True, blank=True, related_name="requested_tickets")
+    contact_email = models.EmailField(blank=True)
+    contact_organization = models.CharField(
+        max_length=200, blank=True, help_text=_("The organization the contact named"))
+    contact_verified_at = models.DateTimeField(null=True, blank=True)
     subject = models.CharField(max_length=200)
     description = models.TextField(max_length=20_000)
     priority = models.CharField(max_length=2, choices=Priority.choices)
@@ -156,6 +176,20 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    @property
+    def reply_to(self) -> str:
+        """Where the customer's e-mails go: the requester, else the contact."""
+        if self.requester_id is not None:
+            return self.requester.email
+        return self.contact_email
+
+    @property
+    def filed_by(self) -> str:
+        """Who filed it, as pages name them."""
+        if self.requester_id is not None:
+            return self.requester.get_username()
+        return self.contact_email
 
 
 class TicketEvent(models.Model):

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kb.tickets.contacts import follow_url
 from kb.tickets.headers import body_text, header_text
 from kb.tickets.models import Notification, OnCallShift, PageAlarm, Team, Ticket, TicketEvent
 from kb.tickets.selectors import support_leads
@@ -100,6 +101,11 @@ def webhook_signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def team_label(team: Team) -> str:
+    """The team as a customer reads it, in the active language ("Europe team")."""
+    return _("%(name)s team") % {"name": team.name}
+
+
 def _ticket_link(ticket: Ticket) -> str:
     return f"{settings.KB_SITE_URL}{reverse('tickets:detail', args=[ticket.pk])}"
 
@@ -125,6 +131,10 @@ def page_body(ticket: Ticket) -> str:
                                                       "team": ticket.team.code},
             _("Acknowledge by: %(due)s UTC") % {
                 "due": f"{ticket.acknowledge_due:%Y-%m-%d %H:%M}"},
+            *([_("Contact without an account: %(email)s, %(organization)s (e-mail not "
+                 "confirmed yet)") % {"email": ticket.contact_email,
+                                     "organization": ticket.contact_organization}]
+              if ticket.requester_id is None and ticket.contact_verified_at is None else []),
             _ticket_link(ticket),
             "",
             ticket.description[:2000],
@@ -249,24 +259,73 @@ def _queue(notifications: list[Notification]) -> None:
 
 # What a customer e-mail says happened, in the language the ticket was filed in.
 UPDATES = {
+    "filed": gettext_lazy("Ticket filed"),
+    "acknowledged": gettext_lazy("Support is on it"),
     "replied": gettext_lazy("Support replied"),
     "resolved": gettext_lazy("Resolved: please confirm the fix"),
 }
 
 
+def _promise_lines(ticket: Ticket) -> list[str]:
+    """The due times still ahead, in UTC (the worker knows no reader's zone)."""
+    labels = {"acknowledge": _("Acknowledged by"), "locate": _("Cause located by"),
+              "resolve": _("Resolved by")}
+    lines = []
+    for stage in Ticket.STAGES:
+        if getattr(ticket, Ticket.STAGE_STAMPS[stage]) is None:
+            due = getattr(ticket, f"{stage}_due")
+            lines.append(f"- {labels[stage]} {due:%Y-%m-%d %H:%M} UTC")
+    return lines
+
+
+def customer_link(ticket: Ticket) -> str:
+    """The requester's ticket page; for a contact, the signed link that
+    confirms their address and lets them follow it."""
+    if ticket.requester_id is None and ticket.contact_email:
+        return follow_url(ticket)
+    return _ticket_link(ticket)
+
+
+def _customer_text(ticket: Ticket, update: str, text: str) -> str:
+    """The body of a customer e-mail, in the active language."""
+    if update == "filed":
+        parts = [
+            _("We have your ticket #%(id)d (%(priority)s): %(subject)s") % {
+                "id": ticket.pk, "priority": ticket.priority, "subject": ticket.subject},
+            _("It is with the %(team)s.") % {"team": team_label(ticket.team)},
+            _("We promise:") + "\n" + "\n".join(_promise_lines(ticket)),
+        ]
+        if ticket.priority == "P1":
+            parts.append(_("The on-call engineer is being paged now."))
+        if ticket.requester_id is None:
+            parts.append(_("Open this link to confirm your e-mail address and follow the "
+                           "ticket (no account needed):"))
+        return "\n\n".join(parts)
+    if update == "acknowledged":
+        lines = _promise_lines(ticket)
+        parts = [_("%(engineer)s is working on your ticket #%(id)d.") % {
+            "engineer": text or _("An engineer"), "id": ticket.pk}]
+        if lines:
+            parts.append(_("Still ahead:") + "\n" + "\n".join(lines))
+        return "\n\n".join(parts)
+    return text
+
+
 def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notification | None:
-    """E-mail the requester that their ticket moved (a staff reply, a resolution)."""
-    email = ticket.requester.email
+    """E-mail the customer that their ticket moved: filed (with the promised
+    times), acknowledged, a staff reply, a resolution."""
+    email = ticket.reply_to
     if not email:
         return None
-    link = _ticket_link(ticket)
+    link = customer_link(ticket)
     with translation.override(ticket.language):
         headline = str(UPDATES[update])
+        body = _customer_text(ticket, update, text)
     notification = Notification.objects.create(
         ticket=ticket, channel=Notification.Channel.EMAIL, target=email,
         purpose=Notification.Purpose.UPDATE,
         subject=header_text(f"[#{ticket.pk}] {headline}: {header_text(ticket.subject)}"),
-        body=body_text("\n\n".join(part for part in (f"{headline}.", text, link) if part))
+        body=body_text("\n\n".join(part for part in (f"{headline}.", body, link) if part))
         + "\n",
         created_at=timezone.now(),
     )

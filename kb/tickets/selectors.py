@@ -73,6 +73,13 @@ def ticket_list_visible_to(*, user) -> QuerySet[Ticket]:
     return qs if user.is_staff else qs.filter(organization__members=user)
 
 
+def ticket_list_followed(*, ticket_ids: list[int]) -> QuerySet[Ticket]:
+    """The tickets a visitor without an account follows: those whose
+    contact link they opened in this browser (kb.tickets.contacts)."""
+    return (Ticket.objects.select_related("organization", "team", "requester", "assignee")
+            .filter(pk__in=ticket_ids, contact_email__gt=""))
+
+
 def support_engineers() -> QuerySet:
     """Who tickets can be assigned to (the work permission, by group or directly)."""
     work = Q(groups__permissions__codename="work_ticket") | Q(
@@ -111,6 +118,31 @@ def organization_usual_region(*, organization: Organization) -> str:
 
 def organization_for(*, user) -> Organization | None:
     return Organization.objects.filter(members=user).order_by("pk").first()
+
+
+# The organization that holds P1s filed without an account from an address
+# no organization has verified (kb.tickets.services.holding_organization_ensure).
+HOLDING_ORGANIZATION = "Unverified contacts"
+
+
+def organization_for_email(*, email: str) -> Organization | None:
+    """The organization that verified the domain of ``email``, if one did.
+
+    A subdomain counts (ops.acme.example for acme.example); of several, the
+    longest verified domain wins.
+    """
+    domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
+    if not domain:
+        return None
+    best, best_length = None, 0
+    for organization in Organization.objects.filter(holding=False).exclude(
+            verified_domains=[]).order_by("pk"):
+        for verified in organization.verified_domains or []:
+            verified = str(verified).strip().lower().lstrip("@").rstrip(".")
+            if verified and (domain == verified or domain.endswith("." + verified)) \
+                    and len(verified) > best_length:
+                best, best_length = organization, len(verified)
+    return best
 
 
 def ticket_queue(*, user, priority: str | None = None, region: str | None = None,

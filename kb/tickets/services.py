@@ -5,6 +5,7 @@ import tomllib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from kb.tickets.models import (
     TicketEvent,
 )
 from kb.tickets.paging import customer_update, p1_page
-from kb.tickets.selectors import sla_preview
+from kb.tickets.selectors import HOLDING_ORGANIZATION, organization_for_email, sla_preview
 from kb.tickets.signals import ticket_outcome_changed
 from kb.tickets.timeline import render, timeline_record
 
@@ -129,27 +130,135 @@ def ticket_create(
     if not organization.members.filter(pk=requester.pk).exists():
         raise ApplicationError(_("You can only file tickets for your own organization."),
                                status_code=403)
+    return _ticket_file(
+        Ticket(organization=organization, requester=requester), subject=subject,
+        description=description, priority=priority, region=region, stream_id=stream_id,
+        protocol=protocol, role=role, problems=problems, attachments=attachments,
+        language=language)
+
+
+@transaction.atomic
+def ticket_create_for_contact(
+    *,
+    email: str,
+    organization_name: str,
+    subject: str,
+    description: str,
+    priority: str,
+    region: str,
+    stream_id: str = "",
+    protocol: str = "",
+    role: str = "",
+    problems: list | None = None,
+    attachments: list[tuple[str, bytes | str]] | None = None,
+    language: str | None = None,
+) -> Ticket:
+    """File a P1 for somebody without an account: a stream is down and nobody
+    should have to sign up first.
+
+    The ticket belongs to the organization whose verified domain the e-mail
+    has, else to the holding organization until support moves it. The
+    contact is unverified until they open the link of the confirmation
+    e-mail (:func:`ticket_contact_verify`), which also lets them follow the
+    ticket. Paging works as for any P1.
+    """
+    email = email.strip()
+    organization_name = " ".join(organization_name.split())
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(_("Give an e-mail address we can reach you at, e.g. "
+                                 "ops@example.com.")) from exc
+    if not organization_name:
+        raise ApplicationError(_("Give the name of your organization."))
+    if len(organization_name) > 200:
+        raise ApplicationError(_("Keep the organization's name under 200 characters."))
+    if priority != "P1":
+        raise ApplicationError(_("Without an account only a stream that is down (P1) can be "
+                                 "filed; sign in for anything else."), status_code=403)
+    organization = organization_for_email(email=email) or holding_organization_ensure()
+    ticket = Ticket(organization=organization, requester=None, contact_email=email,
+                    contact_organization=organization_name)
+    return _ticket_file(
+        ticket, subject=subject, description=description, priority=priority, region=region,
+        stream_id=stream_id, protocol=protocol, role=role, problems=problems,
+        attachments=attachments, language=language)
+
+
+def _ticket_file(ticket: Ticket, *, subject: str, description: str, priority: str,
+                 region: str, stream_id: str, protocol: str, role: str,
+                 problems: list | None, attachments: list[tuple[str, bytes | str]] | None,
+                 language: str | None) -> Ticket:
+    """Route, clock and save ``ticket`` (its organization and person set),
+    then its problems, logs, the customer's confirmation and a P1's page."""
     now = timezone.now()
     preview = sla_preview(priority=priority, region=region, at=now)
     targets = preview["targets"]
-    ticket = Ticket(
-        organization=organization, requester=requester, subject=subject.strip(),
-        description=description, priority=priority, region=region, stream_id=stream_id,
-        protocol=protocol, role=role, team=Team.objects.get(code=preview["team"]),
-        acknowledge_due=targets["acknowledge"]["due"], locate_due=targets["locate"]["due"],
-        resolve_due=targets["resolve"]["due"], created_at=now,
-        language=language or content_language(),
-    )
+    ticket.subject = subject.strip()
+    ticket.description = description
+    ticket.priority = priority
+    ticket.region = region
+    ticket.stream_id = stream_id
+    ticket.protocol = protocol
+    ticket.role = role
+    ticket.team = Team.objects.get(code=preview["team"])
+    ticket.acknowledge_due = targets["acknowledge"]["due"]
+    ticket.locate_due = targets["locate"]["due"]
+    ticket.resolve_due = targets["resolve"]["due"]
+    ticket.created_at = now
+    ticket.language = language or content_language()
     ticket.full_clean()
     ticket.save()
-    timeline_record(ticket=ticket, actor=requester, kind=TicketEvent.Kind.CREATED,
+    actor = ticket.requester
+    timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.CREATED,
                     code="routed", params={"team": ticket.team.code}, at=now)
     if problems:
         ticket.problems.set(problems)
     for name, content in attachments or []:
-        ticket_attachment_add(ticket=ticket, actor=requester, name=name, content=content)
+        ticket_attachment_add(ticket=ticket, actor=actor, name=name, content=content)
+    customer_update(ticket=ticket, update="filed")
     if ticket.priority == "P1":
         p1_page(ticket=ticket)
+    return ticket
+
+
+@transaction.atomic
+def holding_organization_ensure() -> Organization:
+    """The organization that holds contacts' tickets no organization claims."""
+    holding = Organization.objects.filter(holding=True).order_by("pk").first()
+    if holding is None:
+        holding, _created = Organization.objects.get_or_create(
+            name=HOLDING_ORGANIZATION, defaults={"holding": True})
+        if not holding.holding:
+            holding.holding = True
+            holding.save(update_fields=["holding"])
+    return holding
+
+
+@transaction.atomic
+def ticket_contact_verify(*, ticket: Ticket) -> Ticket:
+    """The contact opened the link e-mailed to them: their address is real.
+
+    The first time, the timeline says so; when an account with that address
+    belongs to the ticket's organization, the ticket becomes that person's
+    (it appears in their list). Opening the link again changes nothing.
+    """
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.contact_verified_at is not None or not ticket.contact_email:
+        return ticket
+    now = timezone.now()
+    ticket.contact_verified_at = now
+    fields = ["contact_verified_at", "updated_at"]
+    if ticket.requester_id is None:
+        member = (ticket.organization.members.filter(email__iexact=ticket.contact_email,
+                                                     is_active=True).order_by("pk").first()
+                  if not ticket.organization.holding else None)
+        if member is not None:
+            ticket.requester = member
+            fields.append("requester")
+    ticket.save(update_fields=fields)
+    timeline_record(ticket=ticket, kind=TicketEvent.Kind.STATUS, code="contact_verified",
+                    params={"email": ticket.contact_email}, at=now)
     return ticket
 
 
@@ -224,9 +333,12 @@ def _move(ticket: Ticket, *, actor, allowed: set[str], to: str, stamp: str | Non
 @transaction.atomic
 def ticket_acknowledge(*, ticket: Ticket, actor) -> Ticket:
     _staff_only(actor)
-    return _move(ticket, actor=actor, allowed={Ticket.Status.NEW, Ticket.Status.REOPENED},
-                 to=Ticket.Status.ACKNOWLEDGED, stamp="acknowledged_at",
-                 code="acknowledged", params={"user": actor.get_username()})
+    ticket = _move(ticket, actor=actor, allowed={Ticket.Status.NEW, Ticket.Status.REOPENED},
+                   to=Ticket.Status.ACKNOWLEDGED, stamp="acknowledged_at",
+                   code="acknowledged", params={"user": actor.get_username()})
+    customer_update(ticket=ticket, update="acknowledged",
+                    text=actor.get_full_name() or actor.get_username())
+    return ticket
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from kb.tickets.models import Ticket, TicketEvent
 MESSAGES = {
     "routed": _("Routed to team %(team)s."),
     "acknowledged": _("Acknowledged by %(user)s."),
+    "contact_verified": _("The contact confirmed their e-mail address %(email)s."),
     "located": _("Located: %(codes)s."),
     "resolved_with": _("Resolved with “%(title)s”."),
     "resolved_without": _("Resolved; no article fits."),

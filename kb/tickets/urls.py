@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/suggest/", views.ticket_suggest, name="suggest"),
     path("queue/", views.ticket_queue_page, name="queue"),
     path("<int:ticket_id>/", views.ticket_detail, name="detail"),
+    path("<int:ticket_id>/follow/<str:token>/", views.ticket_follow, name="follow"),
     *[path(f"<int:ticket_id>/{name}/", view, name=name) for name, view in (
         ("reply", views.ticket_reply), ("attach", views.ticket_attach),
         ("reopen", views.ticket_reopen), ("confirm", views.ticket_confirm),

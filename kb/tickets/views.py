@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
-from kb.tickets import forms, services
+from kb.tickets import contacts, forms, services
 from kb.tickets.holidays import holiday_flags
 from kb.tickets.models import Ticket
 from kb.tickets.permissions import ticket_operation_allowed
@@ -27,6 +28,7 @@ from kb.tickets.selectors import (
     ticket_attachments_parsed,
     ticket_diagnosis,
     ticket_events_visible_to,
+    ticket_list_followed,
     ticket_list_visible_to,
     ticket_page_alarm,
     ticket_page_status,
@@ -124,6 +126,20 @@ def _get_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
     return get_object_or_404(ticket_list_visible_to(user=request.user), pk=ticket_id)
 
 
+@require_GET
+def ticket_follow(request: HttpRequest, ticket_id: int, token: str) -> HttpResponse:
+    """The link e-mailed to a contact: confirms their address and lets this
+    browser follow the ticket without an account."""
+    ticket = get_object_or_404(Ticket, pk=ticket_id, contact_email__gt="")
+    if not contacts.follow_token_valid(token, ticket=ticket):
+        raise Http404(_("This link is not valid any more. Ask support for a new one."))
+    services.ticket_contact_verify(ticket=ticket)
+    contacts.follow_in_session(request.session, ticket)
+    messages.success(request, _("Thank you: your e-mail address is confirmed. This page "
+                                "follows your ticket."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
 def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
                    **bound_forms) -> HttpResponse:
     can_work = services.can_work_tickets(request.user)
@@ -157,9 +173,15 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
     return render(request, "tickets/detail.html", context, status=status)
 
 
-@login_required
 @require_GET
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A contact who opened the link of their confirmation e-mail.
+        if ticket_id not in contacts.followed_ticket_ids(request.session):
+            return redirect_to_login(request.get_full_path())
+        ticket = get_object_or_404(ticket_list_followed(
+            ticket_ids=contacts.followed_ticket_ids(request.session)), pk=ticket_id)
+        return _render_detail(request, ticket)
     return _render_detail(request, _get_ticket(request, ticket_id))
 
 

@@ -16,7 +16,7 @@ from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, 
 from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for
-from kb.tickets.services import ticket_create
+from kb.tickets.services import ticket_create, ticket_create_for_contact
 from kb.wizard import ranking, selectors
 from kb.wizard.flows import REGIONS, FlowError, flow_parse
 from kb.wizard.models import Flow, FlowVersion, WizardAttachment, WizardEvent, WizardSession
@@ -381,15 +381,17 @@ def _validate_escalation(*, region: str, stream_id: str, note: str) -> dict:
 
 @transaction.atomic
 def session_escalation_save(*, session: WizardSession, region: str, stream_id: str,
-                            note: str) -> WizardSession:
-    """Keep what was typed on the ticket form while the customer signs in."""
+                            note: str, email: str = "",
+                            organization_name: str = "") -> WizardSession:
+    """Keep what was typed on the ticket form while the customer signs in
+    (or when the form comes back with a message)."""
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
-    step = _require_open(session, None)
-    if step["kind"] != "escalate":
-        raise ApplicationError(_("This session is not at the ticket step."), status_code=409)
+    _escalation_step(session)
     draft = {"region": region if region in REGIONS else "",
              "stream_id": _clean_text(stream_id)[:MAX_STREAM_ID],
-             "note": _clean_text(note)[:MAX_NOTE]}
+             "note": _clean_text(note)[:MAX_NOTE],
+             "email": _clean_text(email)[:254],
+             "organization": _clean_text(organization_name)[:200]}
     session.escalation_draft = draft
     _save(session)
     return session
@@ -443,14 +445,55 @@ def escalation_preview(session: WizardSession, *, stream_id: str | None = None) 
     }
 
 
+def escalation_without_account(session: WizardSession) -> bool:
+    """Whether this session's ticket can be filed without signing in: a
+    stream that is down (the emergency path, P1) must reach support at once."""
+    step = selectors.session_step(session)
+    return step["kind"] == "escalate" and ranking.session_priority(session, step) == "P1"
+
+
+def _escalation_step(session: WizardSession) -> dict:
+    step = _require_open(session, None)
+    if step["kind"] != "escalate":
+        raise ApplicationError(_("This session is not at the ticket step."), status_code=409)
+    return step
+
+
+def _escalated(session: WizardSession, step: dict, ticket: Ticket, user=None) -> Ticket:
+    now = timezone.now()
+    session.entries = [*session.entries, {"step": step["id"], "kind": "escalate",
+                                          "ticket": ticket.pk}]
+    if user is not None:
+        session.user = session.user or user
+    session.ticket = ticket
+    session.outcome = WizardSession.Outcome.ESCALATED
+    session.ended_at = now
+    session.escalation_draft = {}
+    _event(session, WizardEvent.Kind.ESCALATED, step["id"])
+    _save(session)
+    return ticket
+
+
+def _ticket_fields(session: WizardSession, cleaned: dict) -> dict:
+    preview = escalation_preview(session, stream_id=cleaned["stream_id"])
+    return {
+        "subject": preview["subject"],
+        "description": _ticket_description(session, note=cleaned["note"]),
+        "priority": preview["priority"], "region": cleaned["region"],
+        "stream_id": cleaned["stream_id"], "protocol": preview["protocol"],
+        "role": preview["role"],
+        "problems": list(Problem.objects.filter(code__in=preview["problems"])),
+        "attachments": [(a.name, a.content) for a in session.attachments.all()],
+        "language": session.language,
+    }
+
+
 @transaction.atomic
 def session_escalate(*, session: WizardSession, user, region: str, stream_id: str = "",
                      note: str = "") -> Ticket:
     """File the ticket the escalate step previewed, with the whole transcript."""
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
-    step = _require_open(session, None)
-    if step["kind"] != "escalate":
-        raise ApplicationError(_("This session is not at the ticket step."), status_code=409)
+    step = _escalation_step(session)
     if user is None or not user.is_authenticated:
         raise ApplicationError(_("Sign in to file the ticket."), status_code=401)
     organization = organization_for(user=user)
@@ -460,23 +503,26 @@ def session_escalate(*, session: WizardSession, user, region: str, stream_id: st
               "filed from it. Ask your administrator to add you, or contact support directly."),
             status_code=403)
     cleaned = _validate_escalation(region=region, stream_id=stream_id, note=note)
-    preview = escalation_preview(session, stream_id=cleaned["stream_id"])
-    ticket = ticket_create(
-        requester=user, organization=organization, subject=preview["subject"],
-        description=_ticket_description(session, note=cleaned["note"]),
-        priority=preview["priority"], region=cleaned["region"],
-        stream_id=cleaned["stream_id"], protocol=preview["protocol"], role=preview["role"],
-        problems=list(Problem.objects.filter(code__in=preview["problems"])),
-        attachments=[(a.name, a.content) for a in session.attachments.all()],
-    )
-    now = timezone.now()
-    session.entries = [*session.entries, {"step": step["id"], "kind": "escalate",
-                                          "ticket": ticket.pk}]
-    session.user = session.user or user
-    session.ticket = ticket
-    session.outcome = WizardSession.Outcome.ESCALATED
-    session.ended_at = now
-    session.escalation_draft = {}
-    _event(session, WizardEvent.Kind.ESCALATED, step["id"])
-    _save(session)
-    return ticket
+    ticket = ticket_create(requester=user, organization=organization,
+                           **_ticket_fields(session, cleaned))
+    return _escalated(session, step, ticket, user)
+
+
+@transaction.atomic
+def session_escalate_as_contact(*, session: WizardSession, email: str,
+                                organization_name: str, region: str, stream_id: str = "",
+                                note: str = "") -> Ticket:
+    """File the P1 of a customer who is not signed in: their e-mail and
+    organization stand in for the account (kb.tickets' contact tickets); the
+    on-call engineer is paged as for any P1."""
+    session = WizardSession.objects.select_for_update().get(pk=session.pk)
+    step = _escalation_step(session)
+    if not escalation_without_account(session):
+        raise ApplicationError(_("Sign in to file the ticket."), status_code=401)
+    cleaned = _validate_escalation(region=region, stream_id=stream_id, note=note)
+    if not cleaned["stream_id"]:
+        raise ApplicationError(_("Give the ID of the stream that is down, so the on-call "
+                                 "engineer can look at it at once."))
+    ticket = ticket_create_for_contact(email=email, organization_name=organization_name,
+                                       **_ticket_fields(session, cleaned))
+    return _escalated(session, step, ticket)

@@ -134,7 +134,13 @@ def _context(request: HttpRequest, session: WizardSession, *, error: str = "") -
         context["resolved_article"] = session.resolved_article
     elif session.outcome == WizardSession.Outcome.ESCALATED:
         visible = ticket_list_visible_to(user=request.user).filter(pk=session.ticket_id)
-        context["ticket"] = visible.first()
+        ticket = visible.first()
+        if ticket is None and session.user_id is None and session.ticket is not None \
+                and session.ticket.requester_id is None:
+            # Filed without an account from this session: its holder filed it.
+            ticket = session.ticket
+            context["contact_ticket"] = True
+        context["ticket"] = ticket
         context["ticket_filed"] = session.ticket_id is not None
     elif step["kind"] == "check":
         context["findings"] = session.diagnosis.get("findings", [])
@@ -172,14 +178,18 @@ def _escalation_context(request: HttpRequest, session: WizardSession, step: dict
             sla = sla_preview(priority=preview["priority"], region=region, at=timezone.now())
         except ApplicationError:
             sla = None
+    signed_in = request.user.is_authenticated
     return {
         "preview": preview,
         "form_region": region,
         "form_stream_id": draft.get("stream_id", preview["stream_id"]),
         "form_note": draft.get("note", ""),
+        "form_email": draft.get("email", ""),
+        "form_organization": draft.get("organization", ""),
         "regions": Region.choices,
         "sla": sla,
-        "needs_sign_in": not request.user.is_authenticated,
+        "as_contact": not signed_in and preview["priority"] == "P1",
+        "needs_sign_in": not signed_in and preview["priority"] != "P1",
         "no_organization": request.user.is_authenticated
         and organization_for(user=request.user) is None,
         "login_url": reverse("login") + "?" + urlencode(
@@ -223,7 +233,7 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
             "problem."))
     action = post.get("action", "answer")
     throttles = [WizardThrottle]
-    if action == "escalate" and request.user.is_authenticated:
+    if action == "escalate":
         throttles.append(TicketFilingThrottle)
     wait = throttle_wait(request, throttles)
     if wait is not None:
@@ -236,10 +246,22 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
             session = services.session_restart(session=session)
         elif action == "escalate":
             if not request.user.is_authenticated:
-                # Keep what they typed; signing in brings them back here.
+                # Keep what they typed: signing in brings them back here, and
+                # a refused contact form comes back filled in.
                 services.session_escalation_save(
                     session=session, region=post.get("region", ""),
-                    stream_id=post.get("stream_id", ""), note=post.get("note", ""))
+                    stream_id=post.get("stream_id", ""), note=post.get("note", ""),
+                    email=post.get("email", ""),
+                    organization_name=post.get("organization", ""))
+            if not request.user.is_authenticated and services.escalation_without_account(
+                    session):
+                # A stream is down: no account needed to reach the on-call engineer.
+                services.session_escalate_as_contact(
+                    session=session, email=post.get("email", ""),
+                    organization_name=post.get("organization", ""),
+                    region=post.get("region", ""), stream_id=post.get("stream_id", ""),
+                    note=post.get("note", ""))
+            elif not request.user.is_authenticated:
                 login = reverse("login") + "?" + urlencode(
                     {"next": reverse("wizard:session", args=[session.id])})
                 if request.htmx:
@@ -247,9 +269,10 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
                     response["HX-Redirect"] = login
                     return response
                 return redirect(login)
-            services.session_escalate(
-                session=session, user=request.user, region=post.get("region", ""),
-                stream_id=post.get("stream_id", ""), note=post.get("note", ""))
+            else:
+                services.session_escalate(
+                    session=session, user=request.user, region=post.get("region", ""),
+                    stream_id=post.get("stream_id", ""), note=post.get("note", ""))
         elif action == "answer":
             if len(files) > MAX_ATTACHMENTS:
                 raise ApplicationError(_("At most %(n)d files at once.") % {

@@ -407,7 +407,7 @@ class TestAssignmentAndAccess:
 
 
 class TestCustomerUpdates:
-    def test_a_staff_reply_and_the_resolution_are_emailed_to_the_requester(
+    def test_a_staff_reply_the_acknowledgement_and_the_resolution_are_emailed(
             self, filed, acme, engineer, mailoutbox, django_capture_on_commit_callbacks):
         _, alice = acme
         alice.email = "alice@acme.example"
@@ -418,13 +418,16 @@ class TestCustomerUpdates:
             act(staff, filed, "comment", text="Please send the OBS log.")
             act(staff, filed, "acknowledge")
             act(staff, filed, "resolve", summary="New stream key issued.")
-        assert [m.to for m in mailoutbox] == [["alice@acme.example"]] * 2
-        reply, resolved = mailoutbox
+        assert [m.to for m in mailoutbox] == [["alice@acme.example"]] * 3
+        reply, acknowledged, resolved = mailoutbox
         assert "Please send the OBS log." in reply.body
         assert f"/support/tickets/{filed.pk}/" in reply.body
-        assert "Which encoder version?" not in reply.body + resolved.body
+        assert "Which encoder version?" not in reply.body + acknowledged.body + resolved.body
+        assert acknowledged.subject.startswith(f"[#{filed.pk}] Support is on it")
+        assert "engineer is working on your ticket" in acknowledged.body
+        assert "Cause located by" in acknowledged.body
         assert resolved.subject.startswith(f"[#{filed.pk}] Resolved")
-        assert filed.notifications.filter(purpose="update", status="sent").count() == 2
+        assert filed.notifications.filter(purpose="update", status="sent").count() == 3
 
 
 def test_acknowledging_a_reopened_ticket_keeps_the_first_response_time(filed, acme, engineer):
@@ -483,7 +486,8 @@ def test_a_customer_who_filed_in_chinese_is_written_to_in_chinese(
     with django_capture_on_commit_callbacks(execute=True):
         act(client_for(engineer), ticket, "acknowledge")
         act(client_for(engineer), ticket, "resolve", summary="已更换推流码。")
-    (message,) = mailoutbox
+    acknowledged, message = mailoutbox
+    assert acknowledged.subject.startswith(f"[#{ticket.pk}] ")
     assert message.subject.startswith(f"[#{ticket.pk}] 已解决：请确认问题是否修复")
     assert "已解决（没有合适的文章）。 已更换推流码。" in message.body
 

@@ -39,6 +39,7 @@ def test_the_demo_engineer_is_in_every_team_and_on_call_once(
                                organization=Organization.objects.get(members=customer),
                                subject="Stream down", description="black screen",
                                priority="P1", region="sea", stream_id="demo/1")
-    page = ticket.notifications.get(channel="email")
+    page = ticket.notifications.get(channel="email", purpose="page")
     assert (page.recipient, page.reached_as, page.status) == (engineer, "on_call", "sent")
-    assert [m.to for m in mail.outbox] == [[engineer.email]]
+    # The customer's confirmation, then the page to the demo engineer.
+    assert [m.to for m in mail.outbox] == [[customer.email], [engineer.email]]
