@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "health_check",
     "csp",
     "kb.core",
     "kb.problems",
