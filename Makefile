@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-clock lint bench messages clean
+.PHONY: run serve test test-clock lint bench messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ run: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A kb worker --pool=solo --queues=celery,index --loglevel=INFO & \
 	$(VENV)/bin/celery -A kb beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production profile on this machine: DEBUG off, gunicorn, static files
+# collected and served compressed. It refuses to start on development
+# secrets: set SECRET_KEY, KB_WEBHOOK_SECRET and ALLOWED_HOSTS (and
+# DATABASE_URL, KB_BROKER_URL, KB_CACHE_URL for PostgreSQL and Redis).
+serve: $(VENV)/.installed-run
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py bootstrap
+	DEBUG=0 $(VENV)/bin/gunicorn kb.wsgi:application --config gunicorn.conf.py
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,30 @@
+"""gunicorn for production (``make serve``): threads in a few processes.
+
+Why gthread with few workers and a few threads: each thread that searches
+keeps its own Whoosh searcher and caches (kb.search.ranking bounds the term
+cache to about 90 MB per searcher), and requests mostly wait on the
+database, so threads give concurrency without a searcher per request, and
+processes use both cores. Memory is about workers x (80 MB of Django and
+jieba + threads x up to 90 MB of search caches): 2 workers x 4 threads stay
+under 1 GB. Raise KB_WEB_THREADS before KB_WEB_WORKERS on a small machine.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("KB_WEB_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("KB_WEB_THREADS", "4"))
+# A request longer than this is a bug or an attack (diagnose reads 10 MB at most).
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then: long-lived processes grow (jieba, caches).
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+access_log_format = 'method=%(m)s path="%(U)s" status=%(s)s ms=%(M)s bytes=%(B)s'
+errorlog = "-"
+loglevel = os.environ.get("KB_LOG_LEVEL", "info").lower()
+# Trust X-Forwarded-* only from the proxies the site trusts (KB_TRUSTED_PROXIES).
+forwarded_allow_ips = os.environ.get("KB_TRUSTED_PROXIES", "127.0.0.1") or "127.0.0.1"
