@@ -36,7 +36,12 @@ ENGLISH_STOP_WORDS = frozenset(
 )
 CHINESE_STOP_WORDS = frozenset(
     "的 了 吗 呢 啊 吧 呀 是 我 我们 你 您 在 怎么 怎么办 怎样 为什么 如何 就 都 也 还 和 与 及 "
-    "或 请问 一下 这个 那个 这样 一直 总是 老是 会 说".split()
+    "或 请问 一下 这个 那个 这样 一直 总是 老是 会 说 "
+    # Degree words, fillers and the greetings of a chat message: they tell
+    # nothing about the problem ("很严重", "老师好，麻烦看看").
+    "很 太 非常 特别 比较 有点 有些 好像 感觉 其实 然后 但是 可是 就是 还是 已经 现在 "
+    "那边 这边 我这边 我们这边 他们 大家 各位 老师 你好 您好 谢谢 麻烦 帮忙 看看 帮忙看看 "
+    "请教 大佬 大神 求助 急 哈哈 嗯 哦 呃 么 嘛".split()
 )
 
 _jieba_lock = threading.Lock()
@@ -58,6 +63,13 @@ def _jieba():
     return jieba
 
 
+def jieba_dictionary() -> tuple[dict[str, int], int]:
+    """The segmenter's word frequencies (the domain dictionary included) and
+    their total: the word model typo correction weighs runs with."""
+    dictionary = _jieba().dt
+    return dictionary.FREQ, dictionary.total
+
+
 @lru_cache(maxsize=4096)
 def segment_cjk(run: str) -> tuple[str, ...]:
     """Segment a run of Chinese characters; cached, queries repeat."""
@@ -72,22 +84,13 @@ class BilingualTokenizer(Tokenizer):
                  mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for match in _RUNS.finditer(value):
-            if match.group("cjk"):
-                offset = match.start()
-                for word in segment_cjk(match.group("cjk")):
-                    start = value.find(word, offset)
-                    offset = start + len(word)
-                    yield self._emit(token, word, pos, start_char + start, keeporiginal,
-                                     positions, chars)
-                    pos += 1
-            else:
-                yield self._emit(token, match.group("word"), pos,
-                                 start_char + match.start(), keeporiginal, positions, chars)
-                pos += 1
+        for word, start, end in _words(value):
+            yield self._emit(token, word, pos, start_char + start, start_char + end,
+                             keeporiginal, positions, chars)
+            pos += 1
 
     @staticmethod
-    def _emit(token, text, pos, startchar, keeporiginal, positions, chars):
+    def _emit(token, text, pos, startchar, endchar, keeporiginal, positions, chars):
         token.text = text
         token.boost = 1.0
         token.stopped = False
@@ -97,7 +100,7 @@ class BilingualTokenizer(Tokenizer):
             token.pos = pos
         if chars:
             token.startchar = startchar
-            token.endchar = startchar + len(text)
+            token.endchar = endchar
         return token
 
 
@@ -158,7 +161,7 @@ class BilingualAnalyzer(Tokenizer):
         stem_words = self.stem_words and not no_morph
         pos = start_pos  # the tokenizer's position, stop words included
         kept_pos = None  # the renumbered position of the last word kept
-        for word, start in _words(value):
+        for word, start, end in _words(value):
             text = word.lower()
             if text.endswith("'s"):
                 text = text[:-2]
@@ -179,23 +182,109 @@ class BilingualAnalyzer(Tokenizer):
                 token.pos = pos if stopped else kept_pos
             if chars:
                 token.startchar = start_char + start
-                token.endchar = token.startchar + len(word)
+                token.endchar = start_char + end
             pos += 1
             yield token
 
 
 def _words(value: str):
-    """(word as typed, offset) in text order: jieba's segments for Chinese."""
-    for match in _RUNS.finditer(value):
+    """(word, start, end) in text order: jieba's segments for Chinese; a
+    resolution, frame rate or bitrate in any of the ways customers write it
+    as the same few words (``_quantities``)."""
+    matches = list(_RUNS.finditer(value))
+    skip_match = -1  # a unit word already read with its number
+    skip_char = -1  # the 帧 of "30帧", already read as the frame-rate unit
+    for i, match in enumerate(matches):
+        if i == skip_match:
+            continue
         run = match.group("cjk")
         if run:
             offset = match.start()
-            for word in segment_cjk(run):
+            if offset == skip_char:
+                offset += 1
+                run = run[1:]
+            for word in segment_cjk(run) if run else ():
                 start = value.find(word, offset)
                 offset = start + len(word)
-                yield word, start
+                yield word, start, offset
+            continue
+        word = match.group("word")
+        end = match.end()
+        quantity = None
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if following is not None and _NUMBER.fullmatch(word):
+            gap = value[end:following.start()]
+            if following.group("cjk") and not gap:
+                unit = _CJK_UNITS.get(following.group("cjk")[0])
+                # 30帧 is a frame rate; 30帧率 is not read that way.
+                if unit is not None and segment_cjk(following.group("cjk"))[0] == \
+                        following.group("cjk")[0] and (quantity := _rate(word, unit)) is not None:
+                    skip_char = following.start()
+            elif following.group("word") and (not gap or gap.isspace()):
+                unit = following.group("word").lower()
+                if unit in _RATE_UNITS and (quantity := _rate(word, unit)) is not None:
+                    skip_match, end = i + 1, following.end()
+        if quantity is None:
+            quantity = _quantities(word)
+        if quantity is None:
+            yield word, match.start(), end
         else:
-            yield match.group("word"), match.start()
+            for part in quantity:
+                yield part, match.start(), end
+
+
+# Resolutions, frame rates and bitrates: "720p60", "1280x720 60fps", "4K30",
+# "6000k", "6 Mbps", "6M", "30帧" become the words the articles' tables use
+# after the same analysis: a resolution ("720p", "1080p", "4k"), a number and
+# "fps", a number of kbps and "kbps". Split or dropped, a number meant
+# nothing, and "6000k" never met "6000 kbps".
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_RESOLUTION = re.compile(r"(\d{3,4})[pi](\d{2,3})?|([2458])k(\d{2,3})?", re.IGNORECASE)
+_FRAME_SIZE = re.compile(r"(\d{3,4})x(\d{3,4})", re.IGNORECASE)
+_RATE = re.compile(r"(\d+(?:\.\d+)?)(fps|p|kbps|kbit|kbits|kb|k|mbps|mbit|mbits|mb|m)",
+                   re.IGNORECASE)
+_HEIGHTS = {"2160": "4k", "4320": "8k"}
+_UNIT_WORDS = {"kbps": "kbps", "kbit": "kbps", "kbits": "kbps", "mbps": "kbps",
+               "mbit": "kbps", "mbits": "kbps", "fps": "fps"}
+_CJK_UNITS = {"帧": "fps", "兆": "m"}
+_RATE_UNITS = frozenset({"fps", "kbps", "kbit", "kbits", "kb", "k", "mbps", "mbit", "mbits",
+                         "mb", "m"})
+
+
+def _resolution(height: str) -> str:
+    return _HEIGHTS.get(height, f"{int(height)}p")
+
+
+def _quantities(word: str) -> list[str] | None:
+    """The words a quantity is read as, or None for any other word."""
+    lower = word.lower()
+    if lower in _UNIT_WORDS:
+        return [_UNIT_WORDS[lower]]
+    if not lower[:1].isdigit():
+        return None
+    found = _RESOLUTION.fullmatch(lower)
+    if found:
+        height, fps, k, k_fps = found.groups()
+        words = [_resolution(height)] if height else [f"{k}k"]
+        rate = fps or k_fps
+        return words + [str(int(rate)), "fps"] if rate else words
+    found = _FRAME_SIZE.fullmatch(lower)
+    if found:
+        return [_resolution(found.group(2))]
+    found = _RATE.fullmatch(lower)
+    if found:
+        return _rate(found.group(1), found.group(2).lower())
+    return None
+
+
+def _rate(number: str, unit: str) -> list[str] | None:
+    value = float(number)
+    if unit in ("fps", "p"):
+        return [f"{value:g}", "fps"] if 1 <= value <= 240 else None
+    if unit in ("k", "kb", "kbps", "kbit", "kbits"):
+        return [f"{value:g}", "kbps"] if value >= 64 else None
+    # m, mb, mbps: megabits (6M, 4兆 upload, 2.5 Mbps)
+    return [f"{value * 1000:g}", "kbps"] if 0 < value <= 200 else None
 
 
 def bilingual_analyzer(*, stem_words: bool = True) -> BilingualAnalyzer:
@@ -216,13 +305,13 @@ def term_offsets(text: str) -> list[tuple[str, int, int]]:
     computed directly (snippets need it per hit, and the filter chain's
     generators and Token objects were most of the cost)."""
     out = []
-    for word, start in _words(text):
+    for word, start, end in _words(text):
         term = word.lower()
         if term.endswith("'s"):
             term = term[:-2]
         if term.isascii() and not term.isdigit():
             term = _cached_stem(term)
-        out.append((term, start, start + len(word)))
+        out.append((term, start, end))
     return out
 
 

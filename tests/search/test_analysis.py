@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,3 +75,39 @@ class TestTermOffsets:
         assert [(term, text[a:b]) for term, a, b in term_offsets(text)] == [
             ("ob", "OBS"), ("推流", "推流"), ("fail", "Failed"), ("to", "to"),
             ("connect", "connect")]
+
+
+class TestQuantities:
+    """Resolutions, frame rates and bitrates read the same however they are written."""
+
+    @pytest.mark.parametrize("text, terms", [
+        ("720p60", ["720p", "60", "fp"]),
+        ("4K30", ["4k", "30", "fp"]),
+        ("1080p 6000k", ["1080p", "6000", "kbp"]),
+        ("1920x1080, 30 fps, 6000 kbps", ["1080p", "30", "fp", "6000", "kbp"]),
+        ("3840x2160", ["4k"]),
+        ("2160p", ["4k"]),
+        ("30帧", ["30", "fp"]),
+        ("30帧率", ["30", "帧率"]),
+        ("推流码率6M", ["推流", "码率", "6000", "kbp"]),
+        ("上行4兆", ["上行", "4000", "kbp"]),
+    ])
+    def test_they_keep_their_meaning(self, text, terms):
+        assert analyze(text) == terms
+
+    def test_the_ways_of_writing_a_bitrate_meet(self):
+        assert analyze("6000k") == analyze("6000 kbps") == analyze("6 Mbps") == analyze("6M") \
+            == analyze("6mbps")
+
+    def test_other_numbers_stay_as_typed(self):
+        assert analyze("port 1935, v1.2.3, 0.5 s") == ["port", "1935", "v1.2.3", "0.5", "s"]
+
+    def test_offsets_cover_the_typed_quantity(self):
+        text = "obs 720p60 6 Mbps"
+        assert [(term, text[a:b]) for term, a, b in term_offsets(text)] == [
+            ("ob", "obs"), ("720p", "720p60"), ("60", "720p60"), ("fp", "720p60"),
+            ("6000", "6 Mbps"), ("kbp", "6 Mbps")]
+
+
+def test_greetings_and_degree_words_tell_nothing():
+    assert analyze("老师好，麻烦看看，丢包很严重") == ["好", "丢包", "严重"]
