@@ -39,6 +39,9 @@ class SearchApi(APIView):
         results = ResultSerializer(many=True, source="hits")
         total = serializers.IntegerField()
         truncated = serializers.BooleanField()
+        weak = serializers.BooleanField(
+            help_text="True when nothing matched, or only weakly: the knowledge base may not "
+                      "cover the question (offer the wizard or support)")
 
     @extend_schema(
         parameters=[
@@ -90,4 +93,5 @@ def search_payload(results: SearchResults) -> dict:
         ],
         "total": int(results.total),
         "truncated": bool(results.truncated),
+        "weak": bool(results.weak),
     }

@@ -1,7 +1,22 @@
 """An article as an index document."""
 
+import re
+
 from kb.articles.models import Article
 from kb.search.analysis import surface_words
+
+# A page that links to this many other fixes is a reference (console paths
+# and error codes pointing to the fixes), not a fix: its words are everyone's
+# words, so it would outrank the fixes it points to. It counts for less.
+REFERENCE_LINKS = 12
+REFERENCE_WEIGHT = 0.6
+_ARTICLE_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
+
+
+def article_weight(article: Article) -> float:
+    """1.0 for a fix; ``REFERENCE_WEIGHT`` for a reference page."""
+    links = set(_ARTICLE_LINK.findall(article.body)) - {article.slug}
+    return REFERENCE_WEIGHT if len(links) >= REFERENCE_LINKS else 1.0
 
 
 def article_document(article: Article, *, learned: list[str] | None = None) -> dict:
@@ -33,4 +48,5 @@ def article_document(article: Article, *, learned: list[str] | None = None) -> d
         "summary": article.summary,
         "vocab": " ".join(vocab),
         "url": article.get_absolute_url(),
+        "weight": article_weight(article),
     }

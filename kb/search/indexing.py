@@ -42,7 +42,11 @@ def index_article(*, article_id: int) -> str:
             action = "removed"
         else:
             learned = article_phrases_for([article.pk]).get(article.pk)
-            writer.update_document(**article_document(article, learned=learned))
+            document = article_document(article, learned=learned)
+            # An index built before a field was added takes the others; the
+            # next rebuild adds it.
+            names = set(ix.schema.names())
+            writer.update_document(**{k: v for k, v in document.items() if k in names})
             action = "indexed"
     store.checksums_record(Path(ix.storage.folder))
     log.info("index_article id=%s action=%s", article_id, action)

@@ -49,7 +49,7 @@ CORRECTION_BOOST = 0.8
 
 _QUOTED = re.compile(r'"([^"\n]{2,200})"|“([^”\n]{2,200})”|「([^」\n]{2,200})」')
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,8}")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
 @dataclass
@@ -184,6 +184,9 @@ class BuiltQuery:
     words: list[str] = field(default_factory=list)
     # Index terms worth highlighting: the words, their corrections, synonyms.
     terms: set[str] = field(default_factory=set)
+    # Per scored word, its clauses: the word in its fields, then each
+    # correction (what a match on that word can score: kb.search.confidence).
+    word_clauses: list[list[wq.Query]] = field(default_factory=list)
 
 
 def _correctable(word: str) -> bool:
@@ -201,24 +204,24 @@ def _known(word: str, reader) -> bool:
 
 
 def _corrections(word: str, *, reader, corrector) -> list[str]:
-    if not _correctable(word) or _known(word, reader):
+    if _CJK.search(word) or not _correctable(word) or _known(word, reader):
         return []
-    maxdist = 1 if _CJK.search(word) or len(word) <= 5 else 2
+    # Two edits turn too many real words of six or seven letters into others
+    # (refund -> refused).
+    maxdist = 1 if len(word) <= 7 else 2
     # Sharing the first character keeps the lookup fast; typos rarely hit it.
     return corrector.suggest(word, limit=2, maxdist=maxdist, prefix=1)
 
 
-def _chinese_run_corrections(text: str, *, reader, corrector) -> dict[str, str]:
-    """Typos that split a Chinese word: 防盗连 segments as 防盗 + 连, so the
-    whole run is compared with the vocabulary (防盗链), not its pieces."""
-    found = {}
+def _chinese_corrections(text: str, *, chinese) -> dict[str, str]:
+    """Input-method slips in runs of Chinese (kb.search.spelling.ChineseCorrector):
+    防盗连 -> 防盗链, 关键真间隔 -> 关键帧间隔; typed window -> corrected word."""
+    found: dict[str, str] = {}
+    if chinese is None:
+        return found
     for run in _CJK_RUN.findall(text):
-        parts = [w for _, w in surface_words(run)]
-        if len(parts) < 2 or all(_known(p, reader) for p in parts if len(p) > 1):
-            continue
-        suggestions = corrector.suggest(run, limit=1, maxdist=1, prefix=1)
-        if suggestions:
-            found[run] = suggestions[0]
+        for correction in chinese.correct(run):
+            found.setdefault(correction.typed, correction.corrected)
     return found
 
 
@@ -230,8 +233,8 @@ def _phrase_sources(prepared: PreparedQuery) -> list[str]:
         _CJK.search(line) and 2 <= len(line) <= 30)][:MAX_PHRASES]
 
 
-def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable
-                ) -> BuiltQuery:
+def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable,
+                chinese=None) -> BuiltQuery:
     words = []
     seen = set()
     for original, word in surface_words(prepared.text):
@@ -250,26 +253,33 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
         words = [word for i, word in enumerate(words) if i in keep]
 
     groups: list[wq.Query] = []
-    corrections = _chinese_run_corrections(prepared.text, reader=reader, corrector=corrector)
-    fixed_runs = "".join(corrections)
-    for suggestion in corrections.values():
-        for _, term in surface_words(suggestion):
-            groups.append(_any_field(term, CORRECTION_BOOST, stats=stats))
+    corrections = _chinese_corrections(prepared.text, chinese=chinese)
+    if corrections:
+        # The words the corrected runs segment into that the typed ones lacked
+        # (关键真间隔 -> 关键帧间隔) look in every field, a little below the
+        # customer's own words.
+        typed = {w for _, w in surface_words(prepared.text)}
+        corrected = suggestion_text(prepared.text, corrections) or prepared.text
+        for _, term in surface_words(corrected):
+            if term not in typed:
+                typed.add(term)
+                groups.append(_any_field(term, CORRECTION_BOOST, stats=stats))
+    word_clauses = []
     for original, word in words:
         alternatives = [_any_field(stem_word(word), stats=stats)]
-        if word not in fixed_runs:
-            suggestions = _corrections(word, reader=reader, corrector=corrector)
-            for i, suggestion in enumerate(suggestions):
-                if i == 0:
-                    corrections[original] = suggestion
-                alternatives.append(
-                    _any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats)
-                )
+        for i, suggestion in enumerate(_corrections(word, reader=reader, corrector=corrector)):
+            if i == 0:
+                corrections[original] = suggestion
+            alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats))
         groups.append(_best_of(alternatives))
+        word_clauses.append(alternatives)
 
     terms = [stem_word(word) for _, word in words]
-    corrected_terms = [stem_word(corrections.get(o, w)) for o, w in words]
-    for sequence in (terms, corrected_terms) if corrections else (terms,):
+    sequences = [terms]
+    if corrections:
+        corrected_text = suggestion_text(prepared.text, corrections) or prepared.text
+        sequences.append([stem_word(w) for _, w in surface_words(corrected_text)])
+    for sequence in sequences:
         for entry, others in synonyms.expansions(sequence):
             # A word the articles use often already finds them; synonyms are
             # for the customer's word that the engineers' articles lack.
@@ -291,7 +301,7 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
     query = wq.Or(groups) if len(groups) > 1 else groups[0]
     highlight = {text for _field, text in query.iter_all_terms() if isinstance(text, str)}
     return BuiltQuery(query=query, corrections=corrections, words=[w for _, w in words],
-                      terms=highlight)
+                      terms=highlight, word_clauses=word_clauses)
 
 
 def suggestion_text(text: str, corrections: dict[str, str]) -> str | None:

@@ -24,6 +24,7 @@ searcher, and the store opens a new searcher when it does.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -145,6 +146,13 @@ class _TermPostings:
     # Encoded positions per posting, for the fields that keep them (phrases).
     values: list | None
     _rows: dict[int, int] | None = None
+    _best: float | None = None
+
+    def best(self) -> float:
+        """The highest score of the term in this segment."""
+        if self._best is None:
+            self._best = max(self.scores, default=0.0)
+        return self._best
 
     def rows(self) -> dict[int, int]:
         """Segment docnum -> index in the lists (built on first use)."""
@@ -228,6 +236,29 @@ def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, te
             _, dropped = cache.terms.popitem(last=False)
             cache.cached_postings -= _postings_count(dropped)
     return parts
+
+
+def term_ceiling(searcher: Searcher, fieldname: str, text: str) -> float:
+    """The best score a term reaches in a field: what the article that uses
+    it most scores on it (0.0 when no article has it)."""
+    if fieldname not in searcher.schema:
+        return 0.0
+    parts = _term_postings(searcher, searcher_cache(searcher), fieldname, text)
+    return max((part.best() for part in parts), default=0.0)
+
+
+def unseen_term_ceiling(searcher: Searcher, fieldname: str) -> float:
+    """What a term no article has would score in a field if one article of
+    average length had it once: the rarest a word can be."""
+    cache = searcher_cache(searcher)
+    key = ("unseen-ceiling", fieldname)
+    found = cache.extras.get(key)
+    if found is None:
+        _B, K1 = _bm25_parameters(searcher, fieldname)
+        boost = getattr(searcher.schema[fieldname].format, "field_boost", 1.0)
+        idf = math.log(max(searcher.doc_count_all(), 1) / 2) + 1
+        found = cache.extras[key] = idf * (boost * (K1 + 1)) / (boost + K1)
+    return found
 
 
 def _postings_count(parts: list[_TermPostings]) -> int:

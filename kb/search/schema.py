@@ -38,4 +38,6 @@ def build_schema() -> Schema:
         symptoms=STORED(),
         summary=STORED(),
         url=STORED(),
+        # 1.0 for a fix, less for a reference page (kb.search.documents).
+        weight=STORED(),
     )

@@ -17,10 +17,11 @@ from kb.articles.selectors import article_search_database
 from kb.search import ranking, store
 from kb.search.analysis import term_offsets
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
+from kb.search.confidence import WEAK_CONFIDENCE, ideal_score, match_confidence
 from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
-from kb.search.spelling import corrector_for
+from kb.search.spelling import chinese_corrector_for, corrector_for
 from kb.search.synonyms import synonym_table
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ class SearchResults:
     truncated: bool = False
     fallback: bool = False
     log_id: int | None = None
+    # How well the best result matches (kb.search.confidence), 0 to 1; a
+    # weak search (nothing found, or below WEAK_CONFIDENCE) is shown as such.
+    confidence: float | None = None
+    weak: bool = False
 
 
 def candidate_window(offset: int, limit: int) -> int:
@@ -133,14 +138,16 @@ def success_boosts(article_ids: list[int]) -> dict[int, float]:
 
 
 def _group_hits(results, language: str) -> list:
-    """One hit per fix: the reader's language when both match."""
+    """One hit per fix: the reader's language when both match. A reference
+    page (kb.search.documents.article_weight) counts for less than a fix."""
     groups: dict[str, dict] = {}
     hits = list(results)
     boosts = success_boosts([int(hit["id"]) for hit in hits])
     for hit in hits:
         group = groups.setdefault(hit["group"], {"best": 0.0, "members": {}})
         group["members"].setdefault(hit["lang"], hit)
-        group["best"] = max(group["best"], hit.score * boosts.get(int(hit["id"]), 1.0))
+        score = hit.score * boosts.get(int(hit["id"]), 1.0) * hit.get("weight", 1.0)
+        group["best"] = max(group["best"], score)
     ranked = []
     for group in groups.values():
         members = group["members"]
@@ -258,23 +265,79 @@ def search_articles(
     return results
 
 
+@dataclass
+class _Ranked:
+    """A query's documents, best first, and how well they match."""
+
+    built: object
+    found: list
+    ideal: float
+
+    @property
+    def confidence(self) -> float:
+        return match_confidence(self.found[0].score, self.ideal) if self.found else 0.0
+
+    def confident(self) -> int:
+        """How many documents match at least as well as a weak match does not."""
+        floor = WEAK_CONFIDENCE * self.ideal
+        return sum(doc.score >= floor for doc in self.found) if self.ideal > 0 else 0
+
+
+def _rank(searcher, prepared: PreparedQuery, *, synonyms, area: str | None, lang: str | None,
+          limit: int) -> _Ranked | None:
+    built = build_query(prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
+                        synonyms=synonyms, chinese=chinese_corrector_for(searcher))
+    if built.query is None:
+        return None
+    found = rank_documents(searcher, built.query, limit=limit,
+                           filter=_filters(area=area, lang=lang))
+    return _Ranked(built=built, found=list(found),
+                   ideal=ideal_score(searcher, built.word_clauses))
+
+
+def _suggestion(searcher, prepared: PreparedQuery, ranked: _Ranked, *, synonyms,
+                area: str | None, lang: str | None, limit: int) -> tuple[str, _Ranked] | None:
+    """"Did you mean" (and how its search matches), offered only when the
+    corrected search finds no fewer confident results and no weaker a best
+    one than the search as typed."""
+    text = suggestion_text(prepared.text, ranked.built.corrections)
+    if text is None:
+        return None
+    corrected = _rank(searcher, PreparedQuery(text=text), synonyms=synonyms, area=area,
+                      lang=lang, limit=limit)
+    if corrected is None or not _suggestion_is_better(ranked, corrected):
+        return None
+    return text, corrected
+
+
+def _suggestion_is_better(typed: _Ranked, corrected: _Ranked) -> bool:
+    """The corrected search finds something, its best result matches no worse
+    and it finds no fewer confident results than the search as typed."""
+    return bool(corrected.found) and corrected.confidence >= typed.confidence and \
+        corrected.confident() >= typed.confident()
+
+
 def _search_index(searcher, prepared: PreparedQuery, *, synonyms, language: str,
                   area: str | None, lang: str | None, limit: int, offset: int
                   ) -> SearchResults:
-    built = build_query(prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
-                        synonyms=synonyms)
-    if built.query is None:
-        return SearchResults(query=prepared.text, truncated=prepared.truncated)
-    found = rank_documents(searcher, built.query, limit=candidate_window(offset, limit),
-                           filter=_filters(area=area, lang=lang))
-    ranked = _group_hits(found, language)
-    page = ranked[offset:offset + limit]
+    window = candidate_window(offset, limit)
+    ranked = _rank(searcher, prepared, synonyms=synonyms, area=area, lang=lang, limit=window)
+    if ranked is None:
+        return SearchResults(query=prepared.text, truncated=prepared.truncated, weak=True)
+    grouped = _group_hits(ranked.found, language)
+    page = grouped[offset:offset + limit]
+    suggestion = _suggestion(searcher, prepared, ranked, synonyms=synonyms, area=area,
+                             lang=lang, limit=window)
+    # With a typo, the results are as good as the corrected search's.
+    confidence = suggestion[1].confidence if suggestion else ranked.confidence
     return SearchResults(
         query=prepared.text,
-        suggestion=suggestion_text(prepared.text, built.corrections),
-        hits=[_hit(shown, other, score, built.terms) for score, shown, other in page],
-        total=len(ranked),
+        suggestion=suggestion[0] if suggestion else None,
+        hits=[_hit(shown, other, score, ranked.built.terms) for score, shown, other in page],
+        total=len(grouped),
         truncated=prepared.truncated,
+        confidence=round(confidence, 3),
+        weak=confidence < WEAK_CONFIDENCE,
     )
 
 

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from kb.articles.selectors import article_list_visible_to
@@ -47,7 +50,23 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": results.query, "results": results,
         "pages": max(1, -(-results.total // PAGE_SIZE)), "first_rank": (page - 1) * PAGE_SIZE,
     })
+    if results.query and (results.weak or not results.hits):
+        context.update(_help_links(results.query))
     return render(request, template, context)
+
+
+def _help_links(query: str) -> dict:
+    """Where a search that found nothing, or only weak matches, leads: the
+    guided wizard, and support with the search as the ticket's subject (a
+    visitor signs in first, or writes to the support address)."""
+    new_ticket = f"{reverse('tickets:new')}?{urlencode({'subject': query[:200]})}"
+    return {
+        "wizard_url": reverse("wizard:start"),
+        "new_ticket_url": new_ticket,
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': new_ticket})}",
+        "support_email": getattr(settings, "KB_SUPPORT_EMAIL", settings.DEFAULT_FROM_EMAIL),
+        "support_mailto_subject": query[:200],
+    }
 
 
 @require_GET

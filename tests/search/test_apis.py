@@ -26,7 +26,14 @@ class TestSearchApi:
         assert first["url"] == "/kb/en/push-connection-refused/"
         assert first["problems"] == ["push.connect-refused"]
         assert isinstance(first["score"], float)
+        assert data["weak"] is False
         assert SearchQuery.objects.get().source == "api"
+
+    def test_a_question_the_articles_do_not_cover_is_marked_weak(self, api, kb_articles,
+                                                                 build_index):
+        build_index()
+        data = api.get("/api/v1/search", {"q": "invoice and billing address", "lang": "en"}).json()
+        assert data["weak"] is True
 
     def test_limit_and_chinese_reader(self, api, kb_articles, build_index):
         build_index()

@@ -116,6 +116,51 @@ class TestSynonymsAndTypos:
         assert slugs == ["push-already-publishing", "viewers-buffering"]
 
 
+class TestWeakMatches:
+    def test_a_question_the_articles_do_not_cover_is_weak(self, kb_articles, build_index):
+        build_index()
+        results, _ = top("how do I get an invoice and a refund for last month")
+        assert results.weak
+        results, _ = top("发票 退款", language="zh-hans")
+        assert results.weak and not results.hits
+
+    def test_a_real_match_is_not(self, kb_articles, build_index):
+        build_index()
+        for text in ("Already publishing", "viewers buffer but my preview is fine", "防盗链"):
+            results, _ = top(text, language="zh-hans")
+            assert not results.weak, text
+            assert 0.3 <= results.confidence <= 1.0
+
+    def test_a_suggestion_is_offered_only_when_it_finds_as_much(self):
+        from kb.search.services import _Ranked, _suggestion_is_better
+
+        def ranked(*scores, ideal=10.0):
+            return _Ranked(built=None, found=[type("Doc", (), {"score": s})() for s in scores],
+                           ideal=ideal)
+
+        typed = ranked(6.0, 4.0)
+        assert _suggestion_is_better(typed, ranked(8.0, 5.0, 4.0))
+        assert not _suggestion_is_better(typed, ranked(5.0, 4.0, 4.0))  # a weaker best
+        assert not _suggestion_is_better(typed, ranked(9.0))  # fewer confident results
+        assert not _suggestion_is_better(typed, ranked())
+
+
+class TestReferencePages:
+    def test_a_page_linking_to_many_fixes_ranks_below_a_fix(self, problems, build_index):
+        links = " ".join(f"[fix {n}](kb:fix-{n})" for n in range(14))
+        reference = make_article(slug="console-reference", title="Console paths and codes",
+                                 symptoms=["Where is the stream list?", "error 40901"],
+                                 body=f"## Symptoms\n\nStream list, error 40901. {links}")
+        fix = make_article(slug="already-publishing", title="Push refused: error 40901",
+                           symptoms=["error 40901"], body="## Symptoms\n\nerror 40901")
+        build_index()
+        from kb.search.documents import REFERENCE_WEIGHT, article_weight
+
+        assert article_weight(reference) == REFERENCE_WEIGHT and article_weight(fix) == 1.0
+        _, slugs = top("error 40901")
+        assert slugs[:2] == ["already-publishing", "console-reference"]
+
+
 HOSTILE = [
     '"unbalanced quote', "AND OR NOT (", "title:*", "*:*", "a~2 b^3 [x TO y]", "((((", "🙂🎥📡",
     "\x00\x01\x02 control", "select * from articles; --", "推流" * 300,

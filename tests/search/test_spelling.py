@@ -4,7 +4,13 @@ from hypothesis import strategies as st
 from whoosh.support.levenshtein import levenshtein as whoosh_levenshtein
 
 from kb.search import store
-from kb.search.spelling import corrector_for, levenshtein
+from kb.search.spelling import (
+    chinese_corrector_for,
+    corrector_for,
+    levenshtein,
+    slip_likelihood,
+)
+from tests.factories import make_article
 
 WORDS = st.text(alphabet="abcdeé推流拉x", max_size=12)
 
@@ -42,3 +48,43 @@ class TestSuggestions:
 
     def test_one_corrector_per_index_generation(self, searcher):
         assert corrector_for(searcher) is corrector_for(searcher)
+
+
+@pytest.mark.django_db
+class TestChinese:
+    """Input-method slips: a character that sounds the same, making a word the
+    articles use; a run of ordinary words is never "corrected"."""
+
+    @pytest.fixture
+    def corrector(self, problems, build_index):
+        make_article(language="zh-hans", title="丢包与关键帧间隔", summary="推流码错误时推流失败。",
+                     symptoms=["防盗链", "音画不同步", "画面卡顿", "首屏慢", "延迟太高",
+                               "今天推不上"])
+        build_index()
+        return chinese_corrector_for(store.get_searcher())
+
+    @pytest.mark.parametrize("typed, corrected", [
+        ("防盗连", "防盗链"), ("丢保很严重", "丢包很严重"), ("关键真间隔", "关键帧间隔"),
+        ("音话不同步", "音画不同步"), ("画面卡钝", "画面卡顿"), ("首评很慢", "首屏很慢"),
+        ("延吃太高", "延迟太高"), ("推流吗错误", "推流码错误"),
+    ])
+    def test_a_slip_is_corrected_to_the_domain_word(self, corrector, typed, corrected):
+        out = typed
+        for correction in corrector.correct(typed):
+            out = out.replace(correction.typed, correction.corrected, 1)
+        assert out == corrected
+
+    @pytest.mark.parametrize("run", ["今晚发布会推流", "同时最多能推多少路流", "能推流吗", "防盗链",
+                                     "主播那边网不好", "带货直播", "花瓶"])
+    def test_a_run_of_real_words_is_left_alone(self, corrector, run):
+        assert corrector.correct(run) == []
+
+    def test_only_a_character_that_sounds_alike_is_a_slip(self):
+        assert slip_likelihood("留", "流") is not None  # liu, liu
+        assert slip_likelihood("连", "链") is not None  # lian, lian
+        assert slip_likelihood("晚", "天") is None
+        assert slip_likelihood("弃", "包") is None
+        assert slip_likelihood("生", "声") > slip_likelihood("森", "声")  # sh/s is rarer
+
+    def test_one_corrector_per_index_generation(self, corrector):
+        assert chinese_corrector_for(store.get_searcher()) is corrector

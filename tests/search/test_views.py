@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 import pytest
+from django.utils.html import escape
 
 from kb.search.models import SearchQuery
 
@@ -41,6 +44,35 @@ class TestSearchPage:
         build_index()
         html = client.get("/search/", {"q": "zzzqqq"}).content.decode()
         assert "No fix matches your search" in html
+        assert 'data-testid="search-help"' in html
+
+    def test_weak_matches_say_so_and_lead_to_the_wizard_and_support(self, client, kb_articles,
+                                                                     build_index):
+        build_index()
+        query = "invoice billing refund for the encoder"
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert 'data-testid="search-weak"' in html and "Encoder cannot connect" in html
+        assert 'href="/wizard/"' in html
+        # A visitor signs in first (then lands on the new ticket), or writes.
+        new_ticket = "/support/tickets/new/?" + urlencode({"subject": query})
+        assert escape("/accounts/login/?" + urlencode({"next": new_ticket})) in html
+        assert "mailto:" in html
+        assert "subject=invoice%20billing%20refund%20for%20the%20encoder" in html
+
+    def test_a_signed_in_customer_contacts_support_with_the_search_as_subject(
+            self, client, kb_articles, build_index, customer):
+        build_index()
+        client.force_login(customer)
+        html = client.get("/search/", {"q": "发票 退款"}).content.decode()
+        assert "No fix matches your search" in html
+        assert 'href="/support/tickets/new/?subject=%E5%8F%91%E7%A5%A8+%E9%80%80%E6%AC%BE"' in html
+        assert "mailto:" not in html
+
+    def test_a_good_match_offers_no_detour(self, client, kb_articles, build_index):
+        build_index()
+        html = client.get("/search/", {"q": "Already publishing"}).content.decode()
+        assert 'data-testid="search-weak"' not in html
+        assert 'data-testid="search-help"' not in html
 
     def test_long_query_notice(self, client, kb_articles, build_index):
         build_index()

@@ -1,0 +1,62 @@
+"""How well a search's best result matches what was typed.
+
+BM25 scores add up over the query's words, so a raw score means nothing on
+its own: a long question scores higher than a one-word search whatever they
+find. A match is judged against what a real match on those words scores:
+per scored word, the best score any article reaches on it in the fields it
+was looked up in (the word's ceiling; for a typo, its correction's), and for
+a word no article has, what the rarest word would score. The best result's
+score over the sum of the ceilings is the match's confidence, from 0 to 1.
+
+On the evaluation set (tests/search_eval), searches whose first result is a
+right fix score well above ``WEAK_CONFIDENCE``; searches for what the
+knowledge base does not cover (invoices, refunds, passwords:
+tests/search_eval/uncovered.toml) score below it, because their telling
+words are in no article and only everyday words match. Below it, the search
+page says the matches are weak and offers the wizard and support.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from kb.search import ranking
+from kb.search.schema import TEXT_FIELDS
+
+# Measured with `manage.py search_eval` (see the module docstring).
+WEAK_CONFIDENCE = 0.3
+
+
+def _ceiling(searcher, q: wq.Query, boost: float = 1.0) -> float:
+    """The best score each of the clause's terms reaches, added up as the
+    ranking adds them."""
+    if type(q) is wq.Term:
+        return boost * q.boost * ranking.term_ceiling(searcher, q.fieldname, q.text)
+    if isinstance(q, wq.Or):
+        inner = boost if len(q.subqueries) == 1 else boost * q.boost
+        return sum(_ceiling(searcher, sub, inner) for sub in q.subqueries)
+    return 0.0
+
+
+def ideal_score(searcher, word_clauses: list[list[wq.Query]]) -> float:
+    """What a result matching every scored word as well as any article does
+    would score. A word no article has counts as the rarest word, even when
+    a correction of it matches: whether the correction is what the customer
+    meant is for "did you mean" to find out (kb.search.services)."""
+    unseen = None
+    total = 0.0
+    for alternatives in word_clauses:
+        best = _ceiling(searcher, alternatives[0]) if alternatives else 0.0
+        if best <= 0.0:
+            if unseen is None:
+                unseen = sum(ranking.unseen_term_ceiling(searcher, name)
+                             for name in TEXT_FIELDS)
+            best = unseen
+        total += best
+    return total
+
+
+def match_confidence(score: float, ideal: float) -> float:
+    if ideal <= 0.0:
+        return 0.0
+    return min(1.0, score / ideal)
