@@ -49,7 +49,7 @@ def test_fenpian_is_ip_fragmentation_only():
 
 
 def test_stutter_and_edge_keep_their_unambiguous_words():
-    assert {"卡顿", "卡住", "卡死"} <= set(BY_KEY["stutter-v2"]["terms"])
+    assert {"卡顿", "卡住", "卡死"} <= set(BY_KEY["stutter-v3"]["terms"])
     assert {"边缘节点", "CDN 节点"} <= set(BY_KEY["cdn-edge-v2"]["terms"])
 
 
@@ -103,11 +103,19 @@ class TestBootstrap:
                                      terms="stutter, lag, 卡顿, 卡, 转圈, 缓冲, 我们的词")
         added = synonyms_load_fixture(path=FIXTURE)
         assert added == len(GROUPS)  # "stutter" is no longer a fixture key
-        new = Synonym.objects.get(fixture_key="stutter-v2")
+        new = Synonym.objects.get(fixture_key="stutter-v3")
         assert "卡" not in new.term_list and "卡顿" in new.term_list
         old.refresh_from_db()
         assert "我们的词" in old.term_list  # a curator's group is never rewritten
         assert synonyms_load_fixture(path=FIXTURE) == 0
+
+    def test_the_groups_given_customers_words_replace_the_old_ones(self):
+        old = Synonym.objects.create(
+            fixture_key="av-sync", terms="out of sync, lip sync, audio delay, av sync, 音画不同步, "
+                                         "声音不同步, 口型不对")
+        synonyms_load_fixture(path=FIXTURE)
+        assert not Synonym.objects.filter(pk=old.pk).exists()
+        assert "对不上嘴型" in Synonym.objects.get(fixture_key="av-sync-v2").term_list
 
     def test_a_replaced_group_nobody_edited_is_removed(self):
         old = Synonym.objects.create(
