@@ -5,9 +5,10 @@ index merge, content health, search gaps). Two beats queue everything twice,
 and a beat embedded in a worker (``worker --beat``) survived a SIGKILL of that
 worker as an orphan, so a restarted worker made two. So:
 
-- a beat holds an exclusive lock on ``KB_BEAT_LOCK`` (a file under ``var/``)
-  for as long as it runs; a second beat on the same machine exits at once
-  with a message naming the lock;
+- a beat holds an exclusive lock for as long as it runs: on ``KB_BEAT_LOCK``
+  (a file under ``var/``) with the embedded broker, on a key of the Redis
+  broker that several nodes share; a second beat exits at once with a
+  message naming the lock;
 - a beat embedded in a worker asks Linux to end it when its parent dies
   (``PR_SET_PDEATHSIG``), so it cannot outlive the worker.
 
@@ -23,7 +24,10 @@ import fcntl
 import logging
 import os
 import signal
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -64,15 +68,60 @@ def die_with_parent() -> bool:
     return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
 
 
+# With Redis as the broker, nodes share it, so the lock lives there: a key
+# set only if absent, with an expiry a thread renews while the beat runs; a
+# beat that dies without releasing it frees it within REDIS_LOCK_TTL_S.
+REDIS_LOCK_KEY = "kb:beat:lock"
+REDIS_LOCK_TTL_S = 60
+REDIS_LOCK_RENEW_S = 15
+
+
+def acquire_redis_lock(url: str, *, owner: str) -> bool:
+    """Hold the cluster-wide beat lock for the life of this process."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    if not client.set(REDIS_LOCK_KEY, owner, nx=True, ex=REDIS_LOCK_TTL_S):
+        return False
+
+    def renew() -> None:
+        while True:
+            time.sleep(REDIS_LOCK_RENEW_S)
+            try:
+                # Only while it is still ours (a long stall may have lost it).
+                if client.get(REDIS_LOCK_KEY) != owner.encode():
+                    log.error("beat_lock_lost key=%s: leaving", REDIS_LOCK_KEY)
+                    os._exit(3)
+                client.expire(REDIS_LOCK_KEY, REDIS_LOCK_TTL_S)
+            except redis.RedisError:
+                log.warning("beat_lock_renew_failed", exc_info=True)
+
+    threading.Thread(target=renew, name="beat-lock", daemon=True).start()
+    return True
+
+
+def _refuse(where: str) -> None:
+    message = f"beat_refused reason=another beat holds {where}"
+    log.error(message)
+    print(message, file=sys.stderr, flush=True)
+    # Leave without queueing anything: the running beat does the work.
+    # (An exception would not do: Celery logs a receiver's error and goes on.)
+    os._exit(3)
+
+
 def on_beat_init(sender=None, **kwargs) -> None:
+    from django.conf import settings
+
+    broker = settings.CELERY_BROKER_URL
+    if broker.startswith(("redis://", "rediss://")):
+        owner = f"{socket.gethostname()}:{os.getpid()}"
+        if not acquire_redis_lock(broker, owner=owner):
+            _refuse(f"{REDIS_LOCK_KEY} on the broker")
+        log.info("beat_started lock=redis:%s owner=%s", REDIS_LOCK_KEY, owner)
+        return
     path = lock_path()
     if not acquire_lock(path):
-        message = f"beat_refused reason=another beat holds {path}"
-        log.error(message)
-        print(message, file=sys.stderr, flush=True)
-        # Leave without queueing anything: the running beat does the work.
-        # (An exception would not do: Celery logs a receiver's error and goes on.)
-        os._exit(3)
+        _refuse(str(path))
     log.info("beat_started lock=%s pid=%d", path, os.getpid())
 
 
