@@ -24,7 +24,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py bootstrap --demo-users
 	@echo "Site: http://127.0.0.1:$(PORT)/  Staff: http://127.0.0.1:$(PORT)/admin/ (admin / streamline-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A kb worker --pool=solo --queues=celery,index --loglevel=INFO & \
+	$(VENV)/bin/celery -A kb worker --pool=solo --loglevel=INFO & \
 	$(VENV)/bin/celery -A kb beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -256,7 +256,7 @@ def update_visibility(samples: int = 5) -> list[float]:
     env = {**os.environ, "KB_LOG_LEVEL": "WARNING"}
     worker = subprocess.Popen(
         [str(Path(sys.executable).with_name("celery")), "-A", "kb", "worker", "--pool=solo",
-         "--queues=celery,index", "--without-gossip", "--without-mingle",
+         "--without-gossip", "--without-mingle",
          "--loglevel=WARNING"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

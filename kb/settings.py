@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from kb.core import deployment
 
@@ -216,8 +217,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# One queue for index writes, consumed by a single worker process.
-CELERY_TASK_ROUTES = {"kb.search.tasks.*": {"queue": "index"}}
+# Queues named for their work, so a deployment gives each the workers it
+# needs: index (the Whoosh index has one writer: one worker process, -Q index
+# --concurrency 1), notifications (e-mails, webhooks and pages: never behind a
+# backlog of other work), learning, monitoring (the minute evaluation), and
+# celery for the rest (SLA clocks, holiday calendars). A worker started
+# without -Q consumes them all, as `make run` does.
+KB_QUEUES = ("celery", "index", "notifications", "learning", "monitoring")
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in KB_QUEUES]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "kb.search.tasks.*": {"queue": "index"},
+    "kb.tickets.tasks.deliver_notification_task": {"queue": "notifications"},
+    "kb.learning.tasks.notify_content_flag_task": {"queue": "notifications"},
+    "kb.articles.tasks.notify_review_requested": {"queue": "notifications"},
+    "kb.mail.tasks.*": {"queue": "notifications"},
+    "kb.learning.tasks.*": {"queue": "learning"},
+    "kb.monitoring.tasks.*": {"queue": "monitoring"},
+}
 # One beat per machine holds this lock (kb.core.beat).
 KB_BEAT_LOCK = Path(os.environ.get("KB_BEAT_LOCK", VAR_DIR / "celerybeat.lock"))
 CELERY_BEAT_SCHEDULE = {

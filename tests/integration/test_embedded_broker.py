@@ -68,7 +68,7 @@ def embedded(transactional_db, tmp_path, django_user_model):
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
-         "--without-mingle", "--queues=celery,index", "--hostname", f"embedded-{os.getpid()}@%h"],
+         "--without-mingle", "--hostname", f"embedded-{os.getpid()}@%h"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )
     yield {"env": env, "log": tmp_path / "worker.log", "worker": worker}

@@ -41,7 +41,6 @@ def worker(transactional_db, tmp_path, settings):
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
-         "--queues=celery,index",
          "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],
     )
