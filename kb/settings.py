@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kb.tickets",
     "kb.monitoring",
     "kb.wizard",
+    "kb.mail",
     "kb.learning",
     "kb.setup",
 ]
@@ -323,6 +324,16 @@ KB_WEBHOOK_SECRET = deployment.production_secret(
 # default is an example (555-01xx numbers are fictional) and the page says so;
 # production sets the real one.
 KB_EMERGENCY_PHONE = os.environ.get("KB_EMERGENCY_PHONE", "+1 555 0100")
+# E-mail intake (kb.mail). The relay's shared secret: while empty the relay
+# endpoint refuses every request. Messages over KB_MAIL_MAX_BYTES are
+# answered with the limit (keep it under DATA_UPLOAD_MAX_MEMORY_SIZE, which
+# refuses larger bodies before any view reads them); a sender files at most
+# KB_MAIL_TICKETS_PER_HOUR tickets an hour; a reply reopens a resolved or
+# closed ticket within KB_MAIL_REOPEN_DAYS, later it files a new one.
+KB_MAIL_RELAY_SECRET = os.environ.get("KB_MAIL_RELAY_SECRET", "")
+KB_MAIL_MAX_BYTES = int(os.environ.get("KB_MAIL_MAX_BYTES", str(10 * 1024 * 1024)))
+KB_MAIL_TICKETS_PER_HOUR = int(os.environ.get("KB_MAIL_TICKETS_PER_HOUR", "5"))
+KB_MAIL_REOPEN_DAYS = int(os.environ.get("KB_MAIL_REOPEN_DAYS", "14"))
 KB_FIXTURES_DIR = BASE_DIR / "fixtures"
 
 LOGGING = {
