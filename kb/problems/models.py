@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +33,20 @@ class Problem(models.Model):
     @property
     def summary(self) -> str:
         return self.summary_zh if (get_language() or "").startswith("zh") else self.summary_en
+
+    @property
+    def title(self) -> str:
+        """A short name for the problem, in the active language: its summary
+        without the parentheses, up to the colon (customers read this, never
+        the code)."""
+        chinese = (get_language() or "").startswith("zh")
+        return summary_title(self.summary_zh if chinese else self.summary_en,
+                             limit=20 if chinese else 60)
+
+
+def summary_title(summary: str, *, limit: int) -> str:
+    text = re.sub(r"\s*[(（][^)）]*[)）]", "", summary)
+    text = re.split(r"[:：;；]", text, maxsplit=1)[0].strip().rstrip(".。,，")
+    if len(text) > limit:
+        text = re.split(r",\s|，|,| because | so ", text, maxsplit=1)[0].strip().rstrip(".。,，")
+    return text

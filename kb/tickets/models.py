@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kb.core.choices import Priority, Region
@@ -11,6 +12,8 @@ class Team(models.Model):
 
     code = models.SlugField(max_length=16, unique=True)
     name = models.CharField(max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True,
+                               help_text=_("What Chinese readers see, e.g. 欧洲"))
     timezone = models.CharField(max_length=64, help_text=_("IANA name, e.g. Europe/Berlin"))
     working_days = models.JSONField(default=list, help_text=_("Monday = 0, e.g. [0, 1, 2, 3, 4]"))
     start = models.TimeField(help_text=_("Opening time, local to the team"))
@@ -38,6 +41,12 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def display_name(self) -> str:
+        """The name in the active language (the English one when no other)."""
+        if (get_language() or "").startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name
 
     @property
     def calendar(self) -> TeamCalendar:

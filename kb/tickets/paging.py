@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from kb.tickets.contacts import follow_url
 from kb.tickets.headers import body_text, header_text
 from kb.tickets.models import Notification, OnCallShift, PageAlarm, Team, Ticket, TicketEvent
+from kb.tickets.names import team_name as team_label
 from kb.tickets.selectors import support_leads
 from kb.tickets.timeline import timeline_record
 
@@ -99,11 +100,6 @@ def page_recipients(*, team: Team, at: dt.datetime) -> PageRecipients | None:
 
 def webhook_signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def team_label(team: Team) -> str:
-    """The team as a customer reads it, in the active language ("Europe team")."""
-    return _("%(name)s team") % {"name": team.name}
 
 
 def _ticket_link(ticket: Ticket) -> str:

@@ -58,6 +58,7 @@ def teams_load_fixture(*, path: Path) -> int:
             code=calendar.code,
             defaults={
                 "name": calendar.name,
+                "name_zh": str(entry.get("name_zh", "")),
                 "timezone": calendar.timezone,
                 "working_days": sorted(calendar.working_days),
                 "start": calendar.start,
