@@ -34,6 +34,7 @@ and Chinese: ``result.to_dict("zh-hans")``), :mod:`.evaluation` (answer
 quality on the labelled scenarios, ``python manage.py diagnose_eval``).
 """
 
+from .citations import reason_parts
 from .decode import decode_paste
 from .detect import detect, split_sections
 from .engine import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, diagnose, escalation, parse
@@ -47,6 +48,7 @@ from .models import (
     Suggestion,
 )
 from .rules import combine
+from .severity import finding_severity, findings_by_severity
 
 __all__ = [
     "MAX_ATTACHMENTS",
@@ -58,11 +60,14 @@ __all__ = [
     "Finding",
     "ParsedAttachment",
     "Suggestion",
+    "finding_severity",
+    "findings_by_severity",
     "combine",
     "decode_paste",
     "detect",
     "diagnose",
     "escalation",
     "parse",
+    "reason_parts",
     "split_sections",
 ]

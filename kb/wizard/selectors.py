@@ -11,7 +11,7 @@ from django.utils import timezone
 from kb.articles.models import Article
 from kb.core.choices import Language
 from kb.problems.models import Problem
-from kb.wizard.flows import flow_articles, flow_problem_codes
+from kb.wizard.flows import flow_articles, flow_problem_codes, steps_to_end
 from kb.wizard.models import Flow, FlowVersion, WizardEvent, WizardSession
 
 # A session with no activity for this long has been abandoned (computed at
@@ -136,6 +136,41 @@ def fix_current(session: WizardSession, step: dict) -> tuple[int, dict | None]:
     tried = sum(1 for e in session.entries if e["step"] == step["id"] and e["kind"] == "fix")
     candidates = session.candidates.get(step["id"], [])
     return tried, (candidates[tried] if tried < len(candidates) else None)
+
+
+def session_progress(session: WizardSession) -> tuple[int, int]:
+    """(this step's number, about how many steps in all) for "Step n of about m".
+
+    Every answer is a step, a fix tried included, so the number grows with
+    each one. Ahead: at a fix step, the fixes still to try and then the
+    shortest way on; elsewhere the shortest way to an end (a fix that works
+    ends it).
+    """
+    number = len(session.entries) + 1
+    step = session_step(session)
+    if step["kind"] == "fix":
+        tried, _candidate = fix_current(session, step)
+        left = max(len(session.candidates.get(step["id"], [])) - tried, 1)
+        ahead = left + steps_to_end(session.definition, step["next"])
+    else:
+        ahead = steps_to_end(session.definition, session.current_step)
+    return number, number - 1 + max(ahead, 1)
+
+
+def session_at(session: WizardSession, position: int) -> WizardSession | None:
+    """The session as it stood at step ``position`` (0 = the first), to show
+    that step again after the browser's Back; nothing is saved. None when
+    the session never got there."""
+    if position == len(session.entries):
+        return session
+    if not 0 <= position < len(session.entries):
+        return None
+    earlier = WizardSession(**{f.attname: getattr(session, f.attname)
+                               for f in WizardSession._meta.concrete_fields})
+    earlier.flow_version = session.flow_version
+    earlier.entries = list(session.entries[:position])
+    earlier.current_step = session.entries[position]["step"]
+    return earlier
 
 
 def session_is_abandoned(session: WizardSession, *, now: dt.datetime | None = None) -> bool:

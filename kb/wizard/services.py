@@ -207,12 +207,40 @@ class Upload:
     data: bytes | str
 
 
+def _rewind(session: WizardSession, position: int, step_id: str) -> None:
+    """Go back to the step at ``position`` (answered before, shown again after
+    the browser's Back): the answers from there on and their pastes go."""
+    if session.outcome != WizardSession.Outcome.OPEN:
+        _require_open(session, None)
+    if not 0 <= position < len(session.entries) \
+            or session.entries[position]["step"] != step_id:
+        raise ApplicationError(
+            _("That answer is for a step you are no longer on (perhaps it was answered in "
+              "another tab). Here is where you are now."), status_code=409)
+    dropped = session.entries[position:]
+    pasted = [pk for entry in dropped if entry["kind"] == "paste"
+              for pk in entry.get("attachments", [])]
+    if pasted:
+        session.attachments.filter(pk__in=pasted).delete()
+    session.entries = list(session.entries[:position])
+    _event(session, WizardEvent.Kind.BACK, step_id)
+    _enter(session, step_id)
+
+
 @transaction.atomic
 def session_answer(*, session: WizardSession, step_id: str, choice: str = "",
                    text: str = "", uploads: list[Upload] | None = None,
-                   skip: bool = False, fixed: str = "", user=None) -> WizardSession:
-    """Answer the current step and move on. Bad input: ApplicationError (4xx)."""
+                   skip: bool = False, fixed: str = "", user=None,
+                   position: int | None = None) -> WizardSession:
+    """Answer the current step and move on. Bad input: ApplicationError (4xx).
+
+    ``position`` is the number of answers before the step the form was shown
+    for: an earlier one (the browser went back to it) replaces the answers
+    from there on.
+    """
     session = WizardSession.objects.select_for_update().get(pk=session.pk)
+    if position is not None and position != len(session.entries):
+        _rewind(session, position, step_id)
     step = _require_open(session, step_id)
     if user is not None and user.is_authenticated and session.user_id is None:
         session.user = user

@@ -19,16 +19,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kb.articles.markdown import render_article_html
+from kb.articles.sections import fix_summary_html
 from kb.core.access import staff_only
 from kb.core.choices import Region
 from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
-from kb.diagnostics import MAX_ATTACHMENTS
+from kb.diagnostics import MAX_ATTACHMENTS, findings_by_severity, reason_parts
 from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
 from kb.tickets.throttles import TicketFilingThrottle
 from kb.wizard import selectors, services
-from kb.wizard.flows import steps_to_end
 from kb.wizard.models import Flow, WizardSession
 from kb.wizard.selectors import SessionAccess
 from kb.wizard.throttles import WizardThrottle
@@ -114,19 +114,31 @@ def _get_session(request: HttpRequest, session_id) -> tuple[WizardSession, str]:
     return session, access
 
 
-def _context(request: HttpRequest, session: WizardSession, *, error: str = "") -> dict:
+def _step_url(session: WizardSession) -> str:
+    """The address of the step shown: one per step, so the browser's Back
+    goes to the previous step."""
+    return reverse("wizard:step", args=[session.id, len(session.entries)])
+
+
+def _context(request: HttpRequest, session: WizardSession, *, error: str = "",
+             shown: WizardSession | None = None) -> dict:
+    """What the step box shows. ``shown`` is the session as it stood at an
+    earlier step the browser went back to (nothing changes until it is
+    answered again)."""
     language = content_language()
-    step = _localize(selectors.session_step(session), language)
-    done = len([e for e in session.entries if e["kind"] != "fix"])
-    remaining = steps_to_end(session.definition, session.current_step)
+    shown = shown or session
+    step = _localize(selectors.session_step(shown), language)
+    number, total = selectors.session_progress(shown)
     context = {
         "session": session,
         "flow_title": session.flow.title(language),
         "step": step,
+        "step_url": _step_url(shown),
+        "revisiting": shown is not session,
         "error": error,
-        "progress_done": done + 1,
-        "progress_total": done + max(remaining, 1),
-        "can_go_back": bool(session.entries) and session.outcome == "open",
+        "progress_done": number,
+        "progress_total": total,
+        "can_go_back": bool(shown.entries) and session.outcome == "open" and shown is session,
         "max_attachments": MAX_ATTACHMENTS,
         "attachments": list(session.attachments.all()),
     }
@@ -143,24 +155,26 @@ def _context(request: HttpRequest, session: WizardSession, *, error: str = "") -
         context["ticket"] = ticket
         context["ticket_filed"] = session.ticket_id is not None
     elif step["kind"] == "check":
-        context["findings"] = session.diagnosis.get("findings", [])
-        context["parsed"] = session.diagnosis.get("attachments", [])
+        context["findings"] = findings_by_severity(shown.diagnosis.get("findings", []))
+        context["parsed"] = shown.diagnosis.get("attachments", [])
     elif step["kind"] == "fix":
-        tried, candidate = selectors.fix_current(session, step)
+        tried, candidate = selectors.fix_current(shown, step)
         if candidate is not None:
             article = selectors.article_for_reader(slug=candidate["article"], language=language)
             context.update({
                 "candidate": candidate,
                 "candidate_why": _text(candidate["why"], language) if candidate["why"] else "",
+                "candidate_reason": reason_parts(candidate.get("reason", "")),
                 "article": article,
                 "article_html": render_article_html(article) if article else "",
+                "fix_summary_html": fix_summary_html(article) if article else "",
                 "candidate_number": tried + 1,
-                "candidate_count": len(session.candidates.get(step["id"], [])),
+                "candidate_count": len(shown.candidates.get(step["id"], [])),
             })
     elif step["kind"] == "escalate":
-        context.update(_escalation_context(request, session, step, language))
+        context.update(_escalation_context(request, shown, step, language))
     if session.outcome != WizardSession.Outcome.RESOLVED:
-        quick = [s for s in selectors.session_step(session).get("quick_checks", [])]
+        quick = [s for s in selectors.session_step(shown).get("quick_checks", [])]
         context["quick_checks"] = [a for a in (selectors.article_for_reader(
             slug=slug, language=language) for slug in quick) if a is not None]
     return context
@@ -172,12 +186,7 @@ def _escalation_context(request: HttpRequest, session: WizardSession, step: dict
     draft = session.escalation_draft or {}
     region = draft.get("region") or preview["region"] or (
         "cn" if language == "zh-hans" else "")
-    sla = None
-    if region:
-        try:
-            sla = sla_preview(priority=preview["priority"], region=region, at=timezone.now())
-        except ApplicationError:
-            sla = None
+    sla = _sla_or_none(preview["priority"], region)
     signed_in = request.user.is_authenticated
     return {
         "preview": preview,
@@ -198,9 +207,15 @@ def _escalation_context(request: HttpRequest, session: WizardSession, step: dict
 
 
 def _render(request: HttpRequest, session: WizardSession, *, error: str = "",
-            status: int = 200) -> HttpResponse:
-    template = "wizard/_step.html" if request.htmx else "wizard/session.html"
-    return render(request, template, _context(request, session, error=error), status=status)
+            status: int = 200, shown: WizardSession | None = None) -> HttpResponse:
+    template = ("wizard/_step.html" if request.htmx and not request.htmx.history_restore_request
+                else "wizard/session.html")
+    context = _context(request, session, error=error, shown=shown)
+    response = render(request, template, context, status=status)
+    if request.htmx and status == 200:
+        # Each step gets its own entry in the browser's history.
+        response["HX-Push-Url"] = context["step_url"]
+    return response
 
 
 def _render_read_only(request: HttpRequest, session: WizardSession, *, error: str = "",
@@ -215,7 +230,11 @@ def _render_read_only(request: HttpRequest, session: WizardSession, *, error: st
     }, status=status)
 
 
-def session_page(request: HttpRequest, session_id) -> HttpResponse:
+def session_page(request: HttpRequest, session_id, position: int | None = None
+                 ) -> HttpResponse:
+    """The session at its current step; with ``position``, the step reached
+    after that many answers (an earlier one is shown again after the
+    browser's Back, and answering it replaces the answers after it)."""
     session, access = _get_session(request, session_id)
     if access == SessionAccess.READER:
         if request.method == "POST":
@@ -223,7 +242,12 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
                 "This is a customer's session: you can read it, only they can answer it."))
         return _render_read_only(request, session)
     if request.method != "POST":
-        return _render(request, session)
+        if position is None or session.outcome != WizardSession.Outcome.OPEN:
+            return _render(request, session)
+        shown = selectors.session_at(session, position)
+        if shown is None:
+            return redirect(_step_url(session))
+        return _render(request, session, shown=shown)
     try:
         post = request.POST
         files = request.FILES.getlist("file")
@@ -283,7 +307,7 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
             session = services.session_answer(
                 session=session, step_id=post.get("step", ""), choice=post.get("choice", ""),
                 text=post.get("text", ""), uploads=uploads, skip="skip" in post,
-                fixed=post.get("fixed", ""), user=request.user)
+                fixed=post.get("fixed", ""), user=request.user, position=position)
         else:
             raise ApplicationError(_("Unknown action."))
     except ApplicationError as exc:
@@ -291,7 +315,29 @@ def session_page(request: HttpRequest, session_id) -> HttpResponse:
         return _render(request, session, error=exc.message, status=exc.status_code)
     if request.htmx:
         return _render(request, session)
-    return redirect("wizard:session", session_id=session.id)
+    return redirect(_step_url(session))
+
+
+def session_promise(request: HttpRequest, session_id) -> HttpResponse:
+    """The promised times for the region chosen on the ticket form (htmx)."""
+    session, access = _get_session(request, session_id)
+    step = selectors.session_step(session)
+    if access != SessionAccess.OWNER or step["kind"] != "escalate" \
+            or session.outcome != WizardSession.Outcome.OPEN:
+        raise Http404(_("No such diagnosis session. Start a new one."))
+    region = request.GET.get("region", "")
+    priority = services.escalation_preview(session)["priority"]
+    return render(request, "wizard/_promise.html",
+                  {"sla": _sla_or_none(priority, region)})
+
+
+def _sla_or_none(priority: str, region: str) -> dict | None:
+    if region not in Region.values:
+        return None
+    try:
+        return sla_preview(priority=priority, region=region, at=timezone.now())
+    except ApplicationError:
+        return None
 
 
 @staff_only

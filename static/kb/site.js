@@ -29,5 +29,55 @@
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();
     }
+    addCopyButtons(box);
+  });
+
+  // Each wizard step has an address of its own (htmx pushes it on every
+  // step): the page's first entry gets its step's address too, so the
+  // browser's Back goes to the previous step, not out of the wizard.
+  function markWizardStep() {
+    var box = document.getElementById("wizard-step");
+    if (box && box.dataset.url && window.location.pathname !== box.dataset.url) {
+      window.history.replaceState({htmx: true}, document.title, box.dataset.url);
+    }
+  }
+
+  // Copy buttons: commands in a wizard step's help (data-copy holds the
+  // command) and every code block of a fix.
+  function copyText(button, text) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = document.body.dataset.copiedLabel || "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    }
+  }
+  function addCopyButtons(root) {
+    root.querySelectorAll(".article-body pre").forEach(function (block) {
+      if (block.querySelector(".copy-button")) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = document.body.dataset.copyLabel || "Copy";
+      button.dataset.copyBlock = "1";
+      block.appendChild(button);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".copy-button");
+    if (!button) { return; }
+    if (button.dataset.copy !== undefined) {
+      copyText(button, button.dataset.copy);
+    } else if (button.dataset.copyBlock) {
+      var code = button.parentNode.querySelector("code") || button.parentNode;
+      copyText(button, code.textContent.replace(button.textContent, "").trim());
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    markWizardStep();
+    addCopyButtons(document);
   });
 })();

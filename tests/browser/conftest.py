@@ -1,15 +1,23 @@
 """Playwright on Debian's chromium against the live test server.
 
-A failing test leaves a screenshot under var/screenshots/.
+A failing test leaves a screenshot under var/screenshots/. ``page`` is a
+desktop browser in English; ``phone`` a 390 px wide one; ``open_page``
+opens others (a locale, a width). ``axe_violations`` runs axe-core
+(tools/axe, installed with ``npm ci``) on the page shown.
 """
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.services import CHROMIUM, require_chromium
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
     "--disable-quic", "--disable-background-networking", "--disable-component-update",
@@ -38,20 +46,89 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", timezone_id="Asia/Shanghai",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
+def open_page(browser, live_server, request):
+    """Open a page in a context of its own: ``open_page(locale="zh-CN",
+    viewport=PHONE)``. Each is closed after the test (a screenshot first
+    when the test failed)."""
+    opened = []
+
+    def _open(*, locale: str = "en-US", viewport: dict | None = None, **options):
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, timezone_id="Asia/Shanghai",
+            viewport=viewport or DESKTOP, **options,
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        opened.append(page)
+        return page
+
+    yield _open
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = request.node.nodeid.replace("/", "_").replace("::", "__")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    context.close()
+    for number, page in enumerate(opened):
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = request.node.nodeid.replace("/", "_").replace("::", "__")
+            suffix = f"-{number}" if number else ""
+            page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+        page.context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture
+def phone(open_page):
+    """A 390 px wide phone browser, touch and all."""
+    return open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+def require_axe() -> Path:
+    if not AXE.exists():
+        from tests.services import _unavailable
+
+        _unavailable(f"{AXE} not found: npm ci --prefix tools/axe (see .ci/run)")
+    return AXE
+
+
+def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page shown, each with its nodes' targets.
+
+    The script is injected by Playwright, so the test's browser context must
+    bypass the Content-Security-Policy (``bypass_csp=True``): the site's own
+    pages never allow an inline script.
+    """
+    page.add_script_tag(path=str(require_axe()))
+    context = {"exclude": [[selector] for selector in exclude or []]}
+    result = page.evaluate(
+        "async (context) => await axe.run(context.exclude.length ? context : document,"
+        " {resultTypes: ['violations']})", context)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+def format_violations(violations: list[dict]) -> str:
+    return json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def switch_language(page, language: str) -> None:
+    """Choose a language in the header and press its button (the select alone
+    changes nothing: WCAG 3.2.2)."""
+    menu = page.locator("#site-menu-button")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+    page.select_option("#language-select", language)
+    with page.expect_navigation():
+        page.locator("#language-switch-button").click()
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot of the whole page under var/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def admin_login(page, username: str, password: str) -> None:
