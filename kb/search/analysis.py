@@ -191,46 +191,55 @@ def _words(value: str):
     """(word, start, end) in text order: jieba's segments for Chinese; a
     resolution, frame rate or bitrate in any of the ways customers write it
     as the same few words (``_quantities``)."""
-    matches = list(_RUNS.finditer(value))
-    skip_match = -1  # a unit word already read with its number
+    skip_to = 0  # a unit word before this offset was read with its number
     skip_char = -1  # the 帧 of "30帧", already read as the frame-rate unit
-    for i, match in enumerate(matches):
-        if i == skip_match:
-            continue
-        run = match.group("cjk")
-        if run:
-            offset = match.start()
+    for match in _RUNS.finditer(value):
+        word = match.group()
+        begin = match.start()
+        if match.lastgroup == "cjk":
+            offset = begin
             if offset == skip_char:
                 offset += 1
-                run = run[1:]
-            for word in segment_cjk(run) if run else ():
-                start = value.find(word, offset)
-                offset = start + len(word)
-                yield word, start, offset
+                word = word[1:]
+            for part in segment_cjk(word) if word else ():
+                start = value.find(part, offset)
+                offset = start + len(part)
+                yield part, start, offset
             continue
-        word = match.group("word")
+        if not word[0].isdigit():
+            if begin < skip_to:
+                continue
+            # Most words: no quantity in them (a unit word alone is one).
+            if len(word) <= 5 and (unit := _UNIT_WORDS.get(word.lower())) is not None:
+                yield unit, begin, match.end()
+            else:
+                yield word, begin, match.end()
+            continue
         end = match.end()
         quantity = None
-        following = matches[i + 1] if i + 1 < len(matches) else None
-        if following is not None and _NUMBER.fullmatch(word):
-            gap = value[end:following.start()]
-            if following.group("cjk") and not gap:
-                unit = _CJK_UNITS.get(following.group("cjk")[0])
-                # 30帧 is a frame rate; 30帧率 is not read that way.
-                if unit is not None and segment_cjk(following.group("cjk"))[0] == \
-                        following.group("cjk")[0] and (quantity := _rate(word, unit)) is not None:
-                    skip_char = following.start()
-            elif following.group("word") and (not gap or gap.isspace()):
-                unit = following.group("word").lower()
-                if unit in _RATE_UNITS and (quantity := _rate(word, unit)) is not None:
-                    skip_match, end = i + 1, following.end()
-        if quantity is None:
+        number = _NUMBER.fullmatch(word)
+        if number:
+            following = _RUNS.search(value, end)
+            if following is not None:
+                gap = value[end:following.start()]
+                if following.lastgroup == "cjk" and not gap:
+                    run = following.group()
+                    unit = _CJK_UNITS.get(run[0])
+                    # 30帧 is a frame rate; 30帧率 is not read that way.
+                    if unit is not None and segment_cjk(run)[0] == run[0] and \
+                            (quantity := _rate(word, unit)) is not None:
+                        skip_char = following.start()
+                elif following.lastgroup == "word" and (not gap or gap.isspace()):
+                    unit = following.group().lower()
+                    if unit in _RATE_UNITS and (quantity := _rate(word, unit)) is not None:
+                        skip_to = end = following.end()
+        if quantity is None and not number:
             quantity = _quantities(word)
         if quantity is None:
-            yield word, match.start(), end
+            yield word, begin, end
         else:
             for part in quantity:
-                yield part, match.start(), end
+                yield part, begin, end
 
 
 # Resolutions, frame rates and bitrates: "720p60", "1280x720 60fps", "4K30",
@@ -256,12 +265,8 @@ def _resolution(height: str) -> str:
 
 
 def _quantities(word: str) -> list[str] | None:
-    """The words a quantity is read as, or None for any other word."""
+    """The words a quantity (a word starting with a digit) is read as, or None."""
     lower = word.lower()
-    if lower in _UNIT_WORDS:
-        return [_UNIT_WORDS[lower]]
-    if not lower[:1].isdigit():
-        return None
     found = _RESOLUTION.fullmatch(lower)
     if found:
         height, fps, k, k_fps = found.groups()

@@ -26,6 +26,9 @@ class EvalQuery:
     lang: str
     kind: str
     expect: set[str]
+    # Which batch of the set it was written in (1: launch), so that figures
+    # can be compared batch by batch.
+    round: int = 1
 
 
 @dataclass
@@ -51,7 +54,9 @@ class Score:
 def load_queries(path: Path) -> list[EvalQuery]:
     with path.open("rb") as handle:
         rows = tomllib.load(handle)["query"]
-    return [EvalQuery(q=r["q"], lang=r["lang"], kind=r["kind"], expect=set(r["expect"]))
+    # Queries the knowledge base does not cover have no kind nor codes.
+    return [EvalQuery(q=r["q"], lang=r["lang"], kind=r.get("kind", ""),
+                      expect=set(r.get("expect", [])), round=r.get("round", 1))
             for r in rows]
 
 
@@ -95,8 +100,24 @@ def evaluate(queries: list[EvalQuery], ranker: Callable[[EvalQuery], list[list[s
     for query in queries:
         ranked = ranker(query)
         rank = first_hit_rank(ranked, query.expect)
-        for key in ("all", f"lang:{query.lang}", f"kind:{query.kind}"):
+        for key in ("all", f"lang:{query.lang}", f"kind:{query.kind}", f"round:{query.round}",
+                    f"round:{query.round}:{query.lang}"):
             scores[key].add(rank)
         if rank is None or rank > 3:
             scores["all"].misses.append((query.q, sorted(query.expect)))
     return dict(scores)
+
+
+def weak_shares(queries: list[EvalQuery]) -> dict[str, float]:
+    """The share of searches shown as weak matches (kb.search.confidence),
+    and of those among searches whose first result is a right fix."""
+    weak = right = weak_right = 0
+    for query in queries:
+        results = search_articles(text=query.q, language=reader_language(query), limit=DEPTH,
+                                  record=False)
+        first = first_hit_rank([hit.problems for hit in results.hits[:1]], query.expect)
+        weak += results.weak
+        right += first == 1
+        weak_right += results.weak and first == 1
+    n = max(len(queries), 1)
+    return {"weak": weak / n, "weak_when_right": weak_right / max(right, 1)}

@@ -9,7 +9,13 @@ from kb.articles.fixture_files import articles_load_fixtures
 from kb.articles.models import Article
 from kb.problems.models import Problem
 from kb.problems.services import problems_load_fixture
-from kb.search.evaluation import evaluate, load_queries, rank_with_search, rank_with_substring
+from kb.search.evaluation import (
+    evaluate,
+    load_queries,
+    rank_with_search,
+    rank_with_substring,
+    weak_shares,
+)
 from kb.search.indexing import index_rebuild
 from kb.search.models import Synonym
 from kb.search.synonyms import synonyms_load_fixture, synonyms_reload
@@ -19,7 +25,11 @@ from kb.search.synonyms import synonyms_load_fixture, synonyms_reload
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(settings.KB_FIXTURES_DIR)
-QUERIES = load_queries(Path(settings.BASE_DIR) / "tests" / "search_eval" / "queries.toml")
+EVAL = Path(settings.BASE_DIR) / "tests" / "search_eval"
+QUERIES = load_queries(EVAL / "queries.toml")
+UNCOVERED = load_queries(EVAL / "uncovered.toml")
+# The round nothing was tuned for (see its section in queries.toml).
+HELD_OUT = 3
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +59,81 @@ def scores(launch_index, django_db_blocker):
 
 
 def test_evaluation_set_is_broad():
-    assert len(QUERIES) >= 120
+    assert len(QUERIES) >= 500
     assert {q.lang for q in QUERIES} == {"en", "zh-hans", "mixed"}
     assert {q.kind for q in QUERIES} == {"symptom", "error", "keyword", "typo", "question"}
+    written_from_customers = [q for q in QUERIES if q.round == 2]
+    assert len(written_from_customers) >= 150
+    assert sum(q.lang != "en" for q in written_from_customers) >= len(written_from_customers) / 2
+    assert all(1 <= len(q.expect) <= 3 for q in QUERIES)
+    assert len(UNCOVERED) >= 30 and not any(q.expect for q in UNCOVERED)
+    held_out = [q for q in QUERIES if q.round == HELD_OUT]
+    assert len(held_out) >= 100
+    assert {q.lang for q in held_out} == {"en", "zh-hans", "mixed"}
 
 
 def test_right_fix_is_in_the_top_three_in_each_language(scores):
     search, _ = scores
     for key in ("lang:en", "lang:zh-hans", "lang:mixed"):
-        assert search[key].row()["hit@3"] >= 0.9, (key, search["all"].misses)
+        assert search[key].row()["hit@3"] >= 0.95, (key, search["all"].misses)
 
 
 def test_search_is_well_above_the_substring_baseline(scores):
     search, baseline = scores
     assert search["all"].row()["hit@3"] >= baseline["all"].row()["hit@3"] + 0.4
-    assert search["all"].row()["mrr"] >= 0.8
+    assert search["all"].row()["mrr"] >= 0.88
+
+
+def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
+    # Held out: what the search does on words it was never adjusted to. At
+    # its first run, hit@3 0.948 and MRR 0.896; a change that gains on the
+    # rounds it was tuned on and loses here is overfitting.
+    search, _ = scores
+    held_out = search[f"round:{HELD_OUT}"].row()
+    assert held_out["hit@3"] >= 0.94, search["all"].misses
+    assert held_out["mrr"] >= 0.88
+
+
+@pytest.fixture(scope="module")
+def weak(launch_index, django_db_blocker):
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(KB_INDEX_DIR=launch_index):
+        synonyms_reload()
+        return weak_shares(QUERIES), weak_shares(UNCOVERED)
+
+
+def test_what_the_knowledge_base_does_not_cover_is_shown_as_weak(weak):
+    covered, uncovered = weak
+    # Invoices, refunds, passwords: most are flagged; a right first fix rarely is.
+    assert uncovered["weak"] >= 0.6
+    assert covered["weak_when_right"] <= 0.05
+
+
+def test_the_command_reports_each_slice(launch_index, django_db_blocker, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.test import override_settings
+
+    queries = tmp_path / "queries.toml"
+    queries.write_text(
+        '[[query]]\nq = "obs 推流 Failed to connect to server"\nlang = "mixed"\n'
+        'kind = "error"\nexpect = ["push.connect-refused"]\n\n'
+        '[[query]]\nq = "推着推着就断了"\nlang = "zh-hans"\nkind = "symptom"\n'
+        'expect = ["push.periodic-disconnect", "net.loss-last-mile"]\nround = 3\n',
+        encoding="utf-8")
+    uncovered = tmp_path / "uncovered.toml"
+    uncovered.write_text('[[query]]\nq = "how do I get an invoice"\nlang = "en"\n',
+                         encoding="utf-8")
+    out = StringIO()
+    with django_db_blocker.unblock(), override_settings(KB_INDEX_DIR=launch_index):
+        synonyms_reload()
+        call_command("search_eval", file=queries, uncovered=uncovered, misses=True, stdout=out)
+        with pytest.raises(CommandError, match="cannot read"):
+            call_command("search_eval", file=tmp_path / "missing.toml", stdout=StringIO())
+    report = out.getvalue()
+    assert "hit@3" in report and "MRR" in report
+    for key in ("all", "lang:mixed", "lang:zh-hans", "kind:error", "round:1", "round:3"):
+        assert f"\n{key} " in report
+    assert "1 questions the knowledge base does not cover" in report

@@ -3,26 +3,34 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.search.evaluation import evaluate, load_queries, rank_with_search, rank_with_substring
+from kb.search.evaluation import (
+    evaluate,
+    load_queries,
+    rank_with_search,
+    rank_with_substring,
+    weak_shares,
+)
 
 DEFAULT = Path(settings.BASE_DIR) / "tests" / "search_eval" / "queries.toml"
+UNCOVERED = Path(settings.BASE_DIR) / "tests" / "search_eval" / "uncovered.toml"
 
 
 class Command(BaseCommand):
     help = (
         "Measure search relevance on the evaluation set: hit@1, hit@3 and MRR, "
-        "overall, per language and per kind, next to a substring-match baseline."
+        "overall, per language, per kind and per round (round 3 is held out), next to a "
+        "substring-match baseline; and how many searches are shown as weak matches."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=DEFAULT)
+        parser.add_argument("--uncovered", type=Path, default=UNCOVERED,
+                            help="questions the knowledge base does not cover")
         parser.add_argument("--misses", action="store_true", help="list queries missed at 3")
 
-    def handle(self, *args, file: Path, misses: bool, **options):
-        try:
-            queries = load_queries(file)
-        except (OSError, KeyError, ValueError) as exc:
-            raise CommandError(f"cannot read {file}: {exc}") from exc
+    def handle(self, *args, file: Path, uncovered: Path, misses: bool, **options):
+        queries = self._load(file)
+        outside = self._load(uncovered) if uncovered.exists() else []
         search = evaluate(queries, rank_with_search)
         baseline = evaluate(queries, rank_with_substring)
         self.stdout.write(f"{len(queries)} queries from {file}\n")
@@ -31,14 +39,30 @@ class Command(BaseCommand):
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         keys = ["all"] + sorted(k for k in search if k.startswith("lang:")) + sorted(
-            k for k in search if k.startswith("kind:"))
+            k for k in search if k.startswith("kind:")) + sorted(
+            k for k in search if k.startswith("round:"))
         for key in keys:
             s, b = search[key].row(), baseline[key].row()
             self.stdout.write(
                 f"{key:<16}{s['n']:>5}  {s['hit@1']:>7.3f}{s['hit@3']:>7.3f}{s['mrr']:>7.3f}   "
                 f"{b['hit@1']:>15.3f}{b['hit@3']:>7.3f}{b['mrr']:>7.3f}"
             )
+        covered = weak_shares(queries)
+        self.stdout.write(
+            f"\nshown as weak matches: {covered['weak']:.1%} of these searches, "
+            f"{covered['weak_when_right']:.1%} of those whose first result is right")
+        if outside:
+            self.stdout.write(
+                f"  and {weak_shares(outside)['weak']:.1%} of {len(outside)} questions the "
+                f"knowledge base does not cover ({uncovered.name})")
         if misses:
             self.stdout.write("\nmissed at 3:")
             for q, expect in search["all"].misses:
                 self.stdout.write(f"  {q!r} -> {', '.join(expect)}")
+
+    @staticmethod
+    def _load(path: Path):
+        try:
+            return load_queries(path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
