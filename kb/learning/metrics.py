@@ -11,12 +11,14 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pygal
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import ArticleFeedback
+from kb.core import charts
 from kb.core.choices import Priority, Region
 from kb.learning.models import ArticleEffectiveness, KnowledgeGap, TicketLearning, WizardFix
 from kb.learning.selectors import content_flag_counts, content_flag_list, knowledge_gap_queue
@@ -180,45 +182,40 @@ def dashboard(*, weeks: int = 12, now: dt.datetime | None = None) -> Dashboard:
 
 
 # Charts ------------------------------------------------------------------------
-CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 560, 150, 24
-COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#57606a"]
+CHART_WIDTH, CHART_HEIGHT = 560, 220
+# The palette of site.css's .pygal-chart .color-N, for the legend's swatches.
+COLOURS = ["#0b63c5", "#b3261e", "#1d7a3a", "#a15c00", "#8250df", "#57606a"]
 
 
-def chart(series: list[Series]) -> dict:
-    """Coordinates of an inline SVG line chart (no script, no library).
+def chart(series: list[Series], *, title: str, weeks: list[dt.date]) -> dict:
+    """A weekly line chart drawn by pygal (kb/core/charts.py), with its legend.
 
     Shares are drawn on 0..100 %; other units from 0 to their maximum.
-    A week without data breaks the line.
+    A week without data breaks the line; a lone week shows as a dot.
     """
     shares = all(s.unit == "%" for s in series)
     top = 1.0 if shares else max([v for s in series for v in s.values if v is not None]
                                  or [1.0]) or 1.0
-    n = max(len(s.values) for s in series)
-    step = (CHART_WIDTH - 2 * CHART_PAD) / max(n - 1, 1)
-    lines = []
-    for index, s in enumerate(series):
-        segments, current = [], []
-        for i, value in enumerate(s.values):
-            if value is None:
-                if current:
-                    segments.append(current)
-                current = []
-                continue
-            x = CHART_PAD + i * step
-            y = CHART_HEIGHT - CHART_PAD - (value / top) * (CHART_HEIGHT - 2 * CHART_PAD)
-            current.append((f"{x:.1f}", f"{y:.1f}"))
-        if current:
-            segments.append(current)
-        lines.append({
-            "label": s.label, "colour": COLOURS[index % len(COLOURS)],
-            "polylines": [" ".join(f"{x},{y}" for x, y in points)
-                          for points in segments if len(points) > 1],
-            "dots": [p for points in segments if len(points) == 1 for p in points],
-            "latest": display(s.latest, s.unit),
-        })
-    return {"lines": lines, "top": top, "shares": shares, "width": CHART_WIDTH,
-            "height": CHART_HEIGHT, "pad": CHART_PAD,
-            "baseline": CHART_HEIGHT - CHART_PAD, "right": CHART_WIDTH - CHART_PAD}
+    drawn = pygal.Line(**charts.config(
+        width=CHART_WIDTH, height=CHART_HEIGHT, range=(0, top), show_legend=False,
+        allow_interruptions=True, show_dots=True, dots_size=2.5, show_only_major_dots=False,
+        x_labels_major_count=4, show_minor_x_labels=False, y_labels_major_count=3,
+        show_minor_y_labels=False,
+        value_formatter=(lambda v: display(v, "%")) if shares else (lambda v: f"{v:g}")))
+    drawn.x_labels = [week.strftime("%m-%d") for week in weeks]
+    for s in series:
+        drawn.add(str(s.label), [None if value is None else {
+            "value": value, "label": f"{s.label}, {week:%Y-%m-%d}: {display(value, s.unit)}"}
+            for week, value in zip(weeks, s.values, strict=False)])
+    chart_id = f"chart-{series[0].key}"
+    return {
+        "svg": charts.svg(drawn, chart_id=chart_id, title=str(title), description=_(
+            "One line per measure, one point per week from the week of %(first)s to the "
+            "week of %(last)s; a gap is a week with nothing to measure. Every value is in "
+            "the CSV.") % {"first": weeks[0].isoformat(), "last": weeks[-1].isoformat()}),
+        "lines": [{"label": s.label, "colour": COLOURS[index % len(COLOURS)],
+                   "latest": display(s.latest, s.unit)} for index, s in enumerate(series)],
+    }
 
 
 def display(value: float | None, unit: str) -> str:

@@ -31,17 +31,19 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     if weeks is None:
         return _bad_weeks()
     board = metrics.dashboard(weeks=weeks)
+
+    def _chart(title: str, series: list[metrics.Series]) -> dict:
+        return {"title": title,
+                "chart": metrics.chart(series, title=title, weeks=board.weeks)}
+
     charts = [
-        {"title": _("The learning loop"), "chart": metrics.chart(board.series["learning"])},
-        {"title": _("Self-service"), "chart": metrics.chart(board.series["self_service"])},
-        {"title": _("Article reuse"), "chart": metrics.chart(board.series["reuse"][:1])},
-        {"title": _("Time to publish a fix for a new problem"),
-         "chart": metrics.chart(board.series["publish"])},
-        {"title": _("SLA compliance by priority"),
-         "chart": metrics.chart(board.series["sla_priority"])},
-        {"title": _("SLA compliance by region"),
-         "chart": metrics.chart(board.series["sla_region"])},
-        {"title": _("Knowledge gaps found"), "chart": metrics.chart(board.series["gaps"])},
+        _chart(_("The learning loop"), board.series["learning"]),
+        _chart(_("Self-service"), board.series["self_service"]),
+        _chart(_("Article reuse"), board.series["reuse"][:1]),
+        _chart(_("Time to publish a fix for a new problem"), board.series["publish"]),
+        _chart(_("SLA compliance by priority"), board.series["sla_priority"]),
+        _chart(_("SLA compliance by region"), board.series["sla_region"]),
+        _chart(_("Knowledge gaps found"), board.series["gaps"]),
     ]
     return render(request, "learning/dashboard.html", {
         "board": board, "charts": charts, "weeks": weeks,

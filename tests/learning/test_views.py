@@ -28,8 +28,9 @@ class TestDashboard:
         response = client.get("/learning/")
         assert response.status_code == 200
         page = response.content.decode()
-        assert page.count('<svg viewBox="0 0 ') == 7  # the charts (legend swatches apart)
-        assert "<polyline" in page or "<circle" in page
+        assert page.count('role="img"') == 7  # the charts, each named for screen readers
+        assert page.count('<title id="chart-') == 7
+        assert 'class="line reactive nofill"' in page or 'class="dot' in page  # data drawn
         assert "Encoder cannot connect" in page
         assert "Wizard deflection: no wizard data yet." in page
         assert "Last verified never." in page
