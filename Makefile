@@ -16,11 +16,16 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Where this machine's processes write their Prometheus metrics (kb.core.metrics),
+# emptied when the site starts.
+METRICS_DIR = $${PROMETHEUS_MULTIPROC_DIR:-$${KB_VAR_DIR:-var}/metrics}
+
 # The site on embedded defaults: SQLite under var/, a local index, a Celery
 # worker and beat on the embedded broker (kb.core.broker). Beat is its own
 # process in the same process group (it holds var/celerybeat.lock, so a second
 # one refuses to start); Ctrl-C stops all three.
 run: $(VENV)/.installed-run
+	rm -rf "$(METRICS_DIR)"
 	$(PY) manage.py bootstrap --demo-users
 	@echo "Site: http://127.0.0.1:$(PORT)/  Staff: http://127.0.0.1:$(PORT)/admin/ (admin / streamline-demo)"
 	@trap 'kill 0' INT TERM EXIT; \
@@ -33,6 +38,7 @@ run: $(VENV)/.installed-run
 # secrets: set SECRET_KEY, KB_WEBHOOK_SECRET and ALLOWED_HOSTS (and
 # DATABASE_URL, KB_BROKER_URL, KB_CACHE_URL for PostgreSQL and Redis).
 serve: $(VENV)/.installed-run
+	rm -rf "$(METRICS_DIR)"
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py bootstrap
 	DEBUG=0 $(VENV)/bin/gunicorn kb.wsgi:application --config gunicorn.conf.py

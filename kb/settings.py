@@ -18,6 +18,10 @@ from kb.core import deployment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KB_VAR_DIR", BASE_DIR / "var"))
+# Prometheus metrics of this machine's processes (kb.core.metrics): chosen
+# here, before anything imports prometheus_client, which reads it once.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics"))
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times everything below it.
+    "kb.core.metrics.RequestMetricsMiddleware",
     "kb.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -324,6 +330,8 @@ KB_WEBHOOK_SECRET = deployment.production_secret(
 # default is an example (555-01xx numbers are fictional) and the page says so;
 # production sets the real one.
 KB_EMERGENCY_PHONE = os.environ.get("KB_EMERGENCY_PHONE", "+1 555 0100")
+# /metrics answers staff, and a scraper sending "Authorization: Bearer <token>".
+KB_METRICS_TOKEN = os.environ.get("KB_METRICS_TOKEN", "")
 # E-mail intake (kb.mail). The relay's shared secret: while empty the relay
 # endpoint refuses every request. Messages over KB_MAIL_MAX_BYTES are
 # answered with the limit (keep it under DATA_UPLOAD_MAX_MEMORY_SIZE, which

@@ -9,7 +9,7 @@ from kb.diagnose import apis as diagnose_apis
 from kb.monitoring import apis as monitoring_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
-from kb.setup import health
+from kb.setup import health, metrics
 from kb.tickets import apis as ticket_apis
 from kb.tickets import response_times_views
 
@@ -57,6 +57,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.alive, name="healthz"),
     path("readyz", health.ReadinessView.as_view(), name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", article_views.home, name="home"),
     path("", include("kb.articles.urls")),
     path("search/", search_views.search_page, name="search"),

@@ -14,6 +14,7 @@ from whoosh.analysis import Token
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
+from kb.core.metrics import SEARCH_SECONDS, timed
 from kb.search import ranking, store
 from kb.search.analysis import term_offsets
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
@@ -215,6 +216,7 @@ def _database_fallback(prepared: PreparedQuery, *, language: str, area: str | No
                          total=len(hits), truncated=prepared.truncated, fallback=True)
 
 
+@timed(SEARCH_SECONDS)
 def search_articles(
     *,
     text: str,

@@ -35,6 +35,8 @@ def worker(transactional_db, tmp_path, settings):
         "KB_EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "KB_VAR_DIR": str(tmp_path / "var"),
         "KB_INDEX_DIR": str(settings.KB_INDEX_DIR),
+        # The machine's metrics folder, shared with this process's /metrics.
+        "PROMETHEUS_MULTIPROC_DIR": os.environ["PROMETHEUS_MULTIPROC_DIR"],
     }
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
@@ -152,3 +154,23 @@ def test_a_corrupt_index_is_repaired_by_the_worker_within_seconds(worker, proble
     assert after.fallback is False and after.hits[0].slug == article.slug
     assert seconds < 30
     assert "index_repaired" in worker["log"].read_text()
+
+
+def test_metrics_count_the_tasks_a_worker_ran(worker, client, settings):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from kb.tickets.tasks import holiday_calendars_check_task
+
+    settings.KB_METRICS_TOKEN = "scrape"
+    task = "kb.tickets.tasks.holiday_calendars_check_task"
+
+    def ran() -> float:
+        text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape").content.decode()
+        return sum(sample.value for family in text_string_to_metric_families(text)
+                   for sample in family.samples
+                   if sample.name == "kb_tasks_total" and sample.labels.get("task") == task
+                   and sample.labels.get("outcome") == "success")
+
+    before = ran()
+    holiday_calendars_check_task.delay()
+    assert wait_for(lambda: ran() == before + 1), worker["log"].read_text()[-3000:]
