@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
 from kb.core import deployment
+from kb.core.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KB_VAR_DIR", BASE_DIR / "var"))
@@ -332,6 +333,8 @@ KB_WEBHOOK_SECRET = deployment.production_secret(
 KB_EMERGENCY_PHONE = os.environ.get("KB_EMERGENCY_PHONE", "+1 555 0100")
 # /metrics answers staff, and a scraper sending "Authorization: Bearer <token>".
 KB_METRICS_TOKEN = os.environ.get("KB_METRICS_TOKEN", "")
+# Errors to Sentry when SENTRY_DSN is set (the "sentry" extra installs the SDK).
+KB_SENTRY = sentry_init(os.environ)
 # E-mail intake (kb.mail). The relay's shared secret: while empty the relay
 # endpoint refuses every request. Messages over KB_MAIL_MAX_BYTES are
 # answered with the limit (keep it under DATA_UPLOAD_MAX_MEMORY_SIZE, which
