@@ -256,6 +256,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
     "holiday-calendars": {"task": "kb.tickets.tasks.holiday_calendars_check_task",
                           "schedule": 24 * 60 * 60},
+    "monitoring-evaluate": {"task": "kb.monitoring.tasks.evaluate_lines_task",
+                            "schedule": 60},
     "monitoring-rollups": {"task": "kb.monitoring.tasks.rollups_compute_task",
                            "schedule": 5 * 60},
     "monitoring-retention": {"task": "kb.monitoring.tasks.retention_task",

@@ -33,7 +33,8 @@ class LineAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "state_since", "baseline_rtt_ms", "baseline_at", "created_at"]
     fieldsets = [
         (None, {"fields": ["organization", "name", "from_region", "to_region", "kind", "host",
-                           "port", "protocol", "language", "public", "active", "created_at"]}),
+                           "port", "protocol", "language", "contact_email", "public", "active",
+                           "created_at"]}),
         (_("Probing by the site"), {"fields": ["probe_by_site", "probe_method",
                                                "probe_count"]}),
         (_("Detection thresholds"), {"fields": [

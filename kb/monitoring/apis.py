@@ -11,7 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from kb.core.choices import Region
 from kb.core.exceptions import ApplicationError
 from kb.core.fields import UtcDateTimeField
+from kb.core.languages import content_language
 from kb.core.serializers import JsonInputSerializer
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import (
@@ -129,7 +130,8 @@ class LineListCreateApi(APIView):
         fields = dict(data.validated_data)
         organization = self._organization(request, fields.pop("organization", None))
         line = line_create(organization=organization,
-                           language=translation.get_language() or "en", **fields)
+                           language=content_language(),
+                           contact_email=request.user.email, **fields)
         line = line_list_visible_to(user=request.user).get(pk=line.pk)
         return Response(LineOutputSerializer(line).data, status=status.HTTP_201_CREATED)
 

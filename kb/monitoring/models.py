@@ -95,6 +95,10 @@ class Line(models.Model):
     protocol = models.CharField(max_length=8, choices=LineProtocol.choices)
     # The language of the tickets and e-mails monitoring writes for this line.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    contact_email = models.EmailField(
+        blank=True, help_text=_("Where monitoring's tickets e-mail the customer (the person "
+                                "who added the line); empty: the organization's first member "
+                                "with an address"))
     public = models.BooleanField(
         default=False,
         help_text=_("Shown on the public status page: the provider's own regional ingest "
@@ -113,7 +117,7 @@ class Line(models.Model):
     # Detection thresholds (the design's defaults).
     down_minutes = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("Consecutive minutes at 100 % loss that make the line down"))
+        help_text=_("Consecutive minutes without any reply that make the line down"))
     degraded_minutes = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Bad minutes in the window that make the line degraded"))

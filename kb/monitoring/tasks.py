@@ -1,7 +1,24 @@
 """Monitoring tasks: thin, id-based, safe to run twice (each says why)."""
 
+import datetime as dt
+
 from celery import shared_task
 from django.db import OperationalError
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             max_retries=2)
+def evaluate_lines_task(at: str | None = None) -> str:
+    """Every minute: judge every line and act (kb.monitoring.evaluation).
+
+    ``at`` (ISO 8601) evaluates as of another instant, for tests and
+    replays. A second run at the same instant changes nothing: incidents
+    are opened once per line (a unique index) and each later step checks
+    the state the first left, under a row lock.
+    """
+    from kb.monitoring.evaluation import lines_evaluate
+
+    return str(lines_evaluate(now=dt.datetime.fromisoformat(at) if at else None))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,

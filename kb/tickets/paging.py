@@ -259,6 +259,7 @@ UPDATES = {
     "acknowledged": gettext_lazy("Support is on it"),
     "replied": gettext_lazy("Support replied"),
     "resolved": gettext_lazy("Resolved: please confirm the fix"),
+    "noted": gettext_lazy("News on your ticket"),
 }
 
 
@@ -286,6 +287,7 @@ def _customer_text(ticket: Ticket, update: str, text: str) -> str:
     """The body of a customer e-mail, in the active language."""
     if update == "filed":
         parts = [
+            *([text] if text else []),
             _("We have your ticket #%(id)d (%(priority)s): %(subject)s") % {
                 "id": ticket.pk, "priority": ticket.priority, "subject": ticket.subject},
             _("It is with the %(team)s.") % {"team": team_label(ticket.team)},
@@ -293,7 +295,7 @@ def _customer_text(ticket: Ticket, update: str, text: str) -> str:
         ]
         if ticket.priority == "P1":
             parts.append(_("The on-call engineer is being paged now."))
-        if ticket.requester_id is None:
+        if ticket.requester_id is None and ticket.contact_verified_at is None:
             parts.append(_("Open this link to confirm your e-mail address and follow the "
                            "ticket (no account needed):"))
         return "\n\n".join(parts)

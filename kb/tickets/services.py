@@ -189,9 +189,10 @@ def ticket_create_for_contact(
 def _ticket_file(ticket: Ticket, *, subject: str, description: str, priority: str,
                  region: str, stream_id: str, protocol: str, role: str,
                  problems: list | None, attachments: list[tuple[str, bytes | str]] | None,
-                 language: str | None) -> Ticket:
+                 language: str | None, announcement: str = "") -> Ticket:
     """Route, clock and save ``ticket`` (its organization and person set),
-    then its problems, logs, the customer's confirmation and a P1's page."""
+    then its problems, logs, the customer's confirmation and a P1's page.
+    ``announcement`` opens the customer's e-mail (what the site found)."""
     now = timezone.now()
     preview = sla_preview(priority=priority, region=region, at=now)
     targets = preview["targets"]
@@ -217,8 +218,99 @@ def _ticket_file(ticket: Ticket, *, subject: str, description: str, priority: st
         ticket.problems.set(problems)
     for name, content in attachments or []:
         ticket_attachment_add(ticket=ticket, actor=actor, name=name, content=content)
-    customer_update(ticket=ticket, update="filed")
+    customer_update(ticket=ticket, update="filed", text=announcement)
     if ticket.priority == "P1":
+        p1_page(ticket=ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_file_by_site(
+    *,
+    organization: Organization,
+    subject: str,
+    description: str,
+    priority: str,
+    region: str,
+    contact_email: str = "",
+    stream_id: str = "",
+    protocol: str = "",
+    role: str = "",
+    language: str | None = None,
+    announcement: str = "",
+) -> Ticket:
+    """File a ticket the site itself raises (line monitoring found a line
+    degraded or down): nobody requested it, so it has no requester.
+
+    It is routed, clocked and paged like any ticket. The customer's e-mails
+    go to ``contact_email``, an address the organization gave (so it needs
+    no confirming); without one nobody is e-mailed, and the organization's
+    members still find the ticket in their list. ``announcement`` (in the
+    ticket's language) opens the e-mail: what the site found.
+    """
+    now = timezone.now()
+    ticket = Ticket(organization=organization, requester=None, contact_email=contact_email,
+                    contact_organization=organization.name,
+                    contact_verified_at=now if contact_email else None)
+    return _ticket_file(
+        ticket, subject=subject, description=description, priority=priority, region=region,
+        stream_id=stream_id, protocol=protocol, role=role, problems=None, attachments=None,
+        language=language, announcement=announcement)
+
+
+@transaction.atomic
+def ticket_note_by_site(*, ticket: Ticket, code: str, params: dict,
+                        tell_customer: bool = False) -> TicketEvent:
+    """A public timeline entry the site writes (a message code of
+    kb.tickets.timeline), e-mailed to the customer in the ticket's language
+    when ``tell_customer``."""
+    event = timeline_record(ticket=ticket, kind=TicketEvent.Kind.STATUS, code=code,
+                            params=params)
+    if tell_customer:
+        with translation.override(ticket.language):
+            text = render(code, params)
+        customer_update(ticket=ticket, update="noted", text=text)
+    return event
+
+
+PRIORITY_ORDER = ("P1", "P2", "P3", "P4")
+
+
+@transaction.atomic
+def ticket_priority_raise(*, ticket: Ticket, priority: str, actor=None,
+                          code: str = "priority_raised", params: dict | None = None,
+                          tell_customer: bool = False) -> Ticket:
+    """Make a ticket more urgent (a degraded line that went down).
+
+    Each target not yet met becomes due no later than it would be for a
+    ticket of the new priority filed now; the team stays. Raised to P1, it
+    pages as any P1 does. Lowering, or raising to the same priority, is
+    refused. The timeline entry ``code`` gets ``from`` and ``to`` besides
+    ``params``; with ``tell_customer`` it is e-mailed to the customer too.
+    """
+    ticket = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    if PRIORITY_ORDER.index(priority) >= PRIORITY_ORDER.index(ticket.priority):
+        raise ApplicationError(_("This ticket is %(priority)s already; a priority can only be "
+                                 "raised.") % {"priority": ticket.priority})
+    now = timezone.now()
+    targets = sla_preview(priority=priority, region=ticket.region, at=now)["targets"]
+    fields = ["priority", "updated_at"]
+    for stage, stamp in Ticket.STAGE_STAMPS.items():
+        if getattr(ticket, stamp) is None:
+            due = min(getattr(ticket, f"{stage}_due"), targets[stage]["due"])
+            setattr(ticket, f"{stage}_due", due)
+            fields.append(f"{stage}_due")
+    previous = ticket.priority
+    ticket.priority = priority
+    ticket.save(update_fields=fields)
+    params = {**(params or {}), "from": previous, "to": priority}
+    timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, code=code,
+                    params=params, at=now)
+    if tell_customer:
+        with translation.override(ticket.language):
+            text = render(code, params)
+        customer_update(ticket=ticket, update="noted", text=text)
+    if priority == "P1":
         p1_page(ticket=ticket)
     return ticket
 

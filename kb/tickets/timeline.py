@@ -43,6 +43,19 @@ MESSAGES = {
     "delivery_failed": _("Delivery failed: %(channel)s to %(target)s: %(error)s"),
     "sla_warning": _("SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC)."),
     "sla_breach": _("SLA breach: the %(stage)s target was missed (due %(due)s UTC)."),
+    "priority_raised": _("Priority raised from %(from)s to %(to)s."),
+    # Line monitoring (kb.monitoring) files and follows its own tickets.
+    "monitoring_degraded": _("Line monitoring detected %(line)s degraded: %(bad)d of the last "
+                             "%(window)d minutes crossed a threshold (the minutes are in the "
+                             "description)."),
+    "monitoring_down": _("Line monitoring detected %(line)s down: %(minutes)d consecutive "
+                         "minutes without a reply."),
+    "monitoring_escalated": _("Line monitoring: %(line)s is now down (%(minutes)d consecutive "
+                              "minutes without a reply); priority raised from %(from)s to "
+                              "%(to)s."),
+    "monitoring_recovered": _("Line monitoring: %(line)s recovered (%(minutes)d consecutive "
+                              "minutes neither degraded nor down). Support will close this "
+                              "ticket with the cause."),
 }
 
 # Names of the stages inside the messages above.

@@ -35,7 +35,7 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
     """An overdue P1 (SLA alerts), a stale article (a content flag and its
     e-mail), a search nobody found anything for (a search gap), a monitored
     line's samples of an hour that is over (a rollup) and of 20 days ago
-    (retention)."""
+    (retention), a line down for three minutes (an incident, a P1)."""
     time_machine.move_to(EU_WORKING_HOURS, tick=False)
     teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
     sla_policies_ensure()
@@ -60,12 +60,19 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
         SampleInput(line_id=line.pk, source="agent", at=EU_WORKING_HOURS - dt.timedelta(
             minutes=minutes), sent=20, received=20, rtt_avg_ms=70.0)
         for minutes in (0, 1, 2, 20 * 24 * 60)])
-    time_machine.move_to(EU_WORKING_HOURS + dt.timedelta(hours=2), tick=False)
+    later = EU_WORKING_HOURS + dt.timedelta(hours=2)
+    down = line_create(organization=org, name="Acme studio -> EU route", from_region="eu",
+                       to_region="eu", kind="dedicated", host="127.0.0.1", port=9,
+                       protocol="rtmp", probe_by_site=False)
+    samples_record(samples=[
+        SampleInput(line_id=down.pk, source="agent", at=later - dt.timedelta(minutes=minutes),
+                    sent=20, received=0) for minutes in (0, 1, 2)])
+    time_machine.move_to(later, tick=False)
 
 
 # The entries the fixture gives something to do (the index merge has no index here).
 DOES_WORK_HERE = {"check-sla-clocks", "content-health", "search-gaps", "monitoring-rollups",
-                  "monitoring-retention"}
+                  "monitoring-retention", "monitoring-evaluate"}
 
 
 @pytest.mark.parametrize("entry", sorted(settings.CELERY_BEAT_SCHEDULE))

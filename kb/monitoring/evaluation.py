@@ -1,0 +1,220 @@
+"""Every minute: each active line judged by the detection rules, and the
+verdict applied (incidents opened, raised, resolved; the line's state).
+
+Beat runs ``lines_evaluate`` every minute (``evaluate_lines_task``);
+``python manage.py monitoring_evaluate`` runs it once, now. It reads the
+last few minutes of every line in one query, so a thousand lines cost one
+query, not a thousand. Baselines (the median RTT of the preceding 24 h) are
+read from raw samples, which is heavy: each run refreshes only the lines
+whose baseline is oldest, so every line's is at most about 15 minutes old
+and the work spreads evenly over the runs.
+
+Idempotent: at the same instant a second run finds every incident in the
+state the first one left it and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import namedtuple
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from kb.core.exceptions import ApplicationError
+from kb.monitoring.detection import MINUTE, Condition, Thresholds, verdict
+from kb.monitoring.incidents import (
+    incident_escalate,
+    incident_open,
+    incident_resolve,
+    incident_ticket_ensure,
+    incidents_heal,
+)
+from kb.monitoring.minutes import Minute, floor_minute, median, merge
+from kb.monitoring.models import Incident, Line, LineState, Maintenance, Sample
+from kb.monitoring.status import status_cache_clear
+
+log = logging.getLogger(__name__)
+
+BASELINE_REFRESH = dt.timedelta(minutes=15)
+# Baselines refreshed per run at least (more when there are many lines).
+BASELINE_BATCH = 50
+
+_Row = namedtuple("_Row", "sent received rtt_min_ms rtt_avg_ms rtt_max_ms jitter_ms")
+_COLUMNS = ("line_id", "at", "sent", "received", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms",
+            "jitter_ms")
+
+
+@dataclass
+class EvaluationReport:
+    lines: int = 0
+    no_data: int = 0
+    opened: int = 0
+    escalated: int = 0
+    resolved: int = 0
+    suppressed: int = 0
+    healed: int = 0
+    baselines: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return " ".join(f"{name}={value}" for name, value in vars(self).items())
+
+
+def thresholds_of(line: Line) -> Thresholds:
+    return Thresholds(
+        down_minutes=line.down_minutes, degraded_minutes=line.degraded_minutes,
+        degraded_window=line.degraded_window, loss_pct=line.loss_pct_threshold,
+        jitter_ms=line.jitter_ms_threshold, rtt_factor=line.rtt_factor_threshold,
+        recovery_minutes=line.recovery_minutes, no_data_minutes=line.no_data_minutes)
+
+
+def line_minutes(samples) -> dict[int, dict[dt.datetime, Minute]]:
+    """Rows of ``_COLUMNS`` merged into each line's minutes."""
+    grouped: dict[int, dict[dt.datetime, list[_Row]]] = {}
+    for line_id, at, *values in samples:
+        grouped.setdefault(line_id, {}).setdefault(at, []).append(_Row(*values))
+    return {line_id: {at: merge(at, rows) for at, rows in sorted(by_minute.items())}
+            for line_id, by_minute in grouped.items()}
+
+
+def maintenance_minutes(line: Line, windows: list[Maintenance],
+                        minutes: list[dt.datetime]) -> set[dt.datetime]:
+    covering = [w for w in windows if line.from_region in w.regions
+                or line.to_region in w.regions
+                or any(covered.pk == line.pk for covered in w.lines.all())]
+    return {at for at in minutes for w in covering if w.starts_at < at <= w.ends_at}
+
+
+def _windows(since: dt.datetime, until: dt.datetime) -> list[Maintenance]:
+    return list(Maintenance.objects.filter(starts_at__lt=until, ends_at__gt=since)
+                .prefetch_related("lines"))
+
+
+def baseline_of(line: Line, *, now: dt.datetime) -> float | None:
+    """The median of the line's minute RTT averages over the preceding
+    ``baseline_hours`` (before the degraded window), once
+    ``baseline_min_minutes`` minutes have one; maintenance left out."""
+    until = floor_minute(now) - line.degraded_window * MINUTE
+    since = until - dt.timedelta(hours=line.baseline_hours)
+    rows = Sample.objects.filter(line=line, at__gt=since, at__lte=until).values_list(
+        *_COLUMNS)
+    minutes = line_minutes(rows).get(line.pk, {})
+    held = maintenance_minutes(line, _windows(since, until), list(minutes))
+    values = [m.rtt_avg_ms for at, m in minutes.items()
+              if m.rtt_avg_ms is not None and at not in held]
+    return median(values) if len(values) >= line.baseline_min_minutes else None
+
+
+def baselines_refresh(lines: list[Line], *, now: dt.datetime) -> int:
+    """Refresh the stalest baselines (never computed first)."""
+    due = [line for line in lines
+           if line.baseline_at is None or line.baseline_at <= now - BASELINE_REFRESH]
+    due.sort(key=lambda line: (line.baseline_at is not None,
+                               line.baseline_at or now, line.pk))
+    batch = due[:max(BASELINE_BATCH, math.ceil(len(lines) * MINUTE / BASELINE_REFRESH))]
+    for line in batch:
+        line.baseline_rtt_ms = baseline_of(line, now=now)
+        line.baseline_at = now
+        Line.objects.filter(pk=line.pk).update(baseline_rtt_ms=line.baseline_rtt_ms,
+                                               baseline_at=now)
+    return len(batch)
+
+
+def lines_evaluate(*, now: dt.datetime | None = None,
+                   line_ids: list[int] | None = None) -> EvaluationReport:
+    """Judge every active line (or ``line_ids``) at ``now`` and act on it."""
+    now = now or timezone.now()
+    report = EvaluationReport()
+    lines = Line.objects.filter(active=True).select_related("organization").order_by("pk")
+    if line_ids is not None:
+        lines = lines.filter(pk__in=line_ids)
+    lines = list(lines)
+    if not lines:
+        report.healed = incidents_heal()
+        return report
+    report.baselines = baselines_refresh(lines, now=now)
+    lookback = max(thresholds_of(line).lookback_minutes for line in lines)
+    since = floor_minute(now) - lookback * MINUTE
+    samples = Sample.objects.filter(at__gt=since, at__lte=now)
+    if line_ids is not None:
+        samples = samples.filter(line_id__in=[line.pk for line in lines])
+    minutes = line_minutes(samples.values_list(*_COLUMNS))
+    windows = _windows(since, now + MINUTE)
+    span = [floor_minute(now) - n * MINUTE for n in range(lookback + 1)] + [
+        floor_minute(now) + MINUTE]
+    open_incidents = {i.line_id: i for i in Incident.objects.filter(
+        state=Incident.State.OPEN, line__in=lines)}
+    changed = False
+    for line in lines:
+        report.lines += 1
+        held = maintenance_minutes(line, windows, span) if windows else set()
+        try:
+            changed |= _line_evaluate(line, minutes.get(line.pk, {}), held,
+                                      open_incidents.get(line.pk), now=now, report=report)
+        except Exception:
+            # One line's trouble (a ticket that cannot be filed, a bug on
+            # odd data) must not leave the other lines unwatched; what it
+            # left half done is healed below or on the next run.
+            log.exception("monitoring_line_failed line=%s", line.pk)
+            report.failed += 1
+    report.healed = incidents_heal()
+    if changed and any(line.public for line in lines):
+        status_cache_clear()
+    if report.opened or report.escalated or report.resolved or report.healed or report.failed:
+        log.info("monitoring_evaluated %s", report)
+    return report
+
+
+def _line_evaluate(line: Line, minutes: dict[dt.datetime, Minute], held: set[dt.datetime],
+                   incident: Incident | None, *, now: dt.datetime,
+                   report: EvaluationReport) -> bool:
+    """Judge one line and act; True when its state changed."""
+    found = verdict(minutes=minutes, now=now, thresholds=thresholds_of(line),
+                    baseline_ms=line.baseline_rtt_ms, maintenance=held)
+    # The minute under way counts too: a window that began a few seconds
+    # ago already holds the line.
+    suppressed = found.in_maintenance or (floor_minute(now) + MINUTE) in held
+    if found.no_data:
+        report.no_data += 1
+    elif suppressed:
+        report.suppressed += 1
+    else:
+        incident = _apply(line, found, incident, now=now, report=report)
+    state = (LineState.NO_DATA if found.no_data
+             else incident.severity if incident is not None else LineState.HEALTHY)
+    if state == line.state:
+        return False
+    Line.objects.filter(pk=line.pk).update(state=state, state_since=now)
+    return True
+
+
+def _apply(line: Line, found, incident: Incident | None, *, now: dt.datetime,
+           report: EvaluationReport) -> Incident | None:
+    """Open, raise or resolve the line's incident as the verdict says."""
+    if incident is None and found.condition != Condition.HEALTHY:
+        incident = incident_open(line=line, severity=found.condition, at=now,
+                                 evidence=found.evidence, baseline_ms=line.baseline_rtt_ms)
+        report.opened += 1
+        _ticket(incident)
+    elif (incident is not None and incident.severity == Incident.Severity.DEGRADED
+          and found.condition == Condition.DOWN):
+        incident = incident_escalate(incident=incident, at=now, evidence=found.evidence,
+                                     baseline_ms=line.baseline_rtt_ms)
+        report.escalated += 1
+        _ticket(incident)
+    elif incident is not None and found.recovered:
+        incident_resolve(incident=incident, at=now)
+        report.resolved += 1
+        incident = None
+    return incident
+
+
+def _ticket(incident: Incident) -> None:
+    """File the ticket now; if that fails, the next run's heal files it."""
+    try:
+        incident_ticket_ensure(incident=incident)
+    except ApplicationError as exc:
+        log.error("incident_ticket_failed incident=%s error=%r", incident.pk, exc.message)
