@@ -26,12 +26,13 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -331,6 +332,59 @@ def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notificat
     return notification
 
 
+# E-mail threading. Every e-mail about a ticket belongs to one thread whose
+# root id names the ticket; each delivery has its own id naming the ticket
+# and the delivery, so it is the same on every retry. A customer's mail
+# client answers with these in In-Reply-To and References, which is how
+# kb.mail finds the ticket a reply belongs to.
+_OWN_MESSAGE_ID = re.compile(r"^skb\.(\d{1,12})(?:\.\d{1,12})?@(.+)$")
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >").lower() or "localhost"
+
+
+def ticket_thread_id(ticket_id: int) -> str:
+    """The root of a ticket's e-mail thread, as a header writes it."""
+    return f"<skb.{ticket_id}@{_mail_domain()}>"
+
+
+def notification_message_id(notification: Notification) -> str:
+    return f"<skb.{notification.ticket_id}.{notification.pk}@{_mail_domain()}>"
+
+
+def ticket_id_from_message_id(message_id: str) -> int | None:
+    """The ticket a Message-ID of the site's (without angle brackets) names."""
+    match = _OWN_MESSAGE_ID.match(message_id.strip("<> "))
+    if match is None or match.group(2).lower() != _mail_domain():
+        return None
+    return int(match.group(1))
+
+
+def _carries_a_persons_words(notification: Notification) -> bool:
+    """A support engineer's reply is a person writing; every other e-mail the
+    site sends it writes by itself (RFC 3834: Auto-Submitted)."""
+    if notification.purpose != Notification.Purpose.UPDATE:
+        return False
+    with translation.override(notification.ticket.language):
+        replied = f"[#{notification.ticket_id}] {UPDATES['replied']}:"
+    return notification.subject.startswith(replied)
+
+
+def notification_headers(notification: Notification) -> dict[str, str]:
+    """Thread headers of an e-mail delivery, and Auto-Submitted where no
+    person wrote it: customer updates answer the customer automatically
+    (auto-replied), pages and alarms are generated (auto-generated)."""
+    root = ticket_thread_id(notification.ticket_id)
+    headers = {"Message-ID": notification_message_id(notification),
+               "In-Reply-To": root, "References": root}
+    if not _carries_a_persons_words(notification):
+        headers["Auto-Submitted"] = ("auto-replied"
+                                     if notification.purpose == Notification.Purpose.UPDATE
+                                     else "auto-generated")
+    return headers
+
+
 def notification_deliver(*, notification: Notification) -> None:
     """Send one delivery; raises on failure so the task retries."""
     if notification.status == Notification.Status.SENT:
@@ -341,9 +395,10 @@ def notification_deliver(*, notification: Notification) -> None:
     if notification.channel == Notification.Channel.EMAIL:
         # Sanitised again: a delivery queued before headers were sanitised
         # may still be waiting for its retry.
-        send_mail(subject=header_text(notification.subject),
-                  message=notification.body or page_body(ticket),
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[notification.target])
+        EmailMessage(subject=header_text(notification.subject),
+                     body=notification.body or page_body(ticket),
+                     from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.target],
+                     headers=notification_headers(notification)).send()
     else:
         payload = (alarm_payload(ticket) if notification.purpose == Notification.Purpose.ALARM
                    else page_payload(ticket))
