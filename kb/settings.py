@@ -256,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
     "holiday-calendars": {"task": "kb.tickets.tasks.holiday_calendars_check_task",
                           "schedule": 24 * 60 * 60},
+    "monitoring-probe": {"task": "kb.monitoring.tasks.probe_lines_task", "schedule": 60},
     "monitoring-evaluate": {"task": "kb.monitoring.tasks.evaluate_lines_task",
                             "schedule": 60},
     "monitoring-rollups": {"task": "kb.monitoring.tasks.rollups_compute_task",

@@ -21,6 +21,17 @@ def evaluate_lines_task(at: str | None = None) -> str:
     return str(lines_evaluate(now=dt.datetime.fromisoformat(at) if at else None))
 
 
+@shared_task(acks_late=True, expires=55)
+def probe_lines_task() -> str:
+    """Every minute: the site's burst to each line's ingest (kb.monitoring.
+    prober). Not retried and expiring within the minute: a late burst would
+    measure the next minute, which the next run does. A second run in the
+    same minute finds every line measured and probes nothing."""
+    from kb.monitoring.prober import lines_probe
+
+    return str(lines_probe())
+
+
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
              max_retries=3)
 def rollups_compute_task() -> int:

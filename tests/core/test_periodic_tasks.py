@@ -35,7 +35,8 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
     """An overdue P1 (SLA alerts), a stale article (a content flag and its
     e-mail), a search nobody found anything for (a search gap), a monitored
     line's samples of an hour that is over (a rollup) and of 20 days ago
-    (retention), a line down for three minutes (an incident, a P1)."""
+    (retention), a line down for three minutes (an incident, a P1), a line
+    the site probes (a refused loopback port: a sample at 100 % loss)."""
     time_machine.move_to(EU_WORKING_HOURS, tick=False)
     teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
     sla_policies_ensure()
@@ -67,12 +68,15 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
     samples_record(samples=[
         SampleInput(line_id=down.pk, source="agent", at=later - dt.timedelta(minutes=minutes),
                     sent=20, received=0) for minutes in (0, 1, 2)])
+    line_create(organization=org, name="Acme studio -> local ingest", from_region="eu",
+                to_region="eu", kind="internet", host="127.0.0.1", port=9, protocol="rtmp",
+                probe_method="tcp", probe_count=2)
     time_machine.move_to(later, tick=False)
 
 
 # The entries the fixture gives something to do (the index merge has no index here).
 DOES_WORK_HERE = {"check-sla-clocks", "content-health", "search-gaps", "monitoring-rollups",
-                  "monitoring-retention", "monitoring-evaluate"}
+                  "monitoring-retention", "monitoring-evaluate", "monitoring-probe"}
 
 
 @pytest.mark.parametrize("entry", sorted(settings.CELERY_BEAT_SCHEDULE))
