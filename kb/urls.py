@@ -68,6 +68,7 @@ urlpatterns = [
          name="response-times"),
     path("wizard/", include("kb.wizard.urls")),
     path("learning/", include("kb.learning.urls")),
+    path("monitoring/", include("kb.monitoring.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

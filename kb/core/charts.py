@@ -119,6 +119,8 @@ def _name_series(tree: ET.Element, names: tuple[str, ...]) -> None:
         classes = (group.get("class") or "").split()
         legend_id = group.get("id") or ""
         for index, name in enumerate(names):
+            if not name:
+                continue
             if "series" in classes and f"serie-{index}" in classes:
                 group.set("class", f"{group.get('class')} {name}")
             elif legend_id == f"activate-serie-{index}":
