@@ -149,7 +149,18 @@ def header_decode(value: str | None) -> str:
     text = []
     for chunk, label in chunks:
         text.append(bytes_decode(chunk, label) if isinstance(chunk, bytes) else chunk)
-    return " ".join("".join(text).split())
+    return " ".join("".join(text).replace("\x00", "").split())
+
+
+def _unescaped(value: object) -> str:
+    """A header as text: 8-bit bytes in it (RFC 6532 UTF-8, or a client's
+    local charset) arrive as surrogate escapes and are decoded here."""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return bytes_decode(text.encode("utf-8", "surrogateescape"))
+    return text
 
 
 def _raw_header(message: Message, name: str) -> str | None:
@@ -157,15 +168,15 @@ def _raw_header(message: Message, name: str) -> str | None:
     would mangle what GBK clients put in them)."""
     for key, value in message.raw_items():
         if key.lower() == name:
-            return value if isinstance(value, str) else str(value)
+            return _unescaped(value)
     return None
 
 
 def _raw_headers(message: Message, name: str) -> list[str]:
-    return [str(value) for key, value in message.raw_items() if key.lower() == name]
+    return [_unescaped(value) for key, value in message.raw_items() if key.lower() == name]
 
 
-_MSGID = re.compile(r"<([^<>\s]{1,900})>")
+_MSGID = re.compile(r"<([^<>\s\x00]{1,900})>")
 
 
 def message_ids(value: str | None) -> list[str]:
@@ -176,7 +187,8 @@ def message_ids(value: str | None) -> list[str]:
     found = _MSGID.findall(value)
     if not found:
         bare = value.strip().split()
-        found = [bare[0]] if bare and "@" in bare[0] and len(bare[0]) <= 900 else []
+        found = [bare[0]] if bare and "@" in bare[0] and len(bare[0]) <= 900 \
+            and "\x00" not in bare[0] else []
     return found
 
 
@@ -284,7 +296,7 @@ def _filename(part: Message) -> str:
                 raw = match.group(1)
                 break
         name = header_decode(raw or name)
-    name = " ".join((name or "").split())
+    name = " ".join(_unescaped(name or "").replace("\x00", "").split())
     # Only the last path component: a name is never a path here.
     name = re.split(r"[\\/]", name)[-1]
     return name[:200]
@@ -358,6 +370,7 @@ def _walk(message: Message, parsed: ParsedMessage) -> None:
         parsed.from_html = True
     else:
         body = ""
+    body = _unescaped(body).replace("\x00", "")
     parsed.body = body.replace("\r\n", "\n").replace("\r", "\n")[:MAX_TEXT_CHARS]
     if lossy:
         parsed.defects.append("Some characters could not be decoded and were replaced.")
@@ -388,7 +401,7 @@ def message_parse(raw: bytes) -> ParsedMessage:
         if parsed.defects:
             # A structure nothing could be read from: keep the raw text.
             parsed.body = bytes_decode(raw.split(b"\r\n\r\n", 1)[-1].split(b"\n\n", 1)[-1])
-            parsed.body = parsed.body[:MAX_TEXT_CHARS]
+            parsed.body = parsed.body.replace("\x00", "")[:MAX_TEXT_CHARS]
         parsed.undecodable = not parsed.body.strip() and not parsed.subject
     return parsed
 

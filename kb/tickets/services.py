@@ -122,17 +122,21 @@ def ticket_create(
     problems: list | None = None,
     attachments: list[tuple[str, bytes | str]] | None = None,
     language: str | None = None,
+    received_at: dt.datetime | None = None,
 ) -> Ticket:
     """File a ticket: routed and given exactly the due times of the preview.
 
     ``problems`` are codes already known (from a diagnosis); ``attachments``
-    are (name, content) pairs of pasted or uploaded logs.
+    are (name, content) pairs of pasted or uploaded logs. ``received_at``
+    starts the SLA clock when the request arrived earlier than it is filed
+    (an e-mail), else it starts now.
     """
     if not organization.members.filter(pk=requester.pk).exists():
         raise ApplicationError(_("You can only file tickets for your own organization."),
                                status_code=403)
     return _ticket_file(
-        Ticket(organization=organization, requester=requester), subject=subject,
+        Ticket(organization=organization, requester=requester, created_at=received_at),
+        subject=subject,
         description=description, priority=priority, region=region, stream_id=stream_id,
         protocol=protocol, role=role, problems=problems, attachments=attachments,
         language=language)
@@ -186,6 +190,40 @@ def ticket_create_for_contact(
         attachments=attachments, language=language)
 
 
+@transaction.atomic
+def ticket_create_for_email_contact(
+    *,
+    email: str,
+    organization: Organization,
+    subject: str,
+    description: str,
+    priority: str,
+    region: str,
+    attachments: list[tuple[str, bytes | str]] | None = None,
+    language: str | None = None,
+    received_at: dt.datetime | None = None,
+) -> Ticket:
+    """File the ticket an e-mail asks for when its sender has no account
+    (kb.mail): the organization is the one that verified the sender's domain,
+    or the holding organization for a message staff accepted.
+
+    As for a P1 filed without an account, the contact is unverified until
+    they open the link of the confirmation e-mail, which goes to the address
+    the message came from (a forged sender never receives it).
+    """
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(_("Give an e-mail address we can reach you at, e.g. "
+                                 "ops@example.com.")) from exc
+    ticket = Ticket(organization=organization, requester=None, contact_email=email,
+                    contact_organization=organization.name, created_at=received_at)
+    return _ticket_file(
+        ticket, subject=subject, description=description, priority=priority, region=region,
+        stream_id="", protocol="", role="", problems=None, attachments=attachments,
+        language=language)
+
+
 def _ticket_file(ticket: Ticket, *, subject: str, description: str, priority: str,
                  region: str, stream_id: str, protocol: str, role: str,
                  problems: list | None, attachments: list[tuple[str, bytes | str]] | None,
@@ -193,7 +231,9 @@ def _ticket_file(ticket: Ticket, *, subject: str, description: str, priority: st
     """Route, clock and save ``ticket`` (its organization and person set),
     then its problems, logs, the customer's confirmation and a P1's page.
     ``announcement`` opens the customer's e-mail (what the site found)."""
-    now = timezone.now()
+    # A ticket filed from an e-mail comes with the time the message arrived
+    # (kb.mail): its clock started then, not when the message was read.
+    now = ticket.created_at or timezone.now()
     preview = sla_preview(priority=priority, region=region, at=now)
     targets = preview["targets"]
     ticket.subject = subject.strip()
@@ -506,6 +546,8 @@ def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> 
     """A reply on the timeline; internal notes (not public) are for staff only.
 
     A customer's reply to a ticket that waits on them restarts its SLA clock.
+    Without an ``actor`` the reply is the ticket's contact's (an e-mail from
+    the address of a ticket filed without an account).
     """
     text = text.strip()
     if not text:
@@ -516,9 +558,10 @@ def ticket_comment(*, ticket: Ticket, actor, text: str, public: bool = True) -> 
         ticket=ticket, actor=actor, text=text, public=public, created_at=timezone.now(),
         kind=TicketEvent.Kind.COMMENT if public else TicketEvent.Kind.NOTE,
     )
-    if ticket.status == Ticket.Status.WAITING and not actor.is_staff:
+    if ticket.status == Ticket.Status.WAITING and (actor is None or not actor.is_staff):
         ticket_resume(ticket=ticket, actor=actor)
-    if public and actor.pk != ticket.requester_id and can_work_tickets(actor):
+    if public and actor is not None and actor.pk != ticket.requester_id \
+            and can_work_tickets(actor):
         customer_update(ticket=ticket, update="replied", text=text)
     return event
 

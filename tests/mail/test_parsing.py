@@ -131,7 +131,15 @@ def test_language_from_the_text():
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=3000))
 def test_no_bytes_make_the_parser_raise(raw):
-    message_parse(raw)
+    _storable(message_parse(raw))
+
+
+def _storable(parsed):
+    """Every text read can be stored (no lone surrogates, no NUL)."""
+    for text in [parsed.subject, parsed.body, parsed.sender, parsed.sender_name,
+                 parsed.message_id, *(a.name for a in parsed.attachments)]:
+        text.encode("utf-8")
+        assert "\x00" not in text
 
 
 MIME_PIECES = st.sampled_from([
@@ -149,4 +157,13 @@ MIME_PIECES = st.sampled_from([
 @given(st.lists(st.one_of(MIME_PIECES, st.binary(max_size=40)), max_size=40))
 def test_no_mime_shaped_bytes_make_the_parser_raise(pieces):
     parsed = message_parse(b"".join(pieces))
+    _storable(parsed)
     new_text(parsed.body)
+
+
+def test_raw_8bit_headers_are_read_in_their_charset():
+    raw = ("From: 张伟 <z@huaxin.example.cn>\r\nSubject: 回复：工单\r\n\r\nok\r\n").encode()
+    gbk = ("From: z@huaxin.example.cn\r\nSubject: 回复：工单\r\n\r\nok\r\n").encode("gbk")
+    assert message_parse(raw).subject == "回复：工单"
+    assert message_parse(raw).sender_name == "张伟"
+    assert message_parse(gbk).subject == "回复：工单"
