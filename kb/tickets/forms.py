@@ -53,13 +53,13 @@ class TicketForm(forms.Form):
     role = forms.ChoiceField(label=_("Your side"), choices=_blank_choice(Role.choices),
                              required=False)
     pasted_log = forms.CharField(
-        label=_("Paste tool output (optional)"), required=False, strip=False,
+        label=_("Paste tool output"), required=False, strip=False,
         max_length=TicketAttachment.MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=_("ping, mtr, traceroute, tracert, an OBS log or ffmpeg errors."),
     )
     logs = MultipleFileField(
-        label=_("Attach log files (optional)"), required=False,
+        label=_("Attach log files"), required=False,
         help_text=_("Text files, at most 5, 2 MB each."),
     )
 

@@ -262,3 +262,15 @@ def page_alarms_open() -> QuerySet[PageAlarm]:
     return (PageAlarm.objects.filter(ticket__status__in=Ticket.OPEN_STATUSES,
                                      ticket__acknowledged_at__isnull=True)
             .select_related("ticket", "ticket__team").order_by("created_at"))
+
+
+def ticket_description_own(*, ticket: Ticket, session_ids: list) -> str:
+    """The description without the guided diagnosis a wizard appended (its
+    heading line names the session): the ticket page shows that diagnosis
+    from the session itself, so it is not shown twice."""
+    text = ticket.description
+    for session_id in session_ids:
+        at = text.find(str(session_id))
+        if at != -1:
+            text = text[:text.rfind("\n", 0, at) + 1]
+    return text.strip()

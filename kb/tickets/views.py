@@ -26,6 +26,7 @@ from kb.tickets.selectors import (
     page_alarms_open,
     sla_preview,
     ticket_attachments_parsed,
+    ticket_description_own,
     ticket_diagnosis,
     ticket_events_visible_to,
     ticket_list_followed,
@@ -143,6 +144,7 @@ def ticket_follow(request: HttpRequest, ticket_id: int, token: str) -> HttpRespo
 def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
                    **bound_forms) -> HttpResponse:
     can_work = services.can_work_tickets(request.user)
+    wizard_sessions = list(ticket.wizard_sessions.all())
     context = {
         "can_work": can_work,
         "ticket": ticket,
@@ -153,7 +155,9 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         "reply_form": forms.ReplyForm(),
         "reopen_form": forms.ReopenForm(),
         "attach_form": forms.AttachForm(),
-        "wizard_sessions": ticket.wizard_sessions.all(),
+        "wizard_sessions": wizard_sessions,
+        "description": ticket_description_own(
+            ticket=ticket, session_ids=[s.id for s in wizard_sessions]),
     }
     if request.user.is_staff:
         context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kb.articles.models import Article
 from kb.core.choices import Language
@@ -221,14 +222,17 @@ def session_transcript(session: WizardSession, *, language: str | None = None) -
 
 
 def session_transcript_text(session: WizardSession, *, language: str | None = None) -> str:
-    """The transcript as plain text, for the ticket description."""
+    """The transcript as plain text, for the ticket description (its
+    scaffolding in the active language: the caller chooses the session's)."""
     lines = []
     for number, item in enumerate(session_transcript(session, language=language), start=1):
         if item["kind"] == "fix":
             title = item["article"].title if item["article"] else item["article_slug"]
-            answer = "yes" if item["fixed"] else "no"
-            lines.append(f"{number}. Fix offered: {title} ({item['article_slug']}) "
-                         f"- did it fix it? {answer}")
+            answer = _("yes") if item["fixed"] else _("no")
+            lines.append(f"{number}. " + _("Fix offered: %(title)s (%(slug)s) - did it fix it? "
+                                          "%(answer)s") % {"title": title,
+                                                           "slug": item["article_slug"],
+                                                           "answer": answer})
             continue
         if item["kind"] == "escalate":
             continue
@@ -236,19 +240,20 @@ def session_transcript_text(session: WizardSession, *, language: str | None = No
         if item["kind"] == "paste":
             if item["attachments"]:
                 for attachment in item["attachments"]:
-                    lines.append(f"   pasted: {attachment.name} ({attachment.detected or '?'}, "
-                                 f"{attachment.size} bytes)")
+                    lines.append("   " + _("pasted: %(name)s (%(tool)s, %(size)d bytes)") % {
+                        "name": attachment.name, "tool": attachment.detected or "?",
+                        "size": attachment.size})
             else:
-                lines.append("   skipped")
+                lines.append("   " + _("skipped"))
         elif item["kind"] == "check":
             if not item["findings"]:
-                lines.append("   no findings")
+                lines.append("   " + _("no findings"))
             for finding in item["findings"]:
-                lines.append(f"   finding: {finding['summary']}")
+                lines.append("   " + _("finding: %(summary)s") % {"summary": finding["summary"]})
                 lines += [f"     > {line}" for line in finding.get("evidence", [])[:5]]
         else:
             answer = item["answer"].replace("\n", "\n   ")
-            lines.append(f"   answer: {answer}")
+            lines.append("   " + _("answer: %(answer)s") % {"answer": answer})
     return "\n".join(lines)
 
 

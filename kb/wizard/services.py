@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
@@ -426,21 +426,28 @@ def session_escalation_save(*, session: WizardSession, region: str, stream_id: s
 
 
 def _ticket_description(session: WizardSession, *, note: str) -> str:
+    """The customer's own words, then the guided diagnosis (findings and
+    transcript) under a heading that names the session: the ticket page shows
+    the words and renders the diagnosis from the session itself, once
+    (``ticket_description_own``). Written in the session's language."""
     facts = selectors.session_facts(session)
     parts = []
     if note:
         parts.append(note)
     if facts["description"]:
         parts.append(facts["description"])
-    findings = session.diagnosis.get("findings", [])
-    if findings:
-        lines = ["Findings:"]
-        for finding in findings:
-            lines.append(f"- {finding['summary']}")
-            lines += [f"    > {line}" for line in finding.get("evidence", [])[:5]]
-        parts.append("\n".join(lines))
-    parts.append(f"Guided diagnosis ({session.flow_version}, session {session.id}):\n"
-                 + selectors.session_transcript_text(session))
+    with translation.override(session.language):
+        record = [_("Guided diagnosis (%(flow)s, session %(session)s):") % {
+            "flow": session.flow_version, "session": session.id}]
+        findings = session.diagnosis.get("findings", [])
+        if findings:
+            lines = [_("Findings:")]
+            for finding in findings:
+                lines.append(f"- {finding['summary']}")
+                lines += [f"    > {line}" for line in finding.get("evidence", [])[:5]]
+            record.append("\n".join(lines))
+        record.append(selectors.session_transcript_text(session))
+    parts.append("\n".join(record[:1]) + "\n" + "\n\n".join(record[1:]))
     text = "\n\n".join(parts)
     if len(text) > MAX_TICKET_DESCRIPTION:
         marker = "\n[... cut to fit; the whole transcript is on the ticket page]"

@@ -61,7 +61,7 @@ def test_customer_files_staff_resolve_customer_confirms(page, portal, time_machi
     page.get_by_label("Description").fill("Since 09:00 our main channel cannot push.")
     page.get_by_label("Priority").select_option("P2")
     page.get_by_label("Region").select_option("cn")
-    expect(page.locator("#sla-preview")).to_contain_text("Goes to team CN")
+    expect(page.locator("#sla-preview")).to_contain_text("Goes to the China team")
     page.get_by_label("Paste tool output").fill(MTR)
     page.get_by_role("button", name="File the ticket").click()
 

@@ -45,10 +45,10 @@ class TestFilingInThePortal:
     def test_the_form_shows_the_promised_times_before_filing(self, alice_client, time_machine):
         time_machine.move_to(CN_WORKING_HOURS, tick=False)
         page = alice_client.get("/support/tickets/new/").content.decode()
-        assert "Goes to team" in page and "Acknowledged by" in page
+        assert "Goes to the" in page and "Acknowledged by" in page
         preview = alice_client.get("/support/tickets/new/preview/",
                                    {"priority": "P1", "region": "cn"}).content.decode()
-        assert "Goes to team CN" in preview
+        assert "Goes to the China team" in preview
 
     def test_a_preview_for_nonsense_says_what_to_choose(self, alice_client):
         preview = alice_client.get("/support/tickets/new/preview/",

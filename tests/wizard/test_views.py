@@ -320,7 +320,7 @@ class TestEscalation:
             answer(client, session, fixed="no")
         answer(client, session, choice="cn")
         page = client.get(f"/wizard/s/{session.id}/").content.decode()
-        assert "P2" in page and "net.loss-last-mile" in page
+        assert "P2" in page and "Packet loss on the first hops" in page
         answer(client, session, action="escalate", region="cn", stream_id="", note="")
         ticket = Ticket.objects.get()
         assert ticket.priority == "P2" and ticket.region == "cn"

@@ -1,0 +1,112 @@
+"""Ticket pages as a customer reads them: a form laid out like a form, the
+guided diagnosis shown once, names instead of codes, in the reader's language."""
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from kb.tickets.models import Organization, Ticket
+from kb.wizard.models import WizardSession
+from tests.clock import CN_WORKING_HOURS
+from tests.wizard.conftest import load_site_content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MTR = (Path(__file__).resolve().parents[1] / "diagnostics" / "samples"
+       / "linux-mtr-report-lastmile.txt").read_text()
+
+
+@pytest.fixture
+def customer(db, django_user_model):
+    load_site_content()
+    user = django_user_model.objects.create_user("mei", "mei@example.com", "pw-mei-12345")
+    # A name that ends with a full stop, like many companies' names.
+    Organization.objects.create(name="Demo Streaming Co.").members.add(user)
+    return user
+
+
+def sign_in(page, next_url: str) -> None:
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.locator("#id_username").fill("mei")
+    page.locator("#id_password").fill("pw-mei-12345")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def escalate_a_stutter(user, *, language: str = "en") -> Ticket:
+    """The network flow walked to a ticket with an mtr pasted (the HTTP
+    client of a customer who answers quickly)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    response = client.post("/wizard/", {"flow": "network-stutter"})
+    session = WizardSession.objects.get(id=response["Location"].split("/")[3])
+
+    def answer(**data):
+        session.refresh_from_db()
+        data.setdefault("step", session.current_step)
+        assert client.post(f"/wizard/s/{session.id}/", data).status_code == 302
+        session.refresh_from_db()
+
+    for choice in ("live-degraded", "always", "rtmp"):
+        answer(choice=choice)
+    answer(text=MTR)
+    answer()
+    while session.current_step == "fixes":
+        answer(fixed="no")
+    answer(choice="cn")
+    answer(action="escalate", region="cn", stream_id="studio-2",
+           note="Every evening since Monday.")
+    return Ticket.objects.get()
+
+
+def test_the_ticket_form_stacks_its_fields_at_full_width(page, customer):
+    sign_in(page, "/support/tickets/new/")
+    form = page.locator("form.ticket-form").bounding_box()
+    subject_label = page.locator("label[for=id_subject]").bounding_box()
+    subject = page.get_by_label("Subject").bounding_box()
+    assert subject_label["y"] + subject_label["height"] <= subject["y"] + 1, (
+        subject_label, subject)  # the label above its box, not beside it
+    assert subject["width"] >= 0.95 * form["width"], (subject, form)
+    for name in ("Description", "Paste tool output"):
+        box = page.get_by_label(name).bounding_box()
+        assert abs(box["x"] - subject["x"]) < 2 and box["width"] >= 0.95 * form["width"], name
+    text = page.locator("main").inner_text()
+    assert "(optional) (optional)" not in text
+    expect(page.locator("label[for=id_pasted_log]")).to_have_text("Paste tool output (optional)")
+    expect(page.get_by_test_id("ticket-for")).to_have_text("Filed for Demo Streaming Co.")
+    assert ".." not in text
+
+
+def test_the_escalated_ticket_shows_the_diagnosis_once_with_names(page, customer,
+                                                                   time_machine):
+    time_machine.move_to(CN_WORKING_HOURS)
+    ticket = escalate_a_stutter(customer)
+    sign_in(page, f"/support/tickets/{ticket.pk}/")
+    main = page.locator("main")
+    expect(page.get_by_test_id("ticket-description")).to_have_text(
+        "Every evening since Monday.")
+    text = main.inner_text()
+    finding = ticket.wizard_sessions.get().diagnosis["findings"][0]["summary"]
+    assert text.count(finding) == 1, finding
+    assert text.count("Paste an mtr") == 1
+    # Names, not codes.
+    expect(page.get_by_test_id("ticket-team")).to_have_text("China")
+    expect(page.get_by_test_id("ticket-problems")).to_contain_text(
+        "Packet loss on the first hops")
+    assert "net.loss-last-mile" not in text
+    assert "Findings:" not in text and "answer:" not in text
+
+
+def test_a_chinese_reader_reads_the_ticket_in_chinese(open_page, customer, time_machine):
+    time_machine.move_to(CN_WORKING_HOURS)
+    ticket = escalate_a_stutter(customer, language="zh-hans")
+    # What staff and e-mails read is written in the customer's language too.
+    assert "引导诊断" in ticket.description and "回答：" in ticket.description
+    assert "answer:" not in ticket.description
+    page = open_page(locale="zh-CN")
+    sign_in(page, f"/support/tickets/{ticket.pk}/")
+    expect(page.get_by_test_id("ticket-team")).to_have_text("中国")
+    expect(page.get_by_test_id("ticket-problems")).to_contain_text("首几跳丢包")
+    assert "net.loss-last-mile" not in page.locator("main").inner_text()
