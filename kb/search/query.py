@@ -210,7 +210,16 @@ def _corrections(word: str, *, reader, corrector) -> list[str]:
     # (refund -> refused).
     maxdist = 1 if len(word) <= 7 else 2
     # Sharing the first character keeps the lookup fast; typos rarely hit it.
-    return corrector.suggest(word, limit=2, maxdist=maxdist, prefix=1)
+    found = corrector.suggest(word, limit=2, maxdist=maxdist, prefix=1)
+    # Two neighbouring letters typed in the wrong order (snyc, recieve) are
+    # one slip of the fingers but two edits: the word they make comes first.
+    swapped = [w for w in _transpositions(word) if reader.frequency("vocab", w) > 0]
+    return list(dict.fromkeys(swapped + found))[:2]
+
+
+def _transpositions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
+            if word[i] != word[i + 1]]
 
 
 def _chinese_corrections(text: str, *, chinese) -> dict[str, str]:

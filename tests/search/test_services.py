@@ -101,6 +101,13 @@ class TestSynonymsAndTypos:
         assert results.suggestion == "connection refused"
         assert slugs[0] == "push-connection-refused"
 
+    def test_two_letters_typed_in_the_wrong_order_are_one_slip(self, kb_articles, build_index):
+        # "refsued" is two edits from "refused", and one slip of the fingers.
+        build_index()
+        results, slugs = top("connection refsued")
+        assert results.suggestion == "connection refused"
+        assert slugs[0] == "push-connection-refused"
+
     def test_chinese_typo_is_corrected(self, kb_articles, build_index):
         build_index()
         results, slugs = top("防盗连", language="zh-hans")
