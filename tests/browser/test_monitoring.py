@@ -39,7 +39,7 @@ def lines(django_user_model, time_machine):
 
 def test_customer_reads_a_lines_charts_switches_range_and_downloads(page, lines):
     sign_in(page, "alice", "pw-alice-4242")
-    page.goto("/monitoring/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Line monitoring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Line monitoring")
     row = page.locator(f"tr[data-line='{lines.pk}']")
     expect(row).to_contain_text("No data")
