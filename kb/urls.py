@@ -6,6 +6,7 @@ from kb.articles import apis as article_apis
 from kb.articles import views as article_views
 from kb.core.docs import api_docs
 from kb.diagnose import apis as diagnose_apis
+from kb.mail import apis as mail_apis
 from kb.monitoring import apis as monitoring_apis
 from kb.search import apis as search_apis
 from kb.search import views as search_views
@@ -50,6 +51,7 @@ api_v1 = [
     path("monitoring/samples", monitoring_apis.SampleIngestApi.as_view(),
          name="monitoring-samples"),
     path("status/", monitoring_apis.StatusApi.as_view(), name="status"),
+    path("mail/inbound", mail_apis.MailInboundApi.as_view(), name="mail-inbound"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]
