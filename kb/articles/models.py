@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.core.choices import Language
 from kb.problems.models import Area, Problem
+
+# Han characters and CJK punctuation: a line written in Chinese.
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def written_in_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -105,6 +114,15 @@ class Article(models.Model):
     @property
     def symptom_list(self) -> list[str]:
         return [line.strip() for line in self.symptoms.splitlines() if line.strip()]
+
+    @property
+    def shown_symptoms(self) -> list[str]:
+        """The symptoms shown to this article's readers: an English article's
+        Chinese phrasings are there for search, not for its readers. A
+        Chinese article keeps its English lines: the software prints them."""
+        if self.language == Language.ZH_HANS:
+            return self.symptom_list
+        return [line for line in self.symptom_list if not written_in_chinese(line)]
 
     @property
     def tag_list(self) -> list[str]:
