@@ -218,6 +218,14 @@ if CELERY_BROKER_URL.startswith(("kbfs://", "filesystem://")):
         "store_processed": False,
         "polling_interval": 0.1,
     }
+else:
+    # A task a killed worker had taken (acks_late: not yet acknowledged) goes
+    # back to its queue after this many seconds for another worker. Keep it
+    # above the longest task: one still running past it would run twice
+    # (harmless, tasks are idempotent, but wasted).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("KB_BROKER_VISIBILITY_TIMEOUT", "3600")),
+    }
 CELERY_TASK_ALWAYS_EAGER = env_bool("KB_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

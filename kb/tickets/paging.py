@@ -407,7 +407,11 @@ def notification_deliver(*, notification: Notification) -> None:
             notification.target, data=body, method="POST",
             headers={"Content-Type": "application/json",
                      "X-Streamline-Signature": webhook_signature(body,
-                                                                 settings.KB_WEBHOOK_SECRET)},
+                                                                 settings.KB_WEBHOOK_SECRET),
+                     # The same on every try: a try the receiver got but never
+                     # answered (a worker killed mid-request) comes again, and
+                     # the receiver knows it for the same page.
+                     "X-Streamline-Delivery": str(notification.pk)},
         )
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:
             if response.status >= 300:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from kb import celery_app
@@ -20,12 +21,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-@pytest.fixture
-def worker(transactional_db, tmp_path, settings):
-    """Start ``celery worker`` on the test database; stop it before the flush."""
-    broker = require_postgres_and_redis()
+def worker_env(tmp_path: Path, broker: str, **extra: str) -> dict[str, str]:
+    """The environment of a worker on the test database and the given broker."""
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -37,19 +36,30 @@ def worker(transactional_db, tmp_path, settings):
         "KB_INDEX_DIR": str(settings.KB_INDEX_DIR),
         # The machine's metrics folder, shared with this process's /metrics.
         "PROMETHEUS_MULTIPROC_DIR": os.environ["PROMETHEUS_MULTIPROC_DIR"],
+        **extra,
     }
+
+
+def worker_start(env: dict[str, str], log: Path, name: str = "test") -> subprocess.Popen:
+    """``celery worker`` (one process, every queue) writing its log to ``log``."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--hostname", f"{name}-{os.getpid()}@%h"],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parents[2])
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """Start ``celery worker`` on the test database; stop it before the flush."""
+    broker = require_postgres_and_redis()
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
-         "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],
-    )
+    process = worker_start(worker_env(tmp_path, broker), tmp_path / "worker.log")
     yield {"mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
     process.terminate()
     process.wait(timeout=30)
-    log.close()
     celery_app.conf.task_always_eager = True
 
 
@@ -98,8 +108,6 @@ def test_publishing_reaches_search_through_the_index_queue(worker, problems, rev
 
 def test_sla_check_runs_on_the_worker_and_alerts_once(worker, django_user_model, reviewer):
     import datetime as dt
-
-    from django.conf import settings
 
     from kb.tickets.models import Organization, SlaAlert, Ticket
     from kb.tickets.services import sla_policies_ensure, teams_load_fixture, ticket_create
