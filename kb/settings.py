@@ -201,6 +201,8 @@ if not DEBUG:
 EMAIL_BACKEND = os.environ.get("KB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("KB_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@streamline-kb.example.com")
+# The site's name in pages and e-mails (never the host name a request came to).
+KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Streamline KB")
 # Where links in e-mails point (e-mails are sent by the worker, outside a request).
 KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -16,6 +16,14 @@
       event.detail.isError = false;
     }
   });
+  // The header's menu on a phone (the button is hidden on wider screens).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#site-menu-button");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById("site-menu").classList.toggle("open", open);
+  });
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) { event.target.form.submit(); }
   });

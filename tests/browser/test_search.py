@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from kb.search.indexing import index_rebuild
 from kb.search.models import SearchQuery
+from tests.browser.conftest import switch_language
 from tests.search.conftest import kb_articles  # noqa: F401 - shared fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +39,7 @@ def test_search_from_home_with_typo_suggestion_and_click(page, indexed):
 
 def test_chinese_search_and_area_filter(page, indexed):
     page.goto("/")
-    page.select_option("#language-select", "zh-hans")
+    switch_language(page, "zh-hans")
     page.get_by_placeholder("描述问题，或粘贴报错信息").fill("防盗连")
     page.get_by_role("button", name="搜索").click()
     expect(page.get_by_text("你是不是要找")).to_be_visible()

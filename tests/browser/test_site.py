@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kb.articles.models import Article, ArticleFeedback
-from tests.browser.conftest import admin_login
+from tests.browser.conftest import admin_login, switch_language
 from tests.factories import BODY_EN, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_customer_browses_reads_switches_language_and_answers(page, connect_refu
     expect(page.get_by_role("heading", level=1)).to_have_text(en.title)
     expect(page.locator(".article-body strong")).to_have_text("Failed to connect to server")
 
-    page.select_option("#language-select", "zh-hans")
+    switch_language(page, "zh-hans")
     page.wait_for_url(f"**{zh.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(zh.title)
     expect(page.get_by_role("heading", name="这篇文章有帮助吗？")).to_be_visible()
@@ -74,7 +74,7 @@ def test_customer_browses_reads_switches_language_and_answers(page, connect_refu
 def test_home_page_in_chinese_lists_chinese_fixes(page, connect_refused_pair):
     en, zh = connect_refused_pair
     page.goto("/")
-    page.select_option("#language-select", "zh-hans")
+    switch_language(page, "zh-hans")
     expect(page.get_by_role("heading", name="按问题领域浏览")).to_be_visible()
     expect(page.get_by_role("link", name=zh.title)).to_be_visible()
     expect(page.get_by_role("link", name=en.title)).to_have_count(0)
@@ -141,7 +141,7 @@ def test_launch_content_reads_in_both_languages(page, launch_content):
     page.get_by_role("link", name="阅读中文版").click()
     expect(page.get_by_role("heading", name="如何确认")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")  # the interface stays
-    page.select_option("#language-select", "zh-hans")
+    switch_language(page, "zh-hans")
     expect(page.get_by_role("heading", name="这篇文章有帮助吗？")).to_be_visible()
 
 
