@@ -274,7 +274,7 @@ def _part_text(part: Message) -> tuple[str, bool]:
         payload = part.get_payload(decode=True)
     except (ValueError, TypeError, AssertionError, LookupError):
         payload = None
-    if payload is None:
+    if not isinstance(payload, bytes):
         raw = part.get_payload()
         return (raw if isinstance(raw, str) else ""), False
     label = part.get_content_charset()
@@ -348,7 +348,7 @@ def _walk(message: Message, parsed: ParsedMessage) -> None:
                 content = part.get_payload(decode=True)
             except (ValueError, TypeError, AssertionError, LookupError):
                 content = None
-            if content is None:
+            if not isinstance(content, bytes):
                 raw = part.get_payload()
                 content = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
             if content or name:

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.core.exceptions import ApplicationError
@@ -130,6 +131,14 @@ def _receive(*, raw: bytes, digest: str, parsed: ParsedMessage, source: str,
         language=detected_language(f"{parsed.subject}\n{shown}"),
         arrived_at=_arrival(parsed, arrived_at), processed_at=timezone.now(),
     )
+    # What the site writes on the ticket (a follow-up's first line, the
+    # attachments kept aside) is in the language the customer wrote in.
+    with translation.override(received.language or settings.LANGUAGE_CODE):
+        return _decide(received, parsed, oversized=oversized)
+
+
+def _decide(received: ReceivedMessage, parsed: ParsedMessage, *,
+            oversized: bool) -> ReceivedMessage:
     if parsed.automatic:
         return _record(received, Outcome.IGNORED, parsed.automatic)
     if oversized:
@@ -239,7 +248,7 @@ def _new_ticket(received: ReceivedMessage, parsed: ParsedMessage, *, user,
 def _file(received: ReceivedMessage, parsed: ParsedMessage, *, organization: Organization,
           user, lead: str = "") -> Ticket:
     logs = _text_attachments(parsed.attachments)
-    common = {
+    common: dict[str, Any] = {
         "organization": organization, "subject": _subject(parsed),
         "description": _description(received, parsed, received.shown_text, logs, lead),
         "priority": received.suggested_priority,

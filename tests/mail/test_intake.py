@@ -274,3 +274,22 @@ def test_failed_dmarc_is_held_even_from_a_known_address(mail_site, now, receive)
 def test_undecodable_message_is_held_with_the_reason(mail_site, now, receive):
     received = receive(b"From: someone@acme.example\r\nMessage-ID: <x@y>\r\n\r\n")
     assert (received.outcome, received.reason) == ("held", "undecodable")
+
+
+def test_the_polite_answer_is_in_the_language_the_sender_wrote(mail_site, now, receive):
+    receive(message(sender="wang@unknown-studio.example.cn", subject="推流一直卡顿",
+                    body="你好，我们的直播推流到新加坡一直卡顿，怎么处理？"))
+    [notice] = sent_to("wang@unknown-studio.example.cn")
+    assert "感谢您联系" in notice.body
+    assert notice.subject == "Re: 推流一直卡顿"
+
+
+def test_a_follow_up_is_written_in_the_customers_language(
+        mail_site, now, receive, engineer, time_machine, settings):
+    ticket = receive(corpus_message("foxmail-gbk-stream-down.eml")).ticket
+    _closed(ticket, engineer)
+    time_machine.move_to(now + dt.timedelta(days=settings.KB_MAIL_REOPEN_DAYS + 1), tick=False)
+    received = receive(message(sender="zhangwei@huaxin.example.cn",
+                               subject=f"回复：[#{ticket.pk}] 又断流了", body="今天又断流了。"))
+    assert received.reason == "follow_up"
+    assert f"接续工单 #{ticket.pk}" in received.ticket.description
