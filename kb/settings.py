@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-gaps": {"task": "kb.learning.tasks.search_gaps_task", "schedule": 60 * 60},
     "holiday-calendars": {"task": "kb.tickets.tasks.holiday_calendars_check_task",
                           "schedule": 24 * 60 * 60},
+    "mailbox-poll": {"task": "kb.mail.tasks.mailbox_poll_task",
+                     "schedule": int(os.environ.get("KB_IMAP_POLL_SECONDS", "60"))},
     "monitoring-probe": {"task": "kb.monitoring.tasks.probe_lines_task", "schedule": 60},
     "monitoring-evaluate": {"task": "kb.monitoring.tasks.evaluate_lines_task",
                             "schedule": 60},
@@ -358,6 +360,14 @@ KB_MAIL_RELAY_SECRET = os.environ.get("KB_MAIL_RELAY_SECRET", "")
 KB_MAIL_MAX_BYTES = int(os.environ.get("KB_MAIL_MAX_BYTES", str(10 * 1024 * 1024)))
 KB_MAIL_TICKETS_PER_HOUR = int(os.environ.get("KB_MAIL_TICKETS_PER_HOUR", "5"))
 KB_MAIL_REOPEN_DAYS = int(os.environ.get("KB_MAIL_REOPEN_DAYS", "14"))
+# The support mailbox read over IMAPS (kb.mail.imap) every KB_IMAP_POLL_SECONDS;
+# no host, no polling. KB_IMAP_CA_FILE names a private CA to verify it with.
+KB_IMAP_HOST = os.environ.get("KB_IMAP_HOST", "")
+KB_IMAP_PORT = int(os.environ.get("KB_IMAP_PORT", "993"))
+KB_IMAP_USER = os.environ.get("KB_IMAP_USER", "")
+KB_IMAP_PASSWORD = os.environ.get("KB_IMAP_PASSWORD", "")
+KB_IMAP_FOLDER = os.environ.get("KB_IMAP_FOLDER", "INBOX")
+KB_IMAP_CA_FILE = os.environ.get("KB_IMAP_CA_FILE", "")
 KB_FIXTURES_DIR = BASE_DIR / "fixtures"
 
 LOGGING = {

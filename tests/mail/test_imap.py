@@ -1,0 +1,189 @@
+"""Polling a real IMAP server: Debian's Dovecot on loopback, over IMAPS.
+
+The server is started for this module with a throwaway configuration (a
+self-signed certificate for 127.0.0.1, one mailbox user, Maildir under a
+temporary folder) and stopped after it. Tests fill the mailbox by IMAP
+APPEND, as a mail server's delivery would.
+"""
+
+import datetime as dt
+import imaplib
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.mail.imap import Mailbox, mailbox_poll
+from kb.mail.models import ReceivedMessage
+from kb.mail.tasks import mailbox_poll_task
+from kb.tickets.models import Ticket
+from tests.clock import EU_WORKING_HOURS
+from tests.mail.conftest import corpus_message
+
+DOVECOT = Path("/usr/sbin/dovecot")
+OPENSSL = shutil.which("openssl")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not DOVECOT.exists(), reason="Dovecot is not installed (Debian package "
+                       "dovecot-imapd; .ci/run installs it)"),
+    pytest.mark.skipif(OPENSSL is None, reason="openssl is needed for the test certificate"),
+]
+
+USER, PASSWORD = "support", "mailbox-password-for-tests"
+# When the corpus's messages reached the mailbox, and an hour after.
+ARRIVED = EU_WORKING_HOURS - dt.timedelta(minutes=20)
+AFTER_THE_CORPUS_ARRIVED = EU_WORKING_HOURS + dt.timedelta(hours=1)
+
+CONFIG = """\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {dir}/run
+state_dir = {dir}/state
+log_path = {dir}/dovecot.log
+ssl = required
+ssl_cert = <{dir}/cert.pem
+ssl_key = <{dir}/key.pem
+auth_mechanisms = plain
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {dir}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={dir}/home/%u
+}}
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {port}
+    ssl = yes
+  }}
+}}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dovecot():
+    folder = Path(tempfile.mkdtemp(prefix="kbimap-"))
+    folder.chmod(0o755)
+    (folder / "home").mkdir()
+    (folder / "home").chmod(0o777)  # the mail user (nobody) makes its own home
+    port = _free_port()
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True)
+    (folder / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+    (folder / "dovecot.conf").write_text(CONFIG.format(dir=folder, port=port))
+    server = subprocess.Popen([str(DOVECOT), "-F", "-c", str(folder / "dovecot.conf")],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.1)
+    else:
+        server.terminate()
+        pytest.fail("Dovecot did not start")
+    if server.poll() is not None:
+        log = (folder / "dovecot.log")
+        pytest.fail("Dovecot exited: " + (server.stdout.read() or b"").decode()
+                    + (log.read_text() if log.exists() else ""))
+    yield Mailbox(host="127.0.0.1", port=port, user=USER, password=PASSWORD,
+                  ca_file=str(folder / "cert.pem"))
+    server.terminate()
+    server.wait(timeout=10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def append(mailbox: Mailbox, raw: bytes, at: dt.datetime = ARRIVED) -> None:
+    client = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=mailbox.tls())
+    client.login(mailbox.user, mailbox.password)
+    client.append(mailbox.folder, None, imaplib.Time2Internaldate(at), raw)
+    client.logout()
+
+
+@pytest.fixture
+def empty_mailbox(dovecot):
+    client = imaplib.IMAP4_SSL(dovecot.host, dovecot.port, ssl_context=dovecot.tls())
+    client.login(dovecot.user, dovecot.password)
+    assert client.select(dovecot.folder)[0] == "OK"
+    if client.search(None, "ALL")[1][0]:
+        client.store("1:*", "+FLAGS", "(\\Deleted)")
+        client.expunge()
+    client.logout()
+    return dovecot
+
+
+def test_a_message_appended_to_the_mailbox_files_a_ticket_once(
+        mail_site, empty_mailbox, time_machine, django_capture_on_commit_callbacks):
+    time_machine.move_to(AFTER_THE_CORPUS_ARRIVED, tick=False)
+    append(empty_mailbox, corpus_message("foxmail-gbk-stream-down.eml"))
+    append(empty_mailbox, corpus_message("outlook-out-of-office.eml"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mailbox_poll(mailbox=empty_mailbox) == 2
+    ticket = Ticket.objects.get()
+    assert ticket.organization.name == "Huaxin Media" and ticket.priority == "P1"
+    # The clock started when the mailbox had the message.
+    assert ticket.created_at == ARRIVED.replace(microsecond=0)
+    outcomes = sorted(ReceivedMessage.objects.values_list("source", "outcome"))
+    assert outcomes == [("imap", "ignored"), ("imap", "ticket")]
+    # Seen now: the next poll reads nothing and files nothing.
+    assert mailbox_poll(mailbox=empty_mailbox) == 0
+    assert Ticket.objects.count() == 1
+
+
+def test_a_message_seen_again_is_not_filed_twice(mail_site, empty_mailbox):
+    raw = corpus_message("outlook-en-ping.eml")
+    append(empty_mailbox, raw)
+    append(empty_mailbox, raw)  # a delivery repeated by the mail server
+    assert mailbox_poll(mailbox=empty_mailbox) == 2
+    assert Ticket.objects.count() == 1 and ReceivedMessage.objects.count() == 1
+
+
+def test_a_wrong_password_fails_loudly(mail_site, dovecot):
+    wrong = Mailbox(host=dovecot.host, port=dovecot.port, user=USER, password="nope",
+                    ca_file=dovecot.ca_file)
+    with pytest.raises(imaplib.IMAP4.error):
+        mailbox_poll(mailbox=wrong)
+
+
+def test_an_unverifiable_certificate_is_refused(mail_site, dovecot):
+    import ssl
+
+    untrusted = Mailbox(host=dovecot.host, port=dovecot.port, user=USER, password=PASSWORD)
+    with pytest.raises(ssl.SSLError):
+        mailbox_poll(mailbox=untrusted)
+
+
+def test_the_beat_task_polls_the_configured_mailbox(mail_site, empty_mailbox, settings):
+    settings.KB_IMAP_HOST = empty_mailbox.host
+    settings.KB_IMAP_PORT = empty_mailbox.port
+    settings.KB_IMAP_USER, settings.KB_IMAP_PASSWORD = USER, PASSWORD
+    settings.KB_IMAP_CA_FILE = empty_mailbox.ca_file
+    append(empty_mailbox, corpus_message("apple-mail-qp-unknown-sender.eml"))
+    assert mailbox_poll_task.delay().get() == 1
+    assert ReceivedMessage.objects.get().outcome == "held"
+
+
+def test_without_a_mailbox_the_task_does_nothing(mail_site, settings):
+    settings.KB_IMAP_HOST = ""
+    assert mailbox_poll_task.delay().get() == 0
