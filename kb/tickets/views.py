@@ -56,9 +56,13 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     organization = organization_for(user=request.user)
     if organization is None:
         return render(request, "tickets/no_organization.html", status=403)
+    # A link may start the form (an article that did not help names itself);
+    # cut to the fields' lengths, the form validates the rest when filed.
     form = forms.TicketForm(request.POST or None, request.FILES or None,
                             initial={"region": organization_usual_region(
-                                organization=organization)})
+                                organization=organization),
+                                "subject": request.GET.get("subject", "")[:200],
+                                "description": request.GET.get("description", "")[:2000]})
     status = 200
     wait = throttle_wait(request, [TicketFilingThrottle]) if request.method == "POST" else None
     if wait is not None:

@@ -1,6 +1,8 @@
 """Search results and articles as customers read them: one symptom apart from
 the next, an article's symptoms in its own language, no problem codes."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -45,3 +47,26 @@ def test_an_article_lists_the_symptoms_of_its_language(page, server_offline):
     page.get_by_role("link", name="阅读中文版").click()
     expect(page.locator(".symptoms li")).to_have_text(["服务器离线",
                                                        "Failed to connect to server"])
+
+
+def test_a_fix_that_did_not_help_leads_to_the_wizard_and_support(page, server_offline,
+                                                                  django_user_model):
+    from kb.tickets.models import Organization
+
+    user = django_user_model.objects.create_user("mei", "mei@example.com", "pw-mei-12345")
+    Organization.objects.create(name="Acme Live").members.add(user)
+    page.goto("/search/?q=server+offline")
+    page.get_by_role("link", name="The encoder says the server is offline").click()
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Send feedback").click()
+    steps = page.get_by_test_id("feedback-next-steps")
+    expect(steps.get_by_role("link", name="Start the guided wizard")).to_be_visible()
+    # Signed out: signing in leads on to the ticket form with the fix named.
+    steps.get_by_role("link", name="Sign in to contact support").click()
+    page.locator("#id_username").fill("mei")
+    page.locator("#id_password").fill("pw-mei-12345")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_label("Subject")).to_have_value(
+        "Did not fix it: The encoder says the server is offline")
+    expect(page.get_by_label("Description")).to_have_value(re.compile(
+        r"^I followed the fix http\S+/en/server-offline/ and the problem is still there\.$"))
