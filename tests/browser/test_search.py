@@ -49,3 +49,21 @@ def test_chinese_search_and_area_filter(page, indexed):
     page.select_option("select[name=area]", "push")
     expect(page.locator(".no-results")).to_be_visible()
     assert "area=push" in page.url
+
+
+def test_an_off_topic_search_offers_the_wizard_and_support(page, indexed, django_user_model):
+    from kb.tickets.models import Organization
+
+    user = django_user_model.objects.create_user("mei", "mei@example.com", "pw-mei-12345")
+    Organization.objects.create(name="Acme Live").members.add(user)
+    page.goto("/search/?q=how+do+I+download+last+month%27s+invoice")
+    help_box = page.get_by_test_id("search-help")
+    expect(help_box.get_by_role("link", name="Start the guided wizard")).to_have_attribute(
+        "href", "/wizard/")
+    expect(help_box.get_by_role("link", name="support@", exact=False)).to_be_visible()
+    help_box.get_by_role("link", name="Sign in to contact support").click()
+    page.locator("#id_username").fill("mei")
+    page.locator("#id_password").fill("pw-mei-12345")
+    page.locator("main form button[type=submit]").click()
+    # The ticket form opens with the search as its subject.
+    expect(page.get_by_label("Subject")).to_have_value("how do I download last month's invoice")
