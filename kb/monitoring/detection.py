@@ -146,8 +146,12 @@ class _Line:
 
 def verdict(*, minutes: dict[dt.datetime, Minute], now: dt.datetime,
             thresholds: Thresholds = Thresholds(), baseline_ms: float | None = None,
-            maintenance: set[dt.datetime] | frozenset = frozenset()) -> Verdict:
+            maintenance: set[dt.datetime] | frozenset = frozenset(),
+            recovery: bool = True) -> Verdict:
     """The line's condition at its newest minute not after ``now``.
+
+    ``recovery=False`` skips judging whether the line recovered (it matters
+    only to an open incident, and is most of the work for a healthy line).
 
     ``minutes`` are the line's merged minutes (at least the lookback before
     the newest); ``maintenance`` the minute ends that planned work covers.
@@ -160,8 +164,9 @@ def verdict(*, minutes: dict[dt.datetime, Minute], now: dt.datetime,
     condition = line.condition(newest)
     # Consecutive minutes: a missing one breaks the run, so a line that
     # was silent does not count as recovered on its first good minute.
-    recovered = all(at in line.minutes and line.condition(at) == Condition.HEALTHY
-                    for at in line.window(newest, thresholds.recovery_minutes))
+    recovered = recovery and all(
+        at in line.minutes and line.condition(at) == Condition.HEALTHY
+        for at in line.window(newest, thresholds.recovery_minutes))
     return Verdict(
         newest=newest, no_data=False, condition=condition, recovered=recovered,
         in_maintenance=newest in maintenance,

@@ -180,6 +180,29 @@ class TestDownAndRecovery:
                          "monitoring_degraded"]
 
 
+class TestBaseline:
+    def test_an_rtt_half_again_above_the_days_median_is_degraded(self, eu_line, clock,
+                                                                  on_call):
+        record([sample(eu_line, T0 + n * M, rtt=70.0) for n in range(70)]
+               + [sample(eu_line, T0 + (70 + n) * M, rtt=110.0) for n in range(3)])
+        clock.move_to(T0 + 72 * M + dt.timedelta(seconds=15), tick=False)
+        lines_evaluate()
+        eu_line.refresh_from_db()
+        assert eu_line.baseline_rtt_ms == 70.0 and eu_line.state == "degraded"
+        incident = Incident.objects.get()
+        assert [row["reasons"] for row in incident.evidence] == [["rtt"]] * 3
+        assert "RTT above baseline" in incident.ticket.description
+
+    def test_without_an_hour_of_history_there_is_no_baseline_to_exceed(self, eu_line, clock):
+        record([sample(eu_line, T0 + n * M, rtt=70.0) for n in range(40)]
+               + [sample(eu_line, T0 + (40 + n) * M, rtt=300.0) for n in range(3)])
+        clock.move_to(T0 + 42 * M + dt.timedelta(seconds=15), tick=False)
+        lines_evaluate()
+        eu_line.refresh_from_db()
+        assert eu_line.baseline_rtt_ms is None and eu_line.state == "healthy"
+        assert not Incident.objects.exists()
+
+
 class TestNoDataAndMaintenance:
     def test_a_silent_line_shows_no_data_and_opens_nothing(self, eu_line, clock):
         feed_and_evaluate(eu_line, ["ok", None, None, None, None, None, None], start=T0,
