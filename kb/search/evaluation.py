@@ -5,6 +5,7 @@ compared with a naive baseline measured in the same run: the
 case-insensitive substring match on title and body that simple help desks do.
 """
 
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from kb.articles.models import Article
 from kb.core.choices import Language
+from kb.search.analysis import analyze
 from kb.search.services import search_articles
 
 DEPTH = 10
@@ -60,6 +62,15 @@ def load_queries(path: Path) -> list[EvalQuery]:
             for r in rows]
 
 
+# The words a resolution, frame rate or bitrate is read as (kb.search.analysis).
+_QUANTITY_TERMS = re.compile(r"\d+p|\dk|fp|kbp")
+
+
+def has_quantity(query: EvalQuery) -> bool:
+    """A question with numbers: a resolution, frame rate or bitrate in it."""
+    return any(_QUANTITY_TERMS.fullmatch(term) for term in analyze(query.q))
+
+
 def reader_language(query: EvalQuery) -> str:
     return Language.EN if query.lang == "en" else Language.ZH_HANS
 
@@ -100,8 +111,11 @@ def evaluate(queries: list[EvalQuery], ranker: Callable[[EvalQuery], list[list[s
     for query in queries:
         ranked = ranker(query)
         rank = first_hit_rank(ranked, query.expect)
-        for key in ("all", f"lang:{query.lang}", f"kind:{query.kind}", f"round:{query.round}",
-                    f"round:{query.round}:{query.lang}"):
+        keys = ["all", f"lang:{query.lang}", f"kind:{query.kind}", f"round:{query.round}",
+                f"round:{query.round}:{query.lang}"]
+        if has_quantity(query):
+            keys.append("numbers")
+        for key in keys:
             scores[key].add(rank)
         if rank is None or rank > 3:
             scores["all"].misses.append((query.q, sorted(query.expect)))

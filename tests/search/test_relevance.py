@@ -11,6 +11,7 @@ from kb.problems.models import Problem
 from kb.problems.services import problems_load_fixture
 from kb.search.evaluation import (
     evaluate,
+    has_quantity,
     load_queries,
     rank_with_search,
     rank_with_substring,
@@ -67,6 +68,8 @@ def test_evaluation_set_is_broad():
     assert sum(q.lang != "en" for q in written_from_customers) >= len(written_from_customers) / 2
     assert all(1 <= len(q.expect) <= 3 for q in QUERIES)
     assert len(UNCOVERED) >= 30 and not any(q.expect for q in UNCOVERED)
+    # Resolutions, frame rates and bitrates, in both languages.
+    assert sum(has_quantity(q) for q in QUERIES) >= 30
     held_out = [q for q in QUERIES if q.round == HELD_OUT]
     assert len(held_out) >= 100
     assert {q.lang for q in held_out} == {"en", "zh-hans", "mixed"}
@@ -82,6 +85,14 @@ def test_search_is_well_above_the_substring_baseline(scores):
     search, baseline = scores
     assert search["all"].row()["hit@3"] >= baseline["all"].row()["hit@3"] + 0.4
     assert search["all"].row()["mrr"] >= 0.88
+
+
+def test_questions_with_numbers_reach_their_fix(scores):
+    # "720p60 码率给多少合适", "what bitrate for 4K30": the quantities are read
+    # as such (kb.search.analysis) and meet the encoder fixes' tables.
+    search, _ = scores
+    assert search["numbers"].row()["hit@3"] >= 0.95, search["all"].misses
+    assert search["numbers"].row()["mrr"] >= 0.88
 
 
 def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
@@ -121,7 +132,9 @@ def test_the_command_reports_each_slice(launch_index, django_db_blocker, tmp_pat
         '[[query]]\nq = "obs 推流 Failed to connect to server"\nlang = "mixed"\n'
         'kind = "error"\nexpect = ["push.connect-refused"]\n\n'
         '[[query]]\nq = "推着推着就断了"\nlang = "zh-hans"\nkind = "symptom"\n'
-        'expect = ["push.periodic-disconnect", "net.loss-last-mile"]\nround = 3\n',
+        'expect = ["push.periodic-disconnect", "net.loss-last-mile"]\nround = 3\n\n'
+        '[[query]]\nq = "720p60 码率给多少合适"\nlang = "mixed"\nkind = "question"\n'
+        'expect = ["enc.bitrate-too-high"]\nround = 2\n',
         encoding="utf-8")
     uncovered = tmp_path / "uncovered.toml"
     uncovered.write_text('[[query]]\nq = "how do I get an invoice"\nlang = "en"\n',
@@ -134,6 +147,7 @@ def test_the_command_reports_each_slice(launch_index, django_db_blocker, tmp_pat
             call_command("search_eval", file=tmp_path / "missing.toml", stdout=StringIO())
     report = out.getvalue()
     assert "hit@3" in report and "MRR" in report
-    for key in ("all", "lang:mixed", "lang:zh-hans", "kind:error", "round:1", "round:3"):
+    for key in ("all", "lang:mixed", "lang:zh-hans", "kind:error", "numbers", "round:1",
+                "round:3"):
         assert f"\n{key} " in report
     assert "1 questions the knowledge base does not cover" in report

@@ -18,8 +18,9 @@ UNCOVERED = Path(settings.BASE_DIR) / "tests" / "search_eval" / "uncovered.toml"
 class Command(BaseCommand):
     help = (
         "Measure search relevance on the evaluation set: hit@1, hit@3 and MRR, "
-        "overall, per language, per kind and per round (round 3 is held out), next to a "
-        "substring-match baseline; and how many searches are shown as weak matches."
+        "overall, per language, per kind, for questions with numbers and per round "
+        "(round 3 is held out), next to a substring-match baseline; and how many "
+        "searches are shown as weak matches."
     )
 
     def add_arguments(self, parser):
@@ -38,9 +39,10 @@ class Command(BaseCommand):
                  f"{'baseline hit@1':>15}{'hit@3':>7}{'MRR':>7}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        keys = ["all"] + sorted(k for k in search if k.startswith("lang:")) + sorted(
-            k for k in search if k.startswith("kind:")) + sorted(
-            k for k in search if k.startswith("round:"))
+        keys = ["all", *sorted(k for k in search if k.startswith("lang:")),
+                *sorted(k for k in search if k.startswith("kind:")),
+                *(["numbers"] if "numbers" in search else []),
+                *sorted(k for k in search if k.startswith("round:"))]
         for key in keys:
             s, b = search[key].row(), baseline[key].row()
             self.stdout.write(
