@@ -33,6 +33,7 @@ class ReceivedMessage(models.Model):
         AUTHENTICATION_FAILED = "authentication_failed", _("the sender's domain refused "
                                                            "this message (DMARC failed)")
         UNDECODABLE = "undecodable", _("nothing in the message could be read")
+        REFUSED = "refused", _("the ticket could not be filed as written (see the notes)")
         AUTO_SUBMITTED = "auto_submitted", _("an automatic message (Auto-Submitted)")
         PRECEDENCE = "precedence", _("bulk or list mail (Precedence)")
         AUTOREPLY = "autoreply", _("an auto-reply")

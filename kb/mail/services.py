@@ -32,6 +32,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -153,9 +154,18 @@ def _decide(received: ReceivedMessage, parsed: ParsedMessage, *,
         return _record(received, Outcome.HELD, Reason.AUTHENTICATION_FAILED)
     user = user_for_sender(email=parsed.sender)
     ticket = thread_ticket(thread_ids=parsed.thread_ids, subject=parsed.subject)
-    if ticket is not None and sender_allowed_on(ticket=ticket, email=parsed.sender, user=user):
-        return _reply(received, parsed, ticket=ticket, user=user)
-    return _new_ticket(received, parsed, user=user)
+    try:
+        # Each ticket service is atomic: one that refuses leaves nothing half
+        # written, and the message waits for staff with the refusal.
+        if ticket is not None and sender_allowed_on(ticket=ticket, email=parsed.sender,
+                                                    user=user):
+            return _reply(received, parsed, ticket=ticket, user=user)
+        return _new_ticket(received, parsed, user=user)
+    except (ApplicationError, ValidationError) as exc:
+        received.ticket = None
+        received.follows_ticket = None
+        received.notes.append(str(getattr(exc, "message", None) or exc))
+        return _record(received, Outcome.HELD, Reason.REFUSED)
 
 
 def _priority(parsed: ParsedMessage, shown: str) -> str:
@@ -297,7 +307,10 @@ def _record(received: ReceivedMessage, outcome: str, reason: str,
     received.notice = notice
     if outcome == Outcome.HELD:
         received.review = ReceivedMessage.Review.WAITING
-    received.full_clean(exclude=["raw", "body", "shown_text"])
+    # Uniqueness is the database's to judge: two copies of one message
+    # arriving at once meet at its constraint (message_receive).
+    received.full_clean(exclude=["raw", "body", "shown_text"], validate_unique=False,
+                        validate_constraints=False)
     received.save()
     log.info("mail_received id=%s outcome=%s reason=%s ticket=%s", received.pk, outcome,
              reason, received.ticket_id)

@@ -293,3 +293,12 @@ def test_a_follow_up_is_written_in_the_customers_language(
                                subject=f"回复：[#{ticket.pk}] 又断流了", body="今天又断流了。"))
     assert received.reason == "follow_up"
     assert f"接续工单 #{ticket.pk}" in received.ticket.description
+
+
+def test_a_message_the_ticket_service_refuses_waits_for_staff_with_the_reason(
+        mail_site, now, receive):
+    received = receive(message(sender="zhang..wei@huaxin.example.cn", subject="断流",
+                               body="直播断流了"))
+    assert (received.outcome, received.reason) == ("held", "refused")
+    assert "ops@example.com" in received.notes[-1]  # the service's own refusal
+    assert Ticket.objects.count() == 0
