@@ -27,6 +27,7 @@ from pygal.style import Style
 
 from kb.core import charts
 from kb.monitoring.series import LineSeries, Point, Span
+from kb.monitoring.status import DayFigure, DayState, StatusEntry
 
 WIDTH, HEIGHT = 480, 210
 # Drawn 480 units wide, a chart is about 340 px on a 390 px phone: text at
@@ -268,3 +269,51 @@ def line_charts(series: LineSeries) -> LineCharts:
         tree_hook=_mark_spans(series, 1))
     return LineCharts(rtt=rtt_svg, loss=loss_svg, jitter=jitter_svg, points=points,
                       minutes_per_point=minutes_per_point)
+
+
+# The public status page ----------------------------------------------------
+
+UPTIME_HEIGHT = 90
+
+
+def _day_label(figure: DayFigure) -> str:
+    day = figure.date.isoformat()
+    if figure.uptime_pct is None:
+        return _("%(day)s: no data") % {"day": day}
+    parts = [_("%(day)s: %(uptime)s uptime") % {
+        "day": day, "uptime": f"{number_format(round(figure.uptime_pct, 2))} %"}]
+    for minutes, text in ((figure.down_minutes, _("down %(minutes)d min")),
+                          (figure.degraded_minutes, _("degraded %(minutes)d min")),
+                          (figure.maintenance_minutes, _("maintenance %(minutes)d min"))):
+        if minutes:
+            parts.append(text % {"minutes": minutes})
+    return "; ".join(parts)
+
+
+def uptime_chart(entry: StatusEntry) -> SafeString:
+    """One bar per UTC day, coloured by the day's worst state, each titled
+    with its uptime and minutes down, degraded and in maintenance."""
+    states = ((DayState.OPERATIONAL, _("Operational"), "chart-day-operational"),
+              (DayState.DEGRADED, _("Degraded"), "chart-day-degraded"),
+              (DayState.DOWN, _("Down"), "chart-day-down"),
+              (DayState.MAINTENANCE, _("Maintenance"), "chart-day-maintenance"),
+              (DayState.NO_DATA, _("No data"), "chart-day-no_data"))
+    chart = pygal.StackedBar(**charts.config(
+        style=_STYLE, width=WIDTH, height=UPTIME_HEIGHT, show_legend=False, range=(0, 1),
+        show_y_labels=False, show_y_guides=False, spacing=1, margin=4, margin_left=24,
+        margin_right=24,
+        x_labels_major_count=3, show_minor_x_labels=False))
+    chart.x_labels = [figure.date.strftime("%m-%d") for figure in entry.days]
+    for state, label, _css in states:
+        chart.add(label, [{"value": 1, "label": _day_label(figure)}
+                          if figure.state == state else None for figure in entry.days])
+    uptime = (f"{number_format(round(entry.uptime_pct, 2))} %"
+              if entry.uptime_pct is not None else _("no data"))
+    return charts.svg(
+        chart, chart_id=f"uptime-{entry.key}",
+        title=_("%(name)s: uptime over the last %(days)d days") % {
+            "name": entry.name, "days": len(entry.days)},
+        description=_("One bar per day (UTC), the oldest first, coloured by the worst state "
+                      "of the day: operational, degraded, down, maintenance or no data. "
+                      "Uptime over the period: %(uptime)s.") % {"uptime": uptime},
+        css_class="chart-uptime", series_classes=tuple(css for _s, _l, css in states))

@@ -1,6 +1,8 @@
-"""The signed-in customer's monitoring pages: their lines, each line's charts
-and its CSV.  A customer sees their organizations' lines only (another's is
-not found); staff see every line."""
+"""Monitoring pages.  The signed-in customer's: their lines, each line's
+charts and its CSV (a customer sees their organizations' lines only, another's
+is not found; staff see every line).  The public status page: the regions'
+ingest and the dedicated routes, 90 days of uptime, incidents with their
+story and maintenance, read from what ``GET /api/v1/status/`` serves."""
 
 from __future__ import annotations
 
@@ -10,12 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kb.monitoring.charts import line_charts
+from kb.monitoring.charts import line_charts, uptime_chart
+from kb.monitoring.messages import render as render_message
+from kb.monitoring.models import Incident
 from kb.monitoring.selectors import line_incidents, line_list_visible_to
 from kb.monitoring.series import DEFAULT_RANGE, RANGES, LineSeries, line_series
+from kb.monitoring.status import cached_status_overview
 
 
 def _range_or_none(request: HttpRequest) -> str | None:
@@ -80,3 +87,34 @@ def line_export(request: HttpRequest, line_id: int) -> HttpResponse:
                 point.sent, point.received, point.loss_pct, point.rtt_min_ms,
                 point.rtt_avg_ms, point.rtt_max_ms, point.jitter_ms)]])
     return response
+
+
+def _story(incident: Incident) -> list[dict]:
+    """An incident's updates, oldest first, as HTML in the reader's language:
+    monitoring's own are message codes, staff's are sanitized Markdown."""
+    story = []
+    for update in incident.updates.all():
+        html: SafeString = (
+            mark_safe(f"<p>{escape(render_message(update.code, update.params))}</p>")
+            if update.code else mark_safe(update.body_html))  # sanitized when saved
+        story.append({"status": update.get_status_display(), "at": update.created_at,
+                      "html": html})
+    return story
+
+
+@require_GET
+def status_page(request: HttpRequest) -> HttpResponse:
+    overview = cached_status_overview()
+
+    def entries(items: list) -> list[dict]:
+        return [{"entry": entry, "chart": uptime_chart(entry),
+                 "bad_days": [day for day in entry.days
+                              if day.down_minutes or day.degraded_minutes
+                              or day.maintenance_minutes]} for entry in items]
+
+    return render(request, "monitoring/status.html", {
+        "overview": overview, "regions": entries(overview.regions),
+        "routes": entries(overview.routes),
+        "active": [{"incident": i, "story": _story(i)} for i in overview.active],
+        "past": [{"incident": i, "story": _story(i)} for i in overview.past],
+    })

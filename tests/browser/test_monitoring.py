@@ -81,3 +81,34 @@ def test_another_organizations_line_is_not_found(page, lines):
     sign_in(page, "alice", "pw-alice-4242")
     other = lines.__class__.objects.get(name="Globex backup path")
     assert page.goto(f"/monitoring/lines/{other.pk}/").status == 404
+
+
+@pytest.fixture
+def status(time_machine, django_user_model):
+    from kb.monitoring.status import status_cache_clear
+
+    time_machine.move_to(NOW - dt.timedelta(days=100), tick=False)
+    teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
+    sla_policies_ensure()
+    provider = Organization.objects.create(name="Streamline network")
+    make_line(provider, name="Singapore ingest", kind="internet", public=True)
+    time_machine.move_to(NOW, tick=True)
+    Incident.objects.create(region="sea", severity="degraded", public=True,
+                            title="Packet loss into Southeast Asia",
+                            opened_at=NOW - dt.timedelta(minutes=20))
+    status_cache_clear()
+    yield
+    status_cache_clear()
+
+
+def test_anyone_reads_the_status_page_from_the_footer(open_page, status):
+    phone = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.goto("/")
+    phone.get_by_role("contentinfo").get_by_role("link", name="System status").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("System status")
+    expect(phone.locator("main")).to_contain_text("Packet loss into Southeast Asia")
+    bars = phone.get_by_role("img", name="Southeast Asia: uptime over the last 90 days")
+    expect(bars).to_be_visible()
+    assert bars.bounding_box()["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(bars.locator(".chart-day-degraded rect > title")).to_have_count(1)
