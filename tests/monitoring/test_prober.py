@@ -3,6 +3,7 @@ too busy to answer, a name that does not resolve; and what evaluation makes
 of its minutes (kb.monitoring.prober, streamline_probe.probing)."""
 
 import datetime as dt
+import io
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import icmplib
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 import streamline_probe
@@ -129,6 +131,19 @@ class TestProbe:
 
 
 class TestSiteProber:
+    def test_monitoring_probe_probes_once_and_shows_each_burst(self, acme, ingest,
+                                                               refused_port):
+        make_line(acme[0], name="Up", host="127.0.0.1", port=ingest, probe_by_site=True,
+                  probe_method="tcp", probe_count=2)
+        down = make_line(acme[0], name="Down", host="127.0.0.1", port=refused_port,
+                         probe_by_site=True, probe_method="tcp", probe_count=2)
+        out = io.StringIO()
+        call_command("monitoring_probe", stdout=out)
+        assert "probed lines=2" in out.getvalue()
+        assert f"line {down.pk} 127.0.0.1:{refused_port} tcp: 0/2 back, avg - " \
+               "(connection refused)" in out.getvalue()
+        assert Sample.objects.filter(source="site").count() == 2
+
     def test_each_line_gets_the_minutes_sample_from_the_site(self, acme, ingest, refused_port,
                                                              this_minute):
         up = make_line(acme[0], name="Up", host="127.0.0.1", port=ingest, probe_by_site=True,
