@@ -183,3 +183,26 @@ def test_commands_in_a_step_are_code_to_copy(open_page, content):
     assert command.bounding_box()["x"] + command.bounding_box()["width"] <= PHONE["width"]
     phone.get_by_role("button", name="Copy: mtr -rwc 100 push.example.com").click()
     assert phone.evaluate("navigator.clipboard.readText()") == "mtr -rwc 100 push.example.com"
+
+
+def test_a_chinese_reader_gets_findings_and_fixes_in_chinese(open_page, content):
+    page = open_page(locale="zh-CN")
+    page.goto("/wizard/")
+    page.get_by_role("button", name="不是，是其他问题").click()
+    page.get_by_role("button", name=re.compile("推流卡顿")).click()
+    page.get_by_role("button", name="是，正在直播但卡顿").click()
+    page.get_by_role("button", name="一直都有").click()
+    page.get_by_role("button", name="RTMP 或 RTMPS").click()
+    page.locator("#wizard-paste").fill(LOSSY_LONG_HAUL)
+    page.locator("#wizard-step form button[type=submit]").first.click()
+    findings = page.locator(".finding")
+    expect(findings.first.locator(".severity")).to_have_text("问题")
+    expect(findings.last.locator(".severity")).to_have_text("供参考")
+    page.locator("#wizard-step form button[type=submit]").first.click()
+    expect(page.locator("h2.wizard-prompt")).to_contain_text("建议方案 1 / ")
+    expect(page.locator("h2.wizard-prompt")).to_contain_text("：")
+    expect(page.locator(".why strong")).to_have_text("推荐理由：")
+    expect(page.locator(".fix-summary h3")).to_have_text("请这样做")
+    text = page.locator("#wizard-step").inner_text()
+    for english in ("Suggested fix", "Why this fix", "Do this", "Problem", "Did this fix it"):
+        assert english not in text, english
