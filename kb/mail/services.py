@@ -316,7 +316,9 @@ def _record(received: ReceivedMessage, outcome: str, reason: str,
              reason, received.ticket_id)
     if notice:
         received_id = received.pk
-        transaction.on_commit(lambda: notice_send_task.delay(received_id))
+        # The message is stored: a broker that is down must not turn that
+        # into an error for the relay (which would only send it again).
+        transaction.on_commit(lambda: notice_send_task.delay(received_id), robust=True)
     return received
 
 

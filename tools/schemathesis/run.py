@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SCHEMA_PATH = "/api/v1/schema/"
 
+RELAY_SECRET = "fuzz-relay-secret"
+
 # Every throttle scope of kb/settings.py, raised for this run only.
 HIGH = "1000000/minute"
 RATE_VARIABLES = [
@@ -132,6 +134,11 @@ def main() -> int:
            if key not in {"DATABASE_URL", "KB_BROKER_URL", "KB_CACHE_URL"}}
     env.update({"KB_VAR_DIR": str(work), "DEBUG": "1", "PYTHONUNBUFFERED": "1",
                 "KB_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                # The mail relay takes raw e-mails (media_types.py makes them);
+                # the customer's run knows the relay's secret.
+                "KB_MAIL_RELAY_SECRET": RELAY_SECRET,
+                "SCHEMATHESIS_HOOKS": "media_types",
+                "PYTHONPATH": str(Path(__file__).resolve().parent),
                 **{name: HIGH for name in RATE_VARIABLES}})
     python = str(BIN / "python")
     server = None
@@ -156,7 +163,8 @@ def main() -> int:
         reports.mkdir()
         results = [
             run_schemathesis("customer", base, args, reports, env,
-                             [f"Authorization: Token {token}"]),
+                             [f"Authorization: Token {token}",
+                              f"X-KB-Relay-Secret: {RELAY_SECRET}"]),
             run_schemathesis("anonymous", base, args, reports, env, []),
         ]
     finally:
