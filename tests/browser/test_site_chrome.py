@@ -63,3 +63,19 @@ def test_a_long_article_title_leaves_the_first_screen_for_the_fix(phone, problem
     title = phone.get_by_role("heading", level=1).bounding_box()
     assert title["height"] < 0.2 * PHONE["height"], title
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_phone_never_scrolls_sideways(phone, problems):
+    """A long address in a sentence and the response-time tables fit (the
+    tables scroll inside their box)."""
+    from kb.tickets.services import sla_policies_ensure
+
+    sla_policies_ensure()
+    body = ("## Fix\n\nSet the server to "
+            "`rtmps://pusheucentral.example.com:443/live/averylongapplicationnamewithoutanybreak` "
+            "and press Start.")
+    article = make_article(problems=[problems["push.connect-refused"]], body=body)
+    for url in (article.get_absolute_url(), "/support/response-times/"):
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (url, width)
