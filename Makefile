@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve test test-clock lint bench messages clean
+.PHONY: run serve cluster test test-clock lint bench messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ serve: $(VENV)/.installed-run
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py bootstrap
 	DEBUG=0 $(VENV)/bin/gunicorn kb.wsgi:application --config gunicorn.conf.py
+
+# The production shape on this machine: PostgreSQL and Redis started if they
+# are not running (tools/services.sh, as root), two gunicorn nodes behind nginx
+# on PORT, two Celery workers and one beat (tools/cluster.py, logs in
+# var/cluster/); Ctrl-C stops them all.
+cluster: $(VENV)/.installed-run
+	@services_env=$$(tools/services.sh) && eval "$$services_env" && \
+	$(PY) tools/cluster.py --port $(PORT) $(CLUSTER_ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,7 +5,10 @@ runs it with ``--seconds 30``). It bootstraps a throwaway site (SQLite and
 an index in a temporary folder, the launch content, the demo customer with
 an API token and a few tickets), serves it (``--server runserver``, the
 development server ``make run`` uses; ``--server gunicorn`` when gunicorn is
-installed) and sends, from ``--clients`` threads with keep-alive
+installed; ``--server cluster``, tools/cluster.py: nginx before ``--nodes``
+gunicorn nodes with their workers, on a throwaway database of the PostgreSQL
+that DATABASE_URL names and Redis from KB_BROKER_URL) and sends, after
+``--warmup`` seconds not counted, from ``--clients`` threads with keep-alive
 connections, the mix customers make:
 
   search 50 %   GET /api/v1/search?q=<one of the 312 evaluation queries>
@@ -200,6 +203,12 @@ def run_load(port: int, token: str, clients: int, seconds: float) -> dict:
     return {"latencies": latencies, "errors": errors, "seconds": time.monotonic() - began}
 
 
+def warm_up(port: int, token: str, args) -> None:
+    if args.warmup > 0:
+        print(f"warming up for {args.warmup:.0f} s (not counted) ...", flush=True)
+        run_load(port, token, args.clients, args.warmup)
+
+
 def report(result: dict, *, server: str, clients: int) -> None:
     latencies, errors = result["latencies"], result["errors"]
     total = sum(len(v) for v in latencies.values())
@@ -217,9 +226,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
+    parser.add_argument("--server", choices=["runserver", "gunicorn", "cluster"],
+                        default="runserver")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--nodes", type=int, default=2, help="cluster: web nodes")
+    parser.add_argument("--warmup", type=float, default=15,
+                        help="seconds of the same load first, not counted (every process "
+                             "and thread loads its search caches on its first queries)")
     args = parser.parse_args()
+    if args.server == "cluster":
+        run_on_cluster(args)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="kb-bench-load-"))
     env = site_environment(work)
@@ -234,6 +251,7 @@ def main() -> None:
                                text=True).stdout.split()[-1]
         port = free_port()
         server = start_server(args.server, env, port, args.workers)
+        warm_up(port, token, args)
         print(f"load for {args.seconds:.0f} s ...", flush=True)
         result = run_load(port, token, args.clients, args.seconds)
         report(result, server=args.server, clients=args.clients)
@@ -241,6 +259,59 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_on_cluster(args) -> None:
+    """The same load through nginx to ``--nodes`` gunicorn nodes with their
+    workers (tools/cluster.py), on a throwaway PostgreSQL database next to
+    the one DATABASE_URL names, and Redis from KB_BROKER_URL."""
+    import psycopg
+
+    database, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("KB_BROKER_URL", "")
+    if not database.startswith("postgres") or not broker.startswith("redis://"):
+        raise SystemExit("--server cluster needs DATABASE_URL and KB_BROKER_URL: "
+                         'eval "$(tools/services.sh)" first')
+    name = f"kb_bench_load_{os.getpid()}"
+    with psycopg.connect(database.replace("postgres://", "postgresql://", 1),
+                         autocommit=True) as admin:
+        admin.execute(f"create database {name}")
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-cluster-"))
+    env = {**os.environ, "DATABASE_URL": database.rsplit("/", 1)[0] + f"/{name}",
+           "KB_LOG_LEVEL": "WARNING", **{variable: HIGH_RATE for variable in RATE_VARIABLES}}
+    port = free_port()
+    cluster = None
+    try:
+        print(f"starting a cluster of {args.nodes} nodes (bootstrap included) ...", flush=True)
+        cluster = subprocess.Popen(
+            [sys.executable, "tools/cluster.py", "--port", str(port), "--nodes", str(args.nodes),
+             "--folder", str(work), "--demo-users"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in cluster.stdout:
+            if "[cluster] ready:" in line:
+                break
+            if "[cluster] stopped early" in line or cluster.poll() is not None:
+                raise SystemExit(f"the cluster did not start: {line}")
+        else:
+            raise SystemExit("the cluster stopped before it was ready")
+        token = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP], cwd=ROOT,
+                               env=env, check=True, capture_output=True,
+                               text=True).stdout.split()[-1]
+        warm_up(port, token, args)
+        print(f"load for {args.seconds:.0f} s ...", flush=True)
+        result = run_load(port, token, args.clients, args.seconds)
+        report(result, server=f"cluster: nginx, {args.nodes} gunicorn nodes, 2 workers",
+               clients=args.clients)
+    finally:
+        if cluster is not None:
+            cluster.terminate()
+            try:
+                cluster.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+        with psycopg.connect(database.replace("postgres://", "postgresql://", 1),
+                             autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,0 +1,169 @@
+"""The site as several processes (tools/cluster.py, what `make cluster`
+runs): two gunicorn nodes behind nginx, two workers and a beat, on the
+PostgreSQL test database and Redis. What one node does, the other sees."""
+
+import datetime as dt
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+
+from kb import celery_app
+from kb.articles import services as article_services
+from kb.articles.models import Article
+from kb.search.indexing import index_rebuild
+from kb.tickets.models import Notification, OnCallShift, Organization, Team
+from kb.tickets.services import sla_policies_ensure, teams_load_fixture
+from tests.factories import make_article
+from tests.integration.test_worker import wait_for, worker_env
+from tests.services import _unavailable, require_postgres_and_redis
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_ports(count: int) -> int:
+    """A port from which ``count`` consecutive ports are free (nginx, node a, node b)."""
+    for _ in range(100):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        if base + count <= 65535 and all(_free(base + n) for n in range(count)):
+            return base
+    raise RuntimeError("no run of free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, tmp_path_factory):
+    """Started once for the module (it takes a minute); each test's data is
+    its own, flushed after it as usual."""
+    broker = require_postgres_and_redis()
+    if shutil.which("nginx") is None:
+        _unavailable("nginx not found: apt-get install nginx (see .ci/run)")
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    folder = tmp_path_factory.mktemp("cluster")
+    port = free_ports(3)
+    env = worker_env(folder, broker, KB_LOG_LEVEL="INFO", KB_INDEX_DIR=str(folder / "index"))
+    env.pop("PROMETHEUS_MULTIPROC_DIR")  # each node has its own
+    process = subprocess.Popen(
+        [sys.executable, "tools/cluster.py", "--no-bootstrap", "--port", str(port),
+         "--folder", str(folder / "cluster")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            output.append(line)
+            if "[cluster] ready:" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert ready.wait(240), "".join(output)[-4000:]
+        yield {"nginx": port, "a": port + 1, "b": port + 2, "index": folder / "index",
+               "mail": folder / "mail", "folder": folder / "cluster"}
+    finally:
+        process.terminate()
+        process.wait(timeout=90)
+        celery_app.conf.task_always_eager = True
+
+
+def call(port: int, path: str, *, token: str | None = None, body: dict | None = None):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", method="POST" if body is not None else "GET",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json",
+                 **({"Authorization": f"Token {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, dict(response.headers), json.loads(response.read() or b"null")
+
+
+@pytest.fixture
+def people(cluster, django_user_model, groups, settings):
+    settings.KB_INDEX_DIR = cluster["index"]  # the index the cluster's nodes read
+    teams_load_fixture(path=settings.KB_FIXTURES_DIR / "teams.toml")
+    sla_policies_ensure()
+    org = Organization.objects.create(name="Acme Live")
+    alice = django_user_model.objects.create_user("alice", email="alice@example.com")
+    org.members.add(alice)
+    eve = django_user_model.objects.create_user("eve", email="eve@example.com", is_staff=True)
+    eve.groups.add(Group.objects.get(name="Support engineers"))
+    # The nodes and workers run on the real clock: eve is on call for every team now.
+    now = dt.datetime.now(dt.UTC)
+    for team in Team.objects.all():
+        OnCallShift.objects.create(team=team, engineer=eve, starts_at=now - dt.timedelta(hours=2),
+                                   ends_at=now + dt.timedelta(hours=2))
+    make_article(title="Encoder cannot connect: connection refused")
+    index_rebuild()
+    return {"customer": Token.objects.create(user=alice).key,
+            "engineer": Token.objects.create(user=eve).key}
+
+
+TICKET = {"subject": "Push refused since 10:00", "description": "OBS: Failed to connect",
+          "priority": "P2", "region": "eu", "stream_id": "live/acme-main", "protocol": "rtmp",
+          "role": "publisher"}
+
+
+def test_nginx_spreads_requests_over_both_nodes(people, cluster):
+    served = {call(cluster["nginx"], "/api/v1/teams/")[1]["X-Served-By"] for _ in range(12)}
+    assert served == {f"127.0.0.1:{cluster['a']}", f"127.0.0.1:{cluster['b']}"}
+
+
+def test_a_ticket_filed_on_one_node_is_in_the_other_nodes_queue(people, cluster):
+    status, _, ticket = call(cluster["b"], "/api/v1/tickets/", token=people["customer"],
+                             body=TICKET)
+    assert status == 201
+    status, _, queue = call(cluster["a"], "/api/v1/tickets/queue/", token=people["engineer"])
+    assert ticket["id"] in [entry["id"] for entry in queue]
+
+
+def test_a_p1_is_paged_once_with_two_workers_taking_notifications(people, cluster):
+    status, _, ticket = call(cluster["nginx"], "/api/v1/tickets/", token=people["customer"],
+                             body={**TICKET, "priority": "P1"})
+    assert status == 201
+    page = Notification.objects.get(ticket_id=ticket["id"], purpose="page", channel="email")
+
+    def sent() -> bool:
+        page.refresh_from_db()
+        return page.status == "sent"
+
+    logs = cluster["folder"]
+    assert wait_for(sent, timeout=60), (logs / "worker-work.log").read_text()[-3000:]
+    time.sleep(3)  # a second delivery would have had the time to land
+    mails = "".join(path.read_text() for path in cluster["mail"].glob("*"))
+    assert mails.count(f"[P1] #{ticket['id']}") == 1, mails[-3000:]
+
+
+def test_a_fix_published_anywhere_is_found_through_the_other_node(people, cluster, reviewer):
+    article = make_article(status=Article.Status.IN_REVIEW, title="Capybara ingest handshake")
+    article_services.article_publish(article=article, reviewer=reviewer)  # queues indexing
+
+    def found() -> list[str]:
+        _, _, answer = call(cluster["b"], "/api/v1/search?q=capybara")
+        return [hit["slug"] for hit in answer["results"]]
+
+    started = time.monotonic()
+    assert wait_for(lambda: found() == [article.slug], timeout=30), (
+        (cluster["folder"] / "worker-index.log").read_text()[-3000:])
+    print(f"published -> searchable on the other node in {time.monotonic() - started:.1f} s")
