@@ -169,3 +169,19 @@ def test_bucketing_never_hides_the_extremes(raw):
         assert min(p.rtt_min_ms for p in kept) == min(p.rtt_min_ms for p in measured)
         assert max(p.rtt_max_ms for p in kept) == max(p.rtt_max_ms for p in measured)
         assert max(p.loss_pct for p in kept) == max(p.loss_pct for p in measured)
+
+
+class TestQueries:
+    def test_the_list_reads_in_a_fixed_number_of_queries(self, client, acme, clock,
+                                                         django_assert_max_num_queries):
+        for number in range(12):
+            make_line(acme[0], name=f"Studio {number} -> Singapore ingest")
+        signed_in(client, acme[1])
+        with django_assert_max_num_queries(6):
+            assert client.get("/monitoring/").status_code == 200
+
+    def test_a_line_page_reads_in_a_fixed_number_of_queries(self, client, acme, measured,
+                                                            django_assert_max_num_queries):
+        signed_in(client, acme[1])
+        with django_assert_max_num_queries(10):
+            assert client.get(f"/monitoring/lines/{measured.pk}/").status_code == 200
