@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kb.monitoring.charts import line_charts, uptime_chart
+from kb.monitoring.charts import LineCharts, line_charts, uptime_chart
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import Incident
 from kb.monitoring.selectors import line_incidents, line_list_visible_to
@@ -44,6 +44,17 @@ def _series(request: HttpRequest, line_id: int, range_key: str) -> LineSeries:
     return line_series(line=line, range_key=range_key, now=timezone.now())
 
 
+def _cached_charts(series: LineSeries) -> LineCharts:
+    """The line's charts, drawn once per content, language and time zone:
+    pygal takes tens of milliseconds for three charts, and a dashboard left
+    open reloads while nothing new has arrived."""
+    content = repr((series.line.pk, series.range_key, series.start, series.points,
+                    series.incidents, series.maintenance))
+    key = (f"monitoring:line-charts:{get_language()}:{timezone.get_current_timezone_name()}:"
+           f"{hashlib.sha256(content.encode()).hexdigest()}")
+    return cache.get_or_set(key, lambda: line_charts(series), 10 * 60)
+
+
 @require_GET
 @login_required
 def line_list_page(request: HttpRequest) -> HttpResponse:
@@ -60,7 +71,7 @@ def line_detail_page(request: HttpRequest, line_id: int) -> HttpResponse:
         return _bad_range()
     series = _series(request, line_id, range_key)
     return render(request, "monitoring/line.html", {
-        "line": series.line, "series": series, "charts": line_charts(series),
+        "line": series.line, "series": series, "charts": _cached_charts(series),
         "range_key": range_key, "ranges": [
             (key, label) for key, label in (("24h", _("24 hours")), ("7d", _("7 days")),
                                             ("30d", _("30 days")))],

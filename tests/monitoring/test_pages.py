@@ -185,3 +185,13 @@ class TestQueries:
         signed_in(client, acme[1])
         with django_assert_max_num_queries(10):
             assert client.get(f"/monitoring/lines/{measured.pk}/").status_code == 200
+
+
+def test_a_new_minute_shows_at_once_despite_the_drawn_charts_being_kept(client, acme,
+                                                                         measured):
+    signed_in(client, acme[1])
+    before = client.get(f"/monitoring/lines/{measured.pk}/").context["charts"]
+    record([sample(measured, NOW, rtt=400.0, spread=10.0)])
+    after = client.get(f"/monitoring/lines/{measured.pk}/").context["charts"]
+    assert max(p.rtt_max_ms for p in after.points if p.measured) == 410.0
+    assert after.rtt != before.rtt
