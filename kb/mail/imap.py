@@ -71,7 +71,7 @@ def mailbox_poll(*, mailbox: Mailbox) -> int:
         status, _data = client.select(mailbox.folder)
         if status != "OK":
             raise imaplib.IMAP4.error(f"cannot open folder {mailbox.folder!r}")
-        status, data = client.uid("SEARCH", None, "UNSEEN")
+        status, data = client.uid("SEARCH", "UNSEEN")
         uids = data[0].split()[:MAX_PER_POLL] if status == "OK" and data and data[0] else []
         for uid in uids:
             status, parts = client.uid("FETCH", uid, "(BODY.PEEK[] INTERNALDATE)")
