@@ -65,7 +65,7 @@ test-clock: $(VENV)/.installed-test
 # Style, the layers (import-linter: a lower app never imports a higher one)
 # and types (mypy with django-stubs, app by app: the modules listed here).
 TYPED ?= kb/core kb/setup kb/problems kb/diagnose kb/search/boosts.py kb/tickets/apis.py \
-	kb/tickets/signals.py kb/wizard/ranking.py kb/wizard/signals.py
+	kb/tickets/signals.py kb/wizard/ranking.py kb/wizard/signals.py kb/mail
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb tests tools bench
 	$(VENV)/bin/lint-imports
