@@ -36,3 +36,26 @@ def test_curators_cannot_accept(mail_site, curator, client):
                                                  "_selected_action": [held.pk]})
     held.refresh_from_db()
     assert held.review == "waiting"
+
+
+def test_a_screenshot_stays_with_the_message_and_downloads_as_a_file(
+        mail_site, engineer, client):
+    from email.message import EmailMessage
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "alice@acme.example", "support@streamline-kb.example.com"
+    mail["Subject"], mail["Message-ID"] = "OBS screenshot", "<shot@acme.example>"
+    mail.set_content("The dropped frames are in the screenshot.")
+    mail.add_attachment(png, maintype="image", subtype="png", filename="掉帧截图.png")
+    received = message_receive(raw=mail.as_bytes())
+    assert "掉帧截图.png (image/png, 1 KB)" in received.ticket.description
+    client.force_login(engineer)
+    page = client.get(f"/admin/mail/receivedmessage/{received.pk}/change/").content.decode()
+    link = f"/admin/mail/receivedmessage/{received.pk}/file/0/"
+    assert link in page
+    download = client.get(link)
+    assert download.content == png
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert client.get(f"/admin/mail/receivedmessage/{received.pk}/file/1/").status_code == 404
