@@ -104,6 +104,23 @@ def test_while_the_site_is_unreachable_minutes_wait_and_go_later(
     assert iso_minute(oldest.at) == kept[0]["at"] and oldest.rtt_avg_ms == 72.0
 
 
+def test_a_rate_limited_agent_keeps_the_rest_for_later(customer, live_server, ingest,
+                                                       settings, tmp_path):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **rates, "monitoring_samples": "1/minute"}}
+    line, token = customer
+    backlog = tmp_path / "backlog.jsonl"
+    kept = backlog_minutes(backlog, line.pk, 1200)
+    done = agent(live_server.url, token, f"{line.pk}=127.0.0.1:{ingest}", backlog=backlog)
+    assert done.returncode == 0, done.stderr
+    assert "HTTP 429" in done.stderr
+    # The oldest thousand went; the rest (and this minute) wait, in order.
+    assert Sample.objects.filter(line=line).count() == 1000
+    waiting = [json.loads(row) for row in backlog.read_text().splitlines()]
+    assert len(waiting) == 201 and waiting[0]["at"] == kept[1000]["at"]
+
+
 def test_what_the_site_would_refuse_for_good_is_dropped_the_rest_is_sent(
         customer, live_server, ingest, globex, tmp_path):
     line, token = customer
