@@ -49,6 +49,7 @@ os.environ["KB_BROKER_URL"] = "filesystem://"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 os.environ["KB_LOG_LEVEL"] = "WARNING"
 os.environ["KB_SEARCH_RATE"] = "1000000/minute"
+os.environ["KB_SEARCH_ADDRESS_RATE"] = "1000000/minute"
 os.environ["ALLOWED_HOSTS"] = "testserver"
 
 import django  # noqa: E402
