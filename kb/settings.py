@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -268,7 +269,10 @@ CELERY_BEAT_SCHEDULE = {
                           "schedule": 24 * 60 * 60},
     "mailbox-poll": {"task": "kb.mail.tasks.mailbox_poll_task",
                      "schedule": int(os.environ.get("KB_IMAP_POLL_SECONDS", "60"))},
-    "monitoring-probe": {"task": "kb.monitoring.tasks.probe_lines_task", "schedule": 60},
+    # At the start of every minute, so each burst falls in the minute it is
+    # labelled with and no minute is skipped (a missing minute breaks a run).
+    "monitoring-probe": {"task": "kb.monitoring.tasks.probe_lines_task",
+                         "schedule": crontab(minute="*")},
     "monitoring-evaluate": {"task": "kb.monitoring.tasks.evaluate_lines_task",
                             "schedule": 60},
     "monitoring-rollups": {"task": "kb.monitoring.tasks.rollups_compute_task",
