@@ -70,6 +70,7 @@ class Namespace:
         self.ip("ip", "addr", "add", f"{self.address}/30", "dev", self.inside, inside=True)
         self.ip("ip", "link", "set", self.inside, "up", inside=True)
         self.ip("ip", "link", "set", "lo", "up", inside=True)
+        self.ip("iptables", "-L", "INPUT", "-n", inside=True)  # usable here at all?
         self.listener = subprocess.Popen(
             ["ip", "netns", "exec", self.name, sys.executable, "-c", LISTENER, self.address,
              str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
