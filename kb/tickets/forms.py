@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import Article
-from kb.core.choices import Priority, Protocol, Region, Role
+from kb.core.choices import Language, Priority, Protocol, Region, Role
 from kb.problems.models import Problem
 from kb.tickets.models import Team, Ticket, TicketAttachment
 from kb.tickets.selectors import support_engineers
@@ -108,12 +108,43 @@ class AttachForm(forms.Form):
     clean_logs = TicketForm.clean_logs
 
 
+def problem_choices_by_area() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Problem codes grouped by area, each as "title (code)": staff find a
+    problem by what it is, not by a bare code among 40."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for problem in Problem.objects.order_by("area", "code"):
+        groups.setdefault(str(problem.get_area_display()), []).append(
+            (problem.code, f"{problem.title} ({problem.code})"))
+    return list(groups.items())
+
+
+def article_choices_for(codes: list[str], *, language: str = "") -> list:
+    """The published fixes, those of the ticket's problems (located or
+    suggested) first, in the ticket's language first; then every fix by
+    language."""
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    first = sorted(published.filter(problems__code__in=codes).distinct(),
+                   key=lambda a: (a.language != language, a.title)) if codes else []
+    groups = [("", _("No article fits"))]
+    if first:
+        groups.append((_("Fixes for this ticket's problems"),
+                       [(a.pk, a.title) for a in first]))
+    for code, name in Language.choices:
+        groups.append((str(name), [(a.pk, a.title) for a in
+                                   published.filter(language=code).order_by("title")]))
+    return groups
+
+
 class LocateForm(forms.Form):
     problems = forms.ModelMultipleChoiceField(
         label=_("Diagnosis: problem codes"), queryset=Problem.objects.order_by("code"),
-        to_field_name="code", widget=forms.SelectMultiple(attrs={"size": 8}),
+        to_field_name="code", widget=forms.SelectMultiple(attrs={"size": 10}),
         error_messages={"required": _("Choose at least one problem code.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].choices = problem_choices_by_area()
 
 
 class ResolveForm(forms.Form):
@@ -125,6 +156,10 @@ class ResolveForm(forms.Form):
     )
     summary = forms.CharField(label=_("Resolution summary"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, codes: list[str] | None = None, language: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = article_choices_for(codes or [], language=language)
 
     def clean(self):
         cleaned = super().clean()

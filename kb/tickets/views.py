@@ -173,7 +173,9 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         context.update({
             "locate_form": forms.LocateForm(initial={"problems": located or [
                 s["problem"] for s in diagnosis["suggestions"][:1]]}),
-            "resolve_form": forms.ResolveForm(),
+            "resolve_form": forms.ResolveForm(
+                codes=located + [s["problem"] for s in diagnosis["suggestions"]],
+                language=ticket.language),
             "wait_form": forms.WaitForm(),
             "assign_form": forms.AssignForm(initial={"team": ticket.team.code}),
         })

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from kb.search.indexing import index_rebuild
 from kb.tickets.models import Organization, Ticket
 from kb.wizard.models import WizardSession
 from tests.clock import CN_WORKING_HOURS
@@ -110,3 +111,26 @@ def test_a_chinese_reader_reads_the_ticket_in_chinese(open_page, customer, time_
     expect(page.get_by_test_id("ticket-team")).to_have_text("中国")
     expect(page.get_by_test_id("ticket-problems")).to_contain_text("首几跳丢包")
     assert "net.loss-last-mile" not in page.locator("main").inner_text()
+
+
+def test_staff_find_problems_by_area_and_the_ticket_s_fixes_first(page, customer, groups,
+                                                                 django_user_model,
+                                                                 time_machine):
+    time_machine.move_to(CN_WORKING_HOURS)
+    index_rebuild()  # the staff page's diagnosis searches the fixes
+    ticket = escalate_a_stutter(customer)
+    engineer = django_user_model.objects.create_user("wei", "wei@example.com", "pw-wei-12345",
+                                                     is_staff=True)
+    engineer.groups.add(groups["Support engineers"])
+    page.goto(f"/accounts/login/?next=/support/tickets/{ticket.pk}/")
+    page.locator("#id_username").fill("wei")
+    page.locator("#id_password").fill("pw-wei-12345")
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Acknowledge").click()
+    locate = page.get_by_label("Diagnosis: problem codes")
+    expect(locate.locator("optgroup[label=Network]")).to_contain_text(
+        "Packet loss on the first hops (net.loss-last-mile)")
+    resolve = page.get_by_label("The fix that solved it")
+    first_group = resolve.locator("optgroup").first
+    expect(first_group).to_have_attribute("label", "Fixes for this ticket's problems")
+    expect(first_group).to_contain_text("first hops")
