@@ -5,7 +5,9 @@ The site's prober (kb.monitoring.prober) and the customer's agent
 line are comparable.
 
 A *burst* is ``count`` probes ``interval`` seconds apart, each waiting at
-most ``timeout`` seconds for its reply. It is measured with:
+most ``timeout`` seconds for its reply; probes do not wait for each other,
+so a burst lasts ``(count - 1) * interval + timeout`` at most, however many
+are lost. It is measured with:
 
 - ``icmp``: ICMP echo (icmplib). It needs a raw socket (root) or, without
   root, a group listed in ``net.ipv4.ping_group_range``;
@@ -24,7 +26,9 @@ every probe lost and the reason in ``error``.
 
 from __future__ import annotations
 
+import errno
 import os
+import selectors
 import socket
 import time
 from dataclasses import asdict, dataclass
@@ -121,52 +125,123 @@ def icmp_allowed() -> bool:
     return _icmp_allowed
 
 
-def _sleep_until(deadline: float) -> None:
-    pause = deadline - time.monotonic()
-    if pause > 0:
-        time.sleep(pause)
+def _in_order(rtts: dict[int, float]) -> list[float]:
+    """RTTs in the order the probes were sent (jitter compares neighbours)."""
+    return [rtts[n] for n in sorted(rtts)]
 
 
 def tcp_burst(address: str, family: int, port: int, *, count: int, interval: float,
               timeout: float) -> Burst:
-    rtts, reasons = [], []
-    start = time.monotonic()
-    for n in range(count):
-        _sleep_until(start + n * interval)
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
-        try:
-            began = time.perf_counter()
-            sock.connect((address, port))
-            rtts.append((time.perf_counter() - began) * 1000)
-        except OSError as exc:
-            reasons.append(_describe(exc))
-        finally:
+    """``count`` connections opened ``interval`` apart without waiting for
+    each other, so a burst takes ``(count - 1) * interval + timeout`` at
+    most, however many are lost (a dead ingest must not hold the minute)."""
+    rtts: dict[int, float] = {}
+    reasons: list[str] = []
+    waiting: dict[socket.socket, tuple[int, float, float]] = {}
+    selector = selectors.DefaultSelector()
+    start, sent = time.monotonic(), 0
+
+    def done(sock: socket.socket, error: int, n: int, began: float) -> None:
+        if error:
+            reasons.append(_describe(OSError(error, os.strerror(error))))
+        else:
+            rtts[n] = (time.perf_counter() - began) * 1000
+        if sock in waiting:
+            selector.unregister(sock)
+            del waiting[sock]
+        sock.close()
+
+    try:
+        while sent < count or waiting:
+            now = time.monotonic()
+            while sent < count and start + sent * interval <= now:
+                sock = socket.socket(family, socket.SOCK_STREAM)
+                sock.setblocking(False)
+                began = time.perf_counter()
+                error = sock.connect_ex((address, port))
+                if error in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+                    waiting[sock] = (sent, began, now + timeout)
+                    selector.register(sock, selectors.EVENT_WRITE)
+                else:
+                    done(sock, error, sent, began)
+                sent += 1
+            for sock, (_, _, deadline) in list(waiting.items()):
+                if now >= deadline:
+                    reasons.append("timed out")
+                    selector.unregister(sock)
+                    del waiting[sock]
+                    sock.close()
+            upcoming = [start + sent * interval] if sent < count else []
+            upcoming += [deadline for _, _, deadline in waiting.values()]
+            if not upcoming:
+                break
+            for key, _ in selector.select(max(0.0, min(upcoming) - time.monotonic())):
+                sock = key.fileobj
+                n, began, _ = waiting[sock]
+                done(sock, sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), n, began)
+    finally:
+        for sock in waiting:
             sock.close()
-    return burst_of(rtts, sent=count, method="tcp", error=_most_common(reasons))
+        selector.close()
+    return burst_of(_in_order(rtts), sent=count, method="tcp", error=_most_common(reasons))
 
 
 def icmp_burst(address: str, *, count: int, interval: float, timeout: float) -> Burst:
-    """Like icmplib.ping, keeping why probes failed (ping drops that)."""
-    rtts, reasons = [], []
+    """Echo requests ``interval`` apart, replies taken as they come (as
+    ``ping`` does), so lost probes cost one ``timeout`` in all; unlike
+    icmplib.ping it keeps why probes failed."""
+    privileged = icmp_privileged()
     socket_kind = icmplib.ICMPv6Socket if ":" in address else icmplib.ICMPv4Socket
     identifier = icmplib.utils.unique_identifier()
-    start = time.monotonic()
-    with socket_kind(privileged=icmp_privileged()) as sock:
-        for sequence in range(count):
-            _sleep_until(start + sequence * interval)
-            request = icmplib.ICMPRequest(destination=address, id=identifier,
-                                          sequence=sequence)
+    rtts: dict[int, float] = {}
+    reasons: list[str] = []
+    sent_at: dict[int, float] = {}
+    deadlines: dict[int, float] = {}
+    start, sent = time.monotonic(), 0
+    with socket_kind(privileged=privileged) as sock:
+        while sent < count or deadlines:
+            now = time.monotonic()
+            while sent < count and start + sent * interval <= now:
+                request = icmplib.ICMPRequest(destination=address, id=identifier,
+                                              sequence=sent)
+                try:
+                    sock.send(request)
+                    sent_at[sent], deadlines[sent] = request.time, now + timeout
+                except icmplib.ICMPLibError as exc:
+                    reasons.append(_describe_icmp(exc))
+                sent += 1
+            for n, deadline in list(deadlines.items()):
+                if now >= deadline:
+                    reasons.append("timed out")
+                    del deadlines[n]
+            upcoming = [start + sent * interval] if sent < count else []
+            upcoming += list(deadlines.values())
+            if not upcoming:
+                break
             try:
-                sock.send(request)
-                reply = sock.receive(request, timeout)
-                reply.raise_for_status()
-                rtts.append((reply.time - request.time) * 1000)
+                reply = sock.receive(None, max(0.001, min(upcoming) - time.monotonic()))
             except icmplib.TimeoutExceeded:
-                reasons.append("timed out")
+                continue
             except icmplib.ICMPLibError as exc:
-                reasons.append(str(exc).rstrip(".").lower() or type(exc).__name__)
-    return burst_of(rtts, sent=count, method="icmp", error=_most_common(reasons))
+                reasons.append(_describe_icmp(exc))
+                continue
+            # A raw socket sees every ICMP message of the machine: only
+            # ours count (an unprivileged one gets its own only, with the
+            # identifier the kernel chose).
+            n = reply.sequence
+            if n not in deadlines or (privileged and reply.id != identifier):
+                continue
+            del deadlines[n]
+            try:
+                reply.raise_for_status()
+                rtts[n] = (reply.time - sent_at[n]) * 1000
+            except icmplib.ICMPLibError as exc:
+                reasons.append(_describe_icmp(exc))
+    return burst_of(_in_order(rtts), sent=count, method="icmp", error=_most_common(reasons))
+
+
+def _describe_icmp(exc: Exception) -> str:
+    return str(exc).rstrip(".").lower() or type(exc).__name__
 
 
 def _most_common(reasons: list[str]) -> str:
