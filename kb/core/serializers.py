@@ -54,7 +54,8 @@ class JsonInputSerializer(serializers.Serializer):
                 value = data[name]
                 error = json_type_error(field, value)
                 child = getattr(field, "child", None)
-                if error is None and isinstance(field, serializers.ListField) and child:
+                if (error is None and value is not None
+                        and isinstance(field, serializers.ListField) and child):
                     error = next((f"Item {index + 1}: {item_error}"
                                   for index, item in enumerate(value)
                                   if (item_error := json_type_error(child, item))), None)

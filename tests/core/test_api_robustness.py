@@ -285,6 +285,12 @@ class TestJsonTypes:
         response = api.post("/api/v1/diagnose", {"description": None}, format="json")
         assert response.json() == {"description": ["This field may not be null."]}
 
+    def test_a_null_list_is_refused_as_null(self, api, member):
+        api.force_authenticate(member)
+        response = api.post("/api/v1/monitoring/samples", {"samples": None}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"samples": ["This field may not be null."]}
+
     def test_feedback_takes_a_real_boolean(self, api, articles):
         url = "/api/v1/articles/en/fix-0/feedback/"
         assert api.post(url, {"helpful": "true"}, format="json").json() == {
