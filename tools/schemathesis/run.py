@@ -121,8 +121,9 @@ def main() -> int:
                         help="cases per operation and phase (default 25)")
     parser.add_argument("--seed", type=int, default=20261202,
                         help="the same seed finds the same cases again")
-    parser.add_argument("--run-timeout", type=int, default=170,
-                        help="seconds each of the two runs may take (default 170)")
+    parser.add_argument("--run-timeout", type=int, default=420,
+                        help="seconds each of the two runs may take (default 420; a run "
+                             "takes about 150 s on a busy 2-core machine)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the folder (database, server log, reports)")
     args = parser.parse_args()
