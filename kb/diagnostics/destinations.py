@@ -157,11 +157,14 @@ class _Scan:
 
 def _scan(text: str) -> _Scan:
     lines = text.split("\n")
+    folded = fold_case(text)
+    # fold_case keeps every offset, so the folded text splits into the same lines.
+    folded_lines = folded.split("\n")
     scan = _Scan(lines=lines)
     attempts: list[tuple[str, str]] = []
-    for idx in lines_containing(fold_case(text), _PHRASES):
+    for idx in lines_containing(folded, _PHRASES):
         line = lines[idx]
-        low = fold_case(line)
+        low = folded_lines[idx]
         raw = line.strip()
         if "://" in low:
             for m in _URL.finditer(line):
@@ -230,6 +233,7 @@ def _following(
     return out
 
 
+@lru_cache(maxsize=4096)  # a long log names the same few hosts on thousands of lines
 def _is_address(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
