@@ -228,6 +228,10 @@ else:
     # (harmless, tasks are idempotent, but wasted).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(os.environ.get("KB_BROKER_VISIBILITY_TIMEOUT", "3600")),
+        # Workers look for such tasks every 10 s (kombu's default looks every
+        # tenth time, 100 s, which would hold a dead worker's P1 page longer).
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("KB_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
