@@ -59,9 +59,12 @@ def agent(site: str, token: str, *targets: str, backlog: Path, extra=()):
 
 
 def backlog_minutes(path: Path, line_id: int, minutes: int) -> list[dict]:
-    """What an agent cut off from the site for ``minutes`` would have kept."""
-    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    rows = [{"line": line_id, "at": iso_minute(now - dt.timedelta(minutes=n)),
+    """What an agent cut off from the site for ``minutes`` would have kept,
+    ending two hours ago: the agent's own minute (its clock, in another
+    process, which a clock-moving test run starts afresh) comes after them
+    whatever the two clocks say."""
+    end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    rows = [{"line": line_id, "at": iso_minute(end - dt.timedelta(minutes=n)),
              "source": "encoder-1", "sent": 3, "received": 3, "rtt_min_ms": 70.0,
              "rtt_avg_ms": 72.0, "rtt_max_ms": 75.0, "jitter_ms": 1.5, "method": "tcp",
              "error": ""} for n in range(minutes, 0, -1)]
