@@ -241,32 +241,31 @@ def line_charts(series: LineSeries) -> LineCharts:
         css_class="chart-monitoring", series_classes=("", "chart-rtt-avg"),
         tree_hook=_both(_band(0, 2), _mark_spans(series, 3)))
 
-    loss_top = min(_top([p.loss_pct for p in points], 5.0), 100.0)
-    loss = pygal.XY(**_config(series, top=loss_top,
-                              y_format=_pct))
-    loss.x_labels = ticks
-    loss.add(_("Loss"), _xy(points, "loss_pct"))
-    loss.add("frame", frame)
-    loss_svg = charts.svg(
-        loss, chart_id=f"loss-{name}", title=_("Packet loss over %(span)s") % {"span": span},
-        description=" ".join([_("The share of probes that got no reply, in percent; a point "
-                                "merging several shows the worst."), covers, marks,
-                              _("The same numbers are in the table.")]),
-        css_class="chart-monitoring", series_classes=("chart-loss",),
-        tree_hook=_mark_spans(series, 1))
+    def one_series(field: str, label: str, *, top: float, y_format, title: str,
+                   explains: str) -> str:
+        """Loss and jitter: one series of the worst value per point."""
+        chart = pygal.XY(**_config(series, top=top, y_format=y_format))
+        chart.x_labels = ticks
+        chart.add(label, _xy(points, field))
+        chart.add("frame", frame)
+        kind = field.split("_")[0]
+        return charts.svg(
+            chart, chart_id=f"{kind}-{name}", title=title,
+            description=" ".join([explains, covers, marks,
+                                  _("The same numbers are in the table.")]),
+            css_class="chart-monitoring", series_classes=(f"chart-{kind}",),
+            tree_hook=_mark_spans(series, 1))
 
-    jitter = pygal.XY(**_config(series, top=_top([p.jitter_ms for p in points], 5.0),
-                                y_format=_ms))
-    jitter.x_labels = ticks
-    jitter.add(_("Jitter"), _xy(points, "jitter_ms"))
-    jitter.add("frame", frame)
-    jitter_svg = charts.svg(
-        jitter, chart_id=f"jitter-{name}", title=_("Jitter over %(span)s") % {"span": span},
-        description=" ".join([_("How much the round-trip time varies, in milliseconds; a "
-                                "point merging several shows the worst."), covers, marks,
-                              _("The same numbers are in the table.")]),
-        css_class="chart-monitoring", series_classes=("chart-jitter",),
-        tree_hook=_mark_spans(series, 1))
+    loss_svg = one_series(
+        "loss_pct", _("Loss"), top=min(_top([p.loss_pct for p in points], 5.0), 100.0),
+        y_format=_pct, title=_("Packet loss over %(span)s") % {"span": span},
+        explains=_("The share of probes that got no reply, in percent; a point merging "
+                   "several shows the worst."))
+    jitter_svg = one_series(
+        "jitter_ms", _("Jitter"), top=_top([p.jitter_ms for p in points], 5.0),
+        y_format=_ms, title=_("Jitter over %(span)s") % {"span": span},
+        explains=_("How much the round-trip time varies, in milliseconds; a point merging "
+                   "several shows the worst."))
     return LineCharts(rtt=rtt_svg, loss=loss_svg, jitter=jitter_svg, points=points,
                       minutes_per_point=minutes_per_point)
 
