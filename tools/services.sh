@@ -12,9 +12,8 @@ log() { printf '[services] %s\n' "$*" >&2; }
 # everything the tools print on the way (pg_ctlcluster says "Removed stale pid
 # file." after an unclean stop) goes to stderr. A group redirection, not a
 # saved descriptor, so the daemons started here hold no copy of the caller's
-# pipe (the caller's $(...) would wait for them forever).
+# pipe (the caller's $(...) would wait for them forever). Sets pg_port.
 start_services() {
-
   pg_version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
   if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$pg_version main"; then
     log "creating PostgreSQL $pg_version cluster"
@@ -37,7 +36,7 @@ start_services() {
 
   if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
     log "starting Redis"
-    redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >&2
+    redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no
     for _ in $(seq 1 50); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
 }

@@ -168,9 +168,9 @@ def test_the_promised_times_follow_the_region(page, content, django_user_model,
     expect(promise).to_contain_text("Europe team")
     # Monday 09:00 in Berlin plus four working hours, shown in Shanghai time.
     expect(promise).to_contain_text("Acknowledged by 2026-12-07 20:00 CST")
-    # The step was swapped in by htmx, which wires the region list's change
-    # to the promise only when the swap settles (20 ms later): a change made
-    # before that would go unheard, as it never is by a person.
+    # The step was swapped in by htmx, which wires the region list to the
+    # promise only when the swap settles, 20 ms later. A person never acts
+    # that fast; a test can, and its change would go unheard.
     expect(page.locator(".htmx-settling")).to_have_count(0)
     page.get_by_label("Region of the stream").select_option("cn")
     expect(promise).to_contain_text("China team")
