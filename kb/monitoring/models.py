@@ -276,6 +276,11 @@ class Incident(models.Model):
     postmortem_html = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # A line incident that is part of a region's incident (several lines to
+    # the same region at once): the region incident resolves with its last.
+    regional = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="line_incidents",
+                                 limit_choices_to={"line__isnull": True})
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -400,3 +405,29 @@ class StatusNotice(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.update_id} to subscriber {self.subscriber_id}"
+
+
+class MaintenanceNotice(models.Model):
+    """One notice of one maintenance window to one address: 72 hours ahead,
+    1 hour ahead and when it ended, each sent once."""
+
+    class Kind(models.TextChoices):
+        AHEAD_72H = "ahead_72h", _("72 hours ahead")
+        AHEAD_1H = "ahead_1h", _("1 hour ahead")
+        ENDED = "ended", _("Ended")
+
+    maintenance = models.ForeignKey(Maintenance, on_delete=models.CASCADE,
+                                    related_name="notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["maintenance", "kind", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["maintenance", "kind", "email"],
+                                    name="maintenance_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of maintenance {self.maintenance_id} to {self.email}"
