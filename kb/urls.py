@@ -8,7 +8,6 @@ from kb.core.docs import api_docs
 from kb.diagnose import apis as diagnose_apis
 from kb.mail import apis as mail_apis
 from kb.monitoring import apis as monitoring_apis
-from kb.monitoring import views as monitoring_views
 from kb.search import apis as search_apis
 from kb.search import views as search_views
 from kb.setup import health, metrics
@@ -72,7 +71,7 @@ urlpatterns = [
     path("wizard/", include("kb.wizard.urls")),
     path("learning/", include("kb.learning.urls")),
     path("monitoring/", include("kb.monitoring.urls")),
-    path("status/", monitoring_views.status_page, name="status-page"),
+    path("status/", include("kb.monitoring.status_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
