@@ -19,6 +19,7 @@ from kb.search.services import search_articles
 from kb.tickets import contacts, forms, services
 from kb.tickets.holidays import holiday_flags
 from kb.tickets.models import Ticket
+from kb.tickets.panels import ticket_panels_render
 from kb.tickets.permissions import ticket_operation_allowed
 from kb.tickets.selectors import (
     organization_for,
@@ -167,6 +168,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
         context["notifications"] = ticket.notifications.all()
         context["page_alarm"] = ticket_page_alarm(ticket=ticket)
+        context["panels"] = ticket_panels_render(ticket=ticket, request=request)
     if can_work:
         diagnosis = context["diagnosis"]
         located = list(ticket.problems.values_list("code", flat=True))
