@@ -14,15 +14,13 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kb.monitoring.charts import LineCharts, line_charts, uptime_chart
-from kb.monitoring.messages import render as render_message
-from kb.monitoring.models import Incident
+from kb.monitoring.incident_selectors import incident_story
 from kb.monitoring.selectors import line_incidents, line_list_visible_to
 from kb.monitoring.series import DEFAULT_RANGE, RANGES, LineSeries, line_series
 from kb.monitoring.status import STATUS_CACHE_SECONDS, StatusEntry, cached_status_overview
@@ -103,19 +101,6 @@ def line_export(request: HttpRequest, line_id: int) -> HttpResponse:
     return response
 
 
-def _story(incident: Incident) -> list[dict]:
-    """An incident's updates, oldest first, as HTML in the reader's language:
-    monitoring's own are message codes, staff's are sanitized Markdown."""
-    story = []
-    for update in incident.updates.all():
-        html: SafeString = (
-            mark_safe(f"<p>{escape(render_message(update.code, update.params))}</p>")
-            if update.code else mark_safe(update.body_html))  # sanitized when saved
-        story.append({"status": update.get_status_display(), "at": update.created_at,
-                      "html": html})
-    return story
-
-
 @require_GET
 def status_page(request: HttpRequest) -> HttpResponse:
     overview = cached_status_overview()
@@ -141,6 +126,6 @@ def status_page(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/status.html", {
         "overview": overview, "regions": entries(overview.regions),
         "routes": entries(overview.routes),
-        "active": [{"incident": i, "story": _story(i)} for i in overview.active],
-        "past": [{"incident": i, "story": _story(i)} for i in overview.past],
+        "active": [{"incident": i, "story": incident_story(i)} for i in overview.active],
+        "past": [{"incident": i, "story": incident_story(i)} for i in overview.past],
     })
