@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": 5 * 60},
     "monitoring-retention": {"task": "kb.monitoring.tasks.retention_task",
                              "schedule": 60 * 60},
+    "monitoring-maintenance-notices": {
+        "task": "kb.monitoring.tasks.maintenance_notices_task", "schedule": 60},
 }
 
 # REST API --------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from kb.monitoring.models import (
@@ -7,6 +9,7 @@ from kb.monitoring.models import (
     IncidentUpdate,
     Line,
     Maintenance,
+    MaintenanceNotice,
     Rollup,
     Sample,
     StatusSubscriber,
@@ -101,9 +104,32 @@ class IncidentAdmin(admin.ModelAdmin):
 
 @admin.register(Maintenance)
 class MaintenanceAdmin(admin.ModelAdmin):
-    list_display = ["title", "starts_at", "ends_at", "regions", "public"]
+    list_display = ["title", "starts_at", "ends_at", "regions", "public", "notices_sent"]
     filter_horizontal = ["lines"]
-    readonly_fields = ["created_at"]
+    # A read-only field rather than an inline: the window's form posts as
+    # before, with no formset to manage.
+    readonly_fields = ["created_at", "notices_list"]
+
+    def get_queryset(self, request):
+        kinds = MaintenanceNotice.Kind
+        return super().get_queryset(request).annotate(**{
+            f"notices_{kind}": Count("notices", filter=Q(notices__kind=kind))
+            for kind in (kinds.AHEAD_72H, kinds.AHEAD_1H, kinds.ENDED)})
+
+    @admin.display(description=_("notices sent: 72 h / 1 h / ended"))
+    def notices_sent(self, obj: Maintenance) -> str:
+        return (f"{obj.notices_ahead_72h} / {obj.notices_ahead_1h} / "
+                f"{obj.notices_ended}")
+
+    @admin.display(description=_("notices sent"))
+    def notices_list(self, obj: Maintenance) -> str:
+        notices = obj.notices.order_by("sent_at", "kind", "email") if obj.pk else []
+        if not notices:
+            return _("None sent yet (they go out 72 hours ahead, 1 hour ahead and at the end).")
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{} · {} · {} UTC</li>",
+            ((notice.get_kind_display(), notice.email, f"{notice.sent_at:%Y-%m-%d %H:%M}")
+             for notice in notices)))
 
     def save_model(self, request, obj, form, change):
         if obj.created_at is None:

@@ -60,3 +60,30 @@ def open_incident_for(*, organization: Organization, region: str) -> Incident | 
 
 def incident_updates_prefetch() -> Prefetch:
     return Prefetch("updates", queryset=IncidentUpdate.objects.order_by("created_at", "pk"))
+
+
+def line_contact_email(line: Line) -> str:
+    """Where monitoring e-mails the customer of ``line``: its contact address,
+    else the organization's first active member with an address ("" when
+    nobody has one)."""
+    return line_contact_emails(lines=[line]).get(line.pk, "")
+
+
+def line_contact_emails(*, lines: list[Line]) -> dict[int, str]:
+    """``line_contact_email`` of many lines in one query: line id -> address
+    (lines nobody can be told of are left out)."""
+    addresses = {line.pk: line.contact_email for line in lines if line.contact_email}
+    missing = {line.organization_id for line in lines if not line.contact_email}
+    if not missing:
+        return addresses
+    first_member: dict[int, str] = {}
+    members = (Organization.members.through.objects
+               .filter(organization_id__in=missing, user__is_active=True)
+               .exclude(user__email="").order_by("user_id")
+               .values_list("organization_id", "user__email"))
+    for organization_id, email in members:
+        first_member.setdefault(organization_id, email)
+    for line in lines:
+        if not line.contact_email and line.organization_id in first_member:
+            addresses[line.pk] = first_member[line.organization_id]
+    return addresses

@@ -42,6 +42,17 @@ def rollups_compute_task() -> int:
     return rollups_compute()
 
 
+@shared_task(acks_late=True, expires=55)
+def maintenance_notices_task() -> int:
+    """Every minute: the maintenance notices due now (72 hours and 1 hour
+    ahead, ended; kb.monitoring.maintenance_notices). Not retried: a notice
+    that failed is tried again by the next minute's run. A second run finds
+    each notice recorded with its send and sends nothing twice."""
+    from kb.monitoring.maintenance_notices import maintenance_notices_send
+
+    return maintenance_notices_send()
+
+
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
              max_retries=3)
 def retention_task() -> dict:
