@@ -12,6 +12,9 @@ in an hour) and the work spreads evenly over the runs. A thousand lines
 (20 baselines a run) took 0.75 to 1.1 s on SQLite on this 2-core machine
 while it was shared (load average 7).
 
+Then several lines to one region in trouble at once become one region
+incident on the public status page (kb.monitoring.regional).
+
 Idempotent: at the same instant a second run finds every incident in the
 state the first one left it and changes nothing.
 """
@@ -39,6 +42,7 @@ from kb.monitoring.incidents import (
 )
 from kb.monitoring.minutes import Minute, floor_minute, median, merge
 from kb.monitoring.models import Incident, Line, LineState, Maintenance, Sample
+from kb.monitoring.regional import regions_correlate
 from kb.monitoring.status import status_cache_clear
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,18 @@ class EvaluationReport:
     healed: int = 0
     baselines: int = 0
     failed: int = 0
+    # Region incidents (kb.monitoring.regional): opened, line incidents
+    # that joined one, raised to down, resolved.
+    regional_opened: int = 0
+    regional_attached: int = 0
+    regional_escalated: int = 0
+    regional_resolved: int = 0
+
+    @property
+    def acted(self) -> bool:
+        return bool(self.opened or self.escalated or self.resolved or self.healed
+                    or self.failed or self.regional_opened or self.regional_attached
+                    or self.regional_escalated or self.regional_resolved)
 
     def __str__(self) -> str:
         return " ".join(f"{name}={value}" for name, value in vars(self).items())
@@ -196,11 +212,28 @@ def lines_evaluate(*, now: dt.datetime | None = None,
             log.exception("monitoring_line_failed line=%s", line.pk)
             report.failed += 1
     report.healed = incidents_heal()
+    _regions_correlate(now=now, report=report)
     if changed and any(line.public for line in lines):
         status_cache_clear()
-    if report.opened or report.escalated or report.resolved or report.healed or report.failed:
+    if report.acted:
         log.info("monitoring_evaluated %s", report)
     return report
+
+
+def _regions_correlate(*, now: dt.datetime, report: EvaluationReport) -> None:
+    """Region incidents from the line incidents as they now stand (after
+    the heal, so a line incident opened by this run is seen)."""
+    try:
+        regional = regions_correlate(now=now)
+    except Exception:
+        log.exception("monitoring_regions_failed")
+        report.failed += 1
+        return
+    report.regional_opened = regional.opened
+    report.regional_attached = regional.attached
+    report.regional_escalated = regional.escalated
+    report.regional_resolved = regional.resolved
+    report.failed += regional.failed
 
 
 def _line_evaluate(line: Line, minutes: dict[dt.datetime, Minute], held: set[dt.datetime],

@@ -12,6 +12,12 @@ figure is the share of its monitored minutes (from when the first of the
 entry's lines was added, up to now) that no *down* incident covered,
 leaving maintenance minutes out of both sides. Degraded time does not
 count against uptime, but colours the day.
+
+A region incident (kb.monitoring.regional) counts in its region's bars and
+state. A public line's incident that is part of one is told by the region
+incident in the lists of incidents (one story, not two), and still counts
+in its own route's or region's bars; a region's bars count a minute once,
+however many of its incidents cover it.
 """
 
 from __future__ import annotations
@@ -222,10 +228,12 @@ def status_overview(*, now: dt.datetime | None = None) -> StatusOverview:
 
     entries = [e.state for e in regions + routes]
     overall = _worst([s for s in entries if s in RANK]) if entries else LineState.NO_DATA
+    shown = {i.pk for i in incidents}
+    told = [i for i in incidents if i.regional_id is None or i.regional_id not in shown]
     return StatusOverview(
         generated_at=now, state=overall, regions=regions, routes=routes,
-        active=[i for i in incidents if i.state == Incident.State.OPEN],
-        past=[i for i in incidents if i.state == Incident.State.RESOLVED][:PAST_INCIDENTS],
+        active=[i for i in told if i.state == Incident.State.OPEN],
+        past=[i for i in told if i.state == Incident.State.RESOLVED][:PAST_INCIDENTS],
         maintenance=[w for w in windows if w.ends_at > now],
     )
 
