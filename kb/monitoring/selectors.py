@@ -62,6 +62,36 @@ def incident_updates_prefetch() -> Prefetch:
     return Prefetch("updates", queryset=IncidentUpdate.objects.order_by("created_at", "pk"))
 
 
+def incident_for_stream_down(*, user, region: str = "") -> Incident | None:
+    """What monitoring already knows when someone says a stream is down.
+
+    An open incident on a line of the user's organizations (to or from
+    ``region``; any of their lines while no region is known), a line down
+    before one degraded, then the newest; else the open public incident of
+    the whole ``region``. Someone signed out is shown only that public
+    region incident: nothing of any organization's lines.
+    """
+    if user is not None and user.is_authenticated:
+        lines = Incident.objects.filter(state=Incident.State.OPEN,
+                                        line__organization__members=user)
+        if region:
+            lines = lines.filter(Q(line__from_region=region) | Q(line__to_region=region))
+        found = (lines.select_related("line", "ticket")
+                 .order_by(Case(When(severity=Incident.Severity.DOWN, then=0), default=1),
+                           "-opened_at", "-pk")
+                 .first())
+        if found is not None:
+            return found
+    if not region:
+        return None
+    return (Incident.objects.filter(state=Incident.State.OPEN, line__isnull=True,
+                                    region=region, public=True)
+            .select_related("ticket")
+            .order_by(Case(When(severity=Incident.Severity.DOWN, then=0), default=1),
+                      "-opened_at", "-pk")
+            .first())
+
+
 def line_contact_email(line: Line) -> str:
     """Where monitoring e-mails the customer of ``line``: its contact address,
     else the organization's first active member with an address ("" when

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from kb.articles.models import Article
 from kb.core.choices import Language
+from kb.monitoring.models import Incident
+from kb.monitoring.selectors import incident_for_stream_down
 from kb.problems.models import Problem
+from kb.tickets.models import Ticket
+from kb.tickets.permissions import ticket_operation_allowed
+from kb.tickets.selectors import ticket_list_visible_to
 from kb.wizard.flows import flow_articles, flow_problem_codes, steps_to_end
 from kb.wizard.models import Flow, FlowVersion, WizardEvent, WizardSession
 
@@ -333,3 +339,36 @@ def deflection_overall(stats: list[dict]) -> float | None:
 
 def session_list_for_ticket(*, ticket) -> QuerySet[WizardSession]:
     return ticket.wizard_sessions.select_related("flow_version__flow").order_by("created_at")
+
+
+# Monitoring on the stream-down path -----------------------------------------
+@dataclass(frozen=True)
+class KnownIncident:
+    """An incident monitoring already has open for a stream said to be down.
+
+    ``ticket`` is the incident's ticket when the customer may read it (their
+    organization's), else None; ``can_add`` says whether they may add their
+    details to it as a reply instead of filing a new ticket.
+    """
+
+    incident: Incident
+    ticket: Ticket | None
+    can_add: bool
+
+
+def session_known_incident(session: WizardSession, *, user) -> KnownIncident | None:
+    """What monitoring knows for an open emergency session: an open incident
+    on one of the customer's lines (in the region chosen, when one is), or
+    the region's public incident; None on any other path."""
+    if not session.flow.emergency or session.outcome != WizardSession.Outcome.OPEN:
+        return None
+    region = session_facts(session)["region"] or ""
+    incident = incident_for_stream_down(user=user, region=region)
+    if incident is None:
+        return None
+    ticket = None
+    if incident.ticket_id is not None:
+        ticket = ticket_list_visible_to(user=user).filter(pk=incident.ticket_id).first()
+    can_add = (ticket is not None and ticket.status in Ticket.OPEN_STATUSES
+               and ticket_operation_allowed(user=user, ticket=ticket, operation="comment"))
+    return KnownIncident(incident=incident, ticket=ticket, can_add=can_add)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from kb.diagnostics import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, decode_paste, 
 from kb.problems.models import Problem
 from kb.tickets.models import Ticket
 from kb.tickets.selectors import organization_for
-from kb.tickets.services import ticket_create, ticket_create_for_contact
+from kb.tickets.services import ticket_comment, ticket_create, ticket_create_for_contact
 from kb.wizard import ranking, selectors
 from kb.wizard.flows import REGIONS, FlowError, flow_parse
 from kb.wizard.models import Flow, FlowVersion, WizardAttachment, WizardEvent, WizardSession
@@ -509,11 +510,32 @@ def _escalated(session: WizardSession, step: dict, ticket: Ticket, user=None) ->
     return ticket
 
 
-def _ticket_fields(session: WizardSession, cleaned: dict) -> dict:
+def _incident_mention(session: WizardSession, user) -> str:
+    """A line for the new ticket naming the incident monitoring already had
+    open (filed anyway: support links the two rather than working both),
+    in the session's language, times in UTC for whoever reads it."""
+    known = selectors.session_known_incident(session, user=user)
+    if known is None:
+        return ""
+    incident = known.incident
+    with translation.override(session.language):
+        text = _("Monitoring already had an incident open when this was filed: "
+                 "%(title)s (%(severity)s since %(since)s UTC, incident %(incident)d)") % {
+            "title": incident.title, "severity": incident.get_severity_display(),
+            "since": incident.opened_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+            "incident": incident.pk}
+        if incident.ticket_id is not None:
+            text += "; " + _("its ticket is #%(ticket)d") % {"ticket": incident.ticket_id}
+    return text + "."
+
+
+def _ticket_fields(session: WizardSession, cleaned: dict, *, user=None) -> dict:
     preview = escalation_preview(session, stream_id=cleaned["stream_id"])
+    mention = _incident_mention(session, user)
+    note = "\n\n".join(part for part in (mention, cleaned["note"]) if part)
     return {
         "subject": preview["subject"],
-        "description": _ticket_description(session, note=cleaned["note"]),
+        "description": _ticket_description(session, note=note),
         "priority": preview["priority"], "region": cleaned["region"],
         "stream_id": cleaned["stream_id"], "protocol": preview["protocol"],
         "role": preview["role"],
@@ -539,7 +561,7 @@ def session_escalate(*, session: WizardSession, user, region: str, stream_id: st
             status_code=403)
     cleaned = _validate_escalation(region=region, stream_id=stream_id, note=note)
     ticket = ticket_create(requester=user, organization=organization,
-                           **_ticket_fields(session, cleaned))
+                           **_ticket_fields(session, cleaned, user=user))
     return _escalated(session, step, ticket, user)
 
 
@@ -561,3 +583,44 @@ def session_escalate_as_contact(*, session: WizardSession, email: str,
     ticket = ticket_create_for_contact(email=email, organization_name=organization_name,
                                        **_ticket_fields(session, cleaned))
     return _escalated(session, step, ticket)
+
+
+@transaction.atomic
+def session_add_to_incident_ticket(*, session: WizardSession, user, text: str) -> Ticket:
+    """Add the customer's details, as a reply, to the ticket of the incident
+    monitoring already has open, instead of filing a second P1; the session
+    ends there, pointing at that ticket."""
+    session = WizardSession.objects.select_for_update().get(pk=session.pk)
+    _require_open(session, None)
+    if user is None or not user.is_authenticated:
+        raise ApplicationError(_("Sign in to add to a ticket."), status_code=401)
+    known = selectors.session_known_incident(session, user=user)
+    if known is None or not known.can_add:
+        raise ApplicationError(_("That incident is no longer open, or its ticket is not one "
+                                 "you can add to. File a new ticket below."), status_code=409)
+    text = _clean_text(text)
+    if not text:
+        raise ApplicationError(_("Say what you see: which stream, since when, what viewers "
+                                 "get."))
+    if len(text) > MAX_NOTE:
+        raise ApplicationError(_("Please keep the note under %(max)d characters.")
+                               % {"max": MAX_NOTE})
+    facts = selectors.session_facts(session)
+    with translation.override(session.language):
+        lines = [text, ""]
+        if facts["stream_id"]:
+            lines.append(_("Stream: %(stream)s") % {"stream": facts["stream_id"]})
+        lines.append(_("Added from the guided diagnosis \"a live stream is down\" "
+                       "(session %(session)s).") % {"session": session.id})
+    ticket = known.ticket
+    ticket_comment(ticket=ticket, actor=user, text="\n".join(lines))
+    session.entries = [*session.entries, {"step": session.current_step, "kind": "escalate",
+                                          "ticket": ticket.pk, "joined": True}]
+    session.user = session.user or user
+    session.ticket = ticket
+    session.outcome = WizardSession.Outcome.ESCALATED
+    session.ended_at = timezone.now()
+    session.escalation_draft = {}
+    _event(session, WizardEvent.Kind.ESCALATED, session.current_step)
+    _save(session)
+    return ticket

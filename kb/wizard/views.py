@@ -26,7 +26,12 @@ from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.diagnostics import MAX_ATTACHMENTS, findings_by_severity, reason_parts
-from kb.tickets.selectors import organization_for, sla_preview, ticket_list_visible_to
+from kb.tickets.selectors import (
+    organization_for,
+    sla_preview,
+    ticket_list_visible_to,
+    ticket_page_status,
+)
 from kb.tickets.throttles import TicketFilingThrottle
 from kb.wizard import selectors, services
 from kb.wizard.models import Flow, WizardSession
@@ -154,6 +159,7 @@ def _context(request: HttpRequest, session: WizardSession, *, error: str = "",
             context["contact_ticket"] = True
         context["ticket"] = ticket
         context["ticket_filed"] = session.ticket_id is not None
+        context["joined"] = bool(session.entries and session.entries[-1].get("joined"))
     elif step["kind"] == "check":
         context["findings"] = findings_by_severity(shown.diagnosis.get("findings", []))
         context["parsed"] = shown.diagnosis.get("attachments", [])
@@ -173,11 +179,23 @@ def _context(request: HttpRequest, session: WizardSession, *, error: str = "",
             })
     elif step["kind"] == "escalate":
         context.update(_escalation_context(request, shown, step, language))
+    context.update(_known_incident_context(request, session))
     if session.outcome != WizardSession.Outcome.RESOLVED:
         quick = [s for s in selectors.session_step(shown).get("quick_checks", [])]
         context["quick_checks"] = [a for a in (selectors.article_for_reader(
             slug=slug, language=language) for slug in quick) if a is not None]
     return context
+
+
+def _known_incident_context(request: HttpRequest, session: WizardSession) -> dict:
+    """On the stream-down path, what monitoring already has open, shown
+    before anything more is asked (nothing on any other path)."""
+    known = selectors.session_known_incident(session, user=request.user)
+    if known is None:
+        return {}
+    incident = known.incident
+    return {"known": known, "known_since": incident.down_at or incident.opened_at,
+            "known_page": ticket_page_status(ticket=known.ticket) if known.ticket else None}
 
 
 def _escalation_context(request: HttpRequest, session: WizardSession, step: dict,
@@ -297,6 +315,11 @@ def session_page(request: HttpRequest, session_id, position: int | None = None
                 services.session_escalate(
                     session=session, user=request.user, region=post.get("region", ""),
                     stream_id=post.get("stream_id", ""), note=post.get("note", ""))
+        elif action == "add_to_incident":
+            if not request.user.is_authenticated:
+                raise ApplicationError(_("Sign in to add to a ticket."), status_code=401)
+            services.session_add_to_incident_ticket(session=session, user=request.user,
+                                                    text=post.get("details", ""))
         elif action == "answer":
             if len(files) > MAX_ATTACHMENTS:
                 raise ApplicationError(_("At most %(n)d files at once.") % {
