@@ -283,6 +283,9 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": 5 * 60},
     "monitoring-retention": {"task": "kb.monitoring.tasks.retention_task",
                              "schedule": 60 * 60},
+    # Incident updates e-mailed to the status page's subscribers.
+    "monitoring-status-notices": {"task": "kb.monitoring.tasks.status_notices_send_task",
+                                  "schedule": 60},
     "monitoring-maintenance-notices": {
         "task": "kb.monitoring.tasks.maintenance_notices_task", "schedule": 60},
 }
@@ -322,6 +325,10 @@ REST_FRAMEWORK = {
         # Per token only: these need one (anonymous callers get 401 first).
         "monitoring_samples": os.environ.get("KB_MONITORING_SAMPLES_RATE", "120/minute"),
         "monitoring_lines": os.environ.get("KB_MONITORING_LINES_RATE", "60/hour"),
+        # Each status page subscription sends an e-mail to the address typed.
+        "status_subscribe": os.environ.get("KB_STATUS_SUBSCRIBE_RATE", "10/hour"),
+        "status_subscribe_address": os.environ.get("KB_STATUS_SUBSCRIBE_ADDRESS_RATE",
+                                                   "30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -61,3 +61,15 @@ def retention_task() -> dict:
     from kb.monitoring.rollups import retention_apply
 
     return retention_apply()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
+             max_retries=2, expires=55)
+def status_notices_send_task() -> dict:
+    """Every minute: each new update of a public incident e-mailed to the
+    status page's confirmed subscribers (kb.monitoring.subscriptions). A
+    second run finds each sent notice recorded and sends it again to
+    nobody; one that failed is tried again by the next run."""
+    from kb.monitoring.subscriptions import notices_send
+
+    return notices_send()
