@@ -201,6 +201,14 @@ if not DEBUG:
 
 EMAIL_BACKEND = os.environ.get("KB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("KB_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The SMTP server, with KB_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("KB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KB_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KB_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KB_EMAIL_USE_TLS", "0") == "1"  # STARTTLS, port 587
+EMAIL_USE_SSL = os.environ.get("KB_EMAIL_USE_SSL", "0") == "1"  # implicit TLS, port 465
+EMAIL_TIMEOUT = int(os.environ.get("KB_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@streamline-kb.example.com")
 # The site's name in pages and e-mails (never the host name a request came to).
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Streamline KB")
@@ -385,6 +393,11 @@ KB_IMAP_USER = os.environ.get("KB_IMAP_USER", "")
 KB_IMAP_PASSWORD = os.environ.get("KB_IMAP_PASSWORD", "")
 KB_IMAP_FOLDER = os.environ.get("KB_IMAP_FOLDER", "INBOX")
 KB_IMAP_CA_FILE = os.environ.get("KB_IMAP_CA_FILE", "")
+# Its region (a ticket from it goes there when the message names none), and
+# more mailboxes as imaps:// URLs separated by spaces (kb.mail.imap).
+KB_IMAP_REGION = os.environ.get("KB_IMAP_REGION", "")
+KB_IMAP_MAILBOXES = os.environ.get("KB_IMAP_MAILBOXES", "")
+KB_IMAP_POLL_SECONDS = int(os.environ.get("KB_IMAP_POLL_SECONDS", "60"))
 KB_FIXTURES_DIR = BASE_DIR / "fixtures"
 
 LOGGING = {

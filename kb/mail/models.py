@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kb.core.choices import Region
+
 
 class ReceivedMessage(models.Model):
     """One e-mail as it reached the support address, kept once.
@@ -48,6 +50,14 @@ class ReceivedMessage(models.Model):
         RELAY = "relay", _("HTTP relay")
         IMAP = "imap", _("IMAP mailbox")
 
+    class RegionReason(models.TextChoices):
+        """Why a ticket filed from mail went to its region."""
+
+        NAMED = "named", _("named in the message")
+        MAILBOX = "mailbox", _("the mailbox's region")
+        USUAL = "usual", _("the organization's usual region")
+        DEFAULT = "default", _("none named and none usual yet: the default region")
+
     class Review(models.TextChoices):
         """Where a held message stands with staff."""
 
@@ -85,6 +95,14 @@ class ReceivedMessage(models.Model):
     # The automatic answer the sender got (held, throttled, too large), if any.
     notice = models.CharField(max_length=24, blank=True)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # The IMAP mailbox it was read from (user@host:port/folder; empty from the
+    # relay) and that mailbox's region, used when the message names none.
+    mailbox = models.CharField(max_length=300, blank=True)
+    mailbox_region = models.CharField(max_length=8, choices=Region.choices, blank=True)
+    # The ticket's region and why it was chosen (named in the message, the
+    # mailbox's, the organization's usual one).
+    region = models.CharField(max_length=8, choices=Region.choices, blank=True)
+    region_reason = models.CharField(max_length=16, choices=RegionReason.choices, blank=True)
     arrived_at = models.DateTimeField(help_text=_("When the mail server had it (UTC)"))
     processed_at = models.DateTimeField()
 

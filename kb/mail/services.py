@@ -53,7 +53,7 @@ from kb.mail.selectors import (
     user_for_sender,
 )
 from kb.mail.tasks import notice_send_task
-from kb.mail.triage import detected_language, suggested_priority
+from kb.mail.triage import detected_language, regions_named, suggested_priority
 from kb.tickets.models import Organization, Ticket, TicketAttachment
 from kb.tickets.selectors import organization_for_email, organization_usual_region
 from kb.tickets.services import (
@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 Outcome = ReceivedMessage.Outcome
 Reason = ReceivedMessage.Reason
+RegionReason = ReceivedMessage.RegionReason
 
 # How far back a trace header's time is believed as the arrival (older:
 # the clock of whoever wrote it is wrong, and the SLA starts on receipt).
@@ -81,12 +82,15 @@ THROTTLE_WINDOW = dt.timedelta(hours=1)
 
 
 def message_receive(*, raw: bytes, source: str = ReceivedMessage.Source.RELAY,
-                    arrived_at: dt.datetime | None = None) -> ReceivedMessage:
+                    arrived_at: dt.datetime | None = None, mailbox: str = "",
+                    mailbox_region: str = "") -> ReceivedMessage:
     """Take one message in; the same message again returns what the first
     time decided and changes nothing.
 
     ``arrived_at`` is when the mailbox had it (IMAP's INTERNALDATE); without
-    it the receiving server's trace header tells, else now.
+    it the receiving server's trace header tells, else now. ``mailbox`` names
+    the IMAP mailbox it came from and ``mailbox_region`` is that mailbox's
+    region, for a message that names none.
     """
     raw = bytes(raw)
     digest = message_digest(raw)
@@ -98,7 +102,8 @@ def message_receive(*, raw: bytes, source: str = ReceivedMessage.Source.RELAY,
     try:
         with transaction.atomic():
             return _receive(raw=raw, digest=digest, parsed=parsed, source=source,
-                            arrived_at=arrived_at, oversized=oversized)
+                            arrived_at=arrived_at, oversized=oversized, mailbox=mailbox,
+                            mailbox_region=mailbox_region)
     except IntegrityError:
         # The same message arrived twice at once: the other one's outcome
         # stands (and what this one filed was rolled back with it).
@@ -117,7 +122,8 @@ def _arrival(parsed: ParsedMessage, arrived_at: dt.datetime | None) -> dt.dateti
 
 
 def _receive(*, raw: bytes, digest: str, parsed: ParsedMessage, source: str,
-             arrived_at: dt.datetime | None, oversized: bool) -> ReceivedMessage:
+             arrived_at: dt.datetime | None, oversized: bool, mailbox: str,
+             mailbox_region: str) -> ReceivedMessage:
     shown = new_text(parsed.body)
     notes = list(parsed.defects)
     if parsed.from_html:
@@ -131,6 +137,7 @@ def _receive(*, raw: bytes, digest: str, parsed: ParsedMessage, source: str,
         suggested_priority=_priority(parsed, shown),
         language=detected_language(f"{parsed.subject}\n{shown}"),
         arrived_at=_arrival(parsed, arrived_at), processed_at=timezone.now(),
+        mailbox=mailbox[:300], mailbox_region=mailbox_region,
     )
     # What the site writes on the ticket (a follow-up's first line, the
     # attachments kept aside) is in the language the customer wrote in.
@@ -255,14 +262,33 @@ def _new_ticket(received: ReceivedMessage, parsed: ParsedMessage, *, user,
     return _record(received, Outcome.TICKET, reason)
 
 
+def _region(received: ReceivedMessage, parsed: ParsedMessage, *,
+            organization: Organization) -> tuple[str, str]:
+    """The ticket's region and why: the one the message names (of several,
+    the organization's usual one or the mailbox's when named, else the
+    first named), else the mailbox's, else the organization's usual one."""
+    has_history = organization.tickets.exists()
+    usual = organization_usual_region(organization=organization)
+    named = regions_named(f"{parsed.subject}\n{received.shown_text}")
+    if named:
+        preferred = [r for r in (usual if has_history else "", received.mailbox_region)
+                     if r in named]
+        return (preferred or named)[0], RegionReason.NAMED
+    if received.mailbox_region:
+        return received.mailbox_region, RegionReason.MAILBOX
+    return usual, RegionReason.USUAL if has_history else RegionReason.DEFAULT
+
+
 def _file(received: ReceivedMessage, parsed: ParsedMessage, *, organization: Organization,
           user, lead: str = "") -> Ticket:
     logs = _text_attachments(parsed.attachments)
+    received.region, received.region_reason = _region(received, parsed,
+                                                      organization=organization)
     common: dict[str, Any] = {
         "organization": organization, "subject": _subject(parsed),
         "description": _description(received, parsed, received.shown_text, logs, lead),
         "priority": received.suggested_priority,
-        "region": organization_usual_region(organization=organization),
+        "region": received.region,
         "attachments": [(a.name, a.content) for a in logs],
         "language": received.language, "received_at": received.arrived_at,
     }
@@ -360,7 +386,8 @@ def held_message_accept(*, received: ReceivedMessage, actor) -> ReceivedMessage:
                             user=None)
     received.review = ReceivedMessage.Review.ACCEPTED
     received.reviewed_by = actor
-    received.save(update_fields=["ticket", "review", "reviewed_by"])
+    received.save(update_fields=["ticket", "review", "reviewed_by", "region",
+                                 "region_reason"])
     return received
 
 

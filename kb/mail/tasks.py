@@ -1,5 +1,10 @@
+import imaplib
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True,
@@ -15,11 +20,22 @@ def notice_send_task(received_id: int) -> str:
 @shared_task(acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True,
              max_retries=3)
 def mailbox_poll_task() -> int:
-    """Read the support mailbox (KB_IMAP_*); nothing to do when none is set.
+    """Read every support mailbox (KB_IMAP_*); nothing to do when none is set.
 
-    Safe to run twice at once: messages are kept once, and a message is
-    flagged seen only after it is stored."""
-    from kb.mail.imap import Mailbox, mailbox_poll
+    One mailbox that cannot be read does not keep the others waiting: each
+    is polled, each failure logged, and the task fails afterwards (to be
+    retried) naming them. Safe to run twice at once, or beside
+    ``mail_watch``: messages are kept once, and a message is flagged seen
+    only after it is stored."""
+    from kb.mail.imap import mailbox_poll, mailboxes_from_settings
 
-    mailbox = Mailbox.from_settings()
-    return mailbox_poll(mailbox=mailbox) if mailbox is not None else 0
+    read, failed = 0, []
+    for mailbox in mailboxes_from_settings():
+        try:
+            read += mailbox_poll(mailbox=mailbox)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            log.error("imap_poll_failed mailbox=%s error=%r", mailbox.name, exc)
+            failed.append(mailbox.name)
+    if failed:
+        raise OSError(f"could not read {', '.join(failed)} (read {read} from the others)")
+    return read

@@ -38,3 +38,49 @@ def detected_language(text: str) -> str:
     cjk = len(CJK.findall(sample))
     latin_words = len(re.findall(r"[A-Za-z]+", sample))
     return "zh-hans" if cjk and cjk * 2 >= latin_words else "en"
+
+
+# The places customers name when they say where they stream to or from:
+# ingest cities, countries and the regions themselves, in both languages.
+# Ordered lists (checked in order of appearance in the text, not here).
+_REGION_WORDS: dict[str, tuple[str, ...]] = {
+    "cn": ("china", "mainland", "shanghai", "beijing", "shenzhen", "guangzhou", "hangzhou",
+           "chengdu", "中国", "国内", "大陆", "上海", "北京", "深圳", "广州", "杭州", "成都"),
+    "sea": ("southeast asia", "south-east asia", "singapore", "jakarta", "bangkok",
+            "kuala lumpur", "manila", "ho chi minh", "hanoi", "东南亚", "新加坡", "雅加达",
+            "曼谷", "吉隆坡", "马尼拉", "胡志明", "河内"),
+    "eu": ("europe", "european", "frankfurt", "london", "amsterdam", "paris", "madrid",
+           "milan", "stockholm", "warsaw", "欧洲", "法兰克福", "伦敦", "阿姆斯特丹", "巴黎",
+           "德国", "英国", "法国"),
+    "na": ("north america", "united states", "usa", "u.s.", "los angeles", "new york",
+           "virginia", "ashburn", "san jose", "seattle", "chicago", "dallas", "toronto",
+           "canada", "北美", "美国", "美西", "美东", "洛杉矶", "纽约", "硅谷", "加拿大"),
+    "latam": ("latin america", "latam", "brazil", "são paulo", "sao paulo", "mexico",
+              "buenos aires", "santiago", "bogota", "lima", "拉美", "南美", "巴西", "圣保罗",
+              "墨西哥"),
+    "mea": ("middle east", "dubai", "riyadh", "saudi", "africa", "johannesburg", "cairo",
+            "lagos", "中东", "迪拜", "利雅得", "沙特", "非洲", "约翰内斯堡"),
+}
+
+
+def _word_pattern(word: str) -> str:
+    if CJK.search(word):
+        return re.escape(word)
+    return rf"(?<![\w.]){re.escape(word)}(?!\w)"
+
+
+_REGION_PATTERNS = {
+    region: re.compile("|".join(_word_pattern(w) for w in words), re.I)
+    for region, words in _REGION_WORDS.items()
+}
+
+
+def regions_named(text: str) -> list[str]:
+    """The regions a message names, in the order it first names them."""
+    sample = text[:20_000]
+    first: dict[str, int] = {}
+    for region, pattern in _REGION_PATTERNS.items():
+        match = pattern.search(sample)
+        if match is not None:
+            first[region] = match.start()
+    return sorted(first, key=first.__getitem__)

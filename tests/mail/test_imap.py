@@ -12,17 +12,22 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import pytest
+from celery.exceptions import Retry
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kb.mail.imap import Mailbox, mailbox_poll
+from kb.mail.imap import Mailbox, mailbox_poll, mailbox_watch
 from kb.mail.models import ReceivedMessage
 from kb.mail.tasks import mailbox_poll_task
 from kb.tickets.models import Ticket
 from tests.clock import EU_WORKING_HOURS
-from tests.mail.conftest import corpus_message
+from tests.mail.conftest import corpus_message, message
 
 DOVECOT = Path("/usr/sbin/dovecot")
 OPENSSL = shutil.which("openssl")
@@ -35,6 +40,8 @@ pytestmark = [
 ]
 
 USER, PASSWORD = "support", "mailbox-password-for-tests"
+# A second mailbox, for customers writing to the China team's address.
+CN_USER, CN_PASSWORD = "support-cn", "p@ss word/for cn%"
 # When the corpus's messages reached the mailbox, and an hour after.
 ARRIVED = EU_WORKING_HOURS - dt.timedelta(minutes=20)
 AFTER_THE_CORPUS_ARRIVED = EU_WORKING_HOURS + dt.timedelta(hours=1)
@@ -87,7 +94,8 @@ def dovecot():
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
                    check=True, capture_output=True)
-    (folder / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+    (folder / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n"
+                                   f"{CN_USER}:{{PLAIN}}{CN_PASSWORD}::::::\n")
     (folder / "dovecot.conf").write_text(CONFIG.format(dir=folder, port=port))
     server = subprocess.Popen([str(DOVECOT), "-F", "-c", str(folder / "dovecot.conf")],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -121,16 +129,32 @@ def append(mailbox: Mailbox, raw: bytes, at: dt.datetime = ARRIVED) -> None:
     client.logout()
 
 
-@pytest.fixture
-def empty_mailbox(dovecot):
-    client = imaplib.IMAP4_SSL(dovecot.host, dovecot.port, ssl_context=dovecot.tls())
-    client.login(dovecot.user, dovecot.password)
-    assert client.select(dovecot.folder)[0] == "OK"
+def emptied(mailbox: Mailbox) -> Mailbox:
+    client = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=mailbox.tls())
+    client.login(mailbox.user, mailbox.password)
+    assert client.select(mailbox.folder)[0] == "OK"
     if client.search(None, "ALL")[1][0]:
         client.store("1:*", "+FLAGS", "(\\Deleted)")
         client.expunge()
     client.logout()
-    return dovecot
+    return mailbox
+
+
+@pytest.fixture
+def empty_mailbox(dovecot):
+    return emptied(dovecot)
+
+
+@pytest.fixture
+def empty_cn_mailbox(dovecot):
+    return emptied(Mailbox(host=dovecot.host, port=dovecot.port, user=CN_USER,
+                           password=CN_PASSWORD, ca_file=dovecot.ca_file, region="cn"))
+
+
+def url_of(mailbox: Mailbox) -> str:
+    return (f"imaps://{quote(mailbox.user, safe='')}:{quote(mailbox.password, safe='')}"
+            f"@{mailbox.host}:{mailbox.port}/{mailbox.folder}?"
+            + urlencode({"region": mailbox.region, "ca_file": mailbox.ca_file}))
 
 
 def test_a_message_appended_to_the_mailbox_files_a_ticket_once(
@@ -187,3 +211,77 @@ def test_the_beat_task_polls_the_configured_mailbox(mail_site, empty_mailbox, se
 def test_without_a_mailbox_the_task_does_nothing(mail_site, settings):
     settings.KB_IMAP_HOST = ""
     assert mailbox_poll_task.delay().get() == 0
+
+
+def test_every_configured_mailbox_is_read_and_keeps_its_region(
+        mail_site, empty_mailbox, empty_cn_mailbox, settings):
+    settings.KB_IMAP_HOST = empty_mailbox.host
+    settings.KB_IMAP_PORT = empty_mailbox.port
+    settings.KB_IMAP_USER, settings.KB_IMAP_PASSWORD = USER, PASSWORD
+    settings.KB_IMAP_CA_FILE = empty_mailbox.ca_file
+    settings.KB_IMAP_MAILBOXES = url_of(empty_cn_mailbox)
+    append(empty_mailbox, message(subject="Push drops", body="OBS reconnects."))
+    append(empty_cn_mailbox, message(sender="bob@acme.example", subject="Stutter",
+                                     body="OBS drops frames."))
+    assert mailbox_poll_task.delay().get() == 2
+    by_mailbox = dict(ReceivedMessage.objects.values_list("mailbox", "region"))
+    assert by_mailbox == {empty_mailbox.name: "na", empty_cn_mailbox.name: "cn"}
+
+
+def test_a_mailbox_that_cannot_be_read_does_not_keep_the_others_waiting(
+        mail_site, empty_mailbox, settings, caplog):
+    settings.KB_IMAP_HOST = ""
+    wrong = Mailbox(host=empty_mailbox.host, port=empty_mailbox.port, user=CN_USER,
+                    password="not the password", ca_file=empty_mailbox.ca_file)
+    settings.KB_IMAP_MAILBOXES = f"{url_of(wrong)} {url_of(empty_mailbox)}"
+    append(empty_mailbox, message(subject="Push drops", body="OBS reconnects."))
+    # The task fails after reading the others, and is retried.
+    with pytest.raises(Retry, match="could not read support-cn@"):
+        mailbox_poll_task.apply(throw=True)
+    assert ReceivedMessage.objects.get().mailbox == empty_mailbox.name
+    assert "imap_poll_failed mailbox=support-cn@" in caplog.text
+
+
+@pytest.mark.parametrize(("url", "error"), [
+    ("imap://u:p@host/INBOX", "IMAPS only"),
+    ("imaps://host/INBOX", "needs a host, a user and a password"),
+    ("imaps://u:p@host/INBOX?region=mars", "unknown region"),
+    ("imaps://u:p@host/INBOX?folder=x", "unknown mailbox option"),
+    ("imaps://u:p@host:99999/INBOX", "bad port"),
+])
+def test_a_bad_mailbox_url_is_refused_with_the_reason(url, error):
+    from kb.mail.imap import MailboxConfigError
+
+    with pytest.raises(MailboxConfigError, match=error):
+        Mailbox.from_url(url)
+
+
+@given(user=st.text(min_size=1, max_size=40), password=st.text(min_size=1, max_size=40),
+       folder=st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=20))
+def test_any_user_and_password_survive_the_url_when_percent_encoded(user, password, folder):
+    mailbox = Mailbox(host="imap.example.com", port=993, user=user, password=password,
+                      folder=folder, region="sea")
+    assert Mailbox.from_url(url_of(mailbox)) == mailbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watcher_reads_a_new_message_as_it_arrives_through_idle(mail_site,
+                                                                    empty_mailbox):
+    """The watcher polls only once an hour here: a message read within
+    seconds of its delivery came through IDLE."""
+    stop = threading.Event()
+    watcher = threading.Thread(target=mailbox_watch, kwargs={
+        "mailbox": empty_mailbox, "stop": stop, "poll_s": 3600, "check_s": 0.2})
+    watcher.start()
+    try:
+        time.sleep(1)  # connected and idling: the message below is news
+        append(empty_mailbox, message(subject="Push drops", body="OBS reconnects."),
+               at=dt.datetime.now(dt.UTC))
+        deadline = time.monotonic() + 20
+        while not ReceivedMessage.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ReceivedMessage.objects.get().outcome == "ticket"
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert not watcher.is_alive()
