@@ -261,7 +261,7 @@ CELERY_TASK_ROUTES = {
     "kb.search.tasks.*": {"queue": "index"},
     "kb.tickets.tasks.deliver_notification_task": {"queue": "notifications"},
     "kb.learning.tasks.notify_content_flag_task": {"queue": "notifications"},
-    "kb.articles.tasks.notify_review_requested": {"queue": "notifications"},
+    "kb.articles.tasks.notify_*": {"queue": "notifications"},
     "kb.mail.tasks.*": {"queue": "notifications"},
     "kb.learning.tasks.*": {"queue": "learning"},
     "kb.monitoring.tasks.*": {"queue": "monitoring"},

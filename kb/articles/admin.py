@@ -53,6 +53,11 @@ WORKFLOW_ACTIONS = {
                 _("Published."), True),
     "return": (lambda a, u, n: services.article_return_to_draft(article=a, reviewer=u, note=n),
                _("Returned to the author as a draft."), True),
+    "publish-edit": (lambda a, u, n: services.article_edit_publish(article=a, reviewer=u),
+                     _("The edit is published: readers now see it."), True),
+    "return-edit": (lambda a, u, n: services.article_edit_return(article=a, reviewer=u, note=n),
+                    _("The edit is returned to its author, who is told by e-mail; readers "
+                      "still see the published version."), True),
     "unpublish": (lambda a, u, n: services.article_unpublish(article=a, reviewer=u),
                   _("Unpublished."), True),
     "archive": (lambda a, u, n: services.article_archive(article=a, actor=u),
@@ -92,7 +97,7 @@ class ArticleAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "language"] if obj is not None else fields
 
-    def get_fieldsets(self, request, obj=None):
+    def _fieldsets(self, request, obj=None):
         content = ["slug", "title", "summary", "symptoms", "body"]
         ownership = ["owner", "last_verified", "translation"]
         if obj is None:
@@ -117,11 +122,35 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.review_article")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A fresh class per request: the attribute never leaks to another user.
+        form.can_review = self.has_review_permission(request)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = self._fieldsets(request, obj)
+        if obj is not None:
+            fieldsets[2][1]["fields"].append("expected_edit")
+        return fieldsets
+
     # Saving through the services ------------------------------------------------
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         fields = {k: data[k] for k in services.EDITABLE_FIELDS if k in data}
-        if change:
+        if change and Article.objects.get(pk=obj.pk).status == Article.Status.PUBLISHED:
+            # Readers keep the published version: the edit waits for review.
+            request.kb_saved_edit = services.article_edit_published(
+                article=obj,
+                editor=request.user,
+                expected_version=data["expected_version"],
+                expected_edit=data.get("expected_edit"),
+                problems=list(data["problems"]),
+                minor_edit=data.get("minor_edit", False),
+                **fields,
+            )
+            article = Article.objects.get(pk=obj.pk)
+        elif change:
             article = services.article_update(
                 article=obj,
                 editor=request.user,
@@ -143,6 +172,22 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.pk = article.pk
         obj.refresh_from_db()
 
+    def response_change(self, request, obj):
+        if not hasattr(request, "kb_saved_edit"):
+            return super().response_change(request, obj)
+        edit = request.kb_saved_edit
+        if edit is None:
+            message = _("No edit waits for review: the form matched the published "
+                        "version %(v)s.") % {"v": obj.version}
+        elif edit.state == ArticleRevision.State.SAVED:
+            message = _("Published as a minor edit: readers now see version %(v)s.") % {
+                "v": obj.version}
+        else:
+            message = _("Your edit is waiting for review; readers still see version "
+                        "%(v)s.") % {"v": obj.version}
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect("admin:articles_article_change", obj.pk)
+
     def save_related(self, request, form, formsets, change):
         # Problem codes were saved by the service, with the revision.
         for formset in formsets:
@@ -162,6 +207,15 @@ class ArticleAdmin(admin.ModelAdmin):
         context["preview_url"] = reverse("admin:articles_article_preview")
         if obj is not None:
             context["translation_article"] = services.article_translation_of(obj)
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            pending = services.pending_edit_of(obj)
+            context["pending_edit"] = pending
+            context["returned_edit"] = None if pending else services.returned_edit_of(obj)
+            if pending is not None:
+                live = obj.revisions.filter(
+                    state=ArticleRevision.State.SAVED, version=obj.version
+                ).first()
+                context["pending_diffs"] = revision_diff(live, pending)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Extra pages -----------------------------------------------------------------
@@ -228,7 +282,8 @@ class ArticleAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "original": article,
             "title": _("Revisions of “%(title)s”") % {"title": article.title},
-            "revisions": article.revisions.select_related("author"),
+            "revisions": article.revisions.filter(state=ArticleRevision.State.SAVED)
+            .select_related("author", "reviewed_by"),
             "can_change": self.has_change_permission(request, article),
         })
 
@@ -256,20 +311,24 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_or_404(request, pk, change=True)
         if request.method != "POST":
             return redirect("admin:articles_article_revision_diff", pk, version)
-        revision = get_object_or_404(ArticleRevision, article=article, version=version)
+        revision = get_object_or_404(
+            ArticleRevision, article=article, version=version, state=ArticleRevision.State.SAVED
+        )
         expected = request.POST.get("expected_version", "")
         try:
-            services.article_rollback(
+            article = services.article_rollback(
                 article=article, revision=revision, editor=request.user,
                 expected_version=int(expected) if expected.isdigit() else -1,
             )
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return redirect("admin:articles_article_revisions", pk)
-        self.message_user(
-            request, _("Rolled back to version %(v)s as a new version.") % {"v": version},
-            messages.SUCCESS,
-        )
+        if article.status == Article.Status.PUBLISHED:
+            done = _("Version %(v)s's content is now an edit waiting for review; readers "
+                     "still see version %(live)s.") % {"v": version, "live": article.version}
+        else:
+            done = _("Rolled back to version %(v)s as a new version.") % {"v": version}
+        self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:articles_article_change", pk)
 
     # Bulk actions ----------------------------------------------------------------
@@ -322,7 +381,8 @@ def revision_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[dic
             continue
         lines = list(difflib.unified_diff(
             before.splitlines(), after.splitlines(),
-            fromfile=f"v{old.version}" if old else "(none)", tofile=f"v{new.version}",
+            fromfile=f"v{old.version}" if old else "(none)",
+            tofile=f"v{new.version}" if new.version else "edit",
             lineterm="", n=2,
         ))
         out.append({"field": field, "lines": [

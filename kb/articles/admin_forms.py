@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import Article, Encoder
+from kb.articles.services import edit_fields, pending_edit_of, returned_edit_of
 from kb.core.choices import Protocol, Role
+from kb.problems.models import Problem
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -30,9 +32,16 @@ class ArticleAdminForm(forms.ModelForm):
     minor_edit = forms.BooleanField(
         required=False,
         label=_("Minor edit"),
-        help_text=_("A typo or formatting fix: do not flag the translation as out of date."),
+        help_text=_(
+            "A typo or formatting fix: do not flag the translation as out of date. "
+            "On a published article, reviewers only: publish it at once, without review."
+        ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The pending edit the curator opened (empty when there was none).
+    expected_edit = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set per request by the admin: may this user publish a minor edit at once?
+    can_review = False
 
     class Meta:
         model = Article
@@ -60,6 +69,23 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
         self.fields["translation"].queryset = others
+        if self.instance.pk and self.instance.status == Article.Status.PUBLISHED:
+            self._load_edit()
+
+    def _load_edit(self) -> None:
+        """Show the edit waiting for review (or the one just returned) rather
+        than the published text: the curator goes on with the edit."""
+        pending = pending_edit_of(self.instance)
+        self.fields["expected_edit"].initial = pending.pk if pending else None
+        edit = pending or returned_edit_of(self.instance)
+        if edit is None:
+            return
+        for key, value in edit_fields(edit).items():
+            if key in self.fields:
+                self.initial[key] = value.pk if key == "owner" and value else value
+        self.initial["problems"] = list(
+            Problem.objects.filter(code__in=edit.problem_codes).values_list("pk", flat=True)
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +99,14 @@ class ArticleAdminForm(forms.ModelForm):
 
                 latest = Article.objects.get(pk=self.instance.pk)
                 raise forms.ValidationError(ArticleConflict(latest, expected or 0).message)
+        published = self.instance.pk and Article.objects.filter(
+            pk=self.instance.pk, status=Article.Status.PUBLISHED
+        ).exists()
+        if published and cleaned.get("minor_edit") and not self.can_review:
+            self.add_error("minor_edit", _(
+                "Only a reviewer can publish a minor edit at once. Untick “Minor edit” "
+                "to send your edit to review."
+            ))
         translation = cleaned.get("translation")
         language = cleaned.get("language") or self.instance.language
         if translation is not None and translation.language == language:

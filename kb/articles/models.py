@@ -134,10 +134,26 @@ class Article(models.Model):
 
 
 class ArticleRevision(models.Model):
-    """The content of an article as saved at one version."""
+    """The content of an article as saved at one version, or an edit of a
+    published article waiting for review.
+
+    An edit of a published article does not touch the article: it is kept
+    here as a pending revision (no version yet) while readers and search go
+    on seeing the published version. A reviewer publishes it (it becomes the
+    next version) or returns it with a note. Saving the edit again supersedes
+    the pending revision with a new one, so two curators cannot overwrite
+    each other's edit unseen.
+    """
+
+    class State(models.TextChoices):
+        SAVED = "saved", _("Saved version")
+        PENDING = "pending", _("Waiting for review")
+        RETURNED = "returned", _("Returned to the author")
+        SUPERSEDED = "superseded", _("Replaced by a later edit")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
+    # Empty until the edit is published: a pending edit has no version yet.
+    version = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500)
     body = models.TextField()
@@ -149,13 +165,42 @@ class ArticleRevision(models.Model):
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SAVED)
+    # The published version the edit was written on; publishing is refused
+    # when the article has moved on since.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    # The edit's other fields (slug, tags, area, roles, protocols, encoders,
+    # owner id, last_verified as ISO date), applied with the content.
+    other_fields = models.JSONField(default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_revisions",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
     class Meta:
-        ordering = ["-version"]
+        ordering = ["-version", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "version"], name="revision_unique_version")
+            models.UniqueConstraint(fields=["article", "version"], name="revision_unique_version"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(state="pending"),
+                name="revision_one_pending_edit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="saved", version__isnull=False)
+                | (~models.Q(state="saved") & models.Q(version__isnull=True)),
+                name="revision_version_iff_saved",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.version is None:
+            return f"{self.article.slug} ({self.get_state_display()})"
         return f"{self.article.slug} v{self.version}"
 
 

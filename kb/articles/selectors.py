@@ -94,7 +94,9 @@ def article_feedback_summary(*, article: Article) -> dict[str, int]:
 
 def revision_pair(*, article: Article, version: int, against: int | None):
     """The revision at ``version`` and the one to compare it with."""
-    revisions = ArticleRevision.objects.filter(article=article)
+    revisions = ArticleRevision.objects.filter(
+        article=article, state=ArticleRevision.State.SAVED
+    )
     new = revisions.filter(version=version).first()
     if new is None:
         return None, None

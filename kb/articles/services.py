@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,10 @@ class ArticleConflict(ApplicationError):
     """Somebody saved the article after the editor opened it."""
 
     def __init__(self, article: Article, expected_version: int):
-        latest = article.revisions.order_by("-version").select_related("author").first()
+        latest = (
+            article.revisions.filter(state=ArticleRevision.State.SAVED)
+            .order_by("-version").select_related("author").first()
+        )
         who = (latest.author.get_username() if latest and latest.author else _("someone"))
         when = latest.created_at if latest else article.updated_at
         super().__init__(
@@ -154,6 +158,23 @@ def article_update(
     if current.version != expected_version:
         raise ArticleConflict(current, expected_version)
 
+    changed = _apply_content(
+        current=current, fields=fields, problems=problems, minor_edit=minor_edit
+    )
+    if changed is None:
+        return current
+    _record_revision(article=current, author=editor, note=note or "edited")
+    if current.status == Article.Status.PUBLISHED:
+        _on_commit_index(current)
+    log.info("article_updated id=%s version=%s fields=%s", current.pk, current.version, changed)
+    return current
+
+
+def _apply_content(
+    *, current: Article, fields: dict, problems: Iterable[Problem] | None, minor_edit: bool
+) -> list[str] | None:
+    """Write ``fields`` and ``problems`` into the locked article as its next
+    version; None (and nothing written) when they change nothing."""
     old_codes = set(current.problems.values_list("code", flat=True))
     new_codes = {p.code for p in problems} if problems is not None else old_codes
     content_changed = any(
@@ -161,7 +182,7 @@ def article_update(
     )
     changed = [k for k, v in fields.items() if getattr(current, k) != v]
     if not changed and new_codes == old_codes:
-        return current
+        return None
 
     for key, value in fields.items():
         setattr(current, key, value)
@@ -177,11 +198,7 @@ def article_update(
     current.save()
     if problems is not None:
         current.problems.set(problems)
-    _record_revision(article=current, author=editor, note=note or "edited")
-    if current.status == Article.Status.PUBLISHED:
-        _on_commit_index(current)
-    log.info("article_updated id=%s version=%s fields=%s", current.pk, current.version, changed)
-    return current
+    return changed
 
 
 def article_translation_of(article: Article, *, for_update: bool = False) -> Article | None:
@@ -215,9 +232,27 @@ def article_link_translation(*, article: Article, translation: Article) -> Artic
 def article_rollback(
     *, article: Article, revision: ArticleRevision, editor, expected_version: int
 ) -> Article:
-    if revision.article_id != article.pk:
+    """Bring back an earlier version's content as a new version.
+
+    On a published article the old content becomes an edit waiting for
+    review, like any other edit: readers see it only once a reviewer
+    publishes it.
+    """
+    if revision.article_id != article.pk or revision.state != ArticleRevision.State.SAVED:
         raise ApplicationError(_("That revision belongs to another article."))
     problems = Problem.objects.filter(code__in=revision.problem_codes)
+    if article.status == Article.Status.PUBLISHED:
+        pending = pending_edit_of(article)
+        article_edit_published(
+            article=article,
+            editor=editor,
+            expected_version=expected_version,
+            expected_edit=pending.pk if pending else None,
+            problems=list(problems),
+            note=f"rolled back to version {revision.version}",
+            **{key: getattr(revision, key) for key in CONTENT_FIELDS},
+        )
+        return Article.objects.get(pk=article.pk)
     return article_update(
         article=article,
         editor=editor,
@@ -228,6 +263,280 @@ def article_rollback(
     )
 
 
+# Pending edits of published articles ---------------------------------------
+
+OTHER_FIELDS = tuple(key for key in EDITABLE_FIELDS if key not in CONTENT_FIELDS)
+
+
+class PendingEditConflict(ApplicationError):
+    """Somebody saved an edit of the article after the editor opened it."""
+
+    def __init__(self, pending: ArticleRevision | None):
+        if pending is None:
+            message = _(
+                "Not saved: the edit you opened was published or returned in the "
+                "meantime. Open the article again, reapply your changes and save."
+            )
+        else:
+            message = _(
+                "Not saved: %(who)s saved an edit of this article at %(when)s UTC, "
+                "after you opened it. Your changes would overwrite theirs. Open the "
+                "article again, reapply your changes and save."
+            ) % {
+                "who": pending.author.get_username() if pending.author else _("someone"),
+                "when": pending.created_at.strftime("%Y-%m-%d %H:%M"),
+            }
+        super().__init__(message, status_code=409)
+
+
+def pending_edit_of(article: Article) -> ArticleRevision | None:
+    """The edit of ``article`` waiting for review, if any."""
+    return (
+        ArticleRevision.objects.filter(article=article, state=ArticleRevision.State.PENDING)
+        .select_related("author")
+        .first()
+    )
+
+
+def _encode_other_fields(fields: dict) -> dict:
+    out = {}
+    for key in OTHER_FIELDS:
+        value = fields[key]
+        if key == "owner":
+            value = value.pk if value is not None else None
+        elif key == "last_verified":
+            value = value.isoformat() if value else None
+        out[key] = value
+    return out
+
+
+def _decode_other_fields(data: dict) -> dict:
+    out = dict(data)
+    if "owner" in out:
+        owner_id = out["owner"]
+        out["owner"] = (
+            get_user_model().objects.filter(pk=owner_id).first() if owner_id else None
+        )
+    if "last_verified" in out:
+        out["last_verified"] = (
+            dt.date.fromisoformat(out["last_verified"]) if out["last_verified"] else None
+        )
+    return out
+
+
+def _live_fields(article: Article) -> dict:
+    return {key: getattr(article, key) for key in EDITABLE_FIELDS}
+
+
+def edit_fields(revision: ArticleRevision) -> dict:
+    """The article's editable fields as ``revision`` (an edit) would make them."""
+    live = _live_fields(revision.article)
+    content = {key: getattr(revision, key) for key in CONTENT_FIELDS}
+    return {**live, **_decode_other_fields(revision.other_fields), **content}
+
+
+@transaction.atomic
+def article_edit_published(
+    *,
+    article: Article,
+    editor: AbstractBaseUser | None,
+    expected_version: int,
+    expected_edit: int | None,
+    problems: Iterable[Problem] | None = None,
+    minor_edit: bool = False,
+    note: str = "",
+    **fields,
+) -> ArticleRevision | None:
+    """Save an edit of a published article; readers keep the published version.
+
+    The edit is kept as a pending revision and goes to review; the article
+    and the search index stay as they are until a reviewer publishes it. A
+    reviewer's minor edit (a typo or formatting fix) is published at once
+    and recorded as such. ``expected_edit`` is the pending edit the editor
+    opened (None when there was none): saving over a newer edit is refused.
+    Returns the edit, or None when it equals the published version (an open
+    edit is then withdrawn).
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "symptoms" in fields:
+        fields["symptoms"] = _clean_symptoms(fields["symptoms"])
+
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.status != Article.Status.PUBLISHED:
+        raise ApplicationError(_("Only edits of a published article wait for review."))
+    if current.version != expected_version:
+        raise ArticleConflict(current, expected_version)
+    if minor_edit:
+        _require_reviewer(
+            editor,
+            message=_(
+                "Only a reviewer can publish a minor edit at once. Untick “Minor "
+                "edit” to send your edit to review."
+            ),
+        )
+    pending = (
+        ArticleRevision.objects.select_for_update()
+        .filter(article=current, state=ArticleRevision.State.PENDING)
+        .select_related("author")
+        .first()
+    )
+    if (pending.pk if pending else None) != expected_edit:
+        raise PendingEditConflict(pending)
+
+    live = _live_fields(current)
+    live_codes = sorted(current.problems.values_list("code", flat=True))
+    base = edit_fields(pending) if pending else live
+    proposed = {**base, **fields}
+    codes = (
+        sorted(p.code for p in problems) if problems is not None
+        else (pending.problem_codes if pending else live_codes)
+    )
+    if pending is not None:
+        pending.state = ArticleRevision.State.SUPERSEDED
+        pending.save(update_fields=["state"])
+    if proposed == live and codes == live_codes:
+        log.info("article_edit_withdrawn id=%s", current.pk)
+        return None
+
+    # Validate now, so that the reviewer never meets an edit that cannot be
+    # published. The copy is never saved.
+    candidate = Article.objects.get(pk=current.pk)
+    for key, value in proposed.items():
+        setattr(candidate, key, value)
+    candidate.full_clean()
+
+    revision = ArticleRevision.objects.create(
+        article=current,
+        version=None,
+        state=ArticleRevision.State.PENDING,
+        base_version=current.version,
+        title=proposed["title"],
+        summary=proposed["summary"],
+        body=proposed["body"],
+        symptoms=proposed["symptoms"],
+        problem_codes=codes,
+        other_fields=_encode_other_fields(proposed),
+        author=editor,
+        note=(note or "edited")[:300],
+    )
+    if minor_edit:
+        _edit_publish(current=current, revision=revision, reviewer=editor, minor=True)
+        return revision
+    if pending is None:
+        from kb.articles import tasks
+
+        revision_id = revision.pk
+        transaction.on_commit(
+            lambda: tasks.notify_edit_review_requested.delay(revision_id=revision_id)
+        )
+    log.info("article_edit_saved id=%s revision=%s by=%s", current.pk, revision.pk,
+             getattr(editor, "pk", None))
+    return revision
+
+
+def _edit_publish(
+    *, current: Article, revision: ArticleRevision, reviewer, minor: bool
+) -> Article:
+    if revision.base_version != current.version:
+        raise ApplicationError(
+            _(
+                "Not published: the article changed to version %(current)s after "
+                "this edit was written on version %(base)s. Open the article (the "
+                "form holds the edit), check it against the new version and save it "
+                "again; then it can be published."
+            )
+            % {"current": current.version, "base": revision.base_version},
+            status_code=409,
+        )
+    fields = {key: value for key, value in edit_fields(revision).items()}
+    problems = list(Problem.objects.filter(code__in=revision.problem_codes))
+    current.reviewer = reviewer
+    current.review_note = ""
+    changed = _apply_content(
+        current=current, fields=fields, problems=problems, minor_edit=minor
+    )
+    now = timezone.now()
+    revision.reviewed_by = reviewer
+    revision.reviewed_at = now
+    if changed is None:
+        # The published version already reads like the edit.
+        revision.state = ArticleRevision.State.SUPERSEDED
+        revision.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+        return current
+    revision.state = ArticleRevision.State.SAVED
+    revision.version = current.version
+    if minor:
+        revision.note = "minor edit"
+    revision.save(update_fields=["state", "version", "reviewed_by", "reviewed_at", "note"])
+    _on_commit_index(current)
+    log.info("article_edit_published id=%s version=%s by=%s minor=%s", current.pk,
+             current.version, reviewer.pk, minor)
+    return current
+
+
+@transaction.atomic
+def article_edit_publish(*, article: Article, reviewer) -> Article:
+    """A reviewer publishes the edit waiting for review: it becomes the next
+    version, and readers and search see it once the transaction commits."""
+    _require_reviewer(reviewer)
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    pending = (
+        ArticleRevision.objects.select_for_update()
+        .filter(article=current, state=ArticleRevision.State.PENDING)
+        .first()
+    )
+    if pending is None:
+        raise ApplicationError(_("No edit of this article is waiting for review."))
+    return _edit_publish(current=current, revision=pending, reviewer=reviewer, minor=False)
+
+
+@transaction.atomic
+def article_edit_return(*, article: Article, reviewer, note: str = "") -> ArticleRevision:
+    """A reviewer sends the edit back to its author, who is e-mailed; the
+    published version stays as it is."""
+    _require_reviewer(reviewer)
+    pending = (
+        ArticleRevision.objects.select_for_update()
+        .filter(article_id=article.pk, state=ArticleRevision.State.PENDING)
+        .first()
+    )
+    if pending is None:
+        raise ApplicationError(_("No edit of this article is waiting for review."))
+    pending.state = ArticleRevision.State.RETURNED
+    pending.reviewed_by = reviewer
+    pending.reviewed_at = timezone.now()
+    pending.review_note = note.strip()
+    pending.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+    from kb.articles import tasks
+
+    revision_id = pending.pk
+    transaction.on_commit(lambda: tasks.notify_edit_returned.delay(revision_id=revision_id))
+    log.info("article_edit_returned id=%s revision=%s by=%s", article.pk, pending.pk,
+             reviewer.pk)
+    return pending
+
+
+def returned_edit_of(article: Article) -> ArticleRevision | None:
+    """The edit a reviewer returned, while it is still the article's latest
+    edit and the published version has not moved since it was written."""
+    latest = (
+        ArticleRevision.objects.filter(article=article)
+        .exclude(state=ArticleRevision.State.SAVED)
+        .select_related("reviewed_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if (
+        latest is not None
+        and latest.state == ArticleRevision.State.RETURNED
+        and latest.base_version == article.version
+    ):
+        return latest
+    return None
+
+
 def _require(article: Article, allowed: set[str], action: str) -> None:
     if article.status not in allowed:
         raise ApplicationError(
@@ -236,9 +545,9 @@ def _require(article: Article, allowed: set[str], action: str) -> None:
         )
 
 
-def _require_reviewer(user) -> None:
+def _require_reviewer(user, message: str = "") -> None:
     if user is None or not user.has_perm("articles.review_article"):
-        raise ApplicationError(_("Only a reviewer can do this."), status_code=403)
+        raise ApplicationError(message or _("Only a reviewer can do this."), status_code=403)
 
 
 @transaction.atomic
@@ -280,6 +589,10 @@ def article_return_to_draft(*, article: Article, reviewer, note: str = "") -> Ar
     article.reviewer = reviewer
     article.review_note = note
     article.save(update_fields=["status", "reviewer", "review_note", "updated_at"])
+    from kb.articles import tasks
+
+    article_id = article.pk
+    transaction.on_commit(lambda: tasks.notify_article_returned.delay(article_id=article_id))
     return article
 
 

@@ -53,8 +53,10 @@ class TestCuratorEditing:
         assert [p.code for p in article.problems.all()] == ["push.connect-refused"]
         assert article.revisions.get().author == curator
 
-    def test_edit_saves_a_new_version(self, client, problems, curator):
-        article = make_article(problems=[problems["push.connect-refused"]])
+    def test_edit_of_a_draft_saves_a_new_version(self, client, problems, curator):
+        article = make_article(
+            problems=[problems["push.connect-refused"]], status=Article.Status.DRAFT
+        )
         client.force_login(curator)
         response = client.post(change_url(article), form_data(article, title="Better title"))
         assert response.status_code == 302
@@ -64,7 +66,9 @@ class TestCuratorEditing:
     def test_second_curator_saving_an_old_form_is_refused_with_a_clear_message(
         self, client, problems, curator, other_curator
     ):
-        article = make_article(problems=[problems["push.connect-refused"]])
+        article = make_article(
+            problems=[problems["push.connect-refused"]], status=Article.Status.DRAFT
+        )
         stale_form = form_data(article, body="## Symptoms\n\nfrom curator2")
         client.force_login(curator)
         client.post(change_url(article), form_data(article, body="## Symptoms\n\nfrom curator"))
@@ -169,8 +173,8 @@ class TestRevisionsInAdmin:
         assert '<span class="del">-open port 1935</span>' in diff
         assert '<span class="add">+open port 443</span>' in diff
 
-    def test_rollback_from_the_diff_page(self, client, problems, curator):
-        article = make_article(body="## Fix\n\ngood")
+    def test_rollback_of_a_draft_from_the_diff_page(self, client, problems, curator):
+        article = make_article(body="## Fix\n\ngood", status=Article.Status.DRAFT)
         services.article_update(article=article, editor=curator, expected_version=1, body="bad")
         client.force_login(curator)
         response = client.post(

@@ -133,8 +133,10 @@ class TestTranslationOutdated:
 
 
 class TestRollback:
-    def test_rollback_saves_old_content_as_a_new_version(self, problems, curator):
-        article = make_article(problems=[problems["push.connect-refused"]])
+    def test_rollback_of_a_draft_saves_old_content_as_a_new_version(self, problems, curator):
+        article = make_article(
+            problems=[problems["push.connect-refused"]], status=Article.Status.DRAFT
+        )
         original_body = article.body
         services.article_update(
             article=article, editor=curator, expected_version=1, body="broken",
