@@ -151,7 +151,8 @@ class TestStaffUpdates:
         response = post_update(client, line_incident, status="resolved", body="Fixed?",
                                page="monitoring")
         assert response.status_code == 400
-        assert "resolves by measurement, after 10 minutes" in response.content.decode()
+        assert ("A line&#x27;s incident resolves by measurement, after 10 minutes neither "
+                "degraded nor down; until then post “Monitoring”.") in response.content.decode()
         line_incident.refresh_from_db()
         assert line_incident.state == "open"
         assert not line_incident.updates.filter(author=engineer).exists()
@@ -197,7 +198,8 @@ class TestPostmortems:
         client.force_login(engineer)
         response = post_postmortem(client, region, "## Cause\n\nA fibre cut.")
         assert response.status_code == 400
-        assert "once the incident is resolved" in response.content.decode()
+        assert ("A postmortem is written once the incident is resolved; post an update until "
+                "then.") in response.content.decode()
         region.refresh_from_db()
         assert region.postmortem == "" and region.postmortem_html == ""
 
