@@ -22,8 +22,9 @@ When (``notice_kind_due``), run every minute by the beat task:
 
 Each notice is recorded (``MaintenanceNotice``, one per window, kind and
 address) in the transaction that sends it: a failed send rolls its record
-back, is logged, and is tried again on the next run; a concurrent run that
-recorded the same notice first makes this one skip it.
+back, is logged, and is tried again on the next run (three failures in a
+row end the run: the mail server is down, the next minute tries again); a
+concurrent run that recorded the same notice first makes this one skip it.
 
 What a notice says: the window's title, description, start and end (UTC, and
 Beijing time for Chinese readers), the regions it covers by name, the public
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -65,6 +66,9 @@ REMIND_AHEAD = dt.timedelta(hours=1)
 REMINDER_GAP = dt.timedelta(hours=1)
 # How long after its end a window's "ended" notice may still go out.
 ENDED_NOTICE_WITHIN = dt.timedelta(days=1)
+# Sends failing one after another mean the mail server is down: the run
+# stops rather than wait for a timeout per address.
+FAILURES_BEFORE_PAUSE = 3
 BEIJING = ZoneInfo("Asia/Shanghai")
 CHINESE = "zh-hans"
 TEMPLATES = {Kind.AHEAD_72H: "monitoring/email/maintenance_ahead_72h.txt",
@@ -185,8 +189,14 @@ def notice_text(*, window: Maintenance, kind: str, recipient: Recipient,
             body_text(body.strip()) + "\n")
 
 
+class MailFailing(Exception):
+    """Several sends in a row failed: the mail server is down, not one
+    address refused. The rest of the run waits for the next minute."""
+
+
 def _notice_send(*, window: Maintenance, kind: str, key: str, recipient: Recipient,
-                 now: dt.datetime) -> bool:
+                 now: dt.datetime, mailer) -> bool | None:
+    """True when sent, False when another run sent it, None when it failed."""
     subject, body = notice_text(window=window, kind=kind, recipient=recipient, now=now)
     try:
         # Recorded and sent together: a send that fails leaves no record,
@@ -195,20 +205,21 @@ def _notice_send(*, window: Maintenance, kind: str, key: str, recipient: Recipie
             MaintenanceNotice.objects.create(maintenance=window, kind=kind, email=key,
                                              sent_at=now)
             EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                         to=[recipient.email],
-                         headers={"Auto-Submitted": "auto-generated"}).send()
+                         to=[recipient.email], headers={"Auto-Submitted": "auto-generated"},
+                         connection=mailer).send()
     except IntegrityError:
         return False  # a concurrent run recorded (and sent) it first
     except Exception:
+        mailer.close()  # the next send connects again rather than reuse a broken link
         log.exception("maintenance_notice_failed maintenance=%s kind=%s to=%s", window.pk,
                       kind, recipient.email)
-        return False
+        return None
     log.info("maintenance_notice maintenance=%s kind=%s to=%s", window.pk, kind,
              recipient.email)
     return True
 
 
-def _window_notices_send(window: Maintenance, kind: str, now: dt.datetime) -> int:
+def _window_notices_send(window: Maintenance, kind: str, now: dt.datetime, mailer) -> int:
     sent_before = list(window.notices.values_list("kind", "email", "sent_at"))
     skip = {email for k, email, _at in sent_before if k == kind}
     if kind == Kind.AHEAD_1H:
@@ -216,11 +227,16 @@ def _window_notices_send(window: Maintenance, kind: str, now: dt.datetime) -> in
                  and at >= window.starts_at - REMIND_AHEAD - REMINDER_GAP}
     told_ahead = {email for k, email, _at in sent_before
                   if k in (Kind.AHEAD_72H, Kind.AHEAD_1H)}
-    sent = 0
+    sent = failed_in_a_row = 0
     for key, recipient in maintenance_recipients(window).items():
         if key in skip or (kind == Kind.ENDED and key not in told_ahead):
             continue
-        sent += _notice_send(window=window, kind=kind, key=key, recipient=recipient, now=now)
+        outcome = _notice_send(window=window, kind=kind, key=key, recipient=recipient,
+                               now=now, mailer=mailer)
+        failed_in_a_row = failed_in_a_row + 1 if outcome is None else 0
+        if failed_in_a_row >= FAILURES_BEFORE_PAUSE:
+            raise MailFailing(sent)
+        sent += bool(outcome)
     return sent
 
 
@@ -232,9 +248,22 @@ def maintenance_notices_send(*, now: dt.datetime | None = None) -> int:
                .filter(Q(starts_at__gt=now, starts_at__lte=now + ANNOUNCE_AHEAD)
                        | Q(ends_at__lte=now, ends_at__gt=now - ENDED_NOTICE_WITHIN))
                .prefetch_related("lines").order_by("starts_at", "pk"))
+    due = [(window, kind) for window in windows
+           if (kind := notice_kind_due(window, now)) is not None]
+    if not due:
+        return 0
+    # One mail server connection for the run (opened at the first send),
+    # not one per notice: a large region's customers and every subscriber
+    # may be told at once.
+    mailer = get_connection()
     sent = 0
-    for window in windows:
-        kind = notice_kind_due(window, now)
-        if kind is not None:
-            sent += _window_notices_send(window, kind, now)
+    try:
+        for window, kind in due:
+            sent += _window_notices_send(window, kind, now, mailer)
+    except MailFailing as failing:
+        sent += failing.args[0]
+        log.error("maintenance_notices_paused sent=%d reason=%d sends failed in a row; the "
+                  "rest wait for the next run", sent, FAILURES_BEFORE_PAUSE)
+    finally:
+        mailer.close()
     return sent

@@ -238,16 +238,21 @@ def refusing_smtp(settings):
     return settings
 
 
-def test_a_failed_send_records_nothing_and_the_next_run_sends(clock, acme_line,
+def test_a_failed_send_records_nothing_and_the_next_run_sends(clock, acme_line, globex_line,
                                                               refusing_smtp, caplog):
+    for n in range(3):
+        subscriber(f"fan{n}@example.org")
     clock(START - 10 * HOUR)
     plan()
     assert run() == []
     assert not MaintenanceNotice.objects.exists()
-    assert "maintenance_notice_failed" in caplog.text
+    # Three refusals in a row: the mail server is down, the run stops
+    # there instead of trying each of the five addresses.
+    assert caplog.text.count("maintenance_notice_failed") == 3
+    assert "maintenance_notices_paused" in caplog.text
     refusing_smtp.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     clock(START - 10 * HOUR + MINUTE)
-    assert len(run()) == 1
+    assert len(run()) == 5
     assert MaintenanceNotice.objects.filter(email="alice@example.com").count() == 1
 
 
