@@ -12,6 +12,7 @@ from django.test import Client
 from kb.monitoring.models import Incident, IncidentUpdate, StatusNotice, StatusSubscriber
 from kb.monitoring.status import status_cache_clear
 from kb.monitoring.subscriptions import notices_send
+from kb.monitoring.tasks import status_notices_send_task
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +239,23 @@ class TestNotices:
         clock(NOW + 3 * MINUTE)
         assert notices_send() == {"sent": 1, "failed": 0}
         assert StatusNotice.objects.count() == 1
+
+    def test_an_update_a_day_old_is_not_sent_any_more(self, client, clock, mailoutbox,
+                                                      incident):
+        subscribe_and_confirm(client, mailoutbox)
+        staff_update(incident, at=NOW + MINUTE)
+        clock(NOW + dt.timedelta(hours=25))
+        assert notices_send() == {"sent": 0, "failed": 0}
+
+    def test_beat_runs_the_sending_every_minute(self, client, clock, mailoutbox, incident):
+        entry = settings.CELERY_BEAT_SCHEDULE["monitoring-status-notices"]
+        assert entry == {"task": "kb.monitoring.tasks.status_notices_send_task",
+                         "schedule": 60}
+        subscribe_and_confirm(client, mailoutbox)
+        staff_update(incident, at=NOW + MINUTE)
+        clock(NOW + MINUTE)
+        assert status_notices_send_task.delay().get() == {"sent": 1, "failed": 0}
+        assert status_notices_send_task.delay().get() == {"sent": 0, "failed": 0}
 
 
 class TestUnsubscribe:
