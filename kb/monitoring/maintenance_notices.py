@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from kb.core.choices import Region
 from kb.monitoring.models import Line, Maintenance, MaintenanceNotice, StatusSubscriber
 from kb.monitoring.selectors import line_contact_emails
+from kb.monitoring.subscriptions import unsubscribe_link
 from kb.tickets.headers import body_text, header_text
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class Recipient:
     customer: bool
     # The customer's own covered lines (names); empty for a subscriber.
     lines: list[str] = field(default_factory=list)
+    # A subscriber's one-click unsubscribe link (customers cannot opt out of
+    # hearing about their own lines).
+    unsubscribe_url: str = ""
 
 
 def notice_kind_due(window: Maintenance, now: dt.datetime) -> str | None:
@@ -124,7 +128,8 @@ def maintenance_recipients(window: Maintenance) -> dict[str, Recipient]:
         for subscriber in StatusSubscriber.objects.filter(confirmed_at__isnull=False):
             recipients.setdefault(subscriber.email.lower(),
                                   Recipient(email=subscriber.email,
-                                            language=subscriber.language, customer=False))
+                                            language=subscriber.language, customer=False,
+                                            unsubscribe_url=unsubscribe_link(subscriber)))
     return recipients
 
 
@@ -172,6 +177,7 @@ def notice_text(*, window: Maintenance, kind: str, recipient: Recipient,
             "customer": recipient.customer, "site_name": settings.KB_SITE_NAME,
             "status_url": site + reverse("status-page"),
             "lines_url": site + reverse("monitoring:lines"),
+            "unsubscribe_url": recipient.unsubscribe_url,
         }
         subjects = {
             Kind.AHEAD_72H: _("Planned maintenance from %(starts)s: %(title)s"),
@@ -198,6 +204,11 @@ def _notice_send(*, window: Maintenance, kind: str, key: str, recipient: Recipie
                  now: dt.datetime, mailer) -> bool | None:
     """True when sent, False when another run sent it, None when it failed."""
     subject, body = notice_text(window=window, kind=kind, recipient=recipient, now=now)
+    headers = {"Auto-Submitted": "auto-generated"}
+    if recipient.unsubscribe_url:
+        # RFC 8058: the mail client's "Unsubscribe" works in one click.
+        headers.update({"List-Unsubscribe": f"<{recipient.unsubscribe_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     try:
         # Recorded and sent together: a send that fails leaves no record,
         # so the next run tries again.
@@ -205,7 +216,7 @@ def _notice_send(*, window: Maintenance, kind: str, key: str, recipient: Recipie
             MaintenanceNotice.objects.create(maintenance=window, kind=kind, email=key,
                                              sent_at=now)
             EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                         to=[recipient.email], headers={"Auto-Submitted": "auto-generated"},
+                         to=[recipient.email], headers=headers,
                          connection=mailer).send()
     except IntegrityError:
         return False  # a concurrent run recorded (and sent) it first

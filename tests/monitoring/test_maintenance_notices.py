@@ -201,6 +201,13 @@ class TestWho:
         assert "Singapore ingest upgrade" in fan.subject and "Southeast Asia" in fan.body
         assert "Acme" not in fan.body and "/monitoring/" not in fan.body
         assert "subscribed" in fan.body
+        unsubscribe = settings.KB_SITE_URL + reverse("status-unsubscribe",
+                                                     args=["fan@example.org"])
+        assert f"Unsubscribe: {unsubscribe}" in fan.body
+        assert fan.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+        (alice,) = to(sent, "alice@example.com")[:1]
+        assert "List-Unsubscribe" not in alice.extra_headers
+        assert "Unsubscribe" not in alice.body
         (zhang,) = to(sent, "zhang@example.cn")
         assert "北京时间" in zhang.body and "Acme" not in zhang.body
 
