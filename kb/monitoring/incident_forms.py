@@ -1,13 +1,13 @@
-"""The staff forms of an incident's page: an update, the postmortem."""
+"""The staff forms of an incident's page: an update, the postmortem.
+
+Each also sends ``page``, the page it was on (read by the view, not
+validated here: an unknown value means the signed-in page)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kb.monitoring.models import IncidentUpdate
 from kb.monitoring.updates import MAX_POSTMORTEM_CHARS, MAX_UPDATE_CHARS
-
-# Which page the form was sent from, shown again after it.
-PAGES = [("status", "status"), ("monitoring", "monitoring")]
 
 
 class IncidentUpdateForm(forms.Form):
@@ -19,7 +19,6 @@ class IncidentUpdateForm(forms.Form):
                             "An update is at most %(limit_value)d characters; this one "
                             "has %(show_value)d."),
                         "required": _("Write what is happening: the update is empty.")})
-    page = forms.ChoiceField(choices=PAGES, required=False, widget=forms.HiddenInput)
 
 
 class IncidentPostmortemForm(forms.Form):
@@ -31,4 +30,3 @@ class IncidentPostmortemForm(forms.Form):
                             "A postmortem is at most %(limit_value)d characters; this one "
                             "has %(show_value)d."),
                         "required": _("Write the postmortem: it is empty.")})
-    page = forms.ChoiceField(choices=PAGES, required=False, widget=forms.HiddenInput)

@@ -44,12 +44,12 @@ def _render(request: HttpRequest, incident: Incident, page: str, *, status: int 
     if request.user.is_staff:
         allowed = update_statuses_allowed(incident)
         context["update_form"] = update_form or IncidentUpdateForm(initial={
-            "page": page, "status": allowed[0] if len(allowed) == 1 else "identified"})
+            "status": allowed[0] if len(allowed) == 1 else "identified"})
         context["resolves_by_measurement"] = incident_resolves_by_measurement(incident)
         context["update_statuses"] = [(value, label) for value, label
                                       in IncidentUpdate.Status.choices if value in allowed]
         context["postmortem_form"] = postmortem_form or IncidentPostmortemForm(
-            initial={"page": page, "markdown": incident.postmortem})
+            initial={"markdown": incident.postmortem})
     return render(request, "monitoring/incident.html", context, status=status)
 
 
@@ -72,10 +72,10 @@ def _staff_incident(request: HttpRequest, incident_id: int) -> Incident:
     return get_object_or_404(incident_list_visible_to(user=request.user), pk=incident_id)
 
 
-def _page_of(form, incident: Incident) -> str:
+def _page_of(request: HttpRequest, incident: Incident) -> str:
     """The page the form came from; the public one only while it shows the
     incident."""
-    page = form.data.get("page")
+    page = request.POST.get("page")
     return STATUS_PAGE if page == STATUS_PAGE and incident.public else MONITORING_PAGE
 
 
@@ -90,7 +90,7 @@ def _done(request: HttpRequest, incident: Incident, page: str, message: str) -> 
 def incident_update_create(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _staff_incident(request, incident_id)
     form = IncidentUpdateForm(request.POST)
-    page = _page_of(form, incident)
+    page = _page_of(request, incident)
     if form.is_valid():
         was_open = incident.state == Incident.State.OPEN
         try:
@@ -111,7 +111,7 @@ def incident_update_create(request: HttpRequest, incident_id: int) -> HttpRespon
 def incident_postmortem_create(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _staff_incident(request, incident_id)
     form = IncidentPostmortemForm(request.POST)
-    page = _page_of(form, incident)
+    page = _page_of(request, incident)
     if form.is_valid():
         try:
             incident_postmortem_save(incident=incident, author=request.user,

@@ -303,3 +303,26 @@ def test_a_region_incident_monitoring_opened_resolves_with_its_lines_only(incide
                              body="Over?")
     region.refresh_from_db()
     assert region.state == "open"
+
+
+def test_the_incident_pages_read_a_long_story_in_a_few_queries(
+        client, incidents, engineer, django_assert_max_num_queries):
+    line_incident, region = incidents
+    for n in range(40):
+        incident_update_post(incident=region, author=engineer, status="monitoring",
+                             body=f"Check {n}: loss **{n}** %")
+    with django_assert_max_num_queries(3):
+        page = client.get(f"/status/incidents/{region.pk}/").content.decode()
+    assert page.count("<li><strong>Monitoring</strong>") == 40
+    client.force_login(engineer)
+    # Staff: the session, the user, the incident and its story, and no more.
+    with django_assert_max_num_queries(5):
+        assert client.get(f"/monitoring/incidents/{line_incident.pk}/").status_code == 200
+
+
+def test_an_unknown_page_to_come_back_to_means_the_signed_in_page(client, incidents,
+                                                                   engineer):
+    _, region = incidents
+    client.force_login(engineer)
+    response = post_update(client, region, page="elsewhere")
+    assert response["Location"] == f"/monitoring/incidents/{region.pk}/"
