@@ -336,7 +336,7 @@ REST_FRAMEWORK = {
         # Each status page subscription sends an e-mail to the address typed.
         "status_subscribe": os.environ.get("KB_STATUS_SUBSCRIBE_RATE", "10/hour"),
         "status_subscribe_address": os.environ.get("KB_STATUS_SUBSCRIBE_ADDRESS_RATE",
-                                                   "30/hour"),
+                                                   "50/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kb.core.throttles import ScopedThrottle, limited_message, retry_after, throttle_wait
 from kb.monitoring.subscriptions import (
@@ -60,10 +60,12 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
         % {"days": CONFIRM_VALID_DAYS})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def status_subscribe(request: HttpRequest) -> HttpResponse:
-    form = StatusSubscribeForm(request.POST)
     title = _("Subscribe to status updates")
+    if request.method == "GET":  # a reload of the answer, a shared link
+        return _page(request, title=title, form=StatusSubscribeForm())
+    form = StatusSubscribeForm(request.POST)
     if not form.is_valid():
         return _page(request, title=title, form=form, status=400)
     wait = throttle_wait(request, [StatusSubscribeThrottle])

@@ -184,6 +184,18 @@ def unsubscribe(*, token: str) -> bool:
     return bool(deleted)
 
 
+def unconfirmed_forget(*, now: dt.datetime | None = None) -> int:
+    """Delete the addresses whose week to confirm has passed: an address
+    that never confirmed is kept no longer than its link works."""
+    now = now or timezone.now()
+    deleted, _per_model = StatusSubscriber.objects.filter(
+        confirmed_at__isnull=True,
+        created_at__lt=now - dt.timedelta(days=CONFIRM_VALID_DAYS)).delete()
+    if deleted:
+        log.info("status_unconfirmed_deleted count=%d", deleted)
+    return deleted
+
+
 def _update_text(update: IncidentUpdate) -> str:
     """Monitoring's update in the active language, or what staff wrote (its
     Markdown reads well as plain text)."""

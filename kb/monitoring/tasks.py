@@ -69,7 +69,8 @@ def status_notices_send_task() -> dict:
     """Every minute: each new update of a public incident e-mailed to the
     status page's confirmed subscribers (kb.monitoring.subscriptions). A
     second run finds each sent notice recorded and sends it again to
-    nobody; one that failed is tried again by the next run."""
-    from kb.monitoring.subscriptions import notices_send
+    nobody; one that failed is tried again by the next run. Addresses that
+    let their week to confirm pass are forgotten on the way."""
+    from kb.monitoring.subscriptions import notices_send, unconfirmed_forget
 
-    return notices_send()
+    return {**notices_send(), "unconfirmed_deleted": unconfirmed_forget()}

@@ -124,6 +124,11 @@ class TestSubscribe:
         assert link_in(reminder, "unsubscribe")
         assert StatusSubscriber.objects.count() == 2
 
+    def test_the_form_has_its_own_page_for_a_reload(self, client, clock):
+        response = client.get("/status/subscribe")
+        assert response.status_code == 200
+        assert 'id="status-subscribe-email"' in response.content.decode()
+
     def test_an_invalid_address_is_refused_with_a_message(self, client, clock, mailoutbox):
         response = client.post("/status/subscribe", {"email": "not an address"})
         assert response.status_code == 400
@@ -254,8 +259,20 @@ class TestNotices:
         subscribe_and_confirm(client, mailoutbox)
         staff_update(incident, at=NOW + MINUTE)
         clock(NOW + MINUTE)
-        assert status_notices_send_task.delay().get() == {"sent": 1, "failed": 0}
-        assert status_notices_send_task.delay().get() == {"sent": 0, "failed": 0}
+        assert status_notices_send_task.delay().get() == {
+            "sent": 1, "failed": 0, "unconfirmed_deleted": 0}
+        assert status_notices_send_task.delay().get()["sent"] == 0
+
+    def test_an_address_that_never_confirmed_is_forgotten_after_a_week(
+            self, client, clock, mailoutbox):
+        client.post("/status/subscribe", {"email": "never@example.com"})
+        subscribe_and_confirm(client, mailoutbox, "ops@example.com")
+        clock(NOW + dt.timedelta(days=6))
+        assert status_notices_send_task.delay().get()["unconfirmed_deleted"] == 0
+        clock(NOW + dt.timedelta(days=7, minutes=1))
+        assert status_notices_send_task.delay().get()["unconfirmed_deleted"] == 1
+        assert list(StatusSubscriber.objects.values_list("email", flat=True)) == [
+            "ops@example.com"]
 
 
 class TestUnsubscribe:
