@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from kb.core.choices import Region
 from kb.monitoring.models import Incident, IncidentUpdate, Line, LineState, Maintenance
@@ -66,7 +67,7 @@ class DayFigure:
 class StatusEntry:
     kind: str  # "region" or "route"
     key: str
-    name: str
+    name: str | Promise  # a region's name is translated when read
     region: str = ""
     line: Line | None = None
     state: str = LineState.NO_DATA
@@ -222,7 +223,9 @@ def status_overview(*, now: dt.datetime | None = None) -> StatusOverview:
                           and i.line_id is None])
         if ongoing and state in (LineState.HEALTHY, LineState.NO_DATA):
             state = MAINTENANCE
-        regions.append(StatusEntry(kind="region", key=f"region-{code}", name=str(name),
+        # The region's name stays lazy: the overview is cached for every
+        # reader and each reads it in their own language.
+        regions.append(StatusEntry(kind="region", key=f"region-{code}", name=name,
                                    region=code, state=state, in_maintenance=ongoing,
                                    days=figures, uptime_pct=_period_uptime(figures)))
 

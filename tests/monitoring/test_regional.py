@@ -119,9 +119,14 @@ class TestOpening:
              capture=django_capture_on_commit_callbacks)
         page = client.get("/status/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
         assert "监控发现有 2 条通往东南亚的线路同时质量下降" in page
-        body = client.get("/api/v1/status/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-        assert "监控发现有 2 条通往东南亚的线路同时质量下降" in json.loads(body)[
+        shown = json.loads(client.get("/api/v1/status/",
+                                      HTTP_ACCEPT_LANGUAGE="zh-hans").content)
+        assert "监控发现有 2 条通往东南亚的线路同时质量下降" in shown[
             "incidents"][0]["updates"][0]["text"]
+        # The region's name too, though the overview was cached for everyone.
+        assert [r["name"] for r in shown["regions"]] == ["东南亚"]
+        english = json.loads(client.get("/api/v1/status/").content)
+        assert [r["name"] for r in english["regions"]] == ["Southeast Asia"]
 
     def test_a_single_line_in_trouble_is_no_region_incident(
             self, two_customers, clock, django_capture_on_commit_callbacks):
