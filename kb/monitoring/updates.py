@@ -91,7 +91,7 @@ def _status_check(incident: Incident, status: str) -> None:
                   "“Resolved”. Write the cause in the postmortem."))
         return
     if status not in update_statuses_allowed(incident):
-        if incident.line_id is None:
+        if incident.line is None:
             raise ApplicationError(
                 _("Monitoring opened this region's incident: it resolves when the last of "
                   "its lines recovers; until then post “Monitoring”."))
