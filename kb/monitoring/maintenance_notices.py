@@ -72,9 +72,11 @@ ENDED_NOTICE_WITHIN = dt.timedelta(days=1)
 FAILURES_BEFORE_PAUSE = 3
 BEIJING = ZoneInfo("Asia/Shanghai")
 CHINESE = "zh-hans"
-TEMPLATES = {Kind.AHEAD_72H: "monitoring/email/maintenance_ahead_72h.txt",
-             Kind.AHEAD_1H: "monitoring/email/maintenance_ahead_1h.txt",
-             Kind.ENDED: "monitoring/email/maintenance_ended.txt"}
+TEMPLATES: dict[str, str] = {
+    Kind.AHEAD_72H: "monitoring/email/maintenance_ahead_72h.txt",
+    Kind.AHEAD_1H: "monitoring/email/maintenance_ahead_1h.txt",
+    Kind.ENDED: "monitoring/email/maintenance_ended.txt",
+}
 
 
 @dataclass
@@ -179,7 +181,7 @@ def notice_text(*, window: Maintenance, kind: str, recipient: Recipient,
             "lines_url": site + reverse("monitoring:lines"),
             "unsubscribe_url": recipient.unsubscribe_url,
         }
-        subjects = {
+        subjects: dict[str, str] = {
             Kind.AHEAD_72H: _("Planned maintenance from %(starts)s: %(title)s"),
             Kind.AHEAD_1H: _("Maintenance starts in %(minutes)d min: %(title)s"),
             Kind.ENDED: _("Maintenance ended: %(title)s"),
@@ -188,9 +190,10 @@ def notice_text(*, window: Maintenance, kind: str, recipient: Recipient,
                                                           recipient.language),
                                     "minutes": context["minutes"],
                                     "title": window.title}
-        body = render_to_string(TEMPLATES[kind], context)
+        rendered = render_to_string(TEMPLATES[kind], context)
     # Templates are written for reading, not for their blank lines.
-    body = re.sub(r"\n{3,}", "\n\n", "\n".join(row.rstrip() for row in body.splitlines()))
+    body = re.sub(r"\n{3,}", "\n\n",
+                  "\n".join(row.rstrip() for row in rendered.splitlines()))
     return (header_text(f"[{settings.KB_SITE_NAME}] {subject}"),
             body_text(body.strip()) + "\n")
 
