@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import Incident, IncidentUpdate, Maintenance
+from kb.monitoring.status import STATUS_CACHE_SECONDS
 from kb.monitoring.subscriptions import incident_path, status_link
 
 INCIDENTS = 50
@@ -129,7 +131,10 @@ class StatusFeed(Feed):
         return f"{settings.KB_SITE_URL}{reverse('status-feed')}"
 
     def items(self) -> list[FeedEntry]:
-        return status_feed_entries()
+        # Feed readers poll, and everyone's does during an incident: the
+        # entries are built at most every 30 s per language, as the page is.
+        return cache.get_or_set(f"monitoring:status-feed:{get_language()}",
+                                status_feed_entries, STATUS_CACHE_SECONDS)
 
     def item_title(self, item: FeedEntry) -> str:
         return item.title

@@ -99,3 +99,15 @@ def test_an_empty_feed_is_still_valid_atom(client, db):
     response = client.get("/status/feed.atom")
     assert response.status_code == 200
     assert entries(response) == []
+
+
+def test_the_feed_is_built_at_most_every_30_seconds(client, published, time_machine,
+                                                    django_assert_num_queries):
+    client.get("/status/feed.atom")
+    with django_assert_num_queries(0):
+        assert client.get("/status/feed.atom").status_code == 200
+    Incident.objects.create(region="eu", severity="down", public=True,
+                            title="Frankfurt ingest down again", opened_at=NOW)
+    assert "down again" not in client.get("/status/feed.atom").content.decode()
+    time_machine.move_to(NOW + dt.timedelta(seconds=31), tick=False)
+    assert "down again" in client.get("/status/feed.atom").content.decode()
