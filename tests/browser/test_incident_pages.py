@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from kb.monitoring.models import Incident
 from kb.monitoring.status import status_cache_clear
+from tests.browser.conftest import PHONE
 from tests.browser.test_tickets import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,3 +71,15 @@ def test_staff_post_an_update_and_a_postmortem_that_readers_see(page, open_page,
         "A fibre cut near Singapore.")
     expect(reader.locator("main")).not_to_contain_text("alert(1)")
     expect(reader.get_by_role("button", name="Post the update")).to_have_count(0)
+
+
+def test_the_incident_page_and_its_forms_fit_a_phone(open_page, incident):
+    phone = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.goto(f"/accounts/login/?next=/status/incidents/{incident.pk}/")
+    phone.get_by_label("Username").fill("noc")
+    phone.get_by_label("Password").fill("pw-noc-4242")
+    phone.get_by_role("button", name="Sign in").click()
+    body = phone.get_by_label("Update (Markdown)")
+    expect(body).to_be_visible()
+    assert body.bounding_box()["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
