@@ -320,6 +320,7 @@ def session_page(request: HttpRequest, session_id, position: int | None = None
                 raise ApplicationError(_("Sign in to add to a ticket."), status_code=401)
             services.session_add_to_incident_ticket(session=session, user=request.user,
                                                     text=post.get("details", ""))
+            session.refresh_from_db()
         elif action == "answer":
             if len(files) > MAX_ATTACHMENTS:
                 raise ApplicationError(_("At most %(n)d files at once.") % {
