@@ -93,6 +93,16 @@ def _english_title(region: str, severity: str) -> str:
         return regional_title(region=region, severity=severity)
 
 
+def incident_title(incident: Incident) -> str:
+    """The incident's title in the active language: a region incident
+    monitoring titled is shown in the reader's language; any other title
+    (a line's name, staff's words) as it was written."""
+    if (incident.line_id is None and incident.severity in Incident.Severity.values
+            and incident.title == _english_title(incident.region, incident.severity)):
+        return regional_title(region=incident.region, severity=incident.severity)
+    return incident.title
+
+
 def _cluster(loose: list[Incident]) -> list[Incident]:
     """The loose incidents (oldest first) from the first one that has
     another line's incident within ``WINDOW`` after it; [] when none has."""

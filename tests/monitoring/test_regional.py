@@ -4,12 +4,16 @@ page and its JSON, never naming a customer's line or organization."""
 
 import datetime as dt
 import json
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.utils import translation
 
 from kb.monitoring.evaluation import lines_evaluate
 from kb.monitoring.models import Incident, IncidentUpdate
+from kb.monitoring.regional import incident_title, regions_correlate
 from kb.monitoring.status import status_cache_clear, status_overview
 from kb.tickets.services import teams_demo_on_call_ensure
 from tests.clock import EU_WORKING_HOURS
@@ -270,3 +274,51 @@ class TestUptime:
         down = (region.resolved_at - region.down_at).total_seconds()
         assert sea.days[-1].down_seconds == down
         assert down == (own.resolved_at - own.down_at).total_seconds()
+
+
+class TestTitle:
+    def test_monitorings_region_title_reads_in_the_readers_language_staffs_as_written(
+            self, two_customers, clock, django_capture_on_commit_callbacks):
+        studio, encoder = two_customers
+        play({studio: ["dark"] * 3, encoder: ["dark"] * 3}, start=T0, clock=clock,
+             capture=django_capture_on_commit_callbacks)
+        region = regional()
+        assert region.title == "Service to Southeast Asia is down"
+        with translation.override("zh-hans"):
+            assert incident_title(region) == "通往东南亚的服务中断"
+            assert incident_title(Incident.objects.get(line=studio)) == studio.name
+            region.title = "Carrier works in Singapore"
+            assert incident_title(region) == "Carrier works in Singapore"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_evaluations_open_one_region_incident(two_customers, clock):
+    """Needs PostgreSQL (row locks; SQLite serializes every write anyway):
+    run with ``DATABASE_URL=postgres://...``; skipped on SQLite."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks: set DATABASE_URL=postgres://...")
+    for n, line in enumerate(two_customers):
+        Incident.objects.create(line=line, severity="degraded", title=line.name,
+                                opened_at=T0 + n * M)
+    runs = 4
+    barrier = threading.Barrier(runs)
+    reports, errors = [], []
+
+    def correlate() -> None:
+        try:
+            barrier.wait()
+            reports.append(regions_correlate(now=T0 + 2 * M))
+        except Exception as exc:  # reported below; a thread cannot fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=correlate) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sum(r.opened for r in reports) == 1 and not any(r.failed for r in reports)
+    region = regional()
+    assert region.line_incidents.count() == 2 and region.updates.count() == 1
