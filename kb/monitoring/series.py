@@ -92,9 +92,10 @@ def line_series(*, line: Line, range_key: str, now: dt.datetime) -> LineSeries:
 
 
 def _minute_points(line: Line, start: dt.datetime, end: dt.datetime) -> list[Point]:
-    samples = (Sample.objects.filter(line=line, at__gt=start, at__lte=end)
-               .only("at", "sent", "received", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms",
-                     "jitter_ms").order_by())
+    # Named rows, not model instances: a day is 1,440 minutes per source.
+    samples = (Sample.objects.filter(line=line, at__gt=start, at__lte=end).order_by()
+               .values_list("at", "sent", "received", "rtt_min_ms", "rtt_avg_ms",
+                            "rtt_max_ms", "jitter_ms", named=True))
     minutes = minutes_of(samples)
     points = []
     at = start + dt.timedelta(minutes=1)
@@ -109,18 +110,28 @@ def _minute_points(line: Line, start: dt.datetime, end: dt.datetime) -> list[Poi
     return points
 
 
+_HOUR_FIELDS = ("hour", "sent", "received", "loss_pct", "rtt_min_ms", "rtt_avg_ms",
+                "rtt_max_ms", "jitter_ms")
+
+
 def _hour_points(line: Line, start: dt.datetime, end: dt.datetime) -> list[Point]:
-    rollups = {rollup.hour: rollup for rollup in
-               Rollup.objects.filter(line=line, hour__gte=start, hour__lt=end).order_by()}
+    # Plain rows, not model instances: a 30-day range is 720 of them and
+    # building instances took about as long as drawing the charts.
+    rollups = {row[0]: row for row in
+               Rollup.objects.filter(line=line, hour__gte=start, hour__lt=end)
+               .order_by().values_list(*_HOUR_FIELDS)}
     points = []
     hour = start
     while hour < end:
         rollup = rollups.get(hour)
-        points.append(Point(at=hour) if rollup is None else Point(
-            at=hour, sent=rollup.sent, received=rollup.received,
-            loss_pct=round(rollup.loss_pct, 3), rtt_min_ms=rollup.rtt_min_ms,
-            rtt_avg_ms=rollup.rtt_avg_ms, rtt_max_ms=rollup.rtt_max_ms,
-            jitter_ms=rollup.jitter_ms))
+        if rollup is None:
+            points.append(Point(at=hour))
+        else:
+            _, sent, received, loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms = rollup
+            points.append(Point(at=hour, sent=sent, received=received,
+                                loss_pct=round(loss_pct, 3), rtt_min_ms=rtt_min_ms,
+                                rtt_avg_ms=rtt_avg_ms, rtt_max_ms=rtt_max_ms,
+                                jitter_ms=jitter_ms))
         hour += dt.timedelta(hours=1)
     return points
 

@@ -74,20 +74,34 @@ def samples_record(*, samples: list[SampleInput]) -> tuple[int, int]:
         return 0, 0
     if len(samples) > MAX_SAMPLES:
         raise ApplicationError(f"At most {MAX_SAMPLES} samples at a time.")
+    # A batch names few distinct times (an agent's minute, or a backlog's
+    # few hundred): each is cut to its minute and adapted for the database
+    # once, not once per sample.
+    minute_of: dict[dt.datetime, dt.datetime] = {}
     rows = {}
     for sample in samples:
-        at = floor_minute(sample.at.astimezone(dt.UTC))
+        at = minute_of.get(sample.at)
+        if at is None:
+            at = floor_minute(sample.at.astimezone(dt.UTC))
+            # Fixed offsets only: in a zone's repeated hour two equal times
+            # (their fold aside) are different instants.
+            if type(sample.at.tzinfo) is dt.timezone:
+                minute_of[sample.at] = at
         rows.setdefault((sample.line_id, sample.source, at), (sample, at))
+    minutes = {at for _, at in rows.values()}
     # Partitions are created outside the insert's transaction: a partition
     # made inside one that then rolls back would be gone again.
-    sample_partitions_ensure(days={at.date() for _, at in rows.values()})
+    sample_partitions_ensure(days={at.date() for at in minutes})
     adapt = connection.ops.adapt_datetimefield_value
+    adapted = {at: adapt(at) for at in minutes}
     params: list = []
     for sample, at in rows.values():
-        params.extend((sample.line_id, sample.source, adapt(at), sample.sent, sample.received,
-                       sample.rtt_min_ms, sample.rtt_avg_ms, sample.rtt_max_ms,
-                       sample.jitter_ms, sample.method, sample.error[:200]))
-    hours = {(line_id, hour_of(at)) for line_id, _, at in rows}
+        params.extend((sample.line_id, sample.source, adapted[at], sample.sent,
+                       sample.received, sample.rtt_min_ms, sample.rtt_avg_ms,
+                       sample.rtt_max_ms, sample.jitter_ms, sample.method, sample.error[:200]))
+    hour_of_minute = {at: hour_of(at) for at in minutes}
+    hours = {(line_id, hour_of_minute[at]) for line_id, _, at in rows}
+    adapted_hours = {hour: adapt(hour) for hour in set(hour_of_minute.values())}
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(rows))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -98,7 +112,8 @@ def samples_record(*, samples: list[SampleInput]) -> tuple[int, int]:
             "INSERT INTO monitoring_rolluppending (line_id, hour) VALUES "
             + ", ".join(["(%s, %s)"] * len(hours))
             + " ON CONFLICT (line_id, hour) DO NOTHING",
-            [value for line_id, hour in sorted(hours) for value in (line_id, adapt(hour))])
+            [value for line_id, hour in sorted(hours)
+             for value in (line_id, adapted_hours[hour])])
     return inserted, len(samples) - inserted
 
 
