@@ -142,7 +142,10 @@ def _config(series: LineSeries, *, top: float, y_format: Callable[[float], str])
         style=_STYLE, width=WIDTH, height=HEIGHT, show_legend=False, allow_interruptions=True,
         range=(0, top), xrange=(_seconds(series.start), _seconds(series.end)),
         x_value_formatter=_x_label(series.range_key), value_formatter=y_format,
-        y_labels_major_count=4, show_minor_y_labels=False, show_x_guides=False)
+        y_labels_major_count=4, show_minor_y_labels=False, show_x_guides=False,
+        # The values are floats or None already: pygal's adapters (Decimal
+        # to float) would change none of them, at a call per value.
+        strict=True)
 
 
 def _when(at: dt.datetime) -> str:
