@@ -45,6 +45,19 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PendingEditFilter(admin.SimpleListFilter):
+    title = _("edits")
+    parameter_name = "edit"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("An edit waits for review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(revisions__state=ArticleRevision.State.PENDING)
+        return queryset
+
+
 WORKFLOW_ACTIONS = {
     # name: (service call, label, needs review permission)
     "submit": (lambda a, u, n: services.article_submit_for_review(article=a, actor=u),
@@ -79,7 +92,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "translation_outdated", "is_stale",
     ]
     list_filter = [
-        "status", "language", "area", VerificationFilter, "translation_outdated", "problems",
+        "status", PendingEditFilter, "language", "area", VerificationFilter,
+        "translation_outdated", "problems",
     ]
     search_fields = ["title", "slug", "symptoms"]
     filter_horizontal = ["problems"]

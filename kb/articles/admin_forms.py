@@ -2,7 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import Article, Encoder
-from kb.articles.services import edit_fields, pending_edit_of, returned_edit_of
+from kb.articles.services import (
+    PendingEditConflict,
+    edit_fields,
+    pending_edit_of,
+    returned_edit_of,
+)
 from kb.core.choices import Protocol, Role
 from kb.problems.models import Problem
 
@@ -102,6 +107,10 @@ class ArticleAdminForm(forms.ModelForm):
         published = self.instance.pk and Article.objects.filter(
             pk=self.instance.pk, status=Article.Status.PUBLISHED
         ).exists()
+        if published:
+            pending = pending_edit_of(self.instance)
+            if (pending.pk if pending else None) != cleaned.get("expected_edit"):
+                raise forms.ValidationError(PendingEditConflict(pending).message)
         if published and cleaned.get("minor_edit") and not self.can_review:
             self.add_error("minor_edit", _(
                 "Only a reviewer can publish a minor edit at once. Untick “Minor edit” "

@@ -450,7 +450,7 @@ def _edit_publish(
             % {"current": current.version, "base": revision.base_version},
             status_code=409,
         )
-    fields = {key: value for key, value in edit_fields(revision).items()}
+    fields = edit_fields(revision)
     problems = list(Problem.objects.filter(code__in=revision.problem_codes))
     current.reviewer = reviewer
     current.review_note = ""

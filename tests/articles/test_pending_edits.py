@@ -239,6 +239,32 @@ class TestPendingEditsInAdmin:
         assert "quokkaport" in html  # the returned edit is in the form, to be fixed
         assert [m.to for m in mail.outbox] == [["curator@example.com"]]
 
+    def test_a_second_curator_saving_over_a_newer_edit_keeps_their_form_and_is_told(
+        self, client, live, curator, other_curator
+    ):
+        stale_form = form_data(live, body="## Fix\n\nfrom curator2")
+        client.force_login(curator)
+        client.post(change_url(live), form_data(live, body=NEW_BODY))
+        client.force_login(other_curator)
+        response = client.post(change_url(live), stale_form)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Not saved: curator saved an edit of this article" in html
+        assert "from curator2" in html  # their text is still in the form
+        assert services.pending_edit_of(live).body == NEW_BODY
+
+    def test_reviewers_find_the_articles_with_an_edit_waiting(
+        self, client, live, curator, reviewer
+    ):
+        other = make_article(title="Untouched capybara article")
+        edit(live, curator, body=NEW_BODY)
+        client.force_login(reviewer)
+        html = client.get(
+            reverse("admin:articles_article_changelist") + "?edit=waiting"
+        ).content.decode()
+        assert live.title in html
+        assert other.title not in html
+
     def test_a_curators_minor_edit_of_a_published_article_is_refused_in_the_form(
         self, client, live, curator
     ):
