@@ -57,8 +57,11 @@ def entries(response) -> list[dict]:
             for entry in root.findall(f"{ATOM}entry")]
 
 
-def test_public_incidents_and_maintenance_newest_first(client, published):
-    response = client.get("/status/feed.atom")
+def test_public_incidents_and_maintenance_newest_first(client, published,
+                                                       django_assert_num_queries):
+    # Incidents, their updates, maintenance: three queries however many.
+    with django_assert_num_queries(3):
+        response = client.get("/status/feed.atom")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = entries(response)
