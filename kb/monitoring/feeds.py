@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import Incident, IncidentUpdate, Maintenance
+from kb.monitoring.regional import incident_title
 from kb.monitoring.status import STATUS_CACHE_SECONDS
 from kb.monitoring.subscriptions import incident_path, status_link
 
@@ -63,8 +64,10 @@ def _incident_entry(incident: Incident) -> FeedEntry:
         parts.append(format_html("<h3>{}</h3>{}", _("Postmortem"),
                                  mark_safe(incident.postmortem_html)))
     latest = updates[0] if updates else None
-    title = incident.title if latest is None else _("%(title)s: %(status)s") % {
-        "title": incident.title, "status": latest.get_status_display()}
+    title = incident_title(incident)
+    if latest is not None:
+        title = _("%(title)s: %(status)s") % {"title": title,
+                                              "status": latest.get_status_display()}
     updated = max([incident.opened_at]
                   + [u.created_at for u in updates]
                   + ([incident.resolved_at] if incident.resolved_at else []))

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import IncidentUpdate, StatusNotice, StatusSubscriber
+from kb.monitoring.regional import incident_title
 from kb.tickets.headers import body_text, header_text
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,7 @@ def _notice_message(update: IncidentUpdate, subscriber: StatusSubscriber,
         context = {
             "site_name": settings.KB_SITE_NAME,
             "incident": incident,
+            "title": incident_title(incident),
             "severity": incident.get_severity_display(),
             "state": incident.get_state_display(),
             "update_status": update.get_status_display(),
@@ -219,7 +221,7 @@ def _notice_message(update: IncidentUpdate, subscriber: StatusSubscriber,
             "unsubscribe_link": unsubscribe_link(subscriber),
         }
         subject = _("[%(site)s status] %(title)s: %(status)s") % {
-            "site": settings.KB_SITE_NAME, "title": incident.title,
+            "site": settings.KB_SITE_NAME, "title": context["title"],
             "status": context["update_status"]}
         body = render_to_string("monitoring/email/status_notice.txt", context)
     return EmailMessage(subject=header_text(subject), body=body_text(body),

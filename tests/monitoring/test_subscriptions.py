@@ -8,7 +8,9 @@ import socket
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
+from kb.monitoring.messages import regional_title
 from kb.monitoring.models import Incident, IncidentUpdate, StatusNotice, StatusSubscriber
 from kb.monitoring.status import status_cache_clear
 from kb.monitoring.subscriptions import notices_send
@@ -221,6 +223,22 @@ class TestNotices:
         assert "Singapore ingest" in zh.body and "Monitoring detected" not in zh.body
         assert "排查中" in zh.subject  # Investigating
         assert "退订" in zh.body
+
+    def test_a_region_incident_monitoring_titled_is_titled_in_chinese(self, clock,
+                                                                       mailoutbox):
+        with translation.override("en"):
+            english = regional_title(region="sea", severity="down")
+        with translation.override("zh-hans"):
+            chinese = regional_title(region="sea", severity="down")
+        assert chinese != english
+        region = Incident.objects.create(region="sea", severity="down", public=True,
+                                         title=english, opened_at=NOW)
+        subscribe_and_confirm(Client(HTTP_ACCEPT_LANGUAGE="zh-hans"), mailoutbox)
+        staff_update(region, at=NOW + MINUTE)
+        clock(NOW + MINUTE)
+        notices_send()
+        assert chinese in mailoutbox[-1].subject and chinese in mailoutbox[-1].body
+        assert english not in mailoutbox[-1].body
 
     def test_a_private_incident_is_never_mailed(self, client, clock, mailoutbox,
                                                 private_incident):
