@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +17,7 @@ from kb.monitoring.models import (
     Sample,
     StatusSubscriber,
 )
+from kb.monitoring.status import status_cache_clear
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -93,13 +97,43 @@ class IncidentAdmin(admin.ModelAdmin):
     list_filter = ["state", "severity", "public", "region"]
     search_fields = ["title", "line__name"]
     list_select_related = ["line", "ticket"]
+    # Updates and the postmortem are written on the incident's page, where
+    # they are sanitized; here they are read.
     readonly_fields = ["line", "region", "severity", "state", "opened_at", "down_at",
                        "resolved_at", "ticket", "evidence", "recovery_told", "created_by",
-                       "postmortem_html"]
+                       "postmortem", "postmortem_html"]
     inlines = [IncidentUpdateInline]
 
-    def has_add_permission(self, request):
-        return False  # opened by detection or declared on the status page
+    def get_fields(self, request, obj=None):
+        if obj is None:  # staff declare a region's incident
+            return ["region", "severity", "title", "public"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["region"].required = True
+            form.base_fields["public"].initial = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.opened_at = timezone.now()
+            if obj.severity == Incident.Severity.DOWN:
+                obj.down_at = obj.opened_at
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(status_cache_clear)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight to its page, where the first update is posted.
+        return HttpResponseRedirect(reverse("monitoring:incident", args=[obj.pk]))
 
 
 @admin.register(Maintenance)

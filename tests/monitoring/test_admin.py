@@ -53,3 +53,34 @@ def test_a_maintenance_window_is_planned_in_the_admin(admin_client, line):
         "title": "Nowhere", "starts_at_0": "2026-03-26", "starts_at_1": "02:00:00",
         "ends_at_0": "2026-03-26", "ends_at_1": "03:00:00", "regions": '["moon"]'})
     assert response.status_code == 200  # refused: unknown region
+
+
+def test_staff_declare_a_regions_incident_and_it_shows_on_the_status_page(
+        admin_client, client, admin_user, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 25, 10, 0, tzinfo=UTC), tick=False)
+    add = reverse("admin:monitoring_incident_add")
+    assert admin_client.get(add).status_code == 200
+    response = admin_client.post(add, {"region": "sea", "severity": "degraded",
+                                       "title": "Packet loss into Singapore", "public": "on"})
+    incident = Incident.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("monitoring:incident", args=[incident.pk])
+    assert (incident.region, incident.line, incident.created_by) == ("sea", None, admin_user)
+    assert incident.opened_at == dt.datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
+    assert "Packet loss into Singapore" in client.get("/status/").content.decode()
+
+
+def test_a_declared_incident_needs_its_region(admin_client):
+    response = admin_client.post(reverse("admin:monitoring_incident_add"), {
+        "region": "", "severity": "down", "title": "Somewhere", "public": "on"})
+    assert response.status_code == 200 and not Incident.objects.exists()
+    assert "region" in response.context["adminform"].form.errors
+
+
+def test_the_postmortem_is_not_edited_unsanitized_in_the_admin(admin_client, line):
+    incident = Incident.objects.create(
+        line=line, severity="down", title="Down", state="resolved",
+        opened_at=dt.datetime(2026, 3, 25, 10, 0, tzinfo=UTC),
+        resolved_at=dt.datetime(2026, 3, 25, 11, 0, tzinfo=UTC))
+    page = admin_client.get(reverse("admin:monitoring_incident_change", args=[incident.pk]))
+    assert 'name="postmortem"' not in page.content.decode()
