@@ -99,8 +99,8 @@ class ArticleAdmin(admin.ModelAdmin):
     filter_horizontal = ["problems"]
     list_select_related = ["owner"]
     actions = [
-        "action_submit", "action_publish", "action_return", "action_archive",
-        "action_verify", "action_confirm_translation",
+        "action_submit", "action_publish", "action_publish_edits", "action_return",
+        "action_archive", "action_verify", "action_confirm_translation",
     ]
     readonly_fields = [
         "status", "version", "reviewer", "review_note", "translation_outdated",
@@ -365,6 +365,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish (reviewers)"), permissions=["review"])
     def action_publish(self, request, queryset):
         self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Publish the waiting edits (reviewers)"),
+                  permissions=["review"])
+    def action_publish_edits(self, request, queryset):
+        self._bulk(request, queryset, "publish-edit")
 
     @admin.action(description=_("Return to draft (reviewers)"), permissions=["review"])
     def action_return(self, request, queryset):

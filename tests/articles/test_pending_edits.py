@@ -265,6 +265,17 @@ class TestPendingEditsInAdmin:
         assert live.title in html
         assert other.title not in html
 
+    def test_reviewers_publish_the_waiting_edits_from_the_list(
+        self, client, live, curator, reviewer
+    ):
+        edit(live, curator, body=NEW_BODY)
+        client.force_login(reviewer)
+        response = client.post(reverse("admin:articles_article_changelist"), {
+            "action": "action_publish_edits", "_selected_action": [live.pk],
+        }, follow=True)
+        assert "The edit is published" in response.content.decode()
+        assert Article.objects.get(pk=live.pk).body == NEW_BODY
+
     def test_a_curators_minor_edit_of_a_published_article_is_refused_in_the_form(
         self, client, live, curator
     ):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kb.articles.models import Article
-from tests.browser.conftest import admin_login
+from tests.browser.conftest import admin_login, require_axe
 from tests.factories import BODY_EN, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,8 +17,10 @@ NEW_STEP = "Allow TCP 1935 and TCP 443 on the firewall, then restart the encoder
 
 
 def test_edit_of_a_published_article_goes_live_only_when_a_reviewer_publishes(
-    page, problems, curator, reviewer
+    open_page, problems, curator, reviewer
 ):
+    # bypass_csp: axe-core is injected into the reviewer's page.
+    page = open_page(bypass_csp=True)
     article = make_article(
         author=curator, title="Encoder cannot reach the ingest",
         body=BODY_EN + "\n" + OLD_STEP + "\n", problems=[problems["push.connect-refused"]],
@@ -41,6 +43,15 @@ def test_edit_of_a_published_article_goes_live_only_when_a_reviewer_publishes(
     admin_login(page, "reviewer", "pw-reviewer")
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     expect(page.locator(".kb-pending-diff .add", has_text=NEW_STEP)).to_be_visible()
+    # What this page adds to the Django admin: the waiting note, the diff and
+    # the review buttons (the admin's own widgets are checked by the page tour).
+    page.add_script_tag(path=str(require_axe()))
+    found = page.evaluate(
+        "async () => (await axe.run({include: [['#kb-edit-waiting'], ['.kb-pending-diff'],"
+        " ['.kb-workflow']]}, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))"
+    )
+    assert found == [], found
     page.get_by_role("button", name="Publish the edit").click()
     expect(page.get_by_text("The edit is published: readers now see it.")).to_be_visible()
 
