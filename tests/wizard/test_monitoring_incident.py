@@ -109,6 +109,19 @@ class TestSignedIn:
         assert "Your details are on the ticket" in text
         assert f"Ticket #{incident.ticket_id}, priority P1" in text
 
+    def test_with_htmx_the_step_box_says_the_details_are_on_the_ticket(
+            self, client, clock, member, acme, team_lead):
+        incident = line_down(acme)
+        client.force_login(member)
+        session = stream_down(client)
+        response = client.post(f"/wizard/s/{session.id}/0/",
+                               {"action": "add_to_incident", "details": "match-01 black"},
+                               HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Your details are on the ticket" in text and "known-incident" not in text
+        assert f'href="/support/tickets/{incident.ticket_id}/"' in text
+
     def test_empty_details_are_refused_and_nothing_added(self, client, clock, member, acme,
                                                         team_lead):
         incident = line_down(acme)
