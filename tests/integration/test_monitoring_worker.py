@@ -246,6 +246,7 @@ def test_a_line_broken_in_a_namespace_is_handled_by_the_worker(
     assert len(healthy) == 12
     incident.refresh_from_db()
     assert incident.state == "resolved" and incident.resolved_at is not None
+    ticket.refresh_from_db()
     assert ticket.events.last().code == "monitoring_recovered"
     assert ticket.status in Ticket.OPEN_STATUSES  # support closes it with the cause
     assert wait_for(lambda: "namespace ingest recovered (10 consecutive minutes" in
@@ -255,13 +256,15 @@ def test_a_line_broken_in_a_namespace_is_handled_by_the_worker(
 
     # As the customer sees it now: healthy, with the incident on the charts.
     evaluate_on_worker(worker, timezone.now())
+    listed = api.get("/api/v1/monitoring/lines/").json()
+    assert [(row["state"], row["open_incident"]) for row in listed] == [("healthy", None)]
     client.force_login(alice)
     overview = client.get("/monitoring/").content.decode()
     assert "Studio -&gt; namespace ingest" in overview and "Healthy" in overview
-    page = client.get(f"/monitoring/lines/{line.pk}/").content.decode()
+    detail = client.get(f"/monitoring/lines/{line.pk}/").content.decode()
     for chart in ("rtt", "loss", "jitter"):
-        assert f'id="{chart}-{line.pk}"' in page
-    assert "Incident (down)" in page
+        assert f'id="{chart}-{line.pk}"' in detail
+    assert "Incident (down)" in detail
 
 
 @pytest.mark.xfail(strict=True, reason=(
