@@ -35,6 +35,7 @@ from kb.monitoring.models import (
     LineState,
     validate_host,
 )
+from kb.monitoring.regional import incident_title
 from kb.monitoring.selectors import (
     line_ids_visible_to,
     line_incidents,
@@ -424,7 +425,7 @@ class StatusUpdateSerializer(serializers.Serializer):
 
 class StatusIncidentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField(help_text="in the requested language")
     severity = serializers.ChoiceField(choices=Incident.Severity.values)
     state = serializers.ChoiceField(choices=INCIDENT_STATES)
     opened_at = UtcDateTimeField()
@@ -433,6 +434,9 @@ class StatusIncidentSerializer(serializers.Serializer):
     route = serializers.SerializerMethodField(help_text="the dedicated route's id, or null")
     updates = StatusUpdateSerializer(many=True, source="updates.all")
     postmortem_html = serializers.CharField(help_text="sanitized HTML; empty until written")
+
+    def get_title(self, incident: Incident) -> str:
+        return incident_title(incident)
 
     def get_regions(self, incident: Incident) -> list[str]:
         return incident_regions(incident)

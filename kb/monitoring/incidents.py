@@ -221,9 +221,18 @@ def incident_escalate(*, incident: Incident, at: dt.datetime, evidence: list[Evi
         incident.ticket = None
         incident.save(update_fields=["ticket"])
     elif ticket is not None and ticket.priority != "P1":
+        # The page and the customer's e-mails say "down" from here on.
+        with translation.override(ticket.language):
+            subject = _subject(line, Incident.Severity.DOWN)
+            addendum = "\n\n".join([
+                _("Escalated at %(at)s UTC: the line is down, nothing came back from "
+                  "%(host)s:%(port)s for %(minutes)d consecutive minutes.") % {
+                    "at": f"{at:%Y-%m-%d %H:%M}", "host": line.host, "port": line.port,
+                    "minutes": line.down_minutes},
+                evidence_table(evidence_rows(evidence, baseline_ms))])
         ticket_priority_raise(ticket=ticket, priority="P1", code="monitoring_escalated",
                               params={"line": line.name, "minutes": line.down_minutes},
-                              tell_customer=True)
+                              tell_customer=True, subject=subject, addendum=addendum)
     log.warning("incident_down incident=%s line=%s", incident.pk, line.pk)
     transaction.on_commit(status_cache_clear)
     return incident

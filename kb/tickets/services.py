@@ -319,7 +319,8 @@ PRIORITY_ORDER = ("P1", "P2", "P3", "P4")
 @transaction.atomic
 def ticket_priority_raise(*, ticket: Ticket, priority: str, actor=None,
                           code: str = "priority_raised", params: dict | None = None,
-                          tell_customer: bool = False) -> Ticket:
+                          tell_customer: bool = False, subject: str = "",
+                          addendum: str = "") -> Ticket:
     """Make a ticket more urgent (a degraded line that went down).
 
     Each target not yet met becomes due no later than it would be for a
@@ -327,6 +328,9 @@ def ticket_priority_raise(*, ticket: Ticket, priority: str, actor=None,
     pages as any P1 does. Lowering, or raising to the same priority, is
     refused. The timeline entry ``code`` gets ``from`` and ``to`` besides
     ``params``; with ``tell_customer`` it is e-mailed to the customer too.
+    ``subject`` replaces the subject and ``addendum`` is added to the
+    description, so the page and the e-mails say what changed (for a
+    ticket the site wrote: a customer's own words are never rewritten).
     """
     ticket = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
     if PRIORITY_ORDER.index(priority) >= PRIORITY_ORDER.index(ticket.priority):
@@ -342,6 +346,12 @@ def ticket_priority_raise(*, ticket: Ticket, priority: str, actor=None,
             fields.append(f"{stage}_due")
     previous = ticket.priority
     ticket.priority = priority
+    if subject:
+        ticket.subject = subject[:200]
+        fields.append("subject")
+    if addendum:
+        ticket.description = f"{ticket.description}\n\n{addendum}"
+        fields.append("description")
     ticket.save(update_fields=fields)
     params = {**(params or {}), "from": previous, "to": priority}
     timeline_record(ticket=ticket, actor=actor, kind=TicketEvent.Kind.STATUS, code=code,

@@ -163,12 +163,12 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         "wizard_sessions": wizard_sessions,
         "description": ticket_description_own(
             ticket=ticket, session_ids=[s.id for s in wizard_sessions]),
+        "panels": ticket_panels_render(ticket=ticket, request=request),
     }
     if request.user.is_staff:
         context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
         context["notifications"] = ticket.notifications.all()
         context["page_alarm"] = ticket_page_alarm(ticket=ticket)
-        context["panels"] = ticket_panels_render(ticket=ticket, request=request)
     if can_work:
         diagnosis = context["diagnosis"]
         located = list(ticket.problems.values_list("code", flat=True))

@@ -265,31 +265,3 @@ def test_a_line_broken_in_a_namespace_is_handled_by_the_worker(
     for chart in ("rtt", "loss", "jitter"):
         assert f'id="{chart}-{line.pk}"' in detail
     assert "Incident (down)" in detail
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "A line that goes from degraded to down pages the on-call engineer with the ticket's "
-    "subject and description as they were filed: the page says the line 'is degraded' and "
-    "lists the lossy minutes, and nothing in it says the line is down "
-    "(kb.monitoring.incidents.incident_escalate raises the ticket to P1 without saying so "
-    "in its subject). The customer's later e-mails keep 'is degraded' in their subject too."))
-def test_the_page_for_a_line_gone_down_says_it_is_down(acme, django_user_model):  # noqa: F811
-    """The escalation's P1 page, checked in process (no worker, no
-    namespace: the minutes are recorded as an agent would post them)."""
-    from django.core import mail
-
-    from kb.monitoring.evaluation import lines_evaluate
-    from tests.monitoring.conftest import make_line, record, sample
-
-    engineer = django_user_model.objects.create_user("oncall", email="oncall@example.com",
-                                                     is_staff=True)
-    teams_demo_on_call_ensure(engineer=engineer)
-    line = make_line(acme[0], name="Shanghai studio -> Singapore ingest")
-    start = floor_minute(timezone.now()) - 20 * M
-    for n, received in enumerate([10, 10, 10, 0, 0, 0]):  # lossy, then dark
-        record([sample(line, start + n * M, sent=20, received=received)])
-        lines_evaluate(now=start + n * M + dt.timedelta(seconds=15))
-    incident = Incident.objects.get(line=line)
-    assert (incident.severity, incident.ticket.priority) == ("down", "P1")
-    [page] = [m for m in mail.outbox if m.to == ["oncall@example.com"]]
-    assert "Singapore ingest is down" in page.subject, page.subject

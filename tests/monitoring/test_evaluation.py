@@ -138,9 +138,13 @@ class TestDownAndRecovery:
         page = Notification.objects.get(purpose="page", channel="email")
         assert page.target == "oncall@example.com"
         assert ticket.assignee == on_call
-        # The customer hears that it got worse.
+        # The page and the customer's e-mail say "down", not what was filed.
+        assert ticket.subject == f"Line monitoring: {eu_line.name} is down"
+        assert "is down" in page.subject and "degraded" not in page.subject
+        assert "Escalated at" in ticket.description and "no reply" in ticket.description
         told = Notification.objects.filter(purpose="update").last()
         assert "is now down" in told.body and "from P2 to P1" in told.body
+        assert "is down" in told.subject
         eu_line.refresh_from_db()
         assert eu_line.state == "down"
 

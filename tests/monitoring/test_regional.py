@@ -127,6 +127,12 @@ class TestOpening:
                                       HTTP_ACCEPT_LANGUAGE="zh-hans").content)
         assert "监控发现有 2 条通往东南亚的线路同时质量下降" in shown[
             "incidents"][0]["updates"][0]["text"]
+        # Its title as well, on the page, its own page and in the JSON.
+        assert shown["incidents"][0]["title"] == "通往东南亚的服务质量下降"
+        assert "通往东南亚的服务质量下降" in page
+        incident_page = client.get(f"/status/incidents/{shown['incidents'][0]['id']}/",
+                                   HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "<h1>通往东南亚的服务质量下降</h1>" in incident_page
         # The region's name too, though the overview was cached for everyone.
         assert [r["name"] for r in shown["regions"]] == ["东南亚"]
         english = json.loads(client.get("/api/v1/status/").content)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kb.monitoring.incidents import incident_open, incident_resolve, incident_ticket_ensure
 from kb.monitoring.ticket_series import window_around, window_series
+from kb.monitoring.updates import incident_postmortem_save
 from kb.tickets.services import ticket_create
 from tests.clock import EU_WORKING_HOURS
 from tests.monitoring.conftest import make_line, minutes, record, sample
@@ -76,12 +77,32 @@ class TestPanel:
         assert re.search(r"resolved\s*<time[^>]*>2026-03-25 11:20", panel)
         assert "still open" not in panel
 
-    def test_customers_see_nothing_of_it(self, client, acme, filed):
+    def test_customers_see_no_charts_but_the_incident_linked_to_its_page(self, client, acme,
+                                                                          filed):
         incident, ticket = filed
         page = page_of(client, acme[1], ticket)
         assert "monitoring-panel" not in page
         assert "Monitoring filed this ticket." not in page
         assert "rtt-ticket-" not in page
+        readers = page[page.index('data-testid="ticket-incidents"'):]
+        assert f'href="/monitoring/incidents/{incident.pk}/"' in readers
+        assert "still open" in readers
+
+    def test_the_postmortem_is_linked_from_the_ticket(self, client, acme, engineer, filed):
+        incident, ticket = filed
+        incident_resolve(incident=incident, at=ONSET + 20 * M)
+        incident_postmortem_save(incident=incident, author=engineer,
+                                 markdown="## Cause\n\nA fibre cut near Frankfurt.")
+        customer_page = page_of(client, acme[1], ticket)
+        assert f'href="/monitoring/incidents/{incident.pk}/#postmortem-heading"' in customer_page
+        assert "read the postmortem" in customer_page
+        staff_page = page_of(client, engineer, ticket)
+        assert f'href="/monitoring/incidents/{incident.pk}/"' in staff_page
+        assert "postmortem written" in staff_page
+        # Staff have their panel, not the customer's box as well.
+        assert 'data-testid="ticket-incidents"' not in staff_page
+        incident_page = client.get(f"/monitoring/incidents/{incident.pk}/").content.decode()
+        assert "A fibre cut near Frankfurt." in incident_page
 
     def test_a_ticket_monitoring_did_not_file_has_no_panel(self, client, acme, engineer,
                                                           filed):

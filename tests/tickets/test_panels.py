@@ -1,5 +1,5 @@
 """The ticket page's panel registry: apps above tickets add what they know
-about a ticket; staff see it, customers never."""
+about a ticket: staff see every panel, customers only the readers' panels."""
 
 import pytest
 from django.urls import reverse
@@ -60,3 +60,18 @@ def test_a_panel_with_nothing_to_say_shows_nothing(client, acme, engineer, panel
     response = client.get(reverse("tickets:detail", args=[ticket.pk]))
     assert response.status_code == 200
     assert b"test-panel" not in response.content
+
+
+def test_a_readers_panel_shows_to_the_customer_and_to_staff(client, acme, engineer):
+    def readers(ticket, request):
+        return f'<section data-testid="readers-panel">#{ticket.pk}</section>'
+
+    register_ticket_panel(readers, staff_only=False)
+    try:
+        ticket = _ticket(acme)
+        for reader in (acme[1], engineer):
+            client.force_login(reader)
+            page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+            assert page.count('data-testid="readers-panel"') == 1, reader
+    finally:
+        unregister_ticket_panel(readers)
