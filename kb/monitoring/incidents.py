@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from kb.monitoring.detection import Evidence
 from kb.monitoring.models import Incident, IncidentUpdate, Line
+from kb.monitoring.selectors import line_contact_email
 from kb.monitoring.status import status_cache_clear
 from kb.tickets.models import Ticket
 from kb.tickets.services import ticket_file_by_site, ticket_note_by_site, ticket_priority_raise
@@ -155,14 +156,6 @@ def _reusable_ticket(incident: Incident) -> Ticket | None:
     return previous.ticket if previous is not None else None
 
 
-def _contact_email(line: Line) -> str:
-    if line.contact_email:
-        return line.contact_email
-    member = (line.organization.members.filter(is_active=True).exclude(email="")
-              .order_by("pk").first())
-    return member.email if member is not None else ""
-
-
 @transaction.atomic
 def incident_ticket_ensure(*, incident: Incident) -> Ticket:
     """The incident's ticket, filed now if it has none (idempotent)."""
@@ -182,7 +175,7 @@ def incident_ticket_ensure(*, incident: Incident) -> Ticket:
         ticket = ticket_file_by_site(
             organization=line.organization, subject=subject, description=description,
             priority=incident.priority, region=line.from_region,
-            contact_email=_contact_email(line), stream_id=f"line {line.pk}: {line.name}"[:200],
+            contact_email=line_contact_email(line), stream_id=f"line {line.pk}: {line.name}"[:200],
             protocol=line.protocol, role="publisher", language=line.language,
             announcement=announcement)
         ticket_note_by_site(ticket=ticket, code=code, params=params)
