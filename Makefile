@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve cluster test test-clock lint bench messages clean
+.PHONY: run serve cluster test test-clock lint bench messages clean screenshots
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,17 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check kb tests tools bench
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy $(TYPED)
+
+# axe-core for the browser tests' accessibility checks (tests/browser/conftest.py).
+tools/axe/node_modules/axe-core/axe.min.js: tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund
+	touch $@
+
+# Every page a person uses, on a desk and a phone, in English and Chinese,
+# as screenshots under var/screenshots/pages/ (axe-core checks each one).
+screenshots: $(VENV)/.installed-test tools/axe/node_modules/axe-core/axe.min.js
+	$(PY) -m pytest tests/browser/test_page_tour.py -q -p no:cacheprovider
+	@echo "Screenshots: var/screenshots/pages/ ($$(ls var/screenshots/pages | wc -l) pages)"
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -96,7 +96,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "translation_outdated", "problems",
     ]
     search_fields = ["title", "slug", "symptoms"]
-    filter_horizontal = ["problems"]
     list_select_related = ["owner"]
     actions = [
         "action_submit", "action_publish", "action_publish_edits", "action_return",

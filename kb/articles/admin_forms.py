@@ -58,10 +58,17 @@ class ArticleAdminForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 28, "class": "kb-markdown-source"}),
             "symptoms": forms.Textarea(attrs={"rows": 6}),
             "summary": forms.Textarea(attrs={"rows": 2}),
+            # Boxes to tick, each named by its code and summary: readable by a
+            # screen reader, unlike the two-list filter widget.
+            "problems": forms.CheckboxSelectMultiple(attrs={"class": "kb-problem-boxes"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "problems" in self.fields:
+            problems = self.fields["problems"]
+            problems.queryset = Problem.objects.order_by("code")
+            problems.label_from_instance = lambda problem: f"{problem.code}: {problem.summary}"
         others = Article.objects.order_by("language", "title")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk).exclude(

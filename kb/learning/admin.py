@@ -61,6 +61,7 @@ class LearnedPhraseInline(admin.TabularInline):
     is an action on the phrase list this links to."""
 
     model = LearnedPhrase
+    template = "admin/learning/read_only_tabular.html"
     fields = ["text", "kind", "ticket_count", "status"]
     readonly_fields = fields
     extra = 0

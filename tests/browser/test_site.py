@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -91,8 +93,7 @@ def test_curator_writes_with_preview_and_reviewer_publishes(page, problems, cura
     page.fill("#id_body", "## Symptoms\n\nSRT times out.\n\n<script>alert(1)</script>")
     expect(page.locator("#kb-preview h2")).to_have_text("Symptoms")
     assert page.locator("#kb-preview script").count() == 0
-    page.select_option("#id_problems_from", label="net.udp-blocked")
-    page.click("#id_problems_add")
+    page.get_by_role("checkbox", name=re.compile(r"^net\.udp-blocked: ")).check()
     page.select_option("#id_area", "network")
     page.click("input[name=_continue]")
     expect(page.locator("#kb-status")).to_have_text("Draft")
