@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kb.monitoring import charts
-from kb.monitoring.models import Rollup, Sample
+from kb.monitoring.models import Rollup, RollupPending, Sample
 from kb.monitoring.series import Span, line_series
+from kb.monitoring.services import SampleInput
 from kb.monitoring.status import DayFigure, StatusEntry
 from tests.clock import EU_WORKING_HOURS
 from tests.monitoring.conftest import UTC, make_line, minutes, record, sample
@@ -79,6 +80,26 @@ class TestIngest:
         assert sorted(Sample.objects.values_list("at", flat=True)) == [
             dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
             dt.datetime(2026, 11, 1, 6, 30, tzinfo=UTC)]
+
+    def test_whole_numbers_and_nulls_among_the_figures_are_stored_as_sent(self, line, acme):
+        # On PostgreSQL a batch goes as one array per column, of one type.
+        other = make_line(acme[0], name="Beijing studio -> Frankfurt ingest")
+        at = NOW - dt.timedelta(minutes=3)
+        accepted, duplicates = record([
+            SampleInput(line_id=line.pk, source="encoder-1", at=at, sent=20, received=20,
+                        rtt_min_ms=70, rtt_avg_ms=71.5, rtt_max_ms=None, jitter_ms=2),
+            SampleInput(line_id=other.pk, source="site", at=at, sent=10, received=0,
+                        method="tcp", error="connection refused " * 20),
+        ])
+        assert (accepted, duplicates) == (2, 0)
+        first = Sample.objects.get(line=line)
+        assert (first.rtt_min_ms, first.rtt_avg_ms, first.rtt_max_ms, first.jitter_ms) == (
+            70.0, 71.5, None, 2.0)
+        lost = Sample.objects.get(line=other)
+        assert (lost.received, lost.rtt_avg_ms, lost.method) == (0, None, "tcp")
+        assert len(lost.error) == 200
+        assert sorted(RollupPending.objects.values_list("line_id", flat=True)) == sorted(
+            [line.pk, other.pk])
 
 
 def _without_ids(svg: str) -> str:
