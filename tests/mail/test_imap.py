@@ -42,6 +42,8 @@ pytestmark = [
 USER, PASSWORD = "support", "mailbox-password-for-tests"
 # A second mailbox, for customers writing to the China team's address.
 CN_USER, CN_PASSWORD = "support-cn", "p@ss word/for cn%"
+# A mailbox whose server offers no IDLE (its capabilities cut to IMAP4rev1).
+PLAIN_USER, PLAIN_PASSWORD = "support-old", "mailbox-without-idle"
 # When the corpus's messages reached the mailbox, and an hour after.
 ARRIVED = EU_WORKING_HOURS - dt.timedelta(minutes=20)
 AFTER_THE_CORPUS_ARRIVED = EU_WORKING_HOURS + dt.timedelta(hours=1)
@@ -95,7 +97,9 @@ def dovecot():
                     "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
                    check=True, capture_output=True)
     (folder / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n"
-                                   f"{CN_USER}:{{PLAIN}}{CN_PASSWORD}::::::\n")
+                                   f"{CN_USER}:{{PLAIN}}{CN_PASSWORD}::::::\n"
+                                   f"{PLAIN_USER}:{{PLAIN}}{PLAIN_PASSWORD}::::::"
+                                   "userdb_imap_capability=IMAP4rev1\n")
     (folder / "dovecot.conf").write_text(CONFIG.format(dir=folder, port=port))
     server = subprocess.Popen([str(DOVECOT), "-F", "-c", str(folder / "dovecot.conf")],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -266,7 +270,7 @@ def test_any_user_and_password_survive_the_url_when_percent_encoded(user, passwo
 
 @pytest.mark.django_db(transaction=True)
 def test_the_watcher_reads_a_new_message_as_it_arrives_through_idle(mail_site,
-                                                                    empty_mailbox):
+                                                                    empty_mailbox, caplog):
     """The watcher polls only once an hour here: a message read within
     seconds of its delivery came through IDLE."""
     stop = threading.Event()
@@ -285,3 +289,25 @@ def test_the_watcher_reads_a_new_message_as_it_arrives_through_idle(mail_site,
         stop.set()
         watcher.join(timeout=10)
     assert not watcher.is_alive()
+    assert f"imap_watch_connected mailbox={empty_mailbox.name} mode=idle" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_idle_the_watcher_polls_on_its_connection(mail_site, dovecot, caplog):
+    old_server = emptied(Mailbox(host=dovecot.host, port=dovecot.port, user=PLAIN_USER,
+                                 password=PLAIN_PASSWORD, ca_file=dovecot.ca_file))
+    stop = threading.Event()
+    watcher = threading.Thread(target=mailbox_watch, kwargs={
+        "mailbox": old_server, "stop": stop, "poll_s": 0.5})
+    watcher.start()
+    try:
+        append(old_server, message(subject="Push drops", body="OBS reconnects."),
+               at=dt.datetime.now(dt.UTC))
+        deadline = time.monotonic() + 20
+        while not ReceivedMessage.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ReceivedMessage.objects.get().mailbox == old_server.name
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert f"imap_watch_connected mailbox={old_server.name} mode=poll" in caplog.text
