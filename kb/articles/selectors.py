@@ -1,9 +1,10 @@
 """Reads of the knowledge base, aware of who is asking."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from kb.articles.models import Article, ArticleRevision
@@ -40,14 +41,28 @@ def article_list_for_area(*, area: str, language: str) -> QuerySet[Article]:
     return _language_first(qs, language)
 
 
+# How articles are used is known higher up (the learning loop counts opens,
+# wizard fixes and resolved tickets); it hands its ranking in at start-up, so
+# this layer orders "most common fixes" by use without importing it.
+PopularRanker = Callable[[QuerySet[Article]], QuerySet[Article]]
+_popular_ranker: PopularRanker | None = None
+
+
+def popular_ranker_register(ranker: PopularRanker) -> None:
+    global _popular_ranker
+    _popular_ranker = ranker
+
+
 def article_list_popular(*, language: str, limit: int = 8) -> list[Article]:
-    """The most common fixes: most marked helpful, then most recently verified."""
-    return list(
-        article_list_visible_to(user=None)
-        .filter(language=language)
-        .annotate(helpful_votes=Count("feedback", filter=Q(feedback__helpful=True)))
-        .order_by("-helpful_votes", "-last_verified", "title")[:limit]
-    )
+    """The most common fixes in ``language``: the most used first (as the
+    registered ranker sees it), else the most recently verified. Helpful
+    votes do not rank: a few kind votes are not use."""
+    qs = article_list_visible_to(user=None).filter(language=language)
+    if _popular_ranker is not None:
+        qs = _popular_ranker(qs)
+    else:
+        qs = qs.order_by(F("last_verified").desc(nulls_last=True), "title")
+    return list(qs[:limit])
 
 
 def area_counts(*, language: str) -> dict[str, int]:

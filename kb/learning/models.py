@@ -224,3 +224,23 @@ class LearningLock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ArticleUse(models.Model):
+    """How much an article was used lately: what "most common fixes" ranks by.
+
+    Recomputed from facts (search clicks, wizard fixes, tickets resolved)
+    by the daily learning task, so a rerun rewrites the same numbers.
+    """
+
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="use")
+    opens = models.PositiveIntegerField(default=0)
+    wizard_fixes = models.PositiveIntegerField(default=0)
+    tickets_resolved = models.PositiveIntegerField(default=0)
+    # The sum of the three, or 0 below ``kb.learning.usage.USE_FLOOR``.
+    score = models.PositiveIntegerField(default=0, db_index=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.score}"

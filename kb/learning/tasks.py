@@ -31,14 +31,16 @@ def notify_content_flag_task(flag_id: int) -> bool:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True,
              max_retries=3)
 def content_health_task() -> int:
-    """Daily: staleness and votes change without a ticket closing."""
+    """Daily: staleness, votes and use change without a ticket closing."""
     from kb.articles.models import Article
     from kb.learning.effectiveness import effectiveness_recompute
     from kb.learning.health import content_health_check
+    from kb.learning.usage import article_use_refresh
 
     ids = list(Article.objects.filter(status=Article.Status.PUBLISHED)
                .values_list("pk", flat=True))
     effectiveness_recompute(article_ids=ids)
+    article_use_refresh()
     return content_health_check()
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -24,12 +26,13 @@ class TestHomeAndAreas:
         assert article.title in html
         assert "Unfinished draft" not in html
 
-    def test_most_helpful_fixes_come_first(self, client, problems):
-        plain = make_article(title="Plain fix")
-        loved = make_article(title="Loved fix")
+    def test_helpful_votes_alone_do_not_rank_the_common_fixes(self, client, problems):
+        # Ranked by use (tests/learning/test_usage.py); unused, by verification.
+        verified = make_article(title="Verified today")
+        loved = make_article(title="Loved fix", last_verified=dt.date(2025, 1, 1))
         ArticleFeedback.objects.create(article=loved, helpful=True)
         popular = client.get("/").context["popular"]
-        assert popular.index(loved) < popular.index(plain)
+        assert popular.index(verified) < popular.index(loved)
 
     def test_area_page_lists_its_fixes_in_the_readers_language_first(self, client, problems):
         en, zh = make_translated_pair(area="network")
