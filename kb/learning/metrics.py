@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.articles.models import ArticleFeedback
 from kb.core import charts
-from kb.core.choices import Priority, Region
-from kb.learning.models import ArticleEffectiveness, KnowledgeGap, TicketLearning, WizardFix
+from kb.core.choices import Language, Priority, Region
+from kb.learning.models import ArticleEffectiveness, KnowledgeGap, TicketLearning
 from kb.learning.selectors import content_flag_counts, content_flag_list, knowledge_gap_queue
 from kb.search.models import SearchQuery
 from kb.tickets.models import Ticket
+from kb.wizard.selectors import WizardTotals, session_outcomes_by_week, wizard_totals
 
 MAX_WEEKS = 52
 
@@ -46,6 +47,7 @@ class Dashboard:
     weeks: list[dt.date]
     series: dict[str, list[Series]] = field(default_factory=dict)
     wizard_data: bool = False
+    wizard: WizardTotals = field(default_factory=WizardTotals)
     top_articles: list = field(default_factory=list)
     top_gaps: list = field(default_factory=list)
     flags: list = field(default_factory=list)
@@ -79,7 +81,8 @@ def _counts_by_week(qs, date_field: str, *keys: str, **annotations) -> dict:
     return found
 
 
-def dashboard(*, weeks: int = 12, now: dt.datetime | None = None) -> Dashboard:
+def dashboard(*, weeks: int = 12, now: dt.datetime | None = None,
+              language: str = Language.EN) -> Dashboard:
     starts = week_starts(weeks, now)
     since = dt.datetime.combine(starts[0], dt.time.min, tzinfo=dt.UTC)
     board = Dashboard(weeks=starts)
@@ -126,27 +129,26 @@ def dashboard(*, weeks: int = 12, now: dt.datetime | None = None) -> Dashboard:
                                n=Count("pk"), clicked=Count("clicked_article"))
     votes = _counts_by_week(ArticleFeedback.objects.filter(created_at__gte=since), "created_at",
                             n=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
-    fixes = _counts_by_week(WizardFix.objects.filter(created_at__gte=since), "created_at",
-                            n=Count("pk"))
-    opened = _counts_by_week(Ticket.objects.filter(created_at__gte=since), "created_at",
-                             n=Count("pk"))
-    board.wizard_data = WizardFix.objects.exists()
+    # The wizard's figures come from the wizard's own reads, as on its
+    # statistics page, so the two pages cannot disagree.
+    board.wizard = wizard_totals(language=language, now=now)
+    board.wizard_data = board.wizard.started > 0
+    sessions = session_outcomes_by_week(since=since, now=now)
     search_rate, helpful_rate, wizard_rate = [], [], []
     for week in starts:
         s = searches.get((week,), {})
         search_rate.append(_ratio(s.get("clicked", 0), s.get("n", 0)))
         v = votes.get((week,), {})
         helpful_rate.append(_ratio(v.get("helpful", 0), v.get("n", 0)))
-        fixed = fixes.get((week,), {}).get("n", 0)
-        filed = opened.get((week,), {}).get("n", 0)
-        wizard_rate.append(_ratio(fixed, fixed + filed) if board.wizard_data else None)
+        w = sessions.get(week, {})
+        wizard_rate.append(_ratio(w.get("resolved", 0), w.get("ended", 0)))
     board.series["self_service"] = [
         Series("search_deflection", _("Search deflection: searches that opened a fix"), "%",
                search_rate),
         Series("self_service_success", _("Self-service success: “did this help” yes"), "%",
                helpful_rate),
-        Series("wizard_deflection", _("Wizard deflection: sessions fixed per session or "
-                                      "ticket"), "%", wizard_rate),
+        Series("wizard_deflection", _("Wizard deflection: sessions resolved per session "
+                                      "ended"), "%", wizard_rate),
     ]
 
     # SLA compliance: a closed ticket met every target it reached on time.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kb.core.access import staff_only
+from kb.core.languages import content_language
 from kb.learning import metrics
 
 
@@ -30,7 +31,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     weeks = _weeks(request)
     if weeks is None:
         return _bad_weeks()
-    board = metrics.dashboard(weeks=weeks)
+    board = metrics.dashboard(weeks=weeks, language=content_language())
 
     def _chart(title: str, series: list[metrics.Series]) -> dict:
         return {"title": title,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,6 +336,68 @@ def flow_stats(*, now: dt.datetime | None = None) -> list[dict]:
 def deflection_overall(stats: list[dict]) -> float | None:
     ended = sum(row["ended"] for row in stats)
     return (sum(row["resolved"] for row in stats) / ended) if ended else None
+
+
+OUTCOME_FIGURES = ("started", "ended", "in_progress", "resolved", "escalated",
+                   "probably_resolved", "abandoned")
+
+
+@dataclass
+class WizardTotals:
+    """The wizard's figures, overall and per flow (its versions summed): the
+    one source every page that shows them reads, so no two can disagree."""
+
+    started: int = 0
+    ended: int = 0
+    in_progress: int = 0
+    resolved: int = 0
+    escalated: int = 0
+    probably_resolved: int = 0
+    abandoned: int = 0
+    deflection: float | None = None
+    flows: list[dict] = field(default_factory=list)
+
+
+def wizard_totals(stats: list[dict] | None = None, *, language: str = Language.EN,
+                  now: dt.datetime | None = None) -> WizardTotals:
+    """Sums of ``flow_stats`` (computed here unless given); flows titled in
+    ``language``."""
+    stats = flow_stats(now=now) if stats is None else stats
+    totals = WizardTotals(deflection=deflection_overall(stats))
+    by_flow: dict[int, dict] = {}
+    for row in stats:
+        flow = row["version"].flow
+        entry = by_flow.setdefault(flow.pk, {"flow": flow, "title": flow.title(language),
+                                             **dict.fromkeys(OUTCOME_FIGURES, 0)})
+        for name in OUTCOME_FIGURES:
+            entry[name] += row[name]
+            setattr(totals, name, getattr(totals, name) + row[name])
+    for entry in by_flow.values():
+        entry["deflection"] = entry["resolved"] / entry["ended"] if entry["ended"] else None
+    totals.flows = [entry for entry in by_flow.values() if entry["started"]]
+    return totals
+
+
+def session_outcomes_by_week(*, since: dt.datetime,
+                             now: dt.datetime | None = None) -> dict[dt.date, dict[str, int]]:
+    """Sessions started each week (Monday, UTC) from ``since``, by how they
+    ended, counted as ``flow_stats`` counts them (abandoned after
+    ``ABANDONED_AFTER`` without activity, whatever step it was at)."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    open_ = Q(outcome=WizardSession.Outcome.OPEN)
+    rows = (WizardSession.objects.filter(created_at__gte=since)
+            .annotate(week=TruncWeek("created_at", tzinfo=dt.UTC)).values("week")
+            .annotate(started=Count("pk"),
+                      resolved=Count("pk", filter=Q(outcome=WizardSession.Outcome.RESOLVED)),
+                      escalated=Count("pk", filter=Q(outcome=WizardSession.Outcome.ESCALATED)),
+                      abandoned=Count("pk", filter=open_ & Q(last_activity_at__lt=cutoff)))
+            .order_by())
+    found = {}
+    for row in rows:
+        week = row.pop("week")
+        found[week.date() if isinstance(week, dt.datetime) else week] = {
+            **row, "ended": row["resolved"] + row["escalated"] + row["abandoned"]}
+    return found
 
 
 def session_list_for_ticket(*, ticket) -> QuerySet[WizardSession]:

@@ -373,4 +373,5 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             step["prompt_text"] = _text(step["prompt"], language)
     return render(request, "wizard/stats.html", {
         "stats": stats, "deflection": selectors.deflection_overall(stats),
+        "wizard": selectors.wizard_totals(stats, language=language),
     })
