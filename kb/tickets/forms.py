@@ -109,8 +109,9 @@ class AttachForm(forms.Form):
 
 
 def problem_choices_by_area() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Problem codes grouped by area, each as "title (code)": staff find a
-    problem by what it is, not by a bare code among 40."""
+    """Problem codes grouped by area, each as "title (code)" (the title in the
+    reader's language): staff find a problem by what it is, not by a bare
+    code among 40, and the page's filter matches either."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for problem in Problem.objects.order_by("area", "code"):
         groups.setdefault(str(problem.get_area_display()), []).append(
@@ -118,27 +119,48 @@ def problem_choices_by_area() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(groups.items())
 
 
+def _article_choice(article: Article) -> tuple[int, str]:
+    # Each fix names its language: the ticket's first group mixes both, and a
+    # filtered list may show a fix without its language group in sight.
+    return (article.pk, _("%(title)s (%(language)s)") % {
+        "title": article.title, "language": article.get_language_display()})
+
+
 def article_choices_for(codes: list[str], *, language: str = "") -> list:
-    """The published fixes, those of the ticket's problems (located or
-    suggested) first, in the ticket's language first; then every fix by
-    language."""
+    """The published fixes, those of the ticket's problems first in the order
+    of ``codes`` (the located ones, then the suggested by rank), in the
+    ticket's language first; then every fix by language."""
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    first = sorted(published.filter(problems__code__in=codes).distinct(),
-                   key=lambda a: (a.language != language, a.title)) if codes else []
+    rank = {code: index for index, code in reversed(list(enumerate(codes)))}
+
+    def ticket_order(article: Article) -> tuple:
+        return (min(rank.get(p.code, len(codes)) for p in article.problems.all()),
+                article.language != language, article.title)
+
+    first = sorted(published.filter(problems__code__in=codes).distinct()
+                   .prefetch_related("problems"), key=ticket_order) if codes else []
     groups = [("", _("No article fits"))]
     if first:
         groups.append((_("Fixes for this ticket's problems"),
-                       [(a.pk, a.title) for a in first]))
+                       [_article_choice(a) for a in first]))
     for code, name in Language.choices:
-        groups.append((str(name), [(a.pk, a.title) for a in
+        groups.append((str(name), [_article_choice(a) for a in
                                    published.filter(language=code).order_by("title")]))
     return groups
+
+
+def _filtered(label) -> dict:
+    """A select's attributes for static/kb/option-filter.js: a search box
+    named ``label`` over its options."""
+    return {"size": 10, "data-option-filter": True, "data-filter-label": label,
+            "data-filter-count": _("%(shown)s of %(total)s shown")}
 
 
 class LocateForm(forms.Form):
     problems = forms.ModelMultipleChoiceField(
         label=_("Diagnosis: problem codes"), queryset=Problem.objects.order_by("code"),
-        to_field_name="code", widget=forms.SelectMultiple(attrs={"size": 10}),
+        to_field_name="code",
+        widget=forms.SelectMultiple(attrs=_filtered(_("Filter the problems by code or title"))),
         error_messages={"required": _("Choose at least one problem code.")},
     )
 
@@ -153,6 +175,7 @@ class ResolveForm(forms.Form):
         queryset=Article.objects.filter(status=Article.Status.PUBLISHED).order_by(
             "language", "title"),
         empty_label=_("No article fits"),
+        widget=forms.Select(attrs=_filtered(_("Filter the fixes by title"))),
     )
     summary = forms.CharField(label=_("Resolution summary"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
