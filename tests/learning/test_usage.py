@@ -1,6 +1,7 @@
 """"Most common fixes" on the home page: ranked by real use, not by votes."""
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -93,3 +94,17 @@ def test_a_rerun_gives_the_same_numbers(problems, time_machine):
     assert article_use_refresh() == 1
     article.refresh_from_db()
     assert article.use.score == 7
+
+
+def test_the_upgrade_ranks_by_use_before_the_first_daily_run(client, problems, time_machine):
+    from django.apps import apps
+
+    fill = importlib.import_module("kb.learning.migrations.0004_article_use_fill").fill
+    time_machine.move_to(EU_WORKING_HOURS)
+    make_article(title="Verified today, unused")
+    used = make_article(title="Used", last_verified=dt.date(2025, 1, 1))
+    _opened_from_search(used, 6)
+    fill(apps, None)
+    used.refresh_from_db()
+    assert used.use.score == 6
+    assert _popular(client)[0] == "Used"
