@@ -59,8 +59,13 @@ def test_staff_see_the_incident_and_the_charts_and_the_customer_does_not(open_pa
         "Incident (degraded): Berlin studio -> Frankfurt ingest")
     expect(panel.get_by_role("img", name="Packet loss, 2026-03-25 17:03 to 19:30")).to_be_visible()
     expect(panel.get_by_role("img", name="Jitter, 2026-03-25 17:03 to 19:30")).to_be_visible()
-    panel.get_by_role("link", name="Berlin studio -> Frankfurt ingest").click()
-    expect(staff).to_have_url(f"{staff.url.split('/monitoring/')[0]}/monitoring/lines/{line.pk}/")
+    site = staff.url.split("/support/")[0]
+    incidents = panel.get_by_test_id("monitoring-panel-incidents")
+    expect(incidents.get_by_role("link", name="Berlin studio -> Frankfurt ingest")
+           ).to_have_attribute("href", f"/monitoring/incidents/{ticket.incidents.get().pk}/")
+    panel.get_by_role("paragraph").filter(has_text="Monitoring filed this ticket.") \
+        .get_by_role("link", name="Berlin studio -> Frankfurt ingest").click()
+    expect(staff).to_have_url(f"{site}/monitoring/lines/{line.pk}/")
 
     customer = open_page()
     sign_in(customer, "alice", "pw-alice-4242")
@@ -70,3 +75,9 @@ def test_staff_see_the_incident_and_the_charts_and_the_customer_does_not(open_pa
     expect(customer.locator("main")).not_to_contain_text("Monitoring filed this ticket.")
     expect(customer.get_by_role("img", name="Round-trip time, 2026-03-25 17:03 to 19:30")
            ).to_have_count(0)
+    # The customer is shown the incident itself, linked to its page.
+    readers = customer.get_by_test_id("ticket-incidents")
+    expect(readers).to_contain_text("Our line monitoring detected this and opened the ticket.")
+    readers.get_by_role("link", name="Berlin studio -> Frankfurt ingest").click()
+    expect(customer.get_by_role("heading", level=1)).to_have_text(
+        "Berlin studio -> Frankfurt ingest")
