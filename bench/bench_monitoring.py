@@ -147,15 +147,24 @@ _SAMPLE_COLUMNS = ("line_id", "source", "at", "sent", "received", "rtt_min_ms", 
 
 
 def bare_insert(ids: list[int], at: dt.datetime) -> None:
-    """The batch's rows as the database alone takes them: one INSERT, committed."""
-    row = "(" + ", ".join(["%s"] * len(_SAMPLE_COLUMNS)) + ")"
+    """The batch's rows as the database alone takes them: one INSERT,
+    committed (on PostgreSQL one array per column, since psycopg parses the
+    placeholders of a long statement in Python on every call)."""
     stamp = connection.ops.adapt_datetimefield_value(at)
-    params = [value for i in ids for value in (i, BARE_SOURCE, stamp, 20, 19, 68.1, 71.4,
-                                                90.2, 3.1, "", "")]
+    rows = [(i, BARE_SOURCE, stamp, 20, 19, 68.1, 71.4, 90.2, 3.1, "", "") for i in ids]
+    columns = ", ".join(_SAMPLE_COLUMNS)
+    if connection.vendor == "postgresql":
+        sql = (f"INSERT INTO monitoring_sample ({columns}) SELECT * FROM unnest("
+               "%s::bigint[], %s::varchar[], %s::timestamptz[], %s::integer[], %s::integer[], "
+               "%s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::varchar[], "
+               "%s::varchar[])")
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        row = "(" + ", ".join(["%s"] * len(_SAMPLE_COLUMNS)) + ")"
+        sql = f"INSERT INTO monitoring_sample ({columns}) VALUES " + ", ".join([row] * len(ids))
+        params = [value for values in rows for value in values]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO monitoring_sample ({', '.join(_SAMPLE_COLUMNS)}) VALUES "
-                       + ", ".join([row] * len(ids))
-                       + " ON CONFLICT (line_id, source, at) DO NOTHING", params)
+        cursor.execute(sql + " ON CONFLICT (line_id, source, at) DO NOTHING", params)
 
 
 def bench_ingest(ids: list[int], token: str, start: dt.datetime, requests: int) -> None:
