@@ -413,17 +413,37 @@ def revision_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[dic
     return out
 
 
+class MissingAnsweredFilter(admin.SimpleListFilter):
+    """The "No" answers whose reader said what was missing: a curator's to-do."""
+
+    title = _("what was missing")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("said", _("Said what was missing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "said":
+            return queryset.exclude(missing="")
+        return queryset
+
+
 @admin.register(ArticleFeedback)
 class ArticleFeedbackAdmin(admin.ModelAdmin):
-    list_display = ["article", "helpful", "short_comment", "created_at"]
-    list_filter = ["helpful", "article__language", "created_at"]
-    search_fields = ["comment", "article__title"]
+    list_display = ["article", "helpful", "short_comment", "short_missing", "created_at"]
+    list_filter = ["helpful", MissingAnsweredFilter, "article__language", "created_at"]
+    search_fields = ["comment", "missing", "article__title"]
     list_select_related = ["article"]
-    readonly_fields = ["article", "helpful", "comment", "created_at"]
+    readonly_fields = ["article", "helpful", "comment", "missing", "created_at"]
 
     @admin.display(description=_("comment"))
     def short_comment(self, feedback: ArticleFeedback) -> str:
         return format_html("{}", feedback.comment[:120])
+
+    @admin.display(description=_("what was missing"))
+    def short_missing(self, feedback: ArticleFeedback) -> str:
+        # Readers' text: escaped, never HTML.
+        return format_html("{}", feedback.missing[:200])
 
     def has_add_permission(self, request):
         return False

@@ -210,6 +210,8 @@ class ArticleFeedback(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     helpful = models.BooleanField()
     comment = models.TextField(blank=True, max_length=2000)
+    # The reader's answer to "What was missing?", asked after a "No".
+    missing = models.TextField(_("what was missing"), blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -638,4 +639,43 @@ def feedback_create(*, article: Article, helpful: bool, comment: str = "") -> Ar
     feedback.save()
     article_id = article.pk
     transaction.on_commit(lambda: feedback_given.send(sender=Article, article_id=article_id))
+    return feedback
+
+
+FEEDBACK_MISSING_SALT = "kb.articles.feedback-missing"
+FEEDBACK_MISSING_MAX_AGE = 60 * 60
+
+
+def feedback_missing_token(feedback: ArticleFeedback) -> str:
+    """What lets the reader who said "No" add what was missing to that very
+    answer, for an hour, and nobody else (feedback holds no account)."""
+    return signing.dumps(feedback.pk, salt=FEEDBACK_MISSING_SALT)
+
+
+def feedback_for_missing(*, article: Article, token: str) -> ArticleFeedback:
+    """The "No" answer a token names, still waiting for what was missing."""
+    try:
+        feedback_id = signing.loads(token, salt=FEEDBACK_MISSING_SALT,
+                                    max_age=FEEDBACK_MISSING_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ApplicationError(_("This question has expired; answer “Did this help?” again."),
+                               status_code=410) from None
+    except signing.BadSignature:
+        raise ApplicationError(_("This answer cannot be found."), status_code=404) from None
+    feedback = ArticleFeedback.objects.filter(pk=feedback_id, article=article,
+                                              helpful=False).first()
+    if feedback is None:
+        raise ApplicationError(_("This answer cannot be found."), status_code=404)
+    if feedback.missing:
+        raise ApplicationError(_("You have already told us what was missing. Thank you."),
+                               status_code=409)
+    return feedback
+
+
+def feedback_add_missing(*, article: Article, token: str, missing: str) -> ArticleFeedback:
+    """Store the reader's answer to "What was missing?" on their "No"."""
+    feedback = feedback_for_missing(article=article, token=token)
+    feedback.missing = missing.strip()
+    feedback.full_clean()
+    feedback.save(update_fields=["missing"])
     return feedback

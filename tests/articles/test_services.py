@@ -203,7 +203,8 @@ class TestFeedback:
         feedback = services.feedback_create(article=article, helpful=False, comment=" add vMix ")
         assert feedback.comment == "add vMix"
         field_names = {f.name for f in ArticleFeedback._meta.get_fields()}
-        assert field_names == {"id", "article", "helpful", "comment", "created_at"}
+        assert field_names == {"id", "article", "helpful", "comment", "missing",
+                               "created_at"}
 
     def test_feedback_on_a_draft_is_refused(self, problems):
         article = make_article(status=Article.Status.DRAFT)
