@@ -398,3 +398,29 @@ class HolidayWarning(models.Model):
 
     def __str__(self) -> str:
         return f"holidays of {self.team.code} after {self.year}: warned {self.sent_at:%Y-%m-%d}"
+
+
+class TicketSatisfaction(models.Model):
+    """The customer's answer to "were you satisfied?" after the ticket closed.
+
+    One per ticket: answering again (the e-mail's other link, a changed
+    mind) replaces the answer, so each closed ticket counts once.
+    """
+
+    class Rating(models.TextChoices):
+        GOOD = "good", _("Good")
+        BAD = "bad", _("Bad")
+
+    COMMENT_MAX = 2000
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="satisfaction")
+    rating = models.CharField(max_length=4, choices=Rating.choices)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.rating} on #{self.ticket_id}"

@@ -43,6 +43,7 @@ from kb.tickets.contacts import follow_url
 from kb.tickets.headers import body_text, header_text
 from kb.tickets.models import Notification, OnCallShift, PageAlarm, Team, Ticket, TicketEvent
 from kb.tickets.names import team_name as team_label
+from kb.tickets.satisfaction import satisfaction_email_text
 from kb.tickets.selectors import support_leads
 from kb.tickets.timeline import timeline_record
 
@@ -261,6 +262,7 @@ UPDATES = {
     "replied": gettext_lazy("Support replied"),
     "resolved": gettext_lazy("Resolved: please confirm the fix"),
     "noted": gettext_lazy("News on your ticket"),
+    "closed": gettext_lazy("Closed: were you satisfied?"),
 }
 
 
@@ -307,12 +309,15 @@ def _customer_text(ticket: Ticket, update: str, text: str) -> str:
         if lines:
             parts.append(_("Still ahead:") + "\n" + "\n".join(lines))
         return "\n\n".join(parts)
+    if update == "closed":
+        return satisfaction_email_text(ticket)
     return text
 
 
 def customer_update(*, ticket: Ticket, update: str, text: str = "") -> Notification | None:
     """E-mail the customer that their ticket moved: filed (with the promised
-    times), acknowledged, a staff reply, a resolution."""
+    times), acknowledged, a staff reply, a resolution, the close (with the
+    satisfaction question)."""
     email = ticket.reply_to
     if not email:
         return None

@@ -15,6 +15,7 @@ from kb.tickets.response_times import (
     StageFigures,
     response_times_for,
 )
+from kb.tickets.satisfaction import satisfaction_public
 
 
 def _stage_row(figures: StageFigures, label: str) -> dict:
@@ -53,6 +54,12 @@ def _priority_section(figures: PriorityFigures) -> dict:
     }
 
 
+def _satisfaction_context() -> dict:
+    """The share of good answers over 90 days, whatever the window above."""
+    public = satisfaction_public()
+    return {"satisfaction": public, "satisfaction_share": format_share(public.share_good)}
+
+
 @require_safe
 def response_times_page(request: HttpRequest) -> HttpResponse:
     """How fast support really responds, per priority and region (public).
@@ -77,5 +84,6 @@ def response_times_page(request: HttpRequest) -> HttpResponse:
         "notice": notice,
         "sections": [_priority_section(priority) for priority in figures.priorities],
         "stage_names": stage_labels(),
+        **_satisfaction_context(),
     }
     return render(request, "tickets/response_times.html", context, status=status)

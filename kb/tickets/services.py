@@ -536,6 +536,7 @@ def ticket_close(*, ticket: Ticket, actor) -> Ticket:
     ticket = _move(ticket, actor=actor, allowed={Ticket.Status.RESOLVED},
                    to=Ticket.Status.CLOSED, stamp="closed_at",
                    code="closed", params={"user": actor.get_username()})
+    customer_update(ticket=ticket, update="closed")
     _queue_learning(ticket)
     return ticket
 

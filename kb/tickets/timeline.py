@@ -44,6 +44,11 @@ MESSAGES = {
     "sla_warning": _("SLA warning: the %(stage)s target is 75 %% used (due %(due)s UTC)."),
     "sla_breach": _("SLA breach: the %(stage)s target was missed (due %(due)s UTC)."),
     "priority_raised": _("Priority raised from %(from)s to %(to)s."),
+    # The customer's answer after close (kb.tickets.satisfaction); the comment follows.
+    "satisfaction_good": _("The customer was satisfied (answered Good)."),
+    "satisfaction_bad": _("The customer was not satisfied (answered Bad)."),
+    "satisfaction_good_again": _("The customer changed their answer: satisfied (Good)."),
+    "satisfaction_bad_again": _("The customer changed their answer: not satisfied (Bad)."),
     # Line monitoring (kb.monitoring) files and follows its own tickets.
     "monitoring_degraded": _("Line monitoring detected %(line)s degraded: %(bad)d of the last "
                              "%(window)d minutes crossed a threshold (the minutes are in the "

@@ -12,6 +12,8 @@ urlpatterns = [
     path("queue/", views.ticket_queue_page, name="queue"),
     path("<int:ticket_id>/", views.ticket_detail, name="detail"),
     path("<int:ticket_id>/follow/<str:token>/", views.ticket_follow, name="follow"),
+    path("<int:ticket_id>/satisfaction/<str:token>/", views.ticket_satisfaction,
+         name="satisfaction"),
     *[path(f"<int:ticket_id>/{name}/", view, name=name) for name, view in (
         ("reply", views.ticket_reply), ("attach", views.ticket_attach),
         ("reopen", views.ticket_reopen), ("confirm", views.ticket_confirm),

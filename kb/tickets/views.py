@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb.core.access import staff_only
 from kb.core.choices import Priority, Region
@@ -16,7 +16,7 @@ from kb.core.exceptions import ApplicationError
 from kb.core.languages import content_language
 from kb.core.throttles import limited_message, retry_after, throttle_wait
 from kb.search.services import search_articles
-from kb.tickets import contacts, forms, services
+from kb.tickets import contacts, forms, satisfaction, services
 from kb.tickets.holidays import holiday_flags
 from kb.tickets.models import Ticket
 from kb.tickets.panels import ticket_panels_render
@@ -144,6 +144,32 @@ def ticket_follow(request: HttpRequest, ticket_id: int, token: str) -> HttpRespo
     messages.success(request, _("Thank you: your e-mail address is confirmed. This page "
                                 "follows your ticket."))
     return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_satisfaction(request: HttpRequest, ticket_id: int, token: str) -> HttpResponse:
+    """The e-mailed Good / Bad link: opening it shows the answer preselected
+    (mail scanners open links too); only confirming it records the answer."""
+    offered = satisfaction.satisfaction_token_rating(token, ticket_id=ticket_id)
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if offered else None
+    if ticket is None:
+        return render(request, "tickets/satisfaction_invalid.html", status=404)
+    previous = satisfaction.satisfaction_for(ticket_id=ticket.pk)
+    context = {"ticket": ticket, "token": token, "previous": previous,
+               "rating": offered, "comment": previous.comment if previous else "",
+               "comment_max": satisfaction.TicketSatisfaction.COMMENT_MAX, "error": None}
+    if request.method == "GET":
+        return render(request, "tickets/satisfaction.html", context)
+    context["rating"] = request.POST.get("rating", "")
+    context["comment"] = request.POST.get("comment", "")
+    try:
+        answer = satisfaction.satisfaction_record(
+            ticket=ticket, rating=context["rating"], comment=context["comment"])
+    except ApplicationError as error:
+        context["error"] = error.message
+        return render(request, "tickets/satisfaction.html", context, status=error.status_code)
+    return render(request, "tickets/satisfaction_thanks.html",
+                  {"ticket": ticket, "answer": answer, "replaced": previous is not None})
 
 
 def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
@@ -357,4 +383,6 @@ def ticket_queue_page(request: HttpRequest) -> HttpResponse:
         "filters": filters, "page": page, "now": now, "page_alarms": alarms,
         "alarmed": {alarm.ticket_id for alarm in alarms},
         "holiday_flags": holiday_flags(now=now),
+        "satisfaction_teams": (satisfaction.satisfaction_by_team(now=now)
+                               if satisfaction.satisfaction_lead_can_see(request.user) else None),
     }, status=status)
