@@ -31,10 +31,12 @@ def line_ids_visible_to(*, user, ids: set[int]) -> set[int]:
     """Which of ``ids`` name lines the user may send samples for."""
     if user is None or not user.is_authenticated or not ids:
         return set()
-    qs = Line.objects.filter(pk__in=ids)
-    if not user.is_staff:
-        qs = qs.filter(organization__members=user)
-    return set(qs.values_list("pk", flat=True))
+    # The lines the user may post for, intersected here: a batch names up
+    # to 1,000 lines, and 1,000 placeholders cost more to send than an
+    # organization's line ids cost to read.
+    qs = Line.objects.all() if user.is_staff else Line.objects.filter(
+        organization__members=user)
+    return ids & set(qs.values_list("pk", flat=True))
 
 
 def line_incidents(*, line: Line) -> QuerySet[Incident]:
