@@ -23,6 +23,8 @@
     var count = document.createElement("p");
     count.className = "option-filter-count";
     count.setAttribute("role", "status");
+    // Empty until something is typed; stays in the page so it is announced.
+    count.style.margin = "0";
     select.parentNode.insertBefore(label, select);
     select.parentNode.insertBefore(box, select);
     select.parentNode.insertBefore(count, select);
