@@ -6,6 +6,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from kb.articles.models import Article
+from kb.problems.models import Problem
 from kb.search.indexing import index_rebuild
 from kb.tickets.models import Organization, Ticket
 from kb.tickets.services import (
@@ -105,3 +106,17 @@ def test_enter_in_the_filter_picks_the_first_match(open_page, acknowledged):
     assert axe_violations(page) == [], format_violations(axe_violations(page))
     keyframe = Article.objects.get(slug="keyframe-interval-2s")
     expect(page.get_by_label("The fix that solved it")).to_have_value(str(keyframe.pk))
+
+
+def test_a_chinese_engineer_filters_problems_by_their_chinese_titles(open_page, acknowledged):
+    page = open_page(locale="zh-CN")
+    page.goto(f"/accounts/login/?next=/support/tickets/{acknowledged.pk}/")
+    page.locator("#id_username").fill("wei")
+    page.locator("#id_password").fill("pw-wei-42")
+    page.locator("main form button[type=submit]").click()
+    problems = page.get_by_label("定位结论：问题代码")
+    page.get_by_label("按代码或名称筛选问题").fill("播放返回")
+    assert [text for text in visible_options(problems) if "播放返回" in text] == [
+        "播放返回 403 (play.forbidden-403)", "播放返回 404 (play.not-found-404)"]
+    expect(page.get_by_role("status").filter(has_text="显示")).to_have_text(
+        f"显示 2 / 共 {Problem.objects.count()} 项")
