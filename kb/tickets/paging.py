@@ -262,7 +262,7 @@ UPDATES = {
     "replied": gettext_lazy("Support replied"),
     "resolved": gettext_lazy("Resolved: please confirm the fix"),
     "noted": gettext_lazy("News on your ticket"),
-    "closed": gettext_lazy("Closed: were you satisfied?"),
+    "closed": gettext_lazy("Ticket closed"),
 }
 
 

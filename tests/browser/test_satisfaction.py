@@ -34,7 +34,7 @@ def test_the_customer_answers_from_the_email_and_the_lead_sees_it(
     services.ticket_resolve(ticket=ticket, actor=lead, summary="The port was blocked.")
     services.ticket_close(ticket=ticket, actor=lead)
 
-    [closing] = [m for m in mail.outbox if "were you satisfied" in m.subject]
+    [closing] = [m for m in mail.outbox if "] Ticket closed: " in m.subject]
     good = re.search(r"Good: https?://[^/\s]+(/\S+)", closing.body).group(1)
 
     customer = open_page(bypass_csp=True)
@@ -43,7 +43,7 @@ def test_the_customer_answers_from_the_email_and_the_lead_sees_it(
     violations = axe_violations(customer)
     assert violations == [], format_violations(violations)
     assert not TicketSatisfaction.objects.exists()  # opening the link records nothing
-    customer.get_by_label("Comment").fill("Fixed within the hour, thank you.")
+    customer.get_by_label("Your comment").fill("Fixed within the hour, thank you.")
     customer.get_by_role("button", name="Confirm my answer").click()
     expect(customer.get_by_test_id("satisfaction-recorded")).to_contain_text(
         f"We recorded your answer for ticket #{ticket.pk}: “Good”.")

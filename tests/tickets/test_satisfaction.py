@@ -42,7 +42,7 @@ def closed(acme, alice, engineer, time_machine, django_capture_on_commit_callbac
 
 
 def _links(ticket) -> dict[str, str]:
-    [closing] = [m for m in mail.outbox if "were you satisfied" in m.subject.lower()]
+    [closing] = [m for m in mail.outbox if "] Ticket closed: " in m.subject]
     assert closing.to == ["alice@acme.example"]
     assert f"#{ticket.pk}" in closing.subject
     return {m["label"]: m["path"] for m in LINK.finditer(closing.body)}
