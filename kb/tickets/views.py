@@ -146,7 +146,7 @@ def ticket_follow(request: HttpRequest, ticket_id: int, token: str) -> HttpRespo
     return redirect("tickets:detail", ticket_id=ticket.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_satisfaction(request: HttpRequest, ticket_id: int, token: str) -> HttpResponse:
     """The e-mailed Good / Bad link: opening it shows the answer preselected
     (mail scanners open links too); only confirming it records the answer."""
@@ -158,7 +158,7 @@ def ticket_satisfaction(request: HttpRequest, ticket_id: int, token: str) -> Htt
     context = {"ticket": ticket, "token": token, "previous": previous,
                "rating": offered, "comment": previous.comment if previous else "",
                "comment_max": satisfaction.TicketSatisfaction.COMMENT_MAX, "error": None}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "tickets/satisfaction.html", context)
     context["rating"] = request.POST.get("rating", "")
     context["comment"] = request.POST.get("comment", "")

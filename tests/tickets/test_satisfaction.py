@@ -6,10 +6,16 @@ import re
 
 import pytest
 from django.core import mail
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.tickets import services
 from kb.tickets.models import Ticket, TicketSatisfaction
-from kb.tickets.satisfaction import satisfaction_record, satisfaction_token
+from kb.tickets.satisfaction import (
+    satisfaction_record,
+    satisfaction_token,
+    satisfaction_token_rating,
+)
 from kb.tickets.selectors import SUPPORT_LEADS_GROUP
 from tests.clock import EU_WORKING_HOURS
 
@@ -57,6 +63,7 @@ class TestTheClosedEmail:
                    for path in links.values())
 
     def test_opening_a_link_preselects_the_answer_and_records_nothing(self, closed, client):
+        assert client.head(_links(closed)["Bad"]).status_code == 200  # link checkers
         page = client.get(_links(closed)["Bad"])
         assert page.status_code == 200
         html = page.content.decode()
@@ -185,3 +192,22 @@ class TestThePublicShare:
 def test_tokens_are_bound_to_the_answer_they_offer(closed):
     assert satisfaction_token(closed, "good") != satisfaction_token(closed, "bad")
     assert Ticket.objects.get(pk=closed.pk).status == Ticket.Status.CLOSED
+
+
+class _Stub:
+    pk = 7
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200))
+def test_no_made_up_token_offers_an_answer(token):
+    assert satisfaction_token_rating(token, ticket_id=7) is None
+
+
+@given(st.sampled_from(["good", "bad"]), st.integers(min_value=1, max_value=10**9))
+def test_a_real_token_offers_its_answer_for_its_ticket_only(rating, other):
+    stub = _Stub()
+    token = satisfaction_token(stub, rating)
+    assert satisfaction_token_rating(token, ticket_id=7) == rating
+    if other != 7:
+        assert satisfaction_token_rating(token, ticket_id=other) is None
