@@ -87,6 +87,9 @@ class TestTheClosedEmail:
         links = _links(closed)
         client.post(links["Good"], {"rating": "good"})
         time_machine.move_to(EU_WORKING_HOURS + dt.timedelta(days=2), tick=False)
+        client.cookies["tz"] = "Europe/Berlin"
+        again = client.get(links["Bad"]).content.decode()
+        assert "You answered “Good” on 2026-03-25 12:00 CET." in again
         page = client.post(links["Good"], {"rating": "bad", "comment": "It broke again."})
         assert "replaces the one you gave before" in page.content.decode()
         answer = TicketSatisfaction.objects.get(ticket=closed)
@@ -148,11 +151,13 @@ class TestWhatStaffSee:
         lead = django_user_model.objects.create_user("lena", is_staff=True)
         lead.groups.add(groups[SUPPORT_LEADS_GROUP], groups["Support engineers"])
         client.force_login(lead)
+        client.cookies["tz"] = "Asia/Shanghai"  # the lead's browser zone
         html = client.get("/support/tickets/queue/").content.decode()
         section = html.split('data-testid="satisfaction-teams"')[1].split("</section>")[0]
         europe = section.split('data-team="eu"')[1].split("</tr>")[0]
         assert re.search(r"<td>2</td>\s*<td>1</td>", europe)
         assert "Great help" in europe and "Slow answer" in europe
+        assert "03-25 19:00 CST" in europe  # 11:00 UTC, in the lead's zone
         assert "Too old to count" not in section
 
     def test_an_engineer_who_leads_nothing_does_not_see_the_figures(self, engineer, client,
