@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='receivedmessage',
             name='region_reason',
-            field=models.CharField(blank=True, choices=[('named', 'named in the message'), ('mailbox', "the mailbox's region"), ('usual', "the organization's usual region")], max_length=16),
+            field=models.CharField(blank=True, choices=[('named', 'named in the message'), ('mailbox', "the mailbox's region"), ('usual', "the organization's usual region"), ('default', 'none named and none usual yet: the default region')], max_length=16),
         ),
     ]
