@@ -378,7 +378,8 @@ def article_edit_published(
             ),
         )
     pending = (
-        ArticleRevision.objects.select_for_update()
+        # Only the revision's row: PostgreSQL locks no row of a nullable join.
+        ArticleRevision.objects.select_for_update(of=("self",))
         .filter(article=current, state=ArticleRevision.State.PENDING)
         .select_related("author")
         .first()
