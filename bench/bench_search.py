@@ -20,6 +20,8 @@ run. These run without the recent-results cache (each query of the mix comes
 once per pass). A second table splits the mean time into stages, shows the
 bare search without the per-generation term cache, and the API on a skewed
 mix (Zipf draws from the evaluation queries) with the recent-results cache.
+A third compares the bare search in the first pass of the mix after an
+edit (a new searcher) with warm, with and without the per-segment cache.
 At 5,000 articles: how long a single article update takes to become
 searchable through a real Celery worker on the filesystem broker. Finally
 hit@3 of search and of the baseline on the real launch content.
@@ -246,6 +248,40 @@ def cold_caches() -> None:
     store._local.state = None
 
 
+def after_edits(edits: int = 3) -> list[float]:
+    """The bare search right after an edit: an article is edited and indexed
+    (a commit: a new searcher, as every process sees after an edit), then
+    the whole mix runs once on the new searcher; ``edits`` times."""
+    from kb.search.indexing import index_article
+
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:edits])
+    times = []
+    for i, article_id in enumerate(ids):
+        Article.objects.filter(pk=article_id).update(title=f"edited {i} times")
+        index_article(article_id=article_id)
+        for query in QUERIES:
+            t0 = time.perf_counter()
+            bare_search(query)
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def warm_and_after_edits() -> tuple[list[float], list[float], list[float]]:
+    """Warm bare search (the mix's second pass on one searcher), and right
+    after edits with and without the per-segment cache."""
+    cold_caches()
+    ranking.segment_cache_clear()
+    time_queries(bare_search)
+    warm = time_queries(bare_search)
+    edited = after_edits()
+    ranking.SEGMENT_CACHE_POSTINGS, kept = 0, ranking.SEGMENT_CACHE_POSTINGS
+    ranking.segment_cache_clear()
+    time_queries(bare_search)
+    edited_uncached = after_edits()
+    ranking.SEGMENT_CACHE_POSTINGS = kept
+    return warm, edited, edited_uncached
+
+
 def db_baseline(query) -> None:
     rank_with_substring(query)
 
@@ -305,7 +341,7 @@ def main() -> None:
     stage_header = (f"{'articles':>8} {'query':>7} {'rank':>7} {'hits':>7} {'HTTP+log':>9} "
                     f"{'bare p50':>9} {'p95':>7} {'cached API p50':>15} {'p95':>7} "
                     f"{'hits':>5}")
-    rows, stage_rows = [], []
+    rows, stage_rows, edit_rows = [], [], []
     visibility = None
     for size in sizes:
         reset_database()
@@ -335,9 +371,12 @@ def main() -> None:
         # The same without the per-generation term cache: every term's
         # postings read and scored again (as right after an edit).
         ranking.TERM_CACHE_SIZE, term_cache = 0, ranking.TERM_CACHE_SIZE
+        ranking.SEGMENT_CACHE_POSTINGS, segment_cache = 0, ranking.SEGMENT_CACHE_POSTINGS
+        ranking.segment_cache_clear()
         cold_caches()
         bare_uncached = time_queries(bare_search)
         ranking.TERM_CACHE_SIZE = term_cache
+        ranking.SEGMENT_CACHE_POSTINGS = segment_cache
         # What the recent-results cache adds on a skewed mix.
         search_services.RESULT_CACHE_SIZE = 1024
         cold_caches()
@@ -363,6 +402,14 @@ def main() -> None:
                      f"{ms(percentile(bare_uncached, 95)):>7} "
                      f"{ms(statistics.median(cached_api)):>15} "
                      f"{ms(percentile(cached_api, 95)):>7} {repeats:>5.0%}")
+        warm, edited, edited_uncached = warm_and_after_edits()
+        edit_rows.append(
+            f"{size:>8} {ms(statistics.median(warm)):>9} {ms(percentile(warm, 95)):>7} "
+            f"{ms(statistics.median(edited)):>11} {ms(percentile(edited, 95)):>7} "
+            f"{percentile(edited, 95) / percentile(warm, 95):>9.2f}x "
+            f"{ms(statistics.median(edited_uncached)):>11} "
+            f"{ms(percentile(edited_uncached, 95)):>7} "
+            f"{percentile(edited_uncached, 95) / percentile(warm, 95):>9.2f}x")
         rows.append(row)
         stage_rows.append(stage_row)
         print(header if len(rows) == 1 else "", end="\n" if len(rows) == 1 else "")
@@ -376,6 +423,14 @@ def main() -> None:
     print(stage_header)
     for stage_row in stage_rows:
         print(stage_row)
+    print("\nbare search in the first pass of the mix after an edit (an article edited "
+          "and indexed, 3 times) against warm (the mix's second pass on one searcher); "
+          "'kept': what an edit does not touch is kept across searchers (postings, "
+          "lengths, stored fields per segment); 'fresh': every searcher starts empty")
+    print(f"{'articles':>8} {'warm p50':>9} {'p95':>7} {'kept p50':>11} {'p95':>7} "
+          f"{'kept/warm':>10} {'fresh p50':>11} {'p95':>7} {'fresh/warm':>10}")
+    for edit_row in edit_rows:
+        print(edit_row)
     if 5000 not in sizes:
         print("(update visibility is measured at 5,000 articles)")
     if visibility:

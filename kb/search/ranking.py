@@ -20,10 +20,20 @@ Per searcher (one index generation), the documents' length norms, the
 filters' document sets, the stored fields of shown documents and the scored
 posting lists of recent terms are cached: an index never changes under a
 searcher, and the store opens a new searcher when it does.
+
+What an edit does not touch outlives the searcher. Whoosh never rewrites a
+segment (an edit adds a small one and records the old document as deleted
+beside it), so a segment's raw postings and field lengths are kept per
+segment, shared by every thread and every later searcher of the process.
+A new searcher only scores them again (the corpus statistics an edit moves,
+document frequency and average length, are in every score), which costs a
+fraction of reading them: the first searches after an edit stay close to
+warm ones (``make bench``).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections import OrderedDict
@@ -45,6 +55,9 @@ TERM_CACHE_SIZE = 2048
 TERM_CACHE_POSTINGS = 500_000
 # Stored fields (title, symptoms, summary...) of documents shown recently.
 STORED_CACHE_SIZE = 5000
+# Raw postings (documents, frequencies, positions) per segment, shared by
+# every searcher of the process: about 100 bytes a posting, so some 50 MB.
+SEGMENT_CACHE_POSTINGS = 500_000
 
 
 class Unsupported(Exception):
@@ -71,6 +84,7 @@ class _SearcherCache:
 
     def __init__(self, searcher: Searcher):
         self.segments = list(searcher.leaf_searchers())
+        self.offsets = [offset for _, offset in self.segments]
         self.norms: dict[tuple[int, str], list[float]] = {}
         self.filters: dict[str, frozenset[int]] = {}
         self.terms: OrderedDict = OrderedDict()
@@ -79,6 +93,9 @@ class _SearcherCache:
         self.lock = threading.Lock()
         # Other per-generation helpers (the typo corrector), by name.
         self.extras: dict = {}
+        self.doc_count_all = searcher.doc_count_all()
+        storage = getattr(getattr(searcher, "_ix", None), "storage", None)
+        self.folder: str | None = getattr(storage, "folder", None)
 
 
 _caches: dict[int, tuple[Searcher, _SearcherCache]] = {}
@@ -116,13 +133,32 @@ def _length_norms(searcher: Searcher, cache: _SearcherCache, segment: int,
         reader = subsearcher.reader()
         B, K1 = _bm25_parameters(searcher, fieldname)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        norms = [K1 * ((1 - B) + B * fl / avgfl) for fl in _field_lengths(reader, fieldname)]
+        lengths = _field_lengths(cache, reader, fieldname)
+        # Lengths are stored in one byte: a few hundred values at most.
+        by_length = {fl: K1 * ((1 - B) + B * fl / avgfl) for fl in set(lengths)}
+        norms = list(map(by_length.__getitem__, lengths))
         cache.norms[key] = norms
     return norms
 
 
-def _field_lengths(reader, fieldname: str) -> list[int]:
-    """Each document's length in a field, as Whoosh stores it (one byte)."""
+def _field_lengths(cache: _SearcherCache, reader, fieldname: str) -> list[int]:
+    """Each document's length in a field, as Whoosh stores it (one byte);
+    kept per segment (lengths never change in a segment)."""
+    segment = _segment_key(cache, reader)
+    if segment is None:
+        return _read_field_lengths(reader, fieldname)
+    key = (segment, "lengths", fieldname)
+    with _segment_lock:
+        found = _segment_cache.get(key)
+        if found is not None:
+            _segment_cache.move_to_end(key)
+    if found is None:
+        found = _read_field_lengths(reader, fieldname)
+        _segment_remember(key, found, len(found) // 8)
+    return found
+
+
+def _read_field_lengths(reader, fieldname: str) -> list[int]:
     try:
         column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         codes = list(column) if column is not None else []
@@ -159,6 +195,80 @@ class _TermPostings:
         if self._rows is None:
             self._rows = {d: i for i, d in enumerate(self.docnums)}
         return self._rows
+
+
+# The per-segment cache: (segment, kind, ...) -> what was read; bounded in
+# postings, least recently used first out.
+_segment_cache: OrderedDict = OrderedDict()
+_segment_sizes: dict[tuple, int] = {}
+_segment_cached = 0
+_segment_lock = threading.Lock()
+
+
+def _segment_key(cache: _SearcherCache, reader) -> tuple[str, str] | None:
+    """A segment's identity: its index folder (each generation has its own)
+    and the random id Whoosh names it with. None for an index in memory."""
+    segment = reader.segment()
+    if cache.folder is None or segment is None:  # in memory, or an empty index
+        return None
+    return cache.folder, segment.segment_id()
+
+
+def _segment_remember(key: tuple, value, size: int) -> None:
+    global _segment_cached
+    with _segment_lock:
+        if key in _segment_cache:
+            return
+        _segment_cache[key] = value
+        _segment_sizes[key] = size
+        _segment_cached += size
+        while _segment_cache and _segment_cached > SEGMENT_CACHE_POSTINGS:
+            dropped, _ = _segment_cache.popitem(last=False)
+            _segment_cached -= _segment_sizes.pop(dropped)
+
+
+def segment_cache_clear() -> None:
+    """Forget every segment's postings (benchmarks measure a cold start)."""
+    global _segment_cached
+    with _segment_lock:
+        _segment_cache.clear()
+        _segment_sizes.clear()
+        _segment_cached = 0
+
+
+def _segment_postings(cache: _SearcherCache, reader, fieldname: str, btext: bytes, *,
+                      with_values: bool) -> _RawPostings | None:
+    """A term's raw postings in one segment (``_raw_postings``) and its
+    document frequency there, None when the segment lacks the term; read
+    once per segment while the cache keeps them."""
+    segment = _segment_key(cache, reader)
+    if segment is None:
+        return _read_segment_postings(reader, fieldname, btext, with_values=with_values)
+    key = (segment, "postings", fieldname, btext)
+    with _segment_lock:
+        if key in _segment_cache:
+            _segment_cache.move_to_end(key)
+            return _segment_cache[key]
+    found = _read_segment_postings(reader, fieldname, btext, with_values=with_values)
+    _segment_remember(key, found, len(found.ids) if found is not None else 1)
+    return found
+
+
+@dataclass(frozen=True)
+class _RawPostings:
+    ids: list[int]
+    weights: list[float]
+    values: list | None
+    # Whoosh's count, which the idf uses (it is not always len(ids)).
+    doc_frequency: int
+
+
+def _read_segment_postings(reader, fieldname: str, btext: bytes, *, with_values: bool
+                           ) -> _RawPostings | None:
+    if (fieldname, btext) not in reader:
+        return None
+    ids, weights, values = _raw_postings(reader, fieldname, btext, with_values=with_values)
+    return _RawPostings(ids, weights, values, reader.doc_frequency(fieldname, btext))
 
 
 def _raw_postings(reader, fieldname: str, btext: bytes, *, with_values: bool
@@ -211,17 +321,19 @@ def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, te
     with_values = bool(field.format and field.format.supports("positions"))
     _B, K1 = _bm25_parameters(searcher, fieldname)
     K1_1 = K1 + 1
-    parts = []
-    idf = None
+    found = []
     for segment, (subsearcher, offset) in enumerate(cache.segments):
-        reader = subsearcher.reader()
-        if (fieldname, btext) not in reader:
-            continue
-        if idf is None:
-            # Only for a term that exists: Whoosh's idf fails on an empty index.
-            idf = searcher.idf(fieldname, text)
-        ids, weights, values = _raw_postings(reader, fieldname, btext,
-                                             with_values=with_values)
+        raw = _segment_postings(cache, subsearcher.reader(), fieldname, btext,
+                                with_values=with_values)
+        if raw is not None:
+            found.append((segment, offset, raw))
+    parts = []
+    if found:
+        # Whoosh's idf (scoring.WeightingModel.idf) from the cached counts.
+        frequency = sum(raw.doc_frequency for _, _, raw in found)
+        idf = math.log(cache.doc_count_all / (frequency + 1)) + 1
+    for segment, offset, raw in found:
+        ids, weights, values = raw.ids, raw.weights, raw.values
         norms = _length_norms(searcher, cache, segment, fieldname)
         # bm25() of whoosh.scoring, term for term (same float results).
         scores = [idf * ((tf * K1_1) / (tf + norms[d])) for d, tf in zip(ids, weights, strict=True)]
@@ -402,5 +514,29 @@ def _stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> di
     if fields is None:
         if len(cache.stored) >= STORED_CACHE_SIZE:
             cache.stored.clear()
-        fields = cache.stored[docnum] = searcher.stored_fields(docnum)
+        fields = cache.stored[docnum] = _segment_stored_fields(searcher, cache, docnum)
     return fields
+
+
+# A document's stored fields, counted as this many postings in the segment cache.
+STORED_FIELDS_SIZE = 20
+
+
+def _segment_stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> dict:
+    """Stored fields never change in a segment: kept per segment, so a new
+    searcher shows the documents it shares with the last one without reading."""
+    segment = bisect.bisect_right(cache.offsets, docnum) - 1
+    subsearcher, offset = cache.segments[segment]
+    reader = subsearcher.reader()
+    key = _segment_key(cache, reader)
+    if key is None:
+        return searcher.stored_fields(docnum)
+    key = (key, "stored", docnum - offset)
+    with _segment_lock:
+        found = _segment_cache.get(key)
+        if found is not None:
+            _segment_cache.move_to_end(key)
+            return found
+    found = reader.stored_fields(docnum - offset)
+    _segment_remember(key, found, STORED_FIELDS_SIZE)
+    return found

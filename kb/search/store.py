@@ -36,9 +36,12 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from kb.search import whoosh_files
 from kb.search.schema import build_schema
 
 log = logging.getLogger(__name__)
+
+whoosh_files.install()
 
 WRITE_LOCK_TIMEOUT_S = 30.0
 

@@ -134,3 +134,56 @@ def test_the_term_cache_keeps_within_its_postings_bound(multi_segment_index, mon
             len(p.docnums) for parts in cache.terms.values() for p in parts)
     expected, got = whoosh_and_direct("obs failed to connect to server")
     assert_same_ranking(expected, got)
+
+
+class TestAfterAnEdit:
+    def edit(self, articles, symptoms):
+        article = articles["buffering"]
+        article.symptoms = symptoms
+        article.save()
+        index_article(article_id=article.pk)
+
+    def test_a_new_searcher_ranks_as_whoosh_with_the_old_segments_postings_kept(
+        self, multi_segment_index
+    ):
+        for text in QUERIES:
+            whoosh_and_direct(text)  # every term read and kept
+        self.edit(multi_segment_index, "keyframe interval too long\nproxy refused 推流")
+        for text in QUERIES:
+            expected, got = whoosh_and_direct(text)
+            assert_same_ranking(expected, got)
+
+    def test_an_edit_reads_only_the_segment_it_wrote(self, multi_segment_index, monkeypatch):
+        text = "obs failed to connect to server proxy 推流"
+        whoosh_and_direct(text)
+        before = {s.reader().segment().segment_id()
+                  for s, _ in store.get_searcher().leaf_searchers()}
+        read = []
+        real = ranking._raw_postings
+
+        def counting(reader, *args, **kwargs):
+            read.append(reader.segment().segment_id())
+            return real(reader, *args, **kwargs)
+
+        monkeypatch.setattr("kb.search.ranking._raw_postings", counting)
+        self.edit(multi_segment_index, "obs failed to connect to server behind a proxy")
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
+        assert read, "the edit's new segment is read"
+        assert not before.intersection(read)
+
+    def test_without_the_segment_cache_every_segment_is_read_again(
+        self, multi_segment_index, monkeypatch
+    ):
+        monkeypatch.setattr("kb.search.ranking.SEGMENT_CACHE_POSTINGS", 0)
+        ranking.segment_cache_clear()
+        text = "obs failed to connect to server proxy 推流"
+        whoosh_and_direct(text)
+        read = []
+        real = ranking._raw_postings
+        monkeypatch.setattr("kb.search.ranking._raw_postings",
+                            lambda reader, *a, **kw: read.append(1) or real(reader, *a, **kw))
+        self.edit(multi_segment_index, "obs failed to connect to server behind a proxy")
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
+        assert len(read) > 3
