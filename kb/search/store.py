@@ -36,7 +36,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from kb.search import whoosh_files
+from kb.search import ranking, whoosh_files
 from kb.search.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -266,8 +266,12 @@ def get_searcher() -> Searcher:
         # Reopen rather than Searcher.refresh(): refresh reuses segment
         # readers that miss deletions made since (an edited article would
         # still match its old words) and fails on an empty index.
-        _close_quietly(state.searcher)
+        previous = state.searcher
         state.searcher = open_index().searcher()
+        # An edit: the same index, so the last searcher's terms are worth
+        # scoring now (kb.search.ranking.warm).
+        ranking.warm(state.searcher, previous)
+        _close_quietly(previous)
     return state.searcher
 
 

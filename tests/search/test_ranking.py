@@ -187,3 +187,15 @@ class TestAfterAnEdit:
         expected, got = whoosh_and_direct(text)
         assert_same_ranking(expected, got)
         assert len(read) > 3
+
+    def test_the_searcher_after_an_edit_starts_with_the_last_ones_terms_scored(
+        self, multi_segment_index
+    ):
+        text = "obs failed to connect to server proxy 推流"
+        whoosh_and_direct(text)
+        used = set(ranking.searcher_cache(store.get_searcher()).terms)
+        self.edit(multi_segment_index, "obs failed to connect to server behind a proxy")
+        searcher = store.get_searcher()
+        assert used <= set(ranking.searcher_cache(searcher).terms)
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
