@@ -57,8 +57,12 @@ TERM_CACHE_POSTINGS = 500_000
 # Stored fields (title, symptoms, summary...) of documents shown recently.
 STORED_CACHE_SIZE = 5000
 # Raw postings (documents, frequencies, positions) per segment, shared by
-# every searcher of the process: about 100 bytes a posting, so some 50 MB.
-SEGMENT_CACHE_POSTINGS = 500_000
+# every searcher and thread of the process: about 120 bytes a posting, so
+# some 120 MB. The per-searcher term cache then adds only the scores (about
+# 32 bytes a posting). The 686-query evaluation mix reads some 560,000
+# postings at 5,000 articles: a bound below that makes a pass through it
+# evict what the next query needs.
+SEGMENT_CACHE_POSTINGS = 1_000_000
 
 
 class Unsupported(Exception):
@@ -357,10 +361,11 @@ def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, te
 WARM_SECONDS = 0.05
 
 
-def warm(searcher: Searcher, previous: Searcher, *, seconds: float = WARM_SECONDS) -> int:
+def warm(searcher: Searcher, previous: Searcher, *, seconds: float | None = None) -> int:
     """Score the terms ``previous`` used most recently on ``searcher`` (a
     newer generation of the same index) within ``seconds``; returns how
     many terms were scored."""
+    seconds = WARM_SECONDS if seconds is None else seconds
     with _caches_lock:
         entry = _caches.get(id(previous))
     if entry is None or entry[0] is not previous or seconds <= 0:
