@@ -9,10 +9,15 @@ learning loop never reaches into search's internals.
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,9 +36,52 @@ def article_success_rates(article_ids: Iterable[int], *,
     ids = [int(i) for i in article_ids]
     if not ids:
         return {}
-    stored = dict(ArticleBoost.objects.filter(article_id__in=ids, problem_code=problem_code)
-                  .values_list("article_id", "success_rate"))
+    if not problem_code:
+        stored = _overall_rates()
+    else:
+        stored = dict(ArticleBoost.objects.filter(article_id__in=ids, problem_code=problem_code)
+                      .values_list("article_id", "success_rate"))
     return {i: stored.get(i, UNJUDGED_RATE) for i in ids}
+
+
+# Every search multiplies by the overall rates, and they change only when the
+# learning loop writes them: each process keeps them all (one float per
+# judged article) and reads them again when the version in the shared cache
+# (KB_CACHE_URL) changes, or after RATES_MAX_AGE_S should that key be lost.
+RATES_VERSION_KEY = "kb.search.boosts.version"
+RATES_MAX_AGE_S = 300.0
+
+
+@dataclass
+class _Rates:
+    version: str
+    loaded: float
+    rates: dict[int, float]
+
+
+_rates: _Rates | None = None
+_rates_lock = threading.Lock()
+
+
+def _overall_rates() -> dict[int, float]:
+    global _rates
+    version = cache.get(RATES_VERSION_KEY)
+    if version is None:
+        cache.add(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(RATES_VERSION_KEY)
+    held = _rates
+    if held is not None and held.version == version and \
+            time.monotonic() - held.loaded < RATES_MAX_AGE_S:
+        return held.rates
+    rates = dict(ArticleBoost.objects.filter(problem_code="")
+                 .values_list("article_id", "success_rate"))
+    with _rates_lock:
+        _rates = _Rates(version=version, loaded=time.monotonic(), rates=rates)
+    return rates
+
+
+def _rates_changed() -> None:
+    cache.set(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 @transaction.atomic
@@ -51,6 +99,10 @@ def article_boosts_set(*, rates: dict[tuple[int, str], float]) -> int:
                                      unique_fields=["article", "problem_code"],
                                      update_fields=["success_rate", "updated_at"],
                                      batch_size=1000)
+    # Now for this transaction's own searches, and after the commit for
+    # every process (one may have read the old rates in between).
+    _rates_changed()
+    transaction.on_commit(_rates_changed)
     return len(rows)
 
 

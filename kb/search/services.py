@@ -105,18 +105,26 @@ def _snippet(hit, terms: set[str]) -> str:
     per query, not per hit as Whoosh's Hit.highlights does)."""
     for stored in SNIPPET_SOURCES:
         text = hit.get(stored, "")
-        # No query word in it: nothing to mark, no fragment (as Whoosh finds).
-        if not text or terms.isdisjoint(token for token, _, _ in _snippet_tokens(text)):
+        if not text:
             continue
-        fragment = highlight.highlight(
-            text, terms, _cached_analysis, _FRAGMENTER, _MarkFormatter(), top=2
-        )
-        if fragment:
-            break
-    else:
-        fragment = html.escape(hit.get("summary", "")[:240], quote=False)
+        matched = frozenset(token for token, _, _ in _snippet_tokens(text) if token in terms)
+        # No query word in it: nothing to mark, no fragment (as Whoosh finds).
+        if matched:
+            fragment = _marked_fragment(text, matched)
+            if fragment:
+                return fragment
+    return html.escape(hit.get("summary", "")[:240], quote=False)
+
+
+@lru_cache(maxsize=8192)
+def _marked_fragment(text: str, matched: frozenset[str]) -> str:
+    """The best fragments of ``text`` with ``matched`` marked: the words of
+    the text a query has decide it, so different searches share it."""
+    fragment = highlight.highlight(
+        text, matched, _cached_analysis, _FRAGMENTER, _MarkFormatter(), top=2
+    )
     # Already escaped by the formatter; nh3 keeps it that way for any path.
-    return nh3.clean(fragment, tags={"mark"}, attributes={})
+    return nh3.clean(fragment, tags={"mark"}, attributes={}) if fragment else ""
 
 
 def _filters(*, area: str | None, lang: str | None) -> wq.Query | None:

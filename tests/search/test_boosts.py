@@ -54,3 +54,32 @@ def test_phrases_replace_the_articles_phrases_and_reindex_only_what_changed(
         article_phrases_set(phrases={article.pk: []})
     assert article_phrases_for([article.pk]) == {}
     assert search_articles(text="capybara handshake", language="en", record=False).hits == []
+
+
+def test_a_search_reads_the_rates_once_until_the_learning_loop_writes_new_ones(
+    kb_articles, build_index
+):
+    build_index()
+    duplicate = kb_articles["duplicate"].pk
+    article_boosts_set(rates={(duplicate, ""): 0.9})
+    search_articles(text="already publishing", language="en", record=False)
+    with CaptureQueriesContext(connection) as queries:
+        search_articles(text="already publishing obs", language="en", record=False)
+    assert not [q["sql"] for q in queries if "search_articleboost" in q["sql"]]
+    article_boosts_set(rates={(duplicate, ""): 0.2})
+    assert article_success_rates([duplicate]) == {duplicate: 0.2}
+
+
+def test_rates_another_process_wrote_are_read_once_the_shared_version_changes(kb_articles):
+    from django.core.cache import cache
+
+    from kb.search import boosts
+    from kb.search.models import ArticleBoost
+
+    duplicate = kb_articles["duplicate"].pk
+    assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
+    # Another process's write: the rows, then the version its commit sets.
+    ArticleBoost.objects.create(article_id=duplicate, problem_code="", success_rate=0.95)
+    assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
+    cache.set(boosts.RATES_VERSION_KEY, "written elsewhere", timeout=None)
+    assert article_success_rates([duplicate]) == {duplicate: 0.95}
