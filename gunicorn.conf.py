@@ -1,12 +1,14 @@
 """gunicorn for production (``make serve``): threads in a few processes.
 
-Why gthread with few workers and a few threads: each thread that searches
-keeps its own Whoosh searcher and caches (kb.search.ranking bounds the term
-cache to about 90 MB per searcher), and requests mostly wait on the
-database, so threads give concurrency without a searcher per request, and
-processes use both cores. Memory is about workers x (80 MB of Django and
-jieba + threads x up to 90 MB of search caches): 2 workers x 4 threads stay
-under 1 GB. Raise KB_WEB_THREADS before KB_WEB_WORKERS on a small machine.
+Why gthread with few workers and a few threads: a process reads each index
+segment's postings once for all its threads (kb.search.ranking bounds that
+cache to about 110 MB), each thread that searches keeps its own Whoosh
+searcher with the scores of its recent terms (30 MB at most), and
+requests mostly wait on the database, so threads give concurrency without a
+searcher per request, and processes use both cores. Memory is about workers
+x (80 MB of Django and jieba + 110 MB of postings + threads x 30 MB):
+2 workers x 4 threads stay under 700 MB. Raise KB_WEB_THREADS before
+KB_WEB_WORKERS on a small machine.
 """
 
 import os

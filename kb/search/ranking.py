@@ -48,20 +48,20 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 # Scored posting lists kept per searcher: the query mix repeats its words.
-# Bounded in terms and in postings: about 180 bytes each with their scores
-# and positions, so at most some 90 MB per searcher (one per serving thread).
-# The 312-query evaluation mix fills 2,048 terms with 300,000 postings at
-# 5,000 articles.
+# Bounded in terms and in postings. The postings themselves are shared (the
+# segment cache below), so a searcher adds about 60 bytes a posting for the
+# scores: at most some 30 MB per searcher (one per serving thread). The
+# 686-query evaluation mix fills 2,048 terms with 290,000 postings (17 MB)
+# at 5,000 articles.
 TERM_CACHE_SIZE = 2048
 TERM_CACHE_POSTINGS = 500_000
 # Stored fields (title, symptoms, summary...) of documents shown recently.
 STORED_CACHE_SIZE = 5000
 # Raw postings (documents, frequencies, positions) per segment, shared by
-# every searcher and thread of the process: about 120 bytes a posting, so
-# some 120 MB. The per-searcher term cache then adds only the scores (about
-# 32 bytes a posting). The 686-query evaluation mix reads some 560,000
-# postings at 5,000 articles: a bound below that makes a pass through it
-# evict what the next query needs.
+# every searcher and thread of the process: about 110 bytes a posting, so
+# some 110 MB. The 686-query evaluation mix reads 560,000 postings (61 MB)
+# at 5,000 articles: a bound below that makes a pass through it evict what
+# the next query needs.
 SEGMENT_CACHE_POSTINGS = 1_000_000
 
 
