@@ -23,12 +23,13 @@ searcher, and the store opens a new searcher when it does.
 
 What an edit does not touch outlives the searcher. Whoosh never rewrites a
 segment (an edit adds a small one and records the old document as deleted
-beside it), so a segment's raw postings and field lengths are kept per
-segment, shared by every thread and every later searcher of the process.
-A new searcher only scores them again (the corpus statistics an edit moves,
-document frequency and average length, are in every score), which costs a
-fraction of reading them: the first searches after an edit stay close to
-warm ones (``make bench``).
+beside it), so a segment's raw postings, document frequencies, field
+lengths and stored fields are kept per segment, shared by every thread and
+every later searcher of the process. A new searcher only scores them again
+(the corpus statistics an edit moves, document count and average length,
+are in every score), which costs a fraction of reading them, and starts
+with the last searcher's recent terms scored (``warm``): the first searches
+after an edit stay close to warm ones (``make bench``).
 """
 
 from __future__ import annotations
