@@ -9,6 +9,7 @@ learning loop never reaches into search's internals.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -23,6 +24,8 @@ from django.utils import timezone
 
 from kb.articles.models import Article
 from kb.search.models import ArticleBoost, ArticlePhrase
+
+log = logging.getLogger(__name__)
 
 # The rate of an article nobody has judged yet: the middle, so a new fix is
 # shown. The learning loop's smoothing uses it as its prior.
@@ -65,10 +68,15 @@ _rates_lock = threading.Lock()
 
 def _overall_rates() -> dict[int, float]:
     global _rates
-    version = cache.get(RATES_VERSION_KEY)
-    if version is None:
-        cache.add(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
         version = cache.get(RATES_VERSION_KEY)
+        if version is None:
+            cache.add(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(RATES_VERSION_KEY)
+    except Exception:  # the shared cache is down: read them, keep nothing
+        log.warning("boosts_version_unreadable", exc_info=True)
+        return dict(ArticleBoost.objects.filter(problem_code="")
+                    .values_list("article_id", "success_rate"))
     held = _rates
     if held is not None and held.version == version and \
             time.monotonic() - held.loaded < RATES_MAX_AGE_S:
@@ -81,7 +89,10 @@ def _overall_rates() -> dict[int, float]:
 
 
 def _rates_changed() -> None:
-    cache.set(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # other processes then read them within RATES_MAX_AGE_S
+        log.warning("boosts_version_unwritable", exc_info=True)
 
 
 @transaction.atomic

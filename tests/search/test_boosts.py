@@ -83,3 +83,11 @@ def test_rates_another_process_wrote_are_read_once_the_shared_version_changes(kb
     assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
     cache.set(boosts.RATES_VERSION_KEY, "written elsewhere", timeout=None)
     assert article_success_rates([duplicate]) == {duplicate: 0.95}
+
+
+def test_rates_are_read_from_the_database_while_the_shared_cache_is_down(kb_articles, settings):
+    duplicate = kb_articles["duplicate"].pk
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+    article_boosts_set(rates={(duplicate, ""): 0.85})
+    assert article_success_rates([duplicate]) == {duplicate: 0.85}
