@@ -269,8 +269,11 @@ def get_searcher() -> Searcher:
         previous = state.searcher
         state.searcher = open_index().searcher()
         # An edit: the same index, so the last searcher's terms are worth
-        # scoring now (kb.search.ranking.warm).
-        ranking.warm(state.searcher, previous)
+        # scoring now (kb.search.ranking.warm); a search never fails for it.
+        try:
+            ranking.warm(state.searcher, previous)
+        except Exception:
+            log.warning("searcher_warm_failed", exc_info=True)
         _close_quietly(previous)
     return state.searcher
 
