@@ -17,9 +17,9 @@ A clause of any other kind is matched and scored by Whoosh itself, and an
 ``Unsupported`` (the caller then asks Whoosh for the whole query).
 
 Per searcher (one index generation), the documents' length norms, the
-filters' document sets, the stored fields of shown documents and the scored
-posting lists of recent terms are cached: an index never changes under a
-searcher, and the store opens a new searcher when it does.
+filters' document sets and the scored posting lists of recent terms are
+cached: an index never changes under a searcher, and the store opens a new
+searcher when it does.
 
 What an edit does not touch outlives the searcher. Whoosh never rewrites a
 segment (an edit adds a small one and records the old document as deleted
@@ -39,7 +39,9 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -56,14 +58,15 @@ from whoosh.util.numeric import byte_to_length
 # at 5,000 articles.
 TERM_CACHE_SIZE = 2048
 TERM_CACHE_POSTINGS = 500_000
-# Stored fields (title, symptoms, summary...) of documents shown recently.
-STORED_CACHE_SIZE = 5000
 # Raw postings (documents, frequencies, positions) per segment, shared by
 # every searcher and thread of the process: about 110 bytes a posting, so
 # some 110 MB. The 686-query evaluation mix reads 560,000 postings (61 MB)
 # at 5,000 articles: a bound below that makes a pass through it evict what
 # the next query needs.
 SEGMENT_CACHE_POSTINGS = 1_000_000
+
+
+_T = TypeVar("_T")
 
 
 class Unsupported(Exception):
@@ -95,7 +98,6 @@ class _SearcherCache:
         self.filters: dict[str, frozenset[int]] = {}
         self.terms: OrderedDict = OrderedDict()
         self.cached_postings = 0
-        self.stored: dict[int, dict] = {}
         self.lock = threading.Lock()
         # Other per-generation helpers (the typo corrector), by name.
         self.extras: dict = {}
@@ -150,18 +152,9 @@ def _length_norms(searcher: Searcher, cache: _SearcherCache, segment: int,
 def _field_lengths(cache: _SearcherCache, reader, fieldname: str) -> list[int]:
     """Each document's length in a field, as Whoosh stores it (one byte);
     kept per segment (lengths never change in a segment)."""
-    segment = _segment_key(cache, reader)
-    if segment is None:
-        return _read_field_lengths(reader, fieldname)
-    key = (segment, "lengths", fieldname)
-    with _segment_lock:
-        found = _segment_cache.get(key)
-        if found is not None:
-            _segment_cache.move_to_end(key)
-    if found is None:
-        found = _read_field_lengths(reader, fieldname)
-        _segment_remember(key, found, len(found) // 8)
-    return found
+    return _per_segment(cache, reader, ("lengths", fieldname),
+                        lambda: _read_field_lengths(reader, fieldname),
+                        size=lambda lengths: len(lengths) // 8)
 
 
 def _read_field_lengths(reader, fieldname: str) -> list[int]:
@@ -233,6 +226,27 @@ def _segment_remember(key: tuple, value, size: int) -> None:
             _segment_cached -= _segment_sizes.pop(dropped)
 
 
+_MISSING = object()
+
+
+def _per_segment(cache: _SearcherCache, reader, what: tuple, read: Callable[[], _T], *,
+                 size: Callable[[_T], int]) -> _T:
+    """``read()``, once per segment and ``what`` while the segment cache keeps
+    it (``size`` in postings); read every time for an index in memory."""
+    segment = _segment_key(cache, reader)
+    if segment is None:
+        return read()
+    key = (segment, *what)
+    with _segment_lock:
+        found = _segment_cache.get(key, _MISSING)
+        if found is not _MISSING:
+            _segment_cache.move_to_end(key)
+            return found
+    found = read()
+    _segment_remember(key, found, size(found))
+    return found
+
+
 def segment_cache_clear() -> None:
     """Forget every segment's postings (benchmarks measure a cold start)."""
     global _segment_cached
@@ -247,17 +261,10 @@ def _segment_postings(cache: _SearcherCache, reader, fieldname: str, btext: byte
     """A term's raw postings in one segment (``_raw_postings``) and its
     document frequency there, None when the segment lacks the term; read
     once per segment while the cache keeps them."""
-    segment = _segment_key(cache, reader)
-    if segment is None:
-        return _read_segment_postings(reader, fieldname, btext, with_values=with_values)
-    key = (segment, "postings", fieldname, btext)
-    with _segment_lock:
-        if key in _segment_cache:
-            _segment_cache.move_to_end(key)
-            return _segment_cache[key]
-    found = _read_segment_postings(reader, fieldname, btext, with_values=with_values)
-    _segment_remember(key, found, len(found.ids) if found is not None else 1)
-    return found
+    return _per_segment(
+        cache, reader, ("postings", fieldname, btext),
+        lambda: _read_segment_postings(reader, fieldname, btext, with_values=with_values),
+        size=lambda raw: len(raw.ids) if raw is not None else 1)
 
 
 @dataclass(frozen=True)
@@ -540,38 +547,20 @@ def rank(searcher: Searcher, q: wq.Query, *, limit: int,
         candidates = [(d, s) for d, s in candidates if s >= threshold]
     # Best first; equal scores in document order, as Whoosh's collector does.
     best = sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]
-    return [ScoredDocument(docnum=d, score=s, fields=_stored_fields(searcher, cache, d))
+    return [ScoredDocument(docnum=d, score=s, fields=_stored_fields(cache, d))
             for d, s in best]
-
-
-def _stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> dict:
-    fields = cache.stored.get(docnum)
-    if fields is None:
-        if len(cache.stored) >= STORED_CACHE_SIZE:
-            cache.stored.clear()
-        fields = cache.stored[docnum] = _segment_stored_fields(searcher, cache, docnum)
-    return fields
 
 
 # A document's stored fields, counted as this many postings in the segment cache.
 STORED_FIELDS_SIZE = 20
 
 
-def _segment_stored_fields(searcher: Searcher, cache: _SearcherCache, docnum: int) -> dict:
+def _stored_fields(cache: _SearcherCache, docnum: int) -> dict:
     """Stored fields never change in a segment: kept per segment, so a new
     searcher shows the documents it shares with the last one without reading."""
     segment = bisect.bisect_right(cache.offsets, docnum) - 1
     subsearcher, offset = cache.segments[segment]
     reader = subsearcher.reader()
-    key = _segment_key(cache, reader)
-    if key is None:
-        return searcher.stored_fields(docnum)
-    key = (key, "stored", docnum - offset)
-    with _segment_lock:
-        found = _segment_cache.get(key)
-        if found is not None:
-            _segment_cache.move_to_end(key)
-            return found
-    found = reader.stored_fields(docnum - offset)
-    _segment_remember(key, found, STORED_FIELDS_SIZE)
-    return found
+    return _per_segment(cache, reader, ("stored", docnum - offset),
+                        lambda: reader.stored_fields(docnum - offset),
+                        size=lambda _fields: STORED_FIELDS_SIZE)
