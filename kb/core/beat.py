@@ -18,6 +18,7 @@ so a duplicate during a hand-over does no harm.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import fcntl
@@ -97,7 +98,23 @@ def acquire_redis_lock(url: str, *, owner: str) -> bool:
                 log.warning("beat_lock_renew_failed", exc_info=True)
 
     threading.Thread(target=renew, name="beat-lock", daemon=True).start()
+    # A beat that stops cleanly (a deploy, Ctrl-C) hands over at once.
+    atexit.register(release_redis_lock, client, owner=owner)
     return True
+
+
+# Deletes the key only while it holds this owner, in one step on the server.
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+
+
+def release_redis_lock(client, *, owner: str) -> bool:
+    import redis
+
+    try:
+        return bool(client.eval(_RELEASE, 1, REDIS_LOCK_KEY, owner))
+    except redis.RedisError:
+        log.warning("beat_lock_release_failed", exc_info=True)
+        return False
 
 
 def _refuse(where: str) -> None:

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-def test_a_second_beat_on_another_node_refuses_while_the_first_runs(tmp_path):
+def test_a_second_beat_on_another_node_refuses_while_the_first_runs_and_a_stop_frees_it(
+    tmp_path
+):
     broker = require_postgres_and_redis()
     client = redis.Redis.from_url(broker)
     client.delete(REDIS_LOCK_KEY)
@@ -41,6 +43,10 @@ def test_a_second_beat_on_another_node_refuses_while_the_first_runs(tmp_path):
         assert "beat_refused" in (tmp_path / "beat-b.log").read_text()
         assert first.poll() is None
         assert client.ttl(REDIS_LOCK_KEY) > 0  # freed by expiry if the holder dies
+        # A clean stop (a deploy) frees it at once for the next beat.
+        first.terminate()
+        first.wait(timeout=60)
+        assert not client.exists(REDIS_LOCK_KEY), (tmp_path / "beat-a.log").read_text()
     finally:
         for beat in beats:
             if beat.poll() is None:
