@@ -75,6 +75,7 @@ from kb.problems.services import problems_load_fixture  # noqa: E402
 from kb.search import ranking, store  # noqa: E402
 from kb.search import services as search_services  # noqa: E402
 from kb.search.analysis import surface_words  # noqa: E402
+from kb.search.backends import search_backend  # noqa: E402
 from kb.search.evaluation import (  # noqa: E402
     evaluate,
     load_queries,
@@ -83,7 +84,7 @@ from kb.search.evaluation import (  # noqa: E402
 )
 from kb.search.indexing import index_rebuild  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
-from kb.search.services import candidate_window, rank_documents, search_articles  # noqa: E402
+from kb.search.services import candidate_window, search_articles  # noqa: E402
 from kb.search.spelling import corrector_for  # noqa: E402
 from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
 from kb.setup.services import runtime_folders_ensure  # noqa: E402
@@ -209,12 +210,13 @@ def bare_search(query) -> None:
     from kb.search.query import build_query
 
     t0 = time.perf_counter()
-    searcher = store.get_searcher()
-    built = build_query(prepare(query.q), reader=searcher.reader(),
-                        corrector=corrector_for(searcher), synonyms=synonym_table())
+    view = search_backend().view()
+    view.prefetch(query.q)
+    built = build_query(prepare(query.q), reader=view.reader(),
+                        corrector=corrector_for(view), synonyms=synonym_table())
     t1 = time.perf_counter()
     if built.query is not None:
-        rank_documents(searcher, built.query, limit=candidate_window(0, 10), filter=None)
+        view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)
     STAGES["query"].append(t1 - t0)
     STAGES["rank"].append(time.perf_counter() - t1)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -363,6 +364,17 @@ SPECTACULAR_SETTINGS = {
 
 # Streamline KB ---------------------------------------------------------------
 KB_INDEX_DIR = Path(os.environ.get("KB_INDEX_DIR", VAR_DIR / "index"))
+# Where search keeps its index (kb.search.backends): "whoosh", a folder beside
+# the site, or "postgres", tables in the site's PostgreSQL database.
+KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND", "whoosh").strip().lower()
+if KB_SEARCH_BACKEND not in ("whoosh", "postgres"):
+    raise ImproperlyConfigured(
+        f"KB_SEARCH_BACKEND={KB_SEARCH_BACKEND!r}: use whoosh or postgres")
+if KB_SEARCH_BACKEND == "postgres" and not DATABASES["default"]["ENGINE"].endswith(
+        "postgresql"):
+    raise ImproperlyConfigured(
+        "KB_SEARCH_BACKEND=postgres keeps the index in PostgreSQL: set DATABASE_URL to a "
+        "postgres:// database, or use KB_SEARCH_BACKEND=whoosh")
 KB_STALE_AFTER_DAYS = 180
 # Signs the P1 webhook payloads (HMAC-SHA256); production must set its own.
 KB_WEBHOOK_SECRET = deployment.production_secret(

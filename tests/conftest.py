@@ -15,6 +15,12 @@ from kb.setup.services import groups_ensure
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("whoosh") and settings.KB_SEARCH_BACKEND != "whoosh":
+        pytest.skip("about the Whoosh index's own files or scorer; the search backend "
+                    f"is {settings.KB_SEARCH_BACKEND}")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _tasks_run_in_process():
     """Unit tests run queued tasks in process; the integration tests use a worker."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kb.articles.models import Article, ArticleFeedback, ArticleRevision
-from kb.articles.signals import article_changed, feedback_given
+from kb.articles.signals import article_changed, article_written, feedback_given
 from kb.core.exceptions import ApplicationError
 from kb.problems.models import Problem
 
@@ -53,8 +53,10 @@ class ArticleConflict(ApplicationError):
 
 
 def _on_commit_index(article: Article) -> None:
-    """Announce the change once the transaction commits (the index follows)."""
+    """Announce the change now, to what changes in the same transaction, and
+    once the transaction commits (the index follows)."""
     article_id = article.pk
+    article_written.send(sender=Article, article_id=article_id)
     transaction.on_commit(
         lambda: article_changed.send(sender=Article, article_id=article_id)
     )

@@ -130,8 +130,9 @@ def article_phrases_for(article_ids: Iterable[int]) -> dict[int, list[str]]:
 @transaction.atomic
 def article_phrases_set(*, phrases: dict[int, list[str]], reindex: bool = True) -> int:
     """Replace the learned phrases of these articles (an empty list removes
-    them) and, after the commit, re-index the articles whose phrases changed.
-    Returns how many articles changed."""
+    them) and re-index the articles whose phrases changed (in this
+    transaction, or after the commit: kb.search.backends). Returns how many
+    articles changed."""
     if not phrases:
         return 0
     wanted = {a: [t[:200] for t in texts[:MAX_PHRASES_PER_ARTICLE]]
@@ -146,8 +147,13 @@ def article_phrases_set(*, phrases: dict[int, list[str]], reindex: bool = True) 
         [ArticlePhrase(article_id=a, text=text, position=n)
          for a in changed for n, text in enumerate(wanted[a])], batch_size=2000)
     if reindex:
+        from kb.search.backends import search_backend
         from kb.search.tasks import index_article_task
 
+        backend = search_backend()
         for article_id in changed:
-            transaction.on_commit(partial(index_article_task.delay, article_id=article_id))
+            if backend.writes_in_transaction:
+                backend.index_article(article_id=article_id)
+            else:
+                transaction.on_commit(partial(index_article_task.delay, article_id=article_id))
     return len(changed)

@@ -20,25 +20,24 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from kb.search import ranking
 from kb.search.schema import TEXT_FIELDS
 
 # Measured with `manage.py search_eval` (see the module docstring).
 WEAK_CONFIDENCE = 0.3
 
 
-def _ceiling(searcher, q: wq.Query, boost: float = 1.0) -> float:
+def _ceiling(view, q: wq.Query, boost: float = 1.0) -> float:
     """The best score each of the clause's terms reaches, added up as the
     ranking adds them."""
     if type(q) is wq.Term:
-        return boost * q.boost * ranking.term_ceiling(searcher, q.fieldname, q.text)
+        return boost * q.boost * view.term_ceiling(q.fieldname, q.text)
     if isinstance(q, wq.Or):
         inner = boost if len(q.subqueries) == 1 else boost * q.boost
-        return sum(_ceiling(searcher, sub, inner) for sub in q.subqueries)
+        return sum(_ceiling(view, sub, inner) for sub in q.subqueries)
     return 0.0
 
 
-def ideal_score(searcher, word_clauses: list[list[wq.Query]]) -> float:
+def ideal_score(view, word_clauses: list[list[wq.Query]]) -> float:
     """What a result matching every scored word as well as any article does
     would score. A word no article has counts as the rarest word, even when
     a correction of it matches: whether the correction is what the customer
@@ -46,11 +45,10 @@ def ideal_score(searcher, word_clauses: list[list[wq.Query]]) -> float:
     unseen = None
     total = 0.0
     for alternatives in word_clauses:
-        best = _ceiling(searcher, alternatives[0]) if alternatives else 0.0
+        best = _ceiling(view, alternatives[0]) if alternatives else 0.0
         if best <= 0.0:
             if unseen is None:
-                unseen = sum(ranking.unseen_term_ceiling(searcher, name)
-                             for name in TEXT_FIELDS)
+                unseen = sum(view.unseen_term_ceiling(name) for name in TEXT_FIELDS)
             best = unseen
         total += best
     return total

@@ -2,6 +2,8 @@
 
 import re
 
+from django.db.models import QuerySet
+
 from kb.articles.models import Article
 from kb.search.analysis import surface_words
 
@@ -11,6 +13,11 @@ from kb.search.analysis import surface_words
 REFERENCE_LINKS = 12
 REFERENCE_WEIGHT = 0.6
 _ARTICLE_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
+
+
+def published_articles() -> QuerySet[Article]:
+    """What the index holds: the published articles, with their problems."""
+    return Article.objects.filter(status=Article.Status.PUBLISHED).prefetch_related("problems")
 
 
 def article_weight(article: Article) -> float:

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,3 +120,80 @@ class ArticlePhrase(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# The PostgreSQL backend's tables (kb.search.backends.postgres). The Whoosh
+# backend keeps its index in a folder and never reads them.
+class SearchDocument(models.Model):
+    """A published article as the PostgreSQL backend searches it: what a
+    result shows, its field lengths, and its words as a weighted
+    ``tsvector`` (head A, meta B, body C; GIN-indexed, for phrases)."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    slug = models.SlugField(max_length=120)
+    language = models.CharField(max_length=8)
+    area = models.CharField(max_length=32)
+    group = models.CharField(max_length=120)
+    problems = models.TextField(blank=True)
+    version = models.PositiveIntegerField()
+    title = models.TextField()
+    symptoms = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    weight = models.FloatField(default=1.0)
+    # Words per field as analyzed (the averages BM25 compares with).
+    head_length = models.PositiveIntegerField(default=0)
+    meta_length = models.PositiveIntegerField(default=0)
+    body_length = models.PositiveIntegerField(default=0)
+    terms = SearchVectorField()
+
+    class Meta:
+        verbose_name = _("search document")
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.language})"
+
+
+class SearchPosting(models.Model):
+    """One term of one field of one document: how often it is there
+    (``weight``: occurrences times the field's boost) and the field's length
+    in that document as the Whoosh backend stores it (one byte), so that both
+    backends score alike. Looked up by (term, field)."""
+
+    pk = models.CompositePrimaryKey("term", "field", "article_id")
+    term = models.TextField()
+    field = models.PositiveSmallIntegerField()
+    article_id = models.IntegerField(db_index=True)
+    weight = models.FloatField()
+    length = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.term} in {self.field} of {self.article_id}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary: per field, each term and how many documents have it
+    (document frequencies for BM25, known words and typo suggestions)."""
+
+    pk = models.CompositePrimaryKey("field", "term")
+    field = models.PositiveSmallIntegerField()
+    term = models.TextField()
+    documents = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.field}): {self.documents}"
+
+
+class SearchGeneration(models.Model):
+    """One row: raised in the transaction of every index write, so each web
+    node knows when what it keeps per generation (statistics, correctors,
+    recent results) is out of date."""
+
+    number = models.BigIntegerField(default=0)
+    # New with every write: a restored or rolled-back database may count the
+    # same numbers again, with other contents.
+    stamp = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return str(self.number)

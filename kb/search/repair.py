@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from kb.search import store
+from kb.search.backends import search_backend
 from kb.search.indexing import index_rebuild
 from kb.search.models import IndexRepair
 
@@ -26,7 +27,7 @@ def index_repair(*, source: str, reason: str = "") -> IndexRepair | None:
     """Rebuild the index when it is damaged or missing (or ``reason`` says why
     it must be rebuilt anyway); record it. None when the index is healthy."""
     if not reason:
-        healthy, reason = store.index_health()
+        healthy, reason = search_backend().health()
         if healthy:
             log.info("index_check source=%s result=ok", source)
             return None

@@ -9,14 +9,14 @@ from functools import lru_cache
 
 import nh3
 from whoosh import highlight
-from whoosh import query as wq
 from whoosh.analysis import Token
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.core.metrics import SEARCH_SECONDS, timed
-from kb.search import ranking, store
+from kb.search import store
 from kb.search.analysis import term_offsets
+from kb.search.backends import SearchView, search_backend
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
 from kb.search.confidence import WEAK_CONFIDENCE, ideal_score, match_confidence
 from kb.search.models import IndexRepair, SearchQuery
@@ -127,13 +127,6 @@ def _marked_fragment(text: str, matched: frozenset[str]) -> str:
     return nh3.clean(fragment, tags={"mark"}, attributes={}) if fragment else ""
 
 
-def _filters(*, area: str | None, lang: str | None) -> wq.Query | None:
-    parts = [wq.Term("area", area)] if area else []
-    if lang:
-        parts.append(wq.Term("lang", lang))
-    return wq.And(parts) if parts else None
-
-
 def success_boosts(article_ids: list[int]) -> dict[int, float]:
     """A gentle multiplier from each article's smoothed success rate.
 
@@ -168,27 +161,17 @@ def _group_hits(results, language: str) -> list:
     return ranked
 
 
-def rank_documents(searcher, query: wq.Query, *, limit: int, filter: wq.Query | None):  # noqa: A002
-    """The best ``limit`` documents, best first, each read like a Whoosh hit
-    (stored fields by name, ``.score``)."""
-    try:
-        return ranking.rank(searcher, query, limit=limit, filter=filter)
-    except ranking.Unsupported:
-        # A clause the direct scorer does not know: Whoosh ranks it the same.
-        return searcher.search(query, limit=limit, filter=filter)
-
-
-# Recent results, per index generation (a new searcher starts empty, so an edit
-# is visible at once) and synonym table: the real query mix is skewed, and a
+# Recent results, per index generation (a new one starts empty, so an edit is
+# visible at once) and synonym table: the real query mix is skewed, and a
 # repeated search costs nothing. 0 turns it off.
 RESULT_CACHE_SIZE = 1024
 _results_lock = threading.Lock()
 
 
-def _recent_results(searcher, key: tuple) -> SearchResults | None:
+def _recent_results(view: SearchView, key: tuple) -> SearchResults | None:
     if RESULT_CACHE_SIZE <= 0:
         return None
-    recent = ranking.searcher_cache(searcher).extras.get("results")
+    recent = view.extras.get("results")
     with _results_lock:
         found = recent.get(key) if recent is not None else None
         if found is None:
@@ -198,10 +181,10 @@ def _recent_results(searcher, key: tuple) -> SearchResults | None:
     return replace(found, hits=list(found.hits), log_id=None)
 
 
-def _remember_results(searcher, key: tuple, results: SearchResults) -> None:
+def _remember_results(view: SearchView, key: tuple, results: SearchResults) -> None:
     if RESULT_CACHE_SIZE <= 0:
         return
-    recent = ranking.searcher_cache(searcher).extras.setdefault("results", OrderedDict())
+    recent = view.extras.setdefault("results", OrderedDict())
     with _results_lock:
         recent[key] = replace(results, hits=list(results.hits), log_id=None)
         while len(recent) > RESULT_CACHE_SIZE:
@@ -245,16 +228,16 @@ def search_articles(
     if not prepared.text:
         return SearchResults(query="", truncated=prepared.truncated)
     try:
-        searcher = store.get_searcher()
+        view = search_backend().view()
         synonyms = synonym_table()
         # The table itself (compared by identity): a synonym edit makes a new one.
         cache_key = (prepared.text, prepared.truncated, language, area, lang, limit, offset,
                      synonyms)
-        results = _recent_results(searcher, cache_key)
+        results = _recent_results(view, cache_key)
         if results is None:
-            results = _search_index(searcher, prepared, synonyms=synonyms, language=language,
+            results = _search_index(view, prepared, synonyms=synonyms, language=language,
                                     area=area, lang=lang, limit=limit, offset=offset)
-            _remember_results(searcher, cache_key, results)
+            _remember_results(view, cache_key, results)
     except store.IndexUnavailable as exc:
         # No index (a fresh install, or deleted): answer from the database
         # while the worker builds it.
@@ -293,19 +276,18 @@ class _Ranked:
         return sum(doc.score >= floor for doc in self.found) if self.ideal > 0 else 0
 
 
-def _rank(searcher, prepared: PreparedQuery, *, synonyms, area: str | None, lang: str | None,
-          limit: int) -> _Ranked | None:
-    built = build_query(prepared, reader=searcher.reader(), corrector=corrector_for(searcher),
-                        synonyms=synonyms, chinese=chinese_corrector_for(searcher))
+def _rank(view: SearchView, prepared: PreparedQuery, *, synonyms, area: str | None,
+          lang: str | None, limit: int) -> _Ranked | None:
+    view.prefetch(prepared.text)
+    built = build_query(prepared, reader=view.reader(), corrector=corrector_for(view),
+                        synonyms=synonyms, chinese=chinese_corrector_for(view))
     if built.query is None:
         return None
-    found = rank_documents(searcher, built.query, limit=limit,
-                           filter=_filters(area=area, lang=lang))
-    return _Ranked(built=built, found=list(found),
-                   ideal=ideal_score(searcher, built.word_clauses))
+    found = view.rank(built.query, limit=limit, area=area, lang=lang)
+    return _Ranked(built=built, found=list(found), ideal=ideal_score(view, built.word_clauses))
 
 
-def _suggestion(searcher, prepared: PreparedQuery, ranked: _Ranked, *, synonyms,
+def _suggestion(view: SearchView, prepared: PreparedQuery, ranked: _Ranked, *, synonyms,
                 area: str | None, lang: str | None, limit: int) -> tuple[str, _Ranked] | None:
     """"Did you mean" (and how its search matches), offered only when the
     corrected search finds no fewer confident results and no weaker a best
@@ -313,7 +295,7 @@ def _suggestion(searcher, prepared: PreparedQuery, ranked: _Ranked, *, synonyms,
     text = suggestion_text(prepared.text, ranked.built.corrections)
     if text is None:
         return None
-    corrected = _rank(searcher, PreparedQuery(text=text), synonyms=synonyms, area=area,
+    corrected = _rank(view, PreparedQuery(text=text), synonyms=synonyms, area=area,
                       lang=lang, limit=limit)
     if corrected is None or not _suggestion_is_better(ranked, corrected):
         return None
@@ -327,16 +309,16 @@ def _suggestion_is_better(typed: _Ranked, corrected: _Ranked) -> bool:
         corrected.confident() >= typed.confident()
 
 
-def _search_index(searcher, prepared: PreparedQuery, *, synonyms, language: str,
+def _search_index(view: SearchView, prepared: PreparedQuery, *, synonyms, language: str,
                   area: str | None, lang: str | None, limit: int, offset: int
                   ) -> SearchResults:
     window = candidate_window(offset, limit)
-    ranked = _rank(searcher, prepared, synonyms=synonyms, area=area, lang=lang, limit=window)
+    ranked = _rank(view, prepared, synonyms=synonyms, area=area, lang=lang, limit=window)
     if ranked is None:
         return SearchResults(query=prepared.text, truncated=prepared.truncated, weak=True)
     grouped = _group_hits(ranked.found, language)
     page = grouped[offset:offset + limit]
-    suggestion = _suggestion(searcher, prepared, ranked, synonyms=synonyms, area=area,
+    suggestion = _suggestion(view, prepared, ranked, synonyms=synonyms, area=area,
                              lang=lang, limit=window)
     # With a typo, the results are as good as the corrected search's.
     confidence = suggestion[1].confidence if suggestion else ranked.confidence

@@ -108,13 +108,21 @@ class VocabularyCorrector:
         return [w for _, w in sorted(best, key=lambda item: (0 - item[0], item[1]))]
 
 
-def corrector_for(searcher, fieldname: str = "vocab") -> VocabularyCorrector:
-    """The corrector of a searcher's index (its vocabulary is read once)."""
-    extras = searcher_cache(searcher).extras
+def _extras(source) -> dict:
+    """What is kept per index generation: a backend's view has its own; a
+    Whoosh searcher's is in kb.search.ranking."""
+    found = getattr(source, "extras", None)
+    return found if found is not None else searcher_cache(source).extras
+
+
+def corrector_for(source, fieldname: str = "vocab") -> VocabularyCorrector:
+    """The corrector of an index generation, a backend's view or a Whoosh
+    searcher (its vocabulary is read once)."""
+    extras = _extras(source)
     key = ("corrector", fieldname)
     corrector = extras.get(key)
     if corrector is None:
-        corrector = extras.setdefault(key, VocabularyCorrector(searcher.reader(), fieldname))
+        corrector = extras.setdefault(key, VocabularyCorrector(source.reader(), fieldname))
     return corrector
 
 
@@ -299,11 +307,11 @@ class ChineseCorrector:
         return chosen
 
 
-def chinese_corrector_for(searcher, fieldname: str = "vocab") -> ChineseCorrector:
-    """The Chinese corrector of a searcher's index (built once per generation)."""
-    extras = searcher_cache(searcher).extras
+def chinese_corrector_for(source, fieldname: str = "vocab") -> ChineseCorrector:
+    """The Chinese corrector of an index generation (built once per generation)."""
+    extras = _extras(source)
     key = ("chinese-corrector", fieldname)
     corrector = extras.get(key)
     if corrector is None:
-        corrector = extras.setdefault(key, ChineseCorrector(searcher.reader(), fieldname))
+        corrector = extras.setdefault(key, ChineseCorrector(source.reader(), fieldname))
     return corrector

@@ -14,7 +14,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
 from kb import celery_app
-from kb.search import store
+from kb.search.backends import search_backend
 
 
 @dataclasses.dataclass
@@ -31,13 +31,13 @@ class Broker(HealthCheck):
 
 @dataclasses.dataclass
 class SearchIndex(HealthCheck):
-    """The live search index opens and answers (a full check of its files runs
-    on the worker; searches fall back to the database meanwhile)."""
+    """The search backend's live index opens and answers (a full check of a
+    Whoosh index's files runs on the worker; searches fall back to the
+    database meanwhile)."""
 
     def run(self) -> None:
         try:
-            with store.open_index().searcher() as searcher:
-                searcher.doc_count()
+            search_backend().view().reader().doc_count_all()
         except Exception as exc:  # a missing or damaged index, whatever it raises
             raise ServiceUnavailable(f"search index: {exc}") from exc
 

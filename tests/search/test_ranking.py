@@ -4,13 +4,13 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from kb.search import ranking, store
+from kb.search.backends.whoosh import WhooshView, filter_query_for
 from kb.search.indexing import index_article
 from kb.search.query import build_query, prepare
-from kb.search.services import _filters, rank_documents
 from kb.search.synonyms import synonym_table
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 QUERIES = [
     "viewers buffer but my preview is fine",
@@ -39,7 +39,7 @@ def whoosh_and_direct(text, *, limit=20, filter_kwargs=None):
                         corrector=searcher.corrector("vocab"), synonyms=synonym_table())
     if built.query is None:
         return [], []
-    flt = _filters(**{"area": None, "lang": None, **(filter_kwargs or {})})
+    flt = filter_query_for(**{"area": None, "lang": None, **(filter_kwargs or {})})
     expected = searcher.search(built.query, limit=limit, filter=flt)
     got = ranking.rank(searcher, built.query, limit=limit, filter=flt)
     return ([(hit.docnum, hit.score) for hit in expected],
@@ -108,7 +108,7 @@ class TestOtherQueries:
         q = wq.Or([wq.Term("head", "fail"), wq.Term("body", "obs")], scale=0.9)
         with pytest.raises(ranking.Unsupported):
             ranking.rank(searcher, q, limit=10)
-        found = rank_documents(searcher, q, limit=10, filter=None)
+        found = WhooshView(searcher).rank(q, limit=10, area=None, lang=None)
         assert [h.docnum for h in found] == [h.docnum for h in searcher.search(q, limit=10)]
 
     def test_hits_read_like_whoosh_hits(self, multi_segment_index):

@@ -18,7 +18,7 @@ from kb.search.evaluation import (
     weak_shares,
 )
 from kb.search.indexing import index_rebuild
-from kb.search.models import Synonym
+from kb.search.models import SearchGeneration, SearchPosting, SearchTerm, Synonym
 from kb.search.synonyms import synonyms_load_fixture, synonyms_reload
 
 # The module's index is built once, on the test database (a test outside a
@@ -48,6 +48,9 @@ def launch_index(django_db_setup, django_db_blocker, tmp_path_factory):
         Article.objects.all().delete()
         Problem.objects.all().delete()
         Synonym.objects.all().delete()
+        # The PostgreSQL backend's rows were committed too.
+        for model in (SearchPosting, SearchTerm, SearchGeneration):
+            model.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The index heals itself: damage is found where it shows, recorded, and rebuilt once."""
+"""The Whoosh index heals itself: damage is found where it shows, recorded, and
+rebuilt once."""
 
 import logging
 
@@ -10,7 +11,7 @@ from kb.search.indexing import index_rebuild
 from kb.search.models import IndexRepair
 from kb.search.services import search_articles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 
 def corrupt_a_segment() -> None:
@@ -116,7 +117,7 @@ class TestInterruptedRebuilds:
         def broken_document(article, learned=None):
             raise RuntimeError("analysis failed")
 
-        monkeypatch.setattr("kb.search.indexing.article_document", broken_document)
+        monkeypatch.setattr("kb.search.backends.whoosh.article_document", broken_document)
         with pytest.raises(RuntimeError):
             index_rebuild()
         assert sorted(store.index_root().glob("gen-*")) == [live]

@@ -222,6 +222,7 @@ class TestIndexFollowsTheDatabase:
                                              actor=curator)
         assert top("wombat")[1] == []
 
+    @pytest.mark.whoosh
     def test_index_task_is_queued_only_after_commit(
         self, problems, reviewer, build_index, django_capture_on_commit_callbacks
     ):
@@ -247,6 +248,7 @@ class TestIndexFollowsTheDatabase:
         assert results.fallback is True
         assert [hit.slug for hit in results.hits] == ["push-already-publishing"]
 
+    @pytest.mark.whoosh
     def test_corrupt_index_is_detected_and_rebuilt(self, kb_articles, build_index):
         build_index()
         live = store.current_generation_dir()
@@ -261,6 +263,7 @@ class TestIndexFollowsTheDatabase:
         assert store.index_health()[0] is True  # eager tasks ran the rebuild
         assert top("Already publishing")[1][0] == "push-already-publishing"
 
+    @pytest.mark.whoosh
     def test_rebuild_switches_atomically_while_a_searcher_is_open(self, kb_articles,
                                                                   build_index):
         build_index()
@@ -312,6 +315,7 @@ class TestRebuildIndexCommand:
         assert top("Already publishing")[1][0] == "push-already-publishing"
 
 
+@pytest.mark.whoosh
 class TestOptimize:
     def test_optimizing_drops_deleted_documents_from_the_statistics(self, kb_articles,
                                                                    build_index):

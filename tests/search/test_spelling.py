@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 from whoosh.support.levenshtein import levenshtein as whoosh_levenshtein
 
 from kb.search import store
+from kb.search.backends import search_backend
 from kb.search.spelling import (
     chinese_corrector_for,
     corrector_for,
@@ -22,6 +23,7 @@ def test_distance_is_levenshteins(a, b):
 
 
 @pytest.mark.django_db
+@pytest.mark.whoosh
 class TestSuggestions:
     @pytest.fixture
     def searcher(self, kb_articles, build_index):
@@ -61,7 +63,7 @@ class TestChinese:
                      symptoms=["防盗链", "音画不同步", "画面卡顿", "首屏慢", "延迟太高",
                                "今天推不上"])
         build_index()
-        return chinese_corrector_for(store.get_searcher())
+        return chinese_corrector_for(search_backend().view())
 
     @pytest.mark.parametrize("typed, corrected", [
         ("防盗连", "防盗链"), ("丢保很严重", "丢包很严重"), ("关键真间隔", "关键帧间隔"),
@@ -87,4 +89,4 @@ class TestChinese:
         assert slip_likelihood("生", "声") > slip_likelihood("森", "声")  # sh/s is rarer
 
     def test_one_corrector_per_index_generation(self, corrector):
-        assert chinese_corrector_for(store.get_searcher()) is corrector
+        assert chinese_corrector_for(search_backend().view()) is corrector

@@ -11,8 +11,11 @@ def test_the_process_answers_without_touching_anything(client, django_assert_num
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
-def test_ready_when_database_cache_broker_and_index_answer(client, kb_articles, build_index,
-                                                          settings, tmp_path):
+def test_ready_when_database_cache_broker_and_index_answer(client, transactional_db,
+                                                          kb_articles, build_index, settings,
+                                                          tmp_path):
+    # Committed: the checks run on their own connections (a PostgreSQL search
+    # index is rows they must see).
     build_index()
     response = client.get("/readyz", {"format": "json"})
     assert response.status_code == 200, response.content

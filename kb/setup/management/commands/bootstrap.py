@@ -9,9 +9,10 @@ from tqdm import tqdm
 from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find_article_files
 from kb.core.exceptions import ApplicationError
 from kb.problems.services import problems_load_fixture
+from kb.search.backends import search_backend
 from kb.search.indexing import index_rebuild
 from kb.search.receivers import index_updates_paused
-from kb.search.store import index_health, recover_interrupted_rebuild
+from kb.search.store import recover_interrupted_rebuild
 from kb.search.synonyms import synonyms_load_fixture
 from kb.setup.services import (
     DEMO_ENGINEER,
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(f"synonym groups: {added} added")
 
         interrupted = recover_interrupted_rebuild()
-        healthy, reason = index_health()
+        healthy, reason = search_backend().health()
         if interrupted:
             healthy, reason = False, "an earlier rebuild was interrupted"
         if not healthy or report.created or report.updated:
