@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve cluster test test-clock lint bench messages clean screenshots
+.PHONY: run serve cluster test test-search-postgres test-clock lint bench messages clean screenshots
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ cluster: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The search tests again on the PostgreSQL search backend (DATABASE_URL must
+# name a PostgreSQL database): search itself, what writes articles (indexed
+# in their transaction there), learning, readiness and the search page in
+# the browser. Tests about Whoosh's own files are skipped, with the reason.
+SEARCH_TESTS ?= tests/search tests/articles tests/learning tests/setup/test_health.py \
+	tests/browser/test_search.py
+test-search-postgres: $(VENV)/.installed-test
+	KB_SEARCH_BACKEND=postgres $(PY) -m pytest $(SEARCH_TESTS) $(PYTEST_ARGS)
 
 # The suite without the browser and worker tests once more at another clock
 # (libfaketime: the clock starts at CLOCK, local time in CLOCK_TZ, and runs
