@@ -126,8 +126,8 @@ class ArticlePhrase(models.Model):
 # backend keeps its index in a folder and never reads them.
 class SearchDocument(models.Model):
     """A published article as the PostgreSQL backend searches it: what a
-    result shows, its field lengths, and its words as a weighted
-    ``tsvector`` (head A, meta B, body C; GIN-indexed, for phrases)."""
+    result shows, its field lengths, and the words of its head and meta as a
+    weighted ``tsvector`` (A and B; GIN-indexed, for phrases)."""
 
     article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE,
                                    related_name="+")

@@ -5,9 +5,12 @@ for Chinese, stemming for English), and PostgreSQL does no analysis of its
 own. Per published article:
 
 - ``SearchDocument``: what a result shows, the words per field, and the
-  article's terms as a ``tsvector`` (``simple`` configuration; head A, meta
-  B, body C, with positions) under a GIN index: quoted and pasted phrases
-  match with ``<->`` in the weight of their field;
+  terms of the fields phrases are matched in as a ``tsvector`` (``simple``
+  configuration; head A, meta B, with positions) under a GIN index: quoted
+  and pasted phrases match with ``<->`` in the weight of their field. The
+  body is left out: it is never matched as a phrase (nor is it on Whoosh,
+  where it keeps no positions), and with it every phrase check read the
+  long bodies of every document holding the words (``make bench``);
 - ``SearchPosting``: per term and field, the term's frequency times the
   field's boost and the field's length as Whoosh stores it (one byte). BM25F
   needs a term's frequency per field and its document frequency, which a
@@ -28,11 +31,12 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -51,7 +55,8 @@ from kb.search.schema import FIELD_BOOSTS, TEXT_FIELDS
 log = logging.getLogger(__name__)
 
 FIELDS = {"head": 0, "meta": 1, "body": 2, "vocab": 3}
-_WEIGHTS = {"head": "A", "meta": "B", "body": "C"}
+# The fields matched as phrases, as weights of the tsvector.
+_WEIGHTS = {"head": "A", "meta": "B"}
 # Whoosh's BM25F defaults (kb.search.store opens searchers with them).
 K1 = 1.2
 B = 0.75
@@ -117,11 +122,13 @@ def analyze_document(article_id: int, document: dict) -> AnalyzedDocument:
         length = sum(len(p) for p in positions.values())
         lengths[name] = length
         stored_length = quantized_length(length)
-        letter = _WEIGHTS[name]
+        letter = _WEIGHTS.get(name)
         last = 0
         for term, found in positions.items():
             postings.append((term, FIELDS[name], boosts[term] * FIELD_BOOSTS[name],
                              stored_length))
+            if letter is None:
+                continue  # the body is never matched as a phrase
             marks = lexemes[term]
             for position in found:
                 last = max(last, position)
@@ -264,47 +271,60 @@ class PostgresView:
             [self.avg_lengths[_FIELD_NAMES[c.field]] for c in clauses],
             [c.phrase for c in clauses],
         ]
-        matches = []
-        for number, fieldname, words in phrases:
-            # Documents with every word in the field (the postings), whose
-            # words stand in order there (the tsvector).
-            code = FIELDS[fieldname]
-            having = " INTERSECT ".join(
-                ["SELECT article_id FROM search_searchposting WHERE term = %s AND field = %s"]
-                * len(set(words)))
-            matches.append(
-                f"SELECT {int(number)} AS phrase, d.article_id FROM search_searchdocument d "
-                f"WHERE d.article_id IN ({having}) AND d.terms @@ %s::tsquery")
-            for word in dict.fromkeys(words):
-                params.extend([word, code])
-            params.append(phrase_tsquery(words, fieldname))
-        phrase_sql = " UNION ALL ".join(matches) or \
-            "SELECT NULL::int AS phrase, NULL::int AS article_id WHERE false"
-        params.extend([area, area, lang, lang, limit])
+        if phrases:
+            # One pass over the documents the GIN index finds for any of the
+            # phrases; each phrase is then checked on the row read.
+            tsqueries = [phrase_tsquery(words, fieldname) for _, fieldname, words in phrases]
+            checks = ", ".join(f"CASE WHEN d.terms @@ %s::tsquery THEN {int(number)} END"
+                               for number, _, _ in phrases)
+            phrase_sql = (f"SELECT m.phrase, d.article_id FROM search_searchdocument d "
+                          f"CROSS JOIN LATERAL unnest(ARRAY[{checks}]) AS m(phrase) "
+                          "WHERE d.terms @@ %s::tsquery AND m.phrase IS NOT NULL")
+            params.extend(tsqueries)
+            params.append(" | ".join(f"({q})" for q in tsqueries))
+        else:
+            phrase_sql = "SELECT NULL::int AS phrase, NULL::int AS article_id WHERE false"
+        # Only the page's documents are read, unless a filter needs them all.
+        if area or lang:
+            ranked_sql = """
+                SELECT s.article_id, s.score FROM scored s
+                JOIN search_searchdocument f ON f.article_id = s.article_id
+                WHERE (%s::text IS NULL OR f.area = %s) AND (%s::text IS NULL OR f.language = %s)
+                ORDER BY s.score DESC, s.article_id LIMIT %s"""
+            params.extend([area, area, lang, lang, limit])
+        else:
+            ranked_sql = "SELECT * FROM scored ORDER BY score DESC, article_id LIMIT %s"
+            params.append(limit)
         columns = ", ".join(f"d.{name}" for name in STORED)
         sql = f"""
             WITH clause AS (
                 SELECT * FROM unnest(%s::text[], %s::smallint[], %s::float8[], %s::float8[],
                                      %s::float8[], %s::int[])
                     AS c(term, field, boost, idf, avgfl, phrase)
-            ), phrase_match AS ({phrase_sql}),
+            ), phrase_match AS MATERIALIZED ({phrase_sql}),
             scored AS (
                 SELECT p.article_id, sum(
                     c.idf * ((p.weight * {K1 + 1!r}) / (p.weight + {K1!r} * ((1 - {B!r})
                         + {B!r} * p.length / c.avgfl))) * c.boost) AS score
                 FROM clause c
-                JOIN search_searchposting p ON p.term = c.term AND p.field = c.field
+                -- Each clause's postings through the (term, field) index: the
+                -- planner cannot count an unnest's rows and would otherwise
+                -- scan every posting (OFFSET 0 keeps the subquery apart).
+                CROSS JOIN LATERAL (
+                    SELECT article_id, weight, length FROM search_searchposting
+                    WHERE term = c.term AND field = c.field OFFSET 0) p
                 WHERE c.phrase = 0 OR (c.phrase, p.article_id) IN (
                     SELECT phrase, article_id FROM phrase_match)
                 GROUP BY p.article_id
-            )
-            SELECT s.article_id, s.score, {columns}
-            FROM scored s JOIN search_searchdocument d ON d.article_id = s.article_id
-            WHERE (%s::text IS NULL OR d.area = %s) AND (%s::text IS NULL OR d.language = %s)
-            ORDER BY s.score DESC, s.article_id
-            LIMIT %s
+            ), ranked AS ({ranked_sql})
+            SELECT r.article_id, r.score, {columns}
+            FROM ranked r JOIN search_searchdocument d ON d.article_id = r.article_id
+            ORDER BY r.score DESC, r.article_id
         """
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A search reads a few thousand rows: starting parallel workers
+            # for a part of it costs more than it saves (tens of ms here).
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [ScoredDocument(docnum=row[0], score=row[1], fields=_stored(row)) for row in rows]
@@ -314,7 +334,7 @@ class PostgresView:
         found = self._ceilings.get(key)
         if found is None:
             found = 0.0
-            if fieldname in _WEIGHTS and self.doc_frequency(fieldname, text):
+            if fieldname in TEXT_FIELDS and self.doc_frequency(fieldname, text):
                 with connection.cursor() as cursor:
                     cursor.execute(
                         f"SELECT max((weight * {K1 + 1!r}) / (weight + {K1!r} * ((1 - {B!r})"
@@ -360,19 +380,21 @@ _INSERT_DOCUMENT = """
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector)
 """
 _INSERT_POSTINGS = """
-    INSERT INTO search_searchposting (term, field, article_id, weight, length)
+    INSERT INTO {table} (term, field, article_id, weight, length)
     SELECT term, field, %s, weight, length
     FROM unnest(%s::text[], %s::smallint[], %s::float8[], %s::int[])
         AS p(term, field, weight, length)
 """
 
 
-def _insert(cursor, analyzed: Iterable[AnalyzedDocument]) -> None:
+def _insert(cursor, analyzed: Iterable[AnalyzedDocument], *,
+            postings_table: str = "search_searchposting") -> None:
+    sql = _INSERT_POSTINGS.format(table=postings_table)
     for item in analyzed:
         cursor.execute(_INSERT_DOCUMENT, _document_row(item))
         terms, fields, weights, lengths = (list(column) for column in zip(*item.postings,
                                                                            strict=True))
-        cursor.execute(_INSERT_POSTINGS, [item.article_id, terms, fields, weights, lengths])
+        cursor.execute(sql, [item.article_id, terms, fields, weights, lengths])
 
 
 def _count_terms(cursor, postings: list[tuple[str, int, float, int]], step: int) -> None:
@@ -387,12 +409,23 @@ def _count_terms(cursor, postings: list[tuple[str, int, float, int]], step: int)
         [step, [p[1] for p in postings], [p[0] for p in postings]])
 
 
-def _analyzed(articles) -> Iterable[AnalyzedDocument]:
+def _analyze(item: tuple[int, dict]) -> AnalyzedDocument:
+    return analyze_document(*item)
+
+
+def _analyzed(articles, *, procs: int = 1) -> Iterator[AnalyzedDocument]:
+    """The articles analyzed, in order; by ``procs`` processes when more than
+    one (analysis is pure Python: jieba and stemming)."""
     articles = list(articles)
     learned = article_phrases_for([a.pk for a in articles])
-    for article in articles:
-        yield analyze_document(article.pk, article_document(article,
-                                                            learned=learned.get(article.pk)))
+    documents = ((a.pk, article_document(a, learned=learned.get(a.pk))) for a in articles)
+    if procs <= 1 or len(articles) < 100:
+        yield from map(_analyze, documents)
+        return
+    # Forked children only analyze: they never touch the database connection
+    # they inherit, and leave with os._exit (no finalizer closes it).
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        yield from pool.imap(_analyze, documents, chunksize=16)
 
 
 def _new_generation(cursor) -> None:
@@ -476,7 +509,8 @@ class PostgresBackend:
     def rebuild(self, *, progress: Callable[[int, int], None] | None = None,
                 procs: int = 1) -> int:
         """Rewrite every row in one transaction: searches read the old rows
-        until it commits; an article saved meanwhile waits for it."""
+        until it commits; an article saved meanwhile waits for it. ``procs``
+        processes analyze the text."""
         t0 = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -485,19 +519,27 @@ class PostgresBackend:
             cursor.execute("SELECT number FROM search_searchgeneration WHERE id = 1 FOR UPDATE")
             for table in ("search_searchposting", "search_searchterm", "search_searchdocument"):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a fixed name)
+            # Postings go in sorted by term: a term's postings then share a
+            # few pages, which is what a search reads.
+            cursor.execute("DROP TABLE IF EXISTS search_posting_load")
+            cursor.execute("CREATE TEMPORARY TABLE search_posting_load "
+                           "(LIKE search_searchposting) ON COMMIT DROP")
             articles = list(published_articles())
             counts: dict[tuple[int, str], int] = defaultdict(int)
             batch: list[AnalyzedDocument] = []
-            for done, analyzed in enumerate(_analyzed(articles), start=1):
+            for done, analyzed in enumerate(_analyzed(articles, procs=procs), start=1):
                 for term, code, _weight, _length in analyzed.postings:
                     counts[(code, term)] += 1
                 batch.append(analyzed)
                 if len(batch) >= BATCH:
-                    _insert(cursor, batch)
+                    _insert(cursor, batch, postings_table="search_posting_load")
                     batch = []
                 if progress is not None:
                     progress(done, len(articles))
-            _insert(cursor, batch)
+            _insert(cursor, batch, postings_table="search_posting_load")
+            cursor.execute("INSERT INTO search_searchposting SELECT * FROM search_posting_load "
+                           "ORDER BY term, field, article_id")
+            cursor.execute("DROP TABLE search_posting_load")
             keys = list(counts)
             for start in range(0, len(keys), 10_000):
                 part = keys[start:start + 10_000]
@@ -506,6 +548,9 @@ class PostgresBackend:
                     "SELECT * FROM unnest(%s::smallint[], %s::text[], %s::int[])",
                     [[k[0] for k in part], [k[1] for k in part], [counts[k] for k in part]])
             _new_generation(cursor)
+            # Fresh statistics for the planner (the rows were all rewritten).
+            for table in ("search_searchposting", "search_searchterm", "search_searchdocument"):
+                cursor.execute(f"ANALYZE {table}")  # noqa: S608 (a fixed name)
         log.info("index_rebuilt backend=postgres articles=%d seconds=%.1f", len(articles),
                  time.monotonic() - t0)
         return len(articles)

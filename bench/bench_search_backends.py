@@ -1,0 +1,252 @@
+"""The two search backends side by side, on PostgreSQL, at growing sizes.
+
+Run: ``python bench/bench_search_backends.py [--sizes 5000,20000]`` with
+``KB_BENCH_DATABASE_URL`` naming a PostgreSQL server
+(``postgres://kb:kb@127.0.0.1:5432/kb`` after ``tools/services.sh``;
+``make bench`` passes it when that server answers). The bench works in a
+database of its own that it creates and drops, and a temporary folder for
+the Whoosh index; nothing of the site is touched.
+
+Per size, the same synthetic knowledge base (bench/synthetic.py) is indexed
+by both backends, and for each:
+
+- the rebuild (two processes analyze the text), and the index's size;
+- the bare search (query built and ranked, no snippets, database or HTTP)
+  and the whole ``GET /api/v1/search``, warm, p50 / p95 over the evaluation
+  queries, each against the Whoosh bare search of the same run;
+- the first pass of the queries right after an edit (every process sees a
+  new generation), p95, against its own warm bare search;
+- edit to searchable: from the start of an article's update to the first
+  search that finds its new title, p50 / max over 5 edits. Whoosh: the index
+  task runs in process at the commit (a worker adds its pick-up time, which
+  bench_search.py measures); PostgreSQL: nothing runs after the commit.
+
+Then hit@3 and MRR of both on the evaluation set over the launch content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WORK = Path(tempfile.mkdtemp(prefix="kb-bench-backends-"))
+BENCH_DATABASE_URL = os.environ.get("KB_BENCH_DATABASE_URL", "")
+if not BENCH_DATABASE_URL.startswith("postgres"):
+    raise SystemExit("bench_search_backends needs KB_BENCH_DATABASE_URL=postgres://... "
+                     "(tools/services.sh starts one)")
+os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+os.environ["KB_INDEX_DIR"] = str(WORK / "index")
+os.environ["KB_VAR_DIR"] = str(WORK / "var")
+os.environ["KB_BROKER_URL"] = "filesystem://"
+os.environ["KB_TASKS_EAGER"] = "1"
+os.environ["DEBUG"] = "0"
+os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+os.environ["KB_WEBHOOK_SECRET"] = secrets.token_urlsafe(50)
+os.environ["KB_SEARCH_RATE"] = "1000000/second"
+os.environ["KB_SEARCH_ADDRESS_RATE"] = "1000000/second"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+os.environ["KB_LOG_LEVEL"] = "WARNING"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from kb.articles import services as article_services  # noqa: E402
+from kb.articles.fixture_files import articles_load_fixtures  # noqa: E402
+from kb.articles.models import Article  # noqa: E402
+from kb.problems.services import problems_load_fixture  # noqa: E402
+from kb.search import services as search_services  # noqa: E402
+from kb.search import store  # noqa: E402
+from kb.search.backends import search_backend  # noqa: E402
+from kb.search.evaluation import evaluate, load_queries, rank_with_search  # noqa: E402
+from kb.search.indexing import index_article, index_rebuild  # noqa: E402
+from kb.search.query import build_query, prepare  # noqa: E402
+from kb.search.receivers import index_updates_paused  # noqa: E402
+from kb.search.services import candidate_window  # noqa: E402
+from kb.search.spelling import chinese_corrector_for, corrector_for  # noqa: E402
+from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E402
+from kb.setup.services import runtime_folders_ensure  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import generate  # noqa: E402
+
+FIXTURES = ROOT / "fixtures"
+QUERIES = load_queries(ROOT / "tests" / "search_eval" / "queries.toml")
+BACKENDS = ("whoosh", "postgres")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def bare_search(query) -> None:
+    view = search_backend().view()
+    view.prefetch(query.q)
+    built = build_query(prepare(query.q), reader=view.reader(), corrector=corrector_for(view),
+                        synonyms=synonym_table(), chinese=chinese_corrector_for(view))
+    if built.query is not None:
+        view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)
+
+
+_client = Client()
+
+
+def api_request(query) -> None:
+    lang = "en" if query.lang == "en" else "zh-hans"
+    response = _client.get("/api/v1/search", {"q": query.q, "lang": lang})
+    assert response.status_code == 200, response.content[:200]
+
+
+def timed_pass(fn) -> list[float]:
+    times = []
+    for query in QUERIES:
+        t0 = time.perf_counter()
+        fn(query)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def warm(fn, passes: int = 2) -> list[float]:
+    """The last of ``passes`` passes over the queries (the first ones warm up)."""
+    for _ in range(passes - 1):
+        timed_pass(fn)
+    return timed_pass(fn)
+
+
+def after_edits(edits: int = 3) -> list[float]:
+    """The first pass of the queries after each of ``edits`` edits."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:edits])
+    times = []
+    for i, article_id in enumerate(ids):
+        Article.objects.filter(pk=article_id).update(title=f"edited {i} times")
+        index_article(article_id=article_id)
+        times.extend(timed_pass(bare_search))
+    return times
+
+
+def edit_to_searchable(samples: int = 5) -> list[float]:
+    """From an article update's start to the first search that finds it."""
+    article = Article.objects.filter(language="en").order_by("pk").last()
+    found = []
+    for i in range(samples):
+        word = f"zanzibar{i}q{secrets.randbelow(10**6)}"
+        article.refresh_from_db()
+        t0 = time.perf_counter()
+        article_services.article_update(article=article, editor=None,
+                                        expected_version=article.version,
+                                        title=f"{word} title")
+        while not search_services.search_articles(text=word, language="en",
+                                                  record=False).hits:
+            if time.perf_counter() - t0 > 60:
+                raise RuntimeError("an edit was not searchable after 60 s")
+        found.append(time.perf_counter() - t0)
+    return found
+
+
+def whoosh_size() -> float:
+    folder = store.current_generation_dir()
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def postgres_size() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY["
+                       "'search_searchdocument', 'search_searchposting', "
+                       "'search_searchterm']::regclass[]) AS c")
+        return float(cursor.fetchone()[0]) / 1e6
+
+
+def measure(backend: str, size: int) -> dict:
+    with override_settings(KB_SEARCH_BACKEND=backend):
+        t0 = time.perf_counter()
+        index_rebuild(procs=2)
+        build = time.perf_counter() - t0
+        index_mb = whoosh_size() if backend == "whoosh" else postgres_size()
+        search_services.RESULT_CACHE_SIZE = 0  # every query searched
+        bare = warm(bare_search)
+        api = warm(api_request)
+        edited = after_edits()
+        visible = edit_to_searchable()
+    print(f"  {backend}: built in {build:.0f} s, {index_mb:.0f} MB", flush=True)
+    return {"build": build, "mb": index_mb, "bare": bare, "api": api, "edited": edited,
+            "visible": visible}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="5000,20000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    site_database = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        runtime_folders_ensure()
+        problems_load_fixture(path=FIXTURES / "problems.json")
+        synonyms_load_fixture(path=FIXTURES / "synonyms.toml")
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+              f"PostgreSQL {connection.pg_version // 10000}; {len(QUERIES)} queries per pass",
+              flush=True)
+        rows = []
+        for size in sizes:
+            Article.objects.all().delete()
+            with index_updates_paused():
+                generate(size)
+            print(f"{size:,} articles:", flush=True)
+            results = {backend: measure(backend, size) for backend in BACKENDS}
+            base = percentile(results["whoosh"]["bare"], 95)
+            for backend in BACKENDS:
+                r = results[backend]
+                bare95, api95 = percentile(r["bare"], 95), percentile(r["api"], 95)
+                edited95 = percentile(r["edited"], 95)
+                rows.append(
+                    f"{size:>8,} {backend:>8} {r['build']:>7.0f} {r['mb']:>7.0f} "
+                    f"{ms(statistics.median(r['bare'])):>8} {ms(bare95):>7} "
+                    f"{bare95 / base:>6.2f}x "
+                    f"{ms(statistics.median(r['api'])):>8} {ms(api95):>7} "
+                    f"{api95 / base:>6.2f}x {api95 / bare95:>8.2f}x "
+                    f"{ms(edited95):>8} {edited95 / bare95:>8.2f}x "
+                    f"{ms(statistics.median(r['visible'])):>9} {ms(max(r['visible'])):>7}")
+        print("\nms; 'xW': against the Whoosh bare search p95 of the same size and run; "
+              "'API/bare' and 'edit/warm' against the backend's own warm bare search")
+        print(f"{'articles':>8} {'backend':>8} {'build s':>7} {'MB':>7} {'bare p50':>8} "
+              f"{'p95':>7} {'xW':>7} {'API p50':>8} {'p95':>7} {'xW':>7} {'API/bare':>9} "
+              f"{'edit p95':>8} {'edit/warm':>9} {'visible p50':>11} {'max':>7}")
+        for row in rows:
+            print(row)
+
+        Article.objects.all().delete()
+        articles_load_fixtures(root=FIXTURES / "articles")
+        print(f"\nlaunch content ({Article.objects.count()} articles), "
+              f"{len(QUERIES)} evaluation queries:")
+        for backend in BACKENDS:
+            with override_settings(KB_SEARCH_BACKEND=backend):
+                index_rebuild()
+                search_services.RESULT_CACHE_SIZE = 0
+                found = evaluate(QUERIES, rank_with_search)["all"].row()
+            print(f"  {backend:>8}: hit@3 {found['hit@3']:.3f}, MRR {found['mrr']:.3f}")
+    finally:
+        connection.creation.destroy_test_db(site_database, verbosity=0)
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
