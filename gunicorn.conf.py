@@ -8,7 +8,11 @@ requests mostly wait on the database, so threads give concurrency without a
 searcher per request, and processes use both cores. Memory is about workers
 x (80 MB of Django and jieba + 110 MB of postings + threads x 30 MB):
 2 workers x 4 threads stay under 700 MB. Raise KB_WEB_THREADS before
-KB_WEB_WORKERS on a small machine.
+KB_WEB_WORKERS on a small machine. On the PostgreSQL search backend
+(KB_SEARCH_BACKEND=postgres) a process keeps only document counts and typo
+vocabularies per index generation; the postings stay in the database, whose
+shared buffers should hold them (the search tables' size is in
+``make bench``).
 """
 
 import os

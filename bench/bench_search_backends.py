@@ -3,7 +3,7 @@
 Run: ``python bench/bench_search_backends.py [--sizes 5000,20000]`` with
 ``KB_BENCH_DATABASE_URL`` naming a PostgreSQL server
 (``postgres://kb:kb@127.0.0.1:5432/kb`` after ``tools/services.sh``;
-``make bench`` passes it when that server answers). The bench works in a
+``make bench`` runs it when that variable is set). The bench works in a
 database of its own that it creates and drops, and a temporary folder for
 the Whoosh index; nothing of the site is touched.
 

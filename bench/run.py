@@ -4,6 +4,7 @@
 search benchmark.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +25,8 @@ print("\n=== load (mixed customer requests on loopback) ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--seconds", "30"], check=True)
 print("\n=== search ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_search.py"), *sys.argv[1:]], check=True)
+print("\n=== search backends side by side (PostgreSQL) ===", flush=True)
+if os.environ.get("KB_BENCH_DATABASE_URL", "").startswith("postgres"):
+    subprocess.run([sys.executable, str(HERE / "bench_search_backends.py")], check=True)
+else:
+    print("skipped: set KB_BENCH_DATABASE_URL=postgres://... (after tools/services.sh)")

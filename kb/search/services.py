@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import nh3
-from django.db import connection, transaction
 from whoosh import highlight
 from whoosh.analysis import Token
 
@@ -358,20 +357,13 @@ def normalize_for_grouping(text: str) -> str:
 
 
 def search_log(*, results: SearchResults, language: str, source: str) -> SearchQuery:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The log is for curators, not a record anyone relies on: the
-            # search does not wait for PostgreSQL to flush it to disk (a
-            # crash may lose the last fraction of a second of it).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        return SearchQuery.objects.create(
-            query=results.query[:500],
-            normalized=normalize_for_grouping(results.query),
-            language=language,
-            source=source,
-            result_count=results.total,
-        )
+    return SearchQuery.objects.create(
+        query=results.query[:500],
+        normalized=normalize_for_grouping(results.query),
+        language=language,
+        source=source,
+        result_count=results.total,
+    )
 
 
 def search_record_click(*, log_id: int, article: Article, rank: int | None) -> bool:

@@ -30,6 +30,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
+SEARCH_INDEX_TABLES = ("search_searchdocument", "search_searchposting", "search_searchterm",
+                       "search_searchgeneration")
 # Counted in the manifest and checked after a restore.
 COUNTED = ["articles.Article", "articles.ArticleRevision", "tickets.Ticket",
            "tickets.TicketEvent", "tickets.TicketAttachment", "tickets.Organization"]
@@ -105,8 +107,12 @@ def _pg_dump(path: Path) -> dict[str, int]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
+        # The PostgreSQL search backend's rows are derived (rebuilt after a
+        # restore) and the largest tables: their definitions only.
+        derived = [f"--exclude-table-data={table}" for table in SEARCH_INDEX_TABLES]
         result = subprocess.run(["pg_dump", "--format=custom", "--no-owner",
-                                 f"--snapshot={snapshot}", "--file", str(path), *args],
+                                 f"--snapshot={snapshot}", *derived, "--file", str(path),
+                                 *args],
                                 env=env, capture_output=True, text=True)
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()[-500:]}")

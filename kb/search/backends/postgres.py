@@ -63,6 +63,8 @@ B = 0.75
 # PostgreSQL's limits for a tsvector: positions up to 16,383, 256 per lexeme.
 MAX_POSITION = 16383
 MAX_POSITIONS = 256
+# Document counts and ceilings kept per generation, at most (a few MB).
+MAX_KEPT = 200_000
 # Rows per statement when a rebuild writes.
 BATCH = 500
 
@@ -172,7 +174,6 @@ class PostgresView:
         self._counts: dict[tuple[int, str], int] = {}
         self._ceilings: dict[tuple[str, str], float] = {}
         self._prefixes: dict[tuple[int, str], list[str]] = {}
-        self._lexicons: dict[int, list[str]] = {}
 
     # The reader's questions (kb.search.query and kb.search.spelling ask them).
     def reader(self) -> PostgresView:
@@ -187,14 +188,17 @@ class PostgresView:
             return 0
         found = self._counts.get((code, term))
         if found is None:
-            self._read_counts([code], [term])
-            found = self._counts[(code, term)]
+            found = self._read_counts([code], [term])[(code, term)]
         return found
 
     # Every document holds a vocabulary word once: its frequency is its count.
     frequency = doc_frequency
 
-    def _read_counts(self, codes: list[int], terms: list[str]) -> None:
+    def _read_counts(self, codes: list[int], terms: list[str]) -> dict[tuple[int, str], int]:
+        if len(self._counts) > MAX_KEPT:
+            # Pasted logs bring words nobody types twice: start over.
+            self._counts.clear()
+            self._ceilings.clear()
         found = {(code, term): 0 for code in codes for term in terms}
         with connection.cursor() as cursor:
             cursor.execute(
@@ -203,6 +207,7 @@ class PostgresView:
             for code, term, documents in cursor.fetchall():
                 found[(code, term)] = documents
         self._counts.update(found)
+        return found
 
     def prefetch(self, text: str) -> None:
         words = {word for _, word in surface_words(text)}
