@@ -68,7 +68,7 @@ test-search-postgres: $(VENV)/.installed-test
 # on), so no answer depends on the hour, the weekday, a holiday or the zone.
 # The clock is given as an offset from now, not as a start time: Django sets
 # TZ=UTC in the test process, and a start time would be read in that zone by
-# the programs the tests start (the probe agent, openssl, dovecot), putting
+# the programs the tests start (the probe agent, openssl), putting
 # their clocks hours away from the tests'.
 CLOCK ?= 2026-12-05 23:40:00
 CLOCK_TZ ?= UTC
