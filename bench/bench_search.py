@@ -13,7 +13,8 @@ strings, keywords, typos, questions; both languages and mixed).
 
 Printed per size: index build time (one process and two), index size, warm
 query latency p50/p95 of the bare search (the query built and ranked, no
-snippets, database or HTTP) and of the whole ``GET /api/v1/search`` request,
+snippets, database or HTTP) and of the whole ``GET /api/v1/search`` request
+up to its response sent (bench/served.py),
 and of the naive database baseline (case-insensitive substring match); the
 API and the baseline also as a ratio of the bare search measured in the same
 run. These run without the recent-results cache (each query of the mix comes
@@ -62,7 +63,6 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 
 from kb.articles.fixture_files import articles_load_fixtures  # noqa: E402
 from kb.articles.models import Article  # noqa: E402
@@ -84,6 +84,7 @@ from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E40
 from kb.setup.services import runtime_folders_ensure  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from served import served_get, timed_call  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -110,14 +111,8 @@ def folder_size(path: Path) -> int:
 # Measurements ------------------------------------------------------------------
 def time_queries(fn, repeats: int = 1) -> list[float]:
     for query in QUERIES[:20]:  # warm caches (jieba, term dictionaries)
-        fn(query)
-    times = []
-    for _ in range(repeats):
-        for query in QUERIES:
-            t0 = time.perf_counter()
-            fn(query)
-            times.append(time.perf_counter() - t0)
-    return times
+        timed_call(fn, query)
+    return [timed_call(fn, query) for _ in range(repeats) for query in QUERIES]
 
 
 STAGES: dict[str, list[float]] = {"query": [], "rank": []}
@@ -146,13 +141,10 @@ def service_search(query) -> None:
                     record=False)
 
 
-_client = Client()
-
-
-def api_request(query) -> None:
+def api_request(query):
+    """The whole API request, up to its body sent; returns the response to close."""
     lang = "en" if query.lang == "en" else "zh-hans"
-    response = _client.get("/api/v1/search", {"q": query.q, "lang": lang})
-    assert response.status_code == 200, response.content[:200]
+    return served_get("/api/v1/search", {"q": query.q, "lang": lang})
 
 
 def skewed_mix(n: int = 1000, seed: int = 11) -> list:
@@ -306,9 +298,7 @@ def main() -> None:
         mix = skewed_mix()
         cached_api = []
         for query in mix:
-            t0 = time.perf_counter()
-            api_request(query)
-            cached_api.append(time.perf_counter() - t0)
+            cached_api.append(timed_call(api_request, query))
         repeats = 1 - len({(q.q, q.lang) for q in mix}) / len(mix)
 
         row = (f"{size:>8} {build_1p:>10.1f} {build_2p:>10.1f} {size_mb:>9.1f} "

@@ -12,8 +12,9 @@ by both backends, and for each:
 
 - the rebuild (two processes analyze the text), and the index's size;
 - the bare search (query built and ranked, no snippets, database or HTTP)
-  and the whole ``GET /api/v1/search``, warm, p50 / p95 over the evaluation
-  queries, each against the Whoosh bare search of the same run;
+  and the whole ``GET /api/v1/search`` up to its response sent
+  (bench/served.py), warm, p50 / p95 over the evaluation queries, each
+  against the Whoosh bare search of the same run;
 - the first pass of the queries right after an edit (every process sees a
   new generation), p95, against its own warm bare search;
 - edit to searchable: from the start of an article's update to the first
@@ -63,7 +64,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.test import override_settings  # noqa: E402
 
 from kb.articles import services as article_services  # noqa: E402
 from kb.articles.fixture_files import articles_load_fixtures  # noqa: E402
@@ -82,6 +83,7 @@ from kb.search.synonyms import synonym_table, synonyms_load_fixture  # noqa: E40
 from kb.setup.services import runtime_folders_ensure  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from served import served_get, timed_call  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -107,22 +109,14 @@ def bare_search(query) -> None:
         view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)
 
 
-_client = Client()
-
-
-def api_request(query) -> None:
+def api_request(query):
+    """The whole API request, up to its body sent; returns the response to close."""
     lang = "en" if query.lang == "en" else "zh-hans"
-    response = _client.get("/api/v1/search", {"q": query.q, "lang": lang})
-    assert response.status_code == 200, response.content[:200]
+    return served_get("/api/v1/search", {"q": query.q, "lang": lang})
 
 
 def timed_pass(fn) -> list[float]:
-    times = []
-    for query in QUERIES:
-        t0 = time.perf_counter()
-        fn(query)
-        times.append(time.perf_counter() - t0)
-    return times
+    return [timed_call(fn, query) for query in QUERIES]
 
 
 def warm(fn, passes: int = 2) -> list[float]:

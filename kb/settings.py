@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: it times everything below it.
     "kb.core.metrics.RequestMetricsMiddleware",
+    # Work left for after the response (the API's search log): not timed above.
+    "kb.core.after_response.AfterResponseMiddleware",
     "kb.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,3 +1,6 @@
+import json
+from wsgiref.util import setup_testing_defaults
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -78,3 +81,40 @@ def test_payload_is_what_the_documented_serializer_gives(kb_articles, build_inde
     assert direct == documented
     assert list(direct) == list(documented)
     assert [list(r) for r in direct["results"]] == [list(r) for r in documented["results"]]
+
+
+def _served(path: str, query: str):
+    """Call the site as a WSGI server does: the response first, close() after sending."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    environ = {"PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    # As the test client does: keep the test's database connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda status, headers: None)
+        body = b"".join(response)
+        logged_before_close = SearchQuery.objects.count()
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return body, logged_before_close
+
+
+def test_an_api_search_is_logged_after_its_answer_is_sent(kb_articles, build_index):
+    build_index()
+    body, logged_before_close = _served("/api/v1/search", "q=connection+refused&lang=en")
+    assert b"push-connection-refused" in body
+    assert logged_before_close == 0
+    logged = SearchQuery.objects.get()
+    assert (logged.query, logged.source, logged.result_count) == (
+        "connection refused", "api", json.loads(body)["total"])
+
+
+def test_a_blank_api_search_is_not_logged(api, db):
+    assert api.get("/api/v1/search", {"q": "   "}).status_code == 200
+    assert not SearchQuery.objects.exists()
