@@ -402,16 +402,17 @@ def _insert(cursor, analyzed: Iterable[AnalyzedDocument], *,
         cursor.execute(sql, [item.article_id, terms, fields, weights, lengths])
 
 
-def _count_terms(cursor, postings: list[tuple[str, int, float, int]], step: int) -> None:
-    """Add ``step`` to the document count of each (term, field)."""
+def _count_terms(cursor, postings: list[tuple[str, int, float, int]]) -> None:
+    """Count one more document for each (term, field) of a document's postings
+    (a document's old postings are uncounted in SQL as they are deleted)."""
     if not postings:
         return
     cursor.execute(
         """INSERT INTO search_searchterm (field, term, documents)
-           SELECT field, term, %s FROM unnest(%s::smallint[], %s::text[]) AS t(field, term)
+           SELECT field, term, 1 FROM unnest(%s::smallint[], %s::text[]) AS t(field, term)
            ON CONFLICT (field, term)
-           DO UPDATE SET documents = search_searchterm.documents + EXCLUDED.documents""",
-        [step, [p[1] for p in postings], [p[0] for p in postings]])
+           DO UPDATE SET documents = search_searchterm.documents + 1""",
+        [[p[1] for p in postings], [p[0] for p in postings]])
 
 
 def _analyze(item: tuple[int, dict]) -> AnalyzedDocument:
@@ -445,7 +446,6 @@ class PostgresBackend:
 
     def __init__(self):
         self._view: PostgresView | None = None
-        self._lock = threading.Lock()
 
     def _generation(self) -> tuple[int, str] | None:
         with connection.cursor() as cursor:
@@ -466,9 +466,10 @@ class PostgresBackend:
                            "coalesce(sum(meta_length), 0), coalesce(sum(body_length), 0) "
                            "FROM search_searchdocument")
             count, head, meta, body = cursor.fetchone()
+        # Threads that see a new generation at once each build a view; the
+        # last one kept is as good as any (replacing the reference is atomic).
         fresh = PostgresView(key, count, {"head": head, "meta": meta, "body": body})
-        with self._lock:
-            self._view = fresh
+        self._view = fresh
         return fresh
 
     def health(self) -> tuple[bool, str]:
@@ -504,7 +505,7 @@ class PostgresBackend:
             if article is not None:
                 analyzed = next(_analyzed([article]))
                 _insert(cursor, [analyzed])
-                _count_terms(cursor, analyzed.postings, 1)
+                _count_terms(cursor, analyzed.postings)
                 action = "indexed"
             _new_generation(cursor)
         log.info("index_article backend=postgres id=%s action=%s", article_id, action)
