@@ -1,5 +1,3 @@
-from functools import partial
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -7,11 +5,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb.core.after_response import after_response
 from kb.core.choices import Language
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
-from kb.search.services import SearchResults, search_articles, search_log
+from kb.search.services import SearchResults, search_articles
 from kb.search.throttles import SearchThrottle
 
 
@@ -68,14 +65,11 @@ class SearchApi(APIView):
             area=params.get("area"),
             limit=params["limit"],
             offset=params["offset"],
-            record=False,
+            source=SearchQuery.Source.API,
+            record=bool(params["q"].strip()),
+            # An API answer has no click links: its log row can wait.
+            record_after_response=True,
         )
-        if params["q"].strip():
-            # An API answer has no click links, so its log row is not needed
-            # for the answer: it is written after the response is sent.
-            after_response(partial(search_log, results=results,
-                                   language=params.get("lang", Language.EN),
-                                   source=SearchQuery.Source.API))
         return Response(search_payload(results))
 
 

@@ -5,7 +5,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import nh3
 from whoosh import highlight
@@ -13,6 +13,7 @@ from whoosh.analysis import Token
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
+from kb.core.after_response import after_response
 from kb.core.metrics import SEARCH_SECONDS, timed
 from kb.search import store
 from kb.search.analysis import term_offsets
@@ -218,11 +219,15 @@ def search_articles(
     offset: int = 0,
     source: str = SearchQuery.Source.PAGE,
     record: bool = True,
+    record_after_response: bool = False,
 ) -> SearchResults:
     """Find the fixes for what a customer typed.
 
     ``language`` is the reader's: when both translations of a fix match, the
     reader's one is shown. ``lang`` and ``area`` filter. Any text is valid.
+    ``record`` logs the search; with ``record_after_response`` the log row is
+    written after the response is sent and ``log_id`` stays None, so only an
+    answer without click links may ask for it.
     """
     prepared = prepare(text)
     if not prepared.text:
@@ -253,7 +258,9 @@ def search_articles(
         index_check_queue(source=IndexRepair.Source.SEARCH)
         results = _database_fallback(prepared, language=language, area=area, lang=lang,
                                      limit=limit, offset=offset)
-    if record:
+    if record and record_after_response:
+        after_response(partial(search_log, results=results, language=language, source=source))
+    elif record:
         results.log_id = search_log(results=results, language=language, source=source).pk
     return results
 
