@@ -51,8 +51,13 @@ cluster: $(VENV)/.installed-run
 	@services_env=$$(tools/services.sh) && eval "$$services_env" && \
 	$(PY) tools/cluster.py --port $(PORT) $(CLUSTER_ARGS)
 
+# The suite in TEST_WORKERS processes (pytest-xdist, each with its own test
+# database, folders and metrics). The integration tests (workers on the
+# shared Redis) run one after another in one of them, and so do the browser
+# tests (tests/xdist_workers.py); TEST_WORKERS=0 runs all in this process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The search tests again on the PostgreSQL search backend (DATABASE_URL must
 # name a PostgreSQL database): search itself, what writes articles (indexed
@@ -61,7 +66,7 @@ test: $(VENV)/.installed-test
 SEARCH_TESTS ?= tests/search tests/articles tests/learning tests/setup/test_health.py \
 	tests/browser/test_search.py
 test-search-postgres: $(VENV)/.installed-test
-	KB_SEARCH_BACKEND=postgres $(PY) -m pytest $(SEARCH_TESTS) $(PYTEST_ARGS)
+	KB_SEARCH_BACKEND=postgres $(PY) -m pytest -n $(TEST_WORKERS) $(SEARCH_TESTS) $(PYTEST_ARGS)
 
 # The suite without the browser and worker tests once more at another clock
 # (libfaketime: the clock starts at CLOCK, local time in CLOCK_TZ, and runs
@@ -70,13 +75,16 @@ test-search-postgres: $(VENV)/.installed-test
 # TZ=UTC in the test process, and a start time would be read in that zone by
 # the programs the tests start (the probe agent, openssl), putting
 # their clocks hours away from the tests'.
+# The pass runs in CLOCK_WORKERS processes, as `make test` does.
 CLOCK ?= 2026-12-05 23:40:00
 CLOCK_TZ ?= UTC
+CLOCK_WORKERS ?= 2
 test-clock: $(VENV)/.installed-test
 	@offset=$$(( $$(TZ=$(CLOCK_TZ) date -d '$(CLOCK)' +%s) - $$(date +%s) )); \
 	case $$offset in -*) ;; *) offset=+$$offset ;; esac; \
 	echo "clock: $(CLOCK) $(CLOCK_TZ) ($${offset} s from now)"; \
-	TZ=$(CLOCK_TZ) faketime -f "$${offset}s" $(PY) -m pytest -m "not browser and not integration" $(PYTEST_ARGS)
+	TZ=$(CLOCK_TZ) faketime -f "$${offset}s" $(PY) -m pytest -n $(CLOCK_WORKERS) \
+	  -m "not browser and not integration" $(PYTEST_ARGS)
 
 # Style, the layers (import-linter: a lower app never imports a higher one)
 # and types (mypy with django-stubs, app by app: the modules listed here).
