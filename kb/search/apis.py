@@ -66,7 +66,6 @@ class SearchApi(APIView):
             limit=params["limit"],
             offset=params["offset"],
             source=SearchQuery.Source.API,
-            record=bool(params["q"].strip()),
             # An API answer has no click links: its log row can wait.
             record_after_response=True,
         )
