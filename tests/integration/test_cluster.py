@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from kb import celery_app
@@ -101,8 +102,51 @@ def call(port: int, path: str, *, token: str | None = None, body: dict | None = 
         return response.status, dict(response.headers), json.loads(response.read() or b"null")
 
 
+# The cluster's workers and the queues each consumes (tools/cluster.py).
+WORKER_QUEUES = {"index": ["index", "notifications"],
+                 "work": ["notifications", "celery", "learning", "monitoring"]}
+
+
+def workers_consume(*, consume: bool) -> None:
+    """Start or stop the cluster's workers taking tasks from their queues."""
+    control = celery_app.control.add_consumer if consume else celery_app.control.cancel_consumer
+    for name, queues in WORKER_QUEUES.items():
+        destination = [f"{name}@{socket.gethostname()}"]
+        for queue in queues:
+            replies = control(queue, destination=destination, reply=True, timeout=5)
+            assert replies, f"worker {destination[0]} did not answer for queue {queue}"
+
+
+def cluster_quiesce() -> None:
+    """Let nothing but this process work on the test database.
+
+    The flush after each test truncates every table at once. A beat task or a
+    node's deferred search log holding one table and waiting on another while
+    the truncation holds the second is a deadlock, and the flush fails (it did,
+    once, in CI). So the workers stop taking tasks, finish the ones they hold,
+    and every other session of the database goes idle first."""
+    workers_consume(consume=False)
+    destination = [f"{name}@{socket.gethostname()}" for name in WORKER_QUEUES]
+
+    def workers_idle() -> bool:
+        inspect = celery_app.control.inspect(destination=destination, timeout=2)
+        busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+        return not any(busy)
+
+    def database_idle() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                           " current_database() AND pid <> pg_backend_pid()"
+                           " AND backend_type = 'client backend' AND state <> 'idle'")
+            return cursor.fetchone()[0] == 0
+
+    assert wait_for(workers_idle, timeout=60), "the cluster's workers did not finish their tasks"
+    assert wait_for(database_idle, timeout=30), "another session kept working on the database"
+
+
 @pytest.fixture
 def people(cluster, django_user_model, groups, settings):
+    workers_consume(consume=True)
     # The index the cluster's nodes read.
     settings.KB_INDEX_DIR = cluster["index"]
     settings.KB_SEARCH_BACKEND = cluster["backend"]
@@ -120,8 +164,9 @@ def people(cluster, django_user_model, groups, settings):
                                    ends_at=now + dt.timedelta(hours=2))
     make_article(title="Encoder cannot connect: connection refused")
     index_rebuild()
-    return {"customer": Token.objects.create(user=alice).key,
-            "engineer": Token.objects.create(user=eve).key}
+    yield {"customer": Token.objects.create(user=alice).key,
+           "engineer": Token.objects.create(user=eve).key}
+    cluster_quiesce()
 
 
 TICKET = {"subject": "Push refused since 10:00", "description": "OBS: Failed to connect",
