@@ -51,8 +51,13 @@ cluster: $(VENV)/.installed-run
 	@services_env=$$(tools/services.sh) && eval "$$services_env" && \
 	$(PY) tools/cluster.py --port $(PORT) $(CLUSTER_ARGS)
 
+# In TEST_WORKERS processes (pytest-xdist; each has its own test database,
+# folders and metrics, and the integration tests and the browser tests each
+# stay in one process, one test after another: tests/xdist_workers.py).
+# TEST_WORKERS=0 runs in this process (for --pdb).
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The search tests again on the PostgreSQL search backend (DATABASE_URL must
 # name a PostgreSQL database): search itself, what writes articles (indexed
@@ -61,7 +66,7 @@ test: $(VENV)/.installed-test
 SEARCH_TESTS ?= tests/search tests/articles tests/learning tests/setup/test_health.py \
 	tests/browser/test_search.py
 test-search-postgres: $(VENV)/.installed-test
-	KB_SEARCH_BACKEND=postgres $(PY) -m pytest $(SEARCH_TESTS) $(PYTEST_ARGS)
+	KB_SEARCH_BACKEND=postgres $(PY) -m pytest -n $(TEST_WORKERS) $(SEARCH_TESTS) $(PYTEST_ARGS)
 
 # The suite without the browser and worker tests once more at another clock
 # (libfaketime: the clock starts at CLOCK, local time in CLOCK_TZ, and runs
@@ -70,14 +75,10 @@ test-search-postgres: $(VENV)/.installed-test
 # TZ=UTC in the test process, and a start time would be read in that zone by
 # the programs the tests start (the probe agent, openssl), putting
 # their clocks hours away from the tests'.
-# The pass runs in CLOCK_WORKERS processes (pytest-xdist; each has its own
-# test database, folders and metrics: tests/xdist_workers.py). `make test`
-# stays in one: in two, the async /readyz view's tests failed in a worker
-# that had run the browser tests ("You cannot use AsyncToSync in the same
-# thread as an async event loop"), which one process has never shown.
+# The pass runs in CLOCK_WORKERS processes, as `make test` does.
 CLOCK ?= 2026-12-05 23:40:00
 CLOCK_TZ ?= UTC
-CLOCK_WORKERS ?= 2
+CLOCK_WORKERS ?= $(TEST_WORKERS)
 test-clock: $(VENV)/.installed-test
 	@offset=$$(( $$(TZ=$(CLOCK_TZ) date -d '$(CLOCK)' +%s) - $$(date +%s) )); \
 	case $$offset in -*) ;; *) offset=+$$offset ;; esac; \

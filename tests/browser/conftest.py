@@ -32,7 +32,10 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API leaves its event loop
+# marked as running in the test thread while it is open, and async views
+# called afterwards in the same process (/readyz) would refuse to run.
+@pytest.fixture(scope="package")
 def browser():
     require_chromium()
     from playwright.sync_api import sync_playwright
