@@ -12,8 +12,12 @@ $(VENV)/.installed-run: pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# The repository on the venv's path too: pytest imports the suite's own plugin
+# (-p tests.xdist_workers) before it adds the repository, so `.venv/bin/pytest`
+# would not find it otherwise (`python -m pytest` adds the current folder).
 $(VENV)/.installed-test: $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -c 'import sys, sysconfig; open(sysconfig.get_path("purelib") + "/streamline_kb_repository.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"
 	touch $@
 
 # Where this machine's processes write their Prometheus metrics (kb.core.metrics),
