@@ -166,6 +166,49 @@ class TestWritesFollowTheArticle:
         assert PostgresBackend().health() == (True, "ok")
 
 
+PARALLEL_MADE_FREE = ("parallel_setup_cost", "parallel_tuple_cost",
+                      "min_parallel_table_scan_size", "min_parallel_index_scan_size")
+
+
+class TestNoParallelWorkers:
+    """A search reads a few thousand rows: workers cost more than they save."""
+
+    @staticmethod
+    def ranking_plan(text: str) -> str:
+        """The plan of the ranking statement of a search for ``text``."""
+        plans = []
+
+        def explain(execute, sql, params, many, context):
+            if "phrase_match" in sql:
+                raw = context["cursor"].cursor  # past the wrappers
+                raw.execute("EXPLAIN " + sql, params)
+                plans.append("\n".join(row[0] for row in raw.fetchall()))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(explain):
+            results = search_articles(text=text, language="en", record=False)
+        assert results.hits and not results.fallback
+        assert len(plans) == 1
+        return plans[0]
+
+    def test_a_search_plans_none_even_when_the_planner_would_like_some(
+        self, kb_articles, build_index, settings
+    ):
+        settings.KB_SEARCH_BACKEND = "postgres"
+        build_index()
+        with connection.cursor() as cursor:
+            for setting in PARALLEL_MADE_FREE:
+                cursor.execute(f"SET LOCAL {setting} = 0")
+        assert "Gather" not in self.ranking_plan("obs failed to connect")
+        # The same statement without the tables' setting (the test's
+        # transaction rolls it back): here the planner takes workers.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER with checks pending
+            for table in ("search_searchposting", "search_searchdocument"):
+                cursor.execute(f"ALTER TABLE {table} RESET (parallel_workers)")
+        assert "Gather" in self.ranking_plan("obs failed to connect server")
+
+
 @settings(max_examples=200, deadline=None)
 @given(term=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
                     max_size=20).filter(lambda t: t.strip() == t and " " not in t))

@@ -326,10 +326,8 @@ class PostgresView:
             FROM ranked r JOIN search_searchdocument d ON d.article_id = r.article_id
             ORDER BY r.score DESC, r.article_id
         """
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A search reads a few thousand rows: starting parallel workers
-            # for a part of it costs more than it saves (tens of ms here).
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # No parallel workers: the tables say so (search migration 0005).
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [ScoredDocument(docnum=row[0], score=row[1], fields=_stored(row)) for row in rows]
