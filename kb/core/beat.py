@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
 _held = None  # the open lock file, kept for the life of the process
+# The process that imported this module: in a beat forked from a worker, the worker.
+_IMPORTED_BY = os.getpid()
 
 
 def lock_path() -> Path:
@@ -66,7 +68,13 @@ def die_with_parent() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return False
+    # A parent that died between the fork and the request above is never
+    # signalled for: this process is already someone else's orphan. End now.
+    if _IMPORTED_BY != os.getpid() and os.getppid() != _IMPORTED_BY:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return True
 
 
 # With Redis as the broker, nodes share it, so the lock lives there: a key

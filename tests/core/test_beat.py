@@ -80,7 +80,7 @@ def test_a_beat_embedded_in_a_killed_worker_dies_with_it(embedded_env):
     worker = start("worker", "--pool=solo", "--beat", "--without-gossip", "--without-mingle",
                    "--schedule", str(tmp / "schedule"), log="worker.log")
     log = tmp / "worker.log"
-    assert _wait(lambda: "beat_started" in log.read_text(), timeout=60), log.read_text()
+    assert _wait(lambda: "dies_with_worker=yes" in log.read_text(), timeout=60), log.read_text()
     beats = _wait(lambda: _children(worker.pid))
     assert beats, "the worker started no beat process"
     os.kill(worker.pid, signal.SIGKILL)
@@ -92,3 +92,36 @@ def test_a_beat_embedded_in_a_killed_worker_dies_with_it(embedded_env):
         for pid in beats:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# A "worker" that forks its beat and dies before the beat asks to die with it.
+_LATE_ORPHAN = """
+import os, sys, time
+from kb.core import beat
+
+if os.fork():
+    os._exit(0)
+while os.getppid() == beat._IMPORTED_BY:
+    time.sleep(0.01)
+print(os.getpid(), flush=True)
+beat.die_with_parent()
+time.sleep(60)
+print("survived", flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+def test_a_beat_whose_worker_died_before_it_asked_to_die_with_it_ends_at_once(tmp_path):
+    # The kernel signals only for a parent that dies after the request.
+    out = tmp_path / "beat.pid"
+    with out.open("w") as handle:
+        subprocess.run([sys.executable, "-c", _LATE_ORPHAN], cwd=ROOT, stdout=handle,
+                       check=True, timeout=30)
+    beat = _wait(lambda: out.read_text().split(), timeout=10)
+    assert beat, "the beat never started"
+    pid = int(beat[0])
+    try:
+        assert _wait(lambda: not _alive(pid), timeout=10), "the beat outlived its worker"
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
