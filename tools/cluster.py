@@ -34,9 +34,11 @@ throwaway ones for this run. ``--no-bootstrap`` skips ``manage.py bootstrap``
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +49,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NODE_NAMES = "abcdefgh"
+# Each worker's queues and processes. The index has one writer; both take
+# notifications, so a page never waits behind a rebuild.
+WORKERS = {"index": (("index", "notifications"), 1),
+           "work": (("notifications", "celery", "learning", "monitoring"), 2)}
+
+
+def worker_names() -> list[str]:
+    """The workers' node names, as remote control addresses them."""
+    return [f"{name}@{socket.gethostname()}" for name in WORKERS]
 
 
 def log(message: str) -> None:
@@ -164,6 +175,29 @@ def wait_ready(url: str, processes: Processes, timeout: float = 180) -> None:
     raise SystemExit(f"{url} did not answer 200 within {timeout:.0f} s")
 
 
+def wait_workers(celery: list[str], processes: Processes, env: dict[str, str],
+                 timeout: float = 180) -> None:
+    """Until every worker answers a ping: until then a task or a remote-control
+    command sent to it waits or goes unanswered."""
+    names = worker_names()
+    ping = [*celery, "inspect", "ping", "--json", "--timeout", "2", "--destination",
+            ",".join(names)]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if processes.exited():
+            raise SystemExit(f"stopped early: {', '.join(processes.exited())}")
+        result = subprocess.run(ping, cwd=ROOT, env=env, capture_output=True, text=True)
+        # The replies are the last line (logging may print before it).
+        try:
+            answered = set(json.loads((result.stdout.strip().splitlines() or ["{}"])[-1]))
+        except (ValueError, TypeError):
+            answered = set()
+        if answered >= set(names):
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"workers {', '.join(names)} did not answer a ping within {timeout:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000, help="nginx; nodes on the next ports")
@@ -208,15 +242,11 @@ def main() -> None:
                             PORT=str(node_port), PROMETHEUS_MULTIPROC_DIR=str(metrics))
         celery = [str(BIN / "celery"), "-A", "kb"]
         worker_metrics = str(folder / "node-a" / "metrics")
-        processes.start("worker-index", [*celery, "worker", "-Q", "index,notifications",
-                                         "--concurrency", "1", "--hostname", "index@%h",
-                                         "--loglevel", "INFO"],
-                        PROMETHEUS_MULTIPROC_DIR=worker_metrics)
-        processes.start("worker-work", [*celery, "worker", "-Q",
-                                        "notifications,celery,learning,monitoring",
-                                        "--concurrency", "2", "--hostname", "work@%h",
-                                        "--loglevel", "INFO"],
-                        PROMETHEUS_MULTIPROC_DIR=worker_metrics)
+        for name, (queues, concurrency) in WORKERS.items():
+            processes.start(f"worker-{name}", [*celery, "worker", "-Q", ",".join(queues),
+                                               "--concurrency", str(concurrency),
+                                               "--hostname", f"{name}@%h", "--loglevel", "INFO"],
+                            PROMETHEUS_MULTIPROC_DIR=worker_metrics)
         processes.start("beat", [*celery, "beat", "--schedule",
                                  str(folder / "celerybeat-schedule"), "--loglevel", "INFO"],
                         PROMETHEUS_MULTIPROC_DIR=worker_metrics)
@@ -225,6 +255,7 @@ def main() -> None:
         for node_port in node_ports:
             wait_ready(f"http://127.0.0.1:{node_port}/healthz", processes)
         wait_ready(f"http://127.0.0.1:{args.port}/readyz", processes)
+        wait_workers(celery, processes, env)
         log(f"ready: http://127.0.0.1:{args.port}/ (nodes on {', '.join(map(str, node_ports))};"
             f" logs in {folder}); Ctrl-C stops it")
         while not stop["now"]:

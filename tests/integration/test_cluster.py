@@ -3,6 +3,7 @@ runs): two gunicorn nodes behind nginx, two workers and a beat, on the
 PostgreSQL test database and Redis. What one node does, the other sees."""
 
 import datetime as dt
+import importlib.util
 import json
 import shutil
 import socket
@@ -102,15 +103,20 @@ def call(port: int, path: str, *, token: str | None = None, body: dict | None = 
         return response.status, dict(response.headers), json.loads(response.read() or b"null")
 
 
-# The cluster's workers and the queues each consumes (tools/cluster.py).
-WORKER_QUEUES = {"index": ["index", "notifications"],
-                 "work": ["notifications", "celery", "learning", "monitoring"]}
+def _load_cluster_tool():
+    spec = importlib.util.spec_from_file_location("cluster_tool", ROOT / "tools" / "cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cluster_tool = _load_cluster_tool()
 
 
 def workers_consume(*, consume: bool) -> None:
     """Start or stop the cluster's workers taking tasks from their queues."""
     control = celery_app.control.add_consumer if consume else celery_app.control.cancel_consumer
-    for name, queues in WORKER_QUEUES.items():
+    for name, (queues, _) in cluster_tool.WORKERS.items():
         destination = [f"{name}@{socket.gethostname()}"]
         for queue in queues:
             replies = control(queue, destination=destination, reply=True, timeout=5)
@@ -126,7 +132,7 @@ def cluster_quiesce() -> None:
     once, in CI). So the workers stop taking tasks, finish the ones they hold,
     and every other session of the database goes idle first."""
     workers_consume(consume=False)
-    destination = [f"{name}@{socket.gethostname()}" for name in WORKER_QUEUES]
+    destination = cluster_tool.worker_names()
 
     def workers_idle() -> bool:
         inspect = celery_app.control.inspect(destination=destination, timeout=2)
