@@ -38,7 +38,7 @@ import bisect
 import math
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -530,13 +530,59 @@ def rank(searcher: Searcher, q: wq.Query, *, limit: int,
     Raises ``Unsupported`` for a query or weighting this module does not
     score (the caller then asks Whoosh).
     """
-    if limit < 1:
-        return []
+    return rank_many(searcher, [q], limit=limit, filter=filter)[0]
+
+
+def _top_clauses(q: wq.Query) -> list[tuple[wq.Query, float]]:
+    """The clauses ``_add`` adds at the top of ``q``, each with its boost."""
+    if isinstance(q, wq.Or) and not (q.minmatch or q.scale):
+        subs = q.subqueries
+        inner = 1.0 if len(subs) == 1 else q.boost
+        return [(sub, inner) for sub in subs]
+    return [(q, 1.0)]
+
+
+def rank_many(searcher: Searcher, queries: list[wq.Query], *, limit: int,
+              filter: wq.Query | None = None) -> list[list[ScoredDocument]]:  # noqa: A002
+    """``rank`` for each of ``queries``: the clauses they all hold (a search
+    and its typo correction share every word but one) are scored once."""
+    if limit < 1 or not queries:
+        return [[] for _ in queries]
     cache = searcher_cache(searcher)
-    acc: dict[int, float] = {}
-    _add(acc, searcher, cache, q, 1.0)
+    clauses = [_top_clauses(q) for q in queries]
+    shared = Counter(clauses[0])
+    for other in clauses[1:]:
+        shared &= Counter(other)
+    common: dict[int, float] = {}
+    # In the first query's order: one query alone is summed as _add sums it.
+    for clause, boost in _taken(clauses[0], shared)[0]:
+        _add(common, searcher, cache, clause, boost)
     allowed = _allowed(searcher, cache, filter)
     deleted = _deleted(cache)
+    found = []
+    for own in clauses:
+        acc = dict(common) if len(queries) > 1 else common
+        for clause, boost in _taken(own, shared)[1]:
+            _add(acc, searcher, cache, clause, boost)
+        found.append(_best(cache, acc, limit=limit, allowed=allowed, deleted=deleted))
+    return found
+
+
+def _taken(items: list, shared: Counter) -> tuple[list, list]:
+    """``items`` split, in order, into those ``shared`` counts and the rest."""
+    left = Counter(shared)
+    taken, rest = [], []
+    for item in items:
+        if left[item] > 0:
+            left[item] -= 1
+            taken.append(item)
+        else:
+            rest.append(item)
+    return taken, rest
+
+
+def _best(cache: _SearcherCache, acc: dict[int, float], *, limit: int,
+          allowed: frozenset[int] | None, deleted: set[int]) -> list[ScoredDocument]:
     candidates = acc.items()
     if allowed is not None or deleted:
         candidates = [(d, s) for d, s in candidates

@@ -283,30 +283,33 @@ class _Ranked:
         return sum(doc.score >= floor for doc in self.found) if self.ideal > 0 else 0
 
 
-def _rank(view: SearchView, prepared: PreparedQuery, *, synonyms, area: str | None,
-          lang: str | None, limit: int) -> _Ranked | None:
+def _build(view: SearchView, prepared: PreparedQuery, *, synonyms):
     view.prefetch(prepared.text)
-    built = build_query(prepared, reader=view.reader(), corrector=corrector_for(view),
-                        synonyms=synonyms, chinese=chinese_corrector_for(view))
+    return build_query(prepared, reader=view.reader(), corrector=corrector_for(view),
+                       synonyms=synonyms, chinese=chinese_corrector_for(view))
+
+
+def _rank(view: SearchView, prepared: PreparedQuery, *, synonyms, area: str | None,
+          lang: str | None, limit: int) -> tuple[_Ranked | None, tuple[str, _Ranked] | None]:
+    """The search as typed and, when it has typos, its correction: ranked
+    together (they share every word but the corrected ones)."""
+    built = _build(view, prepared, synonyms=synonyms)
     if built.query is None:
-        return None
-    found = view.rank(built.query, limit=limit, area=area, lang=lang)
-    return _Ranked(built=built, found=list(found), ideal=ideal_score(view, built.word_clauses))
-
-
-def _suggestion(view: SearchView, prepared: PreparedQuery, ranked: _Ranked, *, synonyms,
-                area: str | None, lang: str | None, limit: int) -> tuple[str, _Ranked] | None:
-    """"Did you mean" (and how its search matches), offered only when the
-    corrected search finds no fewer confident results and no weaker a best
-    one than the search as typed."""
-    text = suggestion_text(prepared.text, ranked.built.corrections)
-    if text is None:
-        return None
-    corrected = _rank(view, PreparedQuery(text=text), synonyms=synonyms, area=area,
-                      lang=lang, limit=limit)
-    if corrected is None or not _suggestion_is_better(ranked, corrected):
-        return None
-    return text, corrected
+        return None, None
+    text = suggestion_text(prepared.text, built.corrections)
+    corrected = _build(view, PreparedQuery(text=text), synonyms=synonyms) if text else None
+    if corrected is not None and corrected.query is None:
+        corrected = None
+    queries = [built.query] + ([corrected.query] if corrected is not None else [])
+    found = view.rank_many(queries, limit=limit, area=area, lang=lang)
+    ranked = _Ranked(built=built, found=list(found[0]),
+                     ideal=ideal_score(view, built.word_clauses))
+    if corrected is None:
+        return ranked, None
+    suggested = _Ranked(built=corrected, found=list(found[1]),
+                        ideal=ideal_score(view, corrected.word_clauses))
+    # "Did you mean" is offered only when the correction matches no worse.
+    return ranked, ((text, suggested) if _suggestion_is_better(ranked, suggested) else None)
 
 
 def _suggestion_is_better(typed: _Ranked, corrected: _Ranked) -> bool:
@@ -320,13 +323,12 @@ def _search_index(view: SearchView, prepared: PreparedQuery, *, synonyms, langua
                   area: str | None, lang: str | None, limit: int, offset: int
                   ) -> SearchResults:
     window = candidate_window(offset, limit)
-    ranked = _rank(view, prepared, synonyms=synonyms, area=area, lang=lang, limit=window)
+    ranked, suggestion = _rank(view, prepared, synonyms=synonyms, area=area, lang=lang,
+                               limit=window)
     if ranked is None:
         return SearchResults(query=prepared.text, truncated=prepared.truncated, weak=True)
     grouped = _group_hits(ranked.found, language)
     page = grouped[offset:offset + limit]
-    suggestion = _suggestion(view, prepared, ranked, synonyms=synonyms, area=area,
-                             lang=lang, limit=window)
     # With a typo, the results are as good as the corrected search's.
     confidence = suggestion[1].confidence if suggestion else ranked.confidence
     return SearchResults(

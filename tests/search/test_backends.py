@@ -58,6 +58,10 @@ def assert_same(whoosh_view, postgres_view, text, **kwargs):
     built_w, expected = ranked(whoosh_view, text, **kwargs)
     built_p, got = ranked(postgres_view, text, **kwargs)
     assert repr(built_p and built_p.query) == repr(built_w and built_w.query)
+    assert_same_hits(expected, got)
+
+
+def assert_same_hits(expected, got):
     # Equal scores may come in either order: compare by score, then id.
     got_sorted = sorted(got, key=lambda h: (-round(h[1], 9), h[0]))
     expected_sorted = sorted(expected, key=lambda h: (-round(h[1], 9), h[0]))
@@ -79,6 +83,29 @@ class TestSameAsWhoosh:
            newline=st.booleans())
     def test_any_mix_of_words_is_ranked_alike(self, both, words, newline):
         assert_same(*both, ("\n" if newline else " ").join(words))
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(shared=st.lists(st.sampled_from(WORDS), max_size=8),
+           first=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+           second=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+           filters=st.sampled_from(FILTERS))
+    def test_queries_ranked_at_once_rank_as_each_alone(self, both, shared, first, second,
+                                                       filters):
+        """A search and its typo correction share a statement, and the
+        postings of the words they share."""
+        whoosh_view, postgres_view = both
+        filters = filters or {}
+        texts = [" ".join(shared + first), " ".join(shared + second)]
+        built = [ranked(postgres_view, text, limit=0)[0] for text in texts]
+        queries = [b.query for b in built if b is not None]
+        together = postgres_view.rank_many(queries, limit=20, area=filters.get("area"),
+                                           lang=filters.get("lang"))
+        assert len(together) == len(queries)
+        alone = [ranked(whoosh_view, text, **filters)[1] for text, b in zip(texts, built,
+                                                                           strict=True) if b]
+        for expected, got in zip(alone, together, strict=True):
+            assert_same_hits(expected, [(int(hit["id"]), hit.score) for hit in got])
 
     def test_a_short_limit_keeps_the_best(self, both):
         assert_same(*both, "Failed to connect to server", limit=2)

@@ -29,6 +29,10 @@ QUERIES = [
     "the player keeps spinning while the preview is fine and the encoder is healthy "
     "bufferStalledError edge capacity network",
 ]
+KNOWN_WORDS = (
+    "obs failed connect server refused 推流 连接 服务器 防盗链 403 forbidden keyframe "
+    "interval buffering player spinning already publishing encoder proxy 拒绝 超时 "
+    'edge "failed to connect" conection bufering 防盗连'.split())
 FILTERS = [None, {"lang": "en"}, {"lang": "zh-hans"}, {"area": "playback"},
            {"area": "push", "lang": "zh-hans"}]
 
@@ -88,16 +92,52 @@ class TestSameRankingAsWhoosh:
 
     @settings(max_examples=40, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(words=st.lists(st.sampled_from(
-        "obs failed connect server refused 推流 连接 服务器 防盗链 403 forbidden keyframe "
-        "interval buffering player spinning already publishing encoder proxy 拒绝 超时 "
-        'edge "failed to connect" conection bufering 防盗连'.split()
-    ), min_size=1, max_size=14), newline=st.booleans())
+    @given(words=st.lists(st.sampled_from(KNOWN_WORDS), min_size=1, max_size=14),
+           newline=st.booleans())
     def test_any_mix_of_known_words_ranks_as_whoosh_ranks_it(self, multi_segment_index, words,
                                                              newline):
         text = ("\n" if newline else " ").join(words)
         expected, got = whoosh_and_direct(text)
         assert_same_ranking(expected, got)
+
+
+def built_query(searcher, text):
+    return build_query(prepare(text), reader=searcher.reader(),
+                       corrector=searcher.corrector("vocab"), synonyms=synonym_table()).query
+
+
+class TestSeveralQueriesAtOnce:
+    """A search and its typo correction are ranked together, the words they
+    share scored once: each is ranked as Whoosh ranks it alone."""
+
+    @settings(max_examples=30, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(shared=st.lists(st.sampled_from(KNOWN_WORDS), max_size=8),
+           first=st.lists(st.sampled_from(KNOWN_WORDS), min_size=1, max_size=3),
+           second=st.lists(st.sampled_from(KNOWN_WORDS), min_size=1, max_size=3),
+           filters=st.sampled_from(FILTERS))
+    def test_each_query_ranks_as_whoosh_ranks_it_alone(self, multi_segment_index, shared,
+                                                        first, second, filters):
+        searcher = store.get_searcher()
+        queries = [q for q in (built_query(searcher, " ".join(shared + first)),
+                               built_query(searcher, " ".join(shared + second))) if q]
+        flt = filter_query_for(**{"area": None, "lang": None, **(filters or {})})
+        together = ranking.rank_many(searcher, queries, limit=20, filter=flt)
+        assert len(together) == len(queries)
+        for query, got in zip(queries, together, strict=True):
+            expected = searcher.search(query, limit=20, filter=flt)
+            assert_same_ranking([(hit.docnum, hit.score) for hit in expected],
+                                [(hit.docnum, hit.score) for hit in got])
+
+    def test_a_clause_the_direct_scorer_does_not_know_ranks_every_query_by_whoosh(
+        self, multi_segment_index
+    ):
+        searcher = store.get_searcher()
+        plain = wq.Or([wq.Term("head", "fail"), wq.Term("body", "obs")])
+        scaled = wq.Or([wq.Term("head", "fail"), wq.Term("body", "obs")], scale=0.9)
+        found = WhooshView(searcher).rank_many([plain, scaled], limit=10, area=None, lang=None)
+        assert [[h.docnum for h in hits] for hits in found] == [
+            [h.docnum for h in searcher.search(q, limit=10)] for q in (plain, scaled)]
 
 
 class TestOtherQueries:

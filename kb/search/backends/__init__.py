@@ -48,6 +48,11 @@ class SearchView(Protocol):
     def rank(self, query, *, limit: int, area: str | None, lang: str | None) -> list:
         """The best ``limit`` documents, best first (``ranking.ScoredDocument``)."""
 
+    def rank_many(self, queries: list, *, limit: int, area: str | None, lang: str | None
+                  ) -> list[list]:
+        """``rank`` for each query, in one pass over what they share (a
+        search and its typo correction)."""
+
     def term_ceiling(self, fieldname: str, text: str) -> float:
         """The best score ``text`` reaches in ``fieldname`` (0.0 if absent)."""
 

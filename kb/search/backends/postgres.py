@@ -260,22 +260,49 @@ class PostgresView:
         return math.log(self.doc_count / (self.doc_frequency(name, term) + 1)) + 1
 
     def rank(self, query, *, limit: int, area: str | None, lang: str | None) -> list:
+        return self.rank_many([query], limit=limit, area=area, lang=lang)[0]
+
+    def rank_many(self, queries: list, *, limit: int, area: str | None, lang: str | None
+                  ) -> list[list]:
+        """Each query's best documents, in one statement: a term the queries
+        share (a search and its typo correction share all but a word) has
+        its postings read once, with a boost per query."""
+        found: list[list] = [[] for _ in queries]
         if limit < 1 or not self.doc_count:
-            return []
-        clauses: list[_Clause] = []
-        phrases: list[tuple[int, str, list[str]]] = []
-        self._clauses(query, 1.0, clauses, phrases)
-        clauses = [c for c in clauses if self.doc_frequency(_FIELD_NAMES[c.field], c.term)]
-        if not clauses:
-            return []
-        used = {c.phrase for c in clauses}
-        phrases = [p for p in phrases if p[0] in used]
+            return found
+        # One row per term, field and phrase, with its boost in each query
+        # (None: not in that query).
+        rows: dict[tuple[str, int, int], list[float | None]] = {}
+        phrase_numbers: dict[tuple[str, tuple[str, ...]], int] = {}
+        for number, query in enumerate(queries):
+            clauses: list[_Clause] = []
+            phrases: list[tuple[int, str, list[str]]] = []
+            self._clauses(query, 1.0, clauses, phrases)
+            # The same phrase in two queries is checked once.
+            renumber = {own: phrase_numbers.setdefault((fieldname, tuple(words)),
+                                                       len(phrase_numbers) + 1)
+                        for own, fieldname, words in phrases}
+            for c in clauses:
+                if not self.doc_frequency(_FIELD_NAMES[c.field], c.term):
+                    continue
+                key = (c.term, c.field, renumber.get(c.phrase, 0))
+                boosts = rows.setdefault(key, [None] * len(queries))
+                boosts[number] = (boosts[number] or 0.0) + c.boost
+        if not rows:
+            return found
+        keys = list(rows)
+        used = {phrase for _, _, phrase in keys}
+        phrases = [(number, fieldname, list(words))
+                   for (fieldname, words), number in phrase_numbers.items() if number in used]
         params: list = [
-            [c.term for c in clauses], [c.field for c in clauses],
-            [c.boost for c in clauses], [self._idf(c.field, c.term) for c in clauses],
-            [self.avg_lengths[_FIELD_NAMES[c.field]] for c in clauses],
-            [c.phrase for c in clauses],
+            [term for term, _, _ in keys], [field for _, field, _ in keys],
+            [self._idf(field, term) for term, field, _ in keys],
+            [self.avg_lengths[_FIELD_NAMES[field]] for _, field, _ in keys],
+            [phrase for _, _, phrase in keys],
+            *([rows[key][number] for key in keys] for number in range(len(queries))),
         ]
+        columns_in = ", ".join("%s::float8[]" for _ in queries)
+        boost_names = ", ".join(f"boost{number}" for number in range(len(queries)))
         if phrases:
             # One pass over the documents the GIN index finds for any of the
             # phrases; each phrase is then checked on the row read.
@@ -289,28 +316,36 @@ class PostgresView:
             params.append(" | ".join(f"({q})" for q in tsqueries))
         else:
             phrase_sql = "SELECT NULL::int AS phrase, NULL::int AS article_id WHERE false"
+        bm25 = (f"c.idf * ((p.weight * {K1 + 1!r}) / (p.weight + {K1!r} * ((1 - {B!r})"
+                f" + {B!r} * p.length / c.avgfl)))")
+        # Per query, its score and whether any of its clauses matched.
+        sums = ", ".join(f"sum({bm25} * c.boost{number}) AS score{number}, "
+                         f"bool_or(c.boost{number} IS NOT NULL) AS in{number}"
+                         for number in range(len(queries)))
         # Only the page's documents are read, unless a filter needs them all.
         if area or lang:
-            ranked_sql = """
-                SELECT s.article_id, s.score FROM scored s
+            ranked = """(SELECT {n} AS query, s.article_id, s.score{n} AS score FROM scored s
                 JOIN search_searchdocument f ON f.article_id = s.article_id
-                WHERE (%s::text IS NULL OR f.area = %s) AND (%s::text IS NULL OR f.language = %s)
-                ORDER BY s.score DESC, s.article_id LIMIT %s"""
-            params.extend([area, area, lang, lang, limit])
+                WHERE s.in{n} AND (%s::text IS NULL OR f.area = %s)
+                  AND (%s::text IS NULL OR f.language = %s)
+                ORDER BY s.score{n} DESC, s.article_id LIMIT %s)"""
+            per_query = [area, area, lang, lang, limit]
         else:
-            ranked_sql = "SELECT * FROM scored ORDER BY score DESC, article_id LIMIT %s"
-            params.append(limit)
+            ranked = """(SELECT {n} AS query, article_id, score{n} AS score FROM scored
+                WHERE in{n} ORDER BY score{n} DESC, article_id LIMIT %s)"""
+            per_query = [limit]
+        ranked_sql = " UNION ALL ".join(ranked.format(n=number) for number in range(len(queries)))
+        for _ in queries:
+            params.extend(per_query)
         columns = ", ".join(f"d.{name}" for name in STORED)
         sql = f"""
             WITH clause AS (
                 SELECT * FROM unnest(%s::text[], %s::smallint[], %s::float8[], %s::float8[],
-                                     %s::float8[], %s::int[])
-                    AS c(term, field, boost, idf, avgfl, phrase)
+                                     %s::int[], {columns_in})
+                    AS c(term, field, idf, avgfl, phrase, {boost_names})
             ), phrase_match AS MATERIALIZED ({phrase_sql}),
             scored AS (
-                SELECT p.article_id, sum(
-                    c.idf * ((p.weight * {K1 + 1!r}) / (p.weight + {K1!r} * ((1 - {B!r})
-                        + {B!r} * p.length / c.avgfl))) * c.boost) AS score
+                SELECT p.article_id, {sums}
                 FROM clause c
                 -- Each clause's postings through the (term, field) index: the
                 -- planner cannot count an unnest's rows and would otherwise
@@ -322,15 +357,18 @@ class PostgresView:
                     SELECT phrase, article_id FROM phrase_match)
                 GROUP BY p.article_id
             ), ranked AS ({ranked_sql})
-            SELECT r.article_id, r.score, {columns}
+            SELECT r.query, r.article_id, r.score, {columns}
             FROM ranked r JOIN search_searchdocument d ON d.article_id = r.article_id
-            ORDER BY r.score DESC, r.article_id
+            ORDER BY r.query, r.score DESC, r.article_id
         """
         # No parallel workers: the tables say so (search migration 0005).
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [ScoredDocument(docnum=row[0], score=row[1], fields=_stored(row)) for row in rows]
+            rows_found = cursor.fetchall()
+        for row in rows_found:
+            found[row[0]].append(ScoredDocument(docnum=row[1], score=row[2],
+                                                fields=_stored(row[1:])))
+        return found
 
     def term_ceiling(self, fieldname: str, text: str) -> float:
         key = (fieldname, text)

@@ -41,12 +41,17 @@ class WhooshView:
         """Whoosh reads its counts from memory-mapped files: nothing to do."""
 
     def rank(self, query, *, limit: int, area: str | None, lang: str | None) -> list:
+        return self.rank_many([query], limit=limit, area=area, lang=lang)[0]
+
+    def rank_many(self, queries: list, *, limit: int, area: str | None, lang: str | None
+                  ) -> list[list]:
         filter_query = filter_query_for(area=area, lang=lang)
         try:
-            return ranking.rank(self.searcher, query, limit=limit, filter=filter_query)
+            return ranking.rank_many(self.searcher, queries, limit=limit, filter=filter_query)
         except ranking.Unsupported:
             # A clause the direct scorer does not know: Whoosh ranks it the same.
-            return list(self.searcher.search(query, limit=limit, filter=filter_query))
+            return [list(self.searcher.search(query, limit=limit, filter=filter_query))
+                    for query in queries]
 
     def term_ceiling(self, fieldname: str, text: str) -> float:
         return ranking.term_ceiling(self.searcher, fieldname, text)
