@@ -11,11 +11,13 @@ Per size, the same synthetic knowledge base (bench/synthetic.py) is indexed
 by both backends, and for each:
 
 - the rebuild (two processes analyze the text), and the index's size;
-- the bare search (query built and ranked, no snippets, database or HTTP)
-  and the whole ``GET /api/v1/search`` up to its response sent
-  (bench/served.py), warm (the third pass, the two taken in turn), p50 / p95
-  over the evaluation queries, each against the Whoosh bare search of the
-  same run;
+- the bare search (query built and ranked, no snippets, database or HTTP),
+  the search service (``search_articles`` as the API calls it, without the
+  log: the typo suggestion's ranking, translations grouped, snippets) and
+  the whole ``GET /api/v1/search`` up to its response sent
+  (bench/served.py), warm (the third pass, the three taken in turn), p50 /
+  p95 over the evaluation queries, each against the Whoosh bare search of
+  the same run;
 - the first pass of the queries right after an edit (every process sees a
   new generation), p95, against its own warm bare search;
 - edit to searchable: from the start of an article's update to the first
@@ -110,10 +112,19 @@ def bare_search(query) -> None:
         view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)
 
 
+def service_search(query) -> None:
+    """What the API asks of the search service, without its log row."""
+    search_services.search_articles(text=query.q, language=query_language(query),
+                                    record=False)
+
+
+def query_language(query) -> str:
+    return "en" if query.lang == "en" else "zh-hans"
+
+
 def api_request(query):
     """The whole API request, up to its body sent; returns the response to close."""
-    lang = "en" if query.lang == "en" else "zh-hans"
-    return served_get("/api/v1/search", {"q": query.q, "lang": lang})
+    return served_get("/api/v1/search", {"q": query.q, "lang": query_language(query)})
 
 
 def timed_pass(fn) -> list[float]:
@@ -180,12 +191,12 @@ def measure(backend: str, size: int) -> dict:
         build = time.perf_counter() - t0
         index_mb = whoosh_size() if backend == "whoosh" else postgres_size()
         search_services.RESULT_CACHE_SIZE = 0  # every query searched
-        bare, api = warm(bare_search, api_request)
+        bare, service, api = warm(bare_search, service_search, api_request)
         edited = after_edits()
         visible = edit_to_searchable()
     print(f"  {backend}: built in {build:.0f} s, {index_mb:.0f} MB", flush=True)
-    return {"build": build, "mb": index_mb, "bare": bare, "api": api, "edited": edited,
-            "visible": visible}
+    return {"build": build, "mb": index_mb, "bare": bare, "service": service, "api": api,
+            "edited": edited, "visible": visible}
 
 
 def main() -> None:
@@ -213,19 +224,23 @@ def main() -> None:
             for backend in BACKENDS:
                 r = results[backend]
                 bare95, api95 = percentile(r["bare"], 95), percentile(r["api"], 95)
+                service95 = percentile(r["service"], 95)
                 edited95 = percentile(r["edited"], 95)
                 rows.append(
                     f"{size:>8,} {backend:>8} {r['build']:>7.0f} {r['mb']:>7.0f} "
                     f"{ms(statistics.median(r['bare'])):>8} {ms(bare95):>7} "
                     f"{bare95 / base:>6.2f}x "
+                    f"{ms(statistics.median(r['service'])):>8} {ms(service95):>7} "
+                    f"{service95 / bare95:>6.2f}x "
                     f"{ms(statistics.median(r['api'])):>8} {ms(api95):>7} "
                     f"{api95 / base:>6.2f}x {api95 / bare95:>8.2f}x "
                     f"{ms(edited95):>8} {edited95 / bare95:>8.2f}x "
                     f"{ms(statistics.median(r['visible'])):>9} {ms(max(r['visible'])):>7}")
         print("\nms; 'xW': against the Whoosh bare search p95 of the same size and run; "
-              "'API/bare' and 'edit/warm' against the backend's own warm bare search")
+              "'xB', 'API/bare' and 'edit/warm' against the backend's own warm bare search")
         print(f"{'articles':>8} {'backend':>8} {'build s':>7} {'MB':>7} {'bare p50':>8} "
-              f"{'p95':>7} {'xW':>7} {'API p50':>8} {'p95':>7} {'xW':>7} {'API/bare':>9} "
+              f"{'p95':>7} {'xW':>7} {'svc p50':>8} {'p95':>7} {'xB':>7} "
+              f"{'API p50':>8} {'p95':>7} {'xW':>7} {'API/bare':>9} "
               f"{'edit p95':>8} {'edit/warm':>9} {'visible p50':>11} {'max':>7}")
         for row in rows:
             print(row)
