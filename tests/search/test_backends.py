@@ -17,7 +17,7 @@ from kb.search.services import search_articles
 from kb.search.spelling import chinese_corrector_for, corrector_for
 from kb.search.synonyms import synonym_table, synonyms_reload
 from tests.factories import make_article
-from tests.search.test_ranking import FILTERS, QUERIES
+from tests.search.test_ranking import FILTERS, QUERIES, texts_sharing_words
 
 pytestmark = [
     pytest.mark.django_db,
@@ -44,10 +44,14 @@ def both(kb_articles, problems):
     return whoosh.view(), postgres.view()
 
 
-def ranked(view, text: str, *, limit: int = 20, area=None, lang=None):
+def built_query(view, text: str):
     view.prefetch(text)
-    built = build_query(prepare(text), reader=view.reader(), corrector=corrector_for(view),
-                        synonyms=synonym_table(), chinese=chinese_corrector_for(view))
+    return build_query(prepare(text), reader=view.reader(), corrector=corrector_for(view),
+                       synonyms=synonym_table(), chinese=chinese_corrector_for(view))
+
+
+def ranked(view, text: str, *, limit: int = 20, area=None, lang=None):
+    built = built_query(view, text)
     if built.query is None:
         return None, []
     found = view.rank(built.query, limit=limit, area=area, lang=lang)
@@ -86,24 +90,18 @@ class TestSameAsWhoosh:
 
     @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(shared=st.lists(st.sampled_from(WORDS), max_size=8),
-           first=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
-           second=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
-           filters=st.sampled_from(FILTERS))
-    def test_queries_ranked_at_once_rank_as_each_alone(self, both, shared, first, second,
-                                                       filters):
+    @given(texts=texts_sharing_words(WORDS), filters=st.sampled_from(FILTERS))
+    def test_queries_ranked_at_once_rank_as_each_alone(self, both, texts, filters):
         """A search and its typo correction share a statement, and the
         postings of the words they share."""
         whoosh_view, postgres_view = both
         filters = filters or {}
-        texts = [" ".join(shared + first), " ".join(shared + second)]
-        built = [ranked(postgres_view, text, limit=0)[0] for text in texts]
-        queries = [b.query for b in built if b is not None]
-        together = postgres_view.rank_many(queries, limit=20, area=filters.get("area"),
-                                           lang=filters.get("lang"))
-        assert len(together) == len(queries)
-        alone = [ranked(whoosh_view, text, **filters)[1] for text, b in zip(texts, built,
-                                                                           strict=True) if b]
+        built = [(text, built_query(postgres_view, text).query) for text in texts]
+        built = [(text, query) for text, query in built if query is not None]
+        together = postgres_view.rank_many([query for _, query in built], limit=20,
+                                           area=filters.get("area"), lang=filters.get("lang"))
+        assert len(together) == len(built)
+        alone = [ranked(whoosh_view, text, **filters)[1] for text, _ in built]
         for expected, got in zip(alone, together, strict=True):
             assert_same_hits(expected, [(int(hit["id"]), hit.score) for hit in got])
 

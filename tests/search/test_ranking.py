@@ -33,6 +33,17 @@ KNOWN_WORDS = (
     "obs failed connect server refused 推流 连接 服务器 防盗链 403 forbidden keyframe "
     "interval buffering player spinning already publishing encoder proxy 拒绝 超时 "
     'edge "failed to connect" conection bufering 防盗连'.split())
+
+
+def texts_sharing_words(words) -> st.SearchStrategy[tuple[str, str]]:
+    """Two searches with words in common, as a search and its typo correction."""
+    return st.builds(lambda shared, first, second: (" ".join(shared + first),
+                                                    " ".join(shared + second)),
+                     st.lists(st.sampled_from(words), max_size=8),
+                     st.lists(st.sampled_from(words), min_size=1, max_size=3),
+                     st.lists(st.sampled_from(words), min_size=1, max_size=3))
+
+
 FILTERS = [None, {"lang": "en"}, {"lang": "zh-hans"}, {"area": "playback"},
            {"area": "push", "lang": "zh-hans"}]
 
@@ -112,15 +123,11 @@ class TestSeveralQueriesAtOnce:
 
     @settings(max_examples=30, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(shared=st.lists(st.sampled_from(KNOWN_WORDS), max_size=8),
-           first=st.lists(st.sampled_from(KNOWN_WORDS), min_size=1, max_size=3),
-           second=st.lists(st.sampled_from(KNOWN_WORDS), min_size=1, max_size=3),
-           filters=st.sampled_from(FILTERS))
-    def test_each_query_ranks_as_whoosh_ranks_it_alone(self, multi_segment_index, shared,
-                                                        first, second, filters):
+    @given(texts=texts_sharing_words(KNOWN_WORDS), filters=st.sampled_from(FILTERS))
+    def test_each_query_ranks_as_whoosh_ranks_it_alone(self, multi_segment_index, texts,
+                                                        filters):
         searcher = store.get_searcher()
-        queries = [q for q in (built_query(searcher, " ".join(shared + first)),
-                               built_query(searcher, " ".join(shared + second))) if q]
+        queries = [q for q in (built_query(searcher, text) for text in texts) if q]
         flt = filter_query_for(**{"area": None, "lang": None, **(filters or {})})
         together = ranking.rank_many(searcher, queries, limit=20, filter=flt)
         assert len(together) == len(queries)
