@@ -16,8 +16,8 @@ connections, the mix customers make:
   diagnose 10 % POST /api/v1/diagnose (a description and a pasted mtr report)
   tickets 15 %  GET /api/v1/tickets/ and GET /api/v1/tickets/<id>/ (token)
 
-for ``--seconds``, then prints requests per second, errors and p50/p95 per
-route. Rate limits are raised for the run (they would answer 429 to one
+for ``--seconds``, then prints requests per second, errors and p50/p95/p99/max
+per route. Rate limits are raised for the run (they would answer 429 to one
 address sending this much) and said so in the output. Repeat it: the query
 and route draws come from a fixed seed.
 """
@@ -94,6 +94,7 @@ def start_server(kind: str, env: dict[str, str], port: int, workers: int) -> sub
     python = sys.executable
     if kind == "gunicorn":
         command = [str(Path(python).with_name("gunicorn")), "kb.wsgi:application",
+                   "--config", "gunicorn.conf.py",
                    "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
                    "--workers", str(workers), "--threads", "4", "--log-level", "warning"]
     else:
@@ -218,11 +219,13 @@ def report(result: dict, *, server: str, clients: int) -> None:
     print(f"{server}, {clients} clients, {result['seconds']:.0f} s on loopback "
           f"(rate limits raised for the run): {total} requests, "
           f"{total / result['seconds']:.1f} requests/s, {sum(errors.values())} errors")
-    print(f"{'route':<15}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}")
+    print(f"{'route':<15}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'p99 ms':>9}{'max ms':>9}")
     for route in sorted(latencies):
         values = latencies[route]
         print(f"{route:<15}{len(values):>9}{errors.get(route, 0):>8}"
-              f"{pct(values, 0.5):>9.1f}{pct(values, 0.95):>9.1f}")
+              f"{pct(values, 0.5):>9.1f}{pct(values, 0.95):>9.1f}"
+              f"{pct(values, 0.99):>9.1f}{max(values):>9.1f}")
 
 
 def main() -> None:
