@@ -16,14 +16,14 @@ from kb.articles.selectors import article_search_database
 from kb.core.after_response import after_response
 from kb.core.metrics import SEARCH_SECONDS, timed
 from kb.search import store
-from kb.search.analysis import term_offsets
+from kb.search.analysis import jieba_dictionary, term_offsets
 from kb.search.backends import SearchView, search_backend
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
 from kb.search.confidence import WEAK_CONFIDENCE, ideal_score, match_confidence
 from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
-from kb.search.spelling import chinese_corrector_for, corrector_for
+from kb.search.spelling import chinese_corrector_for, corrector_for, readings_load
 from kb.search.synonyms import synonym_table
 
 log = logging.getLogger(__name__)
@@ -263,6 +263,16 @@ def search_articles(
     elif record:
         results.log_id = search_log(results=results, language=language, source=source).pk
     return results
+
+
+def search_process_prepare() -> None:
+    """Load what every search of a process reads and never changes: jieba's
+    dictionary with the domain words, and the pinyin readings Chinese typo
+    correction compares. Loaded on first use instead, they cost the first
+    Chinese search of each new web worker most of a second (gunicorn.conf.py
+    calls this before a worker serves)."""
+    jieba_dictionary()
+    readings_load()
 
 
 @dataclass

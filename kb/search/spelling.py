@@ -175,6 +175,12 @@ def _readings(ch: str) -> frozenset[str]:
     return frozenset(r for r in (found[0] if found else []) if r.isascii() and r.isalpha())
 
 
+def readings_load() -> None:
+    """Load pypinyin's dictionaries now rather than at the first Chinese
+    typo a customer makes (about 0.25 s and 200,000 objects)."""
+    _readings("行")
+
+
 @lru_cache(maxsize=4096)
 def _fuzzy(syllable: str) -> str:
     for full, short in _FUZZY_INITIALS:

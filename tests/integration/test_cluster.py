@@ -5,6 +5,7 @@ PostgreSQL test database and Redis. What one node does, the other sees."""
 import datetime as dt
 import importlib.util
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -183,6 +184,19 @@ TICKET = {"subject": "Push refused since 10:00", "description": "OBS: Failed to 
 def test_nginx_spreads_requests_over_both_nodes(people, cluster):
     served = {call(cluster["nginx"], "/api/v1/teams/")[1]["X-Served-By"] for _ in range(12)}
     assert served == {f"127.0.0.1:{cluster['a']}", f"127.0.0.1:{cluster['b']}"}
+
+
+def test_every_web_worker_loads_the_search_dictionaries_when_it_boots(cluster):
+    """gunicorn.conf.py's post_worker_init: no customer's first Chinese
+    search waits for jieba and pypinyin to load."""
+    def workers(node: str) -> tuple[list[str], list[str]]:
+        log = (cluster["folder"] / f"node-{node}.log").read_text()
+        return (sorted(re.findall(r"Booting worker with pid: (\d+)", log)),
+                sorted(re.findall(r"web_worker_prepared pid=(\d+) seconds=", log)))
+
+    for node in ("a", "b"):
+        assert wait_for(lambda node=node: workers(node)[0] == workers(node)[1] != [],
+                        timeout=60), workers(node)
 
 
 def test_a_ticket_filed_on_one_node_is_in_the_other_nodes_queue(people, cluster):

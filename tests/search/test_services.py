@@ -1,4 +1,8 @@
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +19,8 @@ from kb.search.synonyms import synonyms_reload
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def top(text, language="en", **kwargs):
@@ -375,3 +381,23 @@ class TestRecentResults:
         monkeypatch.setattr("kb.search.services.build_query",
                             lambda *a, **k: (_ for _ in ()).throw(RuntimeError("index used")))
         assert top("Already publishing")[0].fallback
+
+
+def test_preparing_a_process_loads_the_dictionaries_a_chinese_search_needs():
+    """What a web worker loads at boot (gunicorn.conf.py), in a fresh
+    interpreter: jieba's dictionary and pypinyin's readings, which a first
+    Chinese search would otherwise load while its customer waits."""
+    probe = (
+        "import sys, django; django.setup()\n"
+        "import jieba\n"
+        "from kb.search.services import search_process_prepare\n"
+        "before = (jieba.dt.initialized, 'pypinyin.phrases_dict' in sys.modules)\n"
+        "search_process_prepare()\n"
+        "after = (jieba.dt.initialized, 'pypinyin.phrases_dict' in sys.modules)\n"
+        "print(before, after)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kb.settings"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "(False, False) (True, True)"
