@@ -55,6 +55,12 @@ def post_worker_init(worker):
     from kb.search.services import search_process_prepare
 
     started = time.perf_counter()
-    search_process_prepare()
+    try:
+        search_process_prepare()
+    except Exception:
+        # Serve anyway: a search that needs them loads them again, and one
+        # that fails answers from the database (kb.search.services).
+        worker.log.exception("web_worker_prepare_failed pid=%s", worker.pid)
+        return
     worker.log.info("web_worker_prepared pid=%s seconds=%.2f", worker.pid,
                     time.perf_counter() - started)
