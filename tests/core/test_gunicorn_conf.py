@@ -40,4 +40,3 @@ def test_a_worker_whose_dictionaries_fail_to_load_still_serves_and_logs_why(
     assert "web_worker_prepare_failed pid=4242" in caplog.text
     assert "dict.txt: no such file" in caplog.text
     assert "web_worker_prepared" not in caplog.text
-
