@@ -37,6 +37,10 @@ accesslog = "-"
 access_log_format = 'method=%(m)s path="%(U)s" status=%(s)s ms=%(M)s bytes=%(B)s'
 errorlog = "-"
 loglevel = os.environ.get("KB_LOG_LEVEL", "info").lower()
+# No control socket (gunicorn 25.1 and later): its default path is per user,
+# so the nodes of one machine (make cluster) would share one, and the
+# process manager's signals (HUP, TERM, TTIN/TTOU) already do its work.
+control_socket_disable = True
 # Trust X-Forwarded-* only from the proxies the site trusts (KB_TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("KB_TRUSTED_PROXIES", "127.0.0.1") or "127.0.0.1"
 

@@ -199,6 +199,15 @@ def test_every_web_worker_loads_the_search_dictionaries_when_it_boots(cluster):
                         timeout=60), workers(node)
 
 
+def test_the_nodes_open_no_control_socket_they_would_share(cluster):
+    """gunicorn's default control socket is one path per user: the second
+    node would take the first one's."""
+    for node in ("a", "b"):
+        log = (cluster["folder"] / f"node-{node}.log").read_text()
+        assert "Booting worker" in log
+        assert "Control socket listening" not in log
+
+
 def test_a_ticket_filed_on_one_node_is_in_the_other_nodes_queue(people, cluster):
     status, _, ticket = call(cluster["b"], "/api/v1/tickets/", token=people["customer"],
                              body=TICKET)
