@@ -186,24 +186,31 @@ def test_nginx_spreads_requests_over_both_nodes(people, cluster):
     assert served == {f"127.0.0.1:{cluster['a']}", f"127.0.0.1:{cluster['b']}"}
 
 
+def node_log(cluster, node: str) -> str:
+    return (cluster["folder"] / f"node-{node}.log").read_text()
+
+
 def test_every_web_worker_loads_the_search_dictionaries_when_it_boots(cluster):
     """gunicorn.conf.py's post_worker_init: no customer's first Chinese
     search waits for jieba and pypinyin to load."""
     def workers(node: str) -> tuple[list[str], list[str]]:
-        log = (cluster["folder"] / f"node-{node}.log").read_text()
+        log = node_log(cluster, node)
         return (sorted(re.findall(r"Booting worker with pid: (\d+)", log)),
                 sorted(re.findall(r"web_worker_prepared pid=(\d+) seconds=", log)))
 
+    def all_prepared(node: str) -> bool:
+        booted, prepared = workers(node)
+        return booted == prepared != []
+
     for node in ("a", "b"):
-        assert wait_for(lambda node=node: workers(node)[0] == workers(node)[1] != [],
-                        timeout=60), workers(node)
+        assert wait_for(lambda node=node: all_prepared(node), timeout=60), workers(node)
 
 
 def test_the_nodes_open_no_control_socket_they_would_share(cluster):
     """gunicorn's default control socket is one path per user: the second
     node would take the first one's."""
     for node in ("a", "b"):
-        log = (cluster["folder"] / f"node-{node}.log").read_text()
+        log = node_log(cluster, node)
         assert "Booting worker" in log
         assert "Control socket listening" not in log
 
