@@ -15,9 +15,14 @@ by both backends, and for each:
   the search service (``search_articles`` as the API calls it, without the
   log: the typo suggestion's ranking, translations grouped, snippets) and
   the whole ``GET /api/v1/search`` up to its response sent
-  (bench/served.py), warm (the third pass, the three taken in turn), p50 /
-  p95 over the evaluation queries, each against the Whoosh bare search of
-  the same run;
+  (bench/served.py), warm: two passes over the evaluation queries to warm
+  up, then ``--rounds`` measured passes, the three taken in turn in each
+  round; p50 / p95 over the measured passes pooled, each against the
+  Whoosh bare search of the same run, and the lowest and highest API /
+  bare p95 of one round (one pass's p95 moves by a third between rounds
+  on this machine, so a single pass cannot tell 1.5x from 1.9x);
+- the request's own cost: the same API requests answered from the
+  recent-results cache (filled by the warm-up), p50 / p95;
 - the first pass of the queries right after an edit (every process sees a
   new generation), p95, against its own warm bare search;
 - edit to searchable: from the start of an article's update to the first
@@ -127,18 +132,37 @@ def api_request(query):
     return served_get("/api/v1/search", {"q": query.q, "lang": query_language(query)})
 
 
+def cached_api_request(query):
+    """The API request with the search answered from the recent-results
+    cache: what the request itself (middleware, DRF, JSON) costs."""
+    search_services.RESULT_CACHE_SIZE = len(QUERIES)
+    try:
+        return api_request(query)
+    finally:
+        search_services.RESULT_CACHE_SIZE = 0
+
+
 def timed_pass(fn) -> list[float]:
     return [timed_call(fn, query) for query in QUERIES]
 
 
-def warm(*fns, passes: int = 3) -> list[list[float]]:
-    """The last of ``passes`` passes over the queries of each of ``fns``, the
-    passes taken in turn: the first ones warm up, and a slow spell of the
-    machine or the database (autovacuum after a rebuild) falls on both."""
-    for _ in range(passes - 1):
+def warm(*fns, rounds: int, warmups: int = 2) -> list[list[list[float]]]:
+    """Per function of ``fns``, its passes over the queries in ``rounds``
+    measured rounds after ``warmups`` unmeasured ones. The functions take
+    their passes in turn in each round, so a slow spell of the machine or
+    the database (autovacuum after a rebuild) falls on all of them."""
+    for _ in range(warmups):
         for fn in fns:
             timed_pass(fn)
-    return [timed_pass(fn) for fn in fns]
+    measured = [[] for _ in fns]
+    for _ in range(rounds):
+        for passes, fn in zip(measured, fns, strict=True):
+            passes.append(timed_pass(fn))
+    return measured
+
+
+def pooled(passes: list[list[float]]) -> list[float]:
+    return [seconds for one_pass in passes for seconds in one_pass]
 
 
 def after_edits(edits: int = 3) -> list[float]:
@@ -184,25 +208,33 @@ def postgres_size() -> float:
         return float(cursor.fetchone()[0]) / 1e6
 
 
-def measure(backend: str, size: int) -> dict:
+def measure(backend: str, size: int, rounds: int) -> dict:
     with override_settings(KB_SEARCH_BACKEND=backend):
         t0 = time.perf_counter()
         index_rebuild(procs=2)
         build = time.perf_counter() - t0
         index_mb = whoosh_size() if backend == "whoosh" else postgres_size()
         search_services.RESULT_CACHE_SIZE = 0  # every query searched
-        bare, service, api = warm(bare_search, service_search, api_request)
+        bare, service, api, cached = warm(bare_search, service_search, api_request,
+                                          cached_api_request, rounds=rounds)
         edited = after_edits()
         visible = edit_to_searchable()
+    round_ratios = [percentile(a, 95) / percentile(b, 95) for a, b in zip(api, bare, strict=True)]
     print(f"  {backend}: built in {build:.0f} s, {index_mb:.0f} MB", flush=True)
-    return {"build": build, "mb": index_mb, "bare": bare, "service": service, "api": api,
-            "edited": edited, "visible": visible}
+    return {"build": build, "mb": index_mb, "bare": pooled(bare), "service": pooled(service),
+            "api": pooled(api), "round_ratios": round_ratios, "cached": pooled(cached),
+            "edited": edited,
+            "visible": visible}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="5000,20000")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="measured passes of each kind, after two to warm up")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     sizes = [int(s) for s in args.sizes.split(",")]
     site_database = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -211,7 +243,8 @@ def main() -> None:
         problems_load_fixture(path=FIXTURES / "problems.json")
         synonyms_load_fixture(path=FIXTURES / "synonyms.toml")
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-              f"PostgreSQL {connection.pg_version // 10000}; {len(QUERIES)} queries per pass",
+              f"PostgreSQL {connection.pg_version // 10000}; {len(QUERIES)} queries per pass, "
+              f"{args.rounds} measured passes of each kind",
               flush=True)
         rows = []
         for size in sizes:
@@ -219,7 +252,7 @@ def main() -> None:
             with index_updates_paused():
                 generate(size)
             print(f"{size:,} articles:", flush=True)
-            results = {backend: measure(backend, size) for backend in BACKENDS}
+            results = {backend: measure(backend, size, args.rounds) for backend in BACKENDS}
             base = percentile(results["whoosh"]["bare"], 95)
             for backend in BACKENDS:
                 r = results[backend]
@@ -234,13 +267,19 @@ def main() -> None:
                     f"{service95 / bare95:>6.2f}x "
                     f"{ms(statistics.median(r['api'])):>8} {ms(api95):>7} "
                     f"{api95 / base:>6.2f}x {api95 / bare95:>8.2f}x "
+                    f"{min(r['round_ratios']):>5.2f}-{max(r['round_ratios']):.2f}x "
+                    f"{ms(statistics.median(r['cached'])):>7} "
+                    f"{ms(percentile(r['cached'], 95)):>6} "
                     f"{ms(edited95):>8} {edited95 / bare95:>8.2f}x "
                     f"{ms(statistics.median(r['visible'])):>9} {ms(max(r['visible'])):>7}")
         print("\nms; 'xW': against the Whoosh bare search p95 of the same size and run; "
-              "'xB', 'API/bare' and 'edit/warm' against the backend's own warm bare search")
+              "'xB', 'API/bare' and 'edit/warm' against the backend's own warm bare search; "
+              "'one pass': the lowest and highest API/bare of one measured round; "
+              "'cached': the API answering from the recent-results cache")
         print(f"{'articles':>8} {'backend':>8} {'build s':>7} {'MB':>7} {'bare p50':>8} "
               f"{'p95':>7} {'xW':>7} {'svc p50':>8} {'p95':>7} {'xB':>7} "
-              f"{'API p50':>8} {'p95':>7} {'xW':>7} {'API/bare':>9} "
+              f"{'API p50':>8} {'p95':>7} {'xW':>7} {'API/bare':>9} {'one pass':>11} "
+              f"{'cached':>7} {'p95':>6} "
               f"{'edit p95':>8} {'edit/warm':>9} {'visible p50':>11} {'max':>7}")
         for row in rows:
             print(row)
