@@ -223,8 +223,7 @@ def measure(backend: str, size: int, rounds: int) -> dict:
     print(f"  {backend}: built in {build:.0f} s, {index_mb:.0f} MB", flush=True)
     return {"build": build, "mb": index_mb, "bare": pooled(bare), "service": pooled(service),
             "api": pooled(api), "round_ratios": round_ratios, "cached": pooled(cached),
-            "edited": edited,
-            "visible": visible}
+            "edited": edited, "visible": visible}
 
 
 def main() -> None:
