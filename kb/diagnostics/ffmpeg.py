@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from .models import FfmpegResult
+from .numbers import DECIMAL, reading
 
 # (error enum, pattern).  Order = priority.  The messages are ffmpeg's own
 # (libavformat/rtmpproto.c, tcp.c, tls_*.c, http.c, libsrt.c) plus the
@@ -115,7 +116,7 @@ _INCOMPATIBLE = re.compile(
     r"Only (?:AAC|VP6|H\.264|Speex|MP3)[^\n]* supported",
     re.I,
 )
-_PROGRESS_SPEED = re.compile(r"^frame=\s*\d+.*\btime=(-?[\d:.]+).*\bspeed=\s*([\d.]+)x")
+_PROGRESS_SPEED = re.compile(rf"^frame=\s*\d+.*\btime=(-?[\d:.]+).*\bspeed=\s*({DECIMAL})x")
 _WRITE_FAILED = re.compile(
     r"av_interleaved_write_frame\(\)|Error writing trailer|Error submitting a packet to the muxer|"
     r"Error muxing a packet"
@@ -155,9 +156,10 @@ def _settings(lines: list[str]) -> dict[str, object]:
             res = re.search(r"(\d{2,5})x(\d{2,5})", rest)
             if res:
                 settings["resolution"] = f"{res.group(1)}x{res.group(2)}"
-            fps = re.search(r"([\d.]+) fps", rest)
-            if fps:
-                settings["fps"] = float(fps.group(1))
+            fps = re.search(rf"({DECIMAL}) fps", rest)
+            fps_value = reading(fps.group(1)) if fps else None
+            if fps_value:
+                settings["fps"] = fps_value
             br = re.search(r"(\d+) kb/s", rest)
             if br:
                 settings["video_bitrate_kbps"] = int(br.group(1))
@@ -226,8 +228,9 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
                 first_progress = idx
             # The first seconds of media are start-up (probing, the
             # encoder's lookahead filling): their speed says nothing.
-            if _seconds(m.group(1)) >= 3.0:
-                result.speeds.append(float(m.group(2)))
+            speed = reading(m.group(2))
+            if _seconds(m.group(1)) >= 3.0 and speed is not None:
+                result.speeds.append(speed)
             result.evidence.setdefault("progress", []).append(ln.strip())
     if "progress" in result.evidence:
         result.evidence["progress"] = result.evidence["progress"][-3:]

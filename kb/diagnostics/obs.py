@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 
 from .models import ObsResult
+from .numbers import MAX_READING, count, percent, reading
 from .scan import fold_case, lines_containing
 
 _PREFIX = re.compile(r"^(?:\d\d:\d\d:\d\d(?:\.\d+)?:\s*|(?:info|warning|error|debug):\s*)")
@@ -137,8 +138,14 @@ _SOCKET_ERRORS = {
 }
 
 
-def _pct(raw: str) -> float:
-    return float(raw.replace(",", "."))
+def _pct(raw: str) -> float | None:
+    """OBS prints "0.4%", in some locales "0,4%", and OBS Classic "1.2e-05%"."""
+    return percent(raw.replace(",", "."))
+
+
+def _frames(raw: str) -> int | None:
+    """A frame count, "1,234" in some locales."""
+    return count(raw.replace(",", ""))
 
 
 def _seconds(line: str) -> float | None:
@@ -214,8 +221,9 @@ def parse_obs(text: str) -> ObsResult:
         and isinstance(s.get("height"), int)
     ):
         s["resolution"] = f"{s['width']}x{s['height']}"
-    if "fps" not in s and isinstance(s.get("fps_num"), int) and s.get("fps_den"):
-        s["fps"] = round(s["fps_num"] / s["fps_den"], 3)
+    fps_num, fps_den = s.get("fps_num"), s.get("fps_den")
+    if "fps" not in s and isinstance(fps_num, int) and isinstance(fps_den, int) and fps_den > 0:
+        s["fps"] = round(fps_num / fps_den, 3)
     if isinstance(s.get("keyint"), int) and s.get("fps"):
         # obs-x264 logs keyint in frames; 0 means "auto" (x264's 250).
         s["keyint_sec"] = round(s["keyint"] / float(s["fps"]), 2) if s["keyint"] else 0
@@ -233,9 +241,11 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         m = _CLASSIC_DROPPED.search(line)
         if m:
             pct = _pct(m.group(2))
-            if result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct:
+            if pct is not None and (
+                result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct
+            ):
                 result.dropped_frames_network_pct = pct
-                result.dropped_frames_network = int(m.group(1))
+                result.dropped_frames_network = _frames(m.group(1))
             result.evidence.setdefault("dropped", []).append(raw)
             return True
     if "stalled for" in low or "since last send" in low:
@@ -246,22 +256,28 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         if m:
             pct = _pct(m.group(2))
             # Several streaming sessions in one log: report the worst one.
-            if result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct:
+            if pct is not None and (
+                result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct
+            ):
                 result.dropped_frames_network_pct = pct
-                result.dropped_frames_network = int(m.group(1).replace(",", ""))
+                result.dropped_frames_network = _frames(m.group(1))
             result.evidence.setdefault("dropped", []).append(raw)
             return True
         m = _SKIPPED.search(line)
         if m:
             pct = _pct(m.group(3))
-            if result.skipped_frames_encoder_pct is None or pct > result.skipped_frames_encoder_pct:
+            if pct is not None and (
+                result.skipped_frames_encoder_pct is None or pct > result.skipped_frames_encoder_pct
+            ):
                 result.skipped_frames_encoder_pct = pct
             result.evidence.setdefault("skipped", []).append(raw)
             return True
         m = _LAGGED.search(line)
         if m:
             pct = _pct(m.group(2))
-            if result.lagged_frames_render_pct is None or pct > result.lagged_frames_render_pct:
+            if pct is not None and (
+                result.lagged_frames_render_pct is None or pct > result.lagged_frames_render_pct
+            ):
                 result.lagged_frames_render_pct = pct
             result.evidence.setdefault("lagged", []).append(raw)
             return True
@@ -358,13 +374,13 @@ def _read_output_settings(settings: dict[str, object], line: str, low: str) -> N
 
 
 def _num(value: str) -> object:
+    """An encoder setting's value: a whole number, a reading, or the text as logged."""
     try:
-        return int(value)
+        whole = int(value)
     except ValueError:
-        try:
-            return float(value)
-        except ValueError:
-            return value
+        number = reading(value)
+        return value if number is None else number
+    return whole if abs(whole) <= MAX_READING else value
 
 
 def _classify_connect_error(line: str) -> str | None:

@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 
 from .models import Hop, PathResult
+from .numbers import DECIMAL, count, percent, reading
 
 _IP_IN_BRACKETS = re.compile(r"[\[(]([0-9a-fA-F:.]+)[\])]")
 _TIMEOUT_HOST = re.compile(r"^(?:Request timed out\.?|请求超时。?|\*+)$")
@@ -49,13 +50,6 @@ def _host_and_name(text: str) -> tuple[str | None, str | None]:
     if is_ip(token):
         return token, None
     return token, token
-
-
-def _float(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
 
 
 def _mean(values: list[float]) -> float | None:
@@ -102,7 +96,7 @@ def parse_traceroute(text: str) -> PathResult:
         if number is None:
             continue
         probes = entry.get("probes") or []
-        rtts = [float(p["rtt"]) for p in probes if p.get("rtt") is not None]
+        rtts = [rtt for p in probes if (rtt := reading(p.get("rtt"))) is not None]
         ips = [p.get("ip") for p in probes if p.get("ip")]
         names = [p.get("name") for p in probes if p.get("name")]
         # jc drops probes that timed out; count the "*" in the line instead.
@@ -133,7 +127,8 @@ def _parse_traceroute_by_hand(
 ) -> PathResult:
     result.parser = "hand"
     for number, line in sorted(hop_lines.items()):
-        rtts = [float(x) for x in re.findall(r"([\d.]+)\s*ms", line)]
+        times = (reading(x) for x in re.findall(rf"({DECIMAL})\s*ms", line))
+        rtts = [rtt for rtt in times if rtt is not None]
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
         total = len(rtts) + stars or 3
         rest = re.sub(r"^\s*\d+\s+", "", line)
@@ -220,9 +215,11 @@ def parse_tracert(text: str) -> PathResult:
         for probe in probes:
             if probe == "*":
                 continue
-            value = re.search(r"\d+", probe)
-            assert value is not None
-            rtts.append(0.5 if probe.startswith("<") else float(value.group()))
+            digits = re.search(r"\d+", probe)
+            assert digits is not None
+            value = 0.5 if probe.startswith("<") else reading(digits.group())
+            if value is not None:
+                rtts.append(value)
         ip, name = _host_and_name(rest[pos:])
         total = len(probes)
         result.hops.append(
@@ -272,20 +269,19 @@ def parse_mtr_report(text: str) -> PathResult:
             continue
         number, host = int(m.group(1)), m.group(2)
         values = m.group(3).split()
-        row: dict[str, float] = {}
-        for name, raw in zip(columns, values, strict=False):
-            try:
-                row[name] = float(raw.rstrip("%"))
-            except ValueError:
-                continue
+        row = {
+            name: value
+            for name, raw in zip(columns, values, strict=False)
+            if (value := reading(raw.rstrip("%"))) is not None
+        }
         ip = None if host == "???" else host
         result.hops.append(
             Hop(
                 hop=number,
                 host=ip,
                 name=host if ip and not is_ip(ip) else None,
-                loss_pct=row.get("loss"),
-                sent=int(row["sent"]) if "sent" in row else None,
+                loss_pct=percent(row.get("loss")),
+                sent=count(row.get("sent")),
                 rtt_avg_ms=row.get("avg") if ip else None,
                 rtt_best_ms=row.get("best") if ip else None,
                 rtt_worst_ms=row.get("worst") if ip else None,
@@ -318,12 +314,12 @@ def parse_mtr_json(text: str) -> PathResult:
             Hop(
                 hop=int(hub.get("count", len(result.hops) + 1)),
                 host=ip,
-                loss_pct=float(loss) if loss is not None else None,
-                sent=int(hub["Snt"]) if hub.get("Snt") is not None else None,
-                rtt_avg_ms=float(avg) if (avg is not None and ip) else None,
-                rtt_best_ms=_float(hub.get("Best")) if ip else None,
-                rtt_worst_ms=_float(hub.get("Wrst")) if ip else None,
-                rtt_stdev_ms=_float(hub.get("StDev")) if ip else None,
+                loss_pct=percent(loss),
+                sent=count(hub.get("Snt")),
+                rtt_avg_ms=reading(avg) if ip else None,
+                rtt_best_ms=reading(hub.get("Best")) if ip else None,
+                rtt_worst_ms=reading(hub.get("Wrst")) if ip else None,
+                rtt_stdev_ms=reading(hub.get("StDev")) if ip else None,
                 line=line,
             )
         )
@@ -364,16 +360,10 @@ def parse_winmtr(text: str) -> PathResult:
             host, _, loss_raw = host_cell.rpartition(" - ")
             host = host.strip() or host_cell
             number += 1
-        try:
-            loss = float((loss_raw or "").strip().rstrip("%"))
-        except ValueError:
-            loss = None
+        loss = percent((loss_raw or "").strip().rstrip("%"))
 
         def num(key: str, row: dict[str, str] = row) -> float | None:
-            try:
-                return float(row.get(key, ""))
-            except ValueError:
-                return None
+            return reading(row.get(key))
 
         silent = host.lower().startswith("no response")
         ip, name = (None, None) if silent else _host_and_name(host)
@@ -383,7 +373,7 @@ def parse_winmtr(text: str) -> PathResult:
                 host=ip,
                 name=name,
                 loss_pct=loss,
-                sent=int(num("sent") or 0) or None,
+                sent=count(row.get("sent")) or None,
                 # WinMTR shows resolved names: a hop that answered has times
                 # whether or not its address is shown.
                 rtt_avg_ms=None if silent else num("avrg"),
@@ -428,9 +418,9 @@ def parse_pathping(text: str) -> PathResult:
                 hop=number,
                 host=ip,
                 name=name,
-                loss_pct=float(m.group(5)),  # "Source to Here": what reaches this hop
-                sent=int(m.group(4)),
-                rtt_avg_ms=float(rtt[:-2]) if rtt.endswith("ms") else None,
+                loss_pct=percent(m.group(5)),  # "Source to Here": what reaches this hop
+                sent=count(m.group(4)),
+                rtt_avg_ms=reading(rtt[:-2]) if rtt.endswith("ms") else None,
                 line=line.rstrip(),
             )
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .models import PingResult
+from .numbers import DECIMAL, count, percent, reading
 
 # "<1ms" has no value; half a millisecond is the honest midpoint.
 _LT1_MS = 0.5
@@ -41,12 +42,13 @@ _WIN_HEADER = re.compile(
 
 _UNIX_HEADER = re.compile(r"^PING\s+(\S+)\s+\(([^)]+)\)[:\s]+(\d+)(?:\((\d+)\))?\s+(?:data )?bytes")
 _UNIX_SUMMARY = re.compile(
-    r"(\d+) packets transmitted, (\d+)(?: packets)? received.*?([\d.]+)% packet loss"
+    rf"(\d+) packets transmitted, (\d+)(?: packets)? received.*?({DECIMAL})% packet loss"
 )
 _UNIX_RTT = re.compile(
-    r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+)"
+    r"(?:rtt|round-trip) min/avg/max/(mdev|stddev|std-dev) = "
+    rf"({DECIMAL})/({DECIMAL})/({DECIMAL})/({DECIMAL})"
 )
-_UNIX_REPLY = re.compile(r"icmp_seq=\d+.*?time[=<]([\d.]+)\s*ms")
+_UNIX_REPLY = re.compile(rf"icmp_seq=\d+.*?time[=<]({DECIMAL})\s*ms")
 # iputils and BSD ping print ICMP errors as "From 198.51.100.6 icmp_seq=1
 # Destination Host Unreachable" / "92 bytes from 198.51.100.6: Destination
 # Host Unreachable" / "From ... Time to live exceeded".
@@ -87,7 +89,7 @@ def parse_windows(text: str) -> PingResult:
         m = _WIN_HEADER.search(line)
         if m:
             result.target = m.group(2) or m.group(1)
-            result.payload_bytes = int(m.group(3))
+            result.payload_bytes = count(m.group(3))
             break
     echo_replies = 0
     for line in lines:
@@ -99,8 +101,8 @@ def parse_windows(text: str) -> PingResult:
                     result.error_from.append(m.group(1))
                 continue
             m = _WIN_REPLY_TIME.search(line)
-            if m:
-                value = float(m.group(2))
+            value = reading(m.group(2)) if m else None
+            if m and value is not None:
                 result.rtts_ms.append(_LT1_MS if m.group(1) == "<" else value)
                 echo_replies += 1
         elif _WIN_ERROR_REPLY.search(line):
@@ -110,9 +112,9 @@ def parse_windows(text: str) -> PingResult:
     if summary_line:
         m = _WIN_SUMMARY.search(summary_line)
         assert m is not None
-        result.sent = int(m.group(1))
-        result.received = int(m.group(2))
-        result.loss_pct = float(m.group(4))
+        result.sent = count(m.group(1))
+        result.received = count(m.group(2))
+        result.loss_pct = percent(m.group(4))
         result.evidence["loss_pct"] = summary_line.strip()
     else:
         counted = echo_replies + timeouts + len(result.error_replies)
@@ -131,9 +133,9 @@ def parse_windows(text: str) -> PingResult:
     if rtt_line and echo_replies:
         m = _WIN_RTT.search(rtt_line)
         assert m is not None
-        result.rtt_min_ms = float(m.group(1))
-        result.rtt_max_ms = float(m.group(2))
-        result.rtt_avg_ms = float(m.group(3))
+        result.rtt_min_ms = reading(m.group(1))
+        result.rtt_max_ms = reading(m.group(2))
+        result.rtt_avg_ms = reading(m.group(3))
         result.evidence["rtt_avg_ms"] = rtt_line.strip()
     elif result.rtts_ms:
         result.rtt_min_ms = min(result.rtts_ms)
@@ -151,22 +153,23 @@ def _parse_unix_by_hand(text: str, result: PingResult) -> None:
     result.parser = "hand"
     for line in lines:
         m = _UNIX_REPLY.search(line)
-        if m:
-            result.rtts_ms.append(float(m.group(1)))
+        value = reading(m.group(1)) if m else None
+        if value is not None:
+            result.rtts_ms.append(value)
     line = _find_line(lines, _UNIX_SUMMARY)
     if line:
         m = _UNIX_SUMMARY.search(line)
         assert m is not None
-        result.sent, result.received = int(m.group(1)), int(m.group(2))
-        result.loss_pct = float(m.group(3))
+        result.sent, result.received = count(m.group(1)), count(m.group(2))
+        result.loss_pct = percent(m.group(3))
     line = _find_line(lines, _UNIX_RTT)
     if line:
         m = _UNIX_RTT.search(line)
         assert m is not None
         result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms = (
-            float(m.group(2)),
-            float(m.group(3)),
-            float(m.group(4)),
+            reading(m.group(2)),
+            reading(m.group(3)),
+            reading(m.group(4)),
         )
 
 
@@ -179,7 +182,7 @@ def parse_unix(text: str) -> PingResult:
         m = _UNIX_HEADER.search(header)
         assert m is not None
         result.target = m.group(2)
-        result.payload_bytes = int(m.group(3))
+        result.payload_bytes = count(m.group(3))
     result.dont_fragment = bool(
         re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I)
     )
@@ -199,20 +202,17 @@ def parse_unix(text: str) -> PingResult:
     except Exception:  # jc raises ParseError and friends on broken input
         data = None
     if isinstance(data, dict) and data.get("packets_transmitted") is not None:
-        result.sent = data.get("packets_transmitted")
-        result.received = data.get("packets_received")
-        loss = data.get("packet_loss_percent")
-        result.loss_pct = float(loss) if loss is not None else None
-        result.rtt_min_ms = data.get("round_trip_ms_min")
-        result.rtt_avg_ms = data.get("round_trip_ms_avg")
-        result.rtt_max_ms = data.get("round_trip_ms_max")
+        result.sent = count(data.get("packets_transmitted"))
+        result.received = count(data.get("packets_received"))
+        result.loss_pct = percent(data.get("packet_loss_percent"))
+        result.rtt_min_ms = reading(data.get("round_trip_ms_min"))
+        result.rtt_avg_ms = reading(data.get("round_trip_ms_avg"))
+        result.rtt_max_ms = reading(data.get("round_trip_ms_max"))
         for resp in data.get("responses") or []:
-            if (
-                resp.get("type") == "reply"
-                and resp.get("time_ms") is not None
-                and not resp.get("duplicate")
-            ):
-                result.rtts_ms.append(float(resp["time_ms"]))
+            if resp.get("type") == "reply" and not resp.get("duplicate"):
+                value = reading(resp.get("time_ms"))
+                if value is not None:
+                    result.rtts_ms.append(value)
         spread = data.get("round_trip_ms_stddev")
     else:
         _parse_unix_by_hand(text, result)
@@ -229,8 +229,9 @@ def parse_unix(text: str) -> PingResult:
     elif rtt_line:
         m = _UNIX_RTT.search(rtt_line)
         assert m is not None
-        result.jitter_ms = float(m.group(5)) if spread is None else float(spread)
-        result.jitter_source = "mdev" if m.group(1) == "mdev" else "stddev"
+        result.jitter_ms = reading(m.group(5) if spread is None else spread)
+        if result.jitter_ms is not None:
+            result.jitter_source = "mdev" if m.group(1) == "mdev" else "stddev"
     return result
 
 

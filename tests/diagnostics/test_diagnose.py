@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from conftest import SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -198,6 +200,35 @@ def test_truncated_or_corrupted_real_samples_never_raise(name, cut, noise):
     raw = (SAMPLES / name).read_bytes()
     text = raw[:cut].decode("utf-8", errors="ignore") + noise
     _check(diagnose(attachments=[Attachment(name, text), Attachment(name, raw[:cut])]))
+
+
+# What customers paste is edited: times and counts redacted to "..." or
+# "???", numbers garbled or cut. Real samples with such edits must still
+# parse: the garbled value is unknown, and no parser fails on it.
+_EDITS = st.sampled_from(
+    ["...", ".", "1.2.3", "nan", "-nan", "inf", "NaN", "Infinity", "1e308", "9" * 400, "-1",
+     "???", "*", "1,5", ""]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(
+        sorted(p.name for p in SAMPLES.iterdir() if not p.name.endswith((".expected.json", ".md")))
+    ),
+    st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0), _EDITS), max_size=6),
+)
+def test_samples_with_numbers_edited_out_never_fail_to_parse(name, edits):
+    lines = (SAMPLES / name).read_text("utf-8", errors="replace").splitlines()
+    with_numbers = [i for i, line in enumerate(lines) if re.search(r"\d", line)]
+    for line_pick, number_pick, replacement in edits:
+        i = with_numbers[line_pick % len(with_numbers)]
+        numbers = list(re.finditer(r"\d+(?:\.\d+)?", lines[i]))
+        if not numbers:  # an earlier edit took the line's last number
+            continue
+        m = numbers[number_pick % len(numbers)]
+        lines[i] = lines[i][: m.start()] + replacement + lines[i][m.end() :]
+    _check(diagnose(attachments=[Attachment(name, "\n".join(lines))]))
 
 
 def test_huge_and_control_character_input_does_not_raise():
