@@ -29,6 +29,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
@@ -144,7 +145,8 @@ def header_decode(value: str | None) -> str:
     value = str(value)
     try:
         chunks = decode_header(value)
-    except (ValueError, IndexError, AssertionError, LookupError):
+    # A broken encoded word (bad base64, an unknown charset) is shown as sent.
+    except (HeaderParseError, ValueError, IndexError, AssertionError, LookupError):
         return " ".join(value.split())
     text = []
     for chunk, label in chunks:

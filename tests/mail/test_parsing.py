@@ -81,6 +81,15 @@ def test_big5_and_iso_2022_jp_subjects():
     assert header_decode(f"{big5} {jis}") == "直播轉圈映像が止まる"
 
 
+def test_a_broken_encoded_word_leaves_the_sender_and_subject_read():
+    raw = (b"From: =?UTF-8?B?5L2Q6Jemu?= <sato@studio.example.jp>\r\n"
+           b"Subject: SRT stalls\r\n\r\nThe picture freezes.\r\n")
+    parsed = message_parse(raw)
+    assert (parsed.sender, parsed.subject) == ("sato@studio.example.jp", "SRT stalls")
+    assert parsed.sender_name == "=?UTF-8?B?5L2Q6Jemu?="
+    assert not parsed.defects
+
+
 def test_unknown_charset_falls_back_to_what_decodes():
     raw = (b"From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=x-klingon\r\n"
            b"\r\n") + "断流了".encode("gbk")
