@@ -22,7 +22,8 @@ Which formats go through jc and which are hand-parsed, and why
 Detection always runs first (:mod:`.detect`), so jc is only ever handed a
 format it is known to parse.
 
-Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.ping`,
+Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.numbers` (a
+number in a paste, or unknown when edited or garbled), :mod:`.ping`,
 :mod:`.path`, :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
 :mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`,
 :mod:`.scan` (whole-text phrase pre-filters that keep long logs fast),
