@@ -90,6 +90,24 @@ def test_a_broken_encoded_word_leaves_the_sender_and_subject_read():
     assert not parsed.defects
 
 
+ENCODED_WORDS = st.builds(
+    "=?{}?{}?{}?=".format,
+    st.sampled_from(["utf-8", "gb2312", "gbk", "big5", "iso-2022-jp", "x-unknown", ""]),
+    st.sampled_from(["B", "Q", "b", "q", "X"]),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_",
+            max_size=24),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ENCODED_WORDS, min_size=1, max_size=3))
+def test_any_encoded_display_name_leaves_the_sender_address_read(words):
+    raw = (f"From: {' '.join(words)} <sato@studio.example.jp>\r\n"
+           "Subject: SRT stalls\r\n\r\nThe picture freezes.\r\n").encode()
+    parsed = message_parse(raw)
+    assert (parsed.sender, parsed.subject) == ("sato@studio.example.jp", "SRT stalls")
+
+
 def test_unknown_charset_falls_back_to_what_decodes():
     raw = (b"From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=x-klingon\r\n"
            b"\r\n") + "断流了".encode("gbk")
