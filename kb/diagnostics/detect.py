@@ -18,10 +18,16 @@ from .scan import lines_containing
 # more because they also start a section.
 _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     # ping
-    ("ping", "linux", re.compile(r"^PING \S+ \(\S+\) \d+\(\d+\) bytes of data"), 5),
-    ("ping", "linux", re.compile(r"rtt min/avg/max/mdev"), 4),
-    ("ping", "linux", re.compile(r"\d+ packets transmitted, \d+ received,"), 3),
-    ("ping", "linux", re.compile(r"^\d+ bytes from .*icmp_seq=\d+ ttl=\d+ time="), 1),
+    # iputils in a Chinese locale translates some of these (kb.diagnostics.ping).
+    ("ping", "linux", re.compile(r"^PING \S+ \(\S+\) \d+\(\d+\) (?:bytes of data|字节的数据)"), 5),
+    ("ping", "linux", re.compile(r"rtt min/avg/max/mdev|^rtt 最小/平均/"), 4),
+    ("ping", "linux", re.compile(r"\d+ packets transmitted, \d+ received,|已发送 \d+ 个包"), 3),
+    (
+        "ping",
+        "linux",
+        re.compile(r"^\d+ (?:bytes from|字节，来自) .*icmp_seq=\d+ ttl=\d+ (?:time|时间)="),
+        1,
+    ),
     ("ping", "macos", re.compile(r"^PING \S+ \(\S+\): \d+ data bytes"), 5),
     ("ping", "macos", re.compile(r"round-trip min/avg/max/(?:stddev|std-dev)"), 4),
     ("ping", "macos", re.compile(r"\d+ packets transmitted, \d+ packets received"), 3),
@@ -139,6 +145,10 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "已发送 = ",
         "Reply from ",
         "来自 ",
+        "字节的数据",
+        "rtt 最小/",
+        " 个包",
+        "字节，来自",
     ),
     "traceroute": ("traceroute",),
     "tracert": (

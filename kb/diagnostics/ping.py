@@ -173,10 +173,59 @@ def _parse_unix_by_hand(text: str, result: PingResult) -> None:
         )
 
 
+# iputils translates its messages (po/zh_CN.po), so a system in a Chinese
+# locale prints "64 字节，来自 203.0.113.10: icmp_seq=1 ttl=60 时间=90.0 毫秒".
+# Which messages are translated depends on the version (20240117 translates
+# the reply's "bytes from" and the rtt line, later ones keep them in
+# English). Each translation is turned back into iputils' English, line for
+# line, so one parser (and jc) reads every version; evidence quotes the line
+# as pasted.
+_ZH_CN_MESSAGES = [
+    (re.compile(r"(\d+) 字节，来自 "), r"\1 bytes from "),
+    (re.compile(r"^来自 ", re.M), "From "),
+    (re.compile(rf" 时间=({DECIMAL}) 毫秒"), r" time=\1 ms"),
+    (re.compile(r" 字节的数据。"), " bytes of data."),
+    (re.compile(r" ping 统计 ---"), " ping statistics ---"),
+    (re.compile(r"已发送 (\d+) 个包\s*[，,]\s*"), r"\1 packets transmitted, "),
+    (re.compile(r"已接收 (\d+) 个包"), r"\1 received"),
+    (re.compile(r"\+(\d+) 重复"), r"+\1 duplicates"),
+    (re.compile(r"\+(\d+) 错误"), r"+\1 errors"),
+    (re.compile(rf"({DECIMAL})% 包丢失"), r"\1% packet loss"),
+    (re.compile(r"耗时 (\d+) 毫秒"), r"time \1ms"),
+    # The label is mistranslated ("moving average" for max); iputils prints
+    # min, avg, max and mdev in that order whatever the label says.
+    (re.compile(r"^rtt 最小/平均/移动平均/最大 =", re.M), "rtt min/avg/max/mdev ="),
+    (re.compile(r" \(重复!\)"), " (DUP!)"),
+    (re.compile(r"icmp_seq=(\d+) 未响应"), r"no answer yet for icmp_seq=\1"),
+    (re.compile(r"目标网络不可达"), "Destination Net Unreachable"),
+    (re.compile(r"目标主机不可达"), "Destination Host Unreachable"),
+    (re.compile(r"目标协议不可达"), "Destination Protocol Unreachable"),
+    (re.compile(r"目标端口不可达"), "Destination Port Unreachable"),
+    (re.compile(r"需要分段但是设置了 DF"), "Frag needed and DF set"),
+    (re.compile(r"被目标主机禁止|目标主机被禁止"), "Destination Host Prohibited"),
+    (re.compile(r"数据包被过滤"), "Packet filtered"),
+    (re.compile(r"超过生存时间"), "Time to live exceeded"),
+]
+# One of these is in every Chinese-locale output (its header, reply or summary).
+_ZH_CN_HINTS = ("字节", "个包", "来自 ")
+
+
+def _from_chinese_locale(text: str) -> str:
+    """``text`` with iputils' Chinese messages in their English originals."""
+    if not any(hint in text for hint in _ZH_CN_HINTS):
+        return text
+    for pattern, english in _ZH_CN_MESSAGES:
+        text = pattern.sub(english, text)
+    return text
+
+
 def parse_unix(text: str) -> PingResult:
     """Parse Linux iputils or macOS/BSD ping with jc (hand fallback)."""
     result = PingResult(parser="jc")
+    pasted_lines = text.split("\n")
+    text = _from_chinese_locale(text)
     lines = text.split("\n")
+    as_pasted = dict(zip(lines, pasted_lines, strict=True))
     header = _find_line(lines, _UNIX_HEADER)
     if header:
         m = _UNIX_HEADER.search(header)
@@ -190,7 +239,7 @@ def parse_unix(text: str) -> PingResult:
         if "nreachable" in line or "exceeded" in line or "rohibited" in line or "filtered" in line:
             m = _UNIX_ERROR.search(line.strip())
             if m:
-                result.error_replies.append(line.strip())
+                result.error_replies.append(as_pasted[line].strip())
                 result.error_from.append(m.group(1))
     result.ttl_set = any(
         _TTL_OPTION.search(line) for line in lines[:3] if "bytes of data" not in line
@@ -220,9 +269,9 @@ def parse_unix(text: str) -> PingResult:
     rtt_line = _find_line(lines, _UNIX_RTT)
     loss_line = _find_line(lines, _UNIX_SUMMARY)
     if loss_line:
-        result.evidence["loss_pct"] = loss_line.strip()
+        result.evidence["loss_pct"] = as_pasted[loss_line].strip()
     if rtt_line:
-        result.evidence["rtt_avg_ms"] = rtt_line.strip()
+        result.evidence["rtt_avg_ms"] = as_pasted[rtt_line].strip()
     result.jitter_ms = _jitter(result.rtts_ms)
     if result.jitter_ms is not None:
         result.jitter_source = "consecutive"

@@ -14,6 +14,7 @@ def test_there_are_real_ping_samples_for_every_platform_and_locale():
     names = {p.name for p in PING_SAMPLES}
     assert {
         "linux-ping-lossy.txt",
+        "linux-ping-zh-crossborder.txt",
         "macos-ping.txt",
         "windows-ping-en-ipv6.txt",
         "windows-ping-zh-gbk.txt",
@@ -54,6 +55,33 @@ def test_summary_only_linux_paste_falls_back_to_mdev():
     result = parse_unix(text)
     assert result.jitter_ms == pytest.approx(2.964)
     assert result.jitter_source == "mdev"
+
+
+def test_linux_ping_in_a_chinese_locale_is_read_and_quoted_as_pasted(read_sample):
+    result = parse_unix(decode_paste(read_sample("linux-ping-zh-crossborder.txt")))
+    assert (result.sent, result.received, result.loss_pct) == (50, 48, 4.0)
+    assert len(result.rtts_ms) == 48
+    quoted = "已发送 50 个包， 已接收 48 个包, 4% 包丢失, 耗时 9835 毫秒"
+    assert result.evidence["loss_pct"] == quoted
+
+
+def test_chinese_rtt_line_is_min_avg_max_mdev_whatever_its_label_says():
+    # iputils 20240117 labels the third value "moving average"; it is the max.
+    text = (
+        "--- 203.0.113.10 ping 统计 ---\n"
+        "已发送 4 个包， 已接收 4 个包, 0% 包丢失, 耗时 3004 毫秒\n"
+        "rtt 最小/平均/移动平均/最大 = 87.248/90.328/95.831/1.664 ms\n"
+    )
+    result = parse_unix(text)
+    assert (result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms) == (87.248, 90.328, 95.831)
+    assert (result.jitter_ms, result.jitter_source) == (1.664, "mdev")
+
+
+def test_unreachable_answers_in_a_chinese_locale_are_errors_from_that_router(read_sample):
+    result = parse_unix(decode_paste(read_sample("linux-ping-zh-net-unreachable.txt")))
+    assert result.error_from == ["198.51.100.2"] * 5
+    assert result.error_replies[0] == "来自 198.51.100.2 icmp_seq=1 目标主机不可达"
+    assert result.received == 0
 
 
 def test_chinese_windows_ping_with_full_width_commas_reads_loss(read_sample):
