@@ -386,7 +386,7 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
                 ),
                 evidence=errors[:3],
                 problems=["push.connect-refused", "net.line-failover"],
-                facts={"local": local, "total_loss": total_loss},
+                facts={"local": local, "total_loss": total_loss, "host": reporter},
                 side="customer" if local else "provider",
             )
         )

@@ -459,6 +459,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unreachable. This goes to the on-call engineer now.",
         "直播已中断，且路径在第 {hop} 跳中断：线路或推流服务器不可达。现在转给值班工程师处理。",
     ),
+    "esc.p1.line-down.router": (
+        "The stream is down and {host} answers that the ingest is unreachable: the line or "
+        "the ingest is down. This goes to the on-call engineer now.",
+        "直播已中断，且 {host} 回复目标不可达：线路或推流服务器不可达。现在转给值班工程师处理。",
+    ),
+    "esc.p1.line-down.silent": (
+        "The stream is down and the ingest cannot be reached: the line or the ingest is down. "
+        "This goes to the on-call engineer now.",
+        "直播已中断，且连不上推流服务器：线路或推流服务器不可达。现在转给值班工程师处理。",
+    ),
     "esc.nothing": (
         "Nothing to assess yet: describe the problem or paste a tool output.",
         "还没有可评估的内容：请描述问题或粘贴工具输出。",
@@ -467,6 +477,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing gets through beyond hop {hop}: the line or the ingest is unreachable, which only "
         "our network team can fix.",
         "第 {hop} 跳之后什么都过不去：线路或推流服务器不可达，只有我们的网络团队能处理。",
+    ),
+    "esc.p2.line-down.router": (
+        "Nothing gets through beyond {host}, which answers that the ingest is unreachable: the "
+        "line or the ingest is down, which only our network team can fix.",
+        "{host} 回复目标不可达，之后什么都过不去：线路或推流服务器不可达，"
+        "只有我们的网络团队能处理。",
+    ),
+    "esc.p2.line-down.silent": (
+        "The ingest cannot be reached: the line or the ingest is down, which only our network "
+        "team can fix.",
+        "连不上推流服务器：线路或推流服务器不可达，只有我们的网络团队能处理。",
     ),
     "esc.p2.cross-border": (
         "Live but degraded, with {loss:g}% loss that starts at hop {hop}, on the long-haul "

@@ -317,6 +317,17 @@ def _suggest(
     return suggestions
 
 
+def _line_down(tier: str, finding: Finding) -> Message:
+    """Where the path dies, as precisely as the finding knows it: the hop of
+    a trace, the router that answered a ping with "unreachable", or only
+    that nothing reaches the ingest (a ping that got nothing back)."""
+    if finding.facts.get("hop") is not None:
+        return msg(f"esc.{tier}.line-down", hop=finding.facts["hop"])
+    if finding.facts.get("host"):
+        return msg(f"esc.{tier}.line-down.router", host=finding.facts["host"])
+    return msg(f"esc.{tier}.line-down.silent")
+
+
 def escalation(
     answers: Answers,
     findings: list[Finding],
@@ -329,7 +340,7 @@ def escalation(
     down = [f for f in findings if f.kind in rules.LINE_DOWN_FINDINGS and f.side == "provider"]
     if answers.stream_down:
         if down:
-            return Escalation.of(True, "P1", msg("esc.p1.line-down", hop=down[0].facts.get("hop")))
+            return Escalation.of(True, "P1", _line_down("p1", down[0]))
         return Escalation.of(True, "P1", msg("esc.p1"))
     if not has_input:
         return Escalation.of(False, None, msg("esc.nothing"))
@@ -339,7 +350,7 @@ def escalation(
         # A filtered or poisoned path also explains probes that get nothing back.
         return Escalation.of(True, "P2", msg("esc.p2.interference"))
     if down:
-        return Escalation.of(True, "P2", msg("esc.p2.line-down", hop=down[0].facts.get("hop")))
+        return Escalation.of(True, "P2", _line_down("p2", down[0]))
     for f in provider:
         if f.kind == "path-loss-transit":
             loss = f.facts.get("dest_loss_pct") or 0

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import itertools
 import re
 
+import pytest
 from conftest import SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -229,6 +231,38 @@ def test_samples_with_numbers_edited_out_never_fail_to_parse(name, edits):
         m = numbers[number_pick % len(numbers)]
         lines[i] = lines[i][: m.start()] + replacement + lines[i][m.end() :]
     _check(diagnose(attachments=[Attachment(name, "\n".join(lines))]))
+
+
+@pytest.mark.parametrize(
+    ("sample", "stream_down", "reason"),
+    [
+        ("linux-ping-zh-net-unreachable.txt", False, "Nothing gets through beyond 198.51.100.2"),
+        ("linux-ping-host-down.txt", True, "The stream is down and 198.51.100.6 answers"),
+        ("linux-ping-line-down.txt", False, "The ingest cannot be reached"),
+        ("linux-traceroute-line-down.txt", False, "Nothing gets through beyond hop 4"),
+    ],
+)
+def test_a_line_down_escalates_with_where_the_path_dies(sample, stream_down, reason):
+    result = diagnose(
+        answers=Answers(role="publisher", stream_down=stream_down), attachments=[_att(sample)]
+    )
+    assert result.escalate.recommended
+    assert result.to_dict()["escalate"]["reason"].startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in SAMPLES.iterdir() if not p.name.endswith((".expected.json", ".md"))),
+)
+def test_no_answer_text_shows_a_missing_value(name):
+    for stream_down, language in itertools.product((False, True), ("en", "zh-hans")):
+        answer = diagnose(
+            answers=Answers(role="publisher", stream_down=stream_down), attachments=[_att(name)]
+        ).to_dict(language)
+        texts = [answer["escalate"]["reason"]]
+        texts += [finding["summary"] for finding in answer["findings"]]
+        texts += [suggestion["reason"] for suggestion in answer["suggestions"]]
+        assert not [text for text in texts if "None" in text]
 
 
 def test_huge_and_control_character_input_does_not_raise():
