@@ -22,6 +22,7 @@ from kb.articles.admin_forms import ArticleAdminForm, PreviewForm, WorkflowNoteF
 from kb.articles.markdown import render_markdown
 from kb.articles.models import Article, ArticleFeedback, ArticleRevision
 from kb.core.exceptions import ApplicationError
+from kb.core.params import whole_number
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -305,7 +306,7 @@ class ArticleAdmin(admin.ModelAdmin):
         against = request.GET.get("against")
         new, old = selectors.revision_pair(
             article=article, version=version,
-            against=int(against) if against and against.isdigit() else None,
+            against=whole_number(against),
         )
         if new is None:
             raise Http404
@@ -327,11 +328,11 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(
             ArticleRevision, article=article, version=version, state=ArticleRevision.State.SAVED
         )
-        expected = request.POST.get("expected_version", "")
+        expected = whole_number(request.POST.get("expected_version"))
         try:
             article = services.article_rollback(
                 article=article, revision=revision, editor=request.user,
-                expected_version=int(expected) if expected.isdigit() else -1,
+                expected_version=-1 if expected is None else expected,
             )
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)

@@ -9,14 +9,12 @@ from django.views.decorators.http import require_GET
 
 from kb.core.access import staff_only
 from kb.core.languages import content_language
+from kb.core.params import whole_number
 from kb.learning import metrics
 
 
 def _weeks(request: HttpRequest) -> int | None:
-    raw = request.GET.get("weeks", "12")
-    if not raw.isdigit() or not 1 <= int(raw) <= metrics.MAX_WEEKS:
-        return None
-    return int(raw)
+    return whole_number(request.GET.get("weeks", "12"), low=1, high=metrics.MAX_WEEKS)
 
 
 def _bad_weeks() -> HttpResponse:

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from kb.core.params import whole_number
 from kb.search.models import IndexRepair, SearchQuery, Synonym
 from kb.search.selectors import search_gap_list
 
@@ -40,8 +41,7 @@ class SearchQueryAdmin(admin.ModelAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        days = request.GET.get("days", "30")
-        days = int(days) if days.isdigit() and 0 < int(days) <= 365 else 30
+        days = whole_number(request.GET.get("days"), low=1, high=365) or 30
         return TemplateResponse(request, "admin/search/gaps.html", {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

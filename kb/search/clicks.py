@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 
+from kb.core.params import whole_number
+
 SALT = "kb.search.click"
 MAX_RANK = 1000
 
@@ -42,4 +44,4 @@ def click_url(*, log_id: int, article_id: int, rank: int | None) -> str:
 
 
 def parse_rank(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) < MAX_RANK else None
+    return whole_number(text, high=MAX_RANK - 1)

@@ -173,6 +173,21 @@ class TestRevisionsInAdmin:
         assert '<span class="del">-open port 1935</span>' in diff
         assert '<span class="add">+open port 443</span>' in diff
 
+    @pytest.mark.parametrize("against", ["²", "9" * 5000, "99999999999"])
+    def test_a_version_to_compare_against_that_is_no_version_is_ignored(
+        self, client, problems, curator, against
+    ):
+        article = make_article(body="## Fix\n\nopen port 1935")
+        services.article_update(
+            article=article, editor=curator, expected_version=1, body="## Fix\n\nopen port 443"
+        )
+        client.force_login(curator)
+        diff = client.get(
+            reverse("admin:articles_article_revision_diff", args=[article.pk, 2]),
+            {"against": against},
+        ).content.decode()
+        assert '<span class="add">+open port 443</span>' in diff
+
     def test_rollback_of_a_draft_from_the_diff_page(self, client, problems, curator):
         article = make_article(body="## Fix\n\ngood", status=Article.Status.DRAFT)
         services.article_update(article=article, editor=curator, expected_version=1, body="bad")

@@ -50,7 +50,7 @@ class TestDashboard:
         assert client.get("/learning/").status_code == 404
         assert client.get("/learning/export.csv").status_code == 404
 
-    @pytest.mark.parametrize("weeks", ["0", "53", "abc", "-1", "9" * 30])
+    @pytest.mark.parametrize("weeks", ["0", "53", "abc", "-1", "9" * 30, "9" * 5000, "²"])
     def test_bad_week_counts_are_400_with_a_message(self, client, curator, weeks):
         client.force_login(curator)
         response = client.get("/learning/", {"weeks": weeks})

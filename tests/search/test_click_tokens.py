@@ -68,3 +68,12 @@ def test_a_token_signed_with_another_salt_is_refused(client, searched):
     client.get(f"/search/go/{log.pk}/{article.pk}/?rank=1&t={foreign}")
     log.refresh_from_db()
     assert log.clicked_article is None
+
+
+@pytest.mark.parametrize("rank", ["²", "٣", "1" * 5000, "-1", "1000"])
+def test_a_rank_that_is_no_rank_opens_the_article_and_records_nothing(client, searched, rank):
+    log, article, _link = searched
+    opened = client.get(f"/search/go/{log.pk}/{article.pk}/", {"rank": rank, "t": "x"})
+    assert opened.status_code == 302 and opened["Location"] == article.get_absolute_url()
+    log.refresh_from_db()
+    assert log.clicked_article is None

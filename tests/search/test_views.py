@@ -121,3 +121,9 @@ class TestSearchGapsPage:
     def test_customers_cannot_open_it(self, client, db, customer):
         client.force_login(customer)
         assert client.get("/admin/search/searchquery/gaps/").status_code == 302
+
+    @pytest.mark.parametrize("days", ["²", "9" * 5000, "0", "366"])
+    def test_a_period_that_is_no_period_shows_the_last_30_days(self, client, db, curator, days):
+        client.force_login(curator)
+        response = client.get("/admin/search/searchquery/gaps/", {"days": days})
+        assert response.status_code == 200 and response.context["days"] == 30
