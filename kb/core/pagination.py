@@ -9,6 +9,8 @@ and ``offset``; the schema states both ranges.
 
 from rest_framework import pagination, serializers
 
+from kb.core.fields import QueryIntegerField
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 # Far beyond any list here; a larger number is refused instead of reaching
@@ -17,10 +19,9 @@ MAX_OFFSET = 1_000_000
 
 
 class PageSerializer(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False,
-                                     default=DEFAULT_LIMIT)
-    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False,
-                                      default=0)
+    limit = QueryIntegerField(min_value=1, max_value=MAX_LIMIT, required=False,
+                              default=DEFAULT_LIMIT)
+    offset = QueryIntegerField(min_value=0, max_value=MAX_OFFSET, required=False, default=0)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):

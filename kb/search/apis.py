@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kb.core.choices import Language
+from kb.core.fields import QueryIntegerField
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
 from kb.search.services import SearchResults, search_articles
@@ -21,8 +22,8 @@ class SearchApi(APIView):
         q = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000)
         lang = serializers.ChoiceField(choices=Language.values, required=False)
         area = serializers.ChoiceField(choices=Area.values, required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
-        offset = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+        limit = QueryIntegerField(min_value=1, max_value=50, default=10)
+        offset = QueryIntegerField(min_value=0, max_value=1000, default=0)
 
     class OutputSerializer(serializers.Serializer):
         class ResultSerializer(serializers.Serializer):

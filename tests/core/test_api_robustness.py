@@ -51,6 +51,7 @@ class TestPaging:
         ({"limit": str(MAX_LIMIT + 1)}, "limit"), ({"offset": str(MAX_OFFSET + 1)}, "offset"),
         ({"limit": "0"}, "limit"), ({"limit": "-1"}, "limit"), ({"offset": "-1"}, "offset"),
         ({"limit": "ten"}, "limit"), ({"offset": "1e3"}, "offset"),
+        ({"limit": "5.0"}, "limit"), ({"offset": "0.0"}, "offset"), ({"limit": "²"}, "limit"),
     ])
     def test_a_page_outside_the_documented_range_is_refused_with_the_range(
             self, api, articles, query, field):
@@ -78,6 +79,7 @@ class TestPaging:
         {"q": "obs", "limit": HUGE}, {"q": "obs", "offset": HUGE},
         {"q": "obs", "limit": "51"}, {"q": "obs", "offset": "1001"},
         {"q": "obs", "limit": "0"}, {"q": "obs", "offset": "-1"},
+        {"q": "obs", "limit": "5.0"}, {"q": "obs", "offset": "0.0"},
     ])
     def test_search_refuses_a_page_outside_its_range(self, api, query):
         response = api.get("/api/v1/search", query)
