@@ -355,7 +355,8 @@ def parse_winmtr(text: str) -> PathResult:
         if "nr" in row or "hostname" in row:
             host = row.get("hostname", host_cell)
             loss_raw = row.get("loss %") or row.get("loss%") or row.get("loss")
-            number = int(row["nr"]) if row.get("nr", "").isdigit() else number + 1
+            nr = count(row.get("nr"))
+            number = number + 1 if nr is None else nr
         else:
             host, _, loss_raw = host_cell.rpartition(" - ")
             host = host.strip() or host_cell

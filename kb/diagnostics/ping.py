@@ -186,7 +186,7 @@ _ZH_CN_MESSAGES = [
     (re.compile(rf" 时间=({DECIMAL}) 毫秒"), r" time=\1 ms"),
     (re.compile(r" 字节的数据。"), " bytes of data."),
     (re.compile(r" ping 统计 ---"), " ping statistics ---"),
-    (re.compile(r"已发送 (\d+) 个包\s*[，,]\s*"), r"\1 packets transmitted, "),
+    (re.compile(r"已发送 (\d+) 个包[ \t]*[，,][ \t]*"), r"\1 packets transmitted, "),
     (re.compile(r"已接收 (\d+) 个包"), r"\1 received"),
     (re.compile(r"\+(\d+) 重复"), r"+\1 duplicates"),
     (re.compile(r"\+(\d+) 错误"), r"+\1 errors"),

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import expected_for, sample_files
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from kb.diagnostics import parse
 from kb.diagnostics.decode import decode_paste
-from kb.diagnostics.ping import parse_unix, parse_windows
+from kb.diagnostics.ping import _from_chinese_locale, parse_unix, parse_windows
 
 PING_SAMPLES = sample_files("ping")
 
@@ -82,6 +84,19 @@ def test_unreachable_answers_in_a_chinese_locale_are_errors_from_that_router(rea
     assert result.error_from == ["198.51.100.2"] * 5
     assert result.error_replies[0] == "来自 198.51.100.2 icmp_seq=1 目标主机不可达"
     assert result.received == 0
+
+
+# Pieces of iputils' Chinese messages, and the whitespace a paste breaks them with.
+_ZH_PIECES = ["已发送 4 个包", "已接收 3 个包", "64 字节，来自 ", "来自 ", " 时间=0.5 毫秒",
+              "耗时 3 毫秒", "25% 包丢失", "rtt 最小/平均/移动平均/最大 =", "目标主机不可达",
+              "，", ",", " ", "\t", "\n", "\n\n"]
+
+
+@given(st.lists(st.sampled_from(_ZH_PIECES), max_size=40).map("".join))
+@example("已发送 4 个包，\n已接收 3 个包, 25% 包丢失")
+def test_chinese_messages_become_english_line_for_line(text):
+    # Evidence is quoted from the pasted line at the same place.
+    assert _from_chinese_locale(text).count("\n") == text.count("\n")
 
 
 def test_chinese_windows_ping_with_full_width_commas_reads_loss(read_sample):
