@@ -196,9 +196,13 @@ def message_ids(value: str | None) -> list[str]:
 
 def _address(message: Message) -> tuple[str, str]:
     raw = _raw_header(message, "from") or ""
-    name, address = email.utils.parseaddr(header_decode(raw))
+    # Encoded words are opaque in the raw header, so its structure decides
+    # which part is the address: a display name that decodes to "a@b" or
+    # "Zhang, Wei" would otherwise be read as the address. Only a client
+    # that encodes the address itself needs the decoded header.
+    name, address = email.utils.parseaddr(raw)
     if "@" not in address:
-        name, address = email.utils.parseaddr(raw)
+        name, address = email.utils.parseaddr(header_decode(raw))
     address = address.strip().lower()
     if "@" not in address or len(address) > 254 or any(c.isspace() for c in address):
         address = ""

@@ -3,7 +3,7 @@
 import base64
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kb.mail.parsing import header_decode, html_to_text, message_parse
@@ -101,11 +101,20 @@ ENCODED_WORDS = st.builds(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(ENCODED_WORDS, min_size=1, max_size=3))
+@example(["=?utf-8?B?QA4?="])  # decodes to "@" and a control character
 def test_any_encoded_display_name_leaves_the_sender_address_read(words):
     raw = (f"From: {' '.join(words)} <sato@studio.example.jp>\r\n"
            "Subject: SRT stalls\r\n\r\nThe picture freezes.\r\n").encode()
     parsed = message_parse(raw)
     assert (parsed.sender, parsed.subject) == ("sato@studio.example.jp", "SRT stalls")
+
+
+@pytest.mark.parametrize("name", ["sato@studio", "Zhang, Wei", "<ops@other.example>"])
+def test_a_display_name_that_decodes_to_address_syntax_is_only_a_name(name):
+    word = "=?utf-8?B?" + base64.b64encode(name.encode()).decode() + "?="
+    parsed = message_parse(f"From: {word} <sato@studio.example.jp>\r\nSubject: x\r\n\r\nok\r\n"
+                           .encode())
+    assert (parsed.sender, parsed.sender_name) == ("sato@studio.example.jp", name)
 
 
 def test_unknown_charset_falls_back_to_what_decodes():
