@@ -148,6 +148,12 @@ def _frames(raw: str) -> int | None:
     return count(raw.replace(",", ""))
 
 
+def _worse(pct: float | None, worst: float | None) -> bool:
+    """A percentage worse than the worst so far (a log can hold several
+    streaming sessions: the worst one is reported)."""
+    return pct is not None and (worst is None or pct > worst)
+
+
 def _seconds(line: str) -> float | None:
     m = _TIME.match(line.strip())
     if not m:
@@ -241,9 +247,7 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         m = _CLASSIC_DROPPED.search(line)
         if m:
             pct = _pct(m.group(2))
-            if pct is not None and (
-                result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct
-            ):
+            if _worse(pct, result.dropped_frames_network_pct):
                 result.dropped_frames_network_pct = pct
                 result.dropped_frames_network = _frames(m.group(1))
             result.evidence.setdefault("dropped", []).append(raw)
@@ -256,9 +260,7 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         if m:
             pct = _pct(m.group(2))
             # Several streaming sessions in one log: report the worst one.
-            if pct is not None and (
-                result.dropped_frames_network_pct is None or pct > result.dropped_frames_network_pct
-            ):
+            if _worse(pct, result.dropped_frames_network_pct):
                 result.dropped_frames_network_pct = pct
                 result.dropped_frames_network = _frames(m.group(1))
             result.evidence.setdefault("dropped", []).append(raw)
@@ -266,18 +268,14 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         m = _SKIPPED.search(line)
         if m:
             pct = _pct(m.group(3))
-            if pct is not None and (
-                result.skipped_frames_encoder_pct is None or pct > result.skipped_frames_encoder_pct
-            ):
+            if _worse(pct, result.skipped_frames_encoder_pct):
                 result.skipped_frames_encoder_pct = pct
             result.evidence.setdefault("skipped", []).append(raw)
             return True
         m = _LAGGED.search(line)
         if m:
             pct = _pct(m.group(2))
-            if pct is not None and (
-                result.lagged_frames_render_pct is None or pct > result.lagged_frames_render_pct
-            ):
+            if _worse(pct, result.lagged_frames_render_pct):
                 result.lagged_frames_render_pct = pct
             result.evidence.setdefault("lagged", []).append(raw)
             return True
