@@ -201,10 +201,11 @@ def _settings(lines: list[str]) -> dict[str, object]:
 
 
 def _seconds(clock: str) -> float:
+    """A progress line's "time=HH:MM:SS.ss" in seconds; 0 for a garbled one."""
     try:
         h, m, sec = clock.split(":")
         return int(h) * 3600 + int(m) * 60 + float(sec)
-    except ValueError:
+    except (ValueError, OverflowError):
         return 0.0
 
 

@@ -310,9 +310,10 @@ def parse_mtr_json(text: str) -> PathResult:
         loss = hub.get("Loss%")
         avg = hub.get("Avg")
         line = json.dumps(hub, ensure_ascii=False)
+        number = count(hub.get("count"))
         result.hops.append(
             Hop(
-                hop=int(hub.get("count", len(result.hops) + 1)),
+                hop=len(result.hops) + 1 if number is None else number,
                 host=ip,
                 loss_pct=percent(loss),
                 sent=count(hub.get("Snt")),
