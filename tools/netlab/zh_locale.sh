@@ -7,8 +7,9 @@
 #       bash tools/netlab/zh_locale.sh [OUT_DIR]
 #
 # Debian builds iputils without translations (`ping -V` says "NLS: no");
-# Fedora, RHEL and its rebuilds, Arch and openEuler build them in. Build
-# iputils (https://github.com/iputils/iputils) with them, once per version:
+# builds with them print Chinese in a zh_CN locale (public pastes show it
+# from Fedora- and Arch-style systems). Build iputils
+# (https://github.com/iputils/iputils) with them, once per version:
 #
 #   meson setup build -DUSE_GETTEXT=true -DUSE_IDN=false -DBUILD_ARPING=false \
 #       -DBUILD_CLOCKDIFF=false -DBUILD_TRACEPATH=false -DBUILD_MANS=false \
