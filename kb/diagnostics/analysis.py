@@ -363,7 +363,17 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
         if "ttl" not in line.lower() and "time to live" not in line.lower()
     ]
     ttl_expired = [line for line in ping.error_replies if line not in errors]
-    if total_loss and big:
+    if ping.frag_needed:
+        findings.append(
+            Finding.of(
+                "ping-frag-needed",
+                msg("ping.frag-needed", count=ping.frag_needed),
+                evidence=[ping.evidence["frag_needed"]],
+                problems=["net.mtu-fragmentation"],
+                facts={"frag_needed": ping.frag_needed},
+            )
+        )
+    elif total_loss and big:
         findings.append(
             Finding.of(
                 "mtu-black-hole",
@@ -376,15 +386,18 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     elif errors:
         reporter = ping.error_from[0] if ping.error_from else None
         local = customer_side(reporter)
+        if local:
+            summary = msg("ping.unreachable.local", count=len(errors), host=reporter)
+        elif reporter:
+            summary = msg("ping.unreachable", count=len(errors), host=reporter)
+        else:  # Cisco's "U" and Windows' "General failure" name no sender
+            summary = msg("ping.unreachable.unnamed", count=len(errors))
         findings.append(
             Finding.of(
                 "ping-unreachable-local" if local else "ping-unreachable",
-                msg(
-                    "ping.unreachable.local" if local else "ping.unreachable",
-                    count=len(errors),
-                    host=reporter or "?",
-                ),
-                evidence=errors[:3],
+                summary,
+                # One line of Cisco probe characters stands for several errors.
+                evidence=list(dict.fromkeys(errors))[:3],
                 problems=["push.connect-refused", "net.line-failover"],
                 facts={"local": local, "total_loss": total_loss, "host": reporter},
                 side="customer" if local else "provider",

@@ -133,6 +133,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ends at that router.",
         "{count} 个回复是来自 {host} 的 ICMP 错误（不可达），不是回显应答：路径在该路由器处中断。",
     ),
+    "ping.frag-needed": (
+        "{count} pings sent with \"don't fragment\" were answered \"fragmentation needed\": a "
+        "link on the path (often a GRE or IPsec tunnel, or PPPoE) carries smaller packets than "
+        "these. Large stream packets are lost there unless the MTU or TCP MSS is lowered.",
+        "{count} 个设置了“不分片”的 ping 收到“需要分片”的回复：路径上有一段链路（常见于 GRE、IPsec "
+        "隧道或 PPPoE）的 MTU 小于这些包。不降低 MTU 或 TCP MSS，推流的大包会在那里丢失。",
+    ),
+    "ping.unreachable.unnamed": (
+        "{count} replies were ICMP errors (unreachable), not echo replies: a router on the path "
+        "has no route to the target, and the path ends there.",
+        "{count} 个回复是 ICMP 错误（不可达），不是回显应答：路径上有路由器没有到目标的路由，"
+        "路径在那里中断。",
+    ),
     "ping.unreachable.local": (
         "{count} replies were ICMP errors (unreachable) from {host}, an address of the "
         "customer's own network: the local gateway has no route to the target.",
@@ -617,6 +630,9 @@ _TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
     ("ping", "linux", None): ("Linux ping", "Linux ping"),
     ("ping", "macos", None): ("macOS ping", "macOS ping"),
     ("ping", "windows", None): ("Windows ping", "Windows ping"),
+    ("ping", None, "vrp"): ("Huawei/H3C router ping", "华为/H3C 设备 ping"),
+    ("ping", None, "comware"): ("H3C Comware ping", "H3C Comware ping"),
+    ("ping", None, "ios"): ("Cisco IOS ping", "Cisco IOS ping"),
     ("ping", None, None): ("ping", "ping"),
     ("traceroute", "linux", None): ("Linux traceroute", "Linux traceroute"),
     ("traceroute", "macos", None): ("macOS traceroute", "macOS traceroute"),

@@ -22,20 +22,39 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ("ping", "linux", re.compile(r"^PING \S+ \(\S+\) \d+\(\d+\) (?:bytes of data|字节的数据)"), 5),
     ("ping", "linux", re.compile(r"rtt min/avg/max/mdev|^rtt 最小/平均/"), 4),
     ("ping", "linux", re.compile(r"\d+ packets transmitted, \d+ received,|已发送 \d+ 个包"), 3),
-    (
-        "ping",
-        "linux",
-        re.compile(r"^\d+ (?:bytes from|字节，来自) .*icmp_seq=\d+ ttl=\d+ (?:time|时间)="),
-        1,
-    ),
+    # iputils, BSD, macOS and routers print the same English reply line: it
+    # says "ping", not whose. Only iputils translates it.
+    ("ping", None, re.compile(r"^\d+ bytes from .*icmp_seq=\d+ ttl=\d+ time="), 1),
+    ("ping", "linux", re.compile(r"^\d+ 字节，来自 .*icmp_seq=\d+ ttl=\d+ (?:time|时间)="), 1),
     ("ping", "macos", re.compile(r"^PING \S+ \(\S+\): \d+ data bytes"), 5),
     ("ping", "macos", re.compile(r"round-trip min/avg/max/(?:stddev|std-dev)"), 4),
     ("ping", "macos", re.compile(r"\d+ packets transmitted, \d+ packets received"), 3),
     ("ping", "windows", re.compile(r"^Pinging \S+.* with \d+ bytes of data"), 5),
     ("ping", "windows", re.compile(r"^正在 Ping "), 5),
-    ("ping", "windows", re.compile(r"Ping statistics for|的 Ping 统计信息"), 4),
+    ("ping", "windows", re.compile(r"^Ping statistics for|的 Ping 统计信息"), 4),
     ("ping", "windows", re.compile(r"Packets: Sent = \d+|已发送 = \d+"), 3),
     ("ping", "windows", re.compile(r"^Reply from |^来自 .*的回复"), 1),
+    # ping on a router (kb.diagnostics.router_ping): the platform is the
+    # router's system.
+    ("ping", "vrp", re.compile(r"^PING \S+: \d+\s+data bytes, press CTRL_C to break"), 5),
+    ("ping", "vrp", re.compile(r"^Reply from \S+: bytes=\d+ Sequence=\d+ ttl=\d+ time"), 2),
+    ("ping", "vrp", re.compile(r"^\d+ packet\(s\) (?:transmitted|received)$"), 3),
+    (
+        "ping",
+        "comware",
+        re.compile(r"^Ping \S+ \(\S+\)(?: from \S+)?: \d+ data bytes, press CTRL"),
+        5,
+    ),
+    # "--- Ping statistics for 192.168.10.2 in VPN instance PROD ---"
+    ("ping", "comware", re.compile(r"^--- Ping statistics for \S+"), 5),
+    (
+        "ping",
+        "comware",
+        re.compile(r"^\d+ packet\(s\) transmitted, \d+ packet\(s\) received"),
+        3,
+    ),
+    ("ping", "ios", re.compile(r"^Sending \d+, \d+-byte ICMP Echos to \S+, timeout is"), 5),
+    ("ping", "ios", re.compile(r"^Success rate is \d+ percent \(\d+/\d+\)"), 4),
     # traceroute (Linux / macOS)
     ("traceroute", "linux", re.compile(r"^traceroute6? to \S+ \(\S+\), \d+ hops max, 60 byte"), 6),
     (
@@ -149,6 +168,10 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "rtt 最小/",
         " 个包",
         "字节，来自",
+        "data bytes, press CTRL",
+        "packet(s) ",
+        "-byte ICMP Echos to ",
+        "Success rate is ",
     ),
     "traceroute": ("traceroute",),
     "tracert": (
@@ -192,7 +215,13 @@ _MARKER_GROUPS: list[tuple[tuple[str, ...], list[int]]] = [
 
 # Lines that start a new tool's output, for splitting mixed pastes.
 _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
-    ("ping", re.compile(r"^PING \S+ \(|^Pinging \S+|^正在 Ping ")),
+    (
+        "ping",
+        re.compile(
+            r"^PING \S+ \(|^Pinging \S+|^正在 Ping |^PING \S+: \d+\s+data bytes|"
+            r"^Ping \S+ \(\S+\)(?: from \S+)?: \d+ data bytes|^Sending \d+, \d+-byte ICMP Echos"
+        ),
+    ),
     ("traceroute", re.compile(r"^traceroute6? to ")),
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics")),
@@ -202,6 +231,8 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
 # phrases: only lines holding one are tested (a 20,000-line log has none).
 _SECTION_HINTS = (
     "PING ",
+    "Ping ",
+    "Sending ",
     "Pinging ",
     "正在 Ping ",
     "traceroute",
@@ -328,8 +359,9 @@ def detect(text: str) -> tuple[str, str | None]:
     """Return ``(detected, platform)`` for a paste.
 
     ``detected`` is one of ping|traceroute|tracert|mtr|pathping|obs-log|
-    ffmpeg|unknown; ``platform`` is linux|macos|windows or None when the
-    output does not say (mtr, ffmpeg).  For a mixed paste this is the
+    ffmpeg|unknown; ``platform`` is linux|macos|windows, the system of the
+    router that printed it (vrp|comware|ios, kb.diagnostics.router_ping),
+    or None when the output does not say (mtr, ffmpeg).  For a mixed paste this is the
     dominant tool; :func:`split_sections` gives every part.
     """
     return _detect(text, text.split("\n"))

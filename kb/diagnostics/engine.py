@@ -42,6 +42,7 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
+from .router_ping import ROUTER_SYSTEMS, parse_router_ping
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def _parse_section(section: Section) -> Result | None:
     text, kind, platform = section.text, section.kind, section.platform
     threshold = rules.THRESHOLDS["loss_significant_pct"]
     if kind == "ping":
+        if platform in ROUTER_SYSTEMS:
+            return parse_router_ping(text, platform)
         return parse_ping(text, platform)
     if kind == "traceroute":
         return summarise(parse_traceroute(text), loss_threshold_pct=threshold)
@@ -172,6 +175,10 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
     parsed.results = [r for _s, r in known]
     if isinstance(dominant, ObsResult) and dominant.classic:
         parsed.variant = "classic"
+    if parsed.platform in ROUTER_SYSTEMS:
+        # The API's platform is a computer's system; a router's names the
+        # variant of the tool ("Cisco IOS ping").
+        parsed.platform, parsed.variant = None, parsed.platform
     if len(known) > 1:
         parts = ", ".join(f"{s.kind} ({s.start_line}-{s.end_line})" for s, _r in known)
         parsed.note(

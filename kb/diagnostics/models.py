@@ -56,6 +56,9 @@ class PingResult:
     # The command line set the TTL (Windows ``-i N``, Linux ``-t N``): "TTL
     # expired in transit" replies are then what was asked for.
     ttl_set: bool = False
+    # Probes refused with "fragmentation needed" (don't-fragment set): a link
+    # on the path has a smaller MTU than the packet. Not in error_replies.
+    frag_needed: int = 0
     evidence: dict[str, str] = field(default_factory=dict)  # metric -> line
     parser: str = "hand"  # "jc" or "hand"
 
@@ -225,7 +228,8 @@ class ParsedAttachment:
     # English text.
     note_messages: list[Message] = field(default_factory=list)
     # A variant of the detected tool a person would name differently
-    # ("classic" for an OBS Classic log, "report"/"json" for mtr).
+    # ("classic" for an OBS Classic log; the system of a router that ran
+    # ping: kb.diagnostics.router_ping.ROUTER_SYSTEMS).
     variant: str | None = None
 
     @property

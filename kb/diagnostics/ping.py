@@ -63,7 +63,8 @@ _WIN_ERROR_FROM = re.compile(r"(?:Reply from|来自)\s+([0-9a-fA-F:.]+?)(?:\s*�
 _TTL_OPTION = re.compile(r"\bping\b.*\s(?:-i|-t|/i)\s*\d+\b", re.I)
 
 
-def _jitter(rtts: list[float]) -> float | None:
+def consecutive_jitter(rtts: list[float]) -> float | None:
+    """The mean absolute difference of consecutive reply times (ms)."""
     if len(rtts) < 2:
         return None
     diffs = [abs(b - a) for a, b in zip(rtts, rtts[1:], strict=False)]
@@ -141,7 +142,7 @@ def parse_windows(text: str) -> PingResult:
         result.rtt_min_ms = min(result.rtts_ms)
         result.rtt_max_ms = max(result.rtts_ms)
         result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
-    result.jitter_ms = _jitter(result.rtts_ms)
+    result.jitter_ms = consecutive_jitter(result.rtts_ms)
     if result.jitter_ms is not None:
         result.jitter_source = "consecutive"
     return result
@@ -236,7 +237,10 @@ def parse_unix(text: str) -> PingResult:
         re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I)
     )
     for line in lines:
-        if "nreachable" in line or "exceeded" in line or "rohibited" in line or "filtered" in line:
+        if "Frag needed" in line and _UNIX_ERROR.search(line.strip()):
+            result.frag_needed += 1
+            result.evidence.setdefault("frag_needed", as_pasted[line].strip())
+        elif any(word in line for word in ("nreachable", "exceeded", "rohibited", "filtered")):
             m = _UNIX_ERROR.search(line.strip())
             if m:
                 result.error_replies.append(as_pasted[line].strip())
@@ -272,7 +276,7 @@ def parse_unix(text: str) -> PingResult:
         result.evidence["loss_pct"] = as_pasted[loss_line].strip()
     if rtt_line:
         result.evidence["rtt_avg_ms"] = as_pasted[rtt_line].strip()
-    result.jitter_ms = _jitter(result.rtts_ms)
+    result.jitter_ms = consecutive_jitter(result.rtts_ms)
     if result.jitter_ms is not None:
         result.jitter_source = "consecutive"
     elif rtt_line:

@@ -188,6 +188,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("ping-high-rtt", "net.high-latency-route", 0.55),
     FindingRule("ping-high-rtt-stable", "net.high-latency-route", 0.2),
     FindingRule("mtu-black-hole", "net.mtu-fragmentation", 0.8),
+    FindingRule("ping-frag-needed", "net.mtu-fragmentation", 0.85),
     # OBS
     FindingRule("obs-network-drops", "net.uplink-bandwidth", 0.65),
     FindingRule("obs-network-drops", "enc.bitrate-too-high", 0.55),

@@ -21,6 +21,9 @@ def test_there_are_real_ping_samples_for_every_platform_and_locale():
         "windows-ping-en-ipv6.txt",
         "windows-ping-zh-gbk.txt",
         "windows-ping-zh-loss.txt",
+        "huawei-ping-loss-20pct.txt",
+        "h3c-ping-total-loss.txt",
+        "cisco-ping-lossy-midrun.txt",
     } <= names
 
 
@@ -30,6 +33,7 @@ def test_ping_sample_parses_to_its_expected_metrics(sample):
     parsed = parse(sample.name, sample.read_bytes())
     assert parsed.detected == "ping"
     assert parsed.platform == expected["platform"]
+    assert parsed.variant == expected.get("variant")
     assert parsed.metrics == expected["metrics"]
 
 
