@@ -605,6 +605,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The trace did not reach its destination; destination metrics are empty.",
         "路由追踪没有到达目的地；目的地指标为空。",
     ),
+    "note.last-hop-not-target": (
+        "The last hop that answered ({last}) is not the trace's target ({target}): a router "
+        "can answer from another of its addresses, or the trace was cut short. Destination "
+        "metrics are empty.",
+        "最后一个回应的跳（{last}）不是追踪的目标（{target}）：路由器可能用它的另一个地址回应，"
+        "也可能追踪被提前中断。目的地指标为空。",
+    ),
     "note.error-replies": (
         "Error replies (unreachable / TTL expired) were not counted as received.",
         "错误回复（不可达 / TTL 过期）没有计为已接收。",
@@ -636,6 +643,9 @@ _TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
     ("ping", None, None): ("ping", "ping"),
     ("traceroute", "linux", None): ("Linux traceroute", "Linux traceroute"),
     ("traceroute", "macos", None): ("macOS traceroute", "macOS traceroute"),
+    ("traceroute", None, "vrp"): ("Huawei/H3C router tracert", "华为/H3C 设备 tracert"),
+    ("traceroute", None, "comware"): ("H3C Comware tracert", "H3C Comware tracert"),
+    ("traceroute", None, "ios"): ("Cisco IOS traceroute", "Cisco IOS traceroute"),
     ("traceroute", None, None): ("traceroute", "traceroute"),
     ("tracert", None, None): ("Windows tracert", "Windows tracert"),
     ("pathping", None, None): ("Windows pathping", "Windows pathping"),

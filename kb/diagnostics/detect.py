@@ -64,6 +64,23 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
         6,
     ),
     ("traceroute", None, re.compile(r"^traceroute6? to \S+"), 5),
+    # traceroute on a router (kb.diagnostics.router_path)
+    (
+        "traceroute",
+        "vrp",
+        re.compile(r"^traceroute to .*(?:max hops|hops max): \d+\s*,\s*packet length"),
+        6,
+    ),
+    (
+        "traceroute",
+        "comware",
+        re.compile(
+            r"^traceroute to \S+ \(\S+\), \d+ hops at most, \d+ bytes each packet|"
+            r"^tracert to \S+ \(\S+\), \d+ hops max,\s*\d+ bytes packet"
+        ),
+        6,
+    ),
+    ("traceroute", "ios", re.compile(r"^Tracing the route to \S+"), 6),
     # tracert (Windows)
     (
         "tracert",
@@ -173,7 +190,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "-byte ICMP Echos to ",
         "Success rate is ",
     ),
-    "traceroute": ("traceroute",),
+    "traceroute": ("traceroute", "tracert to ", "Tracing the route to "),
     "tracert": (
         "Tracing route to ",
         "over a maximum of ",
@@ -222,7 +239,7 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
             r"^Ping \S+ \(\S+\)(?: from \S+)?: \d+ data bytes|^Sending \d+, \d+-byte ICMP Echos"
         ),
     ),
-    ("traceroute", re.compile(r"^traceroute6? to ")),
+    ("traceroute", re.compile(r"^traceroute6? to |^tracert to |^Tracing the route to ")),
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
@@ -236,6 +253,8 @@ _SECTION_HINTS = (
     "Pinging ",
     "正在 Ping ",
     "traceroute",
+    "tracert to ",
+    "Tracing the route to ",
     "Tracing route to ",
     "通过最多 ",
     "Start: ",

@@ -19,6 +19,7 @@ from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
 from .messages import Message, msg
 from .models import (
+    ROUTER_SYSTEMS,
     Answers,
     Attachment,
     DiagnoseResult,
@@ -42,7 +43,8 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
-from .router_ping import ROUTER_SYSTEMS, parse_router_ping
+from .router_path import parse_router_trace
+from .router_ping import parse_router_ping
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,8 @@ def _parse_section(section: Section) -> Result | None:
             return parse_router_ping(text, platform)
         return parse_ping(text, platform)
     if kind == "traceroute":
+        if platform in ROUTER_SYSTEMS:
+            return summarise(parse_router_trace(text), loss_threshold_pct=threshold)
         return summarise(parse_traceroute(text), loss_threshold_pct=threshold)
     if kind == "tracert":
         return summarise(parse_tracert(text), loss_threshold_pct=threshold)
@@ -185,8 +189,11 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
             msg("note.several", parts=parts, tool=msg(f"tool.{dominant_section.kind}"))
         )
     if isinstance(dominant, PathResult) and dominant.reached is False:
+        last, target = dominant.hops[-1].host, dominant.target_ip or dominant.target
         if dominant.dest_loss_pct == 100:
             parsed.note(msg("note.trace-died", hop=dominant.loss_starts_hop))
+        elif last and target:
+            parsed.note(msg("note.last-hop-not-target", last=last, target=target))
         else:
             parsed.note(msg("note.not-reached"))
     if isinstance(dominant, PingResult) and dominant.error_replies:

@@ -24,6 +24,9 @@ DETECTED_KINDS = (
     "unknown",
 )
 PLATFORMS = ("linux", "macos", "windows")
+# Router systems whose ping and traceroute are read (kb.diagnostics.router_ping,
+# router_path): detection's platform, the API's variant (its platform is null).
+ROUTER_SYSTEMS = ("vrp", "comware", "ios")
 ERRORS = (
     "connection_refused",
     "timeout",

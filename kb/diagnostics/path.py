@@ -37,7 +37,7 @@ def is_ip(text: str | None) -> bool:
     return True
 
 
-def _host_and_name(text: str) -> tuple[str | None, str | None]:
+def host_and_name(text: str) -> tuple[str | None, str | None]:
     """Split "name [1.2.3.4]" / "name (1.2.3.4)" / "1.2.3.4" into (ip, name)."""
     text = text.strip()
     if not text or _TIMEOUT_HOST.match(text):
@@ -58,13 +58,13 @@ def _mean(values: list[float]) -> float | None:
 
 # --------------------------------------------------------------- traceroute
 # traceroute(8) annotations after a probe's time: !H host, !N network, !P
-# protocol unreachable, !X / !C / !<n> administratively prohibited, !F
-# fragmentation needed.  The router that sent one ends the path.
-_TR_ANNOTATION = re.compile(r"(?<!\S)!([HNPXSCFVU]|F-?\d+|\d+)(?!\S)")
+# protocol unreachable, !X / !C / !<n> (Cisco: !A) administratively
+# prohibited, !F fragmentation needed.  The router that sent one ends the path.
+_TR_ANNOTATION = re.compile(r"(?<!\S)!([HNPXSCFVUA]|F-?\d+|\d+)(?!\S)")
 _TR_ERRORS = {"H": "host-unreachable", "N": "net-unreachable", "P": "host-unreachable"}
 
 
-def _traceroute_error(line: str) -> str | None:
+def traceroute_error(line: str) -> str | None:
     m = _TR_ANNOTATION.search(line)
     if not m:
         return None
@@ -103,7 +103,7 @@ def parse_traceroute(text: str) -> PathResult:
         line = hop_lines.get(int(number), "")
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
         total = len(rtts) + stars or 3
-        error = _traceroute_error(line)
+        error = traceroute_error(line)
         result.hops.append(
             Hop(
                 hop=int(number),
@@ -132,11 +132,11 @@ def _parse_traceroute_by_hand(
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
         total = len(rtts) + stars or 3
         rest = re.sub(r"^\s*\d+\s+", "", line)
-        ip, name = _host_and_name(rest) if not rest.startswith("*") or rtts else (None, None)
+        ip, name = host_and_name(rest) if not rest.startswith("*") or rtts else (None, None)
         if ip and not is_ip(ip):
             m = _IP_IN_BRACKETS.search(rest)
             ip = m.group(1) if m else None
-        error = _traceroute_error(line)
+        error = traceroute_error(line)
         result.hops.append(
             Hop(
                 hop=number,
@@ -184,7 +184,7 @@ def parse_tracert(text: str) -> PathResult:
             continue
         m = _TRACERT_REPORT.match(line)
         if m:
-            ip, name = _host_and_name(m.group(2))
+            ip, name = host_and_name(m.group(2))
             result.hops.append(
                 Hop(
                     hop=int(m.group(1)),
@@ -220,7 +220,7 @@ def parse_tracert(text: str) -> PathResult:
             value = 0.5 if probe.startswith("<") else reading(digits.group())
             if value is not None:
                 rtts.append(value)
-        ip, name = _host_and_name(rest[pos:])
+        ip, name = host_and_name(rest[pos:])
         total = len(probes)
         result.hops.append(
             Hop(
@@ -368,7 +368,7 @@ def parse_winmtr(text: str) -> PathResult:
             return reading(row.get(key))
 
         silent = host.lower().startswith("no response")
-        ip, name = (None, None) if silent else _host_and_name(host)
+        ip, name = (None, None) if silent else host_and_name(host)
         result.hops.append(
             Hop(
                 hop=number,
@@ -414,7 +414,7 @@ def parse_pathping(text: str) -> PathResult:
         if number == 0:
             continue  # hop 0 is the source host itself
         rtt = m.group(2)
-        ip, name = _host_and_name(m.group(9))
+        ip, name = host_and_name(m.group(9))
         result.hops.append(
             Hop(
                 hop=number,

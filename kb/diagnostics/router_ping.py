@@ -43,8 +43,6 @@ from .models import PingResult
 from .numbers import DECIMAL, count, percent, reading
 from .ping import consecutive_jitter
 
-ROUTER_SYSTEMS = ("vrp", "comware", "ios")
-
 _TIMEOUT = re.compile(r"^\s*Request time ?out\b", re.I)
 _ERROR = re.compile(r"unreachable|unroutable|TTL expired|time to live exceeded", re.I)
 _ROUND_TRIP = re.compile(

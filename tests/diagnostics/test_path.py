@@ -31,6 +31,7 @@ def test_path_sample_parses_to_its_expected_metrics(sample):
     parsed = parse(sample.name, sample.read_bytes())
     assert parsed.detected == expected["detected"]
     assert parsed.platform == expected["platform"]
+    assert parsed.variant == expected.get("variant")
     metrics = {k: v for k, v in parsed.metrics.items() if k != "per_hop"}
     assert metrics == expected["metrics"]
     assert [h["host"] for h in parsed.metrics["per_hop"]] == expected["hop_hosts"]
