@@ -75,6 +75,15 @@ class TestDiagnoseApi:
         assert data["attachments"][0]["detected"] == "tracert"
         assert data["attachments"][0]["platform"] == "windows"
 
+    def test_a_router_paste_has_no_platform_and_is_named_for_its_router(self, api, fixes):
+        ping = (SAMPLES / "huawei-ping-loss-20pct.txt").read_text()
+        data = post(api, {"attachments": [{"name": "ping.txt", "content": ping}]},
+                    HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+        attachment = data["attachments"][0]
+        assert (attachment["detected"], attachment["platform"]) == ("ping", None)
+        assert attachment["tool"] == "华为/H3C 设备 ping"
+        assert attachment["metrics"]["loss_pct"] == 20.0
+
     def test_binary_is_unknown_with_an_explanation(self, api, db):
         blob = base64.b64encode(bytes(range(256)) * 50).decode()
         data = post(api, {"attachments": [{"name": "x.bin", "content_base64": blob}]}).json()
