@@ -36,7 +36,7 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ("ping", "windows", re.compile(r"^Reply from |^来自 .*的回复"), 1),
     # ping on a router (kb.diagnostics.router_ping): the platform is the
     # router's system.
-    ("ping", "vrp", re.compile(r"^PING \S+: \d+\s+data bytes, press CTRL_C to break"), 5),
+    ("ping", "vrp", re.compile(r"^PING \S+ ?: \d+\s+data bytes, press CTRL_C to break"), 5),
     ("ping", "vrp", re.compile(r"^Reply from \S+: bytes=\d+ Sequence=\d+ ttl=\d+ time"), 2),
     ("ping", "vrp", re.compile(r"^\d+ packet\(s\) (?:transmitted|received)$"), 3),
     (
@@ -235,7 +235,7 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ping",
         re.compile(
-            r"^PING \S+ \(|^Pinging \S+|^正在 Ping |^PING \S+: \d+\s+data bytes|"
+            r"^PING \S+ \(|^Pinging \S+|^正在 Ping |^PING \S+ ?: \d+\s+data bytes|"
             r"^Ping \S+ \(\S+\)(?: from \S+)?: \d+ data bytes|^Sending \d+, \d+-byte ICMP Echos"
         ),
     ),
@@ -379,9 +379,9 @@ def detect(text: str) -> tuple[str, str | None]:
 
     ``detected`` is one of ping|traceroute|tracert|mtr|pathping|obs-log|
     ffmpeg|unknown; ``platform`` is linux|macos|windows, the system of the
-    router that printed it (vrp|comware|ios, kb.diagnostics.router_ping),
-    or None when the output does not say (mtr, ffmpeg).  For a mixed paste this is the
-    dominant tool; :func:`split_sections` gives every part.
+    router that printed it (models.ROUTER_SYSTEMS), or None when the output
+    does not say (mtr, ffmpeg).  For a mixed paste this is the dominant
+    tool; :func:`split_sections` gives every part.
     """
     return _detect(text, text.split("\n"))
 

@@ -232,7 +232,7 @@ class ParsedAttachment:
     note_messages: list[Message] = field(default_factory=list)
     # A variant of the detected tool a person would name differently
     # ("classic" for an OBS Classic log; the system of a router that ran
-    # ping: kb.diagnostics.router_ping.ROUTER_SYSTEMS).
+    # ping or traceroute, one of ROUTER_SYSTEMS).
     variant: str | None = None
 
     @property
