@@ -80,13 +80,15 @@ _VRP_DF = re.compile(r"\bping\b.*\s-f\b")
 
 
 def _from_summary(result: PingResult, lines: list[str]) -> None:
-    """min/avg/max (and Comware's std-dev) from the "round-trip" line."""
+    """min/avg/max (and Comware's std-dev) from the "round-trip" line; an
+    edited line whose numbers contradict each other is not read."""
     for line in lines:
         m = _ROUND_TRIP.search(line)
         if m:
-            result.rtt_min_ms = reading(m.group(1))
-            result.rtt_avg_ms = reading(m.group(2))
-            result.rtt_max_ms = reading(m.group(3))
+            low, avg, high = (reading(m.group(i)) for i in (1, 2, 3))
+            if low is None or avg is None or high is None or not low <= avg <= high:
+                return
+            result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms = low, avg, high
             result.evidence["rtt_avg_ms"] = line.strip()
             if m.group(4) is not None and not result.rtts_ms:
                 result.jitter_ms = reading(m.group(4))
@@ -112,7 +114,7 @@ def _replies(result: PingResult, lines: list[str], reply: re.Pattern[str]) -> in
 
 
 def _counted(result: PingResult, unanswered: int) -> None:
-    """sent/received/loss from the reply lines, when no summary was pasted."""
+    """sent/received/loss from the reply lines, when no summary could be read."""
     probes = len(result.rtts_ms) + unanswered
     if result.sent is None and probes:
         result.sent, result.received = probes, len(result.rtts_ms)
@@ -174,12 +176,13 @@ def parse_comware(text: str) -> PingResult:
     for line in lines:
         m = _COMWARE_SUMMARY.search(line)
         if m:
-            result.sent, result.received = count(m.group(1)), count(m.group(2))
-            result.loss_pct = percent(m.group(3))
-            result.evidence["loss_pct"] = line.strip()
+            sent, received = count(m.group(1)), count(m.group(2))
+            if sent is not None and received is not None and received <= sent:
+                result.sent, result.received = sent, received
+                result.loss_pct = percent(m.group(3))
+                result.evidence["loss_pct"] = line.strip()
             break
-    else:
-        _counted(result, unanswered)
+    _counted(result, unanswered)
     if result.received or result.rtts_ms:
         _from_summary(result, lines)
     return _finish(result)
