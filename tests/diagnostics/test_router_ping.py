@@ -139,3 +139,14 @@ def test_a_router_ping_without_its_summary_counts_every_probe(probes):
         assert result.loss_pct == round(100.0 * (len(probes) - len(answered)) / len(probes), 1)
         assert result.rtts_ms == [float(rtt) for rtt in answered]
         assert result.rtt_max_ms == (max(answered) if answered else None)
+
+
+def test_an_edited_summary_that_contradicts_itself_gives_way_to_the_reply_lines():
+    text = (
+        _sample("h3c-ping-clean.txt")
+        .replace("5 packet(s) transmitted", "3 packet(s) transmitted")
+        .replace("= 1.820/2.365/3.418/", "= 9.820/2.365/3.418/")
+    )
+    parsed = parse("ping.txt", text)
+    assert (parsed.metrics["sent"], parsed.metrics["received"]) == (5, 5)
+    assert (parsed.metrics["rtt_min_ms"], parsed.metrics["rtt_max_ms"]) == (1.82, 3.418)
