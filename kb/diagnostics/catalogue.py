@@ -134,11 +134,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} 个回复是来自 {host} 的 ICMP 错误（不可达），不是回显应答：路径在该路由器处中断。",
     ),
     "ping.frag-needed": (
-        "{count} pings sent with \"don't fragment\" were answered \"fragmentation needed\": a "
-        "link on the path (often a GRE or IPsec tunnel, or PPPoE) carries smaller packets than "
-        "these. Large stream packets are lost there unless the MTU or TCP MSS is lowered.",
-        "{count} 个设置了“不分片”的 ping 收到“需要分片”的回复：路径上有一段链路（常见于 GRE、IPsec "
-        "隧道或 PPPoE）的 MTU 小于这些包。不降低 MTU 或 TCP MSS，推流的大包会在那里丢失。",
+        "{count} pings sent with \"don't fragment\" were refused as too large (\"fragmentation "
+        "needed\"): a link on the way, or the sender's own interface (a VPN, GRE or IPsec "
+        "tunnel, PPPoE), carries smaller packets. Large stream packets are lost there unless "
+        "the MTU or TCP MSS is lowered.",
+        "{count} 个设置了“不分片”的 ping 因包太大被拒绝（“需要分片”）：路径上某段链路或发送端自己的"
+        "接口（VPN、GRE/IPsec 隧道、PPPoE）只能承载更小的包。不降低 MTU 或 TCP MSS，推流的大包会在"
+        "那里丢失。",
     ),
     "ping.unreachable.unnamed": (
         "{count} replies were ICMP errors (unreachable), not echo replies: a router on the path "

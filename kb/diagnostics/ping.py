@@ -28,6 +28,9 @@ _WIN_ERROR_REPLY = re.compile(
     r"General failure|Transmit failed|无法访问目标|TTL 传输中过期|传输失败|一般故障",
     re.I,
 )
+# The local stack refusing a packet larger than the interface or the path
+# MTU it learnt, or "Reply from <router>: ..." when a router refused it.
+_WIN_FRAG = re.compile(r"Packet needs to be fragmented but DF set|需要拆分数据包但是设置 DF")
 _WIN_SUMMARY = re.compile(
     r"(?:Sent|已发送)\s*=\s*(\d+)\s*[,，]\s*(?:Received|已接收)\s*=\s*(\d+)\s*[,，]\s*"
     r"(?:Lost|丢失)\s*=\s*(\d+)\s*\((\d+)%"
@@ -58,6 +61,10 @@ _UNIX_ERROR = re.compile(
     r"Packet filtered|Frag needed|Destination Host Prohibited|Communication prohibited)",
     re.I,
 )
+# iputils refusing to send a packet larger than the MTU it knows (the
+# interface's, or a path MTU a router reported): "ping: local error:
+# Message too long, mtu=1400".
+_LOCAL_TOO_LONG = re.compile(r"local error: message too long", re.I)
 _WIN_ERROR_FROM = re.compile(r"(?:Reply from|来自)\s+([0-9a-fA-F:.]+?)(?:\s*的回复)?\s*[:：]")
 # A TTL given on the command line: Windows "ping host -i 5", Linux "-t 5".
 _TTL_OPTION = re.compile(r"\bping\b.*\s(?:-i|-t|/i)\s*\d+\b", re.I)
@@ -94,6 +101,10 @@ def parse_windows(text: str) -> PingResult:
             break
     echo_replies = 0
     for line in lines:
+        if _WIN_FRAG.search(line):
+            result.frag_needed += 1
+            result.evidence.setdefault("frag_needed", line.strip())
+            continue
         if _WIN_REPLY.search(line) or "bytes=" in line or "字节=" in line:
             if _WIN_ERROR_REPLY.search(line):
                 result.error_replies.append(line.strip())
@@ -118,15 +129,16 @@ def parse_windows(text: str) -> PingResult:
         result.loss_pct = percent(m.group(4))
         result.evidence["loss_pct"] = summary_line.strip()
     else:
-        counted = echo_replies + timeouts + len(result.error_replies)
+        counted = echo_replies + timeouts + len(result.error_replies) + result.frag_needed
         if counted:
             result.sent = counted
             result.received = echo_replies
             result.loss_pct = round(100.0 * (counted - echo_replies) / counted, 1)
-    # Windows counts "Destination host unreachable" and "TTL expired in
-    # transit" as *received*; they are not echo replies from the target,
-    # so the loss that matters is computed from real echo replies.
-    if result.sent and result.error_replies and result.received is not None:
+    # Windows counts "Destination host unreachable", "TTL expired in
+    # transit" and a router's "needs to be fragmented" as *received*; they
+    # are not echo replies from the target, so the loss that matters is
+    # computed from real echo replies.
+    if result.sent and (result.error_replies or result.frag_needed) and result.received is not None:
         if result.received > echo_replies:
             result.received = echo_replies
             result.loss_pct = round(100.0 * (result.sent - echo_replies) / result.sent, 1)
@@ -237,7 +249,9 @@ def parse_unix(text: str) -> PingResult:
         re.search(r"Frag(?:mentation)? needed|message too long|-M do", text, re.I)
     )
     for line in lines:
-        if "Frag needed" in line and _UNIX_ERROR.search(line.strip()):
+        if ("Frag needed" in line and _UNIX_ERROR.search(line.strip())) or _LOCAL_TOO_LONG.search(
+            line
+        ):
             result.frag_needed += 1
             result.evidence.setdefault("frag_needed", as_pasted[line].strip())
         elif any(word in line for word in ("nreachable", "exceeded", "rohibited", "filtered")):
@@ -274,6 +288,10 @@ def parse_unix(text: str) -> PingResult:
     loss_line = _find_line(lines, _UNIX_SUMMARY)
     if loss_line:
         result.evidence["loss_pct"] = as_pasted[loss_line].strip()
+        if result.loss_pct is None:  # jc reads none when "+3 errors" precedes it
+            m = _UNIX_SUMMARY.search(loss_line)
+            assert m is not None
+            result.loss_pct = percent(m.group(3))
     if rtt_line:
         result.evidence["rtt_avg_ms"] = as_pasted[rtt_line].strip()
     result.jitter_ms = consecutive_jitter(result.rtts_ms)

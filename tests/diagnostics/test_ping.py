@@ -5,7 +5,7 @@ from conftest import expected_for, sample_files
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kb.diagnostics import parse
+from kb.diagnostics import Attachment, diagnose, parse
 from kb.diagnostics.decode import decode_paste
 from kb.diagnostics.ping import _from_chinese_locale, parse_unix, parse_windows
 
@@ -146,3 +146,33 @@ def test_truncated_linux_ping_still_yields_reply_times():
     result = parse_unix(text)
     assert result.rtts_ms == [87.3, 84.9]
     assert result.jitter_ms == pytest.approx(2.4)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "windows-ping-en-frag-needed.txt",
+        "windows-ping-zh-frag-needed-tunnel.txt",
+        "windows-ping-zh-frag-needed.txt",
+        "linux-ping-local-message-too-long.txt",
+    ],
+)
+def test_pings_refused_as_too_large_are_a_path_mtu_problem_not_a_line_down(read_sample, name):
+    # Below the 1,400-byte probe size these read as total loss, or as nothing.
+    result = diagnose(attachments=[Attachment(name=name, content=read_sample(name))])
+    kinds = [f.kind for f in result.findings]
+    assert kinds == ["ping-frag-needed"]
+    assert result.suggestions[0].problem == "net.mtu-fragmentation"
+    assert result.escalate.priority != "P2"
+
+
+def test_windows_counts_a_routers_fragmentation_answer_as_lost(read_sample):
+    parsed = parse("ping.txt", read_sample("windows-ping-zh-frag-needed-tunnel.txt"))
+    ping = parsed.results[0]
+    assert (ping.sent, ping.received, ping.frag_needed) == (3, 0, 3)
+    assert ping.evidence["frag_needed"] == "来自 192.168.35.1 的回复: 需要拆分数据包但是设置 DF。"
+
+
+def test_linux_loss_is_read_when_jc_misses_it_after_errors(read_sample):
+    parsed = parse("ping.txt", read_sample("linux-ping-local-message-too-long.txt"))
+    assert parsed.metrics["loss_pct"] == 100.0
