@@ -648,6 +648,7 @@ _TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
     ("traceroute", None, "vrp"): ("Huawei/H3C router tracert", "华为/H3C 设备 tracert"),
     ("traceroute", None, "comware"): ("H3C Comware tracert", "H3C Comware tracert"),
     ("traceroute", None, "ios"): ("Cisco IOS traceroute", "Cisco IOS traceroute"),
+    ("traceroute", None, "nexttrace"): ("NextTrace", "NextTrace"),
     ("traceroute", None, None): ("traceroute", "traceroute"),
     ("tracert", None, None): ("Windows tracert", "Windows tracert"),
     ("pathping", None, None): ("Windows pathping", "Windows pathping"),

@@ -81,6 +81,15 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
         6,
     ),
     ("traceroute", "ios", re.compile(r"^Tracing the route to \S+"), 6),
+    # NextTrace (kb.diagnostics.nexttrace) on any system
+    ("traceroute", "nexttrace", re.compile(r"^NextTrace v\d"), 6),
+    ("traceroute", "nexttrace", re.compile(r"^\[NextTrace API\]|^IP Geo Data Provider: "), 4),
+    (
+        "traceroute",
+        "nexttrace",
+        re.compile(r"^(?:traceroute to|\S+ ->) \S+.*, \d+ hops max, \d+ bytes payload"),
+        6,
+    ),
     # tracert (Windows)
     (
         "tracert",
@@ -190,7 +199,14 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "-byte ICMP Echos to ",
         "Success rate is ",
     ),
-    "traceroute": ("traceroute", "tracert to ", "Tracing the route to "),
+    "traceroute": (
+        "traceroute",
+        "tracert to ",
+        "Tracing the route to ",
+        "NextTrace",
+        "IP Geo Data Provider: ",
+        " bytes payload",
+    ),
     "tracert": (
         "Tracing route to ",
         "over a maximum of ",
@@ -379,9 +395,9 @@ def detect(text: str) -> tuple[str, str | None]:
 
     ``detected`` is one of ping|traceroute|tracert|mtr|pathping|obs-log|
     ffmpeg|unknown; ``platform`` is linux|macos|windows, the system of the
-    router that printed it (models.ROUTER_SYSTEMS), or None when the output
-    does not say (mtr, ffmpeg).  For a mixed paste this is the dominant
-    tool; :func:`split_sections` gives every part.
+    router that printed it (models.ROUTER_SYSTEMS), "nexttrace", or None
+    when the output does not say (mtr, ffmpeg).  For a mixed paste this is
+    the dominant tool; :func:`split_sections` gives every part.
     """
     return _detect(text, text.split("\n"))
 

@@ -20,6 +20,7 @@ from .ffmpeg import parse_ffmpeg
 from .messages import Message, msg
 from .models import (
     ROUTER_SYSTEMS,
+    VARIANT_PLATFORMS,
     Answers,
     Attachment,
     DiagnoseResult,
@@ -32,6 +33,7 @@ from .models import (
     PingResult,
     Suggestion,
 )
+from .nexttrace import parse_nexttrace
 from .obs import parse_obs
 from .path import (
     parse_mtr_json,
@@ -84,6 +86,8 @@ def _parse_section(section: Section) -> Result | None:
     if kind == "traceroute":
         if platform in ROUTER_SYSTEMS:
             return summarise(parse_router_trace(text), loss_threshold_pct=threshold)
+        if platform == "nexttrace":
+            return summarise(parse_nexttrace(text), loss_threshold_pct=threshold)
         return summarise(parse_traceroute(text), loss_threshold_pct=threshold)
     if kind == "tracert":
         return summarise(parse_tracert(text), loss_threshold_pct=threshold)
@@ -179,9 +183,9 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
     parsed.results = [r for _s, r in known]
     if isinstance(dominant, ObsResult) and dominant.classic:
         parsed.variant = "classic"
-    if parsed.platform in ROUTER_SYSTEMS:
-        # The API's platform is a computer's system; a router's names the
-        # variant of the tool ("Cisco IOS ping").
+    if parsed.platform in VARIANT_PLATFORMS:
+        # The API's platform is a computer's system; a router's, or
+        # NextTrace, names the variant of the tool ("Cisco IOS ping").
         parsed.platform, parsed.variant = None, parsed.platform
     if len(known) > 1:
         parts = ", ".join(f"{s.kind} ({s.start_line}-{s.end_line})" for s, _r in known)

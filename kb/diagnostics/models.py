@@ -25,8 +25,11 @@ DETECTED_KINDS = (
 )
 PLATFORMS = ("linux", "macos", "windows")
 # Router systems whose ping and traceroute are read (kb.diagnostics.router_ping,
-# router_path): detection's platform, the API's variant (its platform is null).
+# router_path).
 ROUTER_SYSTEMS = ("vrp", "comware", "ios")
+# Detection's platforms that name a variant of the tool, not a computer's
+# system: the API's platform is then null, and its variant names it.
+VARIANT_PLATFORMS = (*ROUTER_SYSTEMS, "nexttrace")
 ERRORS = (
     "connection_refused",
     "timeout",
@@ -231,8 +234,8 @@ class ParsedAttachment:
     # English text.
     note_messages: list[Message] = field(default_factory=list)
     # A variant of the detected tool a person would name differently
-    # ("classic" for an OBS Classic log; the system of a router that ran
-    # ping or traceroute, one of ROUTER_SYSTEMS).
+    # ("classic" for an OBS Classic log; one of VARIANT_PLATFORMS: the
+    # system of a router that ran ping or traceroute, or NextTrace).
     variant: str | None = None
 
     @property

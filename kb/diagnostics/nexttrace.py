@@ -1,0 +1,93 @@
+"""NextTrace output -> :class:`PathResult`.
+
+NextTrace is the trace Chinese network engineers reach for on a
+cross-border route: it prints each hop's AS, network and place, so a
+paste shows where a path leaves one carrier for another. Its classic
+output::
+
+    NextTrace v1.3.4 2024-09-10T13:25:26Z 6a3ea6a
+    [NextTrace API] preferred API IP - 172.67.155.192 - 118.16ms - Misaka.HKG
+    IP Geo Data Provider: LeoMoeAPI
+    traceroute to 59.36.216.1, 30 hops max, 52 bytes payload
+    1   103.213.4.1     AS7720                    中国 香港   skywolf.cloud
+                                                  0.90 ms
+    2   10.0.0.6        *                         RFC1918
+                                                  0.65 ms
+    5   *
+    11  218.30.54.181   AS4134   [CHINANET-US]    美国 加利福尼亚 圣何塞 ... 电信
+                                                  165.18 ms
+
+A hop is a line with its number and address, or "*" when nothing
+answered; the "*" after an address is an AS the geo data does not know,
+not a lost probe. The line under it holds the host name, if any, and the
+probe times ("0.90 ms / * ms / 1.01 ms"). A hop that answered from
+several addresses has one block per address, indented by four spaces. A
+hop that answered nothing does not say how many probes it sent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Hop, PathResult
+from .numbers import DECIMAL, reading
+from .path import is_ip
+
+# "traceroute to 59.36.216.1, 30 hops max, 52 bytes payload" (the address
+# first, a name asked for in brackets after it; "SRC -> 1.1.1.1" with a
+# source address set).
+_HEADER = re.compile(
+    r"^(?:traceroute to|\S+ ->)\s+([0-9a-fA-F:.]+)(?:\s+\(([^)]*)\))?,\s*\d+ hops max,"
+    r"\s*\d+ bytes payload"
+)
+_HOP = re.compile(r"^(\d{1,3})\s+(\*|[0-9a-fA-F:.]+)(?:\s|$)")
+_ANOTHER_ADDRESS = re.compile(r"^ {4}([0-9a-fA-F:.]+)\s")
+_PROBE = re.compile(rf"(?<!\S)(?:({DECIMAL})|\*) ms(?!\S)")
+
+
+def _hop(number: int, host: str | None, lines: list[str]) -> Hop:
+    rtts: list[float] = []
+    stars = 0
+    for line in lines[1:]:
+        for m in _PROBE.finditer(line):
+            if m.group(1) is None:
+                stars += 1
+            elif (rtt := reading(m.group(1))) is not None:
+                rtts.append(rtt)
+    sent = len(rtts) + stars
+    if host is None:
+        loss: float | None = 100.0
+    else:
+        loss = round(100.0 * stars / sent, 1) if sent else None
+    return Hop(
+        hop=number,
+        host=host,
+        loss_pct=loss,
+        sent=sent or None,
+        rtt_avg_ms=round(sum(rtts) / len(rtts), 3) if rtts else None,
+        rtt_best_ms=min(rtts) if rtts else None,
+        rtt_worst_ms=max(rtts) if rtts else None,
+        line=lines[0].rstrip(),
+    )
+
+
+def parse_nexttrace(text: str) -> PathResult:
+    """NextTrace's classic (line by line) output."""
+    result = PathResult(tool="traceroute", parser="hand")
+    hops: list[tuple[int, str | None, list[str]]] = []
+    for line in text.split("\n"):
+        if result.target_ip is None and (m := _HEADER.search(line.strip())):
+            result.target_ip = m.group(1)
+            result.target = m.group(2) or m.group(1)
+            continue
+        if result.target_ip is None or not line.strip():
+            continue
+        m = _HOP.match(line)
+        if m and (m.group(2) == "*" or is_ip(m.group(2))):
+            hops.append((int(m.group(1)), None if m.group(2) == "*" else m.group(2), [line]))
+        elif hops and not (
+            (other := _ANOTHER_ADDRESS.match(line)) and is_ip(other.group(1))
+        ):
+            hops[-1][2].append(line)
+    result.hops = [_hop(number, host, lines) for number, host, lines in hops]
+    return result

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from conftest import SAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.diagnostics import detect, parse
+from kb.diagnostics.nexttrace import parse_nexttrace
+
+
+def _parsed(name: str):
+    return parse(name, (SAMPLES / name).read_bytes())
+
+
+def test_an_unknown_as_is_not_a_lost_probe():
+    # "2   10.0.0.6        *                         RFC1918": once read as a
+    # Linux traceroute hop that lost half its probes, its time ignored.
+    parsed = _parsed("nexttrace-reached.txt")
+    assert (parsed.detected, parsed.platform, parsed.variant) == ("traceroute", None, "nexttrace")
+    assert parsed.tool == "NextTrace"
+    hop = parsed.results[0].hops[1]
+    assert (hop.host, hop.loss_pct, hop.rtt_avg_ms) == ("10.0.0.6", 0.0, 0.66)
+
+
+def test_a_trace_that_reaches_its_target_reads_clean():
+    parsed = _parsed("nexttrace-reached.txt")
+    assert parsed.metrics["reached"] is True
+    assert parsed.metrics["dest_rtt_avg_ms"] == 109.82
+
+
+def test_a_hop_that_answered_nothing_does_not_say_how_many_probes_it_sent():
+    hop = _parsed("nexttrace-crossborder-dies.txt").results[0].hops[4]  # "5   *"
+    assert (hop.host, hop.sent, hop.loss_pct) == (None, None, 100.0)
+
+
+def test_where_the_trace_dies_is_after_the_last_hop_that_answered():
+    parsed = _parsed("nexttrace-crossborder-dies.txt")
+    assert (parsed.metrics["loss_starts_hop"], parsed.metrics["reached"]) == (15, False)
+
+
+def _hop_lines(n: int, probes: list[list[int | None]]) -> list[str]:
+    """One hop as NextTrace's classic printer writes it (printer/realtime_printer.go):
+    a block per address, its probe times on the line under it."""
+    if not any(t is not None for block in probes for t in block):
+        return [f"{n:<2d}  *"]
+    lines = []
+    for i, block in enumerate(probes):
+        address = f"198.51.{n}.{i + 1}"
+        lead = f"{n:<2d}  " if i == 0 else "    "
+        lines.append(f"{lead}{address:<15s} AS{4134:<6d} {'[CHINANET-BB]':<16s} 中国 广东 广州  电信")
+        times = " / ".join("* ms" if t is None else f"{t / 100:.2f} ms" for t in block)
+        lines.append(f"    {'':<39s}   {times}")
+    return lines
+
+
+_PROBES = st.lists(st.one_of(st.none(), st.integers(1, 99_999)), min_size=1, max_size=3)
+
+
+@given(st.lists(st.lists(_PROBES, min_size=1, max_size=2), min_size=1, max_size=30))
+def test_every_hop_keeps_all_of_its_probes(hops):
+    lines = ["traceroute to 203.0.113.10, 30 hops max, 52 bytes payload"]
+    for n, blocks in enumerate(hops, 1):
+        lines += _hop_lines(n, blocks)
+    text = "\n".join(lines)
+    assert detect(text) == ("traceroute", "nexttrace")
+    parsed = parse_nexttrace(text).hops
+    assert [h.hop for h in parsed] == list(range(1, len(hops) + 1))
+    for hop, blocks in zip(parsed, hops, strict=True):
+        probes = [t for block in blocks for t in block]
+        answered = [t / 100 for t in probes if t is not None]
+        if not answered:
+            assert (hop.host, hop.loss_pct) == (None, 100.0)
+            continue
+        assert hop.host == f"198.51.{hop.hop}.1"
+        assert hop.sent == len(probes)
+        assert hop.loss_pct == round(100.0 * (len(probes) - len(answered)) / len(probes), 1)
+        assert hop.rtt_worst_ms == max(answered)
