@@ -47,7 +47,8 @@ def _hop_lines(n: int, probes: list[list[int | None]]) -> list[str]:
     for i, block in enumerate(probes):
         address = f"198.51.{n}.{i + 1}"
         lead = f"{n:<2d}  " if i == 0 else "    "
-        lines.append(f"{lead}{address:<15s} AS{4134:<6d} {'[CHINANET-BB]':<16s} 中国 广东 广州  电信")
+        whois = f"{'[CHINANET-BB]':<16s}"
+        lines.append(f"{lead}{address:<15s} AS{4134:<6d} {whois} 中国 广东 广州  电信")
         times = " / ".join("* ms" if t is None else f"{t / 100:.2f} ms" for t in block)
         lines.append(f"    {'':<39s}   {times}")
     return lines
