@@ -104,14 +104,27 @@ def _spread(h: Hop) -> float | None:
     return None
 
 
+def _customer_hops(hops: list[Hop]) -> list[Hop]:
+    """The private/CGNAT hops the path starts with: the customer's network
+    and the access ISP's NAT. Private addresses after the first public hop
+    are a carrier's or a data centre's own network (an MPLS core, a cloud's
+    fabric), not the customer's."""
+    leading = []
+    for h in hops:
+        if h.host is None:  # silent: says nothing either way
+            continue
+        if not customer_side(h.host):
+            break
+        leading.append(h)
+    return leading
+
+
 def _first_customer_hops(hops: list[Hop]) -> int:
     """Hop number up to which the path is the customer's side when no
-    long-haul jump is visible: private/CGNAT hops and the first public hop
-    after them (the access ISP's router)."""
-    last_private = 0
-    for h in hops:
-        if customer_side(h.host):
-            last_private = h.hop
+    long-haul jump is visible: the private/CGNAT hops it starts with and
+    the first public hop after them (the access ISP's router)."""
+    leading = _customer_hops(hops)
+    last_private = leading[-1].hop if leading else 0
     first_public = next((h.hop for h in hops if h.host and not customer_side(h.host)), None)
     if first_public is None:
         return last_private
@@ -129,7 +142,7 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
         return findings
     sig = thresholds["loss_significant_pct"]
     jump = long_haul_jump(hops, thresholds)
-    private = [h for h in hops if customer_side(h.host)]
+    private = _customer_hops(hops)
 
     # 1. The trace dies: unreachable host or a line that is down.
     if path.reached is False and path.loss_starts_hop is not None:
@@ -138,7 +151,7 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
         last = before[-1] if before else None
         reporter_error = next((h for h in hops if h.error), None)
         at_customer = dying.hop <= 1 or (
-            reporter_error is not None and customer_side(reporter_error.host)
+            reporter_error is not None and reporter_error in private
         )
         reporter = next((h for h in hops if h.error), None)
         if reporter is not None:
@@ -180,7 +193,7 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
         if jump is not None:
             last_mile = start.hop < jump[1].hop
         else:
-            last_mile = customer_side(start.host) or start.hop <= _first_customer_hops(hops)
+            last_mile = start.hop <= _first_customer_hops(hops)
         facts = {"start_hop": start.hop, "dest_loss_pct": dest_loss}
         if last_mile:
             findings.append(
@@ -266,9 +279,7 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
             start_hop = h.hop
         starts = next(h for h in hops if h.hop == start_hop)
         on_long_haul = jump is not None and start_hop >= jump[1].hop
-        at_customer = not on_long_haul and (
-            customer_side(starts.host) or start_hop <= _first_customer_hops(hops)
-        )
+        at_customer = not on_long_haul and start_hop <= _first_customer_hops(hops)
         findings.append(
             Finding.of(
                 "path-jitter",

@@ -162,3 +162,26 @@ def test_mtr_columns_follow_the_header_order():
     )
     hop = parse_mtr_report(text).hops[0]
     assert (hop.sent, hop.loss_pct, hop.rtt_avg_ms) == (20, 10.0, 5.5)
+
+
+def test_private_addresses_inside_a_carrier_are_not_the_customers_side():
+    # An ISP's MPLS core numbered in 10.0.0.0/8, after the customer's public
+    # edge: loss that starts there is the carrier's, not the last mile.
+    text = (
+        "Start: 2026-11-25T10:00:00+0000\n"
+        "HOST: encoder                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+        "  1.|-- 192.168.50.1               0.0%   100    0.4   0.4   0.3   0.6   0.1\n"
+        "  2.|-- 198.51.100.2               0.0%   100    5.1   5.0   4.8   5.5   0.2\n"
+        "  3.|-- 10.222.48.113             12.0%   100   12.1  12.0  11.8  12.5   0.2\n"
+        "  4.|-- 203.0.113.10              12.0%   100   12.3  12.2  12.0  12.6   0.2\n"
+    )
+    path = parse("mtr.txt", text).results[0]
+    findings = analyse_path(path)
+    assert "path-loss-transit" in _kinds(findings)
+    customer = next(f for f in findings if f.kind == "customer-side-hops")
+    assert [line.split()[1] for line in customer.evidence] == ["192.168.50.1"]
+
+
+def test_a_carriers_private_core_is_not_called_the_last_mile(read_sample):
+    path = _path(read_sample, "cisco-traceroute-isp-as-mpls-stars.txt")
+    assert "customer-side-hops" not in _kinds(analyse_path(path))
