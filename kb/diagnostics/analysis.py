@@ -35,6 +35,7 @@ import statistics
 from functools import lru_cache
 from typing import Any
 
+from .carriers import carriers_on
 from .messages import msg
 from .models import FfmpegResult, Finding, Hop, ObsResult, PathResult, PingResult
 from .rules import THRESHOLDS
@@ -338,6 +339,24 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
                     facts={"rtt_ms": rtt},
                 )
             )
+
+    # 6. The Chinese carrier networks the route runs over.
+    for carrier, first in carriers_on(hops)[:3]:
+        standard = carrier.tier == "standard"
+        findings.append(
+            Finding.of(
+                "route-standard-backbone" if standard else "route-carrier",
+                msg(
+                    f"path.carrier.{carrier.tier}",
+                    carrier=msg(f"carrier.{carrier.code}"),
+                    hop=first.hop,
+                    host=_host(first),
+                ),
+                evidence=[first.line],
+                problems=["net.peak-hour-congestion"] if standard else [],
+                facts={"carrier": carrier.code, "hop": first.hop},
+            )
+        )
 
     if private:
         findings.append(

@@ -94,6 +94,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "客户网络内部（目的地标准差 {spread:g} ms，范围 "
         "{best:g}-{worst:g} ms）：本地抖动（Wi-Fi、上行拥塞、缓冲膨胀）。",
     ),
+    "path.carrier.standard": (
+        "From hop {hop} ({host}) the route runs over {carrier}, the carrier's standard network: "
+        "its international links are often congested at China's evening peak (about "
+        "20:00-23:00 Beijing time); the premium networks (China Telecom CN2, China Unicom "
+        "9929) are far less affected.",
+        "从第 {hop} 跳（{host}）起，路由走{carrier}，这是该运营商的普通网络：其国际出口在国内"
+        "晚高峰（北京时间约 20:00-23:00）经常拥塞；精品网络（电信 CN2、联通 9929）受影响小得多。",
+    ),
+    "path.carrier.premium": (
+        "From hop {hop} ({host}) the route runs over {carrier}, the carrier's premium network "
+        "for international traffic.",
+        "从第 {hop} 跳（{host}）起，路由走{carrier}，这是该运营商面向国际业务的精品网络。",
+    ),
+    "path.carrier.other": (
+        "From hop {hop} ({host}) the route runs over {carrier}.",
+        "从第 {hop} 跳（{host}）起，路由走{carrier}。",
+    ),
+    "carrier.ct-163": (
+        "China Telecom 163 (ChinaNet, AS4134)",
+        "中国电信 163 骨干网（ChinaNet，AS4134）",
+    ),
+    "carrier.ct-cn2": ("China Telecom CN2 (AS4809)", "中国电信 CN2（AS4809）"),
+    "carrier.cu-169": ("China Unicom 169 (AS4837)", "中国联通 169 骨干网（AS4837）"),
+    "carrier.cu-9929": ("China Unicom 9929 (CUII, AS9929)", "中国联通 9929（CUII，AS9929）"),
+    "carrier.cu-cug": ("China Unicom Global (CUG, AS10099)", "联通国际 CUG（AS10099）"),
+    "carrier.cm-cmnet": ("China Mobile CMNET (AS9808)", "中国移动 CMNET（AS9808）"),
+    "carrier.cm-cmi": ("China Mobile International (CMI, AS58453)", "中国移动国际 CMI（AS58453）"),
+    "carrier.cm-cmin2": ("China Mobile CMIN2 (AS58807)", "中国移动 CMIN2（AS58807）"),
     "path.long-haul": (
         "RTT jumps by {step} ms between hop {a} ({a_host}) and hop {b} ({b_host}): a long-haul "
         "(often cross-border) segment.",

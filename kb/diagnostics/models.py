@@ -96,6 +96,7 @@ class Hop:
     # "host-unreachable", "prohibited"): the path ends at this hop.
     error: str | None = None
     line: str = ""  # the verbatim input line, used as evidence
+    asn: int | None = None  # the AS number the tool printed (NextTrace, Cisco)
 
     def to_dict(self) -> dict[str, Any]:
         return {

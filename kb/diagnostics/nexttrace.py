@@ -41,6 +41,7 @@ _HEADER = re.compile(
     r"\s*\d+ bytes payload"
 )
 _HOP = re.compile(r"^(\d{1,3})\s+(\*|[0-9a-fA-F:.]+)(?:\s|$)")
+_AS = re.compile(r"^\d{1,3}\s+\S+\s+AS(\d{1,10})(?:\s|$)")
 _ANOTHER_ADDRESS = re.compile(r"^ {4}([0-9a-fA-F:.]+)\s")
 _PROBE = re.compile(rf"(?<!\S)(?:({DECIMAL})|\*) ms(?!\S)")
 
@@ -59,9 +60,11 @@ def _hop(number: int, host: str | None, lines: list[str]) -> Hop:
         loss: float | None = 100.0
     else:
         loss = round(100.0 * stars / sent, 1) if sent else None
+    as_column = _AS.match(lines[0])
     return Hop(
         hop=number,
         host=host,
+        asn=int(as_column.group(1)) if as_column else None,
         loss_pct=loss,
         sent=sent or None,
         rtt_avg_ms=round(sum(rtts) / len(rtts), 3) if rtts else None,

@@ -22,8 +22,9 @@ The routers' traces differ in their headers, and little in their rows:
         10.222.71.2 [AS 3356] [MPLS: Label 7188 Exp 0] 12 msec
       8  *  *  *
 
-Bracketed annotations (AS numbers, MPLS labels) are dropped; a hop's
-address is the first one it shows, its probes all of its lines' probes.
+Bracketed annotations are dropped but for the AS number (Cisco's
+``[AS 3356]``); a hop's address is the first one it shows, its probes all
+of its lines' probes.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _TARGET = re.compile(
 )
 _ROW = re.compile(r"^\s*(\d{1,3})(?:\s+(.*?))?\s*$")
 _ANNOTATION = re.compile(r"\[[^\]]*\]")
+_AS = re.compile(r"\[AS (\d{1,10})\]")
 _TIME = re.compile(rf"({DECIMAL})\s*(?:msec|ms)\b")
 _STAR = re.compile(r"(?<!\S)\*(?!\S)")
 # What is not the hop's host: probe times, stars and error annotations
@@ -71,10 +73,12 @@ def _hop(number: int, lines: list[str]) -> Hop:
             break
     error = next((e for line in lines if (e := traceroute_error(line))), None)
     sent = len(rtts) + stars
+    as_number = _AS.search(lines[0])
     return Hop(
         hop=number,
         host=host,
         name=name,
+        asn=int(as_number.group(1)) if as_number else None,
         loss_pct=100.0 if error else (round(100.0 * stars / sent, 1) if sent else None),
         sent=sent or None,
         rtt_avg_ms=round(sum(rtts) / len(rtts), 3) if rtts else None,

@@ -171,6 +171,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("high-latency", "net.high-latency-route", 0.6),
     FindingRule("high-latency", "play.high-latency", 0.2, role="viewer"),
     FindingRule("ipv6-path", "net.ipv6-path", 0.2),
+    FindingRule("route-standard-backbone", "net.peak-hour-congestion", 0.2),
     # ping
     FindingRule("ping-total-loss", "net.line-failover", 0.7),
     FindingRule("ping-total-loss", "push.connect-refused", 0.55),

@@ -15,7 +15,8 @@ SEVERITIES = ("problem", "warning", "info")
 
 INFO = frozenset({
     "path-clean", "long-haul-segment", "long-haul-rtt-expected", "customer-side-hops",
-    "icmp-rate-limit", "ping-high-rtt-stable", "ping-ttl-set",
+    "icmp-rate-limit", "ping-high-rtt-stable", "ping-ttl-set", "route-carrier",
+    "route-standard-backbone",
 })
 WARNING = frozenset({
     "audio-sample-rate", "bframes-webrtc", "high-latency", "keyframe-interval",

@@ -5,7 +5,9 @@ from conftest import expected_for, sample_files
 
 from kb.diagnostics import parse
 from kb.diagnostics.analysis import analyse_path, customer_side
+from kb.diagnostics.carriers import carrier_of
 from kb.diagnostics.decode import decode_paste
+from kb.diagnostics.models import Hop
 from kb.diagnostics.path import parse_mtr_report, parse_tracert, summarise
 
 PATH_SAMPLES = sample_files("traceroute", "tracert", "mtr", "pathping")
@@ -185,3 +187,35 @@ def test_private_addresses_inside_a_carrier_are_not_the_customers_side():
 def test_a_carriers_private_core_is_not_called_the_last_mile(read_sample):
     path = _path(read_sample, "cisco-traceroute-isp-as-mpls-stars.txt")
     assert "customer-side-hops" not in _kinds(analyse_path(path))
+
+
+def test_a_route_over_a_standard_chinese_backbone_is_named_with_its_evening_peak(read_sample):
+    path = _path(read_sample, "nexttrace-reached.txt")
+    finding = next(f for f in analyse_path(path) if f.kind == "route-standard-backbone")
+    assert finding.summary.startswith(
+        "From hop 8 (219.158.35.157) the route runs over China Unicom 169 (AS4837)"
+    )
+    assert "中国联通 169 骨干网" in finding.message.render("zh-hans")
+    assert finding.problems == ["net.peak-hour-congestion"]
+
+
+def test_a_backbone_is_recognised_by_its_prefix_when_no_as_is_printed(read_sample):
+    path = _path(read_sample, "windows-pathping-zh.txt")
+    finding = next(f for f in analyse_path(path) if f.kind == "route-carrier")
+    assert finding.facts == {"carrier": "cm-cmnet", "hop": 5}
+
+
+@pytest.mark.parametrize(
+    "hop,carrier",
+    [
+        (Hop(hop=1, host="59.43.182.9"), "ct-cn2"),
+        (Hop(hop=1, host="202.97.66.226"), "ct-163"),
+        (Hop(hop=1, host="202.97.66.226", asn=4809), "ct-cn2"),  # the printed AS decides
+        (Hop(hop=1, host="218.30.54.181", asn=4134), "ct-163"),
+        (Hop(hop=1, host="203.0.113.10"), None),
+        (Hop(hop=1, host=None), None),
+    ],
+)
+def test_a_hops_carrier_is_its_printed_as_else_its_backbone_prefix(hop, carrier):
+    found = carrier_of(hop)
+    assert (found.code if found else None) == carrier
