@@ -1,7 +1,7 @@
 """Numbers read from pasted tool output.
 
 The tools print plain decimals ("12.3 ms", "0.5%", "10"), but pastes are
-edited, truncated and redacted ("time=... ms", "1.2.3", "-nan"), and
+edited, truncated and redacted ("time=... ms", "1.2.3", "-nan", "１２"), and
 Python's ``float()`` also takes "nan", "inf", "1e308" and 400-digit
 strings (infinity), any of which breaks the arithmetic after it (a lost
 probe count, a latency step, a mean). So the parsers match numbers with
@@ -27,6 +27,10 @@ def reading(raw: object) -> float | None:
     """``raw`` (text or a JSON number) as a finite, non-negative float no
     larger than :data:`MAX_READING`, else None."""
     if isinstance(raw, bool) or raw is None:
+        return None
+    # The tools print ASCII digits; Python's float() also reads "１２" and
+    # "٣", which only an edit puts in a paste (and \d matches them).
+    if isinstance(raw, str) and not raw.isascii():
         return None
     try:
         value = float(raw)  # type: ignore[arg-type]

@@ -78,6 +78,11 @@ def consecutive_jitter(rtts: list[float]) -> float | None:
     return round(sum(diffs) / len(diffs), 3)
 
 
+def _consistent(sent: int | None, received: int | None) -> bool:
+    """A summary whose counts an edit has not made impossible."""
+    return sent is not None and received is not None and received <= sent
+
+
 def _find_line(lines: list[str], pattern: re.Pattern[str]) -> str | None:
     for line in lines:
         if pattern.search(line):
@@ -120,10 +125,9 @@ def parse_windows(text: str) -> PingResult:
         elif _WIN_ERROR_REPLY.search(line):
             result.error_replies.append(line.strip())
     timeouts = sum(1 for line in lines if _WIN_TIMEOUT.search(line))
-    summary_line = _find_line(lines, _WIN_SUMMARY)
-    if summary_line:
-        m = _WIN_SUMMARY.search(summary_line)
-        assert m is not None
+    summary_line = _find_line(lines, _WIN_SUMMARY) or ""
+    m = _WIN_SUMMARY.search(summary_line)
+    if m and _consistent(count(m.group(1)), count(m.group(2))):
         result.sent = count(m.group(1))
         result.received = count(m.group(2))
         result.loss_pct = percent(m.group(4))
@@ -284,8 +288,11 @@ def parse_unix(text: str) -> PingResult:
     else:
         _parse_unix_by_hand(text, result)
         spread = None
+    if result.sent is not None and result.received is not None:
+        if not _consistent(result.sent, result.received):
+            result.sent = result.received = result.loss_pct = None
     rtt_line = _find_line(lines, _UNIX_RTT)
-    loss_line = _find_line(lines, _UNIX_SUMMARY)
+    loss_line = _find_line(lines, _UNIX_SUMMARY) if result.sent is not None else None
     if loss_line:
         result.evidence["loss_pct"] = as_pasted[loss_line].strip()
         if result.loss_pct is None:  # jc reads none when "+3 errors" precedes it

@@ -11,7 +11,7 @@ from kb.diagnostics.numbers import MAX_READING, count, percent, reading
 
 @pytest.mark.parametrize(
     "raw", ["nan", "-nan", "inf", "Infinity", "1e308", "9" * 400, "-1", ".", "...", "1.2.3", "",
-            "ms", None, True, float("nan")]
+            "ms", None, True, float("nan"), "１２", "٣"]
 )
 def test_what_no_tool_prints_is_no_reading(raw):
     assert reading(raw) is None

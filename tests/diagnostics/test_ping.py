@@ -176,3 +176,24 @@ def test_windows_counts_a_routers_fragmentation_answer_as_lost(read_sample):
 def test_linux_loss_is_read_when_jc_misses_it_after_errors(read_sample):
     parsed = parse("ping.txt", read_sample("linux-ping-local-message-too-long.txt"))
     assert parsed.metrics["loss_pct"] == 100.0
+
+
+def test_an_edited_summary_with_more_received_than_sent_gives_way_to_the_lines(read_sample):
+    text = read_sample("windows-ping-zh-loss.txt").decode("utf-8").replace(
+        "已发送 = 4，已接收 = 3", "已发送 = 1，已接收 = 3"
+    )
+    parsed = parse("ping.txt", text)
+    assert (parsed.metrics["sent"], parsed.metrics["received"]) == (4, 3)
+
+
+def test_a_linux_summary_with_more_received_than_sent_is_not_read():
+    text = (
+        "PING 203.0.113.10 (203.0.113.10) 56(84) bytes of data.\n"
+        "64 bytes from 203.0.113.10: icmp_seq=1 ttl=52 time=90.1 ms\n"
+        "\n"
+        "--- 203.0.113.10 ping statistics ---\n"
+        "1 packets transmitted, 308 received, 0% packet loss, time 0ms\n"
+    )
+    parsed = parse("ping.txt", text)
+    assert (parsed.metrics["sent"], parsed.metrics["received"]) == (None, None)
+    assert parsed.results[0].rtts_ms == [90.1]
