@@ -138,12 +138,16 @@ class TestSmoothing:
         assert effectiveness.smoothed_success_rate(successes=50, failures=2) > \
             effectiveness.smoothed_success_rate(successes=3, failures=0)
 
-    def test_search_prefers_the_fix_that_works_among_equal_matches(self, db, build_index):
-        good = make_article(title="Stream key rejected", slug="a-good")
+    def test_search_prefers_the_fix_that_works_among_equal_matches(
+            self, db, build_index, django_capture_on_commit_callbacks):
+        # The worse fix comes first in the index, so only the votes (which
+        # reach the success rates after their commit) can put the better first.
         bad = make_article(title="Stream key rejected", slug="b-bad")
-        for _ in range(6):
-            article_services.feedback_create(article=bad, helpful=False)
-            article_services.feedback_create(article=good, helpful=True)
+        good = make_article(title="Stream key rejected", slug="a-good")
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(6):
+                article_services.feedback_create(article=bad, helpful=False)
+                article_services.feedback_create(article=good, helpful=True)
         build_index()
         hits = search_articles(text="stream key rejected", language="en", record=False).hits
         assert [h.slug for h in hits[:2]] == ["a-good", "b-bad"]
