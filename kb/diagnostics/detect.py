@@ -108,7 +108,7 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ),
     # mtr
     ("mtr", None, re.compile(r"^HOST: \S+\s+Loss%\s+Snt"), 6),
-    ("mtr", None, re.compile(r"^\s*\d+\.\s*\|-- "), 2),
+    ("mtr", None, re.compile(r"^\s*\d+\.\s*\|-- |^\d+\. AS(?:\d+|\?\?\?)\s+\S+\s+\d"), 2),
     ("mtr", None, re.compile(r'"report"\s*:\s*\{|"hubs"\s*:\s*\['), 5),
     (
         "mtr",
@@ -222,7 +222,16 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Lost/Sent = Pct",
         "已丢失/已发送",
     ),
-    "mtr": ("HOST: ", "|-- ", '"report"', '"hubs"', "WinMTR statistics", "Sent", "Hostname"),
+    "mtr": (
+        "HOST: ",
+        "|-- ",
+        ". AS",
+        '"report"',
+        '"hubs"',
+        "WinMTR statistics",
+        "Sent",
+        "Hostname",
+    ),
     "obs-log": (
         "[rtmp stream: '",
         "Open Broadcaster Software v0.",

@@ -239,7 +239,9 @@ def parse_tracert(text: str) -> PathResult:
 
 
 # ---------------------------------------------------------------------- mtr
-_MTR_ROW = re.compile(r"^\s*(\d+)\.\s*\|--\s+(\S+)\s+(.*)$")
+# "  2.|-- 172.20.10.1  0.0% ...", or with -z (AS lookup) "  6. AS8544   78.158.134.114  0.0% ..."
+# and "  1. AS???    10.0.2.2 ...".
+_MTR_ROW = re.compile(r"^\s*(\d+)\.\s*(?:\|--|AS(\d+|\?\?\?))\s+(\S+)\s+(.*)$")
 _MTR_COLUMNS = {
     "loss%": "loss",
     "snt": "sent",
@@ -267,8 +269,8 @@ def parse_mtr_report(text: str) -> PathResult:
         m = _MTR_ROW.match(line)
         if not m:
             continue
-        number, host = int(m.group(1)), m.group(2)
-        values = m.group(3).split()
+        number, host = int(m.group(1)), m.group(3)
+        values = m.group(4).split()
         row = {
             name: value
             for name, raw in zip(columns, values, strict=False)
@@ -287,6 +289,7 @@ def parse_mtr_report(text: str) -> PathResult:
                 rtt_worst_ms=row.get("worst") if ip else None,
                 rtt_stdev_ms=row.get("stdev") if ip else None,
                 line=line.rstrip(),
+                asn=int(m.group(2)) if m.group(2) and m.group(2).isdigit() else None,
             )
         )
     return result

@@ -219,3 +219,12 @@ def test_a_backbone_is_recognised_by_its_prefix_when_no_as_is_printed(read_sampl
 def test_a_hops_carrier_is_its_printed_as_else_its_backbone_prefix(hop, carrier):
     found = carrier_of(hop)
     assert (found.code if found else None) == carrier
+
+
+def test_mtr_with_as_lookup_is_read_with_each_hops_as(read_sample):
+    # "  6. AS8544   78.158.134.114 ..." instead of "  6.|-- 78.158.134.114 ..."
+    path = _path(read_sample, "linux-mtr-report-aslookup.txt")
+    assert [h.hop for h in path.hops] == list(range(1, 12))
+    assert (path.hops[5].host, path.hops[5].asn) == ("78.158.134.114", 8544)
+    assert (path.hops[0].asn, path.hops[2].host) == (None, None)  # "AS???", "???"
+    assert path.reached is True
