@@ -314,6 +314,8 @@ def parse_mtr_json(text: str) -> PathResult:
         avg = hub.get("Avg")
         line = json.dumps(hub, ensure_ascii=False)
         number = count(hub.get("count"))
+        # -z adds "ASN": "AS4134" (or "AS???").
+        asn = re.fullmatch(r"AS(\d{1,10})", str(hub.get("ASN", "")).strip())
         result.hops.append(
             Hop(
                 hop=len(result.hops) + 1 if number is None else number,
@@ -325,6 +327,7 @@ def parse_mtr_json(text: str) -> PathResult:
                 rtt_worst_ms=reading(hub.get("Wrst")) if ip else None,
                 rtt_stdev_ms=reading(hub.get("StDev")) if ip else None,
                 line=line,
+                asn=int(asn.group(1)) if asn else None,
             )
         )
     return result

@@ -8,7 +8,7 @@ from kb.diagnostics.analysis import analyse_path, customer_side
 from kb.diagnostics.carriers import carrier_of
 from kb.diagnostics.decode import decode_paste
 from kb.diagnostics.models import Hop
-from kb.diagnostics.path import parse_mtr_report, parse_tracert, summarise
+from kb.diagnostics.path import parse_mtr_json, parse_mtr_report, parse_tracert, summarise
 
 PATH_SAMPLES = sample_files("traceroute", "tracert", "mtr", "pathping")
 
@@ -228,3 +228,11 @@ def test_mtr_with_as_lookup_is_read_with_each_hops_as(read_sample):
     assert (path.hops[5].host, path.hops[5].asn) == ("78.158.134.114", 8544)
     assert (path.hops[0].asn, path.hops[2].host) == (None, None)  # "AS???", "???"
     assert path.reached is True
+
+
+def test_mtr_json_keeps_the_as_that_z_adds():
+    text = (
+        '{"report": {"mtr": {"dst": "203.0.113.10"}, "hubs": [{"count": "1", '
+        '"host": "202.97.66.226", "ASN": "AS4134", "Loss%": 0.0, "Snt": 10, "Avg": 158.7}]}}'
+    )
+    assert parse_mtr_json(text).hops[0].asn == 4134
