@@ -99,6 +99,7 @@ def parse_traceroute(text: str) -> PathResult:
         rtts = [rtt for p in probes if (rtt := reading(p.get("rtt"))) is not None]
         ips = [p.get("ip") for p in probes if p.get("ip")]
         names = [p.get("name") for p in probes if p.get("name")]
+        asns = [p["asn"] for p in probes if isinstance(p.get("asn"), int)]  # traceroute -A
         # jc drops probes that timed out; count the "*" in the line instead.
         line = hop_lines.get(int(number), "")
         stars = len(re.findall(r"(?<!\S)\*(?!\S)", line))
@@ -109,6 +110,7 @@ def parse_traceroute(text: str) -> PathResult:
                 hop=int(number),
                 host=ips[0] if ips else None,
                 name=names[0] if names else None,
+                asn=asns[0] if asns else None,
                 # An ICMP error is no answer from the path beyond this hop.
                 loss_pct=100.0 if error else round(100.0 * (total - len(rtts)) / total, 1),
                 sent=total,

@@ -236,3 +236,8 @@ def test_mtr_json_keeps_the_as_that_z_adds():
         '"host": "202.97.66.226", "ASN": "AS4134", "Loss%": 0.0, "Snt": 10, "Avg": 158.7}]}}'
     )
     assert parse_mtr_json(text).hops[0].asn == 4134
+
+
+def test_linux_traceroute_keeps_the_as_that_a_prints(read_sample):
+    path = _path(read_sample, "linux-traceroute-aslookup.txt")
+    assert (path.hops[0].asn, path.hops[2].asn, path.hops[-1].asn) == (None, 13335, 15169)
