@@ -97,10 +97,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "path.carrier.standard": (
         "From hop {hop} ({host}) the route runs over {carrier}, the carrier's standard network: "
         "its international links are often congested at China's evening peak (about "
-        "20:00-23:00 Beijing time); the premium networks (China Telecom CN2, China Unicom "
+        "19:00-23:00 Beijing time); the premium networks (China Telecom CN2, China Unicom "
         "9929) are far less affected.",
         "从第 {hop} 跳（{host}）起，路由走{carrier}，这是该运营商的普通网络：其国际出口在国内"
-        "晚高峰（北京时间约 20:00-23:00）经常拥塞；精品网络（电信 CN2、联通 9929）受影响小得多。",
+        "晚高峰（北京时间约 19:00-23:00）经常拥塞；精品网络（电信 CN2、联通 9929）受影响小得多。",
     ),
     "path.carrier.premium": (
         "From hop {hop} ({host}) the route runs over {carrier}, the carrier's premium network "
