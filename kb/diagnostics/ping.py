@@ -78,7 +78,7 @@ def consecutive_jitter(rtts: list[float]) -> float | None:
     return round(sum(diffs) / len(diffs), 3)
 
 
-def _consistent(sent: int | None, received: int | None) -> bool:
+def counts_consistent(sent: int | None, received: int | None) -> bool:
     """A summary whose counts an edit has not made impossible."""
     return sent is not None and received is not None and received <= sent
 
@@ -127,7 +127,7 @@ def parse_windows(text: str) -> PingResult:
     timeouts = sum(1 for line in lines if _WIN_TIMEOUT.search(line))
     summary_line = _find_line(lines, _WIN_SUMMARY) or ""
     m = _WIN_SUMMARY.search(summary_line)
-    if m and _consistent(count(m.group(1)), count(m.group(2))):
+    if m and counts_consistent(count(m.group(1)), count(m.group(2))):
         result.sent = count(m.group(1))
         result.received = count(m.group(2))
         result.loss_pct = percent(m.group(4))
@@ -289,7 +289,7 @@ def parse_unix(text: str) -> PingResult:
         _parse_unix_by_hand(text, result)
         spread = None
     if result.sent is not None and result.received is not None:
-        if not _consistent(result.sent, result.received):
+        if not counts_consistent(result.sent, result.received):
             result.sent = result.received = result.loss_pct = None
     rtt_line = _find_line(lines, _UNIX_RTT)
     loss_line = _find_line(lines, _UNIX_SUMMARY) if result.sent is not None else None

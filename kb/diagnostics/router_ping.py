@@ -41,7 +41,7 @@ import re
 
 from .models import PingResult
 from .numbers import DECIMAL, count, percent, reading
-from .ping import consecutive_jitter
+from .ping import consecutive_jitter, counts_consistent
 
 _TIMEOUT = re.compile(r"^\s*Request time ?out\b", re.I)
 _ERROR = re.compile(r"unreachable|unroutable|TTL expired|time to live exceeded", re.I)
@@ -77,6 +77,14 @@ _IOS_HEADERS_BYTES = 28
 _IOS_DF = re.compile(r"\bdf-bit\b|DF bit set", re.I)
 # VRP and Comware: "ping -f -s 1472 10.1.1.1".
 _VRP_DF = re.compile(r"\bping\b.*\s-f\b")
+
+
+def _first(lines: list[str], pattern: re.Pattern[str]) -> tuple[str, re.Match[str]] | None:
+    """The first line ``pattern`` matches, with its match."""
+    for line in lines:
+        if m := pattern.search(line):
+            return line, m
+    return None
 
 
 def _from_summary(result: PingResult, lines: list[str]) -> None:
@@ -136,11 +144,8 @@ def parse_vrp(text: str) -> PingResult:
     """Huawei VRP or H3C Comware 5 ping."""
     result = PingResult(parser="hand")
     lines = text.split("\n")
-    for line in lines:
-        m = _VRP_HEADER.search(line)
-        if m:
-            result.target, result.payload_bytes = m.group(1), count(m.group(2))
-            break
+    if header := _first(lines, _VRP_HEADER):
+        result.target, result.payload_bytes = header[1].group(1), count(header[1].group(2))
     result.dont_fragment = any(_VRP_DF.search(line) for line in lines[:3])
     unanswered = _replies(result, lines, _VRP_REPLY)
     for line in lines:
@@ -151,7 +156,7 @@ def parse_vrp(text: str) -> PingResult:
         elif m := _VRP_LOSS.search(line):
             result.loss_pct = percent(m.group(1))
             result.evidence["loss_pct"] = line.strip()
-    if result.sent is None or result.received is None or result.received > result.sent:
+    if not counts_consistent(result.sent, result.received):
         result.sent = result.received = result.loss_pct = None
         result.evidence.pop("loss_pct", None)
         _counted(result, unanswered)
@@ -166,22 +171,17 @@ def parse_comware(text: str) -> PingResult:
     """H3C Comware 7 ping."""
     result = PingResult(parser="hand")
     lines = text.split("\n")
-    for line in lines:
-        m = _COMWARE_HEADER.search(line)
-        if m:
-            result.target, result.payload_bytes = m.group(2), count(m.group(3))
-            break
+    if header := _first(lines, _COMWARE_HEADER):
+        result.target, result.payload_bytes = header[1].group(2), count(header[1].group(3))
     result.dont_fragment = any(_VRP_DF.search(line) for line in lines[:3])
     unanswered = _replies(result, lines, _COMWARE_REPLY)
-    for line in lines:
-        m = _COMWARE_SUMMARY.search(line)
-        if m:
-            sent, received = count(m.group(1)), count(m.group(2))
-            if sent is not None and received is not None and received <= sent:
-                result.sent, result.received = sent, received
-                result.loss_pct = percent(m.group(3))
-                result.evidence["loss_pct"] = line.strip()
-            break
+    if summary := _first(lines, _COMWARE_SUMMARY):
+        line, m = summary
+        sent, received = count(m.group(1)), count(m.group(2))
+        if counts_consistent(sent, received):
+            result.sent, result.received = sent, received
+            result.loss_pct = percent(m.group(3))
+            result.evidence["loss_pct"] = line.strip()
     _counted(result, unanswered)
     if result.received or result.rtts_ms:
         _from_summary(result, lines)
@@ -193,13 +193,10 @@ def parse_ios(text: str) -> PingResult:
     "Success rate" line; min/avg/max only (IOS prints no reply times)."""
     result = PingResult(parser="hand")
     lines = text.split("\n")
-    for line in lines:
-        m = _IOS_SENDING.search(line)
-        if m:
-            size = count(m.group(2))
-            result.target = m.group(3)
-            result.payload_bytes = size - _IOS_HEADERS_BYTES if size is not None else None
-            break
+    if sending := _first(lines, _IOS_SENDING):
+        size = count(sending[1].group(2))
+        result.target = sending[1].group(3)
+        result.payload_bytes = size - _IOS_HEADERS_BYTES if size is not None else None
     result.dont_fragment = any(_IOS_DF.search(line) for line in lines)
     probe_lines = [line.strip() for line in lines if _IOS_PROBES.search(line)]
     probes = "".join(probe_lines)
@@ -208,15 +205,13 @@ def parse_ios(text: str) -> PingResult:
         if "M" in line:
             result.frag_needed += line.count("M")
             result.evidence.setdefault("frag_needed", line)
-    for line in lines:
-        m = _IOS_SUCCESS.search(line)
-        if m:
-            received, sent = count(m.group(2)), count(m.group(3))
-            if received is not None and sent and received <= sent:
-                result.sent, result.received = sent, received
-                result.loss_pct = round(100.0 * (sent - received) / sent, 1)
-                result.evidence["loss_pct"] = line.strip()
-            break
+    if success := _first(lines, _IOS_SUCCESS):
+        line, m = success
+        received, sent = count(m.group(2)), count(m.group(3))
+        if sent and counts_consistent(sent, received):
+            result.sent, result.received = sent, received
+            result.loss_pct = round(100.0 * (sent - received) / sent, 1)
+            result.evidence["loss_pct"] = line.strip()
     if result.sent is None and probes:
         result.sent, result.received = len(probes), probes.count("!")
         result.loss_pct = round(100.0 * (result.sent - result.received) / result.sent, 1)
