@@ -18,13 +18,16 @@ Which formats go through jc and which are hand-parsed, and why
   *with exit status 0*, so it cannot be trusted even as a first try.
   ``mtr --report``/``--report-wide`` and the WinMTR export: jc has no mtr
   parser.  ``mtr --json`` is plain JSON.  OBS logs and ffmpeg stderr: no
-  jc parser exists.
+  jc parser exists.  Nor for ping and traceroute run on Huawei, H3C and
+  Cisco routers, or for NextTrace.
 Detection always runs first (:mod:`.detect`), so jc is only ever handed a
 format it is known to parse.
 
 Modules: :mod:`.decode` (bytes -> text), :mod:`.detect`, :mod:`.numbers` (a
 number in a paste, or unknown when edited or garbled), :mod:`.ping`,
-:mod:`.path`, :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
+:mod:`.path`, :mod:`.router_ping` and :mod:`.router_path` (Huawei VRP, H3C
+Comware, Cisco IOS), :mod:`.nexttrace`, :mod:`.carriers` (the Chinese carrier
+network a hop belongs to), :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path reading),
 :mod:`.rules` (thresholds, rule tables, escalation policy), :mod:`.engine`,
 :mod:`.scan` (whole-text phrase pre-filters that keep long logs fast),
 :mod:`.destinations` (a pass over the whole text of every attachment, also
