@@ -2,7 +2,7 @@
 
 NextTrace is the trace Chinese network engineers reach for on a
 cross-border route: it prints each hop's AS, network and place, so a
-paste shows where a path leaves one carrier for another. Its classic
+paste shows where a path leaves one carrier for another. Its default
 output::
 
     NextTrace v1.3.4 2024-09-10T13:25:26Z 6a3ea6a

@@ -3,7 +3,8 @@
 - traceroute (Linux, macOS): ``jc``, which parses both correctly.
 - tracert (Windows, English and Chinese): hand-parsed; jc invents hops.
 - mtr ``--report`` / ``--report-wide``: hand-parsed from the column header
-  (so ``-o`` field orders work too); jc has no mtr parser.
+  (so ``-o`` field orders work too); jc has no mtr parser. NextTrace's
+  report (``nexttrace -r``) has the same layout.
 - ``mtr --json``: plain JSON.
 - WinMTR export (text table): hand-parsed.
 - pathping (Windows, English and Chinese): hand-parsed; jc invents hops.
@@ -241,9 +242,16 @@ def parse_tracert(text: str) -> PathResult:
 
 
 # ---------------------------------------------------------------------- mtr
-# "  2.|-- 172.20.10.1  0.0% ...", or with -z (AS lookup) "  6. AS8544   78.158.134.114  0.0% ..."
-# and "  1. AS???    10.0.2.2 ...".
-_MTR_ROW = re.compile(r"^\s*(\d+)\.\s*(?:\|--|AS(\d+|\?\?\?))\s+(\S+)\s+(.*)$")
+# A row: "  2.|-- 172.20.10.1  0.0% ...", with -z (AS lookup)
+# "  6. AS8544   78.158.134.114  0.0% ..." or "  1. AS???    10.0.2.2 ...", and
+# NextTrace's mtr-style report (nexttrace -r) "  1. one.one.one.one  0.0% ...".
+_MTR_ROW = re.compile(r"^\s*(\d+)\.(?:\|--)?\s*(?:AS(\d+|\?\?\?)\s+)?(\S.*?)\s*$")
+# NextTrace: another address of the hop above, with its own statistics, under
+# five spaces (mtr's own lists of other addresses have no statistics).
+_MTR_MORE_ROW = re.compile(r"^ {5}(?:AS(\d+|\?\?\?)\s+)?([^\s|`].*?)\s*$")
+# Instead of an address, mtr prints the hop's error in brackets; NextTrace
+# prints "(waiting for reply)" for a hop nothing has answered yet.
+_MTR_ERRORS = {"no route to host": "host-unreachable", "no route to network": "net-unreachable"}
 _MTR_COLUMNS = {
     "loss%": "loss",
     "snt": "sent",
@@ -254,46 +262,134 @@ _MTR_COLUMNS = {
     "stdev": "stdev",
     "rcv": "recv",
     "drop": "drop",
+    # -o G, J, M, X, I: read past, not used.
+    "gmean": "gmean",
+    "jttr": "jitter",
+    "javg": "jitter_avg",
+    "jmax": "jitter_max",
+    "jint": "jitter_interarrival",
 }
+_MTR_DEFAULT_COLUMNS = ["loss", "sent", "last", "avg", "best", "worst", "stdev"]
+
+
+def _mtr_header(stripped: str) -> list[str] | None:
+    """The columns a report's header names, in order: "HOST: name  Loss% Snt
+    ...", or the titles alone (a report whose first line was not copied)."""
+    tokens = stripped.split()
+    if stripped.startswith("HOST:"):
+        tokens = tokens[2:]
+    names = [_MTR_COLUMNS.get(token.lower()) for token in tokens]
+    if len(names) >= 2 and all(names) and "loss" in names:
+        return [n for n in names if n]
+    return None
+
+
+def _mtr_cells(rest: str, width: int) -> tuple[list[str], str | None, list[str]]:
+    """A row after its number: the host's words, the error in brackets
+    printed instead of a host (if any), and the statistics.
+
+    The statistics are the last ``width`` words when they are all numbers,
+    so a host column of several words ("name (address)" with -b, or
+    NextTrace's "AS4134 host China Guangdong Telecom") is read whole."""
+    if rest.startswith("("):
+        label, _, after = rest[1:].partition(")")
+        return [], label.strip().lower(), after.split()
+    words = rest.split()
+    tail = words[-width:]
+    if len(words) > width and all(reading(w.rstrip("%")) is not None for w in tail):
+        return words[:-width], None, tail
+    return words[:1], None, words[1:]
+
+
+def _mtr_hop(number: int, asn: str | None, rest: str, columns: list[str], line: str) -> Hop:
+    host_words, error, values = _mtr_cells(rest, len(columns))
+    row = {
+        name: value
+        for name, raw in zip(columns, values, strict=False)
+        if (value := reading(raw.rstrip("%"))) is not None
+    }
+    host = host_words[0] if host_words else None
+    ip = None if host == "???" else host
+    name = ip if ip and not is_ip(ip) else None
+    # "name (address)": mtr -b, NextTrace --show-ips.
+    if name and len(host_words) > 1 and (m := _IP_IN_BRACKETS.fullmatch(host_words[1])) \
+            and is_ip(m.group(1)):
+        ip = m.group(1)
+    loss = percent(row.get("loss"))
+    if error is not None and not values:
+        loss = 100.0  # NextTrace's "(waiting for reply)": nothing answered, cells blank
+    # Times of a hop that never answered are printed as 0.0: not readings.
+    timed = ip is not None and loss != 100.0
+    return Hop(
+        hop=number,
+        host=ip,
+        name=name,
+        loss_pct=loss,
+        sent=count(row.get("sent")),
+        rtt_avg_ms=row.get("avg") if timed else None,
+        rtt_best_ms=row.get("best") if timed else None,
+        rtt_worst_ms=row.get("worst") if timed else None,
+        rtt_stdev_ms=row.get("stdev") if timed else None,
+        error=_MTR_ERRORS.get(error or ""),
+        line=line.rstrip(),
+        asn=int(asn) if asn and asn.isdigit() else None,
+    )
+
+
+def _answered(hop: Hop) -> float | None:
+    if hop.sent is None or hop.loss_pct is None:
+        return None
+    return hop.sent * (100.0 - hop.loss_pct) / 100.0
+
+
+def _merge_addresses(hop: Hop, other: Hop) -> None:
+    """Fold another address's row of the same hop into ``hop``, so the hop
+    counts every probe sent at its distance, as mtr's own rows do."""
+    answered, other_answered = _answered(hop), _answered(other)
+    if answered is None or other_answered is None or hop.sent is None or other.sent is None:
+        return
+    sent = hop.sent + other.sent
+    both = answered + other_answered
+    pairs = [(n, avg, sd) for n, avg, sd in ((answered, hop.rtt_avg_ms, hop.rtt_stdev_ms),
+                                             (other_answered, other.rtt_avg_ms,
+                                              other.rtt_stdev_ms)) if n > 0]
+    if pairs and all(avg is not None for _, avg, _ in pairs):
+        mean = sum(n * avg for n, avg, _ in pairs) / both
+        hop.rtt_avg_ms = round(mean, 3)
+        if all(sd is not None for _, _, sd in pairs):
+            # Pooled over both: each row's spread plus its mean's distance.
+            variance = sum(n * (sd ** 2 + (avg - mean) ** 2) for n, avg, sd in pairs) / both
+            hop.rtt_stdev_ms = round(variance ** 0.5, 3)
+    bests = [v for v in (hop.rtt_best_ms, other.rtt_best_ms) if v is not None]
+    worsts = [v for v in (hop.rtt_worst_ms, other.rtt_worst_ms) if v is not None]
+    hop.rtt_best_ms = min(bests) if bests else None
+    hop.rtt_worst_ms = max(worsts) if worsts else None
+    hop.sent = sent
+    hop.loss_pct = round(100.0 * (sent - both) / sent, 1) if sent else hop.loss_pct
+    if hop.host is None and other.host is not None:
+        hop.host, hop.name, hop.asn = other.host, other.name, other.asn
 
 
 def parse_mtr_report(text: str) -> PathResult:
-    """``mtr --report`` and ``--report-wide`` (hand-parsed from the header)."""
+    """``mtr --report`` and ``--report-wide`` (hand-parsed from the header),
+    and NextTrace's report in the same layout (``nexttrace -r``, ``-w``)."""
     result = PathResult(tool="mtr")
-    columns = ["loss", "sent", "last", "avg", "best", "worst", "stdev"]
+    columns = _MTR_DEFAULT_COLUMNS
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped.startswith("HOST:"):
-            names = [_MTR_COLUMNS.get(tok.lower()) for tok in stripped.split()[2:]]
-            if names and all(names):
-                columns = [n for n in names if n]
+        named = _mtr_header(stripped)
+        if named is not None or stripped.startswith("HOST:"):
+            columns = named or columns
             continue
         m = _MTR_ROW.match(line)
-        if not m:
+        if m:
+            result.hops.append(_mtr_hop(int(m.group(1)), m.group(2), m.group(3), columns, line))
             continue
-        number, host = int(m.group(1)), m.group(3)
-        values = m.group(4).split()
-        row = {
-            name: value
-            for name, raw in zip(columns, values, strict=False)
-            if (value := reading(raw.rstrip("%"))) is not None
-        }
-        ip = None if host == "???" else host
-        result.hops.append(
-            Hop(
-                hop=number,
-                host=ip,
-                name=host if ip and not is_ip(ip) else None,
-                loss_pct=percent(row.get("loss")),
-                sent=count(row.get("sent")),
-                rtt_avg_ms=row.get("avg") if ip else None,
-                rtt_best_ms=row.get("best") if ip else None,
-                rtt_worst_ms=row.get("worst") if ip else None,
-                rtt_stdev_ms=row.get("stdev") if ip else None,
-                line=line.rstrip(),
-                asn=int(m.group(2)) if m.group(2) and m.group(2).isdigit() else None,
-            )
-        )
+        more = _MTR_MORE_ROW.match(line)
+        if more and result.hops:
+            other = _mtr_hop(result.hops[-1].hop, more.group(1), more.group(2), columns, line)
+            if other.sent is not None:
+                _merge_addresses(result.hops[-1], other)
     return result
 
 

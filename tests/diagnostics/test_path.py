@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import expected_for, sample_files
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kb.diagnostics import parse
 from kb.diagnostics.analysis import analyse_path, customer_side
@@ -164,6 +166,105 @@ def test_mtr_columns_follow_the_header_order():
     )
     hop = parse_mtr_report(text).hops[0]
     assert (hop.sent, hop.loss_pct, hop.rtt_avg_ms) == (20, 10.0, 5.5)
+
+
+def test_mtr_show_ips_rows_keep_the_address_and_the_columns_in_place():
+    # mtr -b prints "name (address)": two words where the others print one.
+    text = (
+        "HOST: encoder                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+        "  1.|-- router.lan (192.168.1.1)   0.0%    10    0.5   0.6   0.4   0.9   0.1\n"
+        "  2.|-- ae1.pop.example.net (203.0.113.9)  20.0%    10   10.5  10.6  10.4  10.9   0.1\n"
+    )
+    hops = parse_mtr_report(text).hops
+    assert [(h.host, h.name) for h in hops] == [
+        ("192.168.1.1", "router.lan"), ("203.0.113.9", "ae1.pop.example.net")]
+    assert [(h.loss_pct, h.sent, h.rtt_avg_ms) for h in hops] == [(0.0, 10, 0.6), (20.0, 10, 10.6)]
+
+
+def test_mtr_columns_chosen_with_o_are_read_without_the_host_line(read_sample):
+    # Loss% Drop Rcv Snt Last Best Avg ..., the report's first line not copied.
+    path = _path(read_sample, "mtr-report-fields-showips.txt")
+    hop = path.hops[2]
+    assert (hop.host, hop.name) == ("185.1.192.12", "de-cix-madrid.as13335.net")
+    assert (hop.loss_pct, hop.sent, hop.rtt_best_ms, hop.rtt_avg_ms, hop.rtt_worst_ms) == (
+        0.0, 10, 5.2, 13.9, 31.9)
+
+
+def test_an_mtr_hop_that_reports_no_route_ends_the_path_there():
+    text = (
+        "HOST: encoder                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+        "  1.|-- 192.168.1.1                0.0%    10    0.5   0.6   0.4   0.9   0.1\n"
+        "  2.|-- (no route to host)       100.0%    10    0.0   0.0   0.0   0.0   0.0\n"
+    )
+    hop = parse_mtr_report(text).hops[1]
+    assert (hop.host, hop.error, hop.loss_pct, hop.rtt_avg_ms) == (
+        None, "host-unreachable", 100.0, None)
+
+
+def test_nexttrace_report_is_read_as_mtr(read_sample):
+    path = _path(read_sample, "nexttrace-report.txt")
+    assert [(h.hop, h.host, h.loss_pct) for h in path.hops] == [
+        (1, "one.one.one.one", 0.0), (2, "10.0.0.2", 100.0)]
+    # A hop that never answered prints 0.00 for its times: not readings.
+    assert path.hops[1].rtt_avg_ms is None
+
+
+def test_nexttrace_wide_report_folds_a_hops_other_addresses_into_one_hop():
+    # nexttrace -r -w: the AS and the place after the address; a hop that
+    # answered from two addresses has a row for each, the second under five
+    # spaces; a hop nothing answered has its cells blank.
+    text = (
+        "Start: 2026-11-20T21:05:00+0800\n"
+        "HOST: encoder                          Loss%   Snt   Last    Avg   Best   Wrst  StDev\n"
+        "  1. 192.168.1.1 LAN Address             0.0%    10    0.51   0.60   0.40   0.90   0.10\n"
+        "  2. (waiting for reply)\n"
+        "  3. AS4134 202.97.12.1 中国 上海 电信   20.0%    10   31.00  31.00  30.00  32.00   1.00\n"
+        "     AS4134 202.97.12.5 中国 上海 电信    0.0%    10   35.00  35.00  34.00  36.00   1.00\n"
+    )
+    hops = parse_mtr_report(text).hops
+    assert [h.hop for h in hops] == [1, 2, 3]
+    assert (hops[1].host, hops[1].loss_pct) == (None, 100.0)
+    third = hops[2]
+    assert (third.host, third.asn, third.sent, third.loss_pct) == ("202.97.12.1", 4134, 20, 10.0)
+    # 8 answers at 31 ms and 10 at 35 ms.
+    assert third.rtt_avg_ms == pytest.approx((8 * 31 + 10 * 35) / 18, abs=0.001)
+    assert (third.rtt_best_ms, third.rtt_worst_ms) == (30.0, 36.0)
+
+
+# What comes after a row's number: mtr's plain, -n, -b and -z rows, and
+# NextTrace's report rows (compact and -w).
+_MTR_HOST_COLUMNS = {
+    "mtr": ".|-- hop{n}.example.net",
+    "mtr -n": ".|-- {ip}",
+    "mtr -b": ".|-- hop{n}.example.net ({ip})",
+    "mtr -z": ". AS4134   {ip}",
+    "nexttrace -r": ". {ip}",
+    "nexttrace -r -w": ". AS4809 {ip} 中国 广东 广州 电信",
+}
+
+
+@given(
+    st.sampled_from(sorted(_MTR_HOST_COLUMNS)),
+    st.lists(
+        st.tuples(st.integers(0, 1000), st.integers(1, 500), st.integers(0, 99_999)),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_every_mtr_row_keeps_its_statistics_whatever_its_host_column(layout, rows):
+    lines = ["HOST: encoder   Loss%   Snt   Last   Avg  Best  Wrst StDev"]
+    for n, (loss_tenths, sent, avg_tenths) in enumerate(rows, 1):
+        host = _MTR_HOST_COLUMNS[layout].format(n=n, ip=f"198.51.100.{n}")
+        loss, avg = loss_tenths / 10, avg_tenths / 10
+        lines.append(f"{n:3d}{host:40s} {loss:5.1f}% {sent:5d} {avg:6.1f} {avg:6.1f} "
+                     f"{avg:6.1f} {avg:6.1f} {0:5.1f}")
+    hops = parse_mtr_report("\n".join(lines)).hops
+    assert [(h.hop, h.loss_pct, h.sent) for h in hops] == [
+        (n, loss / 10, sent) for n, (loss, sent, _) in enumerate(rows, 1)]
+    assert [h.rtt_avg_ms for h in hops] == [
+        None if loss == 1000 else avg / 10 for loss, _, avg in rows]
+    if layout != "mtr":
+        assert [h.host for h in hops] == [f"198.51.100.{n}" for n in range(1, len(rows) + 1)]
 
 
 def test_private_addresses_inside_a_carrier_are_not_the_customers_side():
