@@ -84,6 +84,8 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     # NextTrace (kb.diagnostics.nexttrace) on any system
     ("traceroute", "nexttrace", re.compile(r"^NextTrace v\d"), 6),
     ("traceroute", "nexttrace", re.compile(r"^\[NextTrace API\]|^IP Geo Data Provider: "), 4),
+    # nexttrace --json: {"Hops":[[{"Success":true,"Address":{"IP":...},...
+    ("traceroute", "nexttrace", re.compile(r'"Hops"\s*:\s*\[|"TraceMapUrl"\s*:'), 6),
     (
         "traceroute",
         "nexttrace",
@@ -205,6 +207,8 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Tracing the route to ",
         "NextTrace",
         "IP Geo Data Provider: ",
+        '"Hops"',
+        '"TraceMapUrl"',
         " bytes payload",
     ),
     "tracert": (

@@ -33,7 +33,7 @@ from .models import (
     PingResult,
     Suggestion,
 )
-from .nexttrace import parse_nexttrace
+from .nexttrace import parse_nexttrace, parse_nexttrace_json
 from .obs import parse_obs
 from .path import (
     parse_mtr_json,
@@ -87,6 +87,11 @@ def _parse_section(section: Section) -> Result | None:
         if platform in ROUTER_SYSTEMS:
             return summarise(parse_router_trace(text), loss_threshold_pct=threshold)
         if platform == "nexttrace":
+            if text.lstrip().startswith("{"):
+                try:
+                    return summarise(parse_nexttrace_json(text), loss_threshold_pct=threshold)
+                except (ValueError, RecursionError):  # JSON nested past Python's limit
+                    pass
             return summarise(parse_nexttrace(text), loss_threshold_pct=threshold)
         return summarise(parse_traceroute(text), loss_threshold_pct=threshold)
     if kind == "tracert":

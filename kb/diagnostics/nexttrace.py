@@ -23,11 +23,18 @@ not a lost probe. The line under it holds the host name, if any, and the
 probe times ("0.90 ms / * ms / 1.01 ms"). A hop that answered from
 several addresses has one block per address, indented by four spaces. A
 hop that answered nothing does not say how many probes it sent.
+
+``nexttrace --json`` prints the same trace as Go marshals it: ``{"Hops":
+[[probe, ...], ...]}``, one list per hop, each probe with ``Success``,
+``Address`` (``{"IP": ...}`` or null), ``Hostname``, ``TTL``, ``RTT`` in
+nanoseconds and ``Geo`` (``asnumber`` among the place fields).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 
 from .models import Hop, PathResult
 from .numbers import DECIMAL, reading
@@ -93,4 +100,67 @@ def parse_nexttrace(text: str) -> PathResult:
         ):
             hops[-1][2].append(line)
     result.hops = [_hop(number, host, lines) for number, host, lines in hops]
+    return result
+
+
+def _json_probe(probe: dict) -> tuple[str | None, float | None]:
+    """A probe's answering address and round-trip time in ms (None, None
+    when it got no answer)."""
+    address = probe.get("Address")
+    ip = address.get("IP") if isinstance(address, dict) else None
+    if probe.get("Success") is not True or not isinstance(ip, str) or not is_ip(ip):
+        return None, None
+    nanoseconds = probe.get("RTT")
+    if type(nanoseconds) not in (int, float) or not 0 <= nanoseconds <= 1e15:
+        return ip, None
+    milliseconds = reading(nanoseconds / 1e6)
+    return ip, round(milliseconds, 3) if milliseconds is not None else None
+
+
+def _json_hop(number: int, probes: list[dict]) -> Hop:
+    """One hop from its probes; its evidence line is rendered as NextTrace
+    prints the hop ("3  202.97.66.226  AS4134  158.70 ms / * ms / ...")."""
+    answers = [_json_probe(probe) for probe in probes]
+    answered = [ip for ip, _ in answers if ip is not None]
+    if not answered:
+        return Hop(hop=number, host=None, loss_pct=100.0, sent=len(probes) or None,
+                   line=f"{number:<3} *")
+    # The address most of the answers came from speaks for the hop.
+    host = Counter(answered).most_common(1)[0][0]
+    first = next(probe for probe, (ip, _) in zip(probes, answers, strict=True) if ip == host)
+    geo = first.get("Geo") if isinstance(first.get("Geo"), dict) else {}
+    asn = geo.get("asnumber")
+    asn = int(asn) if isinstance(asn, str) and asn.isdigit() and len(asn) <= 10 else None
+    name = first.get("Hostname")
+    rtts = [rtt for _, rtt in answers if rtt is not None]
+    times = " / ".join("* ms" if ip is None else f"{rtt:.2f} ms" if rtt is not None else "? ms"
+                       for ip, rtt in answers)
+    return Hop(
+        hop=number,
+        host=host,
+        name=name.strip() or None if isinstance(name, str) else None,
+        loss_pct=round(100.0 * (len(probes) - len(answered)) / len(probes), 1),
+        sent=len(probes),
+        rtt_avg_ms=round(sum(rtts) / len(rtts), 3) if rtts else None,
+        rtt_best_ms=min(rtts) if rtts else None,
+        rtt_worst_ms=max(rtts) if rtts else None,
+        line=f"{number:<3} {host:<15} {f'AS{asn}' if asn else '*':<8} {times}",
+        asn=asn,
+    )
+
+
+def parse_nexttrace_json(text: str) -> PathResult:
+    """``nexttrace --json``. Raises ValueError for JSON of another shape."""
+    data = json.loads(text)
+    hops = data.get("Hops") if isinstance(data, dict) else None
+    if not isinstance(hops, list):
+        raise ValueError("no Hops list: not NextTrace's JSON")
+    result = PathResult(tool="traceroute", parser="json")
+    for index, probes in enumerate(hops, 1):
+        if not isinstance(probes, list):
+            continue
+        probes = [p for p in probes if isinstance(p, dict)]
+        # Each list is one TTL, in order; a probe's own TTL says so too.
+        ttls = [p["TTL"] for p in probes if type(p.get("TTL")) is int and 0 < p["TTL"] < 256]
+        result.hops.append(_json_hop(ttls[0] if ttls else index, probes))
     return result

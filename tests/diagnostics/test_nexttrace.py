@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
+
+import pytest
 from conftest import SAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.diagnostics import detect, parse
-from kb.diagnostics.nexttrace import parse_nexttrace
+from kb.diagnostics.nexttrace import parse_nexttrace, parse_nexttrace_json
 
 
 def _parsed(name: str):
@@ -76,3 +79,65 @@ def test_every_hop_keeps_all_of_its_probes(hops):
         assert hop.sent == len(probes)
         assert hop.loss_pct == round(100.0 * (len(probes) - len(answered)) / len(probes), 1)
         assert hop.rtt_worst_ms == max(answered)
+
+
+# nexttrace --json: the trace as Go marshals it (trace.Result), RTT in ns.
+def _probe(ttl: int, ip: str | None, rtt_ns: int = 0, asn: str = "") -> dict:
+    if ip is None:
+        return {"Success": False, "Address": None, "Hostname": "", "TTL": ttl, "RTT": 0,
+                "Error": {}, "Geo": None, "Lang": "", "MPLS": None}
+    return {"Success": True, "Address": {"IP": ip, "Zone": ""}, "Hostname": "", "TTL": ttl,
+            "RTT": rtt_ns, "Error": None,
+            "Geo": {"ip": "", "asnumber": asn, "country": "中国", "country_en": "China",
+                    "whois": "CHINANET-BB" if asn == "4134" else ""},
+            "Lang": "cn", "MPLS": None}
+
+
+_JSON_TRACE = {
+    "Hops": [
+        [_probe(1, "192.168.1.1", 612_000), _probe(1, "192.168.1.1", 540_000)],
+        [_probe(2, None), _probe(2, None)],
+        [_probe(3, "202.97.66.226", 158_700_000, "4134"), _probe(3, None)],
+    ],
+    "TraceMapUrl": "",
+}
+
+
+@pytest.mark.parametrize("indent", [None, 2], ids=["as printed", "pretty-printed"])
+def test_nexttrace_json_is_read_as_its_trace(indent):
+    text = json.dumps(_JSON_TRACE, ensure_ascii=False, indent=indent)
+    assert detect(text) == ("traceroute", "nexttrace")
+    parsed = parse("trace.json", text.encode())
+    hops = parsed.results[0].hops
+    assert [(h.hop, h.host, h.sent, h.loss_pct, h.rtt_avg_ms, h.asn) for h in hops] == [
+        (1, "192.168.1.1", 2, 0.0, 0.576, None),
+        (2, None, 2, 100.0, None, None),
+        (3, "202.97.66.226", 2, 50.0, 158.7, 4134),
+    ]
+    # Evidence reads as NextTrace prints the hop, not as JSON.
+    assert hops[2].line == "3   202.97.66.226   AS4134   158.70 ms / * ms"
+
+
+def test_json_of_another_shape_is_not_read_as_a_trace():
+    text = '{"Hops": "none", "TraceMapUrl": ""}'
+    parsed = parse("trace.json", text.encode())
+    assert not parsed.failed
+    assert all(not result.hops for result in parsed.results)
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 10**10)), min_size=1, max_size=5),
+                min_size=1, max_size=30))
+def test_every_json_probe_counts_once_at_its_hop(rows):
+    trace = {"Hops": [[_probe(n, None if rtt is None else f"198.51.100.{n}", rtt or 0)
+                       for rtt in probes] for n, probes in enumerate(rows, 1)]}
+    hops = parse_nexttrace_json(json.dumps(trace)).hops
+    assert [h.hop for h in hops] == list(range(1, len(rows) + 1))
+    for hop, probes in zip(hops, rows, strict=True):
+        answered = [rtt / 1e6 for rtt in probes if rtt is not None]
+        assert hop.sent == len(probes)
+        assert hop.loss_pct == round(100 * (len(probes) - len(answered)) / len(probes), 1)
+        if answered:
+            assert hop.rtt_avg_ms == pytest.approx(sum(answered) / len(answered), abs=0.002)
+            assert hop.rtt_worst_ms == pytest.approx(max(answered), abs=0.001)
+        else:
+            assert hop.host is None and hop.rtt_avg_ms is None
