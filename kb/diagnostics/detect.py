@@ -111,6 +111,16 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     # mtr
     ("mtr", None, re.compile(r"^HOST: \S+\s+Loss%\s+Snt"), 6),
     ("mtr", None, re.compile(r"^\s*\d+\.\s*\|-- |^\d+\. AS(?:\d+|\?\?\?)\s+\S+\s+\d"), 2),
+    # mtr's live screen, copied from the terminal: "My traceroute [v0.95]",
+    # "Host  Loss%  Snt ...", rows "1. 10.23.0.1  16.1%  113 ...".
+    ("mtr", None, re.compile(r"^My traceroute\s+\[v?\d[\w.]*\]"), 6),
+    ("mtr", None, re.compile(r"^Host\s+Loss%\s+Snt\s"), 5),
+    (
+        "mtr",
+        None,
+        re.compile(r"^\d+\.\s+\S+(?:\s+\([0-9a-fA-F:.]+\))?\s+\d+(?:\.\d+)?%\s+\d+\s"),
+        2,
+    ),
     ("mtr", None, re.compile(r'"report"\s*:\s*\{|"hubs"\s*:\s*\['), 5),
     (
         "mtr",
@@ -228,6 +238,9 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     ),
     "mtr": (
         "HOST: ",
+        "My traceroute",
+        "Loss%",
+        "% ",
         "|-- ",
         ". AS",
         '"report"',
@@ -270,7 +283,7 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("traceroute", re.compile(r"^traceroute6? to |^tracert to |^Tracing the route to ")),
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
-    ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics")),
+    ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics|^My traceroute\s+\[")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
 ]
 # Every alternative of a _SECTION_STARTS pattern contains one of these
@@ -289,6 +302,7 @@ _SECTION_HINTS = (
     "Start: ",
     "HOST: ",
     "WinMTR statistics",
+    "My traceroute",
     "ffmpeg version ",
 )
 

@@ -274,10 +274,13 @@ _MTR_DEFAULT_COLUMNS = ["loss", "sent", "last", "avg", "best", "worst", "stdev"]
 
 def _mtr_header(stripped: str) -> list[str] | None:
     """The columns a report's header names, in order: "HOST: name  Loss% Snt
-    ...", or the titles alone (a report whose first line was not copied)."""
+    ...", the live screen's "Host  Loss%  Snt ...", or the titles alone (a
+    report whose first line was not copied)."""
     tokens = stripped.split()
     if stripped.startswith("HOST:"):
         tokens = tokens[2:]
+    elif tokens[:1] == ["Host"]:
+        tokens = tokens[1:]
     names = [_MTR_COLUMNS.get(token.lower()) for token in tokens]
     if len(names) >= 2 and all(names) and "loss" in names:
         return [n for n in names if n]
@@ -316,8 +319,10 @@ def _mtr_hop(number: int, asn: str | None, rest: str, columns: list[str], line: 
             and is_ip(m.group(1)):
         ip = m.group(1)
     loss = percent(row.get("loss"))
-    if error is not None and not values:
-        loss = 100.0  # NextTrace's "(waiting for reply)": nothing answered, cells blank
+    if not values and (error is not None or host == "???"):
+        # Nothing has answered, the cells are blank: NextTrace's "(waiting
+        # for reply)", a bare "???" on mtr's live screen.
+        loss = 100.0
     # Times of a hop that never answered are printed as 0.0: not readings.
     timed = ip is not None and loss != 100.0
     return Hop(
@@ -372,7 +377,8 @@ def _merge_addresses(hop: Hop, other: Hop) -> None:
 
 def parse_mtr_report(text: str) -> PathResult:
     """``mtr --report`` and ``--report-wide`` (hand-parsed from the header),
-    and NextTrace's report in the same layout (``nexttrace -r``, ``-w``)."""
+    mtr's live screen copied from a terminal, and NextTrace's report in the
+    same layout (``nexttrace -r``, ``-w``)."""
     result = PathResult(tool="mtr")
     columns = _MTR_DEFAULT_COLUMNS
     for line in text.split("\n"):

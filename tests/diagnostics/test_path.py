@@ -5,7 +5,7 @@ from conftest import expected_for, sample_files
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.diagnostics import parse
+from kb.diagnostics import detect, parse
 from kb.diagnostics.analysis import analyse_path, customer_side
 from kb.diagnostics.carriers import carrier_of
 from kb.diagnostics.decode import decode_paste
@@ -229,6 +229,33 @@ def test_nexttrace_wide_report_folds_a_hops_other_addresses_into_one_hop():
     # 8 answers at 31 ms and 10 at 35 ms.
     assert third.rtt_avg_ms == pytest.approx((8 * 31 + 10 * 35) / 18, abs=0.001)
     assert (third.rtt_best_ms, third.rtt_worst_ms) == (30.0, 36.0)
+
+
+def test_mtrs_live_screen_copied_from_a_terminal_is_read_as_its_report(read_sample):
+    # "Host  Loss%  Snt ..." and rows "1. routeros (192.168.1.1)  0.0%  714 ...";
+    # a hop that never answered is a bare "2. ???".
+    path = _path(read_sample, "mtr-screen-showips-ratelimit.txt")
+    assert [(h.hop, h.host, h.loss_pct) for h in path.hops[:3]] == [
+        (1, "192.168.1.1", 0.0), (2, None, 100.0), (3, "172.18.0.6", 74.1)]
+    findings = analyse_path(path)
+    assert [f.facts["hop"] for f in findings if f.kind == "icmp-rate-limit"] == [3, 5, 6, 7]
+    assert "path-loss-transit" not in _kinds(findings)
+
+
+def test_mtrs_live_screen_with_its_title_lines_is_detected_as_mtr():
+    text = (
+        "My traceroute [v0.95]\n"
+        "encoder (192.168.1.20) 2026-11-20T21:05:00+0800\n"
+        "Keys:  Help   Display mode   Restart statistics   Order of fields   quit\n"
+        "                                       Packets               Pings\n"
+        " Host                                Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
+        " 1. 192.168.1.1                       0.0%    20    0.4   0.5   0.3   0.9   0.1\n"
+        " 2. 203.0.113.1                      15.0%    20   12.1  12.4  11.8  14.0   0.5\n"
+    )
+    assert detect(text) == ("mtr", None)
+    hops = parse("mtr.txt", text.encode()).results[0].hops
+    assert [(h.host, h.loss_pct, h.sent) for h in hops] == [
+        ("192.168.1.1", 0.0, 20), ("203.0.113.1", 15.0, 20)]
 
 
 # What comes after a row's number: mtr's plain, -n, -b and -z rows, and
