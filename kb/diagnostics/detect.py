@@ -55,6 +55,9 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ),
     ("ping", "ios", re.compile(r"^Sending \d+, \d+-byte ICMP Echos to \S+, timeout is"), 5),
     ("ping", "ios", re.compile(r"^Success rate is \d+ percent \(\d+/\d+\)"), 4),
+    # MikroTik RouterOS (kb.diagnostics.routeros)
+    ("ping", "routeros", re.compile(r"^SEQ\s+HOST\s+SIZE\s+TTL\s+TIME\s+STATUS"), 6),
+    ("ping", "routeros", re.compile(r"^sent=\d+ received=\d+ packet-loss=-?\d"), 6),
     # traceroute (Linux / macOS)
     ("traceroute", "linux", re.compile(r"^traceroute6? to \S+ \(\S+\), \d+ hops max, 60 byte"), 6),
     (
@@ -81,6 +84,13 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
         6,
     ),
     ("traceroute", "ios", re.compile(r"^Tracing the route to \S+"), 6),
+    # MikroTik RouterOS (kb.diagnostics.routeros)
+    (
+        "traceroute",
+        "routeros",
+        re.compile(r"^(?:#\s+)?ADDRESS\s+LOSS\s+SENT\s+LAST\s+AVG\s+BEST\s+WORST\b"),
+        6,
+    ),
     # NextTrace (kb.diagnostics.nexttrace) on any system
     ("traceroute", "nexttrace", re.compile(r"^NextTrace v\d"), 6),
     ("traceroute", "nexttrace", re.compile(r"^\[NextTrace API\]|^IP Geo Data Provider: "), 4),
@@ -210,11 +220,14 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "packet(s) ",
         "-byte ICMP Echos to ",
         "Success rate is ",
+        "SEQ ",
+        "packet-loss=",
     ),
     "traceroute": (
         "traceroute",
         "tracert to ",
         "Tracing the route to ",
+        "ADDRESS ",
         "NextTrace",
         "IP Geo Data Provider: ",
         '"Hops"',
@@ -284,6 +297,8 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     ("traceroute", re.compile(r"^traceroute6? to |^tracert to |^Tracing the route to ")),
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics|^My traceroute\s+\[")),
+    # A RouterOS prompt: "[admin@MikroTik] > /tool/traceroute ...", "... > /ping ...".
+    ("routeros", re.compile(r"^\[[^\]\s]+@[^\]]+\]\s*>\s*/?(?:tool[/ ])?(?:ping|traceroute)\b")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
 ]
 # Every alternative of a _SECTION_STARTS pattern contains one of these
@@ -303,6 +318,8 @@ _SECTION_HINTS = (
     "HOST: ",
     "WinMTR statistics",
     "My traceroute",
+    "] > ",
+    "]> ",
     "ffmpeg version ",
 )
 

@@ -26,7 +26,7 @@ DETECTED_KINDS = (
 PLATFORMS = ("linux", "macos", "windows")
 # Router systems whose ping and traceroute are read (kb.diagnostics.router_ping,
 # router_path).
-ROUTER_SYSTEMS = ("vrp", "comware", "ios")
+ROUTER_SYSTEMS = ("vrp", "comware", "ios", "routeros")
 # Detection's platforms that name a variant of the tool, not a computer's
 # system: the API's platform is then null, and its variant names it.
 VARIANT_PLATFORMS = (*ROUTER_SYSTEMS, "nexttrace")
