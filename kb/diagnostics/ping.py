@@ -222,6 +222,11 @@ _ZH_CN_MESSAGES = [
     (re.compile(r"被目标主机禁止|目标主机被禁止"), "Destination Host Prohibited"),
     (re.compile(r"数据包被过滤"), "Packet filtered"),
     (re.compile(r"超过生存时间"), "Time to live exceeded"),
+    # "ping: 本地错误：消息太长，mtu=1400" (iputils 2024 and later: "MTU：1400").
+    (
+        re.compile(r"本地错误：消息太长，(?:mtu=|MTU：)(\d+)"),
+        r"local error: message too long, mtu=\1",
+    ),
 ]
 # One of these is in every Chinese-locale output (its header, reply or summary).
 _ZH_CN_HINTS = ("字节", "个包", "来自 ")

@@ -166,6 +166,24 @@ def test_pings_refused_as_too_large_are_a_path_mtu_problem_not_a_line_down(read_
     assert result.escalate.priority != "P2"
 
 
+@pytest.mark.parametrize("mtu", ["mtu=1400", "MTU：1400"])
+def test_linux_pings_refused_locally_in_a_chinese_locale_are_a_path_mtu_problem(mtu):
+    # iputils' zh_CN messages: "local error: message too long, mtu=%u" and
+    # (2024 and later) "..., mtu: %u".
+    text = (
+        "PING 203.0.113.10 (203.0.113.10) 1372(1400) 字节的数据。\n"
+        f"ping: 本地错误：消息太长，{mtu}\n"
+        f"ping: 本地错误：消息太长，{mtu}\n"
+        f"ping: 本地错误：消息太长，{mtu}\n"
+        "\n"
+        "--- 203.0.113.10 ping 统计 ---\n"
+        "已发送 3 个包， 已接收 0 个包, +3 错误, 100% 包丢失, 耗时 2043 毫秒\n"
+    )
+    result = diagnose(attachments=[Attachment(name="ping.txt", content=text.encode())])
+    assert [f.kind for f in result.findings] == ["ping-frag-needed"]
+    assert result.findings[0].evidence[0] == f"ping: 本地错误：消息太长，{mtu}"
+
+
 def test_windows_counts_a_routers_fragmentation_answer_as_lost(read_sample):
     parsed = parse("ping.txt", read_sample("windows-ping-zh-frag-needed-tunnel.txt"))
     ping = parsed.results[0]
