@@ -245,7 +245,7 @@ def parse_tracert(text: str) -> PathResult:
 # A row: "  2.|-- 172.20.10.1  0.0% ...", with -z (AS lookup)
 # "  6. AS8544   78.158.134.114  0.0% ..." or "  1. AS???    10.0.2.2 ...", and
 # NextTrace's mtr-style report (nexttrace -r) "  1. one.one.one.one  0.0% ...".
-_MTR_ROW = re.compile(r"^\s*(\d+)\.(?:\|--)?\s*(?:AS(\d+|\?\?\?)\s+)?(\S.*?)\s*$")
+_MTR_ROW = re.compile(r"^\s*(\d+)\.(?:\|--\s*|\s+)(?:AS(\d+|\?\?\?)\s+)?(\S.*?)\s*$")
 # NextTrace: another address of the hop above, with its own statistics, under
 # five spaces (mtr's own lists of other addresses have no statistics).
 _MTR_MORE_ROW = re.compile(r"^ {5}(?:AS(\d+|\?\?\?)\s+)?([^\s|`].*?)\s*$")
