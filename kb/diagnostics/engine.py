@@ -95,7 +95,7 @@ def _parse_section(section: Section) -> Result | None:
             if text.lstrip().startswith("{"):
                 try:
                     return summarise(parse_nexttrace_json(text), loss_threshold_pct=threshold)
-                except (ValueError, RecursionError):  # JSON nested past Python's limit
+                except (ValueError, RecursionError):  # another shape, or nested too deep
                     pass
             return summarise(parse_nexttrace(text), loss_threshold_pct=threshold)
         return summarise(parse_traceroute(text), loss_threshold_pct=threshold)
