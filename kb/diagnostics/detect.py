@@ -298,7 +298,7 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics|^My traceroute\s+\[")),
     # A RouterOS prompt: "[admin@MikroTik] > /tool/traceroute ...", "... > /ping ...".
-    ("routeros", re.compile(r"^\[[^\]\s]+@[^\]]+\]\s*>\s*/?(?:tool[/ ])?(?:ping|traceroute)\b")),
+    ("routeros", re.compile(r"^\[[^\]\s]+@[^\]]+\] > /?(?:tool[/ ])?(?:ping|traceroute)\b")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
 ]
 # Every alternative of a _SECTION_STARTS pattern contains one of these
@@ -319,7 +319,6 @@ _SECTION_HINTS = (
     "WinMTR statistics",
     "My traceroute",
     "] > ",
-    "]> ",
     "ffmpeg version ",
 )
 

@@ -245,10 +245,10 @@ def parse_tracert(text: str) -> PathResult:
 # A row: "  2.|-- 172.20.10.1  0.0% ...", with -z (AS lookup)
 # "  6. AS8544   78.158.134.114  0.0% ..." or "  1. AS???    10.0.2.2 ...", and
 # NextTrace's mtr-style report (nexttrace -r) "  1. one.one.one.one  0.0% ...".
-_MTR_ROW = re.compile(r"^\s*(\d+)\.(?:\|--\s*|\s+)(?:AS(\d+|\?\?\?)\s+)?(\S.*?)\s*$")
+_MTR_ROW = re.compile(r"^\s*(\d+)\.(?:\|--\s*|\s+)(?:AS(\d+|\?\?\?)\s+)?(\S.*)")
 # NextTrace: another address of the hop above, with its own statistics, under
 # five spaces (mtr's own lists of other addresses have no statistics).
-_MTR_MORE_ROW = re.compile(r"^ {5}(?:AS(\d+|\?\?\?)\s+)?([^\s|`].*?)\s*$")
+_MTR_MORE_ROW = re.compile(r"^ {5}(?:AS(\d+|\?\?\?)\s+)?([^\s|`].*)")
 # Instead of an address, mtr prints the hop's error in brackets; NextTrace
 # prints "(waiting for reply)" for a hop nothing has answered yet.
 _MTR_ERRORS = {"no route to host": "host-unreachable", "no route to network": "net-unreachable"}
@@ -270,6 +270,9 @@ _MTR_COLUMNS = {
     "jint": "jitter_interarrival",
 }
 _MTR_DEFAULT_COLUMNS = ["loss", "sent", "last", "avg", "best", "worst", "stdev"]
+# A statistics cell: "0.0%", "10", "2072." (mtr's live screen when a time
+# fills its column).
+_MTR_CELL = re.compile(rf"{DECIMAL}\.?%?")
 
 
 def _mtr_header(stripped: str) -> list[str] | None:
@@ -299,7 +302,7 @@ def _mtr_cells(rest: str, width: int) -> tuple[list[str], str | None, list[str]]
         return [], label.strip().lower(), after.split()
     words = rest.split()
     tail = words[-width:]
-    if len(words) > width and all(reading(w.rstrip("%")) is not None for w in tail):
+    if len(words) > width + 1 and all(_MTR_CELL.fullmatch(w) for w in tail):
         return words[:-width], None, tail
     return words[:1], None, words[1:]
 
@@ -383,7 +386,7 @@ def parse_mtr_report(text: str) -> PathResult:
     columns = _MTR_DEFAULT_COLUMNS
     for line in text.split("\n"):
         stripped = line.strip()
-        named = _mtr_header(stripped)
+        named = _mtr_header(stripped) if "Loss%" in stripped else None
         if named is not None or stripped.startswith("HOST:"):
             columns = named or columns
             continue
