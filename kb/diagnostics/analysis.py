@@ -83,12 +83,17 @@ def long_haul_jump(
     """The largest RTT step between consecutive answering hops that the
     following hops keep, if it is at least ``long_haul_step_ms``."""
     answering = _answering(hops)
+    # lowest[i]: the lowest RTT from answering[i] on (None past the end).
+    lowest: list[float | None] = [None] * (len(answering) + 1)
+    for i in range(len(answering) - 1, -1, -1):
+        rtt, after = answering[i].rtt_avg_ms, lowest[i + 1]
+        lowest[i] = rtt if after is None or (rtt is not None and rtt < after) else after
     best: tuple[Hop, Hop, float] | None = None
     for i, (a, b) in enumerate(zip(answering, answering[1:], strict=False)):
         assert a.rtt_avg_ms is not None and b.rtt_avg_ms is not None
         step = b.rtt_avg_ms - a.rtt_avg_ms
-        rest = [x.rtt_avg_ms for x in answering[i + 2 :] if x.rtt_avg_ms is not None]
-        kept = not rest or min(rest) >= a.rtt_avg_ms + step * 0.6
+        rest = lowest[i + 2]
+        kept = rest is None or rest >= a.rtt_avg_ms + step * 0.6
         if step >= thresholds["long_haul_step_ms"] and kept and (best is None or step > best[2]):
             best = (a, b, step)
     return best
@@ -244,6 +249,14 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
 
     # 3. Loss at a hop that later hops do not show: ICMP rate limiting.
     dest_index = len(hops) - 1
+    # least_later[i]: the lowest loss of an answering hop after hops[i].
+    least_later: list[float | None] = [None] * len(hops)
+    least: float | None = None
+    for i in range(len(hops) - 1, -1, -1):
+        least_later[i] = least
+        x = hops[i]
+        if x.host and x.loss_pct is not None and not x.error:
+            least = x.loss_pct if least is None else min(least, x.loss_pct)
     for i, h in enumerate(hops):
         if i >= dest_index or h.host is None or h.error or h.loss_pct is None:
             continue
@@ -251,8 +264,8 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
             continue
         if path.loss_starts_hop is not None and h.hop >= path.loss_starts_hop:
             continue
-        later = [x for x in hops[i + 1 :] if x.host and x.loss_pct is not None and not x.error]
-        if later and any(x.loss_pct is not None and x.loss_pct < h.loss_pct / 2 for x in later):
+        later = least_later[i]
+        if later is not None and later < h.loss_pct / 2:
             findings.append(
                 Finding.of(
                     "icmp-rate-limit",

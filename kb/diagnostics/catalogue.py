@@ -602,6 +602,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only the first {limit} bytes of {size} were read.",
         "只读取了 {size} 字节中的前 {limit} 字节。",
     ),
+    "note.truncated-hops": (
+        "Only the first {limit} hops of this trace were read ({dropped} more followed); "
+        "a trace has at most {limit} hops, so the paste holds something else too.",
+        "只读取了这条路由追踪的前 {limit} 跳（后面还有 {dropped} 跳）；"
+        "一条追踪最多 {limit} 跳，粘贴的内容里混进了别的东西。",
+    ),
     "note.truncated-chars": (
         "Only the first {limit} characters were read.",
         "只读取了前 {limit} 个字符。",

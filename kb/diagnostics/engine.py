@@ -36,6 +36,7 @@ from .models import (
 from .nexttrace import parse_nexttrace, parse_nexttrace_json
 from .obs import parse_obs
 from .path import (
+    MAX_HOPS,
     parse_mtr_json,
     parse_mtr_report,
     parse_pathping,
@@ -180,6 +181,8 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
                 )
             )
             continue
+        if isinstance(result, PathResult) and result.hops_dropped:
+            parsed.note(msg("note.truncated-hops", limit=MAX_HOPS, dropped=result.hops_dropped))
         known.append((section, result))
     if not known:
         if not parsed.notes:

@@ -121,6 +121,9 @@ class PathResult:
     # answer from hop loss_starts_hop on) or the ICMP error a router sent.
     ended: str | None = None
     parser: str = "hand"
+    # Hops past MAX_HOPS in the paste, not read (a TTL is 8 bits: no trace
+    # has more than 255 hops; a paste with more is edited or repeated).
+    hops_dropped: int = 0
 
     def metrics(self) -> dict[str, Any]:
         return {

@@ -565,8 +565,13 @@ def _silent(hop: Hop) -> bool:
     return hop.error is None and (hop.loss_pct or 0) >= 100 and hop.rtt_avg_ms is None
 
 
+# A TTL is 8 bits: a trace has at most 255 hops.
+MAX_HOPS = 255
+
+
 def summarise(result: PathResult, *, loss_threshold_pct: float) -> PathResult:
-    """Fill reached / ended / dest_* / loss_starts_hop from the hop list.
+    """Fill reached / ended / dest_* / loss_starts_hop from the hop list
+    (its first :data:`MAX_HOPS` hops).
 
     - A trace that dies (every probe from hop N to the end unanswered, or a
       router at hop N answering with an ICMP unreachable) did not reach its
@@ -577,6 +582,9 @@ def summarise(result: PathResult, *, loss_threshold_pct: float) -> PathResult:
       that do not answer TTL-expired probes say nothing about forwarding,
       and loss at a hop that later hops do not show is ICMP rate limiting.
     """
+    if len(result.hops) > MAX_HOPS:
+        result.hops_dropped = len(result.hops) - MAX_HOPS
+        result.hops = result.hops[:MAX_HOPS]
     hops = result.hops
     if not hops:
         return result

@@ -196,22 +196,40 @@ def _trace_row(line: str) -> tuple[int | None, Hop] | None:
     )
 
 
-def _next_round(done: list[Hop], frame: list[Hop], hop: Hop) -> tuple[list[Hop], list[Hop]]:
-    """(the last whole round, the round ``hop`` belongs to) for RouterOS 7's
-    unnumbered rows printed one round after another."""
-    seen = next((i for i, h in enumerate(frame) if hop.host and h.host == hop.host), None)
-    if seen is not None:
-        # An address already in this round starts the next one: the rows
-        # above it there (hops that did not answer) are the next round's too.
-        done, frame = frame[:len(frame) - seen], frame[len(frame) - seen:]
-        for number, moved in enumerate(frame, 1):
-            moved.hop = number
-        return done, frame
-    # The first hop is probed first in every round: a row probed more often
-    # than it belongs to the next round.
-    if hop.sent is not None and frame[0].sent is not None and hop.sent > frame[0].sent:
-        return frame, []
-    return done, frame
+class _Rounds:
+    """RouterOS 7's unnumbered rows, printed one round after another, sorted
+    into rounds: ``done`` is the last whole round, ``frame`` the one being read."""
+
+    def __init__(self) -> None:
+        self.done: list[Hop] = []
+        self.frame: list[Hop] = []
+        self._where: dict[str, int] = {}  # address -> index in frame
+
+    def close(self) -> None:
+        if self.frame:
+            self.done, self.frame, self._where = self.frame, [], {}
+
+    def add(self, hop: Hop) -> None:
+        seen = self._where.get(hop.host) if hop.host else None
+        if seen is not None:
+            # An address already in this round starts the next one: the rows
+            # above it there (hops that did not answer) are the next round's too.
+            self.done, self.frame = self.frame[:len(self.frame) - seen], \
+                self.frame[len(self.frame) - seen:]
+            self._where = {}
+            for index, moved in enumerate(self.frame):
+                moved.hop = index + 1
+                if moved.host:
+                    self._where[moved.host] = index
+        elif self.frame and hop.sent is not None and self.frame[0].sent is not None \
+                and hop.sent > self.frame[0].sent:
+            # The first hop is probed first in every round: a row probed more
+            # often than it belongs to the next round.
+            self.close()
+        hop.hop = len(self.frame) + 1
+        if hop.host:
+            self._where.setdefault(hop.host, len(self.frame))
+        self.frame.append(hop)
 
 
 def parse_routeros_trace(text: str) -> PathResult:
@@ -219,23 +237,25 @@ def parse_routeros_trace(text: str) -> PathResult:
     lines = text.split("\n")
     if command := next((m for line in lines[:5] if (m := _TRACE_COMMAND.search(line))), None):
         result.target = result.target_ip = command.group(1)
-    frame: list[Hop] = []
+    numbered: list[Hop] = []  # RouterOS 6: the round being read
+    rounds = _Rounds()  # RouterOS 7
     for line in lines:
-        stripped = line.strip()
-        if _TRACE_HEADER.match(stripped):
-            if frame:
-                result.hops, frame = frame, []
+        if _TRACE_HEADER.match(line.strip()):
+            rounds.close()
+            if numbered:
+                result.hops, numbered = numbered, []
             continue
         row = _trace_row(line)
         if row is None:
             continue
         number, hop = row
-        if number is not None and frame and number <= frame[-1].hop:
-            result.hops, frame = frame, []
-        elif number is None and frame:
-            result.hops, frame = _next_round(result.hops, frame, hop)
-        hop.hop = number if number is not None else len(frame) + 1
-        frame.append(hop)
-    if frame:
-        result.hops = frame
+        if number is None:
+            rounds.add(hop)
+            continue
+        if numbered and number <= numbered[-1].hop:
+            result.hops, numbered = numbered, []
+        hop.hop = number
+        numbered.append(hop)
+    rounds.close()
+    result.hops = numbered or rounds.done or result.hops
     return result

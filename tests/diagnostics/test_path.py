@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.diagnostics import detect, parse
-from kb.diagnostics.analysis import analyse_path, customer_side
+from kb.diagnostics.analysis import analyse_path, customer_side, long_haul_jump
 from kb.diagnostics.carriers import carrier_of
 from kb.diagnostics.decode import decode_paste
-from kb.diagnostics.models import Hop
+from kb.diagnostics.models import Hop, PathResult
 from kb.diagnostics.path import parse_mtr_json, parse_mtr_report, parse_tracert, summarise
+from kb.diagnostics.rules import THRESHOLDS
 
 PATH_SAMPLES = sample_files("traceroute", "tracert", "mtr", "pathping")
 
@@ -369,3 +370,57 @@ def test_mtr_json_keeps_the_as_that_z_adds():
 def test_linux_traceroute_keeps_the_as_that_a_prints(read_sample):
     path = _path(read_sample, "linux-traceroute-aslookup.txt")
     assert (path.hops[0].asn, path.hops[2].asn, path.hops[-1].asn) == (None, 13335, 15169)
+
+
+def test_a_paste_with_more_hops_than_a_ttl_allows_reads_the_first_255():
+    rows = [f"{n:3d}.|-- 10.0.{n // 256}.{n % 256}   0.0%   10   1.0   1.0   1.0   1.0   0.1"
+            for n in range(1, 401)]
+    text = "HOST: encoder  Loss%   Snt   Last   Avg  Best  Wrst StDev\n" + "\n".join(rows)
+    parsed = parse("mtr.txt", text.encode())
+    assert parsed.metrics["hops"] == 255
+    assert "Only the first 255 hops of this trace were read (145 more followed)" in parsed.notes[0]
+
+
+_HOP_ROWS = st.lists(
+    st.tuples(st.booleans(), st.one_of(st.none(), st.integers(0, 100)),
+              st.one_of(st.none(), st.integers(0, 400))),
+    min_size=2, max_size=40,
+)
+
+
+def _hops(rows) -> list[Hop]:
+    return [Hop(hop=n, host=f"198.51.100.{n}" if answered else None,
+                loss_pct=None if loss is None else float(loss),
+                rtt_avg_ms=None if rtt is None or not answered else float(rtt))
+            for n, (answered, loss, rtt) in enumerate(rows, 1)]
+
+
+@given(_HOP_ROWS)
+def test_a_hop_is_rate_limiting_when_a_later_answering_hop_loses_less_than_half(rows):
+    hops = _hops(rows)
+    significant = THRESHOLDS["loss_significant_pct"]
+    path = summarise(PathResult(tool="mtr", hops=hops), loss_threshold_pct=significant)
+    found = [f.facts["hop"] for f in analyse_path(path) if f.kind == "icmp-rate-limit"]
+    expected = [
+        h.hop for i, h in enumerate(hops[:-1])
+        if h.host and h.loss_pct is not None and significant <= h.loss_pct < 100
+        and (path.loss_starts_hop is None or h.hop < path.loss_starts_hop)
+        and any(x.host and x.loss_pct is not None and x.loss_pct < h.loss_pct / 2
+                for x in hops[i + 1:])
+    ]
+    assert found == expected
+
+
+@given(_HOP_ROWS)
+def test_the_long_haul_jump_is_the_largest_step_the_later_hops_keep(rows):
+    answering = [h for h in _hops(rows) if h.host and h.rtt_avg_ms is not None]
+    best = None
+    for i in range(len(answering) - 1):
+        a, b = answering[i], answering[i + 1]
+        step = b.rtt_avg_ms - a.rtt_avg_ms
+        rest = [x.rtt_avg_ms for x in answering[i + 2:]]
+        if step >= 50 and (not rest or min(rest) >= a.rtt_avg_ms + step * 0.6) \
+                and (best is None or step > best[2]):
+            best = (a.hop, b.hop, step)
+    jump = long_haul_jump(_hops(rows), {**THRESHOLDS, "long_haul_step_ms": 50})
+    assert (None if jump is None else (jump[0].hop, jump[1].hop, jump[2])) == best
