@@ -94,6 +94,7 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     # NextTrace (kb.diagnostics.nexttrace) on any system
     ("traceroute", "nexttrace", re.compile(r"^NextTrace v\d"), 6),
     ("traceroute", "nexttrace", re.compile(r"^\[NextTrace API\]|^IP Geo Data Provider: "), 4),
+    ("traceroute", "nexttrace", re.compile(r"^Hop\s+IP\s+Latency\s+ASN\s+Location\s+Owner"), 6),
     # nexttrace --json: {"Hops":[[{"Success":true,"Address":{"IP":...},...
     ("traceroute", "nexttrace", re.compile(r'"Hops"\s*:\s*\[|"TraceMapUrl"\s*:'), 6),
     (
@@ -232,6 +233,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "IP Geo Data Provider: ",
         '"Hops"',
         '"TraceMapUrl"',
+        "Latency ",
         " bytes payload",
     ),
     "tracert": (

@@ -82,10 +82,14 @@ def _hop(number: int, host: str | None, lines: list[str]) -> Hop:
 
 
 def parse_nexttrace(text: str) -> PathResult:
-    """NextTrace's classic (line by line) output."""
+    """NextTrace's default (line by line) output, or its ``--table``."""
     result = PathResult(tool="traceroute", parser="hand")
     hops: list[tuple[int, str | None, list[str]]] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _TABLE_HEADER.match(line):
+            result.hops = _table_hops(lines[i + 1:])
+            return result
         if result.target_ip is None and (m := _HEADER.search(line.strip())):
             result.target_ip = m.group(1)
             result.target = m.group(2) or m.group(1)
@@ -103,6 +107,43 @@ def parse_nexttrace(text: str) -> PathResult:
     return result
 
 
+# nexttrace --table: one row per probe, the hop number on a hop's first row
+# only; "name (address)" when the address has a name, "*" for no answer:
+#   Hop  IP                    Latency   ASN   Location                   Owner
+#   3    202.97.66.226         158.70ms  4134  Shanghai, Shanghai, China  ChinaNet
+#        202.97.66.226         160.10ms  4134  Shanghai, Shanghai, China  ChinaNet
+_TABLE_HEADER = re.compile(r"^\s*Hop\s+IP\s+Latency\s+ASN\s+Location\s+Owner\s*$")
+_TABLE_LATENCY = re.compile(rf"^({DECIMAL})ms$")
+
+
+def _table_hops(lines: list[str]) -> list[Hop]:
+    rows: list[tuple[int, list[tuple[str | None, float | None]]]] = []
+    about: dict[str, tuple[int | None, str | None]] = {}
+    for line in lines:
+        words = line.split()
+        if not words:
+            continue
+        if not line[0].isspace():
+            if not words[0].isdigit() or len(words) < 2:
+                break  # the table ended (a prompt, another output)
+            rows.append((int(words[0]), []))
+            words = words[1:]
+        elif not rows:
+            continue
+        at = next((i for i, word in enumerate(words) if _TABLE_LATENCY.match(word)), None)
+        cell = words[:at] if at is not None else words[:1]
+        ip = cell[-1].strip("()") if cell else "*"
+        if ip == "*" or not is_ip(ip):
+            rows[-1][1].append((None, None))
+            continue
+        rtt = reading(_TABLE_LATENCY.match(words[at]).group(1)) if at is not None else None
+        rows[-1][1].append((ip, rtt))
+        if ip not in about:
+            after = words[at + 1] if at is not None and at + 1 < len(words) else None
+            about[ip] = (_as_number(after), cell[0] if len(cell) > 1 else None)
+    return [_summed_hop(number, probes, about) for number, probes in rows]
+
+
 def _json_probe(probe: dict) -> tuple[str | None, float | None]:
     """A probe's answering address and round-trip time in ms (None, None
     when it got no answer)."""
@@ -117,28 +158,26 @@ def _json_probe(probe: dict) -> tuple[str | None, float | None]:
     return ip, round(milliseconds, 3) if milliseconds is not None else None
 
 
-def _json_hop(number: int, probes: list[dict]) -> Hop:
-    """One hop from its probes; its evidence line is rendered as NextTrace
-    prints the hop ("3  202.97.66.226  AS4134  158.70 ms / * ms / ...")."""
-    answers = [_json_probe(probe) for probe in probes]
-    answered = [ip for ip, _ in answers if ip is not None]
+def _summed_hop(number: int, probes: list[tuple[str | None, float | None]],
+                about: dict[str, tuple[int | None, str | None]]) -> Hop:
+    """One hop from its probes, each (answering address or None, RTT in ms);
+    ``about`` holds each address's AS and host name. Its evidence line is
+    rendered as NextTrace prints the hop ("3  202.97.66.226  AS4134  158.70 ms
+    / * ms")."""
+    answered = [ip for ip, _ in probes if ip is not None]
     if not answered:
         return Hop(hop=number, host=None, loss_pct=100.0, sent=len(probes) or None,
                    line=f"{number:<3} *")
     # The address most of the answers came from speaks for the hop.
     host = Counter(answered).most_common(1)[0][0]
-    first = next(probe for probe, (ip, _) in zip(probes, answers, strict=True) if ip == host)
-    geo = first.get("Geo") if isinstance(first.get("Geo"), dict) else {}
-    asn = geo.get("asnumber")
-    asn = int(asn) if isinstance(asn, str) and asn.isdigit() and len(asn) <= 10 else None
-    name = first.get("Hostname")
-    rtts = [rtt for _, rtt in answers if rtt is not None]
+    asn, name = about.get(host, (None, None))
+    rtts = [rtt for _, rtt in probes if rtt is not None]
     times = " / ".join("* ms" if ip is None else f"{rtt:.2f} ms" if rtt is not None else "? ms"
-                       for ip, rtt in answers)
+                       for ip, rtt in probes)
     return Hop(
         hop=number,
         host=host,
-        name=name.strip() or None if isinstance(name, str) else None,
+        name=name,
         loss_pct=round(100.0 * (len(probes) - len(answered)) / len(probes), 1),
         sent=len(probes),
         rtt_avg_ms=round(sum(rtts) / len(rtts), 3) if rtts else None,
@@ -147,6 +186,22 @@ def _json_hop(number: int, probes: list[dict]) -> Hop:
         line=f"{number:<3} {host:<15} {f'AS{asn}' if asn else '*':<8} {times}",
         asn=asn,
     )
+
+
+def _as_number(raw: object) -> int | None:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 10 else None
+
+
+def _json_hop(number: int, probes: list[dict]) -> Hop:
+    answers = [_json_probe(probe) for probe in probes]
+    about: dict[str, tuple[int | None, str | None]] = {}
+    for probe, (ip, _) in zip(probes, answers, strict=True):
+        if ip is not None and ip not in about:
+            geo = probe.get("Geo") if isinstance(probe.get("Geo"), dict) else {}
+            name = probe.get("Hostname")
+            about[ip] = (_as_number(geo.get("asnumber")),
+                         name.strip() or None if isinstance(name, str) else None)
+    return _summed_hop(number, answers, about)
 
 
 def parse_nexttrace_json(text: str) -> PathResult:

@@ -141,3 +141,51 @@ def test_every_json_probe_counts_once_at_its_hop(rows):
             assert hop.rtt_worst_ms == pytest.approx(max(answered), abs=0.001)
         else:
             assert hop.host is None and hop.rtt_avg_ms is None
+
+
+# nexttrace --table (printer/tableprinter.go): one row per probe, the hop's
+# number on its first row; "name (address) " when the address has a name.
+_TABLE = (
+    "NextTrace v1.3.4 2024-09-10T13:25:26Z 6a3ea6a\n"
+    "traceroute to 202.97.66.226, 30 hops max, 52 bytes payload\n"
+    "Hop  IP                           Latency   ASN   Location                   Owner\n"
+    "1    192.168.1.1                  0.58ms          LAN Address\n"
+    "     192.168.1.1                  0.54ms          LAN Address\n"
+    "2    *\n"
+    "     *\n"
+    "3    bj141-147-5.bjtelecom.net (202.97.66.226)  158.70ms  4134  "
+    "Shanghai, Shanghai, China  ChinaNet\n"
+    "     *\n"
+    "MapTrace URL: https://assets.nxtrace.org/tracemap/example.html\n"
+)
+
+
+def test_nexttrace_table_is_read_probe_by_probe():
+    parsed = parse("table.txt", _TABLE.encode())
+    assert (parsed.detected, parsed.variant) == ("traceroute", "nexttrace")
+    hops = parsed.results[0].hops
+    assert [(h.hop, h.host, h.sent, h.loss_pct, h.rtt_avg_ms) for h in hops] == [
+        (1, "192.168.1.1", 2, 0.0, 0.56),
+        (2, None, 2, 100.0, None),
+        (3, "202.97.66.226", 2, 50.0, 158.7),
+    ]
+    assert (hops[2].name, hops[2].asn) == ("bj141-147-5.bjtelecom.net", 4134)
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 10**6)), min_size=1, max_size=4),
+                min_size=1, max_size=30))
+def test_every_nexttrace_table_row_is_one_probe_of_its_hop(rows):
+    lines = ["Hop  IP               Latency    ASN   Location  Owner"]
+    for n, probes in enumerate(rows, 1):
+        for k, micros in enumerate(probes):
+            number = f"{n:<4} " if k == 0 else " " * 5
+            cell = "*" if micros is None else f"198.51.100.{n:<6} {micros / 1000:.2f}ms  4809"
+            lines.append(number + cell)
+    hops = parse_nexttrace("traceroute to 198.51.100.1, 30 hops max, 52 bytes payload\n"
+                           + "\n".join(lines)).hops
+    assert [(h.hop, h.sent) for h in hops] == [(n, len(p)) for n, p in enumerate(rows, 1)]
+    for hop, probes in zip(hops, rows, strict=True):
+        answered = [round(m / 1000, 2) for m in probes if m is not None]
+        assert hop.loss_pct == round(100 * (len(probes) - len(answered)) / len(probes), 1)
+        if answered:
+            assert hop.rtt_avg_ms == pytest.approx(sum(answered) / len(answered), abs=0.002)
