@@ -52,10 +52,13 @@ _PING_SUMMARY = re.compile(
     r"sent=(\d+) received=(\d+) packet-loss=(-?\d+(?:\.\d+)?)%"
     r"(?: min-rtt=(\S+) avg-rtt=(\S+) max-rtt=(\S+))?"
 )
-_PING_COMMAND = re.compile(r"(?:^|[\s>/])ping\s+(\S+)")
+_PING_COMMAND = re.compile(r"(?:^|[\s>/])ping\s+(?:address=)?(\S+)")
 # Statuses that mean the probe was not answered by its target.
 _NO_REPLY = "timeout"
 _FRAG_NEEDED = ("fragmentation needed and DF set", "packet too large and cannot be fragmented")
+# ICMP errors from the router in HOST (RouterOS's ping manual lists them).
+_ERROR_STATUSES = ("net unreachable", "host unreachable", "admin prohibited", "TTL exceeded",
+                   "no route to host")
 _REPLY_STATUSES = ("", "echo reply")
 
 _TRACE_COMMAND = re.compile(r"(?:^|[\s>/])traceroute\s+(?:address=)?([0-9a-fA-F:.]+)(?:\s|$)")
@@ -87,10 +90,6 @@ def _ping_row(tokens: list[str]) -> tuple[str | None, float | None, str]:
     if time is not None:
         tokens = tokens[1:]
     return host, time, " ".join(tokens)
-
-
-_ERROR_STATUSES = ("net unreachable", "host unreachable", "admin prohibited", "TTL exceeded",
-                   "no route to host")
 
 
 def _is_status(words: str) -> bool:

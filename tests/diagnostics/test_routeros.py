@@ -41,6 +41,7 @@ def test_a_ping_whose_paste_ends_mid_run_counts_every_row_after_the_last_summary
 
 def test_routeros_ping_errors_name_the_router_that_sent_them():
     text = (
+        "[admin@MikroTik] > /ping address=198.51.100.10 count=3\n"
         "  SEQ HOST                                     SIZE TTL TIME       STATUS\n"
         "    0 203.0.113.1                                84  64 20ms894us  TTL exceeded\n"
         "    1 192.168.88.20                                                timeout\n"
@@ -50,7 +51,7 @@ def test_routeros_ping_errors_name_the_router_that_sent_them():
     )
     assert detect(text) == ("ping", "routeros")
     ping = parse_routeros_ping(text)
-    assert ping.error_from == ["203.0.113.1"]
+    assert (ping.target, ping.error_from) == ("198.51.100.10", ["203.0.113.1"])
     assert (ping.sent, ping.received, ping.loss_pct, ping.rtt_avg_ms) == (3, 1, 66.0, 1.347)
 
 
