@@ -192,6 +192,8 @@ def test_mtr_columns_chosen_with_o_are_read_without_the_host_line(read_sample):
 
 
 def test_an_mtr_hop_that_reports_no_route_ends_the_path_there():
+    # mtr prints the hop's error in brackets instead of its address
+    # (ui/report.c, snprint_hop_name: "(no route to host)").
     text = (
         "HOST: encoder                    Loss%   Snt   Last   Avg  Best  Wrst StDev\n"
         "  1.|-- 192.168.1.1                0.0%    10    0.5   0.6   0.4   0.9   0.1\n"
