@@ -46,9 +46,8 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
-from .router_path import parse_router_trace
+from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
-from .routeros import parse_routeros_ping, parse_routeros_trace
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +81,12 @@ def _parse_section(section: Section) -> Result | None:
     text, kind, platform = section.text, section.kind, section.platform
     threshold = rules.THRESHOLDS["loss_significant_pct"]
     if kind == "ping":
-        if platform == "routeros":
-            return parse_routeros_ping(text)
         if platform in ROUTER_SYSTEMS:
             return parse_router_ping(text, platform)
         return parse_ping(text, platform)
     if kind == "traceroute":
-        if platform == "routeros":
-            return summarise(parse_routeros_trace(text), loss_threshold_pct=threshold)
         if platform in ROUTER_SYSTEMS:
-            return summarise(parse_router_trace(text), loss_threshold_pct=threshold)
+            return summarise(parse_trace_on_router(text, platform), loss_threshold_pct=threshold)
         if platform == "nexttrace":
             if text.lstrip().startswith("{"):
                 try:

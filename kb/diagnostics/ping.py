@@ -83,6 +83,28 @@ def counts_consistent(sent: int | None, received: int | None) -> bool:
     return sent is not None and received is not None and received <= sent
 
 
+def counts_from_replies(result: PingResult, unanswered: int) -> None:
+    """sent/received/loss from the reply lines, when no summary could be read
+    (a router's ping, counted line by line)."""
+    probes = len(result.rtts_ms) + unanswered
+    if result.sent is None and probes:
+        result.sent, result.received = probes, len(result.rtts_ms)
+        result.loss_pct = round(100.0 * unanswered / probes, 1)
+
+
+def times_from_replies(result: PingResult) -> PingResult:
+    """min/avg/max from the reply times when no summary gave them, and the
+    jitter of consecutive replies."""
+    if result.rtt_min_ms is None and result.rtts_ms:
+        result.rtt_min_ms = min(result.rtts_ms)
+        result.rtt_max_ms = max(result.rtts_ms)
+        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
+    jitter = consecutive_jitter(result.rtts_ms)
+    if jitter is not None:
+        result.jitter_ms, result.jitter_source = jitter, "consecutive"
+    return result
+
+
 def _find_line(lines: list[str], pattern: re.Pattern[str]) -> str | None:
     for line in lines:
         if pattern.search(line):

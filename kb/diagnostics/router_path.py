@@ -34,6 +34,7 @@ import re
 from .models import Hop, PathResult
 from .numbers import DECIMAL, reading
 from .path import host_and_name, is_ip, traceroute_error
+from .routeros import parse_routeros_trace
 
 _TARGET = re.compile(
     r"^\s*(?:traceroute to|tracert to|Tracing the route to)\s+"
@@ -114,3 +115,9 @@ def parse_router_trace(text: str) -> PathResult:
         if hop.sent is not None or hop.host is not None:
             result.hops.append(hop)
     return result
+
+
+def parse_trace_on_router(text: str, system: str) -> PathResult:
+    """A trace run on a router of ``system`` (models.ROUTER_SYSTEMS): RouterOS
+    prints a table, the others lines."""
+    return parse_routeros_trace(text) if system == "routeros" else parse_router_trace(text)

@@ -41,7 +41,8 @@ import re
 
 from .models import PingResult
 from .numbers import DECIMAL, count, percent, reading
-from .ping import consecutive_jitter, counts_consistent
+from .ping import counts_consistent, counts_from_replies, times_from_replies
+from .routeros import parse_routeros_ping
 
 _TIMEOUT = re.compile(r"^\s*Request time ?out\b", re.I)
 _ERROR = re.compile(r"unreachable|unroutable|TTL expired|time to live exceeded", re.I)
@@ -121,25 +122,6 @@ def _replies(result: PingResult, lines: list[str], reply: re.Pattern[str]) -> in
     return unanswered
 
 
-def _counted(result: PingResult, unanswered: int) -> None:
-    """sent/received/loss from the reply lines, when no summary could be read."""
-    probes = len(result.rtts_ms) + unanswered
-    if result.sent is None and probes:
-        result.sent, result.received = probes, len(result.rtts_ms)
-        result.loss_pct = round(100.0 * unanswered / probes, 1)
-
-
-def _finish(result: PingResult) -> PingResult:
-    if result.rtt_min_ms is None and result.rtts_ms:
-        result.rtt_min_ms = min(result.rtts_ms)
-        result.rtt_max_ms = max(result.rtts_ms)
-        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
-    jitter = consecutive_jitter(result.rtts_ms)
-    if jitter is not None:
-        result.jitter_ms, result.jitter_source = jitter, "consecutive"
-    return result
-
-
 def parse_vrp(text: str) -> PingResult:
     """Huawei VRP or H3C Comware 5 ping."""
     result = PingResult(parser="hand")
@@ -159,12 +141,12 @@ def parse_vrp(text: str) -> PingResult:
     if not counts_consistent(result.sent, result.received):
         result.sent = result.received = result.loss_pct = None
         result.evidence.pop("loss_pct", None)
-        _counted(result, unanswered)
+        counts_from_replies(result, unanswered)
     elif result.loss_pct is None and result.sent:
         result.loss_pct = round(100.0 * (result.sent - result.received) / result.sent, 1)
     if result.received or result.rtts_ms:  # VRP prints 0/0/0 after 100% loss
         _from_summary(result, lines)
-    return _finish(result)
+    return times_from_replies(result)
 
 
 def parse_comware(text: str) -> PingResult:
@@ -182,10 +164,10 @@ def parse_comware(text: str) -> PingResult:
             result.sent, result.received = sent, received
             result.loss_pct = percent(m.group(3))
             result.evidence["loss_pct"] = line.strip()
-    _counted(result, unanswered)
+    counts_from_replies(result, unanswered)
     if result.received or result.rtts_ms:
         _from_summary(result, lines)
-    return _finish(result)
+    return times_from_replies(result)
 
 
 def parse_ios(text: str) -> PingResult:
@@ -221,6 +203,9 @@ def parse_ios(text: str) -> PingResult:
 
 
 def parse_router_ping(text: str, system: str) -> PingResult:
+    """A ping run on a router of ``system`` (models.ROUTER_SYSTEMS)."""
+    if system == "routeros":
+        return parse_routeros_ping(text)
     if system == "ios":
         return parse_ios(text)
     if system == "comware":

@@ -42,7 +42,7 @@ import re
 from .models import Hop, PathResult, PingResult
 from .numbers import DECIMAL, count, percent, reading
 from .path import is_ip
-from .ping import consecutive_jitter, counts_consistent
+from .ping import counts_consistent, counts_from_replies, times_from_replies
 
 # "1ms582us", "893us", "12ms", "1s3ms": RouterOS's durations.
 _DURATION = re.compile(r"^(?:(\d+)s)?(?:(\d+(?:\.\d+)?)ms)?(?:(\d+)us)?$")
@@ -64,6 +64,11 @@ _REPLY_STATUSES = ("", "echo reply")
 _TRACE_COMMAND = re.compile(r"(?:^|[\s>/])traceroute\s+(?:address=)?([0-9a-fA-F:.]+)(?:\s|$)")
 _TRACE_HEADER = re.compile(r"^\s*(?:#\s+)?ADDRESS\s+LOSS\s+SENT\s+LAST\s+AVG\s+BEST\s+WORST\b")
 _LOSS = re.compile(rf"^({DECIMAL})%$")
+
+
+def _command(lines: list[str], pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The command line's match, among the paste's first lines (the prompt)."""
+    return next((m for line in lines[:5] if (m := pattern.search(line))), None)
 
 
 def duration_ms(token: str) -> float | None:
@@ -100,7 +105,7 @@ def _is_status(words: str) -> bool:
 def parse_routeros_ping(text: str) -> PingResult:
     result = PingResult(parser="hand")
     lines = text.split("\n")
-    if command := next((m for line in lines[:5] if (m := _PING_COMMAND.search(line))), None):
+    if command := _command(lines, _PING_COMMAND):
         result.target = command.group(1)
     result.dont_fragment = any("do-not-fragment" in line for line in lines[:5])
     in_table = False
@@ -147,17 +152,8 @@ def parse_routeros_ping(text: str) -> PingResult:
                         and low <= avg <= high:
                     result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms = low, avg, high
                     result.evidence["rtt_avg_ms"] = line
-    probes = len(result.rtts_ms) + unanswered
-    if result.sent is None and probes:
-        result.sent, result.received = probes, len(result.rtts_ms)
-        result.loss_pct = round(100.0 * unanswered / probes, 1)
-    if result.rtt_min_ms is None and result.rtts_ms:
-        result.rtt_min_ms, result.rtt_max_ms = min(result.rtts_ms), max(result.rtts_ms)
-        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
-    jitter = consecutive_jitter(result.rtts_ms)
-    if jitter is not None:
-        result.jitter_ms, result.jitter_source = jitter, "consecutive"
-    return result
+    counts_from_replies(result, unanswered)
+    return times_from_replies(result)
 
 
 # ------------------------------------------------------------- traceroute
@@ -234,7 +230,7 @@ class _Rounds:
 def parse_routeros_trace(text: str) -> PathResult:
     result = PathResult(tool="traceroute", parser="hand")
     lines = text.split("\n")
-    if command := next((m for line in lines[:5] if (m := _TRACE_COMMAND.search(line))), None):
+    if command := _command(lines, _TRACE_COMMAND):
         result.target = result.target_ip = command.group(1)
     numbered: list[Hop] = []  # RouterOS 6: the round being read
     rounds = _Rounds()  # RouterOS 7
