@@ -677,6 +677,8 @@ _TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
     ("ping", None, "comware"): ("H3C Comware ping", "H3C Comware ping"),
     ("ping", None, "ios"): ("Cisco IOS ping", "Cisco IOS ping"),
     ("ping", None, "routeros"): ("MikroTik RouterOS ping", "MikroTik RouterOS ping"),
+    ("ping", None, "powershell"): ("PowerShell Test-Connection",
+                                   "PowerShell Test-Connection"),
     ("ping", None, None): ("ping", "ping"),
     ("traceroute", "linux", None): ("Linux traceroute", "Linux traceroute"),
     ("traceroute", "macos", None): ("macOS traceroute", "macOS traceroute"),
@@ -686,6 +688,8 @@ _TOOL_NAMES: dict[tuple[str, str | None, str | None], tuple[str, str]] = {
     ("traceroute", None, "routeros"): (
         "MikroTik RouterOS traceroute", "MikroTik RouterOS traceroute"),
     ("traceroute", None, "nexttrace"): ("NextTrace", "NextTrace"),
+    ("traceroute", None, "powershell"): ("PowerShell Test-Connection -Traceroute",
+                                         "PowerShell Test-Connection -Traceroute"),
     ("traceroute", None, None): ("traceroute", "traceroute"),
     ("tracert", None, None): ("Windows tracert", "Windows tracert"),
     ("pathping", None, None): ("Windows pathping", "Windows pathping"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import powershell
 from .scan import lines_containing
 
 # (kind, platform or None, compiled pattern, weight).  Header markers weigh
@@ -58,6 +59,10 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     # MikroTik RouterOS (kb.diagnostics.routeros)
     ("ping", "routeros", re.compile(r"^SEQ\s+HOST\s+SIZE\s+TTL\s+TIME\s+STATUS"), 6),
     ("ping", "routeros", re.compile(r"^sent=\d+ received=\d+ packet-loss=-?\d"), 6),
+    # PowerShell's Test-Connection, 7 and 5.1 (kb.diagnostics.powershell)
+    ("ping", "powershell", powershell.PING_HEADER, 6),
+    ("ping", "powershell", powershell.LEGACY_PING_HEADER, 6),
+    ("ping", "powershell", powershell.FAILED, 3),
     # traceroute (Linux / macOS)
     ("traceroute", "linux", re.compile(r"^traceroute6? to \S+ \(\S+\), \d+ hops max, 60 byte"), 6),
     (
@@ -91,6 +96,8 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
         re.compile(r"^(?:#\s+)?ADDRESS\s+LOSS\s+SENT\s+LAST\s+AVG\s+BEST\s+WORST\b"),
         6,
     ),
+    # PowerShell 7's Test-Connection -Traceroute (kb.diagnostics.powershell)
+    ("traceroute", "powershell", powershell.TRACE_HEADER, 6),
     # NextTrace (kb.diagnostics.nexttrace) on any system
     ("traceroute", "nexttrace", re.compile(r"^NextTrace v\d"), 6),
     ("traceroute", "nexttrace", re.compile(r"^\[NextTrace API\]|^IP Geo Data Provider: "), 4),
@@ -223,6 +230,9 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Success rate is ",
         "SEQ ",
         "packet-loss=",
+        "Latency",
+        "IPV4Address",
+        "Testing connection to computer",
     ),
     "traceroute": (
         "traceroute",
@@ -235,6 +245,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         '"TraceMapUrl"',
         "Latency ",
         " bytes payload",
+        "Hostname",
     ),
     "tracert": (
         "Tracing route to ",
@@ -297,6 +308,10 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("traceroute", re.compile(r"^traceroute6? to |^tracert to |^Tracing the route to ")),
+    # Test-Connection's tables start at their header (or at the target above it).
+    ("powershell", re.compile(
+        r"^Ping\s+Source\s+Address\s+Latency\b|^Hop\s+Hostname\s+Ping\s+Latency\b|"
+        r"^Source\s+Destination\s+IPV4Address\b")),
     ("tracert", re.compile(r"^Tracing route to |^通过最多 \d+ 个跃点跟踪")),
     ("mtr", re.compile(r"^Start: \S+|^HOST: \S+\s+Loss%|WinMTR statistics|^My traceroute\s+\[")),
     # A RouterOS prompt: "[admin@MikroTik] > /tool/traceroute ...", "... > /ping ...".
@@ -322,6 +337,8 @@ _SECTION_HINTS = (
     "My traceroute",
     "] > ",
     "ffmpeg version ",
+    "Latency",
+    "IPV4Address",
 )
 
 
@@ -440,7 +457,8 @@ def detect(text: str) -> tuple[str, str | None]:
 
     ``detected`` is one of ping|traceroute|tracert|mtr|pathping|obs-log|
     ffmpeg|unknown; ``platform`` is linux|macos|windows, the system of the
-    router that printed it (models.ROUTER_SYSTEMS), "nexttrace", or None
+    router that printed it (models.ROUTER_SYSTEMS), "nexttrace",
+    "powershell" (Test-Connection), or None
     when the output does not say (mtr, ffmpeg).  For a mixed paste this is
     the dominant tool; :func:`split_sections` gives every part.
     """

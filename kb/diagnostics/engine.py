@@ -46,6 +46,7 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
+from .powershell import parse_test_connection, parse_test_connection_trace
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 
@@ -83,10 +84,14 @@ def _parse_section(section: Section) -> Result | None:
     if kind == "ping":
         if platform in ROUTER_SYSTEMS:
             return parse_router_ping(text, platform)
+        if platform == "powershell":
+            return parse_test_connection(text)
         return parse_ping(text, platform)
     if kind == "traceroute":
         if platform in ROUTER_SYSTEMS:
             return summarise(parse_trace_on_router(text, platform), loss_threshold_pct=threshold)
+        if platform == "powershell":
+            return summarise(parse_test_connection_trace(text), loss_threshold_pct=threshold)
         if platform == "nexttrace":
             if text.lstrip().startswith("{"):
                 try:

@@ -29,7 +29,7 @@ PLATFORMS = ("linux", "macos", "windows")
 ROUTER_SYSTEMS = ("vrp", "comware", "ios", "routeros")
 # Detection's platforms that name a variant of the tool, not a computer's
 # system: the API's platform is then null, and its variant names it.
-VARIANT_PLATFORMS = (*ROUTER_SYSTEMS, "nexttrace")
+VARIANT_PLATFORMS = (*ROUTER_SYSTEMS, "nexttrace", "powershell")
 ERRORS = (
     "connection_refused",
     "timeout",
