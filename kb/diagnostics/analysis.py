@@ -141,8 +141,23 @@ def _tool(path: PathResult) -> str:
     return path.tool
 
 
+def unresolved_finding(unresolved: tuple[str, str]) -> Finding:
+    """The target's name did not resolve: DNS, before any network question."""
+    name, line = unresolved
+    return Finding.of(
+        "error-dns_failure",
+        msg("name.unresolved", name=name),
+        evidence=[line],
+        problems=list(_ERROR_PROBLEMS["dns_failure"]),
+        facts={"name": name},
+        side="customer",
+    )
+
+
 def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) -> list[Finding]:
     findings: list[Finding] = []
+    if path.unresolved is not None:
+        findings.append(unresolved_finding(path.unresolved))
     hops = path.hops
     if not hops:
         return findings
@@ -396,6 +411,8 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
 
 def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) -> list[Finding]:
     findings: list[Finding] = []
+    if ping.unresolved is not None:
+        findings.append(unresolved_finding(ping.unresolved))
     loss_line = ping.evidence.get("loss_pct")
     rtt_line = ping.evidence.get("rtt_avg_ms")
     big = ping.payload_bytes is not None and ping.payload_bytes >= thresholds["mtu_probe_bytes"]

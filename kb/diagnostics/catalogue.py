@@ -187,6 +187,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "asks for: not a fault.",
         "{count} 个回复显示 TTL 在传输中过期，这正是命令行设置的 TTL 所要求的：不是故障。",
     ),
+    "name.unresolved": (
+        "{name} did not resolve to an address, so nothing was sent: the name is mistyped, or "
+        "this computer's DNS server does not answer for it. Check the name, then run "
+        "nslookup {name}.",
+        "{name} 无法解析成 IP 地址，所以一个探测包也没有发出：域名写错了，或本机使用的 DNS "
+        "服务器解析不了它。先核对域名，再运行 nslookup {name}。",
+    ),
     "ping.total-loss": (
         "All {sent} pings were lost (100% loss): the host is unreachable or the line is down. "
         "This is not packet loss on a working path.",

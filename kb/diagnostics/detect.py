@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import powershell
+from . import powershell, resolution
 from .scan import lines_containing
 
 # (kind, platform or None, compiled pattern, weight).  Header markers weigh
@@ -201,12 +201,16 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ("ffmpeg", None, re.compile(r"^frame=\s*\d+ fps="), 2),
 ]
 
+# A name that did not resolve is the tool's whole output (kb.diagnostics.resolution).
+_MARKERS += [(kind, platform, pattern, 4) for kind, platform, pattern in resolution.UNRESOLVED]
+
 # Per kind, phrases one of which every marker of that kind needs (in its
 # stripped line).  Scoring tests a kind's markers only on the lines that
 # hold one of its phrases: most lines of a long log hold none.  Keep this
 # in step with _MARKERS; a kind missing here fails at import.
 _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     "ping": (
+        *resolution.HINTS,
         "PING ",
         "rtt min/avg/max/mdev",
         " packets transmitted, ",
@@ -235,6 +239,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Testing connection to computer",
     ),
     "traceroute": (
+        *resolution.HINTS,
         "traceroute",
         "tracert to ",
         "Tracing the route to ",
@@ -248,6 +253,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Hostname",
     ),
     "tracert": (
+        *resolution.HINTS,
         "Tracing route to ",
         "over a maximum of ",
         "个跃点跟踪",
@@ -263,6 +269,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "已丢失/已发送",
     ),
     "mtr": (
+        *resolution.HINTS,
         "HOST: ",
         "My traceroute",
         "Loss%",
@@ -317,6 +324,8 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     # A RouterOS prompt: "[admin@MikroTik] > /tool/traceroute ...", "... > /ping ...".
     ("routeros", re.compile(r"^\[[^\]\s]+@[^\]]+\] > /?(?:tool[/ ])?(?:ping|traceroute)\b")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
+    # A tool that could not resolve its target printed only that.
+    *(("unresolved", pattern) for _kind, _platform, pattern in resolution.UNRESOLVED),
 ]
 # Every alternative of a _SECTION_STARTS pattern contains one of these
 # phrases: only lines holding one are tested (a 20,000-line log has none).
@@ -339,6 +348,7 @@ _SECTION_HINTS = (
     "ffmpeg version ",
     "Latency",
     "IPV4Address",
+    *resolution.HINTS,
 )
 
 

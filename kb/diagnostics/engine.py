@@ -47,6 +47,7 @@ from .path import (
 )
 from .ping import parse_ping
 from .powershell import parse_test_connection, parse_test_connection_trace
+from .resolution import unresolved_name
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 
@@ -79,6 +80,18 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _parse_section(section: Section) -> Result | None:
+    result = _parse_tool_output(section)
+    if section.kind in ("ping", "traceroute", "tracert", "mtr", "pathping"):
+        unresolved = unresolved_name(section.text)
+        if unresolved is not None:
+            if result is None:
+                result = PingResult() if section.kind == "ping" else PathResult(tool=section.kind)
+            if isinstance(result, PingResult | PathResult):
+                result.unresolved = unresolved
+    return result
+
+
+def _parse_tool_output(section: Section) -> Result | None:
     text, kind, platform = section.text, section.kind, section.platform
     threshold = rules.THRESHOLDS["loss_significant_pct"]
     if kind == "ping":
@@ -122,9 +135,9 @@ def _parse_section(section: Section) -> Result | None:
 
 def _empty_result(result: Result) -> bool:
     if isinstance(result, PathResult):
-        return not result.hops
+        return not result.hops and result.unresolved is None
     if isinstance(result, PingResult):
-        return result.sent is None and not result.rtts_ms
+        return result.sent is None and not result.rtts_ms and result.unresolved is None
     return False
 
 

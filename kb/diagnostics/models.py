@@ -67,6 +67,9 @@ class PingResult:
     frag_needed: int = 0
     evidence: dict[str, str] = field(default_factory=dict)  # metric -> line
     parser: str = "hand"  # "jc" or "hand"
+    # (name, the tool's line): the target's name did not resolve, so no
+    # probe was sent (kb.diagnostics.resolution).
+    unresolved: tuple[str, str] | None = None
 
     def metrics(self) -> dict[str, Any]:
         return {
@@ -124,6 +127,8 @@ class PathResult:
     # Hops past MAX_HOPS in the paste, not read (a TTL is 8 bits: no trace
     # has more than 255 hops; a paste with more is edited or repeated).
     hops_dropped: int = 0
+    # As PingResult.unresolved: (name, line) when the name did not resolve.
+    unresolved: tuple[str, str] | None = None
 
     def metrics(self) -> dict[str, Any]:
         return {

@@ -115,11 +115,12 @@ def test_windows_powershell_reads_replies_and_an_error_per_lost_probe():
         "live.example.com", 3, 2, [212.0, 208.0])
 
 
-def test_a_probe_never_sent_for_a_name_that_did_not_resolve_is_not_counted():
+def test_a_name_that_did_not_resolve_sent_no_probe_and_is_a_dns_finding():
     parsed = parse("tc.txt", "Test-Connection : Testing connection to computer "
                              "'push.example.com' failed: No such host is known\n" * 3)
-    assert (parsed.detected, parsed.results) == ("unknown", [])
-    assert "look like ping output but no measurements" in parsed.notes[0]
+    ping = parsed.results[0]
+    assert (parsed.detected, ping.sent, ping.unresolved[0]) == ("ping", None, "push.example.com")
+    assert [f.kind for f in analyse_ping(ping)] == ["error-dns_failure"]
 
 
 def test_every_probe_lost_to_timeouts_is_total_loss():
