@@ -413,14 +413,23 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     findings: list[Finding] = []
     if ping.unresolved is not None:
         findings.append(unresolved_finding(ping.unresolved))
+    if ping.unsent:
+        findings.append(_unsent_finding(ping))
     loss_line = ping.evidence.get("loss_pct")
     rtt_line = ping.evidence.get("rtt_avg_ms")
     big = ping.payload_bytes is not None and ping.payload_bytes >= thresholds["mtu_probe_bytes"]
-    total_loss = bool(ping.sent) and ping.received == 0 and ping.loss_pct is not None
+    # Probes this computer never sent are not lost on the path: when they
+    # are all the loss, there is no loss on the path to speak of.
+    lost = (ping.sent or 0) - (ping.received or 0)
+    loss_is_local = bool(ping.unsent) and lost <= len(ping.unsent)
+    total_loss = (bool(ping.sent) and ping.received == 0 and ping.loss_pct is not None
+                  and not loss_is_local)
+    unsent = set(ping.unsent)
     errors = [
         line
         for line in ping.error_replies
         if "ttl" not in line.lower() and "time to live" not in line.lower()
+        and line.strip() not in unsent
     ]
     ttl_expired = [line for line in ping.error_replies if line not in errors]
     if ping.frag_needed:
@@ -482,8 +491,8 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
                 side="provider",
             )
         )
-    elif ping.loss_pct is not None and thresholds["loss_significant_pct"] <= ping.loss_pct:
-        lost = (ping.sent or 0) - (ping.received or 0)
+    elif (ping.loss_pct is not None and thresholds["loss_significant_pct"] <= ping.loss_pct
+          and not loss_is_local):
         findings.append(
             Finding.of(
                 "ping-loss" if lost >= 2 else "ping-loss-few",
@@ -533,6 +542,20 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
             )
         )
     return findings
+
+
+def _unsent_finding(ping: PingResult) -> Finding:
+    """This computer could not send some probes (or any): no route, or its
+    own firewall. The customer's side, whatever else the ping shows."""
+    nothing_sent = not ping.sent and not ping.rtts_ms
+    return Finding.of(
+        "ping-unsent",
+        msg("ping.unsent.none") if nothing_sent else msg("ping.unsent", count=len(ping.unsent)),
+        evidence=list(dict.fromkeys(ping.unsent))[:2],
+        problems=["net.loss-last-mile", "push.connect-refused"],
+        facts={"unsent": len(ping.unsent)},
+        side="customer",
+    )
 
 
 def _ping_jitters(ping: PingResult, thresholds: dict[str, float]) -> bool:

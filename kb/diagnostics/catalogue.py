@@ -194,6 +194,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} 无法解析成 IP 地址，所以一个探测包也没有发出：域名写错了，或本机使用的 DNS "
         "服务器解析不了它。先核对域名，再运行 nslookup {name}。",
     ),
+    "ping.unsent": (
+        "This computer could not send {count} of the pings: at that moment it had no route to "
+        "the target (the Wi-Fi or network adapter dropped, a VPN took over the routes, no "
+        "default gateway) or its own firewall refused them. Those pings never left the "
+        "computer: that loss is on this machine, not on the path.",
+        "本机有 {count} 个 ping 根本没有发出去：当时本机没有到目标的路由（Wi-Fi 或网卡掉线、"
+        "VPN 接管了路由、没有默认网关），或被本机防火墙拦截。这些包没有离开这台电脑：这部分丢包"
+        "在本机，不在线路上。",
+    ),
+    "ping.unsent.none": (
+        "This computer has no route to the target, so ping sent nothing: check that the network "
+        "adapter or Wi-Fi is connected and has a default gateway (ip route, or route print on "
+        "Windows), and whether a VPN is running.",
+        "本机没有到目标的路由，ping 一个包也没有发出：检查网卡或 Wi-Fi 是否已连接并有默认网关"
+        "（ip route，Windows 上用 route print），以及是否开着 VPN。",
+    ),
     "ping.total-loss": (
         "All {sent} pings were lost (100% loss): the host is unreachable or the line is down. "
         "This is not packet loss on a working path.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import powershell, resolution
+from . import powershell, resolution, unsent
 from .scan import lines_containing
 
 # (kind, platform or None, compiled pattern, weight).  Header markers weigh
@@ -203,6 +203,13 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
 
 # A name that did not resolve is the tool's whole output (kb.diagnostics.resolution).
 _MARKERS += [(kind, platform, pattern, 4) for kind, platform, pattern in resolution.UNRESOLVED]
+# So is a ping that found no route at all (kb.diagnostics.unsent); and a
+# Windows ping whose every probe failed to leave prints only this.
+_MARKERS += [
+    ("ping", "linux", unsent.NOTHING_SENT, 4),
+    ("ping", "windows", re.compile(r"^PING: transmit failed\. General failure\.|"
+                                   r"^PING：传输失败。常见故障。"), 3),
+]
 
 # Per kind, phrases one of which every marker of that kind needs (in its
 # stripped line).  Scoring tests a kind's markers only on the lines that
@@ -211,6 +218,9 @@ _MARKERS += [(kind, platform, pattern, 4) for kind, platform, pattern in resolut
 _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     "ping": (
         *resolution.HINTS,
+        "connect: ",
+        "transmit failed",
+        "传输失败",
         "PING ",
         "rtt min/avg/max/mdev",
         " packets transmitted, ",

@@ -50,6 +50,7 @@ from .powershell import parse_test_connection, parse_test_connection_trace
 from .resolution import unresolved_name
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
+from .unsent import unsent_probes
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +81,18 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _parse_section(section: Section) -> Result | None:
+    """The section's tool output read, with what every tool of its kind can
+    print instead of measuring: a name that did not resolve, a probe this
+    computer could not send."""
     result = _parse_tool_output(section)
-    if section.kind in ("ping", "traceroute", "tracert", "mtr", "pathping"):
-        unresolved = unresolved_name(section.text)
-        if unresolved is not None:
-            if result is None:
-                result = PingResult() if section.kind == "ping" else PathResult(tool=section.kind)
-            if isinstance(result, PingResult | PathResult):
-                result.unresolved = unresolved
+    if section.kind not in ("ping", "traceroute", "tracert", "mtr", "pathping"):
+        return result
+    if result is None:
+        result = PingResult() if section.kind == "ping" else PathResult(tool=section.kind)
+    if isinstance(result, PingResult | PathResult):
+        result.unresolved = unresolved_name(section.text)
+    if isinstance(result, PingResult):
+        result.unsent = unsent_probes(section.text)
     return result
 
 
@@ -137,7 +142,8 @@ def _empty_result(result: Result) -> bool:
     if isinstance(result, PathResult):
         return not result.hops and result.unresolved is None
     if isinstance(result, PingResult):
-        return result.sent is None and not result.rtts_ms and result.unresolved is None
+        return (result.sent is None and not result.rtts_ms and result.unresolved is None
+                and not result.unsent)
     return False
 
 
@@ -226,7 +232,8 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
             parsed.note(msg("note.last-hop-not-target", last=last, target=target))
         else:
             parsed.note(msg("note.not-reached"))
-    if isinstance(dominant, PingResult) and dominant.error_replies:
+    if isinstance(dominant, PingResult) and any(
+            line.strip() not in dominant.unsent for line in dominant.error_replies):
         parsed.note(msg("note.error-replies"))
 
 

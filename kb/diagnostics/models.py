@@ -70,6 +70,9 @@ class PingResult:
     # (name, the tool's line): the target's name did not resolve, so no
     # probe was sent (kb.diagnostics.resolution).
     unresolved: tuple[str, str] | None = None
+    # Lines reporting a probe this computer could not send at all
+    # (kb.diagnostics.unsent): counted as sent and lost by ping.
+    unsent: list[str] = field(default_factory=list)
 
     def metrics(self) -> dict[str, Any]:
         return {

@@ -40,7 +40,9 @@ _WIN_RTT = re.compile(
     r"(?:Average|平均)\s*=\s*(\d+)\s*(?:ms|毫秒)"
 )
 _WIN_HEADER = re.compile(
-    r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?\s+(?:with|具有)\s+(\d+)\s*(?:bytes|字节)"
+    # "from <source>" when -S chose the source address.
+    r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?(?:\s+(?:from|从)\s+\S+)?\s+"
+    r"(?:with|具有)\s+(\d+)\s*(?:bytes|字节)"
 )
 
 _UNIX_HEADER = re.compile(r"^PING\s+(\S+)\s+\(([^)]+)\)[:\s]+(\d+)(?:\((\d+)\))?\s+(?:data )?bytes")

@@ -179,6 +179,9 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("ping-unreachable", "net.line-failover", 0.6),
     FindingRule("ping-unreachable", "push.connect-refused", 0.55),
     FindingRule("ping-unreachable-local", "push.connect-refused", 0.45),
+    # The customer's computer lost its route (Wi-Fi, adapter, VPN) or firewalled it.
+    FindingRule("ping-unsent", "net.loss-last-mile", 0.6),
+    FindingRule("ping-unsent", "push.connect-refused", 0.35),
     FindingRule("ping-loss", "net.loss-last-mile", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.2, regions=("cn", "sea", "mea", "latam")),
