@@ -158,6 +158,16 @@ def analyse_path(path: PathResult, thresholds: dict[str, float] = THRESHOLDS) ->
     findings: list[Finding] = []
     if path.unresolved is not None:
         findings.append(unresolved_finding(path.unresolved))
+    if path.unsent:
+        findings.append(
+            Finding.of(
+                "path-unsent",
+                msg("path.unsent"),
+                evidence=path.unsent[:1],
+                problems=["net.loss-last-mile", "push.connect-refused"],
+                side="customer",
+            )
+        )
     hops = path.hops
     if not hops:
         return findings

@@ -210,6 +210,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "本机没有到目标的路由，ping 一个包也没有发出：检查网卡或 Wi-Fi 是否已连接并有默认网关"
         "（ip route，Windows 上用 route print），以及是否开着 VPN。",
     ),
+    "path.unsent": (
+        "This computer could not send the trace's probes: it had no route to the target at "
+        "that moment (the Wi-Fi, tethering or network adapter dropped, a VPN took over the "
+        "routes, no default gateway). The trace stops on this machine, not in the network.",
+        "本机无法发出路由跟踪的探测包：当时本机没有到目标的路由（Wi-Fi、手机热点或网卡掉线、"
+        "VPN 接管了路由、没有默认网关）。跟踪停在本机，而不是网络中。",
+    ),
     "ping.total-loss": (
         "All {sent} pings were lost (100% loss): the host is unreachable or the line is down. "
         "This is not packet loss on a working path.",

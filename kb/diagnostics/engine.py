@@ -91,7 +91,6 @@ def _parse_section(section: Section) -> Result | None:
         result = PingResult() if section.kind == "ping" else PathResult(tool=section.kind)
     if isinstance(result, PingResult | PathResult):
         result.unresolved = unresolved_name(section.text)
-    if isinstance(result, PingResult):
         result.unsent = unsent_probes(section.text)
     return result
 
@@ -140,7 +139,7 @@ def _parse_tool_output(section: Section) -> Result | None:
 
 def _empty_result(result: Result) -> bool:
     if isinstance(result, PathResult):
-        return not result.hops and result.unresolved is None
+        return not result.hops and result.unresolved is None and not result.unsent
     if isinstance(result, PingResult):
         return (result.sent is None and not result.rtts_ms and result.unresolved is None
                 and not result.unsent)
@@ -224,7 +223,8 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         parsed.note(
             msg("note.several", parts=parts, tool=msg(f"tool.{dominant_section.kind}"))
         )
-    if isinstance(dominant, PathResult) and dominant.reached is False:
+    # A trace this computer stopped sending says so in its own finding.
+    if isinstance(dominant, PathResult) and dominant.reached is False and not dominant.unsent:
         last, target = dominant.hops[-1].host, dominant.target_ip or dominant.target
         if dominant.dest_loss_pct == 100:
             parsed.note(msg("note.trace-died", hop=dominant.loss_starts_hop))

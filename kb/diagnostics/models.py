@@ -132,6 +132,8 @@ class PathResult:
     hops_dropped: int = 0
     # As PingResult.unresolved: (name, line) when the name did not resolve.
     unresolved: tuple[str, str] | None = None
+    # As PingResult.unsent: probes this computer could not send.
+    unsent: list[str] = field(default_factory=list)
 
     def metrics(self) -> dict[str, Any]:
         return {

@@ -182,6 +182,8 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     # The customer's computer lost its route (Wi-Fi, adapter, VPN) or firewalled it.
     FindingRule("ping-unsent", "net.loss-last-mile", 0.6),
     FindingRule("ping-unsent", "push.connect-refused", 0.35),
+    FindingRule("path-unsent", "net.loss-last-mile", 0.6),
+    FindingRule("path-unsent", "push.connect-refused", 0.35),
     FindingRule("ping-loss", "net.loss-last-mile", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.35),
     FindingRule("ping-loss", "net.loss-cross-border", 0.2, regions=("cn", "sea", "mea", "latam")),

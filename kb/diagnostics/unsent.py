@@ -12,6 +12,8 @@ reply::
     ping: sendto: No route to host                (macOS)
     PING: transmit failed. General failure.       (Windows)
     PING：传输失败。常见故障。                        (Windows, Chinese)
+      2  Transmit error: code 1231.               (tracert, pathping: a Win32 error)
+    connect: Network is unreachable               (traceroute, after its header)
 
 ping counts those probes as sent and lost; read naively they are packet
 loss on the path, or total loss blamed on the line.
@@ -29,14 +31,17 @@ _ERRNO = (
     r"网络不可达|没有到主机的路由|不允许的操作)"
 )
 _UNSENT = re.compile(
-    rf"^(?:ping6?: )?(?:sendmsg|sendto|connect): {_ERRNO}\s*$|"
+    rf"^(?:ping6?: )?(?:sendmsg|sendto|send|connect): {_ERRNO}\s*$|"
+    # tracert and pathping number the hop; a code below 11000 is the
+    # computer's own error (IP status codes, 11000 on, are "reports: ...").
+    r"^\d+\s+Transmit error: code \d{1,4}\.?\s*$|"
     r"^PING: transmit failed\. General failure\.|^PING：传输失败。常见故障。|"
     r"^(?:General failure\.|一般故障。)\s*$"
 )
 # A failure with no probe sent at all: iputils' connect() before the first.
 NOTHING_SENT = re.compile(rf"^(?:ping6?: )?connect: {_ERRNO}\s*$")
-HINTS = ("sendmsg: ", "sendto: ", "connect: ", "transmit failed", "传输失败", "General failure",
-         "一般故障")
+HINTS = ("sendmsg: ", "sendto: ", "send: ", "connect: ", "transmit failed", "Transmit error",
+         "传输失败", "General failure", "一般故障")
 
 
 def unsent_probes(text: str) -> list[str]:

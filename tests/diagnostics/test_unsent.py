@@ -69,3 +69,22 @@ def test_every_unsent_line_is_counted_once(lines):
     unsent = unsent_probes("\n".join(lines))
     assert len(unsent) == sum(1 for line in lines
                               if "sendmsg" in line or "sendto" in line or "transmit" in line)
+
+
+@pytest.mark.parametrize("text, tool", [
+    ("Tracing route to 8.8.8.8 over a maximum of 30 hops\n\n  1  Transmit error: code 1231.\n\n"
+     "Trace complete.\n", "tracert"),
+    ("Tracing route to 123.125.114.144 over a maximum of 30 hops\n\n"
+     "  1     2 ms     3 ms     1 ms  192.168.43.1\n  2  Transmit error: code 1231.\n\n"
+     "Trace complete.\n", "tracert"),
+    ("traceroute to 8.8.8.8 (8.8.8.8), 30 hops max, 60 byte packets\n"
+     "connect: Network is unreachable\n", "traceroute"),
+])
+def test_a_trace_this_computer_could_not_send_stops_here_not_in_the_network(text, tool):
+    parsed = parse("t.txt", text)
+    assert parsed.detected == tool
+    # Not "truncated or edited?", and not "the trace was cut short".
+    assert parsed.notes == []
+    kinds = _kinds(text)
+    assert kinds[0] == "path-unsent"
+    assert not {"path-unreachable", "path-loss-transit"} & set(kinds)
