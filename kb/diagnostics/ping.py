@@ -343,6 +343,20 @@ def parse_unix(text: str) -> PingResult:
 
 
 def parse_ping(text: str, platform: str | None) -> PingResult:
-    if platform == "windows":
-        return parse_windows(text)
-    return parse_unix(text)
+    result = parse_windows(text) if platform == "windows" else parse_unix(text)
+    return summary_times_in_order(result)
+
+
+def summary_times_in_order(result: PingResult) -> PingResult:
+    """An edited summary (its minimum above its maximum, an average outside
+    them) is no reading: the reply times speak instead, when there are any."""
+    times = [t for t in (result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms)
+             if t is not None]
+    if times == sorted(times):
+        return result
+    result.rtt_min_ms = result.rtt_avg_ms = result.rtt_max_ms = None
+    result.evidence.pop("rtt_avg_ms", None)
+    if result.rtts_ms:
+        result.rtt_min_ms, result.rtt_max_ms = min(result.rtts_ms), max(result.rtts_ms)
+        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
+    return result

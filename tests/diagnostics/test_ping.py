@@ -215,3 +215,26 @@ def test_a_linux_summary_with_more_received_than_sent_is_not_read():
     parsed = parse("ping.txt", text)
     assert (parsed.metrics["sent"], parsed.metrics["received"]) == (None, None)
     assert parsed.results[0].rtts_ms == [90.1]
+
+
+@pytest.mark.parametrize("summary, platform", [
+    ("rtt min/avg/max/mdev = 17/2.451/2.826/0.520 ms", "linux"),
+    ("    Minimum = 999ms, Maximum = 3ms, Average = 2ms", "windows"),
+])
+def test_an_edited_summary_with_its_times_out_of_order_gives_way_to_the_replies(summary, platform):
+    if platform == "linux":
+        text = ("PING 8.8.8.8 (8.8.8.8) 56(84) bytes of data.\n"
+                "64 bytes from 8.8.8.8: icmp_seq=1 ttl=58 time=2.81 ms\n"
+                "64 bytes from 8.8.8.8: icmp_seq=2 ttl=58 time=1.71 ms\n\n"
+                "--- 8.8.8.8 ping statistics ---\n"
+                "2 packets transmitted, 2 received, 0% packet loss, time 1001ms\n" + summary + "\n")
+    else:
+        text = ("Pinging 8.8.8.8 with 32 bytes of data:\n"
+                "Reply from 8.8.8.8: bytes=32 time=3ms TTL=117\n"
+                "Reply from 8.8.8.8: bytes=32 time=2ms TTL=117\n\n"
+                "Ping statistics for 8.8.8.8:\n"
+                "    Packets: Sent = 2, Received = 2, Lost = 0 (0% loss),\n"
+                "Approximate round trip times in milli-seconds:\n" + summary + "\n")
+    ping = parse("p.txt", text).results[0]
+    assert ping.rtt_min_ms <= ping.rtt_avg_ms <= ping.rtt_max_ms
+    assert (ping.rtt_min_ms, ping.rtt_max_ms) == (min(ping.rtts_ms), max(ping.rtts_ms))
