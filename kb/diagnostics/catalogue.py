@@ -632,6 +632,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only the first {limit} bytes of {size} were read.",
         "只读取了 {size} 字节中的前 {limit} 字节。",
     ),
+    "note.truncated-sections": (
+        "This attachment holds {count} tool outputs; the first {limit} were read. Paste the "
+        "runs that show the problem, or send them as separate attachments.",
+        "这个附件里有 {count} 段工具输出，只读取了前 {limit} 段。请只粘贴能说明问题的几次"
+        "结果，或者分成几个附件发送。",
+    ),
     "note.truncated-hops": (
         "Only the first {limit} hops of this trace were read ({dropped} more followed); "
         "a trace has at most {limit} hops, so the paste holds something else too.",

@@ -55,6 +55,10 @@ from .unsent import unsent_probes
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+# Tool outputs read from one attachment. A person pastes a few; a paste of
+# hundreds (a monitoring script's log, one output repeated) would answer
+# with thousands of findings, each saying the same.
+MAX_SECTIONS = 20
 MAX_ATTACHMENTS = 5
 
 Result = PingResult | PathResult | ObsResult | FfmpegResult
@@ -184,6 +188,11 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         parsed.note(msg("note.empty"))
         return
     sections = split_sections(text)
+    outputs = [section for section in sections if section.kind != "unknown"]
+    if len(outputs) > MAX_SECTIONS:
+        parsed.note(msg("note.truncated-sections", limit=MAX_SECTIONS, count=len(outputs)))
+        last = outputs[MAX_SECTIONS - 1]
+        sections = [section for section in sections if section.start_line <= last.start_line]
     known: list[tuple[Section, Result]] = []
     for section in sections:
         if section.kind == "unknown":

@@ -16,6 +16,7 @@ from kb.diagnostics import (
     diagnose,
     parse,
 )
+from kb.diagnostics.engine import MAX_SECTIONS
 from kb.diagnostics.models import DETECTED_KINDS, ERRORS
 
 
@@ -273,3 +274,11 @@ def test_huge_and_control_character_input_does_not_raise():
 
 def test_non_string_attachment_content_does_not_raise():
     _check(diagnose(attachments=[Attachment("none.txt", None)]))  # type: ignore[arg-type]
+
+
+def test_a_paste_of_many_outputs_is_read_up_to_its_limit_and_says_so():
+    one = (SAMPLES / "linux-ping-lossy.txt").read_text(encoding="utf-8")
+    parsed = parse("many.txt", "\n".join([one] * (MAX_SECTIONS + 5)))
+    assert len(parsed.results) == MAX_SECTIONS
+    assert f"holds {MAX_SECTIONS + 5} tool outputs; the first {MAX_SECTIONS} were read" in \
+        parsed.notes[0]
