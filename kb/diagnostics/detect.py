@@ -325,7 +325,7 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("traceroute", re.compile(r"^traceroute6? to |^tracert to |^Tracing the route to ")),
-    # Test-Connection's tables start at their header (or at the target above it).
+    # Test-Connection's tables start at their header.
     ("powershell", re.compile(
         r"^Ping\s+Source\s+Address\s+Latency\b|^Hop\s+Hostname\s+Ping\s+Latency\b|"
         r"^Source\s+Destination\s+IPV4Address\b")),
