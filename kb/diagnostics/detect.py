@@ -202,6 +202,7 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
 ]
 
 # A name that did not resolve is the tool's whole output (kb.diagnostics.resolution).
+_RESOLUTION_MARKERS = range(len(_MARKERS), len(_MARKERS) + len(resolution.UNRESOLVED))
 _MARKERS += [(kind, platform, pattern, 4) for kind, platform, pattern in resolution.UNRESOLVED]
 # So is a ping that found no route at all (kb.diagnostics.unsent); and a
 # Windows ping whose every probe failed to leave prints only this.
@@ -217,7 +218,6 @@ _MARKERS += [
 # in step with _MARKERS; a kind missing here fails at import.
 _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     "ping": (
-        *resolution.HINTS,
         "connect: ",
         "transmit failed",
         "传输失败",
@@ -249,7 +249,6 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Testing connection to computer",
     ),
     "traceroute": (
-        *resolution.HINTS,
         "traceroute",
         "tracert to ",
         "Tracing the route to ",
@@ -263,7 +262,6 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Hostname",
     ),
     "tracert": (
-        *resolution.HINTS,
         "Tracing route to ",
         "over a maximum of ",
         "个跃点跟踪",
@@ -279,7 +277,6 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "已丢失/已发送",
     ),
     "mtr": (
-        *resolution.HINTS,
         "HOST: ",
         "My traceroute",
         "Loss%",
@@ -309,11 +306,14 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
     ),
     "ffmpeg": ("ffmpeg version ", "Stream mapping:", "Input #", "Output #", " @ ", "frame="),
 }
-# (hint phrases, indexes into _MARKERS) per kind.
+# (hint phrases, indexes into _MARKERS) per kind; the resolution failures
+# of every kind in one group of their own, so their phrases are looked for
+# once, not once per kind.
 _MARKER_GROUPS: list[tuple[tuple[str, ...], list[int]]] = [
-    (_MARKER_HINTS[kind], [i for i, marker in enumerate(_MARKERS) if marker[0] == kind])
+    (_MARKER_HINTS[kind], [i for i, marker in enumerate(_MARKERS)
+                           if marker[0] == kind and i not in _RESOLUTION_MARKERS])
     for kind in dict.fromkeys(marker[0] for marker in _MARKERS)
-]
+] + [(resolution.HINTS, list(_RESOLUTION_MARKERS))]
 
 # Lines that start a new tool's output, for splitting mixed pastes.
 _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
@@ -334,8 +334,6 @@ _SECTION_STARTS: list[tuple[str, re.Pattern[str]]] = [
     # A RouterOS prompt: "[admin@MikroTik] > /tool/traceroute ...", "... > /ping ...".
     ("routeros", re.compile(r"^\[[^\]\s]+@[^\]]+\] > /?(?:tool[/ ])?(?:ping|traceroute)\b")),
     ("ffmpeg", re.compile(r"^ffmpeg version ")),
-    # A tool that could not resolve its target printed only that.
-    *(("unresolved", pattern) for _kind, _platform, pattern in resolution.UNRESOLVED),
 ]
 # Every alternative of a _SECTION_STARTS pattern contains one of these
 # phrases: only lines holding one are tested (a 20,000-line log has none).
@@ -358,7 +356,6 @@ _SECTION_HINTS = (
     "ffmpeg version ",
     "Latency",
     "IPV4Address",
-    *resolution.HINTS,
 )
 
 
