@@ -115,6 +115,19 @@ class TestPastedDiagnostics:
         assert top["article"] == "packet-loss-last-mile"
         assert top["confidence"] >= 0.8 and top["reason"]
 
+    def test_a_ping_whose_name_did_not_resolve_puts_the_dns_fix_first(
+            self, client, site_content):
+        # "Cannot connect": the customer pastes a ping instead of a log.
+        session = start(client, "push-cannot-publish")
+        answer(client, session, choice="rtmp")
+        answer(client, session, choice="cannot-connect")
+        answer(client, session, text=(SAMPLES / "windows-ping-name-unresolved.txt").read_text())
+        assert WizardAttachment.objects.get(session=session).detected == "ping"
+        page = client.get(f"/wizard/s/{session.id}/").content.decode()
+        assert "www.lego.com did not resolve to an address" in page
+        answer(client, session)
+        assert session.candidates["fixes"][0]["article"] == "dns-resolution-failure"
+
     def test_an_uploaded_file_counts_like_a_paste(self, client, site_content):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
