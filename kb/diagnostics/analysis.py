@@ -434,14 +434,12 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     loss_is_local = bool(ping.unsent) and lost <= len(ping.unsent)
     total_loss = (bool(ping.sent) and ping.received == 0 and ping.loss_pct is not None
                   and not loss_is_local)
+    # A probe that never left is no reply from anyone.
     unsent = set(ping.unsent)
-    errors = [
-        line
-        for line in ping.error_replies
-        if "ttl" not in line.lower() and "time to live" not in line.lower()
-        and line.strip() not in unsent
-    ]
-    ttl_expired = [line for line in ping.error_replies if line not in errors]
+    replies = [line for line in ping.error_replies if line.strip() not in unsent]
+    ttl_expired = [line for line in replies
+                   if "ttl" in line.lower() or "time to live" in line.lower()]
+    errors = [line for line in replies if line not in ttl_expired]
     if ping.frag_needed:
         findings.append(
             Finding.of(

@@ -88,3 +88,12 @@ def test_a_trace_this_computer_could_not_send_stops_here_not_in_the_network(text
     kinds = _kinds(text)
     assert kinds[0] == "path-unsent"
     assert not {"path-unreachable", "path-loss-transit"} & set(kinds)
+
+
+def test_a_ping_with_its_ttl_set_that_could_not_send_is_not_about_the_ttl():
+    text = ("C:\\>ping -i 5 198.51.100.10\n\nPinging 198.51.100.10 with 32 bytes of data:\n"
+            + "PING: transmit failed. General failure.\n" * 4
+            + "\nPing statistics for 198.51.100.10:\n"
+            "    Packets: Sent = 4, Received = 0, Lost = 4 (100% loss),\n")
+    assert parse("p.txt", text).results[0].ttl_set
+    assert _kinds(text) == ["ping-unsent"]
