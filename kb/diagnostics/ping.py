@@ -41,7 +41,7 @@ _WIN_RTT = re.compile(
 )
 _WIN_HEADER = re.compile(
     # "from <source>" when -S chose the source address.
-    r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?(?:\s+(?:from|从)\s+\S+)?\s+"
+    r"(?:Pinging|正在 Ping)\s+(\S+)(?:\s+\[([^\]]+)\])?(?:\s+from\s+\S+)?\s+"
     r"(?:with|具有)\s+(\d+)\s*(?:bytes|字节)"
 )
 
@@ -344,10 +344,10 @@ def parse_unix(text: str) -> PingResult:
 
 def parse_ping(text: str, platform: str | None) -> PingResult:
     result = parse_windows(text) if platform == "windows" else parse_unix(text)
-    return summary_times_in_order(result)
+    return _summary_times_in_order(result)
 
 
-def summary_times_in_order(result: PingResult) -> PingResult:
+def _summary_times_in_order(result: PingResult) -> PingResult:
     """An edited summary (its minimum above its maximum, an average outside
     them) is no reading: the reply times speak instead, when there are any."""
     times = [t for t in (result.rtt_min_ms, result.rtt_avg_ms, result.rtt_max_ms)
@@ -356,7 +356,4 @@ def summary_times_in_order(result: PingResult) -> PingResult:
         return result
     result.rtt_min_ms = result.rtt_avg_ms = result.rtt_max_ms = None
     result.evidence.pop("rtt_avg_ms", None)
-    if result.rtts_ms:
-        result.rtt_min_ms, result.rtt_max_ms = min(result.rtts_ms), max(result.rtts_ms)
-        result.rtt_avg_ms = round(sum(result.rtts_ms) / len(result.rtts_ms), 3)
-    return result
+    return times_from_replies(result)
