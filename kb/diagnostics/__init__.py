@@ -32,7 +32,9 @@ network a hop belongs to), :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path r
 :mod:`.scan` (whole-text phrase pre-filters that keep long logs fast),
 :mod:`.destinations` (a pass over the whole text of every attachment, also
 text no parser recognised: third-party platform push URLs, TLS handshakes cut
-by resets, forged DNS answers, routes through tunnels), :mod:`.messages` and
+by resets, forged DNS answers, routes through tunnels), :mod:`.ports` (TCP
+port tests, nc / Test-NetConnection / telnet / curl, read from the whole
+text the same way), :mod:`.messages` and
 :mod:`.catalogue` (every text as a message code with parameters, in English
 and Chinese: ``result.to_dict("zh-hans")``), :mod:`.evaluation` (answer
 quality on the labelled scenarios, ``python manage.py diagnose_eval``).

@@ -510,6 +510,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "traffic.",
         "路由经隧道设备 {device} 出去：流量由 VPN 或加速器承载。",
     ),
+    # ------------------------------------------------------- TCP port tests
+    "port.refused": (
+        "{targets}: the connection was refused. The host answered, but nothing accepts "
+        "connections on that port, or a firewall on the way rejects them. Check the host and "
+        "the port against the push address in the console; if they match, the ingest refused "
+        "the connection: open a ticket with this output.",
+        "{targets}：连接被拒绝。主机有回应，但这个端口上没有服务接受连接，或者途中的防火墙主动"
+        "拒绝了它。请对照控制台里的推流地址核对域名和端口；如果完全一致，就是推流服务器拒绝了"
+        "连接：请带上这段输出提交工单。",
+    ),
+    "port.timeout": (
+        "{targets}: no answer before the test gave up. Something on the way drops the "
+        "connection without a word: the firewall of this network (office, venue, hotel "
+        "Wi-Fi) or filtering on the path. Test port 443 too; if 443 answers, push RTMPS on "
+        "port 443.",
+        "{targets}：一直没有回应，测试超时放弃。连接在途中被悄无声息地丢掉了：可能是当前网络"
+        "（公司、场馆、酒店 Wi-Fi）的防火墙，也可能是链路上的过滤。请再测一下 443 端口；如果 "
+        "443 能通，就改用 RTMPS 走 443 端口推流。",
+    ),
+    "port.failed": (
+        "{targets}: the TCP connection failed ({tool} does not say whether it was refused or "
+        "timed out). The port cannot be reached from this network: check the host and the "
+        "port against the console, then whether a firewall blocks it, and test port 443 too.",
+        "{targets}：TCP 连接失败（{tool} 不区分被拒绝还是超时）。从当前网络连不上这个端口："
+        "先对照控制台核对域名和端口，再检查是否被防火墙拦截，并再测一下 443 端口。",
+    ),
+    "port.unreachable": (
+        "{targets}: the connection could not even start. This computer has no route to the "
+        "host or its own firewall stopped it, or a router on the way reported the host "
+        "unreachable. Check this computer's network connection, VPN and firewall first.",
+        "{targets}：连接根本没能发起。本机没有到该主机的路由，或被本机防火墙拦下，也可能是途中"
+        "路由器报告主机不可达。请先检查本机的网络连接、VPN 和防火墙。",
+    ),
+    "port.open": (
+        "{targets}: the connection was accepted, so this network reaches that port. If the "
+        "encoder still cannot publish there, the cause is what the server answers after "
+        "connecting (the stream key or the push address refused), not the network.",
+        "{targets}：连接成功，说明从当前网络能连到这个端口。如果编码器推到这里仍然失败，原因在于"
+        "连上之后服务器的应答（推流码或推流地址被拒绝），而不在网络。",
+    ),
+    "port.open-beside-blocked": (
+        "{open} accepts connections while {blocked} does not: this network lets some ports "
+        "through and blocks others. Push to the port that answers (RTMPS on port 443 when "
+        "that is the one), or ask the network's administrator to open the other.",
+        "{open} 能连上，而 {blocked} 连不上：当前网络放行一部分端口、拦截另一部分。请改用能连通的"
+        "端口推流（如果通的是 443，就用 RTMPS 走 443），或请网络管理员放行另一个端口。",
+    ),
+    "port.telnet-default": (
+        'telnet tested port 23, its default, not the port meant: "{host}" was taken as one '
+        "host name. Put a space between the host and the port: telnet {name} {port}",
+        "telnet 测的是它的默认端口 23，不是你想测的端口：“{host}”整个被当成了主机名。主机和"
+        "端口之间要用空格分开：telnet {name} {port}",
+    ),
     # -------------------------------------------------------------- reasons
     "reason.finding": ('{summary} ("{cite}")', "{summary}（“{cite}”）"),
     "reason.finding.bare": ("{summary}", "{summary}"),
@@ -663,6 +716,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "output. Paste the complete output of one of those tools.",
         "无法识别为 ping、traceroute/tracert、mtr/WinMTR、pathping、OBS 日志或 ffmpeg 输出。"
         "请粘贴其中某个工具的完整输出。",
+    ),
+    "note.read-as-text": (
+        "Not the output of ping, traceroute/tracert, mtr/WinMTR, pathping, an OBS log or "
+        "ffmpeg, so there are no measurements; the lines the findings quote were read.",
+        "不是 ping、traceroute/tracert、mtr/WinMTR、pathping、OBS 日志或 ffmpeg 的输出，所以没有"
+        "测量值；诊断结论引用的那几行已读取。",
     ),
     "note.several": (
         "Several outputs were pasted together: {parts}. The metrics shown are from the {tool} "

@@ -46,10 +46,12 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
+from .ports import PORT_FAILURES, analyse_port_tests
 from .powershell import parse_test_connection, parse_test_connection_trace
 from .resolution import unresolved_name
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
+from .severity import finding_severity
 from .unsent import unsent_probes
 
 logger = logging.getLogger(__name__)
@@ -334,6 +336,10 @@ def _suggest(
     # A pasted path that reached its target with no loss that persists
     # answers "is it packet loss?": words about loss do not outweigh it.
     no_path_loss = any(f.kind == "path-clean" for f in findings)
+    # So does a port test that connected, with none that failed, answer
+    # "is the port blocked?"
+    port_open = any(f.kind == "port-open" for f in findings) and not any(
+        f.kind in PORT_FAILURES for f in findings)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
@@ -341,6 +347,8 @@ def _suggest(
             if kw.protocols and protocol not in kw.protocols:
                 continue
             if no_path_loss and kw.problem in ("net.loss-last-mile", "net.loss-cross-border"):
+                continue
+            if port_open and kw.problem == "push.connect-refused":
                 continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:
@@ -432,7 +440,9 @@ def escalation(
     top = [s for s in suggestions if s.confidence >= explained]
     if not top:
         if not any(f.problems for f in findings) and not suggestions:
-            if has_description:
+            # Healthy only when every finding is context (a clean path, an
+            # open port), not a test to run again (telnet's default port).
+            if has_description or any(finding_severity(f.kind) != "info" for f in findings):
                 return Escalation.of(False, None, msg("esc.no-evidence"))
             return Escalation.of(False, None, msg("esc.healthy"))
         return Escalation.of(False, "P4", msg("esc.unexplained"))
@@ -497,9 +507,15 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     role = _infer_role(answers, parsed)
     findings = _findings(parsed, answers.protocol)
-    # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t)
-    # can still carry evidence: it counts as input once this pass finds some.
-    extra = [f for p in parsed for f in destinations.analyse_destinations(p, p.text)]
+    # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t,
+    # port tests) can still carry evidence: it counts as input once these
+    # passes find some.
+    extra = []
+    for p in parsed:
+        found = destinations.analyse_destinations(p, p.text) + analyse_port_tests(p, p.text)
+        if found and p.detected == "unknown":
+            p.replace_note("note.unrecognised", msg("note.read-as-text"))
+        extra.extend(found)
     for f in extra:
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
     findings.extend(extra)
@@ -507,7 +523,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
     has_input = (
         bool(description.strip())
         or any(p.detected != "unknown" for p in parsed)
-        or any(f.problems for f in extra)
+        or bool(extra)
     )
     return DiagnoseResult(
         attachments=parsed,

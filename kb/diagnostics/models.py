@@ -263,6 +263,13 @@ class ParsedAttachment:
         self.notes.append(message.render("en"))
         self.note_messages.append(message)
 
+    def replace_note(self, code: str, message: Message) -> None:
+        """Put ``message`` in place of the note with message code ``code``, if any."""
+        for i, old in enumerate(self.note_messages):
+            if old.code == code and len(self.notes) == len(self.note_messages):
+                self.note_messages[i] = message
+                self.notes[i] = message.render("en")
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         notes = (
             [m.render(lang) for m in self.note_messages]

@@ -276,6 +276,14 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("dns-forged-answer", "push.dns-resolution", 0.25),
     FindingRule("route-via-tunnel", "net.cross-border-interference", 0.35),
     FindingRule("route-via-tunnel", "net.mtu-fragmentation", 0.25),
+    # TCP port tests (ports.py): a viewer testing a playback port is not
+    # told about pushing.
+    FindingRule("port-refused", "push.connect-refused", 0.85, role="publisher"),
+    FindingRule("port-refused", "push.url-malformed", 0.3, role="publisher"),
+    FindingRule("port-timeout", "push.connect-refused", 0.85, role="publisher"),
+    FindingRule("port-failed", "push.connect-refused", 0.8, role="publisher"),
+    FindingRule("port-unreachable", "push.connect-refused", 0.7, role="publisher"),
+    FindingRule("port-unreachable", "net.loss-last-mile", 0.3, role="publisher"),
 )
 
 # Phrases are matched against the lower-cased description.
@@ -286,7 +294,16 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
     ),
     KeywordRule(
-        ("re:\\b1935\\b.*(?:block|closed|封)", "connect timed out", "连接超时", "推流超时"),
+        (
+            "re:\\b1935\\b.*(?:block|closed|封)",
+            "connect timed out",
+            "连接超时",
+            "推流超时",
+            # OBS's dialog, and how Chinese engineers say it.
+            "failed to connect to server",
+            "推流连不上",
+            "连不上服务器",
+        ),
         "push.connect-refused",
         0.45,
     ),

@@ -16,12 +16,12 @@ SEVERITIES = ("problem", "warning", "info")
 INFO = frozenset({
     "path-clean", "long-haul-segment", "long-haul-rtt-expected", "customer-side-hops",
     "icmp-rate-limit", "ping-high-rtt-stable", "ping-ttl-set", "route-carrier",
-    "route-standard-backbone",
+    "route-standard-backbone", "port-open", "port-open-beside-blocked",
 })
 WARNING = frozenset({
     "audio-sample-rate", "bframes-webrtc", "high-latency", "keyframe-interval",
     "non-monotonous-dts", "obs-encoder-skips", "obs-render-lag", "path-jitter", "ping-jitter",
-    "ping-loss-few", "ping-high-rtt", "route-via-tunnel",
+    "ping-loss-few", "ping-high-rtt", "route-via-tunnel", "telnet-default-port",
 })
 
 

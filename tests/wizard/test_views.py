@@ -128,6 +128,20 @@ class TestPastedDiagnostics:
         answer(client, session)
         assert session.candidates["fixes"][0]["article"] == "dns-resolution-failure"
 
+    def test_a_port_test_that_timed_out_puts_the_cannot_connect_fix_first(
+            self, client, site_content):
+        # "Cannot connect": the customer pastes the port test the article asks for.
+        session = start(client, "push-cannot-publish")
+        answer(client, session, choice="rtmp")
+        answer(client, session, choice="cannot-connect")
+        answer(client, session,
+               text=(SAMPLES / "linux-nc-timed-out-ipv6-unreachable.txt").read_text())
+        page = client.get(f"/wizard/s/{session.id}/").content.decode()
+        assert "google.com (142.250.185.78) TCP 443: no answer before the test gave up" in page
+        assert "Not recognised" not in page
+        answer(client, session)
+        assert session.candidates["fixes"][0]["article"] == "push-connection-refused"
+
     def test_an_uploaded_file_counts_like_a_paste(self, client, site_content):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
