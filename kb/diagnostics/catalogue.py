@@ -557,6 +557,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{open} 能连上，而 {blocked} 连不上：当前网络放行一部分端口、拦截另一部分。请改用能连通的"
         "端口推流（如果通的是 443，就用 RTMPS 走 443），或请网络管理员放行另一个端口。",
     ),
+    "port.probes-filtered": (
+        "{target} does not answer {tool}, yet its TCP port {port} accepts connections: the "
+        "target, or a firewall in front of it, drops these probes, as many ingest servers do. "
+        "The line is up; this is not loss.",
+        "{target} 不回应 {tool}，但它的 TCP {port} 端口能连上：是目标本身或它前面的防火墙丢弃了"
+        "这类探测包，很多推流服务器都这样。线路是通的，这不是丢包。",
+    ),
     "port.telnet-default": (
         'telnet tested port 23, its default, not the port meant: "{host}" was taken as one '
         "host name. Put a space between the host and the port: telnet {name} {port}",

@@ -46,7 +46,7 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
-from .ports import PORT_FAILURES, analyse_port_tests
+from .ports import PORT_FAILURES, analyse_port_tests, probes_filtered, reached_by_tcp
 from .powershell import parse_test_connection, parse_test_connection_trace
 from .resolution import unresolved_name
 from .router_path import parse_trace_on_router
@@ -260,14 +260,16 @@ def _infer_role(answers: Answers, parsed: list[ParsedAttachment]) -> str | None:
     return None
 
 
-def _findings(parsed: list[ParsedAttachment], protocol: str | None) -> list[Finding]:
+def _findings(parsed: list[ParsedAttachment], protocol: str | None,
+              reached: dict[str, int]) -> list[Finding]:
+    """``reached``: targets a TCP port test connected to (:mod:`.ports`)."""
     findings: list[Finding] = []
     for p in parsed:
         for r in p.results:
             if isinstance(r, PingResult):
-                new = analysis.analyse_ping(r)
+                new = probes_filtered(r, analysis.analyse_ping(r), reached)
             elif isinstance(r, PathResult):
-                new = analysis.analyse_path(r)
+                new = probes_filtered(r, analysis.analyse_path(r), reached)
             elif isinstance(r, ObsResult):
                 new = analysis.analyse_obs(r, protocol=protocol)
             elif isinstance(r, FfmpegResult):
@@ -506,7 +508,6 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
             msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
     role = _infer_role(answers, parsed)
-    findings = _findings(parsed, answers.protocol)
     # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t,
     # port tests) can still carry evidence: it counts as input once these
     # passes find some.
@@ -518,7 +519,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         extra.extend(found)
     for f in extra:
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
-    findings.extend(extra)
+    findings = _findings(parsed, answers.protocol, reached_by_tcp(extra)) + extra
     suggestions = _suggest(findings, answers, role, description)
     has_input = (
         bool(description.strip())

@@ -378,7 +378,7 @@ def analyse_port_tests(parsed: ParsedAttachment, text: str) -> list[Finding]:
                 msg("port.open-beside-blocked", open=_targets(beside), blocked=_targets(blocked)),
                 evidence=[t.line for t in beside[:2]] + [t.line for t in blocked[:1]],
                 facts={"open": [_target(t) for t in beside],
-                       "blocked": [_target(t) for t in blocked]},
+                       "blocked": [_target(t) for t in blocked], "reached": _reached(beside)},
             ))
         rest = [t for t in opened if t not in beside]
         if rest:
@@ -386,6 +386,45 @@ def analyse_port_tests(parsed: ParsedAttachment, text: str) -> list[Finding]:
     for f in findings:
         f.facts.setdefault("attachment", parsed.name)
     return findings
+
+
+def reached_by_tcp(findings: list[Finding]) -> dict[str, int]:
+    """Host names and addresses (lower case) a port test connected to, with the port."""
+    reached: dict[str, int] = {}
+    for f in findings:
+        if f.kind in ("port-open", "port-open-beside-blocked"):
+            for target, port in f.facts.get("reached", {}).items():
+                reached.setdefault(target, port)
+    return reached
+
+
+# What a target that drops ping and trace probes looks like to those tools.
+_PROBES_LOST = ("ping-total-loss", "path-unreachable", "path-unreachable-local")
+
+
+def probes_filtered(result: PingResult | PathResult, findings: list[Finding],
+                    reached: dict[str, int]) -> list[Finding]:
+    """``findings`` of a ping or a trace, with "nothing answers" read again
+    when a TCP port of the same target accepted connections: the target (or
+    a firewall in front of it) drops the probes, the line is up."""
+    if isinstance(result, PingResult):
+        targets = [result.target]
+    else:
+        targets = [result.target_ip, result.target]
+    port = next((reached[t.lower()] for t in targets if t and t.lower() in reached), None)
+    lost = [f for f in findings if f.kind in _PROBES_LOST]
+    if port is None or not lost:
+        return findings
+    target = next(t for t in targets if t and t.lower() in reached)
+    tool = "ping" if isinstance(result, PingResult) else result.tool
+    kept = [f for f in findings if f not in lost]
+    kept.append(Finding.of(
+        "probes-filtered",
+        msg("port.probes-filtered", target=target, tool=tool, port=port),
+        evidence=lost[0].evidence[:2],
+        facts={"target": target, "port": port, "instead_of": lost[0].kind},
+    ))
+    return kept
 
 
 def _targets(tests: list[PortTest]) -> str:
@@ -398,11 +437,25 @@ def _targets(tests: list[PortTest]) -> str:
 def _finding(kind: str, code: str, tests: list[PortTest]) -> Finding:
     tools = sorted({t.tool for t in tests})
     problems = [r.problem for r in rules.FINDING_RULES if r.finding == kind]
+    facts: dict[str, object] = {
+        "targets": [_target(t) for t in tests],
+        "ports": sorted({t.port for t in tests if t.port is not None}),
+    }
+    if kind == "port-open":
+        facts["reached"] = _reached(tests)
     return Finding.of(
         kind,
         msg(code, targets=_targets(tests), tool=", ".join(tools)),
         evidence=[t.line for t in tests[:3]],
         problems=list(dict.fromkeys(problems)),
-        facts={"targets": [_target(t) for t in tests], "ports": sorted(
-            {t.port for t in tests if t.port is not None})},
+        facts=facts,
     )
+
+
+def _reached(tests: list[PortTest]) -> dict[str, int]:
+    reached: dict[str, int] = {}
+    for test in tests:
+        for name in (test.host, test.address):
+            if name and test.port is not None:
+                reached.setdefault(name.lower(), test.port)
+    return reached

@@ -251,3 +251,39 @@ def test_any_mix_of_verdict_lines_reads_as_tests_with_sane_values(lines):
     assert not answer.degraded
     for finding in answer.findings:
         assert "None" not in finding.summary and "None" not in finding.text("zh-hans")
+
+
+def _ping_and_port_test(sample: str, port_test: str, *, stream_down: bool = False):
+    return diagnose(
+        answers=Answers(role="publisher", stream_down=stream_down),
+        attachments=[Attachment(sample, (SAMPLES / sample).read_text(encoding="utf-8")),
+                     Attachment("port.txt", port_test)])
+
+
+@pytest.mark.parametrize(("sample", "lost"), [
+    ("linux-ping-line-down.txt", "ping-total-loss"),
+    ("linux-traceroute-line-down.txt", "path-unreachable"),
+])
+def test_a_target_that_answers_on_its_port_drops_the_probes_and_the_line_is_up(sample, lost):
+    port_test = "Connection to 203.0.113.10 1935 port [tcp/*] succeeded!\n"
+    alone = diagnose(answers=Answers(role="publisher"), attachments=[_att_text(sample)])
+    assert lost in _kinds(alone) and alone.escalate.recommended
+    answer = _ping_and_port_test(sample, port_test)
+    assert lost not in _kinds(answer) and "probes-filtered" in _kinds(answer)
+    filtered = next(f for f in answer.findings if f.kind == "probes-filtered")
+    assert filtered.summary.startswith("203.0.113.10 does not answer")
+    assert "TCP port 1935 accepts connections" in filtered.summary
+    assert not answer.escalate.recommended
+    # A stream that is down is still the on-call engineer's, whatever the tests say.
+    assert _ping_and_port_test(sample, port_test, stream_down=True).escalate.priority == "P1"
+
+
+def test_a_port_that_answers_on_another_host_leaves_the_line_down():
+    answer = _ping_and_port_test(
+        "linux-ping-line-down.txt", "Connection to 198.51.100.7 1935 port [tcp/*] succeeded!\n")
+    assert "ping-total-loss" in _kinds(answer)
+    assert answer.escalate.recommended
+
+
+def _att_text(name: str) -> Attachment:
+    return Attachment(name, (SAMPLES / name).read_text(encoding="utf-8"))
