@@ -178,23 +178,23 @@ def port_tests(text: str) -> tuple[list[PortTest], list[tuple[str, str]]]:
     tnc_warnings: list[PortTest] = []
     for idx in lines_containing(folded, _PHRASES):
         line = lines[idx]
-        stripped = raw = line.strip()
-        if m := _NC_OPEN.match(stripped):
+        raw = line.strip()
+        if m := _NC_OPEN.match(raw):
             if m.group("proto") == "tcp":
                 tests.append(PortTest("nc", m.group("host"), m.group("address"),
                                       _port(m.group("port"), m.group("port_mac")), "open", raw))
-        elif m := _NC_FAILED.match(stripped):
+        elif m := _NC_FAILED.match(raw):
             if m.group("proto") == "tcp":
                 # -w's timeout: "timed out: Operation now in progress".
                 reason = m.group("verb") + " " + m.group("reason")
                 tests.append(PortTest("nc", m.group("host"), m.group("address"),
                                       _port(m.group("port")), _outcome(reason), raw))
-        elif m := _NC_UNRESOLVED.match(stripped):
+        elif m := _NC_UNRESOLVED.match(raw):
             unresolved.append((m.group("name"), raw))
-        elif m := _NCAT_OPEN.match(stripped):
+        elif m := _NCAT_OPEN.match(raw):
             tests.append(PortTest("ncat", None, m.group("address"), _port(m.group("port")),
                                   "open", raw))
-        elif m := _NCAT_FAILED.match(stripped):
+        elif m := _NCAT_FAILED.match(raw):
             host, port = _command_before(lines, idx, ("nc", "ncat")) or (None, None)
             tests.append(PortTest("ncat", host, None, port, _outcome(m.group("reason")), raw))
         elif m := _TNC_FIELD.match(line):
@@ -215,11 +215,11 @@ def port_tests(text: str) -> tuple[list[PortTest], list[tuple[str, str]]]:
                 host = (_command_before(lines, idx, ("telnet",)) or (None, None))[0]
             tests.append(PortTest("telnet", host, None, _port(m.group("port"), m.group("port_zh")),
                                   "failed", raw))
-        elif m := _TELNET_FAILED.match(stripped):
+        elif m := _TELNET_FAILED.match(raw):
             host, port = _command_before(lines, idx, ("telnet",)) or (None, None)
             tests.append(PortTest("telnet", host, _trying(lines, idx), port,
                                   _outcome(m.group("reason")), raw))
-        elif (m := _TELNET_OPEN.match(stripped)) and _escape_follows(lines, idx):
+        elif (m := _TELNET_OPEN.match(raw)) and _escape_follows(lines, idx):
             _host, port = _command_before(lines, idx, ("telnet",)) or (None, None)
             tests.append(PortTest("telnet", m.group("host"), _trying(lines, idx), port,
                                   "open", raw))
@@ -333,7 +333,8 @@ def _telnet_default_port(test: PortTest) -> tuple[str, str] | None:
     if test.tool != "telnet" or test.port != 23 or not test.host:
         return None
     name, sep, port = test.host.rpartition(":")
-    if sep and name and port.isdigit():
+    # An IPv6 address ("::1") is a host of its own, tested on port 23.
+    if sep and name and ":" not in name and port.isdigit():
         return name, port
     return None
 

@@ -287,3 +287,8 @@ def test_a_port_that_answers_on_another_host_leaves_the_line_down():
 
 def _att_text(name: str) -> Attachment:
     return Attachment(name, (SAMPLES / name).read_text(encoding="utf-8"))
+
+
+def test_telnet_to_an_ipv6_address_on_its_default_port_is_a_plain_failure():
+    text = "Connecting To ::1...Could not open connection to the host, on port 23: Connect failed\n"
+    assert _kinds(_answer(text)) == ["port-failed"]
