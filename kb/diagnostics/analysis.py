@@ -430,10 +430,15 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
     big = ping.payload_bytes is not None and ping.payload_bytes >= thresholds["mtu_probe_bytes"]
     # Probes this computer never sent are not lost on the path: when they
     # are all the loss, there is no loss on the path to speak of.
-    lost = (ping.sent or 0) - (ping.received or 0)
+    if ping.received is None and ping.sent and ping.loss_pct is not None:
+        # The received count was edited out or garbled: the loss rate
+        # still says how many were lost.
+        lost = round(ping.sent * ping.loss_pct / 100)
+    else:
+        lost = (ping.sent or 0) - (ping.received or 0)
     loss_is_local = bool(ping.unsent) and lost <= len(ping.unsent)
-    total_loss = (bool(ping.sent) and ping.received == 0 and ping.loss_pct is not None
-                  and not loss_is_local)
+    total_loss = (bool(ping.sent) and ping.loss_pct is not None and not loss_is_local
+                  and (ping.received == 0 or (ping.received is None and ping.loss_pct == 100)))
     # A probe that never left is no reply from anyone.
     unsent = set(ping.unsent)
     replies = [line for line in ping.error_replies if line.strip() not in unsent]
@@ -505,7 +510,8 @@ def analyse_ping(ping: PingResult, thresholds: dict[str, float] = THRESHOLDS) ->
             Finding.of(
                 "ping-loss" if lost >= 2 else "ping-loss-few",
                 msg(
-                    "ping.loss" if lost >= 2 else "ping.loss.few",
+                    "ping.loss.few" if lost < 2
+                    else "ping.loss" if ping.received is not None else "ping.loss.uncounted",
                     loss=ping.loss_pct,
                     received=ping.received,
                     sent=ping.sent,

@@ -227,6 +227,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "locate it.",
         "{loss:g}% 的 ping 丢失（收到 {received}/{sent}）；需要路由追踪来定位。",
     ),
+    "ping.loss.uncounted": (
+        "{loss:g}% of {sent} pings were lost; a path trace is needed to locate it.",
+        "{sent} 个 ping 丢失了 {loss:g}%；需要路由追踪来定位。",
+    ),
     "ping.loss.few": (
         "{loss:g}% of pings were lost, but that is one ping of {sent}: too few to measure a loss "
         "rate. Run at least 100 pings and a path trace.",

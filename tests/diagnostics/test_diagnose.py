@@ -232,7 +232,13 @@ def test_samples_with_numbers_edited_out_never_fail_to_parse(name, edits):
             continue
         m = numbers[number_pick % len(numbers)]
         lines[i] = lines[i][: m.start()] + replacement + lines[i][m.end() :]
-    _check(diagnose(attachments=[Attachment(name, "\n".join(lines))]))
+    answer = diagnose(attachments=[Attachment(name, "\n".join(lines))])
+    _check(answer)
+    # An edited number is unknown, and no sentence shows it as "None".
+    for language in ("en", "zh-hans"):
+        data = answer.to_dict(language)
+        texts = [f["summary"] for f in data["findings"]] + [data["escalate"]["reason"]]
+        assert not [text for text in texts if "None" in text]
 
 
 @pytest.mark.parametrize(

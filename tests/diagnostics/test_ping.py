@@ -6,7 +6,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kb.diagnostics import Attachment, diagnose, parse
+from kb.diagnostics.analysis import analyse_ping
 from kb.diagnostics.decode import decode_paste
+from kb.diagnostics.models import PingResult
 from kb.diagnostics.ping import _from_chinese_locale, parse_unix, parse_windows
 
 PING_SAMPLES = sample_files("ping")
@@ -238,3 +240,18 @@ def test_an_edited_summary_with_its_times_out_of_order_gives_way_to_the_replies(
     ping = parse("p.txt", text).results[0]
     assert ping.rtt_min_ms <= ping.rtt_avg_ms <= ping.rtt_max_ms
     assert (ping.rtt_min_ms, ping.rtt_max_ms) == (min(ping.rtts_ms), max(ping.rtts_ms))
+
+
+
+@pytest.mark.parametrize(("loss", "kind", "summary"), [
+    (100.0, "ping-total-loss", "All 10 pings were lost (100% loss)"),
+    (70.0, "ping-loss", "70% of 10 pings were lost"),
+])
+def test_a_garbled_received_count_is_read_from_the_loss_rate(loss, kind, summary):
+    # "10 packets transmitted, 0 receivported, 70% packet loss": the
+    # received count is unknown, the loss rate is not.
+    ping = PingResult(target="203.0.113.10", sent=10, received=None, loss_pct=loss)
+    findings = analyse_ping(ping)
+    assert [f.kind for f in findings] == [kind]
+    assert findings[0].summary.startswith(summary)
+    assert "None" not in findings[0].text("zh-hans")
