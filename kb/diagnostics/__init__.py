@@ -34,7 +34,8 @@ network a hop belongs to), :mod:`.obs`, :mod:`.ffmpeg`, :mod:`.analysis` (path r
 text no parser recognised: third-party platform push URLs, TLS handshakes cut
 by resets, forged DNS answers, routes through tunnels), :mod:`.ports` (TCP
 port tests, nc / Test-NetConnection / telnet / curl, read from the whole
-text the same way), :mod:`.messages` and
+text the same way), :mod:`.lookups` (DNS lookups that failed: dig,
+nslookup, Resolve-DnsName, host), :mod:`.messages` and
 :mod:`.catalogue` (every text as a message code with parameters, in English
 and Chinese: ``result.to_dict("zh-hans")``), :mod:`.evaluation` (answer
 quality on the labelled scenarios, ``python manage.py diagnose_eval``).

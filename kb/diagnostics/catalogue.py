@@ -514,6 +514,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "traffic.",
         "路由经隧道设备 {device} 出去：流量由 VPN 或加速器承载。",
     ),
+    # ---------------------------------------------------------- DNS lookups
+    "lookup.dns-name-missing": (
+        "The DNS server says {name} does not exist ({status}): the name is mistyped (compare "
+        "it letter by letter with the push or playback address in the console), or this "
+        "resolver filters it. Ask a second resolver: nslookup {name} 223.5.5.5 in mainland "
+        "China, nslookup {name} 8.8.8.8 elsewhere.",
+        "DNS 服务器答复 {name} 不存在（{status}）：域名写错了（请与控制台里的推流或播放地址逐字"
+        "核对），或者这台 DNS 服务器屏蔽了它。换一台 DNS 再问一次：中国大陆用 nslookup {name} "
+        "223.5.5.5，境外用 nslookup {name} 8.8.8.8。",
+    ),
+    "lookup.dns-lookup-failed": (
+        "This computer's DNS server gave no answer for {name} ({status}): it is down, cannot be "
+        "reached from this network, or refuses the query. Ask another resolver (nslookup {name} "
+        "223.5.5.5 in mainland China, 8.8.8.8 elsewhere); if that one answers, set it on the "
+        "encoder's network.",
+        "本机使用的 DNS 服务器没有给出 {name} 的解析结果（{status}）：它宕机了、从当前网络连不上，"
+        "或者拒绝了查询。换一台 DNS 再查（中国大陆用 nslookup {name} 223.5.5.5，境外用 "
+        "8.8.8.8）；如果能查到，就把它设为编码器所在网络的 DNS。",
+    ),
     # ------------------------------------------------------- TCP port tests
     "port.refused": (
         "{targets}: the connection was refused. The host answered, but nothing accepts "

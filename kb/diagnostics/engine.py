@@ -17,6 +17,7 @@ from . import analysis, destinations, rules
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
+from .lookups import analyse_lookups
 from .messages import Message, msg
 from .models import (
     ROUTER_SYSTEMS,
@@ -508,12 +509,13 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
             msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
     role = _infer_role(answers, parsed)
-    # Text no parser recognised (curl -v, openssl s_client, dig, nginx -t,
-    # port tests) can still carry evidence: it counts as input once these
+    # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
+    # nginx -t, port tests) can still carry evidence: it counts as input once these
     # passes find some.
     extra = []
     for p in parsed:
-        found = destinations.analyse_destinations(p, p.text) + analyse_port_tests(p, p.text)
+        found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
+                                analyse_lookups) for f in read(p, p.text)]
         if found and p.detected == "unknown":
             p.replace_note("note.unrecognised", msg("note.read-as-text"))
         extra.extend(found)

@@ -276,6 +276,10 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("dns-forged-answer", "push.dns-resolution", 0.25),
     FindingRule("route-via-tunnel", "net.cross-border-interference", 0.35),
     FindingRule("route-via-tunnel", "net.mtu-fragmentation", 0.25),
+    # DNS lookups that failed (lookups.py)
+    FindingRule("dns-name-missing", "push.dns-resolution", 0.9),
+    FindingRule("dns-name-missing", "push.url-malformed", 0.3),
+    FindingRule("dns-lookup-failed", "push.dns-resolution", 0.85),
     # TCP port tests (ports.py): a viewer testing a playback port is not
     # told about pushing.
     FindingRule("port-refused", "push.connect-refused", 0.85, role="publisher"),
