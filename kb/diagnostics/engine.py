@@ -510,9 +510,9 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     role = _infer_role(answers, parsed)
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests) can still carry evidence: it counts as input once these
-    # passes find some.
-    extra = []
+    # nginx -t, port tests) can still carry evidence: it counts as input
+    # once these passes find some.
+    extra: list[Finding] = []
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
                                 analyse_lookups) for f in read(p, p.text)]
