@@ -514,6 +514,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "traffic.",
         "路由经隧道设备 {device} 出去：流量由 VPN 或加速器承载。",
     ),
+    # ------------------------------------------------ HTTP answers (curl -I)
+    "http.the-request": ("The server", "服务器"),
+    "http.http-forbidden": (
+        "{targets} answered HTTP {status}: a rule of the playback domain refused the request "
+        "(the Referer allowlist, the signed URL's token or its expiry, or region access "
+        "control), not the network. Find which rule it is before changing anything.",
+        "{targets} 返回 HTTP {status}：是播放域名的访问控制规则拒绝了请求（Referer 白名单、URL "
+        "鉴权的 token 或其过期时间、或区域访问控制），不是网络问题。改配置之前先确定是哪一条规则。",
+    ),
+    "http.http-not-found": (
+        "{targets} answered HTTP {status}: the request reached the edge, which has no such "
+        "stream or file. The stream is not live under that name, the app or stream name "
+        "differs from the push address, or a transcoding suffix is not bound to the domain.",
+        "{targets} 返回 HTTP {status}：请求已经到达边缘节点，但那里没有这路流或这个文件。可能流"
+        "没有以这个名字在推，应用名或流名与推流地址不一致，或者转码后缀没有绑定到该域名。",
+    ),
+    "http.http-ok": (
+        "{targets} answered HTTP {status}: fetching works from this network. If viewers "
+        "elsewhere cannot play, run the same test from their network.",
+        "{targets} 返回 HTTP {status}：从当前网络可以正常拉取这个地址。如果别处的观众播放不了，"
+        "请在他们的网络里做同样的测试。",
+    ),
     # ---------------------------------------------------------- DNS lookups
     "lookup.dns-name-missing": (
         "The DNS server says {name} does not exist ({status}): the name is mistyped (compare "

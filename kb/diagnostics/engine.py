@@ -50,6 +50,7 @@ from .ping import parse_ping
 from .ports import PORT_FAILURES, analyse_port_tests, probes_filtered, reached_by_tcp
 from .powershell import parse_test_connection, parse_test_connection_trace
 from .resolution import unresolved_name
+from .responses import analyse_responses
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 from .severity import finding_severity
@@ -515,7 +516,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
     extra: list[Finding] = []
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
-                                analyse_lookups) for f in read(p, p.text)]
+                                analyse_lookups, analyse_responses) for f in read(p, p.text)]
         if found and p.detected == "unknown":
             p.replace_note("note.unrecognised", msg("note.read-as-text"))
         extra.extend(found)

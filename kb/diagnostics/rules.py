@@ -276,6 +276,10 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("dns-forged-answer", "push.dns-resolution", 0.25),
     FindingRule("route-via-tunnel", "net.cross-border-interference", 0.35),
     FindingRule("route-via-tunnel", "net.mtu-fragmentation", 0.25),
+    # HTTP answers to a playback URL (responses.py)
+    FindingRule("http-forbidden", "play.forbidden-403", 0.8),
+    FindingRule("http-forbidden", "play.geo-restricted", 0.3),
+    FindingRule("http-not-found", "play.not-found-404", 0.8),
     # DNS lookups that failed (lookups.py)
     FindingRule("dns-name-missing", "push.dns-resolution", 0.9),
     FindingRule("dns-name-missing", "push.url-malformed", 0.3),

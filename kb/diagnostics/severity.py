@@ -17,7 +17,7 @@ INFO = frozenset({
     "path-clean", "long-haul-segment", "long-haul-rtt-expected", "customer-side-hops",
     "icmp-rate-limit", "ping-high-rtt-stable", "ping-ttl-set", "route-carrier",
     "route-standard-backbone", "port-open", "port-open-beside-blocked",
-    "probes-filtered",
+    "probes-filtered", "http-ok",
 })
 WARNING = frozenset({
     "audio-sample-rate", "bframes-webrtc", "high-latency", "keyframe-interval",

@@ -142,6 +142,19 @@ class TestPastedDiagnostics:
         answer(client, session)
         assert session.candidates["fixes"][0]["article"] == "push-connection-refused"
 
+    def test_a_curl_of_the_playback_url_that_answered_404_puts_the_404_fix_first(
+            self, client, site_content):
+        # The viewer chose "buffering"; the status curl printed outweighs it.
+        session = start(client, "playback-viewers")
+        answer(client, session, choice="buffering")
+        answer(client, session, choice="some")
+        answer(client, session,
+               text=(SAMPLES / "curl-i-hls-not-found-then-ok.txt").read_text())
+        page = client.get(f"/wizard/s/{session.id}/").content.decode()
+        assert "https://localhost:4443/sp/h264_master.m3u8 answered HTTP 404" in page
+        answer(client, session)
+        assert session.candidates["fixes"][0]["article"] == "playback-404-not-found"
+
     def test_an_uploaded_file_counts_like_a_paste(self, client, site_content):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
