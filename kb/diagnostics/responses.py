@@ -35,7 +35,10 @@ _PHRASES = ("http/", "curl", "remote server returned an error", "远程服务器
             "does not indicate success")
 
 _STATUS = re.compile(r"^(?:< )?HTTP/(?:1\.[01]|2(?:\.0)?|3) (?P<code>[1-5]\d\d)\b")
-_CURL_URL = re.compile(r"(?:^|[\s>$#])curl(?:\.exe)?\s.*?(?P<url>https?://[^\s'\"|]+)")
+# A curl command, then the URL it asks for (two searches: one pattern with
+# ".*?" between them would rescan the line from every "curl" in it).
+_CURL = re.compile(r"(?:^|[\s>$#])curl(?:\.exe)?\s")
+_URL = re.compile(r"https?://[^\s'\"|]+")
 # .NET's WebException (Windows PowerShell 5.1, in English and Chinese) and
 # HttpRequestException (PowerShell 7).
 _POWERSHELL = re.compile(
@@ -59,7 +62,7 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class Answer:
-    """The last HTTP status one request got."""
+    """An HTTP status, and the URL it answers when a command named it."""
 
     url: str | None
     code: str
@@ -83,8 +86,8 @@ def http_answers(text: str) -> list[Answer]:
     current: str | None = None
     for idx in candidates:
         raw = lines[idx].strip()
-        if m := _CURL_URL.search(raw):
-            waiting.append(m.group("url"))
+        if (m := _CURL.search(raw)) and (url := _URL.search(raw, m.end())):
+            waiting.append(url.group())
             continue
         m = _STATUS.match(raw)
         code = m.group("code") if m else None
