@@ -108,7 +108,8 @@ _PAIR_PATTERNS = (
 )
 _NSLOOKUP_NAME = re.compile(rf"^\s*(?:Name|名称)\s*:\s*{_HOST}\.?\s*$")
 _NSLOOKUP_ADDR = re.compile(rf"^\s*(?:(?:Addresses|Address)\s*:)?\s*{_IPV4}\s*$")
-_DIG_COMMAND = re.compile(rf"\bdig\b[^\n;]*?\s{_HOST}(?=\s|$)", re.I)
+_DIG_WORD = re.compile(r"\bdig\b", re.I)
+_HOST_TOKEN = re.compile(_HOST)
 _BARE_ADDRESS = re.compile(rf"^\s*{_IPV4}\s*$")
 _FFMPEG_ATTEMPT = re.compile(rf"Starting connection attempt to {_IPV4} port \d+")
 
@@ -180,9 +181,9 @@ def _scan(text: str) -> _Scan:
             if m:
                 scan.pairs.extend(_following(lines, idx, m.group(1), _NSLOOKUP_ADDR))
         if "dig" in low and "<<>>" not in line:
-            m = _DIG_COMMAND.search(line)
-            if m:
-                scan.pairs.extend(_following(lines, idx, m.group(1), _BARE_ADDRESS))
+            name = dig_name(line)
+            if name:
+                scan.pairs.extend(_following(lines, idx, name, _BARE_ADDRESS))
         if "connection attempt" in low:
             m = _FFMPEG_ATTEMPT.search(line)
             if m:
@@ -218,6 +219,27 @@ def _scan(text: str) -> _Scan:
         (host,) = hosts
         scan.pairs.extend((host, address, raw) for address, raw in attempts)
     return scan
+
+
+def dig_name(line: str) -> str | None:
+    """The host name a ``dig`` command line asks for: the first word after
+    "dig" (before any ";") that is a host name.
+
+    Word by word, once per ";"-part: a pattern with a lazy gap between
+    "dig" and the name rescanned the line from every "dig" in it (a
+    100 KB paste of "dig " took a minute)."""
+    parts = line.split(";")
+    for i, part in enumerate(parts):
+        m = _DIG_WORD.search(part)
+        if not m:
+            continue
+        words = part[m.end():].split()
+        if i < len(parts) - 1 and part[-1:] and not part[-1:].isspace():
+            words = words[:-1]  # a word right before ";" is not a whole argument
+        for word in words:
+            if _HOST_TOKEN.fullmatch(word):
+                return word
+    return None
 
 
 def _following(

@@ -9,11 +9,20 @@ inline OBS lines follow obs-studio's own format strings
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.diagnostics import Answers, Attachment, diagnose, parse
-from kb.diagnostics.destinations import analyse_destinations, forged_reason, platform_for
+from kb.diagnostics.destinations import (
+    analyse_destinations,
+    dig_name,
+    forged_reason,
+    platform_for,
+)
 
 
 def _att(name: str) -> Attachment:
@@ -356,3 +365,20 @@ def test_escalation_follows_who_can_fix_each_new_code():
     assert (relay.escalate.priority, backup.escalate.priority) == ("P3", "P3")
     assert (browser.escalate.priority, quality.escalate.priority) == ("P4", "P4")
     assert browser.escalate.recommended is False
+
+
+# What a dig command line asks for, as the pattern once said it; the
+# word-by-word reading must give the same name on any line.
+_DIG_SPEC = re.compile(
+    r"\bdig\b[^\n;]*?\s([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)(?=\s|$)", re.I)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["dig", "DIG", "+short", "@8.8.8.8", "push.example.com", "a.b", "x", "-t",
+                     "dig.example.com", "1.2.3.4", ".", "a-b.c-d", "digger", "foo.", "$"]),
+    st.sampled_from([" ", "", "\t", ";", "\u00a0"])), max_size=8))
+def test_the_name_a_dig_command_asks_for_is_read_word_by_word(parts):
+    line = "".join(word + gap for word, gap in parts)
+    m = _DIG_SPEC.search(line)
+    assert dig_name(line) == (m.group(1) if m else None)
