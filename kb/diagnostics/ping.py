@@ -69,7 +69,17 @@ _UNIX_ERROR = re.compile(
 _LOCAL_TOO_LONG = re.compile(r"local error: message too long", re.I)
 _WIN_ERROR_FROM = re.compile(r"(?:Reply from|来自)\s+([0-9a-fA-F:.]+?)(?:\s*的回复)?\s*[:：]")
 # A TTL given on the command line: Windows "ping host -i 5", Linux "-t 5".
-_TTL_OPTION = re.compile(r"\bping\b.*\s(?:-i|-t|/i)\s*\d+\b", re.I)
+# A command line that sets the TTL: "ping", then -i N (Windows), -t N
+# (Linux) or /i N.  Two searches, the option after the first "ping": one
+# pattern with ".*" between them rescanned a long line from every "ping".
+_PING_WORD = re.compile(r"\bping\b", re.I)
+_TTL_FLAG = re.compile(r"\s(?:-i|-t|/i)\s*\d+\b", re.I)
+
+
+def sets_ttl(line: str) -> bool:
+    """The command line ``line`` runs ping with its TTL set."""
+    m = _PING_WORD.search(line)
+    return bool(m and _TTL_FLAG.search(line, m.end()))
 
 
 def consecutive_jitter(rtts: list[float]) -> float | None:
@@ -119,7 +129,7 @@ def parse_windows(text: str) -> PingResult:
     result = PingResult(parser="hand")
     lines = text.split("\n")
     result.ttl_set = any(
-        _TTL_OPTION.search(line) and not line.lstrip().startswith(("Pinging", "正在"))
+        sets_ttl(line) and not line.lstrip().startswith(("Pinging", "正在"))
         for line in lines[:5]
     )
     for line in lines:
@@ -293,7 +303,7 @@ def parse_unix(text: str) -> PingResult:
                 result.error_replies.append(as_pasted[line].strip())
                 result.error_from.append(m.group(1))
     result.ttl_set = any(
-        _TTL_OPTION.search(line) for line in lines[:3] if "bytes of data" not in line
+        sets_ttl(line) for line in lines[:3] if "bytes of data" not in line
     )
     try:
         import jc  # local import: jc loads its parser registry on import

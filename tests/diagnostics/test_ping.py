@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import expected_for, sample_files
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kb.diagnostics import Attachment, diagnose, parse
 from kb.diagnostics.analysis import analyse_ping
 from kb.diagnostics.decode import decode_paste
 from kb.diagnostics.models import PingResult
-from kb.diagnostics.ping import _from_chinese_locale, parse_unix, parse_windows
+from kb.diagnostics.ping import _from_chinese_locale, parse_unix, parse_windows, sets_ttl
 
 PING_SAMPLES = sample_files("ping")
 
@@ -255,3 +257,18 @@ def test_a_garbled_received_count_is_read_from_the_loss_rate(loss, kind, summary
     assert [f.kind for f in findings] == [kind]
     assert findings[0].summary.startswith(summary)
     assert "None" not in findings[0].text("zh-hans")
+
+
+# A command line setting the TTL, as the pattern once said it; the two-step
+# reading must agree on any line.
+_TTL_SPEC = re.compile(r"\bping\b.*\s(?:-i|-t|/i)\s*\d+\b", re.I)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["ping", "PING", "-i", "-t", "/i", "5", "10", "x", "-n", "ping.exe",
+                     "pinger", "-i5", "/I"]),
+    st.sampled_from([" ", "", "\t", "\u00a0"])), max_size=7))
+def test_a_command_line_setting_the_ttl_is_read_the_same_in_two_steps(parts):
+    line = "".join(word + gap for word, gap in parts)
+    assert sets_ttl(line) == bool(_TTL_SPEC.search(line))
