@@ -319,14 +319,14 @@ def _key(test: PortTest) -> tuple[str, int | None]:
     return ((test.host or test.address or "").lower(), test.port)
 
 
-def _verdicts(tests: list[PortTest]) -> dict[tuple[str, int | None], list[PortTest]]:
-    """Each (host, port)'s tests, the most telling first."""
-    by_target: dict[tuple[str, int | None], list[PortTest]] = {}
+def _verdicts(tests: list[PortTest]) -> list[PortTest]:
+    """Each (host, port)'s most telling test."""
+    best: dict[tuple[str, int | None], PortTest] = {}
     for test in tests:
-        by_target.setdefault(_key(test), []).append(test)
-    for group in by_target.values():
-        group.sort(key=lambda t: OUTCOMES.index(t.outcome))
-    return by_target
+        held = best.get(_key(test))
+        if held is None or OUTCOMES.index(test.outcome) < OUTCOMES.index(held.outcome):
+            best[_key(test)] = test
+    return list(best.values())
 
 
 def _telnet_default_port(test: PortTest) -> tuple[str, str] | None:
@@ -362,8 +362,7 @@ def analyse_port_tests(parsed: ParsedAttachment, text: str) -> list[Finding]:
             msg("port.telnet-default", host=mistyped[0].host, name=name, port=port),
             evidence=[mistyped[0].line],
         ))
-    verdicts = [group[0] for group in _verdicts(
-        [t for t in tests if not _telnet_default_port(t)]).values()]
+    verdicts = _verdicts([t for t in tests if not _telnet_default_port(t)])
     failed = [t for t in verdicts if t.outcome != "open"]
     for outcome in OUTCOMES[1:]:
         group = [t for t in failed if t.outcome == outcome]
@@ -440,18 +439,14 @@ def _targets(tests: list[PortTest]) -> str:
 
 def _finding(kind: str, code: str, tests: list[PortTest]) -> Finding:
     tools = sorted({t.tool for t in tests})
-    problems = [r.problem for r in rules.FINDING_RULES if r.finding == kind]
-    facts: dict[str, object] = {
-        "targets": [_target(t) for t in tests],
-        "ports": sorted({t.port for t in tests if t.port is not None}),
-    }
+    facts: dict[str, object] = {"targets": [_target(t) for t in tests]}
     if kind == "port-open":
         facts["reached"] = _reached(tests)
     return Finding.of(
         kind,
         msg(code, targets=_targets(tests), tool=", ".join(tools)),
         evidence=[t.line for t in tests[:3]],
-        problems=list(dict.fromkeys(problems)),
+        problems=rules.problems_for(kind),
         facts=facts,
     )
 

@@ -116,13 +116,12 @@ def analyse_responses(parsed: ParsedAttachment, text: str) -> list[Finding]:
         answers = by_kind.get(kind)
         if not answers:
             continue
-        problems = [r.problem for r in rules.FINDING_RULES if r.finding == kind]
         findings.append(Finding.of(
             kind,
             msg(f"http.{kind}", targets=_targets(answers),
                 status=", ".join(sorted({a.code for a in answers}))),
             evidence=[a.line for a in answers[:3]],
-            problems=list(dict.fromkeys(problems)),
+            problems=rules.problems_for(kind),
             facts={"urls": [a.url for a in answers if a.url], "attachment": parsed.name},
         ))
     return findings

@@ -294,6 +294,11 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("port-unreachable", "net.loss-last-mile", 0.3, role="publisher"),
 )
 
+def problems_for(kind: str) -> list[str]:
+    """The problem codes the rules give a finding kind, each once, in rule order."""
+    return list(dict.fromkeys(r.problem for r in FINDING_RULES if r.finding == kind))
+
+
 # Phrases are matched against the lower-cased description.
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
