@@ -67,8 +67,17 @@ _CONNECT_ERROR = re.compile(
     re.I,
 )
 _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
-_SETTING = re.compile(r"^\s+([a-z_ ]+?):\s+(\S.*)$")
-_ENCODER_HEADER = re.compile(r"\[([^\]]+?) encoder: '([^']+)'\] settings:")
+# An encoder's settings block: "[x264 encoder: 'simple_video_stream'] settings:"
+# (also "FFmpeg NVENC encoder", "qsv encoder", "FFmpeg VAAPI encoder"), or
+# without the word for OBS 30.2's NVENC and AMF ("[obs-nvenc: 'x']",
+# "[texture-amf-h264: 'x']"); then one tab-indented "key: value" per line,
+# each behind the log file's timestamp ("14:09:23.897: \tkeyint: 250").
+_SETTING = re.compile(r"^\s+([a-z_ -]+?):\s+(\S.*)$")
+_ENCODER_HEADER = re.compile(r"\[([^\]:]+?)(?: encoder)?: '([^']+)'\] settings:")
+_TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)?: ")
+_AUDIO_ENCODERS = ("aac", "opus")
+# Names one setting goes by in other encoders' blocks.
+_SETTING_ALIASES = {"b-frames": "bf", "target_bitrate": "bitrate"}
 _AUDIO_BITRATE = re.compile(r"\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]\s*bitrate:\s*(\d+)")
 _SAMPLE_RATE = re.compile(r"samples per sec:\s*(\d+)")
 _RESOLUTION = re.compile(r"output resolution:\s*(\d+)x(\d+)")
@@ -91,6 +100,7 @@ _INTERESTING = (
     "connection to",
     "send error",
     "encoder",
+    "settings:",
     "samples per sec",
     "resolution",
     "fps:",
@@ -118,6 +128,8 @@ _ENCODER_SETTINGS = frozenset(
         "keyint_sec",
         "cqp",
         "buffer_size",
+        "b-frames",
+        "target_bitrate",
     }
 )
 
@@ -196,8 +208,8 @@ def parse_obs(text: str) -> ObsResult:
                 _connection_event(events, raw_line)
             if _read_event(result, line, low, raw):
                 continue
-            m = _ENCODER_HEADER.search(line) if "encoder" in low else None
-            if m:
+            m = _ENCODER_HEADER.search(line) if "settings:" in low else None
+            if m and not any(a in m.group(1).lower() for a in _AUDIO_ENCODERS):
                 current_encoder = m.group(1)
                 # Only the streaming encoder settings matter; recording encoders
                 # also log blocks, the first video block of a session wins.
@@ -205,15 +217,15 @@ def parse_obs(text: str) -> ObsResult:
                     result.settings["video_encoder"] = m.group(1)
                 continue
         if current_encoder is not None:
-            sm = _SETTING.match(raw_line)
+            sm = _SETTING.match(_TIMESTAMP.sub("", raw_line, count=1))
             if (
                 sm
                 and "video_encoder" in result.settings
                 and result.settings["video_encoder"] == current_encoder
             ):
                 key, value = sm.group(1).strip().replace(" ", "_"), sm.group(2).strip()
-                if key in _ENCODER_SETTINGS and key not in result.settings:
-                    result.settings[key] = _num(value)
+                if key in _ENCODER_SETTINGS:
+                    _read_encoder_setting(result.settings, key, value)
                 continue
             if raw:
                 current_encoder = None
@@ -230,10 +242,27 @@ def parse_obs(text: str) -> ObsResult:
     fps_num, fps_den = s.get("fps_num"), s.get("fps_den")
     if "fps" not in s and isinstance(fps_num, int) and isinstance(fps_den, int) and fps_den > 0:
         s["fps"] = round(fps_num / fps_den, 3)
-    if isinstance(s.get("keyint"), int) and s.get("fps"):
-        # obs-x264 logs keyint in frames; 0 means "auto" (x264's 250).
+    if isinstance(s.get("keyint"), int) and s.get("fps") and "keyint_sec" not in s:
+        # x264, NVENC and AMF log keyint in frames (NVENC and x264 log 250
+        # for "auto"); 0 means "auto" too.
         s["keyint_sec"] = round(s["keyint"] / float(s["fps"]), 2) if s["keyint"] else 0
     return result
+
+
+def _read_encoder_setting(settings: dict[str, object], key: str, value: str) -> None:
+    """One line of the video encoder's settings block, the first of its name."""
+    key = _SETTING_ALIASES.get(key, key)
+    if key in settings:
+        return
+    encoder = str(settings.get("video_encoder", "")).lower()
+    if key == "keyint" and (encoder.startswith("qsv") or value.endswith("(s)")):
+        # QuickSync and VideoToolbox log the interval in seconds ("2 (s)").
+        seconds = _num(value.removesuffix("(s)").strip())
+        if isinstance(seconds, int | float):
+            settings["keyint_sec"] = seconds
+        return
+    # VideoToolbox: "bitrate:               6000 (kbps)".
+    settings[key] = _num(value.removesuffix("(kbps)").strip())
 
 
 def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:

@@ -43,6 +43,61 @@ def test_x264_settings_block_gives_bitrate_keyint_and_resolution(read_sample):
     assert settings["audio_bitrate"] == 160
 
 
+def test_a_log_files_timestamped_settings_block_gives_the_keyframe_interval(read_sample):
+    # OBS writes its log file with a timestamp on every line, the settings
+    # block's too ("14:09:23.897: \tkeyint:       250"); simple output mode
+    # leaves the interval on auto, which x264 logs as 250 frames.
+    result = parse_obs(decode_paste(read_sample("obs29-linux-dropped-frames-uplink.txt")))
+    assert (result.settings["bitrate"], result.settings["keyint"]) == (4000, 250)
+    finding = next(f for f in analyse_obs(result) if f.kind == "keyframe-interval")
+    assert "8.33" in finding.summary
+
+
+def _block(header: str, *lines: str) -> str:
+    """A settings block as OBS's log file has it (the format strings of
+    plugins/obs-nvenc/nvenc.c, obs-qsv11/obs-qsv11.c, mac-videotoolbox/encoder.c)."""
+    stamp = "21:04:11.532: "
+    body = "".join(f"{stamp}\t{line}\n" for line in lines)
+    return (f"{stamp}\tfps:                      60/1\n{stamp}[{header}] settings:\n{body}{stamp}\n"
+            f"{stamp}[rtmp stream: 'simple_stream'] Connecting to RTMP URL rtmp://203.0.113.10/live...\n")
+
+
+def test_obs_30s_nvenc_block_is_read_with_its_b_frames():
+    text = _block("obs-nvenc: 'simple_video_stream'", "codec:        H264",
+                  "rate_control: CBR", "bitrate:      6000", "keyint:       250",
+                  "preset:       p5", "b-frames:     2")
+    settings = parse_obs(text).settings
+    assert settings["video_encoder"] == "obs-nvenc"
+    assert (settings["bitrate"], settings["bf"], settings["keyint_sec"]) == (6000, 2, 4.17)
+    kinds = [f.kind for f in analyse_obs(parse_obs(text), protocol="webrtc")]
+    assert kinds == ["keyframe-interval", "bframes-webrtc"]
+
+
+def test_quicksync_and_videotoolbox_log_the_interval_in_seconds():
+    qsv = _block("qsv encoder: 'simple_video_stream'", "codec:          H.264",
+                 "rate_control:   CBR", "target_bitrate: 6000", "keyint:         2")
+    settings = parse_obs(qsv).settings
+    assert (settings["bitrate"], settings["keyint_sec"]) == (6000, 2)
+    assert analyse_obs(parse_obs(qsv)) == []
+    apple = _block("VideoToolbox encoder: 'simple_video_stream'",
+                   "rate_control:          CBR", "bitrate:               6000 (kbps)",
+                   "keyint:                4 (s)")
+    settings = parse_obs(apple).settings
+    assert (settings["bitrate"], settings["keyint_sec"]) == (6000, 4)
+    assert [f.kind for f in analyse_obs(parse_obs(apple))] == ["keyframe-interval"]
+
+
+def test_an_audio_encoders_settings_block_is_not_the_video_encoders():
+    # plugins/coreaudio-encoder/encoder.cpp, on macOS.
+    text = ("21:04:11.500: [CoreAudio AAC: 'simple_aac']: settings:\n"
+            "21:04:11.500: \tmode:          AAC\n21:04:11.500: \tbitrate:       160\n"
+            + _block("x264 encoder: 'simple_video_stream'",
+                     "bitrate:      3500", "keyint:       120"))
+    settings = parse_obs(text).settings
+    assert (settings["video_encoder"], settings["bitrate"], settings["keyint_sec"]) == (
+        "x264", 3500, 2.0)
+
+
 def test_send_error_and_disconnect_count_as_one_disconnect_with_broken_pipe(read_sample):
     result = parse_obs(decode_paste(read_sample("obs-excerpt-disconnect.txt")))
     assert result.disconnects == 1
