@@ -536,6 +536,83 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{targets} 返回 HTTP {status}：从当前网络可以正常拉取这个地址。如果别处的观众播放不了，"
         "请在他们的网络里做同样的测试。",
     ),
+    # ----------------------------------------------------------- throughput
+    "throughput.uplink-measured": (
+        "{tool} measured {mbps:g} Mbit/s of upload. With the headroom a push needs (1.5 times "
+        "its bitrate), this line carries a stream of up to {most:g} Mbps in total, video and "
+        "audio together: compare that with the encoder's settings.",
+        "{tool} 测得上行 {mbps:g} Mbit/s。推流需要留出 1.5 倍余量，这条线路能稳定承载的总码率"
+        "（视频加音频）约为 {most:g} Mbps：请和编码器里设置的码率比较。",
+    ),
+    "throughput.uplink-below-bitrate": (
+        "{tool} measured {mbps:g} Mbit/s of upload, less than the stream itself: {stream:g} Mbps "
+        "(video {video} kbps, audio {audio} kbps). The encoder produces more than this line can "
+        "send, so frames queue and are dropped whatever the ingest does. Lower the total to "
+        "about {most:g} Mbps, or push from a faster line.",
+        "{tool} 测得上行只有 {mbps:g} Mbit/s，比推流本身的码率还低：{stream:g} Mbps（视频 "
+        "{video} kbps，音频 {audio} kbps）。编码器产出的数据多于这条线路能发出去的，不管推流"
+        "服务器怎样，帧都会排队、被丢弃。把总码率降到约 {most:g} Mbps，或者换一条更快的线路推流。",
+    ),
+    "throughput.uplink-no-headroom": (
+        "{tool} measured {mbps:g} Mbit/s of upload. The stream is {stream:g} Mbps (video {video} "
+        "kbps, audio {audio} kbps) and needs about {needed:g} Mbit/s to leave room for "
+        "retransmissions and other traffic: every dip of the line shows as dropped frames. "
+        "Lower the total to about {most:g} Mbps, or turn on dynamic bitrate.",
+        "{tool} 测得上行 {mbps:g} Mbit/s。推流码率 {stream:g} Mbps（视频 {video} kbps，音频 "
+        "{audio} kbps），要给重传和其他流量留出余量，需要约 {needed:g} Mbit/s：线路稍有波动就会"
+        "丢帧。把总码率降到约 {most:g} Mbps，或者开启动态码率。",
+    ),
+    "throughput.uplink-enough": (
+        "{tool} measured {mbps:g} Mbit/s of upload, more than the {needed:g} Mbit/s this "
+        "{stream:g} Mbps stream needs with headroom: the line's bandwidth does not limit the "
+        "stream. If frames still drop, look at loss and jitter on the path.",
+        "{tool} 测得上行 {mbps:g} Mbit/s，超过这路 {stream:g} Mbps 推流留足余量所需的 "
+        "{needed:g} Mbit/s：带宽不是瓶颈。如果仍然丢帧，请查看路径上的丢包和抖动。",
+    ),
+    "throughput.uplink-enough-nearby": (
+        "{tool} measured {mbps:g} Mbit/s of upload, more than the {needed:g} Mbit/s this "
+        "{stream:g} Mbps stream needs with headroom. A speed test runs to a server near you "
+        "over several connections, though, and a push is one connection to a distant ingest: "
+        "an iperf3 upload to an endpoint in the ingest region settles whether the line "
+        "carries it.",
+        "{tool} 测得上行 {mbps:g} Mbit/s，超过这路 {stream:g} Mbps 推流留足余量所需的 "
+        "{needed:g} Mbit/s。但测速连的是附近的服务器，而且用多条连接并发；推流是到远方推流节点的"
+        "一条连接。用 iperf3 向推流区域的测试节点测一次上行，才能确定线路是否够用。",
+    ),
+    "throughput.downlink-measured": (
+        "{tool} measured {mbps:g} Mbit/s from the server to this computer (-R): the download. "
+        "A push sends the other way: run the test again without -R to measure the upload.",
+        "{tool} 测得从服务器到这台电脑 {mbps:g} Mbit/s（-R）：这是下行。推流走的是反方向："
+        "去掉 -R 再测一次，才是上行。",
+    ),
+    "throughput.udp-jitter": (
+        "{tool} UDP test: {jitter:g} ms of jitter at the receiver. Packets sent evenly arrive "
+        "unevenly: SRT and WebRTC must absorb that in their latency buffer, and the picture "
+        "stutters when they cannot.",
+        "{tool} UDP 测试：接收端抖动 {jitter:g} ms。均匀发出的包到达时间参差不齐：SRT 和 "
+        "WebRTC 需要靠延迟缓冲吸收这些抖动，吸收不了画面就会一顿一顿。",
+    ),
+    "throughput.udp-loss": (
+        "{tool} UDP test: {lost} of {total} datagrams lost ({pct:g}%). UDP at this rate does "
+        "not get through intact: the line cannot carry the rate, or a network on the way "
+        "throttles UDP (which SRT and WebRTC use). If a TCP test to the same endpoint carries "
+        "the rate, it is the throttling.",
+        "{tool} UDP 测试：{total} 个数据报丢了 {lost} 个（{pct:g}%）。以这个速率发送的 UDP "
+        "到不全：要么线路带宽不够，要么途中的网络对 UDP 限速（SRT 和 WebRTC 都走 UDP）。如果对"
+        "同一个测试节点的 TCP 测试能跑到这个速率，就是 UDP 被限速。",
+    ),
+    "throughput.udp-clean": (
+        "{tool} UDP test: {jitter:g} ms of jitter, {pct:g}% lost. UDP at this rate crosses the "
+        "line evenly and intact.",
+        "{tool} UDP 测试：抖动 {jitter:g} ms，丢包 {pct:g}%。以这个速率发送的 UDP 能均匀、"
+        "完整地到达。",
+    ),
+    "throughput.speedtest-loss": (
+        "{tool} lost {pct:g}% of its packets. The test runs to a server near you, so the loss "
+        "is close to you too: this computer's Wi-Fi or cable, the router, or the access ISP.",
+        "{tool} 测到 {pct:g}% 的丢包。测速连的是离你很近的服务器，所以丢包也发生在你附近："
+        "这台电脑的 Wi-Fi 或网线、路由器，或者接入运营商。",
+    ),
     # ---------------------------------------------------------- DNS lookups
     "lookup.dns-name-missing": (
         "The DNS server says {name} does not exist ({status}): the name is mistyped (compare "

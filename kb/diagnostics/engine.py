@@ -54,6 +54,7 @@ from .responses import analyse_responses
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 from .severity import finding_severity
+from .throughput import UPLINK_SHORT, analyse_throughput, stream_rate
 from .unsent import unsent_probes
 
 logger = logging.getLogger(__name__)
@@ -341,9 +342,12 @@ def _suggest(
     # answers "is it packet loss?": words about loss do not outweigh it.
     no_path_loss = any(f.kind == "path-clean" for f in findings)
     # So does a port test that connected, with none that failed, answer
-    # "is the port blocked?"
+    # "is the port blocked?", and an iperf3 upload with room for the
+    # stream "is my upload enough?"
     port_open = any(f.kind == "port-open" for f in findings) and not any(
         f.kind in PORT_FAILURES for f in findings)
+    uplink_enough = any(f.kind == "uplink-enough" for f in findings) and not any(
+        f.kind in UPLINK_SHORT for f in findings)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
@@ -353,6 +357,8 @@ def _suggest(
             if no_path_loss and kw.problem in ("net.loss-last-mile", "net.loss-cross-border"):
                 continue
             if port_open and kw.problem == "push.connect-refused":
+                continue
+            if uplink_enough and kw.problem == "net.uplink-bandwidth":
                 continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:
@@ -511,12 +517,15 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     role = _infer_role(answers, parsed)
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests) can still carry evidence: it counts as input
-    # once these passes find some.
+    # nginx -t, port tests, iperf3) can still carry evidence: it counts as
+    # input once these passes find some. A throughput test is held against
+    # the bitrate of an encoder in any attachment.
+    stream = stream_rate(parsed)
     extra: list[Finding] = []
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
                                 analyse_lookups, analyse_responses) for f in read(p, p.text)]
+        found += analyse_throughput(p, p.text, stream)
         if found and p.detected == "unknown":
             p.replace_note("note.unrecognised", msg("note.read-as-text"))
         extra.extend(found)

@@ -124,6 +124,13 @@ THRESHOLDS: dict[str, float] = {
     "keyint_tolerance_sec": 0.25,
     # Ping payload from which a total loss suggests an MTU black hole.
     "mtu_probe_bytes": 1400,
+    # Upload needed for a stream, as a multiple of its total bitrate (the
+    # uplink articles' rule: room for retransmissions and other traffic).
+    "uplink_headroom": 1.5,
+    # iperf3 UDP receiver jitter (RFC 3550's smoothed interarrival jitter)
+    # above which the jitter article calls the line jittery, in ms: the
+    # smoothing hides spikes several times this size.
+    "udp_jitter_ms": 10.0,
     # Best confidence under which we call the symptom unexplained.
     "explained_confidence": 0.5,
     # Suggestions below this confidence are not shown.
@@ -293,6 +300,17 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("port-failed", "push.connect-refused", 0.8, role="publisher"),
     FindingRule("port-unreachable", "push.connect-refused", 0.7, role="publisher"),
     FindingRule("port-unreachable", "net.loss-last-mile", 0.3, role="publisher"),
+    # Throughput tests (throughput.py): an upload short of the stream's
+    # bitrate, UDP that arrives uneven or lossy at the stream's rate, loss
+    # to a speed test's nearby server.
+    FindingRule("uplink-below-bitrate", "net.uplink-bandwidth", 0.85, role="publisher"),
+    FindingRule("uplink-below-bitrate", "enc.bitrate-too-high", 0.6, role="publisher"),
+    FindingRule("uplink-no-headroom", "net.uplink-bandwidth", 0.65, role="publisher"),
+    FindingRule("uplink-no-headroom", "enc.bitrate-too-high", 0.5, role="publisher"),
+    FindingRule("udp-jitter", "net.jitter", 0.7),
+    FindingRule("udp-loss", "net.udp-blocked", 0.5),
+    FindingRule("udp-loss", "net.loss-cross-border", 0.45),
+    FindingRule("speedtest-loss", "net.loss-last-mile", 0.6),
 )
 
 def problems_for(kind: str) -> list[str]:

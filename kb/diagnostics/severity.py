@@ -17,12 +17,14 @@ INFO = frozenset({
     "path-clean", "long-haul-segment", "long-haul-rtt-expected", "customer-side-hops",
     "icmp-rate-limit", "ping-high-rtt-stable", "ping-ttl-set", "route-carrier",
     "route-standard-backbone", "port-open", "port-open-beside-blocked",
-    "probes-filtered", "http-ok",
+    "probes-filtered", "http-ok", "uplink-measured", "downlink-measured", "uplink-enough",
+    "uplink-enough-nearby", "udp-clean",
 })
 WARNING = frozenset({
     "audio-sample-rate", "bframes-webrtc", "high-latency", "keyframe-interval",
     "non-monotonous-dts", "obs-encoder-skips", "obs-render-lag", "path-jitter", "ping-jitter",
     "ping-loss-few", "ping-high-rtt", "route-via-tunnel", "telnet-default-port",
+    "uplink-no-headroom", "udp-jitter",
 })
 
 
