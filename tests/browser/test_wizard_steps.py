@@ -2,6 +2,7 @@
 progress, the browser's Back, promised times per region, copyable commands."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -103,6 +104,21 @@ def test_findings_come_by_severity_and_the_loss_fix_comes_first(page, content):
     expect(page.locator(".why .evidence-line").first).to_contain_text("6% packet loss")
     reason = page.locator(".why .diagnosis-reason").first.inner_text()
     assert reason.index("6% of pings were lost") < reason.index("100 packets transmitted")
+
+
+def test_a_pasted_upload_test_is_held_against_the_logs_bitrate(page, content):
+    # An OBS log at 4,128 kbps and an iperf3 upload of 825 Kbits/sec, pasted together.
+    samples = Path(__file__).parents[1] / "diagnostics" / "samples"
+    paste = "\n".join((samples / name).read_text(encoding="utf-8") for name in (
+        "obs29-linux-dropped-frames-uplink.txt", "linux-iperf3-upload-policed-zh.txt"))
+    to_the_paste(page)
+    page.get_by_label("Paste an mtr").fill(paste)
+    page.get_by_role("button", name="Read this output").click()
+    upload = page.locator(".finding", has_text="less than the stream itself")
+    expect(upload.locator(".severity")).to_have_text("Problem")
+    expect(upload.locator("pre.evidence")).to_contain_text("825 Kbits/sec")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h2.wizard-prompt")).to_contain_text("Upload bandwidth is too low")
 
 
 def test_progress_moves_on_with_every_step(page, content):
