@@ -217,14 +217,16 @@ def parse_obs(text: str) -> ObsResult:
                     result.settings["video_encoder"] = m.group(1)
                 continue
         if current_encoder is not None:
-            sm = _SETTING.match(_TIMESTAMP.sub("", raw_line, count=1))
+            body = _TIMESTAMP.sub("", raw_line, count=1) if raw_line[:1].isdigit() else raw_line
+            sm = _SETTING.match(body)
             if (
                 sm
                 and "video_encoder" in result.settings
                 and result.settings["video_encoder"] == current_encoder
             ):
                 key, value = sm.group(1).strip().replace(" ", "_"), sm.group(2).strip()
-                if key in _ENCODER_SETTINGS:
+                if key in _ENCODER_SETTINGS and _SETTING_ALIASES.get(key, key) not in (
+                        result.settings):
                     _read_encoder_setting(result.settings, key, value)
                 continue
             if raw:
@@ -250,10 +252,8 @@ def parse_obs(text: str) -> ObsResult:
 
 
 def _read_encoder_setting(settings: dict[str, object], key: str, value: str) -> None:
-    """One line of the video encoder's settings block, the first of its name."""
+    """One line of the video encoder's settings block, not read before."""
     key = _SETTING_ALIASES.get(key, key)
-    if key in settings:
-        return
     encoder = str(settings.get("video_encoder", "")).lower()
     if key == "keyint" and (encoder.startswith("qsv") or value.endswith("(s)")):
         # QuickSync and VideoToolbox log the interval in seconds ("2 (s)").
