@@ -585,6 +585,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{tool} 测得从服务器到这台电脑 {mbps:g} Mbit/s（-R）：这是下行。推流走的是反方向："
         "去掉 -R 再测一次，才是上行。",
     ),
+    "throughput.iperf3-unreachable": (
+        "iperf3 could not reach its server ({error}), so nothing was measured. Check the "
+        "address and the port of the test endpoint (iperf3 uses TCP 5201 unless -p names "
+        "another); if they are right, this network's firewall blocks that port: run the "
+        "test from another network, or use a speed test instead.",
+        "iperf3 连不上测试服务器（{error}），所以什么也没测到。请核对测试地址和端口（不加 -p "
+        "时 iperf3 用 TCP 5201）；地址端口都对的话，就是当前网络的防火墙挡住了这个端口：换个网络"
+        "再测，或者改用测速工具。",
+    ),
+    "throughput.iperf3-busy": (
+        "The iperf3 server is running someone else's test ({error}), so nothing was "
+        "measured: run it again in a minute.",
+        "iperf3 测试服务器正在跑别人的测试（{error}），所以这次什么也没测到：过一分钟再测。",
+    ),
+    "throughput.iperf3-error": (
+        "iperf3 stopped with an error before it finished ({error}), so nothing was measured: "
+        "run it again, and paste the whole output if it fails again.",
+        "iperf3 没跑完就报错退出了（{error}），所以什么也没测到：请重新测一次，如果还失败，"
+        "把完整输出贴上来。",
+    ),
     "throughput.udp-jitter": (
         "{tool} UDP test: {jitter:g} ms of jitter at the receiver. Packets sent evenly arrive "
         "unevenly: SRT and WebRTC must absorb that in their latency buffer, and the picture "

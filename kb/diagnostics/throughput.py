@@ -63,6 +63,10 @@ _IPERF_CONNECTING = re.compile(r"^Connecting to host (?P<host>\S+?),? port \d+")
 # which way it measured ("-R") when the command is above it.
 _IPERF_COMMAND = re.compile(r"(?:^|[\s>$#])iperf3(?:\.exe)?\s")
 
+# iperf3's own error ("iperf3: error - the server is busy running a test. try
+# again later"): the test did not measure.
+_IPERF_ERROR = re.compile(r"\biperf3(?:\.exe)?: error - (?P<error>\S.*)$")
+
 # A speed test's upload or download: Ookla's "Upload:   46.41 Mbps (data
 # used: ...)", speedtest-cli's "Upload: 9.36 Mbit/s" (with --bytes
 # "Mbyte/s"), or in the units Ookla's --unit asks for.
@@ -77,7 +81,7 @@ _SPEED_SERVER = re.compile(r"^\s*(?:Server:|Hosted by)\s")
 
 # iperf3's "bits/sec" or "Bytes/sec", a speed test's "Upload:" or
 # "Download:" and "Packet Loss:".
-_READING_MARKS = ("/sec", "load:", "Packet Loss:")
+_READING_MARKS = ("/sec", "load:", "Packet Loss:", ": error - ")
 
 # An upload too small for the stream.
 UPLINK_SHORT = frozenset({"uplink-below-bitrate", "uplink-no-headroom"})
@@ -99,6 +103,7 @@ class Measurement:
     loss_pct: float | None = None
     lost: int | None = None  # iperf3's datagrams lost of those sent
     total: int | None = None
+    error: str | None = None  # iperf3's error: no reading
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,9 @@ def _text_measurements(text: str) -> list[Measurement]:
                 found.extend(run.readings())
                 run = _IperfRun()
             run.target = m.group("host")
+            continue
+        if m := _IPERF_ERROR.search(raw):
+            found.append(Measurement("iperf3", "up", raw, run.target, error=m.group("error")))
             continue
         if (m := _IPERF_COMMAND.search(raw)) and (command := _client_command(raw[m.end():])):
             found.extend(run.readings())
@@ -347,6 +355,8 @@ def analyse_throughput(parsed: ParsedAttachment, text: str,
     uploads = [m for m in readings if m.direction == "up" and m.mbps]
     downloads = [m for m in readings if m.direction == "down" and m.mbps and m.tool == "iperf3"]
     findings = _upload_findings(uploads, stream) if uploads else _download_only(downloads)
+    if not any(m.tool == "iperf3" and m.error is None for m in readings):
+        findings += _iperf_errors([m for m in readings if m.error])
     findings += _udp_findings([m for m in readings
                                if m.tool == "iperf3" and m.jitter_ms is not None])
     findings += _speedtest_loss([m for m in readings
@@ -396,6 +406,22 @@ def _download_only(downloads: list[Measurement]) -> list[Finding]:
         "downlink-measured",
         msg("throughput.downlink-measured", tool=_tool_name(lowest), mbps=lowest.mbps),
         evidence=[lowest.line], facts={"download_mbps": lowest.mbps, "target": lowest.target})]
+
+
+def _iperf_errors(errors: list[Measurement]) -> list[Finding]:
+    """iperf3 stopped before it measured: say why, not "not recognised"."""
+    if not errors:
+        return []
+    last = errors[-1]
+    error = last.error or ""
+    if error.startswith("unable to connect to server"):
+        code = "throughput.iperf3-unreachable"
+    elif "busy" in error:
+        code = "throughput.iperf3-busy"
+    else:
+        code = "throughput.iperf3-error"
+    return [Finding.of("iperf3-error", msg(code, error=error.rstrip()), evidence=[last.line],
+                       facts={"error": error, "target": last.target})]
 
 
 def _udp_findings(tests: list[Measurement]) -> list[Finding]:

@@ -165,11 +165,26 @@ def test_several_runs_count_by_the_lowest_upload():
     assert finding.facts["upload_mbps"] == 87.12
 
 
-def test_an_iperf3_server_and_an_iperf3_error_are_not_measurements():
+def test_an_iperf3_servers_own_output_is_not_a_measurement():
     server = ("Server listening on 5201\nAccepted connection from 198.51.100.7, port 50412\n"
               "[  5]   0.00-10.00  sec  16.2 MBytes  13.6 Mbits/sec                  receiver\n")
     assert measurements(server) == []
-    assert _answer("iperf3-error-refused.txt").findings == []
+
+
+def test_an_iperf3_that_could_not_reach_its_server_says_no_test_ran_and_why():
+    answer = _answer("iperf3-error-refused.txt")
+    assert _kinds(answer) == ["iperf3-error"]
+    assert "so nothing was measured. Check the address and the port" in (
+        answer.findings[0].summary)
+    assert answer.suggestions == []
+    busy = _answer("iperf3: error - the server is busy running a test. try again later\n")
+    assert "run it again in a minute" in busy.findings[0].summary
+
+
+def test_an_error_before_a_run_that_measured_is_not_reported():
+    text = ("iperf3: error - the server is busy running a test. try again later\n"
+            + _sample("linux-iperf3-upload-wifi.txt"))
+    assert _kinds(_answer(text)) == ["uplink-measured"]
 
 
 def test_the_chinese_answer_keeps_the_figures():
