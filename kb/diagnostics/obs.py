@@ -257,6 +257,7 @@ def _read_encoder_setting(settings: dict[str, object], key: str, value: str) -> 
     encoder = str(settings.get("video_encoder", "")).lower()
     if key == "keyint" and (encoder.startswith("qsv") or value.endswith("(s)")):
         # QuickSync and VideoToolbox log the interval in seconds ("2 (s)").
+        settings[key] = _num(value)
         seconds = _num(value.removesuffix("(s)").strip())
         if isinstance(seconds, int | float):
             settings["keyint_sec"] = seconds

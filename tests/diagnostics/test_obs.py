@@ -79,6 +79,9 @@ def test_quicksync_and_videotoolbox_log_the_interval_in_seconds():
     settings = parse_obs(qsv).settings
     assert (settings["bitrate"], settings["keyint_sec"]) == (6000, 2)
     assert analyse_obs(parse_obs(qsv)) == []
+    # A second session's block (a recording, a restart) does not replace the first.
+    settings = parse_obs(qsv + qsv.replace("keyint:         2", "keyint:         5")).settings
+    assert settings["keyint_sec"] == 2
     apple = _block("VideoToolbox encoder: 'simple_video_stream'",
                    "rate_control:          CBR", "bitrate:               6000 (kbps)",
                    "keyint:                4 (s)")
