@@ -608,6 +608,32 @@ _ERROR_PROBLEMS = {
 }
 
 
+def _srt_rejected(reject: str, evidence: list[str]) -> Finding:
+    """The SRT listener answered the handshake with a rejection."""
+    return Finding.of(
+        f"srt-rejected-{reject}",
+        msg(f"ffmpeg.srt.{reject}"),
+        evidence=evidence,
+        problems={
+            "passphrase": ["push.tls-handshake"],
+            "streamid": ["push.auth-failed", "push.url-malformed"],
+            "peer": ["push.auth-failed"],
+        }[reject],
+        side="customer",
+    )
+
+
+def _srt_timeout(evidence: list[str]) -> Finding:
+    """No answer to the SRT handshake at all: UDP blocked, or no listener."""
+    return Finding.of(
+        "srt-connect-timeout",
+        msg("ffmpeg.srt.timeout"),
+        evidence=evidence[:3],
+        problems=["net.udp-blocked", "push.connect-refused"],
+        side="customer",
+    )
+
+
 def _error_finding(error: str, evidence: list[str], source: str) -> Finding:
     return Finding.of(
         f"error-{error}",
@@ -837,10 +863,13 @@ def analyse_obs(
         )
     if obs.error and obs.error != "broken_pipe" and not refused_loop:
         failing = any(f.kind == "obs-reconnect-failing" for f in findings)
-        if not (obs.error == "timeout" and failing):
-            findings.append(
-                _error_finding(obs.error, obs.evidence.get("connect_errors", []), source)
-            )
+        evidence = obs.evidence.get("connect_errors", [])
+        if obs.srt_reject:
+            findings.append(_srt_rejected(obs.srt_reject, evidence[:3]))
+        elif obs.srt and obs.error == "timeout":
+            findings.append(_srt_timeout(evidence[:3]))
+        elif not (obs.error == "timeout" and failing):
+            findings.append(_error_finding(obs.error, evidence, source))
     elif obs.error == "broken_pipe" and not obs.disconnects:
         findings.append(_error_finding(obs.error, obs.evidence.get("send_errors", []), source))
     findings.extend(_settings_findings(obs.settings, source, thresholds, protocol))
@@ -872,19 +901,8 @@ def analyse_ffmpeg(
             )
         )
     elif ff.srt_reject:
-        findings.append(
-            Finding.of(
-                f"srt-rejected-{ff.srt_reject}",
-                msg(f"ffmpeg.srt.{ff.srt_reject}"),
-                evidence=ff.evidence.get("srt", [])[:2] + ff.evidence.get("error", [])[:1],
-                problems={
-                    "passphrase": ["push.tls-handshake"],
-                    "streamid": ["push.auth-failed", "push.url-malformed"],
-                    "peer": ["push.auth-failed"],
-                }[ff.srt_reject],
-                side="customer",
-            )
-        )
+        findings.append(_srt_rejected(
+            ff.srt_reject, ff.evidence.get("srt", [])[:2] + ff.evidence.get("error", [])[:1]))
     elif ff.mid_stream and ff.error in ("timeout", "broken_pipe", "connection_refused"):
         findings.append(
             Finding.of(
@@ -905,10 +923,7 @@ def analyse_ffmpeg(
         finding.message = msg(f"error.{ff.error}.ffmpeg", direction=direction)
         finding.summary = finding.message.render("en")
         if ff.error == "timeout" and (ff.url or "").startswith("srt://"):
-            finding.kind = "srt-connect-timeout"
-            finding.message = msg("ffmpeg.srt.timeout")
-            finding.summary = finding.message.render("en")
-            finding.problems = ["net.udp-blocked", "push.connect-refused"]
+            finding = _srt_timeout(finding.evidence)
         findings.append(finding)
     elif ff.evidence.get("generic_failure") and ff.direction == "push":
         findings.append(

@@ -163,9 +163,14 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     (
         "obs-log",
         None,
-        re.compile(r"\[(?:x264|obs_x264|jim-nvenc|NVENC|ffmpeg_nvenc|FFmpeg aac) encoder: '"),
+        re.compile(
+            r"\[(?:(?:x264|obs_x264|NVENC|FFmpeg NVENC|ffmpeg_nvenc|FFmpeg aac|qsv|FFmpeg VAAPI)"
+            r" encoder|jim-nvenc(?: encoder)?|obs-nvenc|texture-amf-\w+): '"
+        ),
         4,
     ),
+    # OBS's SRT output (obs-ffmpeg-mpegts.c, obs-ffmpeg-srt.h).
+    ("obs-log", None, re.compile(r"\[obs-ffmpeg mpegts muxer(?: / libsrt\]|: ')"), 6),
     (
         "obs-log",
         None,
@@ -301,6 +306,9 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "Output '",
         "Video stopped, number of skipped frames due to encoding lag",
         " encoder: '",
+        "-nvenc: '",
+        "[texture-amf-",
+        "[obs-ffmpeg mpegts muxer",
         "OBS ",
         " settings reset",
     ),

@@ -209,7 +209,8 @@ def _seconds(clock: str) -> float:
         return 0.0
 
 
-def _srt_reject(reason: str) -> str:
+def srt_reject_kind(reason: str) -> str:
+    """How an SRT listener rejected a handshake, from libsrt's reason text."""
     low = reason.lower()
     if "passphrase" in low or "password" in low or "badsecret" in low or "unsecure" in low:
         return "passphrase"
@@ -282,7 +283,7 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
     if srt:
         m = _SRT_REJECT.search(srt[0])
         assert m is not None
-        result.srt_reject = _srt_reject(m.group(1) or m.group(2) or "")
+        result.srt_reject = srt_reject_kind(m.group(1) or m.group(2) or "")
         result.evidence["srt"] = srt[:2]
         result.error = "tls_error" if result.srt_reject == "passphrase" else "forbidden"
     dts = [ln.strip() for ln in lines if _DTS.search(ln)]

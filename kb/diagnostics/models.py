@@ -164,6 +164,10 @@ class ObsResult:
     refused_after_connect: int = 0
     failed_reconnects: int = 0
     connected: int = 0  # "Connection to ... successful" / classic handshakes
+    # Pushed over SRT (libsrt's lines), and how its listener rejected the
+    # handshake: "passphrase", "streamid" or "peer" (as FfmpegResult's).
+    srt: bool = False
+    srt_reject: str | None = None
 
     def metrics(self) -> dict[str, Any]:
         return {

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 
+from .ffmpeg import srt_reject_kind
 from .models import ObsResult
 from .numbers import MAX_READING, count, percent, reading
 from .scan import fold_case, lines_containing
@@ -66,6 +67,8 @@ _CONNECT_ERROR = re.compile(
     r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
     re.I,
 )
+# OBS's SRT output: "[obs-ffmpeg mpegts muxer / libsrt]: Connection timed out, ...".
+_SRT_LINE = re.compile(r"\[obs-ffmpeg mpegts muxer / libsrt\]: (?P<text>.*)$")
 _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # An encoder's settings block: "[x264 encoder: 'simple_video_stream'] settings:"
 # (also "FFmpeg NVENC encoder", "qsv encoder", "FFmpeg VAAPI encoder"), or
@@ -107,6 +110,7 @@ _INTERESTING = (
     "fd_close",
     "successful",
     "writen",
+    "libsrt",
 )
 # Lines only OBS Classic prints: read only in a Classic log.
 _CLASSIC_INTERESTING = ("handshake", "frames dropped", "stalled for")
@@ -317,6 +321,8 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         result.reconnect_attempts += 1
         result.evidence.setdefault("reconnects", []).append(raw)
         return True
+    if "libsrt]" in low and _read_srt_line(result, line, raw):
+        return True
     m = _CONNECT_FAILED.search(line) if "connection to" in low else None
     if m or (any(word in low for word in _CONNECT_ERROR_WORDS) and _CONNECT_ERROR.search(line)):
         result.evidence.setdefault("connect_errors", []).append(raw)
@@ -331,6 +337,41 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
             result.error = _SOCKET_ERRORS.get(m.group(1) or m.group(2))
         return True
     return False
+
+
+def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
+    """A line of OBS's SRT output (obs-ffmpeg-srt.h); True if it was one.
+
+    A failed connect logs libsrt's error first ("Connection setup failure:
+    connection rejected"), then what OBS made of it ("Wrong password",
+    "Connection rejected, <reason>", "Connection timed out, <reason>").
+    """
+    m = _SRT_LINE.search(line)
+    if m is None:
+        return False
+    result.srt = True
+    text = m.group("text").strip()
+    low = text.lower()
+    reject = error = None
+    if low.startswith("wrong password"):
+        reject = "passphrase"
+    elif low.startswith("connection rejected"):
+        reject = srt_reject_kind(text)
+    elif low.startswith("connection timed out") or "connection time-out" in low:
+        error = "timeout"
+    elif low.startswith("failed to resolve hostname"):
+        error = "dns_failure"
+    elif low.startswith("connection to") and "failed" in low:
+        error = _classify_connect_error(text)
+    elif not low.startswith("connection setup failure"):
+        return True  # "libsrt version ... loaded", the session summary
+    result.evidence.setdefault("connect_errors", []).append(raw)
+    if reject is not None:
+        result.srt_reject = result.srt_reject or reject
+        error = "tls_error" if reject == "passphrase" else "forbidden"
+    if error and result.error is None:
+        result.error = error
+    return True
 
 
 def _connection_event(events: list[tuple[str, float | None, str]], line: str) -> None:

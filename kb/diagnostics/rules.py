@@ -218,7 +218,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("obs-reconnect-failing", "push.connect-refused", 0.55),
     FindingRule("obs-reconnect-failing", "net.line-failover", 0.3, stream_down=True),
     # A setting to change, not the cause of a failure the same log shows.
-    FindingRule("keyframe-interval", "enc.keyframe-interval", 0.55),
+    FindingRule("keyframe-interval", "enc.keyframe-interval", 0.5),
     FindingRule("audio-sample-rate", "enc.av-desync", 0.4),
     FindingRule("audio-sample-rate", "enc.audio-missing", 0.25),
     # ffmpeg / OBS connect errors (one finding kind per error enum value)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from conftest import expected_for, sample_files
 
-from kb.diagnostics import parse
+from kb.diagnostics import Answers, diagnose, parse
 from kb.diagnostics.analysis import analyse_obs
 from kb.diagnostics.decode import decode_paste
 from kb.diagnostics.obs import parse_obs
@@ -99,6 +99,48 @@ def test_an_audio_encoders_settings_block_is_not_the_video_encoders():
     settings = parse_obs(text).settings
     assert (settings["video_encoder"], settings["bitrate"], settings["keyint_sec"]) == (
         "x264", 3500, 2.0)
+
+
+# OBS's SRT output as plugins/obs-ffmpeg/obs-ffmpeg-srt.h logs a failed
+# connect: libsrt's error, then what OBS made of it.
+_SRT = "10:00:00.900: [obs-ffmpeg mpegts muxer / libsrt]: libsrt version 1.5.3 loaded\n"
+
+
+@pytest.mark.parametrize(("lines", "kind", "first"), [
+    (["Connection setup failure: connection time-out",
+      "Connection timed out, Unknown or erroneous"], "srt-connect-timeout", "net.udp-blocked"),
+    (["Connection setup failure: connection rejected", "Wrong password"],
+     "srt-rejected-passphrase", "push.tls-handshake"),
+    (["Connection setup failure: connection rejected",
+      "Connection rejected, Application-defined rejection reason"],
+     "srt-rejected-streamid", "push.auth-failed"),
+    (["Failed to resolve hostname push.example.com: Name or service not known"],
+     "error-dns_failure", "push.dns-resolution"),
+    (["Connection to srt://push.example.com:9000 failed: Connection refused"],
+     "error-connection_refused", "push.connect-refused"),
+])
+def test_an_obs_srt_push_that_failed_to_connect_says_how(lines, kind, first):
+    text = _SRT + "".join(f"10:00:01.000: [obs-ffmpeg mpegts muxer / libsrt]: {line}\n"
+                          for line in lines)
+    parsed = parse("obs.txt", text)
+    assert parsed.detected == "obs-log"
+    answer = diagnose(answers=Answers(role="publisher", protocol="srt"), parsed=[parsed])
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.findings[0].evidence[-1].endswith(lines[-1])
+    assert answer.suggestions[0].problem == first
+
+
+def test_a_connect_timeout_in_a_full_log_ranks_the_connection_above_its_settings(read_sample):
+    # The log up to its first RTMP line (x264 on auto keyframes), then an SRT push.
+    log = decode_paste(read_sample("obs29-linux-connect-timeout.txt")).split("[rtmp stream")[0]
+    text = log.rsplit("\n", 1)[0] + "\n" + _SRT + (
+        "10:00:01.000: [obs-ffmpeg mpegts muxer / libsrt]: Connection timed out, "
+        "Unknown or erroneous\n")
+    answer = diagnose(answers=Answers(role="publisher", protocol="srt"),
+                      parsed=[parse("obs.txt", text)])
+    assert {f.kind for f in answer.findings} == {"srt-connect-timeout", "keyframe-interval"}
+    assert [s.problem for s in answer.suggestions][:2] == [
+        "net.udp-blocked", "push.connect-refused"]
 
 
 def test_send_error_and_disconnect_count_as_one_disconnect_with_broken_pipe(read_sample):
