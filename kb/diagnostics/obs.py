@@ -67,8 +67,10 @@ _CONNECT_ERROR = re.compile(
     r"NetStream\.Publish|TLS|SSL|Connection to .* failed",
     re.I,
 )
-# OBS's SRT output: "[obs-ffmpeg mpegts muxer / libsrt]: Connection timed out, ...".
-_SRT_LINE = re.compile(r"\[obs-ffmpeg mpegts muxer / libsrt\]: (?P<text>.*)$")
+# OBS's SRT output: libsrt's lines ("[obs-ffmpeg mpegts muxer / libsrt]:
+# Wrong password") and the output's own ("[obs-ffmpeg mpegts muxer:
+# 'simple_stream']: Failed to open the url or invalid stream").
+_SRT_LINE = re.compile(r"\[obs-ffmpeg mpegts muxer(?: / libsrt|: '[^']*')\]: (?P<text>.*)$")
 _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # An encoder's settings block: "[x264 encoder: 'simple_video_stream'] settings:"
 # (also "FFmpeg NVENC encoder", "qsv encoder", "FFmpeg VAAPI encoder"), or
@@ -321,7 +323,7 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         result.reconnect_attempts += 1
         result.evidence.setdefault("reconnects", []).append(raw)
         return True
-    if "libsrt]" in low and _read_srt_line(result, line, raw):
+    if "mpegts muxer" in low and _read_srt_line(result, line, raw):
         return True
     m = _CONNECT_FAILED.search(line) if "connection to" in low else None
     if m or (any(word in low for word in _CONNECT_ERROR_WORDS) and _CONNECT_ERROR.search(line)):
@@ -340,11 +342,14 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
 
 
 def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
-    """A line of OBS's SRT output (obs-ffmpeg-srt.h); True if it was one.
+    """A line of OBS's SRT output (obs-ffmpeg-srt.h, obs-ffmpeg-mpegts.c);
+    True if it was one.
 
-    A failed connect logs libsrt's error first ("Connection setup failure:
+    A rejected connect logs libsrt's error first ("Connection setup failure:
     connection rejected"), then what OBS made of it ("Wrong password",
-    "Connection rejected, <reason>", "Connection timed out, <reason>").
+    "Connection rejected, <reason>"). A handshake nobody answered logs no
+    libsrt line at all: only the output's "Failed to open the url or
+    invalid stream" (or "Server unreachable"), with no rejection before it.
     """
     m = _SRT_LINE.search(line)
     if m is None:
@@ -363,6 +368,8 @@ def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
         error = "dns_failure"
     elif low.startswith("connection to") and "failed" in low:
         error = _classify_connect_error(text)
+    elif low.startswith(("failed to open the url or invalid stream", "server unreachable")):
+        error = "timeout"
     elif not low.startswith("connection setup failure"):
         return True  # "libsrt version ... loaded", the session summary
     result.evidence.setdefault("connect_errors", []).append(raw)

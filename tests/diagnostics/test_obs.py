@@ -130,6 +130,20 @@ def test_an_obs_srt_push_that_failed_to_connect_says_how(lines, kind, first):
     assert answer.suggestions[0].problem == first
 
 
+def test_an_srt_handshake_nobody_answered_is_read_from_the_outputs_own_lines():
+    # No libsrt line at all: OBS finds the socket unconnected and says only this.
+    text = ("10:00:03.900: [obs-ffmpeg mpegts muxer: 'adv_stream']: Failed to open the url or "
+            "invalid stream\n10:00:03.900: [obs-ffmpeg mpegts muxer: 'adv_stream']: Failed to "
+            "open the url\n")
+    answer = diagnose(answers=Answers(role="publisher", protocol="srt"),
+                      parsed=[parse("obs.txt", text)])
+    assert [f.kind for f in answer.findings] == ["srt-connect-timeout"]
+    rejected = diagnose(answers=Answers(role="publisher", protocol="srt"), parsed=[parse(
+        "obs.txt", _SRT + "10:00:01.000: [obs-ffmpeg mpegts muxer / libsrt]: Wrong password\n"
+        + text)])
+    assert [f.kind for f in rejected.findings] == ["srt-rejected-passphrase"]
+
+
 def test_a_connect_timeout_in_a_full_log_ranks_the_connection_above_its_settings(read_sample):
     # The log up to its first RTMP line (x264 on auto keyframes), then an SRT push.
     log = decode_paste(read_sample("obs29-linux-connect-timeout.txt")).split("[rtmp stream")[0]
