@@ -866,8 +866,12 @@ def analyse_obs(
         evidence = obs.evidence.get("connect_errors", [])
         if obs.srt_reject:
             findings.append(_srt_rejected(obs.srt_reject, evidence[:3]))
-        elif obs.srt and obs.error == "timeout":
+        elif obs.output == "srt" and obs.error == "timeout":
             findings.append(_srt_timeout(evidence[:3]))
+        elif obs.ice_failed and obs.error == "timeout":
+            findings.append(Finding.of(
+                "webrtc-ice-failed", msg("obs.whip.ice-failed"), evidence=evidence[:3],
+                problems=["net.udp-blocked"], side="customer"))
         elif not (obs.error == "timeout" and failing):
             findings.append(_error_finding(obs.error, evidence, source))
     elif obs.error == "broken_pipe" and not obs.disconnects:

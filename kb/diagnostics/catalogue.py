@@ -361,6 +361,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "out. UDP to that port is blocked or nothing listens on it.",
         "SRT 连接没有建立，也没有收到拒绝：握手超时。到该端口的 UDP 被封锁，或端口上没有服务监听。",
     ),
+    "obs.whip.ice-failed": (
+        "The WHIP endpoint accepted the stream, but the WebRTC media connection (ICE) never "
+        "connected: UDP between this network and the media server is blocked or throttled. "
+        "Allow outbound UDP on this network, or push over RTMPS on port 443 from here.",
+        "WHIP 接口接受了推流，但 WebRTC 的媒体连接（ICE）一直没有建立：当前网络和媒体服务器之间的 "
+        "UDP 被封锁或限速。请在这个网络上放行出方向 UDP，或者改用 443 端口的 RTMPS 推流。",
+    ),
     "ffmpeg.mid-stream.timeout": (
         "The push was running and then its connection timed out: the path stopped carrying "
         "traffic mid-stream.",

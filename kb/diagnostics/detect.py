@@ -171,6 +171,7 @@ _MARKERS: list[tuple[str, str | None, re.Pattern[str], int]] = [
     ),
     # OBS's SRT output (obs-ffmpeg-mpegts.c, obs-ffmpeg-srt.h).
     ("obs-log", None, re.compile(r"\[obs-ffmpeg mpegts muxer(?: / libsrt\]|: ')"), 6),
+    ("obs-log", None, re.compile(r"\[obs-webrtc\] \[whip_output: '"), 6),
     (
         "obs-log",
         None,
@@ -309,6 +310,7 @@ _MARKER_HINTS: dict[str, tuple[str, ...]] = {
         "-nvenc: '",
         "[texture-amf-",
         "[obs-ffmpeg mpegts muxer",
+        "[whip_output: '",
         "OBS ",
         " settings reset",
     ),

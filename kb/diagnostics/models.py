@@ -164,10 +164,15 @@ class ObsResult:
     refused_after_connect: int = 0
     failed_reconnects: int = 0
     connected: int = 0  # "Connection to ... successful" / classic handshakes
-    # Pushed over SRT (libsrt's lines), and how its listener rejected the
-    # handshake: "passphrase", "streamid" or "peer" (as FfmpegResult's).
-    srt: bool = False
+    # The output OBS pushed with when its lines say: "srt" (libsrt's) or
+    # "whip" (WebRTC's); how an SRT listener rejected the handshake
+    # ("passphrase", "streamid" or "peer", as FfmpegResult's); whether the
+    # last WHIP connection is up, and a WHIP connection whose media path
+    # (ICE) failed before it ever connected.
+    output: str | None = None
     srt_reject: str | None = None
+    whip_connected: bool = False
+    ice_failed: bool = False
 
     def metrics(self) -> dict[str, Any]:
         return {

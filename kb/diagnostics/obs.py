@@ -71,6 +71,12 @@ _CONNECT_ERROR = re.compile(
 # Wrong password") and the output's own ("[obs-ffmpeg mpegts muxer:
 # 'simple_stream']: Failed to open the url or invalid stream").
 _SRT_LINE = re.compile(r"\[obs-ffmpeg mpegts muxer(?: / libsrt|: '[^']*')\]: (?P<text>.*)$")
+# OBS's WHIP (WebRTC) output, plugins/obs-webrtc/whip-output.cpp:
+# "[obs-webrtc] [whip_output: 'adv_stream'] PeerConnection state is now: Failed".
+_WHIP_LINE = re.compile(r"\[whip_output: '[^']*'\] (?P<text>.*)$")
+_WHIP_STATUS = re.compile(r"^Connect failed: HTTP endpoint returned response code (\d+)")
+# The endpoint's answers that say where to look (a 5xx is support's to read).
+_WHIP_STATUSES = {"401": "forbidden", "403": "forbidden", "404": "not_found"}
 _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # An encoder's settings block: "[x264 encoder: 'simple_video_stream'] settings:"
 # (also "FFmpeg NVENC encoder", "qsv encoder", "FFmpeg VAAPI encoder"), or
@@ -113,6 +119,7 @@ _INTERESTING = (
     "successful",
     "writen",
     "libsrt",
+    "whip_output",
 )
 # Lines only OBS Classic prints: read only in a Classic log.
 _CLASSIC_INTERESTING = ("handshake", "frames dropped", "stalled for")
@@ -325,6 +332,8 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
         return True
     if "mpegts muxer" in low and _read_srt_line(result, line, raw):
         return True
+    if "whip_output" in low and _read_whip_line(result, line, raw):
+        return True
     m = _CONNECT_FAILED.search(line) if "connection to" in low else None
     if m or (any(word in low for word in _CONNECT_ERROR_WORDS) and _CONNECT_ERROR.search(line)):
         result.evidence.setdefault("connect_errors", []).append(raw)
@@ -354,7 +363,7 @@ def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
     m = _SRT_LINE.search(line)
     if m is None:
         return False
-    result.srt = True
+    result.output = "srt"
     text = m.group("text").strip()
     low = text.lower()
     reject = error = None
@@ -376,6 +385,51 @@ def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
     if reject is not None:
         result.srt_reject = result.srt_reject or reject
         error = "tls_error" if reject == "passphrase" else "forbidden"
+    if error and result.error is None:
+        result.error = error
+    return True
+
+
+def _read_whip_line(result: ObsResult, line: str, raw: str) -> bool:
+    """A line of OBS's WHIP output; True if it was one.
+
+    The HTTP request that offers the stream answers first ("Connect failed:
+    HTTP endpoint returned response code 401"); then ICE connects the media
+    over UDP. "PeerConnection state is now: Failed" before any "Connected"
+    is ICE that never got through; after one, a connection that dropped.
+    """
+    m = _WHIP_LINE.search(line)
+    if m is None:
+        return False
+    result.output = "whip"
+    text = m.group("text").strip()
+    error = None
+    if text.startswith("PeerConnection state is now: Connected"):
+        result.whip_connected = True
+        return True
+    if text.startswith("PeerConnection state is now: Failed"):
+        if result.whip_connected:
+            result.whip_connected = False
+            result.disconnects += 1
+            result.evidence.setdefault("disconnects", []).append(raw)
+            return True
+        result.ice_failed = True
+        error = "timeout"
+    elif status := _WHIP_STATUS.match(text):
+        error = _WHIP_STATUSES.get(status.group(1))
+    elif text.startswith("Connect failed: "):
+        # curl's error: "Could not resolve host: ...", "Failed to connect to
+        # ... port 443 after 3 ms: Couldn't connect to server" (refused or
+        # unanswered, unsaid), a certificate problem.
+        detail = text.removeprefix("Connect failed: ")
+        if "resolve host" in detail.lower():
+            error = "dns_failure"
+        else:
+            error = _classify_connect_error(detail) or (
+                "connection_refused" if "connect to server" in detail.lower() else None)
+    else:
+        return True  # the other states, "Connect time: 412ms"
+    result.evidence.setdefault("connect_errors", []).append(raw)
     if error and result.error is None:
         result.error = error
     return True

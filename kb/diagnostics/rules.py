@@ -255,6 +255,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("srt-rejected-streamid", "push.url-malformed", 0.4),
     FindingRule("srt-rejected-peer", "push.auth-failed", 0.6),
     FindingRule("srt-connect-timeout", "net.udp-blocked", 0.7),
+    FindingRule("webrtc-ice-failed", "net.udp-blocked", 0.8),
     FindingRule("srt-connect-timeout", "push.connect-refused", 0.55),
     FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
     FindingRule("codec-unsupported", "enc.codec-unsupported", 0.8),

@@ -144,6 +144,42 @@ def test_an_srt_handshake_nobody_answered_is_read_from_the_outputs_own_lines():
     assert [f.kind for f in rejected.findings] == ["srt-rejected-passphrase"]
 
 
+# OBS's WHIP output as plugins/obs-webrtc/whip-output.cpp logs it.
+def _whip(*lines: str) -> str:
+    return "".join(f"10:00:0{n}.000: [obs-webrtc] [whip_output: 'adv_stream'] {line}\n"
+                   for n, line in enumerate(lines))
+
+
+@pytest.mark.parametrize(("lines", "kind", "first"), [
+    (["PeerConnection state is now: Connecting", "PeerConnection state is now: Failed"],
+     "webrtc-ice-failed", "net.udp-blocked"),
+    (["Connect failed: HTTP endpoint returned response code 401"], "error-forbidden",
+     "push.auth-failed"),
+    (["Connect failed: HTTP endpoint returned response code 404"], "error-not_found",
+     "push.url-malformed"),
+    (["Connect failed: Could not resolve host: whip.example.com"], "error-dns_failure",
+     "push.dns-resolution"),
+    (["Connect failed: Failed to connect to whip.example.com port 443 after 3 ms: Couldn't "
+      "connect to server"], "error-connection_refused", "push.connect-refused"),
+])
+def test_an_obs_whip_push_that_failed_to_connect_says_how(lines, kind, first):
+    parsed = parse("obs.txt", _whip(*lines))
+    assert parsed.detected == "obs-log"
+    answer = diagnose(answers=Answers(role="publisher", protocol="webrtc"), parsed=[parsed])
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.suggestions[0].problem == first
+
+
+def test_a_whip_connection_that_failed_after_connecting_is_a_drop_not_blocked_udp():
+    parsed = parse("obs.txt", _whip(
+        "PeerConnection state is now: Connecting", "PeerConnection state is now: Connected",
+        "Connect time: 412ms", "PeerConnection state is now: Disconnected",
+        "PeerConnection state is now: Failed"))
+    assert (parsed.metrics["disconnects"], parsed.metrics["error"]) == (1, None)
+    answer = diagnose(answers=Answers(role="publisher", protocol="webrtc"), parsed=[parsed])
+    assert [f.kind for f in answer.findings] == ["obs-disconnects"]
+
+
 def test_a_connect_timeout_in_a_full_log_ranks_the_connection_above_its_settings(read_sample):
     # The log up to its first RTMP line (x264 on auto keyframes), then an SRT push.
     log = decode_paste(read_sample("obs29-linux-connect-timeout.txt")).split("[rtmp stream")[0]
