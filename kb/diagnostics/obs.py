@@ -383,7 +383,10 @@ def _read_srt_line(result: ObsResult, line: str, raw: str) -> bool:
         return True  # "libsrt version ... loaded", the session summary
     result.evidence.setdefault("connect_errors", []).append(raw)
     if reject is not None:
-        result.srt_reject = result.srt_reject or reject
+        # A reason that names the cause outweighs the generic one
+        # ("Unknown or erroneous") a reconnect loop logs before it.
+        if result.srt_reject in (None, "peer"):
+            result.srt_reject = reject
         error = "tls_error" if reject == "passphrase" else "forbidden"
     if error and result.error is None:
         result.error = error

@@ -130,6 +130,31 @@ def test_an_obs_srt_push_that_failed_to_connect_says_how(lines, kind, first):
     assert answer.suggestions[0].problem == first
 
 
+@pytest.mark.parametrize(("sample", "protocol", "kind", "first"), [
+    ("obs-whip-ice-failed.txt", "webrtc", "webrtc-ice-failed", "net.udp-blocked"),
+    ("obs-nvenc-whip-ice-failed.txt", "webrtc", "webrtc-ice-failed", "net.udp-blocked"),
+    ("obs-whip-http-401.txt", "webrtc", "error-forbidden", "push.auth-failed"),
+    ("obs-whip-http-404.txt", "webrtc", "error-not_found", "push.url-malformed"),
+    ("obs32-srt-reconnect-unanswered.txt", "srt", "srt-connect-timeout", "net.udp-blocked"),
+    # Eight generic rejections, then the one that names the cause.
+    ("obs31-srt-rejected-loop-debugger.txt", "srt", "srt-rejected-passphrase",
+     "push.tls-handshake"),
+])
+def test_real_srt_and_whip_failures_point_at_their_fix(read_sample, sample, protocol, kind,
+                                                      first):
+    parsed = parse(sample, read_sample(sample))
+    answer = diagnose(answers=Answers(role="publisher", protocol=protocol), parsed=[parsed])
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.suggestions[0].problem == first
+
+
+def test_obs_30s_nvenc_block_is_read_from_a_real_log(read_sample):
+    settings = parse_obs(decode_paste(read_sample("obs-nvenc-whip-ice-failed.txt"))).settings
+    assert (settings["video_encoder"], settings["bitrate"], settings["keyint"], settings["bf"]) == (
+        "obs-nvenc", 10000, 250, 0)
+    assert settings["audio_bitrate"] == 160  # libopus, as WHIP sends audio
+
+
 def test_an_srt_handshake_nobody_answered_is_read_from_the_outputs_own_lines():
     # No libsrt line at all: OBS finds the socket unconnected and says only this.
     text = ("10:00:03.900: [obs-ffmpeg mpegts muxer: 'adv_stream']: Failed to open the url or "
