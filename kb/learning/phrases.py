@@ -109,10 +109,15 @@ def ticket_phrases(*, subject: str, description: str,
     seen: set[str] = set()
     quoted = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(
         f"{subject}\n{description[:MAX_SCANNED_CHARS]}")]
-    for text in [*(_clean(q) for q in quoted if _useful(_clean(q))),
-                 *error_strings(attachments)][:MAX_ERRORS_PER_TICKET]:
+    errors = [*(_clean(q) for q in quoted if _useful(_clean(q))), *error_strings(attachments)]
+    for text in errors:
+        # The same error quoted in the subject and the description is one.
+        if phrase_key(text) in seen:
+            continue
         seen.add(phrase_key(text))
         pairs.append(("error", text))
+        if len(pairs) >= MAX_ERRORS_PER_TICKET:
+            break
     for text in customer_wording(subject, description):
         if phrase_key(text) not in seen:
             seen.add(phrase_key(text))

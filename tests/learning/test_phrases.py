@@ -30,6 +30,13 @@ class TestTicketPhrases:
                                "every evening", attachments=[])
         assert ("wording", "Pushing to push.example.com fails every evening") in found
 
+    def test_an_error_quoted_in_the_subject_and_the_description_is_one_phrase(self):
+        found = ticket_phrases(subject='OBS says "Failed to connect to server"',
+                               description='Since 9:00 OBS says "Failed to connect to server".',
+                               attachments=[])
+        assert [text for kind, text in found if kind == "error"] == [
+            "Failed to connect to server"]
+
     def test_stream_ids_and_times_do_not_make_a_new_phrase(self):
         assert phrase_key("Stream live-12345 fails at 12:30") == \
             phrase_key("stream  LIVE-987 fails at 09:05")
