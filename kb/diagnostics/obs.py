@@ -83,13 +83,19 @@ _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # without the word for OBS 30.2's NVENC and AMF ("[obs-nvenc: 'x']",
 # "[texture-amf-h264: 'x']"); then one tab-indented "key: value" per line,
 # each behind the log file's timestamp ("14:09:23.897: \tkeyint: 250").
-_SETTING = re.compile(r"^\s+([a-z_ -]+?):\s+(\S.*)$")
-_ENCODER_HEADER = re.compile(r"\[([^\]:]+?)(?: encoder)?: '([^']+)'\] settings:")
+# VideoToolbox and CoreAudio put a colon after the bracket ("[VideoToolbox
+# streaming_h264: 'h264']: settings:"), and some lines of a block are not
+# "key: value" at all ("vt_encoder_id   com.apple...", "2-pass: false").
+_SETTING = re.compile(r"^\s+([A-Za-z0-9_ -]+?):\s+(\S.*)$")
+_ENCODER_HEADER = re.compile(r"\[([^\]:]+?)(?: encoder)?: '([^']+)'\]:? settings:")
+# The block of an audio encoder (CoreAudio's), read for its bitrate only.
+_AUDIO_BLOCK = "\0audio"
 _TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)?: ")
 _AUDIO_ENCODERS = ("aac", "opus")
 # Names one setting goes by in other encoders' blocks.
 _SETTING_ALIASES = {"b-frames": "bf", "target_bitrate": "bitrate"}
-_AUDIO_BITRATE = re.compile(r"\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]\s*bitrate:\s*(\d+)")
+_AUDIO_BITRATE = re.compile(
+    r"(?:\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]|libfdk_aac)\s*bitrate:\s*(\d+)")
 _SAMPLE_RATE = re.compile(r"samples per sec:\s*(\d+)")
 _RESOLUTION = re.compile(r"output resolution:\s*(\d+)x(\d+)")
 _FPS = re.compile(r"^\s*fps:\s*(\d+)/(\d+)")
@@ -120,6 +126,7 @@ _INTERESTING = (
     "writen",
     "libsrt",
     "whip_output",
+    "libfdk_aac",
 )
 # Lines only OBS Classic prints: read only in a Classic log.
 _CLASSIC_INTERESTING = ("handshake", "frames dropped", "stalled for")
@@ -222,7 +229,10 @@ def parse_obs(text: str) -> ObsResult:
             if _read_event(result, line, low, raw):
                 continue
             m = _ENCODER_HEADER.search(line) if "settings:" in low else None
-            if m and not any(a in m.group(1).lower() for a in _AUDIO_ENCODERS):
+            if m and any(a in m.group(1).lower() for a in _AUDIO_ENCODERS):
+                current_encoder = _AUDIO_BLOCK
+                continue
+            if m:
                 current_encoder = m.group(1)
                 # Only the streaming encoder settings matter; recording encoders
                 # also log blocks, the first video block of a session wins.
@@ -231,18 +241,12 @@ def parse_obs(text: str) -> ObsResult:
                 continue
         if current_encoder is not None:
             body = _TIMESTAMP.sub("", raw_line, count=1) if raw_line[:1].isdigit() else raw_line
-            sm = _SETTING.match(body)
-            if (
-                sm
-                and "video_encoder" in result.settings
-                and result.settings["video_encoder"] == current_encoder
-            ):
-                key, value = sm.group(1).strip().replace(" ", "_"), sm.group(2).strip()
-                if key in _ENCODER_SETTINGS and _SETTING_ALIASES.get(key, key) not in (
-                        result.settings):
-                    _read_encoder_setting(result.settings, key, value)
-                continue
-            if raw:
+            if body[:1] in (" ", "\t"):  # still the block's indented lines
+                if sm := _SETTING.match(body):
+                    _read_block_line(result.settings, current_encoder, sm.group(1), sm.group(2))
+                if not interesting:
+                    continue
+            else:
                 current_encoder = None
         if interesting:
             _read_output_settings(result.settings, line, low)
@@ -262,6 +266,17 @@ def parse_obs(text: str) -> ObsResult:
         # for "auto"); 0 means "auto" too.
         s["keyint_sec"] = round(s["keyint"] / float(s["fps"]), 2) if s["keyint"] else 0
     return result
+
+
+def _read_block_line(settings: dict[str, object], block: str, key: str, value: str) -> None:
+    """One "key: value" line of an encoder's settings block."""
+    key, value = key.strip().replace(" ", "_"), value.strip()
+    if block == _AUDIO_BLOCK:
+        if key == "bitrate" and isinstance(bitrate := _num(value), int):
+            settings.setdefault("audio_bitrate", bitrate)
+    elif block == settings.get("video_encoder") and key in _ENCODER_SETTINGS and (
+            _SETTING_ALIASES.get(key, key) not in settings):
+        _read_encoder_setting(settings, key, value)
 
 
 def _read_encoder_setting(settings: dict[str, object], key: str, value: str) -> None:
@@ -492,7 +507,7 @@ def _connection_cycles(result: ObsResult, events: list[tuple[str, float | None, 
 
 def _read_output_settings(settings: dict[str, object], line: str, low: str) -> None:
     """Audio bitrate / sample rate, output resolution and fps lines."""
-    m = _AUDIO_BITRATE.search(line) if "encoder" in low else None
+    m = _AUDIO_BITRATE.search(line) if ("encoder" in low or "libfdk_aac" in low) else None
     if m:
         settings.setdefault("audio_bitrate", int(m.group(1)))
     m = _SAMPLE_RATE.search(line) if "samples per sec" in low else None

@@ -148,6 +148,23 @@ def test_real_srt_and_whip_failures_point_at_their_fix(read_sample, sample, prot
     assert answer.suggestions[0].problem == first
 
 
+@pytest.mark.parametrize(("sample", "encoder", "bitrate", "keyint_sec", "bframes", "audio"), [
+    ("obs29-windows-x264.txt", "x264", 3000, 8.33, None, 192),
+    ("obs27-linux-nvenc.txt", "NVENC", 6000, 2.0, 2, 160),  # libfdk_aac's own line
+    ("obs32-linux-nvenc.txt", "obs-nvenc", 6000, 8.33, 2, 160),
+    ("obs27-windows-qsv.txt", "qsv", 3971, None, None, 160),  # 27 logs no interval
+    ("obs32-linux-qsv.txt", "qsv", None, 0, 3, 160),  # CQP, interval on auto
+    ("obs27-macos-videotoolbox.txt", "VideoToolbox streaming_h264", 2500, 2, None, 160),
+    ("obs32-macos-videotoolbox.txt", "VideoToolbox advanced_video_stream", 6000, 2, None, 160),
+])
+def test_real_logs_give_each_encoders_settings(read_sample, sample, encoder, bitrate,
+                                               keyint_sec, bframes, audio):
+    settings = parse_obs(decode_paste(read_sample(sample))).settings
+    assert (settings["video_encoder"], settings.get("bitrate"), settings.get("keyint_sec"),
+            settings.get("bf"), settings.get("audio_bitrate")) == (
+        encoder, bitrate, keyint_sec, bframes, audio)
+
+
 def test_obs_30s_nvenc_block_is_read_from_a_real_log(read_sample):
     settings = parse_obs(decode_paste(read_sample("obs-nvenc-whip-ice-failed.txt"))).settings
     assert (settings["video_encoder"], settings["bitrate"], settings["keyint"], settings["bf"]) == (
