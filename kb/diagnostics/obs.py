@@ -88,8 +88,10 @@ _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # "key: value" at all ("vt_encoder_id   com.apple...", "2-pass: false").
 _SETTING = re.compile(r"^\s+([A-Za-z0-9_ -]+?):\s+(\S.*)$")
 _ENCODER_HEADER = re.compile(r"\[([^\]:]+?)(?: encoder)?: '([^']+)'\]:? settings:")
-# The block of an audio encoder (CoreAudio's), read for its bitrate only.
+# The block of an audio encoder (CoreAudio's), read for its bitrate only,
+# and a block that is not read (a later session's: the first one wins).
 _AUDIO_BLOCK = "\0audio"
+_SKIPPED_BLOCK = "\0skipped"
 _TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)?: ")
 _AUDIO_ENCODERS = ("aac", "opus")
 # Names one setting goes by in other encoders' blocks.
@@ -230,19 +232,21 @@ def parse_obs(text: str) -> ObsResult:
                 continue
             m = _ENCODER_HEADER.search(line) if "settings:" in low else None
             if m and any(a in m.group(1).lower() for a in _AUDIO_ENCODERS):
-                current_encoder = _AUDIO_BLOCK
+                audio_read = "audio_bitrate" in result.settings
+                current_encoder = _SKIPPED_BLOCK if audio_read else _AUDIO_BLOCK
                 continue
             if m:
-                current_encoder = m.group(1)
                 # Only the streaming encoder settings matter; recording encoders
                 # also log blocks, the first video block of a session wins.
-                if "video_encoder" not in result.settings:
-                    result.settings["video_encoder"] = m.group(1)
+                if "video_encoder" in result.settings:
+                    current_encoder = _SKIPPED_BLOCK
+                else:
+                    current_encoder = result.settings["video_encoder"] = m.group(1)
                 continue
         if current_encoder is not None:
             body = _TIMESTAMP.sub("", raw_line, count=1) if raw_line[:1].isdigit() else raw_line
             if body[:1] in (" ", "\t"):  # still the block's indented lines
-                if sm := _SETTING.match(body):
+                if current_encoder != _SKIPPED_BLOCK and (sm := _SETTING.match(body)):
                     _read_block_line(result.settings, current_encoder, sm.group(1), sm.group(2))
                 if not interesting:
                     continue
@@ -274,8 +278,7 @@ def _read_block_line(settings: dict[str, object], block: str, key: str, value: s
     if block == _AUDIO_BLOCK:
         if key == "bitrate" and isinstance(bitrate := _num(value), int):
             settings.setdefault("audio_bitrate", bitrate)
-    elif block == settings.get("video_encoder") and key in _ENCODER_SETTINGS and (
-            _SETTING_ALIASES.get(key, key) not in settings):
+    elif key in _ENCODER_SETTINGS and _SETTING_ALIASES.get(key, key) not in settings:
         _read_encoder_setting(settings, key, value)
 
 
