@@ -86,8 +86,10 @@ _SEND_ERROR = re.compile(r"RTMP \S+ error (\d+)|FD_CLOSE[^\n]*, error (\d+)")
 # VideoToolbox and CoreAudio put a colon after the bracket ("[VideoToolbox
 # streaming_h264: 'h264']: settings:"), and some lines of a block are not
 # "key: value" at all ("vt_encoder_id   com.apple...", "2-pass: false").
-_SETTING = re.compile(r"^\s+([A-Za-z0-9_ -]+?):\s+(\S.*)$")
-_ENCODER_HEADER = re.compile(r"\[([^\]:]+?)(?: encoder)?: '([^']+)'\]:? settings:")
+_SETTING = re.compile(r"^\s+([A-Za-z0-9_-][A-Za-z0-9_ -]*?):\s+(\S.*)$")
+# (No "[" inside a name: from every "[" of a long line, a name that could
+# hold one would be scanned to the line's end.)
+_ENCODER_HEADER = re.compile(r"\[([^\[\]:]+?)(?: encoder)?: '([^'\[\]]+)'\]:? settings:")
 # The block of an audio encoder (CoreAudio's), read for its bitrate only,
 # and a block that is not read (a later session's: the first one wins).
 _AUDIO_BLOCK = "\0audio"
@@ -96,8 +98,9 @@ _TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)?: ")
 _AUDIO_ENCODERS = ("aac", "opus")
 # Names one setting goes by in other encoders' blocks.
 _SETTING_ALIASES = {"b-frames": "bf", "target_bitrate": "bitrate"}
-_AUDIO_BITRATE = re.compile(
-    r"(?:\[[^\]]*(?:aac|AAC|opus)[^\]]*encoder[^\]]*\]|libfdk_aac)\s*bitrate:\s*(\d+)")
+# "[FFmpeg aac encoder: 'simple_aac'] bitrate: 160", "libfdk_aac bitrate: 160":
+# the bracket is checked for an audio encoder's name after the match.
+_AUDIO_BITRATE = re.compile(r"(\[[^\[\]]*\]|libfdk_aac)\s*bitrate:\s*(\d+)")
 _SAMPLE_RATE = re.compile(r"samples per sec:\s*(\d+)")
 _RESOLUTION = re.compile(r"output resolution:\s*(\d+)x(\d+)")
 _FPS = re.compile(r"^\s*fps:\s*(\d+)/(\d+)")
@@ -511,8 +514,9 @@ def _connection_cycles(result: ObsResult, events: list[tuple[str, float | None, 
 def _read_output_settings(settings: dict[str, object], line: str, low: str) -> None:
     """Audio bitrate / sample rate, output resolution and fps lines."""
     m = _AUDIO_BITRATE.search(line) if ("encoder" in low or "libfdk_aac" in low) else None
-    if m:
-        settings.setdefault("audio_bitrate", int(m.group(1)))
+    if m and (m.group(1) == "libfdk_aac" or "encoder" in m.group(1) and any(
+            name in m.group(1) for name in ("aac", "AAC", "opus"))):
+        settings.setdefault("audio_bitrate", int(m.group(2)))
     m = _SAMPLE_RATE.search(line) if "samples per sec" in low else None
     if m:
         settings.setdefault("audio_sample_rate", int(m.group(1)))
