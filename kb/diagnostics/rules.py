@@ -580,6 +580,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "play.slow-startup",
         0.6,
     ),
+    # A player cannot show a picture before a keyframe: a long interval is
+    # the first cause the slow-first-frame fix checks, and with the interval
+    # in a pasted log it outranks the symptom.
+    KeywordRule(
+        ("slow start", "takes long to start", "first frame", "首帧", "起播慢", "秒开"),
+        "enc.keyframe-interval",
+        0.3,
+    ),
     KeywordRule(
         (
             "latency too high",

@@ -7,7 +7,7 @@ from conftest import expected_for, sample_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.diagnostics import Answers, diagnose, parse
+from kb.diagnostics import Answers, Attachment, diagnose, parse
 from kb.diagnostics.analysis import analyse_obs
 from kb.diagnostics.decode import decode_paste
 from kb.diagnostics.obs import _ENCODER_HEADER, _SETTING, _read_output_settings, parse_obs
@@ -224,6 +224,18 @@ def test_a_whip_connection_that_failed_after_connecting_is_a_drop_not_blocked_ud
     assert (parsed.metrics["disconnects"], parsed.metrics["error"]) == (1, None)
     answer = diagnose(answers=Answers(role="publisher", protocol="webrtc"), parsed=[parsed])
     assert [f.kind for f in answer.findings] == ["obs-disconnects"]
+
+
+def test_auto_keyframes_in_the_log_outrank_a_slow_first_frame_described(read_sample):
+    # OBS 32's NVENC on "auto": 250 frames, 8.3 s at 30 fps.
+    log = read_sample("obs32-linux-nvenc.txt")
+    answer = diagnose("Viewers wait 8 seconds for the first frame", Answers(role="publisher"),
+                      [Attachment("obs.txt", log)])
+    assert [s.problem for s in answer.suggestions][:2] == [
+        "enc.keyframe-interval", "play.slow-startup"]
+    without_log = diagnose("Viewers wait 8 seconds for the first frame", Answers(role="publisher"))
+    assert [s.problem for s in without_log.suggestions][:2] == [
+        "play.slow-startup", "enc.keyframe-interval"]
 
 
 def test_a_connect_timeout_in_a_full_log_ranks_the_connection_above_its_settings(read_sample):
