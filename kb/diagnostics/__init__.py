@@ -36,7 +36,9 @@ by resets, forged DNS answers, routes through tunnels), :mod:`.ports` (TCP
 port tests, nc / Test-NetConnection / telnet / curl, read from the whole
 text the same way), :mod:`.lookups` (DNS lookups that failed: dig,
 nslookup, Resolve-DnsName, host), :mod:`.responses` (the HTTP status a
-playback URL answered curl -I or Invoke-WebRequest), :mod:`.messages` and
+playback URL answered curl -I or Invoke-WebRequest), :mod:`.throughput`
+(iperf3 and speed tests, the upload held against the stream's bitrate),
+:mod:`.messages` and
 :mod:`.catalogue` (every text as a message code with parameters, in English
 and Chinese: ``result.to_dict("zh-hans")``), :mod:`.evaluation` (answer
 quality on the labelled scenarios, ``python manage.py diagnose_eval``).

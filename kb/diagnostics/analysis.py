@@ -921,13 +921,13 @@ def analyse_ffmpeg(
                 facts={"error": ff.error},
             )
         )
+    elif ff.error == "timeout" and (ff.url or "").startswith("srt://"):
+        findings.append(_srt_timeout(ff.evidence.get("error", [])))
     elif ff.error:
         direction = msg(f"ffmpeg.direction.{ff.direction or 'stream'}")
         finding = _error_finding(ff.error, ff.evidence.get("error", []), "ffmpeg")
         finding.message = msg(f"error.{ff.error}.ffmpeg", direction=direction)
         finding.summary = finding.message.render("en")
-        if ff.error == "timeout" and (ff.url or "").startswith("srt://"):
-            finding = _srt_timeout(finding.evidence)
         findings.append(finding)
     elif ff.evidence.get("generic_failure") and ff.direction == "push":
         findings.append(

@@ -314,6 +314,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("speedtest-loss", "net.loss-last-mile", 0.6),
 )
 
+
 def problems_for(kind: str) -> list[str]:
     """The problem codes the rules give a finding kind, each once, in rule order."""
     return list(dict.fromkeys(r.problem for r in FINDING_RULES if r.finding == kind))
