@@ -47,6 +47,8 @@ from .path import (
     summarise,
 )
 from .ping import parse_ping
+from .player import KINDS as PLAYER_KINDS
+from .player import analyse_player
 from .ports import PORT_FAILURES, analyse_port_tests, probes_filtered, reached_by_tcp
 from .powershell import parse_test_connection, parse_test_connection_trace
 from .resolution import unresolved_name
@@ -517,20 +519,24 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     role = _infer_role(answers, parsed)
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests, iperf3) can still carry evidence: it counts as
+    # nginx -t, port tests, iperf3, a player's console) can still carry evidence: it counts as
     # input once these passes find some. A throughput test is held against
     # the bitrate of an encoder in any attachment.
     stream = stream_rate(parsed)
     extra: list[Finding] = []
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
-                                analyse_lookups, analyse_responses) for f in read(p, p.text)]
+                                analyse_lookups, analyse_responses, analyse_player)
+                 for f in read(p, p.text)]
         found += analyse_throughput(p, p.text, stream)
         if found and p.detected == "unknown":
             p.replace_note("note.unrecognised", msg("note.read-as-text"))
         extra.extend(found)
     for f in extra:
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
+    # A web player's console is a viewer's, whoever pasted it.
+    if role is None and any(f.kind in PLAYER_KINDS for f in extra):
+        role = "viewer"
     findings = _findings(parsed, answers.protocol, reached_by_tcp(extra)) + extra
     suggestions = _suggest(findings, answers, role, description)
     has_input = (

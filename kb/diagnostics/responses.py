@@ -14,8 +14,10 @@ This pass reads those answers from the whole text of every attachment::
     Invoke-WebRequest : 远程服务器返回错误: (403) 已禁止。
     Response status code does not indicate success: 404 (Not Found).           (PowerShell 7)
 
-A status line answers the URL of the ``curl`` command above it.  Only the
-statuses that say where to look are read (200, 401, 403, 451, 404, 410):
+A status line answers the URL of the ``curl`` command above it.  The
+status a web player was answered, from its own error or the browser's
+console (:func:`.player.player_statuses`), is weighed with curl's.  Only the
+statuses that say where to look are read (200, 401, 403, 451, 404, 410, 429):
 a redirect is a step, and a server error is for support to read.  Nothing here raises on
 any input: the engine's never-raise contract covers this pass.
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from . import rules
 from .messages import Message, msg
 from .models import Finding, ParsedAttachment
+from .player import MEDIA_URL, player_statuses
 from .scan import fold_case, lines_containing
 
 # Every pattern's line holds one of these (lower case).
@@ -46,9 +49,6 @@ _POWERSHELL = re.compile(
     r"|Response status code does not indicate success: (?P<code7>\d{3})\b"
 )
 
-# A playback URL: a playlist, a stream or a segment, or a live path.
-_MEDIA = re.compile(r"\.(?:m3u8|flv|ts|m4s|mp4|mpd|aac)(?:[?#]|$)|/live/", re.I)
-
 # The statuses read, by finding kind.
 _KINDS = {
     "200": "http-ok",
@@ -57,6 +57,7 @@ _KINDS = {
     "451": "http-forbidden",
     "404": "http-not-found",
     "410": "http-not-found",
+    "429": "http-too-many",
 }
 
 
@@ -106,13 +107,14 @@ def analyse_responses(parsed: ParsedAttachment, text: str) -> list[Finding]:
     if not text:
         return []
     by_kind: dict[str, list[Answer]] = {}
-    for answer in http_answers(text):
+    answers = http_answers(text) + [Answer(s.url, s.code, s.line) for s in player_statuses(text)]
+    for answer in answers:
         kind = _KINDS.get(answer.code)
         # A callback or API endpoint's answer is not a playback answer.
-        if kind and (answer.url is None or _MEDIA.search(answer.url)):
+        if kind and (answer.url is None or MEDIA_URL.search(answer.url)):
             by_kind.setdefault(kind, []).append(answer)
     findings = []
-    for kind in ("http-forbidden", "http-not-found", "http-ok"):
+    for kind in ("http-forbidden", "http-not-found", "http-too-many", "http-ok"):
         answers = by_kind.get(kind)
         if not answers:
             continue

@@ -24,7 +24,8 @@ WARNING = frozenset({
     "audio-sample-rate", "bframes-webrtc", "high-latency", "keyframe-interval",
     "non-monotonous-dts", "obs-encoder-skips", "obs-render-lag", "path-jitter", "ping-jitter",
     "ping-loss-few", "ping-high-rtt", "route-via-tunnel", "telnet-default-port",
-    "uplink-no-headroom", "udp-jitter", "iperf3-error",
+    "uplink-no-headroom", "udp-jitter", "iperf3-error", "player-stalled", "player-load-timeout",
+    "player-stream-cut",
 })
 
 

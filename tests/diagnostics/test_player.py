@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.diagnostics import Answers, Attachment, diagnose
+from kb.diagnostics.player import player_statuses
+from kb.diagnostics.severity import finding_severity
+
+# Lines as the players' sources print them: hls.js's playlist-loader
+# (src/loader/playlist-loader.ts) and logger ("[warn] >"), flv.js and
+# mpegts.js (src/io/io-controller.js, src/core/transmuxing-controller.js,
+# src/utils/logger.js: "[TAG] > message"), video.js (src/js/player.js,
+# lang/zh-CN.json); the browsers' lines as the playback articles quote them.
+HLS_403 = "[warn] > [playlist-loader]: A network error (status 403) occurred while loading manifest"
+FLV_403 = ("[IOController] > Loader error, code = 403, msg = Forbidden\n"
+           "[TransmuxingController] > IOException: type = HttpStatusCodeInvalid, code = 403, "
+           "msg = Forbidden")
+FLV_HEVC = ("[TransmuxingController] > DemuxException: type = CodecUnsupported, "
+            "info = Flv: Unsupported codec in video frame: 12")
+CHROME_CORS = ("Access to XMLHttpRequest at 'https://play.example.com/live/s.m3u8' from origin "
+               "'https://www.example.com' has been blocked by CORS policy: No "
+               "'Access-Control-Allow-Origin' header is present on the requested resource.")
+CHROME_MIXED = ("Mixed Content: The page at 'https://www.example.com/live' was loaded over HTTPS, "
+                "but requested an insecure XMLHttpRequest endpoint "
+                "'http://play.example.com/live/s.flv'. This request has been blocked; the "
+                "content must be served over HTTPS.")
+CHROME_AUTOPLAY = ("Uncaught (in promise) NotAllowedError: play() failed because the user didn't "
+                   "interact with the document first. https://goo.gl/xX8pDD")
+
+
+def _answer(text: str, role: str | None = None, description: str = ""):
+    return diagnose(description=description, answers=Answers(role=role),
+                    attachments=[Attachment("console.txt", text)])
+
+
+def _kinds(answer) -> list[str]:
+    return [f.kind for f in answer.findings]
+
+
+def _first(answer) -> str:
+    return answer.suggestions[0].problem
+
+
+@pytest.mark.parametrize(("text", "kind", "problem"), [
+    (HLS_403, "http-forbidden", "play.forbidden-403"),
+    ("[warn] > [playlist-loader]: A network error (status 404) occurred while loading level: 2 "
+     "id: 0", "http-not-found", "play.not-found-404"),
+    (FLV_403, "http-forbidden", "play.forbidden-403"),
+    ("{type: 'networkError', details: 'manifestLoadError', fatal: true, url: "
+     "'https://play.example.com/live/s.m3u8', response: {code: 404, text: 'Not Found'}}",
+     "http-not-found", "play.not-found-404"),
+    ('{"type":"networkError","details":"fragLoadError","fatal":false,"response":{"code":429,'
+     '"text":""}}', "http-too-many", "ops.quota-exceeded"),
+    ("networkError manifestLoadError true 403", "http-forbidden", "play.forbidden-403"),
+    ("hls.min.js:2 GET https://play.example.com/live/s.m3u8?txSecret=ab&txTime=6A1B 403 "
+     "(Forbidden)", "http-forbidden", "play.forbidden-403"),
+    ("GET https://play.example.com/live/s.flv net::ERR_ABORTED 404 (Not Found)",
+     "http-not-found", "play.not-found-404"),
+    ("GET https://play.example.com/live/s.m3u8 [HTTP/2 403 Forbidden 38ms]", "http-forbidden",
+     "play.forbidden-403"),
+    ("com.google.android.exoplayer2.upstream.HttpDataSource$InvalidResponseCodeException: "
+     "Response code: 404", "http-not-found", "play.not-found-404"),
+])
+def test_the_status_a_player_was_answered_is_the_status_fix(text, kind, problem):
+    answer = _answer(text)
+    assert _kinds(answer) == [kind]
+    assert _first(answer) == problem
+    assert answer.attachments[0].detected == "unknown"
+    assert "the lines the findings quote were read" in answer.attachments[0].notes[0]
+
+
+def test_a_players_status_names_the_url_its_line_names():
+    answer = _answer("GET https://play.example.com/live/s.m3u8 403 (Forbidden)")
+    assert answer.findings[0].summary.startswith(
+        "https://play.example.com/live/s.m3u8 answered HTTP 403")
+
+
+def test_a_failed_request_that_is_not_for_the_stream_is_not_read():
+    text = ("GET https://www.example.com/api/config.json 404 (Not Found)\n"
+            "GET https://stats.example.com/collect net::ERR_CONNECTION_RESET\n"
+            "Access to fetch at 'https://api.example.com/v1/me' from origin "
+            "'https://www.example.com' has been blocked by CORS policy: No "
+            "'Access-Control-Allow-Origin' header is present on the requested resource.")
+    assert _answer(text).findings == []
+
+
+def test_a_cut_stream_logged_as_200_is_a_cut_not_a_url_that_works():
+    text = ("GET https://play.example.com/live/s.flv net::ERR_INCOMPLETE_CHUNKED_ENCODING "
+            "200 (OK)")
+    answer = _answer(text)
+    assert _kinds(answer) == ["player-stream-cut"]
+    assert player_statuses(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (CHROME_CORS, "browser-cors-blocked"),
+    ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource "
+     "at https://play.example.com/live/s.m3u8. (Reason: CORS header "
+     "‘Access-Control-Allow-Origin’ missing). Status code: 200.", "browser-cors-blocked"),
+    ("XMLHttpRequest cannot load https://play.example.com/live/s.m3u8 due to access control "
+     "checks.", "browser-cors-blocked"),
+    (CHROME_MIXED, "browser-mixed-content"),
+    ("Blocked loading mixed active content “http://play.example.com/live/s.flv”",
+     "browser-mixed-content"),
+    (CHROME_AUTOPLAY, "browser-autoplay-blocked"),
+    ("NotAllowedError: The play method is not allowed by the user agent or the platform in the "
+     "current context, possibly because the user denied permission.", "browser-autoplay-blocked"),
+    ("Unhandled Promise Rejection: NotAllowedError: The request is not allowed by the user agent "
+     "or the platform in the current context, possibly because the user denied permission.",
+     "browser-autoplay-blocked"),
+])
+def test_what_the_browser_blocked_is_the_browser_policy_fix(text, kind):
+    answer = _answer(text)
+    assert _kinds(answer) == [kind]
+    assert _first(answer) == "play.browser-policy"
+    assert answer.suggestions[0].evidence
+
+
+def test_hevc_in_flv_names_the_codec_and_the_fix():
+    answer = _answer(FLV_HEVC)
+    assert _kinds(answer) == ["player-codec-unsupported"]
+    assert _first(answer) == "enc.codec-unsupported"
+    assert "FLV codec 12 is H.265 (HEVC)" in answer.findings[0].summary
+    assert "H.265（HEVC）" in answer.findings[0].text("zh-hans")
+
+
+@pytest.mark.parametrize(("text", "kind", "problem"), [
+    ("{type: 'mediaError', details: 'manifestIncompatibleCodecsError', fatal: true}",
+     "player-codec-unsupported", "enc.codec-unsupported"),
+    ("VIDEOJS: ERROR: (CODE:3 MEDIA_ERR_DECODE) The media playback was aborted due to a "
+     "corruption problem or because the media used features your browser did not support.",
+     "player-decode-error", "play.black-screen"),
+    ("VIDEOJS: ERROR: (CODE:3 MEDIA_ERR_DECODE) "
+     "由于视频文件损坏或是该视频使用了你的浏览器不支持的功能，播放终止。",
+     "player-decode-error", "play.black-screen"),
+    ("VIDEOJS: ERROR: (CODE:4 MEDIA_ERR_SRC_NOT_SUPPORTED) The media could not be loaded, either "
+     "because the server or network failed or because the format is not supported.",
+     "player-source-unsupported", "play.mobile-compat"),
+    ("VIDEOJS: ERROR: (CODE:4 MEDIA_ERR_SRC_NOT_SUPPORTED) "
+     "视频因格式不支持或者服务器或网络的问题无法加载。",
+     "player-source-unsupported", "play.mobile-compat"),
+    ("[warn] > [playlist-loader]: A network timeout occurred while loading manifest",
+     "player-load-timeout", "play.viewer-buffering"),
+    ("[IOController] > Connection lost, trying reconnect...", "player-stream-cut",
+     "play.viewer-buffering"),
+    ("VIDEOJS: ERROR: (CODE:2 MEDIA_ERR_NETWORK) A network error caused the media download to "
+     "fail part-way.", "player-stream-cut", "play.viewer-buffering"),
+    ("GET https://play.example.com/live/s.flv net::ERR_NAME_NOT_RESOLVED",
+     "player-name-not-resolved", "push.dns-resolution"),
+    ("GET https://play.example.com/live/s.m3u8 net::ERR_CONNECTION_RESET",
+     "player-connection-failed", "net.cross-border-interference"),
+    ("[warn] > [playlist-loader]: A network error (status 0) occurred while loading manifest",
+     "player-load-failed", "play.browser-policy"),
+    ("[TransmuxingController] > IOException: type = Exception, code = -1, msg = Failed to fetch",
+     "player-load-failed", "play.browser-policy"),
+])
+def test_each_player_error_points_at_its_fix(text, kind, problem):
+    answer = _answer(text)
+    assert _kinds(answer) == [kind]
+    assert _first(answer) == problem
+    for language in ("en", "zh-hans"):
+        assert "None" not in answer.findings[0].text(language)
+        assert "{" not in answer.findings[0].text(language)
+
+
+def test_a_playlist_video_js_could_not_load_is_a_failed_load_not_a_cut_stream():
+    text = ("VIDEOJS: ERROR: (CODE:2 MEDIA_ERR_NETWORK) HLS playlist request error at URL: "
+            "https://play.example.com/live/s.m3u8.")
+    answer = _answer(text)
+    assert _kinds(answer) == ["player-load-failed"]
+    assert "https://play.example.com/live/s.m3u8" in answer.findings[0].summary
+
+
+def test_a_failed_load_is_explained_by_the_browser_line_beside_it():
+    # Chrome logs the CORS refusal, then the player its load error (status 0).
+    text = CHROME_CORS + "\n" + (
+        "[warn] > [playlist-loader]: A network error (status 0) occurred while loading manifest")
+    assert _kinds(_answer(text)) == ["browser-cors-blocked"]
+    # A status elsewhere in the console explains it too.
+    text = ("hls.js:1 GET https://play.example.com/live/s.m3u8 403 (Forbidden)\n"
+            "{type: 'networkError', details: 'manifestLoadError', fatal: true, url: "
+            "'https://play.example.com/live/s.m3u8', loader: t, …}")
+    assert _kinds(_answer(text)) == ["http-forbidden"]
+
+
+def test_stalls_are_counted_and_the_viewer_role_is_inferred():
+    text = "\n".join(["[warn] > Playback stalling at @41.2 due to low buffer ({len: 0})",
+                      "hls error: mediaError bufferStalledError false"] * 3)
+    answer = _answer(text, description="卡顿")
+    assert _kinds(answer) == ["player-stalled"]
+    assert answer.findings[0].facts["lines"] == 6
+    assert "6 stalls" in answer.findings[0].summary
+    assert _first(answer) == "play.viewer-buffering"
+    # A stall is a symptom to explain, not a fault by itself.
+    assert finding_severity("player-stalled") == "warning"
+
+
+def test_a_player_console_beside_the_encoders_log_keeps_both_readings():
+    text = CHROME_MIXED + "\n" + FLV_HEVC
+    answer = _answer(text, role="publisher")
+    assert _kinds(answer) == ["browser-mixed-content", "player-codec-unsupported"]
+    assert {s.problem for s in answer.suggestions[:2]} == {
+        "play.browser-policy", "enc.codec-unsupported"}
+
+
+_LINES = st.sampled_from([
+    HLS_403, FLV_403, FLV_HEVC, CHROME_CORS, CHROME_MIXED, CHROME_AUTOPLAY,
+    "GET https://play.example.com/live/s.m3u8 404 (Not Found)",
+    "GET https://play.example.com/live/s.flv net::ERR_CONNECTION_TIMED_OUT",
+    "networkError fragLoadError false 0", "bufferStalledError", "(CODE:2",
+    "HttpStatusCodeInvalid, code = ", "LoadError code: 40", "GET http", "net::ERR_",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=20),
+       st.sampled_from(["\n", " ", ""]))
+def test_any_mix_of_player_lines_is_read_from_the_text_without_failing(lines, joint):
+    text = joint.join(lines)
+    for status in player_statuses(text):
+        assert status.code.isdigit() and status.code[0] in "45"
+        assert status.line in text
+        assert status.url is None or status.url in text
+    answer = _answer(text)
+    assert not answer.degraded
+    read = answer.attachments[0].text  # the paste, control characters taken out
+    for finding in answer.findings:
+        assert all(line in read for line in finding.evidence)
