@@ -51,7 +51,8 @@ _PHRASES = (
     "loadtimeout", "network timeout occurred", "connectingtimeout",
     "net::err_", "earlyeof", "connection lost, trying reconnect",
     "media_err_network", "code:2", "fail part-way", "下载中途失败",
-    "loaderror", "network error (status", "type = exception", "playlist request error",
+    "loaderror", "network error (status", "type = exception", "networkerror",
+    "playlist request error",
     # statuses (player_statuses)
     "loader error", "httpstatuscodeinvalid", "http error", "response code:", "get http",
     "head http",
@@ -123,7 +124,8 @@ _NET_KINDS = {
 _LOAD_FAILED = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|key)LoadError\b"
     r"|network error \(status \d+\) occurred while loading"
-    r"|IOException: type = Exception\b|playlist request error at URL"
+    r"|IOException: type = Exception\b|\bNetworkError,? Exception\b"
+    r"|playlist request error at URL"
 )
 
 # The status a player was answered (player_statuses).

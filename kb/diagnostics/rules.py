@@ -309,6 +309,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("player-source-unsupported", "play.mobile-compat", 0.45),
     FindingRule("player-source-unsupported", "enc.codec-unsupported", 0.4),
     FindingRule("player-source-unsupported", "play.not-found-404", 0.2),
+    FindingRule("player-source-unsupported", "play.forbidden-403", 0.2),
     FindingRule("player-load-timeout", "play.viewer-buffering", 0.55),
     FindingRule("player-load-timeout", "net.loss-cross-border", 0.3),
     FindingRule("player-stream-cut", "play.viewer-buffering", 0.45),

@@ -54,6 +54,9 @@ def _first(answer) -> str:
     ('{"type":"networkError","details":"fragLoadError","fatal":false,"response":{"code":429,'
      '"text":""}}', "http-too-many", "ops.quota-exceeded"),
     ("networkError manifestLoadError true 403", "http-forbidden", "play.forbidden-403"),
+    # The browser-playback article's own logging of mpegts.js errors
+    ("NetworkError HttpStatusCodeInvalid {code: 403, msg: 'Forbidden'}", "http-forbidden",
+     "play.forbidden-403"),
     ("hls.min.js:2 GET https://play.example.com/live/s.m3u8?txSecret=ab&txTime=6A1B 403 "
      "(Forbidden)", "http-forbidden", "play.forbidden-403"),
     ("GET https://play.example.com/live/s.flv net::ERR_ABORTED 404 (Not Found)",
@@ -155,6 +158,8 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "player-load-failed", "play.browser-policy"),
     ("[TransmuxingController] > IOException: type = Exception, code = -1, msg = Failed to fetch",
      "player-load-failed", "play.browser-policy"),
+    ("NetworkError Exception {code: -1, msg: 'Failed to fetch'}", "player-load-failed",
+     "play.browser-policy"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
