@@ -174,8 +174,10 @@ class Status:
 
 def _media_url(line: str) -> str | None:
     for m in _URL.finditer(line):
-        if MEDIA_URL.search(m.group()):
-            return m.group().rstrip(".:;'")
+        # A sentence's full stop is not the URL's ("... resource at <url>. (Reason:").
+        url = m.group().rstrip(".:;")
+        if MEDIA_URL.search(url):
+            return url
     return None
 
 

@@ -100,7 +100,7 @@ def test_a_cut_stream_logged_as_200_is_a_cut_not_a_url_that_works():
 @pytest.mark.parametrize(("text", "kind"), [
     (CHROME_CORS, "browser-cors-blocked"),
     ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource "
-     "at https://play.example.com/live/s.m3u8. (Reason: CORS header "
+     "at https://cdn.example.com/hls/s.m3u8. (Reason: CORS header "
      "‘Access-Control-Allow-Origin’ missing). Status code: 200.", "browser-cors-blocked"),
     ("XMLHttpRequest cannot load https://play.example.com/live/s.m3u8 due to access control "
      "checks.", "browser-cors-blocked"),
