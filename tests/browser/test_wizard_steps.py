@@ -121,6 +121,30 @@ def test_a_pasted_upload_test_is_held_against_the_logs_bitrate(page, content):
     expect(page.locator("h2.wizard-prompt")).to_contain_text("Upload bandwidth is too low")
 
 
+def test_a_pasted_browser_console_points_at_what_the_browser_blocked(page, content):
+    # What Chrome's console shows for an hls.js player on an https page
+    # fetching the stream from a domain that sends no CORS header.
+    console = (
+        "Access to XMLHttpRequest at 'https://play.example.com/live/event.m3u8' from origin "
+        "'https://www.example.com' has been blocked by CORS policy: No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource.\n"
+        "hls.min.js:2 GET https://play.example.com/live/event.m3u8 net::ERR_FAILED 200 (OK)\n"
+        "networkError manifestLoadError true 0\n")
+    open_flow(page, "Viewers cannot play")
+    page.get_by_role("button", name=re.compile("It plays in VLC")).click()
+    page.get_by_role("button", name="Some viewers, or only in a test").click()
+    expect(page.locator("#wizard-paste-help")).to_contain_text("the browser console")
+    page.get_by_label("Paste what a player").fill(console)
+    page.get_by_role("button", name="Read this output").click()
+    blocked = page.locator(".finding", has_text="The browser blocked the player's request")
+    expect(blocked.locator(".severity")).to_have_text("Problem")
+    expect(blocked.locator("pre.evidence")).to_contain_text("blocked by CORS policy")
+    # The player's load error is explained by the CORS line, not a finding of its own.
+    expect(page.locator(".finding", has_text="show no HTTP status")).to_have_count(0)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h2.wizard-prompt")).to_contain_text("Web player blocked by the browser")
+
+
 def test_progress_moves_on_with_every_step(page, content):
     to_the_paste(page)
     seen = [progress(page)]
