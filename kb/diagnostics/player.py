@@ -37,14 +37,17 @@ from .scan import fold_case, lines_containing
 # A URL a player asks for: a playlist, a stream or a segment, or a live path.
 MEDIA_URL = re.compile(r"\.(?:m3u8|flv|ts|m4s|mp4|mpd|aac)(?:[?#]|$)|/live/", re.I)
 _URL = re.compile(r"https?://[^\s'\"\u201c\u201d\u2018\u2019<>()\[\]{},]+")
+_LINE_NUMBER = re.compile(r"(?<=[^/:]):\d+$")
 
 # Every pattern below needs one of these in its line (lower case).
 _PHRASES = (
     "cors", "cross-origin request blocked", "跨源请求", "access control checks",
+    "access-control-allow-origin' header is present",
     "mixed content", "mixed active content", "混合活动内容", "insecure content",
     "notallowederror", "autoplay is only allowed", "didn't interact with the document",
     "src_not_supported", "code:4", "格式不支持", "could not be loaded, either",
     "unsupported codec in video frame", "incompatiblecodecs", "addcodecerror",
+    "codecs in variant not supported", "demuxer_error", "decoder_error", "bufferappend",
     "no compatible source", "兼容的源", "err_decode", "error_decode", "code:3",
     "视频文件损坏", "corruption problem",
     "bufferstallederror", "playback stalling at",
@@ -54,13 +57,14 @@ _PHRASES = (
     "loaderror", "network error (status", "type = exception", "networkerror",
     "playlist request error",
     # statuses (player_statuses)
-    "loader error", "httpstatuscodeinvalid", "http error", "response code:", "get http",
-    "head http",
+    "loader error", "httpstatuscodeinvalid", "http error", "response code:", "get ", "head ",
+    "responded with a status of", "response had http status code",
 )
 
 _CORS = re.compile(
     r"has been blocked by CORS policy|Cross-Origin Request Blocked|已拦截跨源请求"
     r"|cannot load \S+ due to access control checks"
+    r"|No 'Access-Control-Allow-Origin' header is present"
 )
 # Each of these is two phrases in order: the second is looked for after the
 # first's first match only (one pattern with ".*?" between them would rescan
@@ -81,6 +85,7 @@ _AUTOPLAY = (
 _FLV_CODEC = re.compile(r"Unsupported codec in video frame: (?P<codec>\w+)")
 _CODEC = re.compile(
     r"manifestIncompatibleCodecsError|bufferIncompatibleCodecsError|bufferAddCodecError"
+    r"|CODECS in variant not supported"
 )
 # video.js's error 4 (and the element's MEDIA_ERR_SRC_NOT_SUPPORTED): the
 # browser cannot play this format (HTTP-FLV on iPhone Safari, H.265), or the
@@ -89,9 +94,10 @@ _SOURCE = re.compile(
     r"MEDIA_ERR_SRC_NOT_SUPPORTED|\(CODE:4\b|could not be loaded, either because the server"
     r"|视频因格式不支持或者服务器或网络的问题无法加载"
     r"|No compatible source was found for this media|无法找到此视频兼容的源"
+    r"|DEMUXER_ERROR_COULD_NOT_OPEN|DEMUXER_ERROR_NO_SUPPORTED_STREAMS|DECODER_ERROR_NOT_SUPPORTED"
 )
 _DECODE = re.compile(
-    r"MEDIA_ERR_DECODE|PIPELINE_ERROR_DECODE|\(CODE:3\b"
+    r"MEDIA_ERR_DECODE|PIPELINE_ERROR_DECODE|\(CODE:3\b|\bbufferAppend(?:ing)?Error\b"
     r"|aborted due to a corruption problem|由于视频文件损坏"
 )
 _STALL = re.compile(r"bufferStalledError|Playback stalling at")
@@ -135,9 +141,12 @@ _STATUSES = (
     re.compile(r"HTTP Error (?P<code>\d{3})\b"),
     # flv.js / mpegts.js
     re.compile(r"Loader error, code = (?P<code>\d{3})\b"),
-    # Chrome's and Firefox's network lines in the console
-    re.compile(r"\b(?:GET|HEAD) (?P<url>https?://\S+)(?: net::ERR_\w+)? (?P<code>\d{3}) \("),
-    re.compile(r"\b(?:GET|HEAD) (?P<url>https?://\S+) \[HTTP/[\d.]+ (?P<code>\d{3})\b"),
+    # Chrome's and Firefox's network lines in the console (the URL is
+    # Chrome's own, "URL" or "xxxx" when the customer masked it)
+    re.compile(r"\b(?:GET|HEAD) (?P<url>\S+)(?: net::ERR_\w+)? (?P<code>\d{3})(?: \(|\s*$)"),
+    re.compile(r"\b(?:GET|HEAD) (?P<url>\S+) \[HTTP/[\d.]+ (?P<code>\d{3})\b"),
+    re.compile(r"Failed to load resource: the server responded with a status of (?P<code>\d{3})"),
+    re.compile(r"The response had HTTP status code (?P<code>\d{3})\b"),
     # ExoPlayer (Android apps)
     re.compile(r"InvalidResponseCodeException: Response code: (?P<code>\d{3})\b"),
 )
@@ -174,8 +183,9 @@ class Status:
 
 def _media_url(line: str) -> str | None:
     for m in _URL.finditer(line):
-        # A sentence's full stop is not the URL's ("... resource at <url>. (Reason:").
-        url = m.group().rstrip(".:;")
+        # Neither a sentence's full stop ("... resource at <url>. (Reason:")
+        # nor the line number Chrome puts after a resource's URL is the URL's.
+        url = _LINE_NUMBER.sub("", m.group().rstrip(".:;"))
         if MEDIA_URL.search(url):
             return url
     return None
@@ -210,6 +220,10 @@ def player_statuses(text: str) -> list[Status]:
             code = m.group("code")
         if code is None or code[0] in "123":
             continue
+        if url is not None and not url.startswith(("http://", "https://")):
+            if url.startswith("/"):  # a server's access log, not a browser's line
+                continue
+            url = None
         url = url or _media_url(line)
         if url is not None and not MEDIA_URL.search(url):
             continue
@@ -245,6 +259,9 @@ _EXPLAINS_LOAD_FAILED = frozenset({
     "player-connection-failed", "player-load-timeout", "player-codec-unsupported",
 })
 _UNEXPLAINED = ("player-load-failed", "player-source-unsupported")
+# The statuses that say what to fix (.responses reads them); a server error
+# (502, 503) is for support to read and explains nothing here.
+_STATUSES_READ = frozenset({"401", "403", "404", "410", "429", "451"})
 
 
 class _Reading:
@@ -289,11 +306,17 @@ def analyse_player(parsed: ParsedAttachment, text: str) -> list[Finding]:
                 errors.append(net.group("error"))
         if load_failed:
             read.add("player-load-failed", line, url)
+    statuses = [s for s in player_statuses(text) if s.code in _STATUSES_READ]
     if any(kind in read.lines for kind in _UNEXPLAINED) and (
-        _EXPLAINS_LOAD_FAILED & read.lines.keys() or player_statuses(text)
+        _EXPLAINS_LOAD_FAILED & read.lines.keys() or statuses
     ):
         for kind in _UNEXPLAINED:
             read.lines.pop(kind, None)
+    # An error page carries no CORS header: a request answered 403 or 404 is
+    # refused by the browser too, and the status is the cause to fix first.
+    refused = set(read.urls.get("browser-cors-blocked", []))
+    if any(s.url in refused or (s.url is None and _CORS.search(s.line)) for s in statuses):
+        read.lines.pop("browser-cors-blocked", None)
     findings = []
     for kind in _ORDER:
         if kind not in read.lines:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,66 @@ CHROME_MIXED = ("Mixed Content: The page at 'https://www.example.com/live' was l
                 "content must be served over HTTPS.")
 CHROME_AUTOPLAY = ("Uncaught (in promise) NotAllowedError: play() failed because the user didn't "
                    "interact with the document first. https://goo.gl/xX8pDD")
+
+
+# Real consoles (samples/SOURCES.md, "Web players and browser consoles"):
+# what each one's findings are, and the fix that comes first.
+SAMPLES_READ = {
+    "chrome-autoplay-notallowed.txt": (["browser-autoplay-blocked"], "play.browser-policy"),
+    "chrome-cors-legacy-xhr-cannot-load-404.txt": (["http-not-found"], "play.not-found-404"),
+    "chrome-cors-preflight-404-m3u8.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "chrome-cors-xhr-m3u8.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "chrome-get-403-multiline-copy.txt": (["http-forbidden"], "play.forbidden-403"),
+    "chrome-get-404-xhr-loader-stack.txt": (["http-not-found"], "play.not-found-404"),
+    "chrome-mediaerror-demuxer-could-not-open.txt":
+        (["player-source-unsupported"], "play.mobile-compat"),
+    "chrome-mixed-content-blocked-m3u8.txt": (["browser-mixed-content"], "play.browser-policy"),
+    "chrome-mixed-content-warning-m3u8.txt": ([], None),
+    "dashjs-chunk-demuxer-append-failed.txt": (["player-source-unsupported"], "play.mobile-compat"),
+    "exoplayer-403-eventlogger.txt": (["http-forbidden"], "play.forbidden-403"),
+    "exoplayer-404-source-error.txt": (["http-not-found"], "play.not-found-404"),
+    "firefox-autoplay-notallowed.txt": (["browser-autoplay-blocked"], "play.browser-policy"),
+    "firefox-cors-m3u8-origin-mismatch.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "firefox-cors-zh-cn.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "flvjs-403-forbidden.txt": (["http-forbidden"], "play.forbidden-403"),
+    "flvjs-502-firefox-and-fetch-failed-chrome.txt":
+        (["player-load-failed"], "play.browser-policy"),
+    "flvjs-early-eof-incomplete-chunked.txt": (["player-stream-cut"], "play.viewer-buffering"),
+    "flvjs-fetch-failed-cors-chrome.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "flvjs-firefox-cors-progressevent.txt": (["browser-cors-blocked"], "play.browser-policy"),
+    "flvjs-unsupported-codec-12-hevc.txt": (["player-codec-unsupported"], "enc.codec-unsupported"),
+    "flvjs-unsupported-codec-2-firefox.txt":
+        (["player-codec-unsupported"], "enc.codec-unsupported"),
+    "hlsjs-bufferaddcodecerror-hevc-chrome.txt":
+        (["player-codec-unsupported"], "enc.codec-unsupported"),
+    "hlsjs-bufferappendingerror-legacy-wrapper.txt": (["player-decode-error"], "play.black-screen"),
+    "hlsjs-bufferstalled-json-pretty.txt": (["player-stalled"], "play.viewer-buffering"),
+    "hlsjs-bufferstalled-v1.6-gap-controller.txt": (["player-stalled"], "play.viewer-buffering"),
+    "hlsjs-demo-decoder-error-not-supported.txt":
+        (["player-source-unsupported"], "play.mobile-compat"),
+    "hlsjs-demo-page-manifest-status0.txt": (["player-load-failed"], "play.browser-policy"),
+    "hlsjs-fragloaderror-event-v1.txt": (["player-load-failed"], "play.browser-policy"),
+    "hlsjs-incompatible-codecs-warn.txt": (["player-codec-unsupported"], "enc.codec-unsupported"),
+    "hlsjs-level-403-cors-old-chrome.txt": (["http-forbidden"], "play.forbidden-403"),
+    "hlsjs-level-404-cors-status0.txt":
+        (["http-not-found", "browser-cors-blocked"], "play.browser-policy"),
+    "hlsjs-levelloadtimeout-timestamps.txt": (["player-load-timeout"], "play.viewer-buffering"),
+    "mpegtsjs-unrecoverable-early-eof.txt": (["player-stream-cut"], "play.viewer-buffering"),
+    "safari-autoplay-notallowed.txt": (["browser-autoplay-blocked"], "play.browser-policy"),
+    "safari11-autoplay-notallowed-dom-exception-35.txt":
+        (["browser-autoplay-blocked"], "play.browser-policy"),
+    "shaka-pipeline-error-decode-audio.txt": (["player-decode-error"], "play.black-screen"),
+    "videojs-code2-network.txt": (["player-stream-cut"], "play.viewer-buffering"),
+    "videojs-code3-safari.txt": (["player-decode-error"], "play.black-screen"),
+    "videojs-code4-chinese-custom-message-ie.txt":
+        (["player-source-unsupported"], "play.mobile-compat"),
+    "videojs-code4-chrome-mediaerror-stack.txt":
+        (["player-source-unsupported"], "play.mobile-compat"),
+    "videojs-code4-firefox-stack.txt": (["player-source-unsupported"], "play.mobile-compat"),
+    "videojs-code4-no-compatible-source.txt": (["player-source-unsupported"], "play.mobile-compat"),
+    "videojs-vhs-playlist-request-error-code2.txt": (["player-load-failed"], "play.browser-policy"),
+    "videojs-warn-segment-403-failed-to-load.txt": (["http-forbidden"], "play.forbidden-403"),
+}
 
 
 def _answer(text: str, role: str | None = None, description: str = ""):
@@ -72,6 +133,16 @@ def test_the_status_a_player_was_answered_is_the_status_fix(text, kind, problem)
     assert _first(answer) == problem
     assert answer.attachments[0].detected == "unknown"
     assert "the lines the findings quote were read" in answer.attachments[0].notes[0]
+
+
+@pytest.mark.parametrize(("name", "kinds", "first"), [
+    (name, kinds, first) for name, (kinds, first) in SAMPLES_READ.items()])
+def test_each_real_console_is_read_as_what_it_shows(name, kinds, first):
+    answer = _answer((SAMPLES / f"console-{name}").read_text(encoding="utf-8"))
+    assert _kinds(answer) == kinds
+    assert (answer.suggestions[0].problem if answer.suggestions else None) == first
+    assert answer.attachments[0].detected == "unknown"
+    assert not answer.degraded
 
 
 def test_a_players_status_names_the_url_its_line_names():
