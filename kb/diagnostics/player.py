@@ -26,6 +26,7 @@ here raises on any input: the engine's never-raise contract covers it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,26 +40,21 @@ MEDIA_URL = re.compile(r"\.(?:m3u8|flv|ts|m4s|mp4|mpd|aac)(?:[?#]|$)|/live/", re
 _URL = re.compile(r"https?://[^\s'\"\u201c\u201d\u2018\u2019<>()\[\]{},]+")
 _LINE_NUMBER = re.compile(r"(?<=[^/:]):\d+$")
 
-# Every pattern below needs one of these in its line (lower case).
+# Every pattern below needs one of these in its line (lower case). Each is
+# a whole-text search (kb.diagnostics.scan), so they are few and shared.
 _PHRASES = (
-    "cors", "cross-origin request blocked", "跨源请求", "access control checks",
-    "access-control-allow-origin' header is present",
-    "mixed content", "mixed active content", "混合活动内容", "insecure content",
-    "notallowederror", "autoplay is only allowed", "didn't interact with the document",
-    "src_not_supported", "code:4", "格式不支持", "could not be loaded, either",
-    "unsupported codec in video frame", "incompatiblecodecs", "addcodecerror",
-    "codecs in variant not supported", "demuxer_error", "decoder_error", "bufferappend",
-    "no compatible source", "兼容的源", "err_decode", "error_decode", "code:3",
-    "视频文件损坏", "corruption problem",
-    "bufferstallederror", "playback stalling at",
-    "loadtimeout", "network timeout occurred", "connectingtimeout",
-    "net::err_", "earlyeof", "connection lost, trying reconnect",
-    "media_err_network", "code:2", "fail part-way", "下载中途失败",
-    "loaderror", "network error (status", "type = exception", "networkerror",
-    "playlist request error",
+    # the browser's refusals (Firefox's CORS lines, English or Chinese, hold "CORS" too)
+    "cors", "access control", "allow-origin", "mixed", "混合", "insecure content",
+    "notallowed", "autoplay is only", "didn't interact",
+    # what the player could not decode or play
+    "codec", "compatible", "兼容", "media_err", "_error_", "(code:", "corruption", "损坏",
+    "could not be loaded", "格式不支持",
+    # stalls, timeouts, cuts and failed loads
+    "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
+    "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
     # statuses (player_statuses)
-    "loader error", "httpstatuscodeinvalid", "http error", "response code:", "get ", "head ",
-    "responded with a status of", "response had http status code",
+    "loader error", "httpstatus", "http error", "response code", "get ", "status of",
+    "status code",
 )
 
 _CORS = re.compile(
@@ -143,8 +139,8 @@ _STATUSES = (
     re.compile(r"Loader error, code = (?P<code>\d{3})\b"),
     # Chrome's and Firefox's network lines in the console (the URL is
     # Chrome's own, "URL" or "xxxx" when the customer masked it)
-    re.compile(r"\b(?:GET|HEAD) (?P<url>\S+)(?: net::ERR_\w+)? (?P<code>\d{3})(?: \(|\s*$)"),
-    re.compile(r"\b(?:GET|HEAD) (?P<url>\S+) \[HTTP/[\d.]+ (?P<code>\d{3})\b"),
+    re.compile(r"\bGET (?P<url>\S+)(?: net::ERR_\w+)? (?P<code>\d{3})(?: \(|\s*$)"),
+    re.compile(r"\bGET (?P<url>\S+) \[HTTP/[\d.]+ (?P<code>\d{3})\b"),
     re.compile(r"Failed to load resource: the server responded with a status of (?P<code>\d{3})"),
     re.compile(r"The response had HTTP status code (?P<code>\d{3})\b"),
     # ExoPlayer (Android apps)
@@ -191,14 +187,18 @@ def _media_url(line: str) -> str | None:
     return None
 
 
-def _candidate_lines(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _candidate_lines(text: str) -> tuple[str, ...]:
+    """The lines a pattern may match, stripped. The engine reads an
+    attachment's statuses and its other lines in two passes
+    (:mod:`.responses`, then here): the text is searched once."""
     if not text:
-        return []
+        return ()
     indexes = lines_containing(fold_case(text), _PHRASES)
     if not indexes:
-        return []
+        return ()
     lines = text.split("\n")
-    return [lines[i].strip() for i in indexes]
+    return tuple(lines[i].strip() for i in indexes)
 
 
 def player_statuses(text: str) -> list[Status]:
