@@ -546,118 +546,123 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "http.http-too-many": (
         "{targets} answered HTTP {status}: the playback domain refused the request because a "
-        "limit was reached (requests, concurrent viewers or bandwidth), not the network. "
-        "Compare the time with the usage graphs of the domain.",
-        "{targets} 返回 HTTP {status}：播放域名因为达到了限制（请求数、并发观众数或带宽）而拒绝了"
-        "请求，"
-        "不是网络问题。请把出错时间和该域名的用量图对照。",
+        "limit was reached (requests, concurrent viewers or bandwidth), not the network. Compare "
+        "the time with the usage graphs of the domain.",
+        "{targets} 返回 HTTP {status}：播放域名因为达到了限制（请求数、并发观众数或带宽）"
+        "而拒绝了请求，不是网络问题。请把出错时间和该域名的用量图对照。",
     ),
     # ------------------------------------------ web players and the browser
-    "player.the-stream": ("the stream", "这路流"),
+    "player.the-stream": (
+        "the stream",
+        "这路流",
+    ),
     "player.browser-cors-blocked": (
         "The browser blocked the player's request for {targets}: the response had no "
-        "Access-Control-Allow-Origin header that allows the page's origin (CORS). The stream "
-        "is there; the playback domain must send that header for the page's domain.",
+        "Access-Control-Allow-Origin header that allows the page's origin (CORS). The stream is "
+        "there; the playback domain must send that header for the page's domain.",
         "浏览器拦截了播放器对 {targets} 的请求：响应里没有允许该页面来源的 "
-        "Access-Control-Allow-Origin 头（跨域 CORS）。流本身是在的；需要在播放域名上为页面所在的"
-        "域名返回这个头。",
+        "Access-Control-Allow-Origin 头（跨域 CORS）。流本身是在的；"
+        "需要在播放域名上为页面所在的域名返回这个头。",
     ),
     "player.browser-mixed-content": (
-        "The browser blocked {targets}: an http:// stream on an https:// page (mixed "
-        "content). Play it over https:// from a playback domain with a certificate; the stream "
-        "itself is not at fault.",
-        "浏览器拦截了 {targets}：https:// 页面里加载了 http:// 的流（混合内容）。请改用配好证书的"
-        "播放域名，通过 https:// 播放；流本身没有问题。",
+        "The browser blocked {targets}: an http:// stream on an https:// page (mixed content). "
+        "Play it over https:// from a playback domain with a certificate; the stream itself is "
+        "not at fault.",
+        "浏览器拦截了 {targets}：https:// 页面里加载了 http:// 的流（混合内容）。"
+        "请改用配好证书的播放域名，通过 https:// 播放；流本身没有问题。",
     ),
     "player.browser-autoplay-blocked": (
         "The browser refused to start playback by itself (autoplay policy, NotAllowedError): "
-        "only muted playback may start without a click. Start muted and offer an unmute "
-        "button, or start on the viewer's click.",
-        "浏览器不允许页面自动开始播放（自动播放策略，NotAllowedError）：没有用户点击时只允许静音"
-        "自动播放。请静音起播并提供取消静音的按钮，或在观众点击后再开始播放。",
+        "only muted playback may start without a click. Start muted and offer an unmute button, "
+        "or start on the viewer's click.",
+        "浏览器不允许页面自动开始播放（自动播放策略，NotAllowedError）："
+        "没有用户点击时只允许静音自动播放。请静音起播并提供取消静音的按钮，"
+        "或在观众点击后再开始播放。",
     ),
     "player.codec-hevc-flv": (
         "The player cannot decode the stream's video: FLV codec {codec} is H.265 (HEVC), which "
         "flv.js and older mpegts.js do not play, nor do browsers without HEVC decoding. Push "
         "H.264 for web players, or have the platform transcode to H.264.",
-        "播放器无法解码这路流的视频：FLV 编码 ID {codec} 是 H.265（HEVC），flv.js 和旧版 mpegts.js "
-        "不支持，没有 HEVC 硬解的浏览器也播不了。网页播放请推 H.264，或让平台转码成 H.264。",
+        "播放器无法解码这路流的视频：FLV 编码 ID {codec} 是 H.265（HEVC），flv.js 和旧版 "
+        "mpegts.js 不支持，没有 HEVC 硬解的浏览器也播不了。网页播放请推 H.264，或让平台转码成 "
+        "H.264。",
     ),
     "player.codec-flv": (
-        "The player cannot decode the stream's video: FLV codec {codec} is not one it "
-        "supports. Push H.264 for web players.",
+        "The player cannot decode the stream's video: FLV codec {codec} is not one it supports. "
+        "Push H.264 for web players.",
         "播放器无法解码这路流的视频：不支持 FLV 编码 ID {codec}。网页播放请推 H.264。",
     ),
     "player.player-codec-unsupported": (
-        "The player found no codec in the stream that this browser can play (H.265/HEVC, "
-        "AV1, a 10-bit or 4:2:2 profile, or audio other than AAC). Push H.264 and AAC, or play "
-        "an H.264 rendition.",
-        "播放器在这路流里找不到浏览器能播放的编码（H.265/HEVC、AV1、10 bit 或 4:2:2 档次，或非 AAC "
-        "的音频）。请推 H.264 加 AAC，或让观众播放 H.264 的转码档。",
+        "The player found no codec in the stream that this browser can play (H.265/HEVC, AV1, a "
+        "10-bit or 4:2:2 profile, or audio other than AAC). Push H.264 and AAC, or play an H.264 "
+        "rendition.",
+        "播放器在这路流里找不到浏览器能播放的编码（H.265/HEVC、AV1、10 bit 或 4:2:2 档次，或非 "
+        "AAC 的音频）。请推 H.264 加 AAC，或让观众播放 H.264 的转码档。",
     ),
     "player.player-decode-error": (
-        "The browser stopped decoding the stream (MEDIA_ERR_DECODE): the video is corrupt "
-        "where it stopped (missing SPS/PPS, broken keyframes) or uses a profile this browser "
-        "cannot decode. Compare with another browser and check the encoder's profile.",
+        "The browser stopped decoding the stream (MEDIA_ERR_DECODE): the video is corrupt where "
+        "it stopped (missing SPS/PPS, broken keyframes) or uses a profile this browser cannot "
+        "decode. Compare with another browser and check the encoder's profile.",
         "浏览器解码这路流时中止了（MEDIA_ERR_DECODE）：停止处的视频数据损坏（缺少 SPS/PPS、"
         "关键帧损坏），或者用了该浏览器解不了的档次。请换一个浏览器对比，并检查编码器的档次设置。",
     ),
     "player.player-name-not-resolved": (
-        "The viewer's browser could not resolve the playback domain of {targets} "
-        "({errors}): the domain's DNS, or the viewer's resolver, gave no answer. Check the "
-        "CNAME of the playback domain and resolve it from the viewer's network.",
-        "观众的浏览器无法解析 {targets} 的播放域名（{errors}）：播放域名的 DNS 或观众使用的解析器"
-        "没有给出结果。请检查播放域名的 CNAME，并在观众的网络里解析一次。",
+        "The viewer's browser could not resolve the playback domain of {targets} ({errors}): the "
+        "domain's DNS, or the viewer's resolver, gave no answer. Check the CNAME of the playback "
+        "domain and resolve it from the viewer's network.",
+        "观众的浏览器无法解析 {targets} 的播放域名（{errors}）：播放域名的 DNS "
+        "或观众使用的解析器没有给出结果。请检查播放域名的 CNAME，并在观众的网络里解析一次。",
     ),
     "player.player-connection-failed": (
         "The viewer's connection for {targets} failed before any HTTP answer ({errors}): reset "
-        "or timed out on the way to the edge. Where it happens only to viewers in one "
-        "country or network, the path across the border or a regional rule is the suspect.",
-        "观众拉取 {targets} 的连接在收到任何 HTTP 响应之前就失败了（{errors}）：在到边缘节点的"
-        "路上被重置或超时。如果只有某个国家或某个网络的观众出现，问题多半在跨境链路或地域规则上。",
+        "or timed out on the way to the edge. Where it happens only to viewers in one country or "
+        "network, the path across the border or a regional rule is the suspect.",
+        "观众拉取 {targets} 的连接在收到任何 HTTP 响应之前就失败了（{errors}）："
+        "在到边缘节点的路上被重置或超时。如果只有某个国家或某个网络的观众出现，"
+        "问题多半在跨境链路或地域规则上。",
     ),
     "player.player-load-failed": (
         "The player could not load {targets} and the lines show no HTTP status: either the "
-        "browser got no answer (blocked by CORS or mixed content, or the connection failed) "
-        "or the status was not logged. Open the URL in the browser's address bar, or run "
-        "curl -sI on it, and look for CORS or Mixed Content lines above this one.",
-        "播放器没能加载 {targets}，而日志里没有 HTTP 状态码：要么浏览器根本没有收到响应（被跨域或"
-        "混合"
-        "内容拦截，或连接失败），要么状态码没有打印出来。请在浏览器地址栏直接打开这个地址，或用 c"
-        "url -sI "
-        "测一下，并看看这一行前面有没有 CORS 或 Mixed Content 的报错。",
+        "browser got no answer (blocked by CORS or mixed content, or the connection failed) or "
+        "the status was not logged. Open the URL in the browser's address bar, or run curl -sI "
+        "on it, and look for CORS or Mixed Content lines above this one.",
+        "播放器没能加载 {targets}，而日志里没有 HTTP 状态码："
+        "要么浏览器根本没有收到响应（被跨域或混合内容拦截，或连接失败），要么状态码没有打印出来。"
+        "请在浏览器地址栏直接打开这个地址，或用 curl -sI 测一下，并看看这一行前面有没有 CORS 或 "
+        "Mixed Content 的报错。",
     ),
     "player.player-source-unsupported": (
-        "The player could not load the source (MEDIA_ERR_SRC_NOT_SUPPORTED): either this "
-        "browser cannot play the format (HTTP-FLV on iPhone Safari or in WeChat, H.265) or "
-        "the request failed. Run curl -sI on the URL: if it answers 200, the format is the "
-        "cause; offer HLS with H.264 to these viewers.",
-        "播放器无法加载播放源（MEDIA_ERR_SRC_NOT_SUPPORTED）：要么这个浏览器播放不了该格式（iPhone "
-        "Safari 或微信里的 HTTP-FLV、H.265），要么请求本身失败了。请用 curl -sI 测一下这个地址："
-        "如果返回 200，原因就是格式，请给这些观众提供 H.264 的 HLS 地址。",
+        "The player could not load the source (MEDIA_ERR_SRC_NOT_SUPPORTED): either this browser "
+        "cannot play the format (HTTP-FLV on iPhone Safari or in WeChat, H.265) or the request "
+        "failed. Run curl -sI on the URL: if it answers 200, the format is the cause; offer HLS "
+        "with H.264 to these viewers.",
+        "播放器无法加载播放源（MEDIA_ERR_SRC_NOT_SUPPORTED）："
+        "要么这个浏览器播放不了该格式（iPhone Safari 或微信里的 HTTP-FLV、H.265），"
+        "要么请求本身失败了。请用 curl -sI 测一下这个地址：如果返回 200，原因就是格式，"
+        "请给这些观众提供 H.264 的 HLS 地址。",
     ),
     "player.player-load-timeout": (
         "The player's requests timed out (playlist or segments): the edge answered too slowly "
         "for this viewer. If it is one region only, the viewer's path to the edge is the "
         "suspect; if everyone, the edge or the origin.",
-        "播放器的请求超时了（播放列表或切片）：边缘节点对这位观众的响应太慢。如果只有某个地区出现，"
-        "多半是观众到边缘节点的链路；如果所有人都有，就是边缘节点或源站的问题。",
+        "播放器的请求超时了（播放列表或切片）：边缘节点对这位观众的响应太慢。"
+        "如果只有某个地区出现，多半是观众到边缘节点的链路；如果所有人都有，"
+        "就是边缘节点或源站的问题。",
     ),
     "player.player-stream-cut": (
-        "The stream's download ended part-way (the connection closed before the stream did). "
-        "If every viewer is cut at the same moment, the publisher's push dropped: check the "
+        "The stream's download ended part-way (the connection closed before the stream did). If "
+        "every viewer is cut at the same moment, the publisher's push dropped: check the "
         "encoder's log at that time. If only some viewers, their network or their edge.",
-        "流的下载在中途断开了（流还没结束连接就关闭了）。如果所有观众在同一时刻断开，是主播端推流"
-        "断了："
-        "请查看编码器在那个时间点的日志。如果只有部分观众断开，是他们的网络或所在的边缘节点。",
+        "流的下载在中途断开了（流还没结束连接就关闭了）。如果所有观众在同一时刻断开，"
+        "是主播端推流断了：请查看编码器在那个时间点的日志。如果只有部分观众断开，"
+        "是他们的网络或所在的边缘节点。",
     ),
     "player.player-stalled": (
-        "The player ran out of buffer and stalled ({count} stalls in the lines): the stream "
+        "The player ran out of buffer and stalled ({count} lines report a stall): the stream "
         "arrived slower than it played. If the publisher's push is healthy at those times, the "
         "viewer's path to the edge or the edge's capacity is the cause.",
-        "播放器缓冲耗尽、出现卡顿（日志中有 {count} 次）：流到达的速度比播放的速度慢。如果那段时"
-        "间主播端"
-        "推流正常，原因在观众到边缘节点的链路或边缘节点的容量。",
+        "播放器缓冲耗尽、出现卡顿（日志中有 {count} 行报告卡顿）：流到达的速度比播放的速度慢。"
+        "如果那段时间主播端推流正常，原因在观众到边缘节点的链路或边缘节点的容量。",
     ),
     # ----------------------------------------------------------- throughput
     "throughput.uplink-measured": (

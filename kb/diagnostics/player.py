@@ -43,8 +43,8 @@ _LINE_NUMBER = re.compile(r"(?<=[^/:]):\d+$")
 # Every pattern below needs one of these in its line (lower case). Each is
 # a whole-text search (kb.diagnostics.scan), so they are few and shared.
 _PHRASES = (
-    # the browser's refusals (Firefox's CORS lines, English or Chinese, hold "CORS" too)
-    "cors", "access control", "allow-origin", "mixed", "混合", "insecure content",
+    # the browser's refusals
+    "cors", "跨源", "access control", "allow-origin", "mixed", "混合", "insecure content",
     "notallowed", "autoplay is only", "didn't interact",
     # what the player could not decode or play
     "codec", "compatible", "兼容", "media_err", "_error_", "(code:", "corruption", "损坏",

@@ -5,7 +5,7 @@ from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.diagnostics import Answers, Attachment, diagnose
+from kb.diagnostics import Answers, Attachment, diagnose, player
 from kb.diagnostics.player import player_statuses
 from kb.diagnostics.severity import finding_severity
 
@@ -267,7 +267,7 @@ def test_stalls_are_counted_and_the_viewer_role_is_inferred():
     answer = _answer(text, description="卡顿")
     assert _kinds(answer) == ["player-stalled"]
     assert answer.findings[0].facts["lines"] == 6
-    assert "6 stalls" in answer.findings[0].summary
+    assert "6 lines report a stall" in answer.findings[0].summary
     assert _first(answer) == "play.viewer-buffering"
     # A stall is a symptom to explain, not a fault by itself.
     assert finding_severity("player-stalled") == "warning"
@@ -304,3 +304,18 @@ def test_any_mix_of_player_lines_is_read_from_the_text_without_failing(lines, jo
     read = answer.attachments[0].text  # the paste, control characters taken out
     for finding in answer.findings:
         assert all(line in read for line in finding.evidence)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=12))
+def test_the_whole_text_search_finds_every_line_a_pattern_reads(lines):
+    # The phrases only spare the patterns the lines that cannot match: with
+    # every line a candidate, the reading is the same.
+    text = "\n".join(lines)
+    gated = [(f.kind, f.evidence, f.facts) for f in _answer(text).findings]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(player, "_PHRASES", ("",))
+        player._candidate_lines.cache_clear()
+        every_line = [(f.kind, f.evidence, f.facts) for f in _answer(text).findings]
+    player._candidate_lines.cache_clear()
+    assert gated == every_line
