@@ -534,8 +534,10 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         extra.extend(found)
     for f in extra:
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
-    # A web player's console is a viewer's, whoever pasted it.
-    if role is None and any(f.kind in PLAYER_KINDS for f in extra):
+    # A web player's console is a viewer's, whoever pasted it; so is a
+    # description that quotes a player's error.
+    if role is None and (any(f.kind in PLAYER_KINDS for f in extra)
+                         or rules.PLAYER_WORDS.search(description)):
         role = "viewer"
     findings = _findings(parsed, answers.protocol, reached_by_tcp(extra)) + extra
     suggestions = _suggest(findings, answers, role, description)

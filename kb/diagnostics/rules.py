@@ -162,6 +162,16 @@ class KeywordRule:
     protocols: tuple[str, ...] = ()
 
 
+# A description that names a web player or one of its errors is a viewer's
+# (the 403 and 404 words are then a playback URL's, not a push's).
+PLAYER_WORDS = re.compile(
+    r"hls\.js|flv\.js|mpegts\.js|video\.?js|dash\.js|shaka|exoplayer"
+    r"|(?:manifest|level|frag)Load(?:Error|TimeOut)|bufferStalledError|HttpStatusCodeInvalid"
+    r"|MEDIA_ERR_|net::ERR_|NotAllowedError",
+    re.IGNORECASE,
+)
+
+
 FINDING_RULES: tuple[FindingRule, ...] = (
     # path tools
     FindingRule("path-unreachable", "net.line-failover", 0.75),
@@ -658,6 +668,37 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("black screen", "only audio", "audio only", "黑屏", "只有声音"), "play.black-screen", 0.65
     ),
+    # A web player's own error names, quoted in a description (a pasted
+    # console is read line by line, kb/diagnostics/player.py).
+    KeywordRule(
+        ("bufferstallederror", "fragloadtimeout", "levelloadtimeout", "manifestloadtimeout",
+         "earlyeof"),
+        "play.viewer-buffering",
+        0.55,
+    ),
+    KeywordRule(
+        ("unsupported codec in video frame", "incompatiblecodecserror", "bufferaddcodecerror"),
+        "enc.codec-unsupported",
+        0.6,
+    ),
+    KeywordRule(("media_err_decode", "pipeline_error_decode"), "play.black-screen", 0.5),
+    KeywordRule(
+        ("media_err_src_not_supported", "视频因格式不支持", "no compatible source"),
+        "play.mobile-compat",
+        0.35,
+    ),
+    KeywordRule(
+        ("media_err_src_not_supported", "视频因格式不支持", "no compatible source"),
+        "enc.codec-unsupported",
+        0.3,
+    ),
+    KeywordRule(
+        ("err_connection_reset", "err_connection_closed", "err_empty_response"),
+        "net.cross-border-interference",
+        0.4,
+        role="viewer",
+    ),
+    KeywordRule(("err_name_not_resolved",), "push.dns-resolution", 0.6, role="viewer"),
     KeywordRule(
         (
             "recording missing",

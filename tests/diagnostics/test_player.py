@@ -273,6 +273,28 @@ def test_stalls_are_counted_and_the_viewer_role_is_inferred():
     assert finding_severity("player-stalled") == "warning"
 
 
+@pytest.mark.parametrize(("description", "problem"), [
+    ("hls.js gives manifestLoadError 403 for some viewers", "play.forbidden-403"),
+    ("播放器报 HttpStatusCodeInvalid 404", "play.not-found-404"),
+    ("the player shows bufferStalledError every minute", "play.viewer-buffering"),
+    ("flv.js: Unsupported codec in video frame: 12", "enc.codec-unsupported"),
+    ("VIDEOJS: ERROR: (CODE:3 MEDIA_ERR_DECODE)", "play.black-screen"),
+    ("视频因格式不支持或者服务器或网络的问题无法加载", "play.mobile-compat"),
+    ("chrome says net::ERR_NAME_NOT_RESOLVED for the m3u8", "push.dns-resolution"),
+])
+def test_a_players_error_quoted_in_the_description_points_at_its_fix(description, problem):
+    # Typed into the description rather than pasted: the viewer's words.
+    answer = diagnose(description=description)
+    assert answer.suggestions[0].problem == problem
+    assert not answer.suggestions[0].evidence
+
+
+def test_a_403_quoted_from_a_player_is_a_playback_403_not_a_refused_push():
+    answer = diagnose(description="hls.js manifestLoadError, response code 403")
+    assert "push.auth-failed" not in [s.problem for s in answer.suggestions]
+    assert answer.suggestions[0].problem == "play.forbidden-403"
+
+
 def test_a_player_console_beside_the_encoders_log_keeps_both_readings():
     text = CHROME_MIXED + "\n" + FLV_HEVC
     answer = _answer(text, role="publisher")
