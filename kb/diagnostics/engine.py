@@ -519,9 +519,9 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     role = _infer_role(answers, parsed)
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests, iperf3, a player's console) can still carry evidence: it counts as
-    # input once these passes find some. A throughput test is held against
-    # the bitrate of an encoder in any attachment.
+    # nginx -t, port tests, iperf3, a browser's console) can still carry
+    # evidence: it counts as input once these passes find some. A throughput
+    # test is held against the bitrate of an encoder in any attachment.
     stream = stream_rate(parsed)
     extra: list[Finding] = []
     for p in parsed:

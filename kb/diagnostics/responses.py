@@ -107,8 +107,8 @@ def analyse_responses(parsed: ParsedAttachment, text: str) -> list[Finding]:
     if not text:
         return []
     by_kind: dict[str, list[Answer]] = {}
-    answers = http_answers(text) + [Answer(s.url, s.code, s.line) for s in player_statuses(text)]
-    for answer in answers:
+    every = http_answers(text) + [Answer(s.url, s.code, s.line) for s in player_statuses(text)]
+    for answer in every:
         kind = _KINDS.get(answer.code)
         # A callback or API endpoint's answer is not a playback answer.
         if kind and (answer.url is None or MEDIA_URL.search(answer.url)):

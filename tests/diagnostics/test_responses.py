@@ -87,6 +87,14 @@ def test_each_tools_status_is_read(text, kind):
     assert answer.findings[0].text("zh-hans").startswith("服务器 返回 HTTP")
 
 
+def test_a_refusal_for_too_many_requests_is_the_quota_fix():
+    answer = _answer("$ curl -sI https://play.example.com/live/s.m3u8\nHTTP/2 429\n")
+    assert _kinds(answer) == ["http-too-many"]
+    assert answer.findings[0].summary.startswith(
+        "https://play.example.com/live/s.m3u8 answered HTTP 429: the playback domain refused")
+    assert answer.suggestions[0].problem == "ops.quota-exceeded"
+
+
 def test_a_url_that_answers_200_alone_points_at_no_fault():
     text = "$ curl -I https://play.example.com/live/s.m3u8\nHTTP/2 200\n"
     answer = _answer(text, role=None)
