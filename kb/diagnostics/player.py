@@ -52,6 +52,7 @@ _PHRASES = (
     # stalls, timeouts, cuts and failed loads
     "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
+    "while loading",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
     "status code",
@@ -100,6 +101,7 @@ _STALL = re.compile(r"bufferStalledError|Playback stalling at")
 _TIMEOUT = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|subtitleTrack|key)LoadTimeOut\b"
     r"|A network timeout occurred while loading|\bConnectingTimeout\b"
+    r"|\btimeout while loading https?://"
 )
 _CUT = re.compile(
     r"\b(?:Unrecoverable)?EarlyEof\b|Connection lost, trying reconnect"
@@ -127,6 +129,7 @@ _LOAD_FAILED = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|key)LoadError\b"
     r"|network error \(status \d+\) occurred while loading"
     r"|IOException: type = Exception\b|\bNetworkError,? Exception\b"
+    r"|(?:^|\s)0 while loading https?://"
     r"|playlist request error at URL"
 )
 
@@ -135,6 +138,7 @@ _STATUSES = (
     # hls.js's debug log and its errors' messages
     re.compile(r"network error \(status (?P<code>\d{3})\) occurred while loading"),
     re.compile(r"HTTP Error (?P<code>\d{3})\b"),
+    re.compile(r"\b(?P<code>\d{3}) while loading (?P<url>https?://[^\s,]+)"),
     # flv.js / mpegts.js
     re.compile(r"Loader error, code = (?P<code>\d{3})\b"),
     # Chrome's and Firefox's network lines in the console (the URL is

@@ -124,6 +124,9 @@ def _first(answer) -> str:
      "http-not-found", "play.not-found-404"),
     ("GET https://play.example.com/live/s.m3u8 [HTTP/2 403 Forbidden 38ms]", "http-forbidden",
      "play.forbidden-403"),
+    # hls.js's loaders (src/utils/xhr-loader.ts): "${status} while loading ${url}"
+    ("hls.js@1:1 [error] > 404 while loading https://play.example.com/live/s_720p.m3u8",
+     "http-not-found", "play.not-found-404"),
     ("com.google.android.exoplayer2.upstream.HttpDataSource$InvalidResponseCodeException: "
      "Response code: 404", "http-not-found", "play.not-found-404"),
 ])
@@ -231,6 +234,10 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "player-load-failed", "play.browser-policy"),
     ("NetworkError Exception {code: -1, msg: 'Failed to fetch'}", "player-load-failed",
      "play.browser-policy"),
+    ("logger.js:39 [warn] > 0 while loading http://play.example.com/live/s.m3u8, retrying in "
+     "4000...", "player-load-failed", "play.browser-policy"),
+    ("xhr-loader.ts:237 [warn] > timeout while loading https://play.example.com/live/s.m3u8",
+     "player-load-timeout", "play.viewer-buffering"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
