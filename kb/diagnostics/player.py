@@ -37,7 +37,7 @@ from .scan import fold_case, lines_containing
 
 # A URL a player asks for: a playlist, a stream or a segment, or a live path.
 MEDIA_URL = re.compile(r"\.(?:m3u8|flv|ts|m4s|mp4|mpd|aac)(?:[?#]|$)|/live/", re.I)
-_URL = re.compile(r"https?://[^\s'\"\u201c\u201d\u2018\u2019<>()\[\]{},]+")
+_URL = re.compile(r"(?:https?|wss?)://[^\s'\"\u201c\u201d\u2018\u2019<>()\[\]{},]+")
 _LINE_NUMBER = re.compile(r"(?<=[^/:]):\d+$")
 
 # Every pattern below needs one of these in its line (lower case). Each is
@@ -52,7 +52,7 @@ _PHRASES = (
     # stalls, timeouts, cuts and failed loads
     "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
-    "while loading",
+    "while loading", "websocket connection to",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
     "status code",
@@ -130,6 +130,7 @@ _LOAD_FAILED = re.compile(
     r"|network error \(status \d+\) occurred while loading"
     r"|IOException: type = Exception\b|\bNetworkError,? Exception\b"
     r"|(?:^|\s)0 while loading https?://"
+    r"|WebSocket connection to '[^']*' failed"
     r"|playlist request error at URL"
 )
 
@@ -147,6 +148,8 @@ _STATUSES = (
     re.compile(r"\bGET (?P<url>\S+) \[HTTP/[\d.]+ (?P<code>\d{3})\b"),
     re.compile(r"Failed to load resource: the server responded with a status of (?P<code>\d{3})"),
     re.compile(r"The response had HTTP status code (?P<code>\d{3})\b"),
+    # Chrome's WebSocket (HTTP-FLV over WebSocket) refused at its handshake
+    re.compile(r"WebSocket handshake: Unexpected response code: (?P<code>\d{3})\b"),
     # ExoPlayer (Android apps)
     re.compile(r"InvalidResponseCodeException: Response code: (?P<code>\d{3})\b"),
 )

@@ -124,6 +124,9 @@ def _first(answer) -> str:
      "http-not-found", "play.not-found-404"),
     ("GET https://play.example.com/live/s.m3u8 [HTTP/2 403 Forbidden 38ms]", "http-forbidden",
      "play.forbidden-403"),
+    ("WebSocket connection to 'wss://play.example.com/live/s.flv' failed: Error during "
+     "WebSocket handshake: Unexpected response code: 403", "http-forbidden",
+     "play.forbidden-403"),
     # hls.js's loaders (src/utils/xhr-loader.ts): "${status} while loading ${url}"
     ("hls.js@1:1 [error] > 404 while loading https://play.example.com/live/s_720p.m3u8",
      "http-not-found", "play.not-found-404"),
@@ -238,6 +241,13 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "4000...", "player-load-failed", "play.browser-policy"),
     ("xhr-loader.ts:237 [warn] > timeout while loading https://play.example.com/live/s.m3u8",
      "player-load-timeout", "play.viewer-buffering"),
+    # HTTP-FLV over WebSocket (flv.js's and mpegts.js's WebSocketLoader)
+    ("WebSocket connection to 'wss://play.example.com/live/s.flv' failed: ",
+     "player-load-failed", "play.browser-policy"),
+    ("Mixed Content: The page at 'https://www.example.com/' was loaded over HTTPS, but attempted "
+     "to connect to the insecure WebSocket endpoint 'ws://play.example.com/live/s.flv'. This "
+     "request has been blocked; this endpoint must be available over WSS.",
+     "browser-mixed-content", "play.browser-policy"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
