@@ -286,6 +286,11 @@ def test_stalls_are_counted_and_the_viewer_role_is_inferred():
     assert answer.findings[0].facts["lines"] == 6
     assert "6 lines report a stall" in answer.findings[0].summary
     assert _first(answer) == "play.viewer-buffering"
+    # The console makes the description a viewer's: "卡顿" counts for the
+    # viewers' buffering, which it does not for a role nobody named.
+    assert "卡顿" in answer.suggestions[0].reason
+    words_alone = diagnose(description="卡顿").suggestions
+    assert "play.viewer-buffering" not in [s.problem for s in words_alone]
     # A stall is a symptom to explain, not a fault by itself.
     assert finding_severity("player-stalled") == "warning"
 
@@ -312,7 +317,7 @@ def test_a_403_quoted_from_a_player_is_a_playback_403_not_a_refused_push():
     assert answer.suggestions[0].problem == "play.forbidden-403"
 
 
-def test_a_player_console_beside_the_encoders_log_keeps_both_readings():
+def test_a_console_pasted_by_a_publisher_still_points_at_each_fix():
     text = CHROME_MIXED + "\n" + FLV_HEVC
     answer = _answer(text, role="publisher")
     assert _kinds(answer) == ["browser-mixed-content", "player-codec-unsupported"]
