@@ -194,6 +194,18 @@ def _media_url(line: str) -> str | None:
     return None
 
 
+def _about_the_stream(line: str) -> bool:
+    """Whether a line that names no stream URL may still be about the stream:
+    it names no other URL, and Chrome's "Failed to load resource" names no
+    other resource before it (``favicon.ico:1 Failed to load resource``)."""
+    if _URL.search(line):
+        return False
+    resource, failed, _ = line.partition("Failed to load resource")
+    if failed and (words := resource.split()):
+        return bool(MEDIA_URL.search(_LINE_NUMBER.sub("", words[-1])))
+    return True
+
+
 @functools.lru_cache(maxsize=1)
 def _candidate_lines(text: str) -> tuple[str, ...]:
     """The lines a pattern may match, stripped. The engine reads an
@@ -232,6 +244,8 @@ def player_statuses(text: str) -> list[Status]:
                 continue
             url = None
         url = url or _media_url(line)
+        if url is None and not _about_the_stream(line):
+            continue
         if url is not None and not MEDIA_URL.search(url):
             continue
         statuses.append(Status(url, code, line))
@@ -293,7 +307,7 @@ def analyse_player(parsed: ParsedAttachment, text: str) -> list[Finding]:
     read = _Reading()
     for line in lines:
         url = _media_url(line)
-        load_failed = _LOAD_FAILED.search(line)
+        load_failed = _LOAD_FAILED.search(line) if url or _about_the_stream(line) else None
         for kind, search in _READS:
             # video.js reports a playlist that failed to load as a network
             # error (CODE:2): a failed load, not a stream cut part-way.

@@ -159,6 +159,11 @@ def test_a_players_status_names_the_url_its_line_names():
 
 def test_a_failed_request_that_is_not_for_the_stream_is_not_read():
     text = ("GET https://www.example.com/api/config.json 404 (Not Found)\n"
+            "favicon.ico:1  Failed to load resource: the server responded with a status of 404 ()\n"
+            "https://www.example.com/logo.png:1 Failed to load resource: the server responded "
+            "with a status of 403 ()\n"
+            "{type: 'networkError', details: 'keyLoadError', url: 'https://drm.example.com/key', "
+            "response: {code: 403}}\n"
             "GET https://stats.example.com/collect net::ERR_CONNECTION_RESET\n"
             "Access to fetch at 'https://api.example.com/v1/me' from origin "
             "'https://www.example.com' has been blocked by CORS policy: No "
