@@ -253,7 +253,8 @@ def _parse_into(parsed: ParsedAttachment, content: bytes | str) -> None:
         parsed.note(msg("note.error-replies"))
 
 
-def _infer_role(answers: Answers, parsed: list[ParsedAttachment]) -> str | None:
+def _infer_role(answers: Answers, parsed: list[ParsedAttachment], read_as_text: list[Finding],
+                description: str) -> str | None:
     if answers.role in ("publisher", "viewer"):
         return answers.role
     for p in parsed:
@@ -262,6 +263,10 @@ def _infer_role(answers: Answers, parsed: list[ParsedAttachment]) -> str | None:
                 return "publisher"
             if isinstance(r, FfmpegResult) and r.direction:
                 return "publisher" if r.direction == "push" else "viewer"
+    # A web player's console is a viewer's, whoever pasted it; so is a
+    # description that quotes a player's error.
+    if any(f.kind in PLAYER_KINDS for f in read_as_text) or rules.PLAYER_WORDS.search(description):
+        return "viewer"
     return None
 
 
@@ -517,7 +522,6 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         parsed[-1].note(
             msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
-    role = _infer_role(answers, parsed)
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
     # nginx -t, port tests, iperf3, a browser's console) can still carry
     # evidence: it counts as input once these passes find some. A throughput
@@ -534,11 +538,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         extra.extend(found)
     for f in extra:
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
-    # A web player's console is a viewer's, whoever pasted it; so is a
-    # description that quotes a player's error.
-    if role is None and (any(f.kind in PLAYER_KINDS for f in extra)
-                         or rules.PLAYER_WORDS.search(description)):
-        role = "viewer"
+    role = _infer_role(answers, parsed, extra, description)
     findings = _findings(parsed, answers.protocol, reached_by_tcp(extra)) + extra
     suggestions = _suggest(findings, answers, role, description)
     has_input = (

@@ -218,6 +218,16 @@ class FfmpegResult:
         }
 
 
+@dataclass(frozen=True)
+class HttpAnswer:
+    """An HTTP status a playback URL was answered, as curl, a player or the
+    browser printed it: the URL when the output names it, and the line."""
+
+    url: str | None
+    code: str
+    line: str
+
+
 @dataclass
 class Attachment:
     """One pasted or uploaded output, as the customer gave it."""

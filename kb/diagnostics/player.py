@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from . import rules
 from .messages import msg
-from .models import Finding, ParsedAttachment
+from .models import Finding, HttpAnswer, ParsedAttachment
 from .scan import fold_case, lines_containing
 
 # A URL a player asks for: a playlist, a stream or a segment, or a live path.
@@ -111,16 +110,13 @@ _CUT = re.compile(
 _NET_ERROR = re.compile(r"net::(?P<error>ERR_[A-Z0-9_]+)")
 _NET_KINDS = {
     "ERR_NAME_NOT_RESOLVED": "player-name-not-resolved",
-    "ERR_CONNECTION_RESET": "player-connection-failed",
-    "ERR_CONNECTION_CLOSED": "player-connection-failed",
-    "ERR_CONNECTION_ABORTED": "player-connection-failed",
-    "ERR_EMPTY_RESPONSE": "player-connection-failed",
-    "ERR_SSL_PROTOCOL_ERROR": "player-connection-failed",
-    "ERR_CONNECTION_TIMED_OUT": "player-connection-failed",
-    "ERR_TIMED_OUT": "player-connection-failed",
-    "ERR_CONNECTION_REFUSED": "player-connection-failed",
-    "ERR_ADDRESS_UNREACHABLE": "player-connection-failed",
     "ERR_INCOMPLETE_CHUNKED_ENCODING": "player-stream-cut",
+    **dict.fromkeys(
+        ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CONNECTION_ABORTED",
+         "ERR_EMPTY_RESPONSE", "ERR_SSL_PROTOCOL_ERROR", "ERR_CONNECTION_TIMED_OUT",
+         "ERR_TIMED_OUT", "ERR_CONNECTION_REFUSED", "ERR_ADDRESS_UNREACHABLE"),
+        "player-connection-failed",
+    ),
 }
 # A load that failed, its status not in the line: hls.js's load errors
 # (status 0 when the browser got no answer), flv.js's fetch exception, and
@@ -175,15 +171,6 @@ def _in_order(pairs, line: str):
     return None
 
 
-@dataclass(frozen=True)
-class Status:
-    """An HTTP status a player was answered, and the URL when its line names it."""
-
-    url: str | None
-    code: str
-    line: str
-
-
 def _media_url(line: str) -> str | None:
     for m in _URL.finditer(line):
         # Neither a sentence's full stop ("... resource at <url>. (Reason:")
@@ -220,7 +207,7 @@ def _candidate_lines(text: str) -> tuple[str, ...]:
     return tuple(lines[i].strip() for i in indexes)
 
 
-def player_statuses(text: str) -> list[Status]:
+def player_statuses(text: str) -> list[HttpAnswer]:
     """Every HTTP error status a player or the browser logged in ``text``, in order.
 
     A 2xx or 3xx is not read: Chrome logs ``net::ERR_INCOMPLETE_CHUNKED_ENCODING
@@ -248,7 +235,7 @@ def player_statuses(text: str) -> list[Status]:
             continue
         if url is not None and not MEDIA_URL.search(url):
             continue
-        statuses.append(Status(url, code, line))
+        statuses.append(HttpAnswer(url, code, line))
     return statuses
 
 
@@ -280,9 +267,10 @@ _EXPLAINS_LOAD_FAILED = frozenset({
     "player-connection-failed", "player-load-timeout", "player-codec-unsupported",
 })
 _UNEXPLAINED = ("player-load-failed", "player-source-unsupported")
-# The statuses that say what to fix (.responses reads them); a server error
-# (502, 503) is for support to read and explains nothing here.
-_STATUSES_READ = frozenset({"401", "403", "404", "410", "429", "451"})
+# The error statuses that say what to fix (.responses reads them); a server
+# error (502, 503) is for support to read and explains nothing here.
+_STATUSES_READ = frozenset(
+    code for code, kind in rules.HTTP_STATUS_KINDS.items() if kind != "http-ok")
 
 
 class _Reading:

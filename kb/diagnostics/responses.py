@@ -25,11 +25,10 @@ any input: the engine's never-raise contract covers this pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from . import rules
 from .messages import Message, msg
-from .models import Finding, ParsedAttachment
+from .models import Finding, HttpAnswer, ParsedAttachment
 from .player import MEDIA_URL, player_statuses
 from .scan import fold_case, lines_containing
 
@@ -49,28 +48,7 @@ _POWERSHELL = re.compile(
     r"|Response status code does not indicate success: (?P<code7>\d{3})\b"
 )
 
-# The statuses read, by finding kind.
-_KINDS = {
-    "200": "http-ok",
-    "401": "http-forbidden",
-    "403": "http-forbidden",
-    "451": "http-forbidden",
-    "404": "http-not-found",
-    "410": "http-not-found",
-    "429": "http-too-many",
-}
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An HTTP status, and the URL it answers when a command named it."""
-
-    url: str | None
-    code: str
-    line: str
-
-
-def http_answers(text: str) -> list[Answer]:
+def http_answers(text: str) -> list[HttpAnswer]:
     """Every HTTP status in ``text``, in order, with the URL it answers when
     a ``curl`` command names it.
 
@@ -82,7 +60,7 @@ def http_answers(text: str) -> list[Answer]:
     if not candidates:
         return []
     lines = text.split("\n")
-    answers: list[Answer] = []
+    answers: list[HttpAnswer] = []
     waiting: list[str] = []  # URLs of commands whose answer is still to come
     current: str | None = None
     for idx in candidates:
@@ -98,7 +76,7 @@ def http_answers(text: str) -> list[Answer]:
             continue
         if waiting:
             current = waiting.pop(0)
-        answers.append(Answer(current, code, raw))
+        answers.append(HttpAnswer(current, code, raw))
     return answers
 
 
@@ -106,10 +84,9 @@ def analyse_responses(parsed: ParsedAttachment, text: str) -> list[Finding]:
     """Findings from the HTTP answers in one attachment's text."""
     if not text:
         return []
-    by_kind: dict[str, list[Answer]] = {}
-    every = http_answers(text) + [Answer(s.url, s.code, s.line) for s in player_statuses(text)]
-    for answer in every:
-        kind = _KINDS.get(answer.code)
+    by_kind: dict[str, list[HttpAnswer]] = {}
+    for answer in http_answers(text) + player_statuses(text):
+        kind = rules.HTTP_STATUS_KINDS.get(answer.code)
         # A callback or API endpoint's answer is not a playback answer.
         if kind and (answer.url is None or MEDIA_URL.search(answer.url)):
             by_kind.setdefault(kind, []).append(answer)
@@ -129,7 +106,7 @@ def analyse_responses(parsed: ParsedAttachment, text: str) -> list[Finding]:
     return findings
 
 
-def _targets(answers: list[Answer]) -> str | Message:
+def _targets(answers: list[HttpAnswer]) -> str | Message:
     urls = list(dict.fromkeys(a.url for a in answers if a.url))
     if not urls:
         return msg("http.the-request")

@@ -162,6 +162,19 @@ class KeywordRule:
     protocols: tuple[str, ...] = ()
 
 
+# The HTTP statuses of a playback URL that say where to look, by finding
+# kind (responses.py, player.py): a redirect is a step, and a server error is
+# for support to read.
+HTTP_STATUS_KINDS = {
+    "200": "http-ok",
+    "401": "http-forbidden",
+    "403": "http-forbidden",
+    "451": "http-forbidden",
+    "404": "http-not-found",
+    "410": "http-not-found",
+    "429": "http-too-many",
+}
+
 # A description that names a web player or one of its errors is a viewer's
 # (the 403 and 404 words are then a playback URL's, not a push's).
 PLAYER_WORDS = re.compile(
@@ -358,6 +371,10 @@ def problems_for(kind: str) -> list[str]:
 
 
 # Phrases are matched against the lower-cased description.
+# video.js's error 4 and the element's: a format this browser cannot play,
+# or a request that failed.
+_SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
+
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("connection refused", "econnrefused", "连接被拒绝", "拒绝连接", "无法连接推流"),
@@ -682,16 +699,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
     ),
     KeywordRule(("media_err_decode", "pipeline_error_decode"), "play.black-screen", 0.5),
-    KeywordRule(
-        ("media_err_src_not_supported", "视频因格式不支持", "no compatible source"),
-        "play.mobile-compat",
-        0.35,
-    ),
-    KeywordRule(
-        ("media_err_src_not_supported", "视频因格式不支持", "no compatible source"),
-        "enc.codec-unsupported",
-        0.3,
-    ),
+    KeywordRule(_SOURCE_NOT_SUPPORTED, "play.mobile-compat", 0.35),
+    KeywordRule(_SOURCE_NOT_SUPPORTED, "enc.codec-unsupported", 0.3),
     KeywordRule(
         ("err_connection_reset", "err_connection_closed", "err_empty_response"),
         "net.cross-border-interference",
