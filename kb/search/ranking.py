@@ -64,6 +64,11 @@ TERM_CACHE_POSTINGS = 500_000
 # at 5,000 articles: a bound below that makes a pass through it evict what
 # the next query needs.
 SEGMENT_CACHE_POSTINGS = 1_000_000
+# Both caches keep their postings in tuples of numbers, not lists: the
+# garbage collector stops tracking such a tuple the first time it looks at
+# it, where it would walk a list's every item again in each collection (a
+# million postings in a full one, and a request's new entries in the
+# youngest one that the next request pays for).
 
 
 _T = TypeVar("_T")
@@ -94,7 +99,7 @@ class _SearcherCache:
     def __init__(self, searcher: Searcher):
         self.segments = list(searcher.leaf_searchers())
         self.offsets = [offset for _, offset in self.segments]
-        self.norms: dict[tuple[int, str], list[float]] = {}
+        self.norms: dict[tuple[int, str], tuple[float, ...]] = {}
         self.filters: dict[str, frozenset[int]] = {}
         self.terms: OrderedDict = OrderedDict()
         self.cached_postings = 0
@@ -131,7 +136,7 @@ def _bm25_parameters(searcher: Searcher, fieldname: str) -> tuple[float, float]:
 
 
 def _length_norms(searcher: Searcher, cache: _SearcherCache, segment: int,
-                  fieldname: str) -> list[float]:
+                  fieldname: str) -> tuple[float, ...]:
     """Per document of a segment, BM25's ``K1 * ((1 - B) + B * fl / avgfl)``,
     written as Whoosh writes it so the scores come out the same."""
     key = (segment, fieldname)
@@ -144,12 +149,12 @@ def _length_norms(searcher: Searcher, cache: _SearcherCache, segment: int,
         lengths = _field_lengths(cache, reader, fieldname)
         # Lengths are stored in one byte: a few hundred values at most.
         by_length = {fl: K1 * ((1 - B) + B * fl / avgfl) for fl in set(lengths)}
-        norms = list(map(by_length.__getitem__, lengths))
+        norms = tuple(map(by_length.__getitem__, lengths))
         cache.norms[key] = norms
     return norms
 
 
-def _field_lengths(cache: _SearcherCache, reader, fieldname: str) -> list[int]:
+def _field_lengths(cache: _SearcherCache, reader, fieldname: str) -> tuple[int, ...]:
     """Each document's length in a field, as Whoosh stores it (one byte);
     kept per segment (lengths never change in a segment)."""
     return _per_segment(cache, reader, ("lengths", fieldname),
@@ -157,17 +162,17 @@ def _field_lengths(cache: _SearcherCache, reader, fieldname: str) -> list[int]:
                         size=lambda lengths: len(lengths) // 8)
 
 
-def _read_field_lengths(reader, fieldname: str) -> list[int]:
+def _read_field_lengths(reader, fieldname: str) -> tuple[int, ...]:
     try:
         column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         codes = list(column) if column is not None else []
     except AttributeError:  # another codec: ask document by document
         codes = None
     if codes is None or len(codes) != reader.doc_count_all():
-        return [reader.doc_field_length(d, fieldname, 1) or 1
-                for d in range(reader.doc_count_all())]
+        return tuple(reader.doc_field_length(d, fieldname, 1) or 1
+                     for d in range(reader.doc_count_all()))
     # A document without the field has no posting in it: its length is unused.
-    return [byte_to_length(code) or 1 for code in codes]
+    return tuple(byte_to_length(code) or 1 for code in codes)
 
 
 @dataclass
@@ -175,11 +180,11 @@ class _TermPostings:
     """One term in one segment: its documents and their BM25F scores."""
 
     segment: int
-    docnums: list[int]  # in the segment
-    global_docnums: list[int]
-    scores: list[float]
+    docnums: tuple[int, ...]  # in the segment
+    global_docnums: tuple[int, ...]
+    scores: tuple[float, ...]
     # Encoded positions per posting, for the fields that keep them (phrases).
-    values: list | None
+    values: tuple[bytes, ...] | None
     _rows: dict[int, int] | None = None
     _best: float | None = None
 
@@ -269,9 +274,9 @@ def _segment_postings(cache: _SearcherCache, reader, fieldname: str, btext: byte
 
 @dataclass(frozen=True)
 class _RawPostings:
-    ids: list[int]
-    weights: list[float]
-    values: list | None
+    ids: tuple[int, ...]
+    weights: tuple[float, ...]
+    values: tuple[bytes, ...] | None
     # Whoosh's count, which the idf uses (it is not always len(ids)).
     doc_frequency: int
 
@@ -281,7 +286,8 @@ def _read_segment_postings(reader, fieldname: str, btext: bytes, *, with_values:
     if (fieldname, btext) not in reader:
         return None
     ids, weights, values = _raw_postings(reader, fieldname, btext, with_values=with_values)
-    return _RawPostings(ids, weights, values, reader.doc_frequency(fieldname, btext))
+    return _RawPostings(tuple(ids), tuple(weights), None if values is None else tuple(values),
+                        reader.doc_frequency(fieldname, btext))
 
 
 def _raw_postings(reader, fieldname: str, btext: bytes, *, with_values: bool
@@ -349,8 +355,9 @@ def _term_postings(searcher: Searcher, cache: _SearcherCache, fieldname: str, te
         ids, weights, values = raw.ids, raw.weights, raw.values
         norms = _length_norms(searcher, cache, segment, fieldname)
         # bm25() of whoosh.scoring, term for term (same float results).
-        scores = [idf * ((tf * K1_1) / (tf + norms[d])) for d, tf in zip(ids, weights, strict=True)]
-        global_ids = [d + offset for d in ids] if offset else ids
+        scores = tuple([idf * ((tf * K1_1) / (tf + norms[d]))
+                        for d, tf in zip(ids, weights, strict=True)])
+        global_ids = tuple([d + offset for d in ids]) if offset else ids
         parts.append(_TermPostings(segment, ids, global_ids, scores, values))
     with cache.lock:
         if key not in cache.terms:

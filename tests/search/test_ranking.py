@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -181,6 +183,26 @@ def test_the_term_cache_keeps_within_its_postings_bound(multi_segment_index, mon
             len(p.docnums) for parts in cache.terms.values() for p in parts)
     expected, got = whoosh_and_direct("obs failed to connect to server")
     assert_same_ranking(expected, got)
+
+
+def test_the_caches_leave_their_postings_to_reference_counting(multi_segment_index):
+    # A collection walks every list it tracks, item by item: cached postings
+    # in lists made each request pay for the last ones' new entries.
+    searcher = store.get_searcher()
+    query = wq.Or([wq.Term("body", "connect"), wq.Phrase("head", ["failed", "connect"]),
+                   wq.Term("head", "推流")])
+    ranking.rank(searcher, query, limit=5)
+    gc.collect()
+    cache = ranking.searcher_cache(searcher)
+    sequences = [seq for parts in cache.terms.values() for part in parts
+                 for seq in (part.docnums, part.global_docnums, part.scores, part.values)
+                 if seq is not None]
+    sequences += [seq for raw in ranking._segment_cache.values() if raw is not None
+                  for seq in getattr(raw, "__dict__", {}).values() if isinstance(seq, tuple)]
+    sequences += list(cache.norms.values())
+    assert sequences and any(cache.terms) and any(part.values for parts in cache.terms.values()
+                                                  for part in parts)
+    assert [seq for seq in sequences if gc.is_tracked(seq)] == []
 
 
 class TestAfterAnEdit:
