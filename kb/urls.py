@@ -57,6 +57,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: Django tries the patterns in order for every request, and API
+    # clients make most of them (no page's path starts with api/).
+    path("api/v1/", include((api_v1, "api"))),
     path("healthz", health.alive, name="healthz"),
     path("readyz", health.ReadinessView.as_view(), name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
@@ -75,7 +78,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"))),
 ]
 
 admin.site.site_header = "Streamline KB"

@@ -1,12 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kb.core.choices import Language
 from kb.core.fields import QueryIntegerField
+from kb.core.serializers import validated
 from kb.problems.models import Area
 from kb.search.models import SearchQuery
 from kb.search.services import SearchResults, search_articles
@@ -56,10 +56,7 @@ class SearchApi(APIView):
         responses=OutputSerializer,
     )
     def get(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.query_params)
-        if not data.is_valid():
-            raise ValidationError(data.errors)
-        params = data.validated_data
+        params = validated(self.InputSerializer, request.query_params)
         results = search_articles(
             text=params["q"],
             language=params.get("lang", Language.EN),
