@@ -19,6 +19,7 @@ HTML views call ``throttle_wait`` and answer 429 themselves.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import cast
 
@@ -53,6 +54,15 @@ class _Bucket(SimpleRateThrottle):
         # Counted for DRF's requests and for HTML views' Django requests alike
         # (the key is the bucket's own, not read from the request or view).
         return super().allow_request(request, view)
+
+    def throttle_success(self) -> bool:
+        # The window's request times as an array of floats: the cache pickles
+        # it as one block of bytes, where DRF's list costs a float object each
+        # way: with 600 times in it (the address limit), 18 microseconds a
+        # request against 4. DRF only indexes, pops and inserts into it.
+        if not isinstance(self.history, array):
+            self.history = array("d", self.history)  # type: ignore[assignment]
+        return super().throttle_success()
 
 
 class ScopedThrottle(BaseThrottle):

@@ -1,11 +1,15 @@
 """Rate limits: keyed on the real client (forwarded headers only from our
 proxies), per signed-in user and per address, on every expensive endpoint."""
 
+import time
+
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from kb.core.addresses import client_address
 from kb.tickets.models import Organization
@@ -125,6 +129,16 @@ class TestSearchApi:
         assert client.get("/api/v1/search", {"q": "rtmp"}).status_code == 429
         clock.shift(61)
         assert client.get("/api/v1/search", {"q": "rtmp"}).status_code == 200
+
+
+    def test_a_window_counted_as_a_list_before_an_upgrade_still_counts(self, client, rates,
+                                                                       clock):
+        rates(search="3/minute")
+        key = SimpleRateThrottle.cache_format % {"scope": "search", "ident": "address-127.0.0.1"}
+        now = time.time()
+        cache.set(key, [now - 1, now - 2], 60)
+        codes = [client.get("/api/v1/search", {"q": "rtmp"}).status_code for _ in range(2)]
+        assert codes == [200, 429]
 
 
 class TestSearchPage:
