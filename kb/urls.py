@@ -57,8 +57,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    # First: Django tries the patterns in order for every request, and API
-    # clients make most of them (no page's path starts with api/).
+    # First: Django matches each request against the patterns in order, and
+    # the API's answers are counted in milliseconds (no page's path starts
+    # with api/, so the order changes no match).
     path("api/v1/", include((api_v1, "api"))),
     path("healthz", health.alive, name="healthz"),
     path("readyz", health.ReadinessView.as_view(), name="readyz"),
