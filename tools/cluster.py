@@ -21,7 +21,7 @@ What runs (all on loopback; logs in the folder, one file per process):
 - one ``beat`` (its Redis lock refuses a second).
 
 Shared by all: the database, the broker (Redis db 0), the cache (Redis db 1:
-rate limits, lockouts, the recent-results cache), the search index folder
+rate limits, rendered pages, the boosts' version), the search index folder
 (the nodes are on one machine; on several machines the index needs shared
 storage) and e-mail written as files under the folder (no mail server here;
 set ``KB_EMAIL_BACKEND`` and its settings to send for real).

@@ -11,6 +11,16 @@ DRF's throttling (cache counters, 429 with ``Retry-After``):
   ``<scope>_address`` entry (``KB_<SCOPE>_ADDRESS_RATE``), softer, since an
   office behind one NAT address shares it; without an entry, no such limit.
 
+With the cache on Redis (``KB_CACHE_URL``), where several nodes count the
+same client, each bucket is a sorted set of request times in Redis, checked
+and added to by one script for all the buckets of a request: one round trip
+instead of a read and a write per bucket, and atomic, so two nodes never
+both let in the request that fills a window (DRF's read-then-write lets in
+every request that reads the count before another writes it). Should Redis
+not answer, the request is let through and the log says so
+(``throttle_uncounted``): a limit is protection, not a reason to refuse
+every customer.
+
 The address is ``kb.core.addresses.client_address``: ``X-Forwarded-For`` is
 only believed from ``KB_TRUSTED_PROXIES``. An app names its throttle by
 scope (``kb/search/throttles.py``); APIs list it in ``throttle_classes``,
@@ -19,19 +29,27 @@ HTML views call ``throttle_wait`` and answer 429 themselves.
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from array import array
 from collections.abc import Iterable
 from typing import cast
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from kb.core.addresses import client_address
+
+log = logging.getLogger(__name__)
 
 
 class _Bucket(SimpleRateThrottle):
@@ -65,6 +83,62 @@ class _Bucket(SimpleRateThrottle):
         return super().throttle_success()
 
 
+# KEYS: the buckets' sorted sets. ARGV: the time now, this request's member
+# (unique), then each bucket's limit and window in seconds. Returns, per
+# bucket, "" where it counted the request, else the seconds until it would
+# (as a string: Redis truncates a number a script returns to an integer).
+_SLIDING_LOG = """
+local now = tonumber(ARGV[1])
+local waits = {}
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i + 1])
+  local window = tonumber(ARGV[2 * i + 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local counted = redis.call('ZCARD', key)
+  if counted < limit then
+    redis.call('ZADD', key, now, ARGV[2])
+    redis.call('EXPIRE', key, window)
+    waits[i] = ''
+  else
+    local wait = window
+    local last_to_leave = redis.call('ZRANGE', key, counted - limit, counted - limit,
+                                     'WITHSCORES')
+    if last_to_leave[2] then wait = window - (now - tonumber(last_to_leave[2])) end
+    waits[i] = tostring(wait)
+  end
+end
+return waits
+"""
+# Not DRF's key: a window counted by DRF before the cache moved to Redis is
+# a pickled list under that one, and would make the script fail.
+SLIDING_LOG_KEY = "throttle_log_%(scope)s_%(ident)s"
+_sliding_log_script = None
+
+
+def _count_in_redis(backend: RedisCache, buckets: list[_Bucket]) -> list[float]:
+    """Count a request in ``buckets`` on Redis; the waits of those refusing it."""
+    global _sliding_log_script
+    keys = [backend.make_and_validate_key(
+        SLIDING_LOG_KEY % {"scope": bucket.scope, "ident": bucket.ident}) for bucket in buckets]
+    # The node's clock, as DRF's: nodes keep time with NTP, within
+    # milliseconds of each other against windows of a minute or more.
+    args: list[float | str] = [time.time(), uuid.uuid4().hex]
+    for bucket in buckets:
+        args += [cast(int, bucket.num_requests), cast(int, bucket.duration)]
+    try:
+        # Django's Redis cache has no public way to its client: writes go to
+        # the first server of LOCATION, as this cache's own writes do.
+        client = backend._cache.get_client(write=True)
+        if _sliding_log_script is None:
+            _sliding_log_script = client.register_script(_SLIDING_LOG)
+        waits = _sliding_log_script(keys=keys, args=args, client=client)
+    except RedisError as exc:  # Redis down or refusing: let the request through
+        log.warning("throttle_uncounted scopes=%s reason=%r",
+                    ",".join(str(bucket.scope) for bucket in buckets), str(exc)[:200])
+        return []
+    return [float(wait) for wait in waits if wait]
+
+
 class ScopedThrottle(BaseThrottle):
     """Per client and per address; subclasses set ``scope``."""
 
@@ -93,7 +167,12 @@ class ScopedThrottle(BaseThrottle):
         self._waits: list[float] = []
         if not self.applies_to(request):
             return True
-        for bucket in self._buckets(request):
+        buckets = [bucket for bucket in self._buckets(request) if bucket.rate is not None]
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            self._waits = _count_in_redis(backend, buckets) if buckets else []
+            return not self._waits
+        for bucket in buckets:
             # Like DRF with several throttles: each bucket that allows the
             # request counts it, even when another one refuses.
             if not bucket.allow_request(request, view):

@@ -45,9 +45,15 @@ def index_check_queue(*, source: str) -> bool:
     """Queue one check of the index (at most one a minute per cache). True if queued."""
     from kb.search.tasks import index_check_task
 
-    if not cache.add(CHECK_LOCK, True, timeout=CHECK_INTERVAL_S):
+    try:
+        if not cache.add(CHECK_LOCK, True, timeout=CHECK_INTERVAL_S):
+            return False
+        index_check_task.delay(source=source)
+    except Exception:
+        # The shared cache or the broker is down: the search still answers
+        # from the database, and a later one (or a worker's start) queues it.
+        log.warning("index_check_unqueued source=%s", source, exc_info=True)
         return False
-    index_check_task.delay(source=source)
     return True
 
 

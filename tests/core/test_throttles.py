@@ -1,9 +1,13 @@
 """Rate limits: keyed on the real client (forwarded headers only from our
 proxies), per signed-in user and per address, on every expensive endpoint."""
 
+import threading
 import time
+import uuid
+from contextlib import contextmanager
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -12,11 +16,13 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from kb.core.addresses import client_address
+from kb.search.throttles import SearchThrottle
 from kb.tickets.models import Organization
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 from kb.wizard.models import WizardSession
 from tests.clock import EU_WORKING_HOURS
 from tests.factories import make_article
+from tests.services import require_redis
 from tests.wizard.conftest import SAMPLES, site_content  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +48,36 @@ def rates(settings):
                                    "DEFAULT_THROTTLE_RATES": {**generous, **rates}}
 
     return _set
+
+
+@contextmanager
+def redis_cache(settings):
+    """The cache on Redis, as several nodes share it (KB_CACHE_URL), under a
+    key prefix of the test's own."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    location = require_redis()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": location, "KEY_PREFIX": prefix}}
+    yield
+    shared = redis.Redis.from_url(location)
+    for key in shared.scan_iter(f"{prefix}:*"):
+        shared.delete(key)
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def counted_in(request, settings):
+    """The cache the limits count in: the embedded default, or Redis."""
+    if request.param == "redis":
+        with redis_cache(settings):
+            yield
+    else:
+        yield
+
+
+@pytest.fixture
+def on_redis(settings):
+    with redis_cache(settings):
+        yield
 
 
 def request_from(remote, forwarded=None):
@@ -76,6 +112,7 @@ class TestClientAddress:
         assert client_address(request_from("2001:db8::1", "203.0.113.9:5123")) == "203.0.113.9"
 
 
+@pytest.mark.usefixtures("counted_in")
 class TestSearchApi:
     def test_rotating_x_forwarded_for_does_not_escape_the_limit(self, client, rates, clock):
         rates(search="2/minute")
@@ -123,6 +160,16 @@ class TestSearchApi:
             codes.append(client.get("/api/v1/search", {"q": "rtmp"}).status_code)
         assert codes == [200, 200, 200, 429]
 
+    def test_a_refused_client_is_told_when_its_oldest_request_leaves_the_window(
+            self, client, rates, clock):
+        rates(search="2/minute")
+        client.get("/api/v1/search", {"q": "rtmp"})
+        clock.shift(20)
+        client.get("/api/v1/search", {"q": "rtmp"})
+        clock.shift(10)
+        refused = client.get("/api/v1/search", {"q": "rtmp"})
+        assert (refused.status_code, refused["Retry-After"]) == (429, "30")
+
     def test_the_limit_lifts_after_its_window(self, client, rates, clock):
         rates(search="1/minute")
         assert client.get("/api/v1/search", {"q": "rtmp"}).status_code == 200
@@ -131,6 +178,53 @@ class TestSearchApi:
         assert client.get("/api/v1/search", {"q": "rtmp"}).status_code == 200
 
 
+@pytest.mark.usefixtures("on_redis")
+class TestCountedOnRedis:
+    def test_requests_counted_at_once_let_exactly_the_limit_through(self, rates, clock):
+        """Eight threads, as several nodes' requests at once: each reads the
+        count while the others write it."""
+        rates(search="50/minute", search_address="1000/minute")
+        allowed = []
+
+        def search_from_one_client() -> None:
+            for _ in range(25):
+                allowed.append(SearchThrottle().allow_request(request_from("203.0.113.5"), None))
+
+        threads = [threading.Thread(target=search_from_one_client) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert (allowed.count(True), allowed.count(False)) == (50, 150)
+
+    def test_each_bucket_is_told_how_long_to_wait(self, rates, clock):
+        rates(search="2/minute", search_address="3/minute")
+        throttle = SearchThrottle()
+        assert throttle.allow_request(request_from("203.0.113.6"), None)
+        clock.shift(20)
+        assert throttle.allow_request(request_from("203.0.113.6"), None)
+        clock.shift(10)
+        assert not throttle.allow_request(request_from("203.0.113.6"), None)
+        # The client's bucket is full until its first request leaves it.
+        assert throttle.wait() == pytest.approx(30)
+        # A limit lowered over a full window: the wait is until enough
+        # requests have left it (three counted, one allowed: the last of them).
+        rates(search="10/minute", search_address="1/minute")
+        assert not throttle.allow_request(request_from("203.0.113.6"), None)
+        assert throttle.wait() == pytest.approx(60)
+
+    def test_while_redis_is_down_requests_are_let_through_and_logged(
+            self, client, kb_article, build_index, rates, clock, settings, caplog):
+        build_index()
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+        rates(search="1/minute")
+        codes = [client.get("/api/v1/search", {"q": "rtmp"}).status_code for _ in range(2)]
+        assert codes == [200, 200]
+        assert "throttle_uncounted scopes=search " in caplog.text
+
+
+class TestCountsKeptAcrossUpgrades:
     def test_a_window_counted_as_a_list_before_an_upgrade_still_counts(self, client, rates,
                                                                        clock):
         rates(search="3/minute")
@@ -140,7 +234,17 @@ class TestSearchApi:
         codes = [client.get("/api/v1/search", {"q": "rtmp"}).status_code for _ in range(2)]
         assert codes == [200, 429]
 
+    @pytest.mark.usefixtures("on_redis")
+    def test_a_window_counted_before_the_cache_moved_to_redis_does_not_stop_counting(
+            self, client, rates, clock):
+        rates(search="2/minute")
+        key = SimpleRateThrottle.cache_format % {"scope": "search", "ident": "address-127.0.0.1"}
+        cache.set(key, [time.time() - 1], 60)  # what DRF left there
+        codes = [client.get("/api/v1/search", {"q": "rtmp"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
 
+
+@pytest.mark.usefixtures("counted_in")
 class TestSearchPage:
     def test_the_page_is_limited_with_a_clear_message(self, client, rates, clock):
         rates(search="1/minute")

@@ -6,13 +6,17 @@ import datetime as dt
 import importlib.util
 import json
 import re
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -184,6 +188,27 @@ TICKET = {"subject": "Push refused since 10:00", "description": "OBS: Failed to 
 def test_nginx_spreads_requests_over_both_nodes(people, cluster):
     served = {call(cluster["nginx"], "/api/v1/teams/")[1]["X-Served-By"] for _ in range(12)}
     assert served == {f"127.0.0.1:{cluster['a']}", f"127.0.0.1:{cluster['b']}"}
+
+
+def test_one_rate_limit_counts_the_searches_sent_to_both_nodes_at_once(people, cluster):
+    """150 searches of one client at once, spread over both nodes: the limit
+    (KB_SEARCH_RATE, 120 a minute) lets exactly 120 through, so two nodes
+    reading the same count at the same moment cannot both let one more in."""
+    client = f"2001:db8::{secrets.token_hex(2)}"  # nobody counted yet (the cache outlives runs)
+
+    def search(n: int) -> int:
+        port = cluster["a"] if n % 2 else cluster["b"]
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/search?q=refused",
+                                         headers={"X-Forwarded-For": client})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        codes = Counter(pool.map(search, range(150)))
+    assert codes == {200: 120, 429: 30}
 
 
 def node_log(cluster, node: str) -> str:

@@ -84,6 +84,18 @@ class TestASearchOnADamagedIndex:
             tasks.index_check_task.delay = original
         assert queued == [{"source": "search"}]
 
+    def test_with_the_shared_cache_down_too_it_still_answers_from_the_database(
+            self, kb_articles, build_index, settings, caplog):
+        build_index()
+        corrupt_a_segment()
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+        damaged = search_articles(text="already publishing", language="en")
+        assert damaged.fallback is True
+        assert [hit.slug for hit in damaged.hits] == ["push-already-publishing"]
+        assert "index_check_unqueued source=search" in caplog.text
+        assert not IndexRepair.objects.exists()
+
 
 class TestInterruptedRebuilds:
     def test_a_rebuild_killed_midway_is_cleaned_up_and_run_again_at_worker_start(
