@@ -34,7 +34,10 @@ def _isolated_runtime(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core.cache import cache
 
+    from kb.search.boosts import rates_reload
+
     cache.clear()
+    rates_reload()  # held for a second: another test's would be read
 
 
 @pytest.fixture

@@ -51,14 +51,19 @@ def article_success_rates(article_ids: Iterable[int], *,
 # learning loop writes them: each process keeps them all (one float per
 # judged article) and reads them again when the version in the shared cache
 # (KB_CACHE_URL) changes, or after RATES_MAX_AGE_S should that key be lost.
+# It looks at the version at most every RATES_CHECK_INTERVAL_S (on Redis a
+# look is a round trip, and new rates come every few minutes at most); the
+# process that writes them reads them at once.
 RATES_VERSION_KEY = "kb.search.boosts.version"
 RATES_MAX_AGE_S = 300.0
+RATES_CHECK_INTERVAL_S = 1.0
 
 
 @dataclass
 class _Rates:
     version: str
-    loaded: float
+    loaded: float  # time.monotonic()
+    checked: float  # time.time(), so a test's time machine moves it
     rates: dict[int, float]
 
 
@@ -68,6 +73,10 @@ _rates_lock = threading.Lock()
 
 def _overall_rates() -> dict[int, float]:
     global _rates
+    held = _rates
+    if held is not None and 0 <= time.time() - held.checked < RATES_CHECK_INTERVAL_S and \
+            time.monotonic() - held.loaded < RATES_MAX_AGE_S:
+        return held.rates
     try:
         version = cache.get(RATES_VERSION_KEY)
         if version is None:
@@ -77,18 +86,26 @@ def _overall_rates() -> dict[int, float]:
         log.warning("boosts_version_unreadable", exc_info=True)
         return dict(ArticleBoost.objects.filter(problem_code="")
                     .values_list("article_id", "success_rate"))
-    held = _rates
     if held is not None and held.version == version and \
             time.monotonic() - held.loaded < RATES_MAX_AGE_S:
+        held.checked = time.time()
         return held.rates
     rates = dict(ArticleBoost.objects.filter(problem_code="")
                  .values_list("article_id", "success_rate"))
     with _rates_lock:
-        _rates = _Rates(version=version, loaded=time.monotonic(), rates=rates)
+        _rates = _Rates(version=version, loaded=time.monotonic(), checked=time.time(),
+                        rates=rates)
     return rates
 
 
+def rates_reload() -> None:
+    """Read the rates again on this process's next search."""
+    global _rates
+    _rates = None
+
+
 def _rates_changed() -> None:
+    rates_reload()
     try:
         cache.set(RATES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # other processes then read them within RATES_MAX_AGE_S

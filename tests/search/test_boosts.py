@@ -13,6 +13,7 @@ from kb.search.boosts import (
     article_success_rates,
 )
 from kb.search.services import search_articles
+from tests.clock import EU_WORKING_HOURS
 
 pytestmark = pytest.mark.django_db
 
@@ -73,18 +74,25 @@ def test_a_search_reads_the_rates_once_until_the_learning_loop_writes_new_ones(
     assert article_success_rates([duplicate]) == {duplicate: 0.2}
 
 
-def test_rates_another_process_wrote_are_read_once_the_shared_version_changes(kb_articles):
+def test_rates_another_process_wrote_are_read_within_a_second_of_the_version_changing(
+        kb_articles, time_machine):
     from django.core.cache import cache
 
     from kb.search import boosts
     from kb.search.models import ArticleBoost
 
+    time_machine.move_to(EU_WORKING_HOURS, tick=False)
     duplicate = kb_articles["duplicate"].pk
     assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
     # Another process's write: the rows, then the version its commit sets.
     ArticleBoost.objects.create(article_id=duplicate, problem_code="", success_rate=0.95)
+    time_machine.shift(5)
     assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
     cache.set(boosts.RATES_VERSION_KEY, "written elsewhere", timeout=None)
+    time_machine.shift(0.5)
+    # The version was looked at half a second ago: not again yet.
+    assert article_success_rates([duplicate]) == {duplicate: UNJUDGED_RATE}
+    time_machine.shift(0.6)
     assert article_success_rates([duplicate]) == {duplicate: 0.95}
 
 
