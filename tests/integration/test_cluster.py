@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -209,6 +210,42 @@ def test_one_rate_limit_counts_the_searches_sent_to_both_nodes_at_once(people, c
     with ThreadPoolExecutor(max_workers=24) as pool:
         codes = Counter(pool.map(search, range(150)))
     assert codes == {200: 120, 429: 30}
+
+
+def sign_in(port: int, username: str, password: str, *, address: str) -> int:
+    """The sign-in form as a browser sends it from ``address``: its status."""
+    def send(request: urllib.request.Request):
+        request.add_header("X-Forwarded-For", address)
+        try:
+            return urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as refused:
+            return refused
+
+    with send(urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/")) as form:
+        cookie = re.search(r"csrftoken=([^;]+)", form.headers["Set-Cookie"]).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                          form.read().decode()).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token}).encode()
+    with send(urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/", data=body,
+                                     headers={"Cookie": f"csrftoken={cookie}"})) as answer:
+        return answer.status
+
+
+def test_wrong_passwords_sent_to_both_nodes_pause_the_account_on_both(
+        people, cluster, django_user_model, settings):
+    """Axes counts failed sign-ins in the database: five for one account and
+    address, spread over the nodes, pause it on each of them."""
+    alice = django_user_model.objects.get(username="alice")
+    alice.set_password("right-alice-77")
+    alice.save()
+    address = f"2001:db8::{secrets.token_hex(2)}"
+    nodes = [cluster["a"], cluster["b"]] * settings.AXES_FAILURE_LIMIT
+    codes = [sign_in(port, "alice", "guess", address=address)
+             for port in nodes[:settings.AXES_FAILURE_LIMIT]]
+    assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert [sign_in(port, "alice", "right-alice-77", address=address)
+            for port in (cluster["a"], cluster["b"])] == [429, 429]
 
 
 def node_log(cluster, node: str) -> str:
