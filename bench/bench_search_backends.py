@@ -31,6 +31,11 @@ by both backends, and for each:
   bench_search.py measures); PostgreSQL: nothing runs after the commit.
 
 Then hit@3 and MRR of both on the evaluation set over the launch content.
+
+The cache (rate limits, the boosts' version) is local memory, as in one
+process; ``--cache-url redis://...`` (or ``KB_BENCH_CACHE_URL``) puts it on
+Redis as several nodes share it (``KB_CACHE_URL``), under a key prefix of
+the run's own, deleted at the end.
 """
 
 from __future__ import annotations
@@ -231,9 +236,31 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,20000")
     parser.add_argument("--rounds", type=int, default=5,
                         help="measured passes of each kind, after two to warm up")
+    parser.add_argument("--cache-url", default=os.environ.get("KB_BENCH_CACHE_URL", ""),
+                        help="redis://... : the cache on Redis, as several nodes share it")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.cache_url and not args.cache_url.startswith("redis://"):
+        parser.error("--cache-url must be a redis:// URL")
+    if not args.cache_url:
+        run(args)
+        return
+    prefix = f"bench-{secrets.token_hex(4)}"
+    with override_settings(CACHES={"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": args.cache_url, "KEY_PREFIX": prefix}}):
+        try:
+            run(args)
+        finally:
+            import redis
+
+            shared = redis.Redis.from_url(args.cache_url)
+            for key in shared.scan_iter(f"{prefix}:*"):
+                shared.delete(key)
+
+
+def run(args) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     site_database = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -243,7 +270,8 @@ def main() -> None:
         synonyms_load_fixture(path=FIXTURES / "synonyms.toml")
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
               f"PostgreSQL {connection.pg_version // 10000}; {len(QUERIES)} queries per pass, "
-              f"{args.rounds} measured passes of each kind",
+              f"{args.rounds} measured passes of each kind; cache: "
+              f"{'Redis' if args.cache_url else 'local memory'}",
               flush=True)
         rows = []
         for size in sizes:
