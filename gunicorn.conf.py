@@ -45,6 +45,16 @@ control_socket_disable = True
 forwarded_allow_ips = os.environ.get("KB_TRUSTED_PROXIES", "127.0.0.1") or "127.0.0.1"
 
 
+def on_starting(server):
+    """Say so when the rate limits cannot be shared: without KB_CACHE_URL the
+    cache is each process's memory, and every worker counts a client apart."""
+    if server.cfg.workers > 1 and not os.environ.get("KB_CACHE_URL"):
+        server.log.warning(
+            "cache_per_process workers=%d: each worker counts the rate limits apart, so a "
+            "client may send up to %d times its limit; set KB_CACHE_URL=redis://... to "
+            "share them", server.cfg.workers, server.cfg.workers)
+
+
 def post_worker_init(worker):
     """Before a worker takes its first request, load the dictionaries every
     search reads (kb.search.services.search_process_prepare): the worker
