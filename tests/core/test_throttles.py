@@ -197,7 +197,8 @@ class TestCountedOnRedis:
             thread.join()
         assert (allowed.count(True), allowed.count(False)) == (50, 150)
 
-    def test_each_bucket_is_told_how_long_to_wait(self, rates, clock):
+    def test_a_refused_request_waits_until_enough_of_its_window_has_left_it(self, rates,
+                                                                           clock):
         rates(search="2/minute", search_address="3/minute")
         throttle = SearchThrottle()
         assert throttle.allow_request(request_from("203.0.113.6"), None)
@@ -207,8 +208,9 @@ class TestCountedOnRedis:
         assert not throttle.allow_request(request_from("203.0.113.6"), None)
         # The client's bucket is full until its first request leaves it.
         assert throttle.wait() == pytest.approx(30)
-        # A limit lowered over a full window: the wait is until enough
-        # requests have left it (three counted, one allowed: the last of them).
+        # A limit lowered below what a window holds: the address's has three
+        # requests and now allows one, so the wait is until all three have
+        # left it, the last a minute from now.
         rates(search="10/minute", search_address="1/minute")
         assert not throttle.allow_request(request_from("203.0.113.6"), None)
         assert throttle.wait() == pytest.approx(60)
