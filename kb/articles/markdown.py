@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
-from django.core.cache import cache
 from django.urls import reverse
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+
+from kb.core.cache import cached
 
 INTERNAL_SCHEME = "kb:"
 _INTERNAL_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
@@ -102,12 +103,9 @@ def internal_link_slugs(text: str) -> list[str]:
 
 def render_article_html(article) -> str:
     """The article body as safe HTML, cached per article version."""
-    key = f"article-html:{article.pk}:{article.version}"
-    html = cache.get(key)
-    if html is None:
-        html = render_markdown(article.body, language=article.language).html
-        cache.set(key, html, 60 * 60 * 24)
-    return html
+    return cached(f"article-html:{article.pk}:{article.version}",
+                  lambda: render_markdown(article.body, language=article.language).html,
+                  60 * 60 * 24)
 
 
 def raw_html_fragments(text: str) -> list[str]:

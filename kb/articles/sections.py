@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kb.articles.markdown import render_markdown
+from kb.core.cache import cached
 
 FIX_HEADINGS = {"en": "Fix", "zh-hans": "解决步骤"}
 _HEADING = re.compile(r"^(#{2,3})\s+(.*?)\s*#*\s*$")
@@ -139,10 +139,8 @@ def _list_text(names: list[str], language: str) -> str:
 
 def fix_summary_html(article) -> str:
     """:func:`fix_summary_markdown` rendered and sanitized, cached per version."""
-    key = f"article-fix-summary:{article.pk}:{article.version}:1"
-    html = cache.get(key)
-    if html is None:
+    def make() -> str:
         text = fix_summary_markdown(article.body, article.language)
-        html = render_markdown(text, language=article.language).html if text else ""
-        cache.set(key, html, 60 * 60 * 24)
-    return html
+        return render_markdown(text, language=article.language).html if text else ""
+
+    return cached(f"article-fix-summary:{article.pk}:{article.version}:1", make, 60 * 60 * 24)

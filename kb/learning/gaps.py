@@ -10,12 +10,12 @@ import logging
 import re
 from collections import Counter, defaultdict
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from kb.articles import services as article_services
 from kb.articles.models import Article
+from kb.core.cache import cached
 from kb.learning import clustering, phrases
 from kb.learning.bulk import insert_pairs
 from kb.learning.facts import TicketFacts
@@ -57,7 +57,7 @@ def _candidates_clusterer(terms: dict[str, int], ticket_id: int) -> clustering.C
     # list would cost every close. One statement for all the terms.
     df = dict(_per_term("SELECT term FROM {table} WHERE term = %s LIMIT {cap}",
                         list(terms), cap=clustering.DF_CAP, group=True))
-    total = cache.get_or_set(
+    total = cached(
         "kb:learning:tickets-without-article",
         lambda: TicketLearning.objects.filter(link=TicketLearning.Link.NONE).count(), 300)
     clusterer = clustering.Clusterer(df=df, total=total)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kb.core.cache import cached
 from kb.monitoring.messages import render as render_message
 from kb.monitoring.models import Incident, IncidentUpdate, Maintenance
 from kb.monitoring.regional import incident_title
@@ -136,8 +136,8 @@ class StatusFeed(Feed):
     def items(self) -> list[FeedEntry]:
         # Feed readers poll, and everyone's does during an incident: the
         # entries are built at most every 30 s per language, as the page is.
-        return cache.get_or_set(f"monitoring:status-feed:{get_language()}",
-                                status_feed_entries, STATUS_CACHE_SECONDS)
+        return cached(f"monitoring:status-feed:{get_language()}", status_feed_entries,
+                      STATUS_CACHE_SECONDS)
 
     def item_title(self, item: FeedEntry) -> str:
         return item.title

@@ -25,11 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from kb.core.cache import cache_forget, cached
 from kb.core.choices import Region
 from kb.monitoring.models import Incident, IncidentUpdate, Line, LineState, Maintenance
 
@@ -255,12 +255,8 @@ def cached_status_overview() -> StatusOverview:
     """Everyone refreshes the status page during an incident: it is built at
     most every 30 s, and again at once after an incident or maintenance
     changes (``status_cache_clear``)."""
-    overview = cache.get(STATUS_CACHE_KEY)
-    if overview is None:
-        overview = status_overview()
-        cache.set(STATUS_CACHE_KEY, overview, STATUS_CACHE_SECONDS)
-    return overview
+    return cached(STATUS_CACHE_KEY, status_overview, STATUS_CACHE_SECONDS)
 
 
 def status_cache_clear() -> None:
-    cache.delete(STATUS_CACHE_KEY)
+    cache_forget(STATUS_CACHE_KEY)

@@ -10,7 +10,6 @@ import csv
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kb.core.cache import cached
 from kb.monitoring.charts import LineCharts, line_charts, uptime_chart
 from kb.monitoring.incident_selectors import incident_story
 from kb.monitoring.selectors import line_incidents, line_list_visible_to
@@ -50,7 +50,7 @@ def _cached_charts(series: LineSeries) -> LineCharts:
                     series.incidents, series.maintenance))
     key = (f"monitoring:line-charts:{get_language()}:{timezone.get_current_timezone_name()}:"
            f"{hashlib.sha256(content.encode()).hexdigest()}")
-    return cache.get_or_set(key, lambda: line_charts(series), 10 * 60)
+    return cached(key, lambda: line_charts(series), 10 * 60)
 
 
 @require_GET
@@ -115,7 +115,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
              day.maintenance_minutes) for day in entry.days]))
         key = (f"monitoring:uptime-chart:{language}:"
                f"{hashlib.sha256(content.encode()).hexdigest()}")
-        return cache.get_or_set(key, lambda: uptime_chart(entry), STATUS_CACHE_SECONDS * 10)
+        return cached(key, lambda: uptime_chart(entry), STATUS_CACHE_SECONDS * 10)
 
     def entries(items: list) -> list[dict]:
         return [{"entry": entry, "chart": chart(entry),

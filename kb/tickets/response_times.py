@@ -39,9 +39,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from kb.core.cache import cached
 from kb.core.choices import Priority, Region
 from kb.tickets.calendars import TeamCalendar, business_minutes_between
 from kb.tickets.models import SlaPolicy, Team, Ticket
@@ -242,8 +242,4 @@ def response_times_for(*, window_days: int) -> ResponseTimes:
     if window_days not in WINDOWS:
         raise ValueError(f"window must be one of {WINDOWS}, not {window_days!r}")
     key = f"tickets:response-times:v{_CACHE_VERSION}:{window_days}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = response_times_measure(window_days=window_days)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    return cached(key, lambda: response_times_measure(window_days=window_days), CACHE_SECONDS)
