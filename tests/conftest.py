@@ -88,6 +88,18 @@ def customer(django_user_model):
 
 
 @pytest.fixture
+def take_the_cache_down(settings):
+    """Call to put the cache on a Redis that does not answer (nothing listens
+    on port 9), as when KB_CACHE_URL's server is down."""
+
+    def _down() -> None:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": "redis://127.0.0.1:9/0"}}
+
+    return _down
+
+
+@pytest.fixture
 def build_index():
     """Rebuild the (per-test, temporary) index from the database."""
     from kb.search.indexing import index_rebuild

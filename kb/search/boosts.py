@@ -74,8 +74,9 @@ _rates_lock = threading.Lock()
 def _overall_rates() -> dict[int, float]:
     global _rates
     held = _rates
-    if held is not None and 0 <= time.time() - held.checked < RATES_CHECK_INTERVAL_S and \
-            time.monotonic() - held.loaded < RATES_MAX_AGE_S:
+    if held is not None and time.monotonic() - held.loaded >= RATES_MAX_AGE_S:
+        held = None  # read them again whatever the version says
+    if held is not None and 0 <= time.time() - held.checked < RATES_CHECK_INTERVAL_S:
         return held.rates
     try:
         version = cache.get(RATES_VERSION_KEY)
@@ -86,8 +87,7 @@ def _overall_rates() -> dict[int, float]:
         log.warning("boosts_version_unreadable", exc_info=True)
         return dict(ArticleBoost.objects.filter(problem_code="")
                     .values_list("article_id", "success_rate"))
-    if held is not None and held.version == version and \
-            time.monotonic() - held.loaded < RATES_MAX_AGE_S:
+    if held is not None and held.version == version:
         held.checked = time.time()
         return held.rates
     rates = dict(ArticleBoost.objects.filter(problem_code="")

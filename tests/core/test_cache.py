@@ -9,13 +9,10 @@ from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
-NOBODY_LISTENS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                              "LOCATION": "redis://127.0.0.1:9/0"}}
-
 
 @pytest.fixture
-def cache_down(settings):
-    settings.CACHES = NOBODY_LISTENS
+def cache_down(take_the_cache_down):
+    take_the_cache_down()
 
 
 def test_a_value_is_made_once_and_kept_until_it_is_forgotten():

@@ -216,10 +216,9 @@ class TestCountedOnRedis:
         assert throttle.wait() == pytest.approx(60)
 
     def test_while_redis_is_down_requests_are_let_through_and_logged(
-            self, client, kb_article, build_index, rates, clock, settings, caplog):
+            self, client, kb_article, build_index, take_the_cache_down, rates, clock, caplog):
         build_index()
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                       "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+        take_the_cache_down()
         rates(search="1/minute")
         codes = [client.get("/api/v1/search", {"q": "rtmp"}).status_code for _ in range(2)]
         assert codes == [200, 200]

@@ -96,9 +96,9 @@ def test_rates_another_process_wrote_are_read_within_a_second_of_the_version_cha
     assert article_success_rates([duplicate]) == {duplicate: 0.95}
 
 
-def test_rates_are_read_from_the_database_while_the_shared_cache_is_down(kb_articles, settings):
+def test_rates_are_read_from_the_database_while_the_shared_cache_is_down(
+        kb_articles, take_the_cache_down):
     duplicate = kb_articles["duplicate"].pk
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+    take_the_cache_down()
     article_boosts_set(rates={(duplicate, ""): 0.85})
     assert article_success_rates([duplicate]) == {duplicate: 0.85}

@@ -85,11 +85,10 @@ class TestASearchOnADamagedIndex:
         assert queued == [{"source": "search"}]
 
     def test_with_the_shared_cache_down_too_it_still_answers_from_the_database(
-            self, kb_articles, build_index, settings, caplog):
+            self, kb_articles, build_index, take_the_cache_down, caplog):
         build_index()
         corrupt_a_segment()
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                       "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens
+        take_the_cache_down()
         damaged = search_articles(text="already publishing", language="en")
         assert damaged.fallback is True
         assert [hit.slug for hit in damaged.hits] == ["push-already-publishing"]
