@@ -35,12 +35,14 @@ after an edit stay close to warm ones (``make bench``).
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from whoosh import query as wq
@@ -79,19 +81,40 @@ class Unsupported(Exception):
     """The query or the weighting is not one this module scores: use Whoosh."""
 
 
-@dataclass
 class ScoredDocument:
-    """A ranked document: its stored fields (read like a Whoosh hit) and score."""
+    """A ranked document: its score and stored fields (read like a Whoosh hit).
 
-    docnum: int
-    score: float
-    fields: dict
+    The fields are read when first asked for: a typo's corrected search is
+    ranked for its scores alone (is "did you mean" better?), and reading a
+    page of stored fields it never shows cost a fifth of its ranking.
+    """
+
+    __slots__ = ("docnum", "score", "_fields", "_read")
+
+    def __init__(self, docnum: int, score: float, fields: dict | None = None, *,
+                 read: Callable[[], dict] | None = None):
+        if (fields is None) == (read is None):
+            raise TypeError("give the fields or how to read them, not both")
+        self.docnum = docnum
+        self.score = score
+        self._fields = fields
+        self._read = read
+
+    @property
+    def fields(self) -> dict:
+        if self._fields is None:
+            self._fields = self._read()
+            self._read = None
+        return self._fields
 
     def __getitem__(self, name):
         return self.fields[name]
 
     def get(self, name, default=None):
         return self.fields.get(name, default)
+
+    def __repr__(self) -> str:
+        return f"ScoredDocument(docnum={self.docnum}, score={self.score!r})"
 
 
 class _SearcherCache:
@@ -591,17 +614,20 @@ def _taken(items: list, shared: Counter) -> tuple[list, list]:
 
 def _best(cache: _SearcherCache, acc: dict[int, float], *, limit: int,
           allowed: frozenset[int] | None, deleted: set[int]) -> list[ScoredDocument]:
-    candidates = acc.items()
     if allowed is not None or deleted:
-        candidates = [(d, s) for d, s in candidates
+        candidates = [(d, s) for d, s in acc.items()
                       if (allowed is None or d in allowed) and d not in deleted]
+        scores = [s for _, s in candidates]
+    else:
+        candidates, scores = acc.items(), acc.values()
     if len(candidates) > limit:
-        # Only documents scoring at least the limit-th best can make the page.
-        threshold = sorted((s for _, s in candidates), reverse=True)[limit - 1]
+        # Only documents scoring at least the limit-th best can make the page
+        # (nlargest: a heap of ``limit`` scores, not a sort of them all).
+        threshold = heapq.nlargest(limit, scores)[-1]
         candidates = [(d, s) for d, s in candidates if s >= threshold]
     # Best first; equal scores in document order, as Whoosh's collector does.
     best = sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]
-    return [ScoredDocument(docnum=d, score=s, fields=_stored_fields(cache, d))
+    return [ScoredDocument(docnum=d, score=s, read=partial(_stored_fields, cache, d))
             for d, s in best]
 
 

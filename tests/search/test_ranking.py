@@ -6,9 +6,10 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from kb.search import ranking, store
-from kb.search.backends.whoosh import WhooshView, filter_query_for
+from kb.search.backends.whoosh import KeptCounts, WhooshView, filter_query_for
 from kb.search.indexing import index_article
-from kb.search.query import build_query, prepare
+from kb.search.query import build_query, prepare, stem_word
+from kb.search.services import search_articles
 from kb.search.synonyms import synonym_table
 from tests.factories import make_article
 
@@ -167,6 +168,22 @@ class TestOtherQueries:
         assert hit.get("missing", "default") == "default"
         assert hit.score > 0
 
+    def test_hits_read_their_stored_fields_only_when_asked(self, multi_segment_index,
+                                                          monkeypatch):
+        # A typo's corrected search is ranked for its scores alone.
+        searcher = store.get_searcher()
+        read = []
+        real = ranking._stored_fields
+        monkeypatch.setattr("kb.search.ranking._stored_fields",
+                            lambda cache, docnum: read.append(docnum) or real(cache, docnum))
+        q = wq.Or([wq.Term("head", "proxi"), wq.Term("body", "connect")])
+        found = ranking.rank(searcher, q, limit=5)
+        assert len(found) > 1 and read == []
+        assert found[0]["slug"] == "second-segment" and found[0].get("lang")
+        assert read == [found[0].docnum]
+        assert [hit.fields for hit in found] == \
+            [hit.fields() for hit in searcher.search(q, limit=5)]
+
     def test_an_empty_index_ranks_nothing_without_error(self, problems, build_index):
         build_index()
         assert ranking.rank(store.get_searcher(), wq.Term("head", "obs"), limit=10) == []
@@ -203,6 +220,34 @@ def test_the_caches_leave_their_postings_to_reference_counting(multi_segment_ind
     assert sequences and any(cache.terms) and any(part.values for parts in cache.terms.values()
                                                   for part in parts)
     assert [seq for seq in sequences if gc.is_tracked(seq)] == []
+
+
+class TestKeptCounts:
+    def test_a_word_no_article_had_is_counted_once_an_edit_adds_it(self, multi_segment_index):
+        term = stem_word("walrus")
+        view = WhooshView(store.get_searcher())
+        assert view.reader().doc_frequency("body", term) == 0
+        assert search_articles(text="walrus", language="en", record=False).hits == []
+        article = multi_segment_index["buffering"]
+        article.body += "\n\nA walrus on the line."
+        article.save()
+        index_article(article_id=article.pk)
+        assert WhooshView(store.get_searcher()).reader().doc_frequency("body", term) == 1
+        found = search_articles(text="walrus", language="en", record=False)
+        assert [hit.slug for hit in found.hits] == [article.slug]
+
+    def test_counts_are_the_readers_and_stay_within_their_limit(self, multi_segment_index,
+                                                                 monkeypatch):
+        monkeypatch.setattr(KeptCounts, "LIMIT", 3)
+        searcher = store.get_searcher()
+        counts = KeptCounts(searcher.reader())
+        words = ["obs", "connect", "server", "proxi", "推流", "walrus", "obs", "connect"]
+        for word in words:
+            assert counts.doc_frequency("body", word) == \
+                searcher.reader().doc_frequency("body", word)
+            assert counts.frequency("vocab", word) == searcher.reader().frequency("vocab", word)
+            assert len(counts._counts) <= 3
+        assert counts.doc_count_all() == searcher.doc_count_all()
 
 
 class TestAfterAnEdit:
