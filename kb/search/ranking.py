@@ -24,8 +24,8 @@ searcher when it does.
 What an edit does not touch outlives the searcher. Whoosh never rewrites a
 segment (an edit adds a small one and records the old document as deleted
 beside it), so a segment's raw postings, document frequencies, field
-lengths and stored fields are kept per segment, shared by every thread and
-every later searcher of the process. A new searcher only scores them again
+lengths, stored fields and phrase matches are kept per segment, shared by
+every thread and every later searcher of the process. A new searcher only scores them again
 (the corpus statistics an edit moves, document count and average length,
 are in every score), which costs a fraction of reading them, and starts
 with the last searcher's recent terms scored (``warm``): the first searches
@@ -482,22 +482,37 @@ def _add_phrase(acc: dict, searcher, cache, q: wq.Phrase, boost: float) -> None:
     for segment, parts in by_segment.items():
         if len(parts) != len(q.words):
             continue  # a word missing from this segment: no match in it
-        offset = cache.segments[segment][1]
-        rows = [part.rows() for part in parts]
-        shortest = min(parts, key=lambda part: len(part.docnums))
-        for docnum in shortest.docnums:
-            found = [r.get(docnum) for r in rows]
-            if None in found:
-                continue
-            positions = [decode(part.values[i]) for part, i in zip(parts, found, strict=True)]
-            later = [set(p) for p in positions[1:]]
-            if any(all(start + k in later[k - 1] for k in range(1, len(parts)))
-                   for start in positions[0]):
-                score = 0.0
-                for part, i in zip(parts, found, strict=True):
-                    score += part.scores[i]
-                d = docnum + offset
-                acc[d] = get(d, 0.0) + score * boost
+        subsearcher, offset = cache.segments[segment]
+        matches = _per_segment(cache, subsearcher.reader(),
+                               ("phrase", q.fieldname, tuple(q.words)),
+                               lambda parts=parts: _phrase_matches(parts, decode),
+                               size=lambda found: len(found) + 1)
+        for docnum, rows in matches:
+            score = 0.0
+            for part, i in zip(parts, rows, strict=True):
+                score += part.scores[i]
+            d = docnum + offset
+            acc[d] = get(d, 0.0) + score * boost
+
+
+def _phrase_matches(parts: list[_TermPostings], decode) -> tuple[tuple[int, tuple], ...]:
+    """The documents of one segment where the words (``parts``, one per word)
+    stand at consecutive positions, each with its row in every word's
+    postings. Decoding positions is most of a phrase's cost, and a segment
+    never changes: the matches are kept with the segment's postings."""
+    rows = [part.rows() for part in parts]
+    shortest = min(parts, key=lambda part: len(part.docnums))
+    matches = []
+    for docnum in shortest.docnums:
+        found = tuple(r.get(docnum) for r in rows)
+        if None in found:
+            continue
+        positions = [decode(part.values[i]) for part, i in zip(parts, found, strict=True)]
+        later = [set(p) for p in positions[1:]]
+        if any(all(start + k in later[k - 1] for k in range(1, len(parts)))
+               for start in positions[0]):
+            matches.append((docnum, found))
+    return tuple(matches)
 
 
 def _add_matched(acc: dict, searcher, cache, q: wq.Query, boost: float) -> None:

@@ -302,6 +302,29 @@ class TestAfterAnEdit:
         assert_same_ranking(expected, got)
         assert len(read) > 3
 
+    def test_a_phrase_is_matched_once_per_segment_and_after_an_edit_only_in_the_new_one(
+        self, multi_segment_index, monkeypatch
+    ):
+        text = '"Failed to connect to server"'
+        matched = []
+        real = ranking._phrase_matches
+        monkeypatch.setattr("kb.search.ranking._phrase_matches",
+                            lambda parts, decode: matched.append(parts[0].segment)
+                            or real(parts, decode))
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
+        assert matched, "the phrase is in the index"
+        segments = len(store.get_searcher().leaf_searchers())
+        matched.clear()
+        assert whoosh_and_direct(text)[1] == got
+        assert matched == []
+        self.edit(multi_segment_index, "Failed to connect to server\nthe proxy refused it")
+        expected, got = whoosh_and_direct(text)
+        assert_same_ranking(expected, got)
+        # Only the edit's own segment, the last, is matched again.
+        assert matched and set(matched) == {len(store.get_searcher().leaf_searchers()) - 1}
+        assert segments >= 2
+
     def test_the_searcher_after_an_edit_starts_with_the_last_ones_terms_scored(
         self, multi_segment_index, monkeypatch
     ):
