@@ -108,7 +108,8 @@ class ScoredDocument:
         return self._fields
 
     def __getitem__(self, name):
-        return self.fields[name]
+        found = self._fields
+        return (found if found is not None else self.fields)[name]
 
     def get(self, name, default=None):
         return self.fields.get(name, default)
@@ -125,6 +126,9 @@ class _SearcherCache:
         self.offsets = [offset for _, offset in self.segments]
         self.norms: dict[tuple[int, str], tuple[float, ...]] = {}
         self.filters: dict[str, frozenset[int]] = {}
+        # The stored fields this searcher has shown, by document (the same
+        # dicts as the segment cache's: at most a reference per document).
+        self.stored: dict[int, dict] = {}
         self.terms: OrderedDict = OrderedDict()
         self.cached_postings = 0
         self.lock = threading.Lock()
@@ -595,6 +599,13 @@ def rank_many(searcher: Searcher, queries: list[wq.Query], *, limit: int,
     if limit < 1 or not queries:
         return [[] for _ in queries]
     cache = searcher_cache(searcher)
+    allowed = _allowed(searcher, cache, filter)
+    deleted = _deleted(cache)
+    if len(queries) == 1:
+        acc: dict[int, float] = {}
+        for clause, boost in _top_clauses(queries[0]):
+            _add(acc, searcher, cache, clause, boost)
+        return [_best(cache, acc, limit=limit, allowed=allowed, deleted=deleted)]
     clauses = [_top_clauses(q) for q in queries]
     shared = Counter(clauses[0])
     for other in clauses[1:]:
@@ -603,11 +614,9 @@ def rank_many(searcher: Searcher, queries: list[wq.Query], *, limit: int,
     # In the first query's order: one query alone is summed as _add sums it.
     for clause, boost in _taken(clauses[0], shared)[0]:
         _add(common, searcher, cache, clause, boost)
-    allowed = _allowed(searcher, cache, filter)
-    deleted = _deleted(cache)
     found = []
     for own in clauses:
-        acc = dict(common) if len(queries) > 1 else common
+        acc = dict(common)
         for clause, boost in _taken(own, shared)[1]:
             _add(acc, searcher, cache, clause, boost)
         found.append(_best(cache, acc, limit=limit, allowed=allowed, deleted=deleted))
@@ -652,10 +661,15 @@ STORED_FIELDS_SIZE = 20
 
 def _stored_fields(cache: _SearcherCache, docnum: int) -> dict:
     """Stored fields never change in a segment: kept per segment, so a new
-    searcher shows the documents it shares with the last one without reading."""
-    segment = bisect.bisect_right(cache.offsets, docnum) - 1
-    subsearcher, offset = cache.segments[segment]
-    reader = subsearcher.reader()
-    return _per_segment(cache, reader, ("stored", docnum - offset),
-                        lambda: reader.stored_fields(docnum - offset),
-                        size=lambda _fields: STORED_FIELDS_SIZE)
+    searcher shows the documents it shares with the last one without reading,
+    and found again by the searcher without the shared cache's lock."""
+    found = cache.stored.get(docnum)
+    if found is None:
+        segment = bisect.bisect_right(cache.offsets, docnum) - 1
+        subsearcher, offset = cache.segments[segment]
+        reader = subsearcher.reader()
+        found = cache.stored[docnum] = _per_segment(
+            cache, reader, ("stored", docnum - offset),
+            lambda: reader.stored_fields(docnum - offset),
+            size=lambda _fields: STORED_FIELDS_SIZE)
+    return found
