@@ -25,11 +25,11 @@ What an edit does not touch outlives the searcher. Whoosh never rewrites a
 segment (an edit adds a small one and records the old document as deleted
 beside it), so a segment's raw postings, document frequencies, field
 lengths, stored fields and phrase matches are kept per segment, shared by
-every thread and every later searcher of the process. A new searcher only scores them again
-(the corpus statistics an edit moves, document count and average length,
-are in every score), which costs a fraction of reading them, and starts
-with the last searcher's recent terms scored (``warm``): the first searches
-after an edit stay close to warm ones (``make bench``).
+every thread and every later searcher of the process. A new searcher only
+scores them again (the corpus statistics an edit moves, document count and
+average length, are in every score), which costs a fraction of reading
+them, and starts with the last searcher's recent terms scored (``warm``):
+the first searches after an edit stay close to warm ones (``make bench``).
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ class ScoredDocument:
     """A ranked document: its score and stored fields (read like a Whoosh hit).
 
     The fields are read when first asked for: a typo's corrected search is
-    ranked for its scores alone (is "did you mean" better?), and reading a
-    page of stored fields it never shows cost a fifth of its ranking.
+    ranked for its scores alone (is "did you mean" better?), and reading the
+    stored fields of a page it never shows cost about a tenth of that ranking.
     """
 
     __slots__ = ("docnum", "score", "_fields", "_read")
@@ -611,7 +611,7 @@ def rank_many(searcher: Searcher, queries: list[wq.Query], *, limit: int,
     for other in clauses[1:]:
         shared &= Counter(other)
     common: dict[int, float] = {}
-    # In the first query's order: one query alone is summed as _add sums it.
+    # In the first query's order: its scores add up as when it is ranked alone.
     for clause, boost in _taken(clauses[0], shared)[0]:
         _add(common, searcher, cache, clause, boost)
     found = []
