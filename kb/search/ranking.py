@@ -126,6 +126,7 @@ class _SearcherCache:
         self.offsets = [offset for _, offset in self.segments]
         self.norms: dict[tuple[int, str], tuple[float, ...]] = {}
         self.filters: dict[str, frozenset[int]] = {}
+        self.deleted: frozenset[int] | None = None
         # The stored fields this searcher has shown, by document (the same
         # dicts as the segment cache's: at most a reference per document).
         self.stored: dict[int, dict] = {}
@@ -564,13 +565,17 @@ def _allowed(searcher: Searcher, cache: _SearcherCache, filter_query: wq.Query |
     return found
 
 
-def _deleted(cache: _SearcherCache) -> set[int]:
-    deleted = set()
-    for subsearcher, offset in cache.segments:
-        reader = subsearcher.reader()
-        if reader.has_deletions():
-            deleted.update(offset + d for d in reader.deleted_docs_set)
-    return deleted
+def _deleted(cache: _SearcherCache) -> frozenset[int]:
+    """The documents an edit replaced (they stay in their segment until a
+    merge); read once per searcher."""
+    if cache.deleted is None:
+        deleted = set()
+        for subsearcher, offset in cache.segments:
+            reader = subsearcher.reader()
+            if reader.has_deletions():
+                deleted.update(offset + d for d in reader.deleted_docs_set)
+        cache.deleted = frozenset(deleted)
+    return cache.deleted
 
 
 def rank(searcher: Searcher, q: wq.Query, *, limit: int,
@@ -637,10 +642,16 @@ def _taken(items: list, shared: Counter) -> tuple[list, list]:
 
 
 def _best(cache: _SearcherCache, acc: dict[int, float], *, limit: int,
-          allowed: frozenset[int] | None, deleted: set[int]) -> list[ScoredDocument]:
-    if allowed is not None or deleted:
-        candidates = [(d, s) for d, s in acc.items()
-                      if (allowed is None or d in allowed) and d not in deleted]
+          allowed: frozenset[int] | None, deleted: frozenset[int]) -> list[ScoredDocument]:
+    """The ``limit`` best of ``acc`` (the caller's own: deleted documents are
+    taken out of it)."""
+    # An edit leaves the article's old copy in its segment until a merge:
+    # few against the matches, so they are taken out one by one rather than
+    # every match copied past them.
+    for docnum in deleted:
+        acc.pop(docnum, None)
+    if allowed is not None:
+        candidates = [(d, s) for d, s in acc.items() if d in allowed]
         scores = [s for _, s in candidates]
     else:
         candidates, scores = acc.items(), acc.values()
