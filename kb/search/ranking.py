@@ -645,8 +645,9 @@ def _best(cache: _SearcherCache, acc: dict[int, float], *, limit: int,
           allowed: frozenset[int] | None, deleted: frozenset[int]) -> list[ScoredDocument]:
     """The ``limit`` best of ``acc`` (the caller's own: deleted documents are
     taken out of it)."""
-    # An edit leaves the article's old copy in its segment until a merge:
-    # few against the matches, so they are taken out one by one rather than
+    # An edit leaves the article's old copy in its segment until a merge
+    # (the nightly optimize_index_task at the latest): a day's edits, few
+    # against the matches, so they are taken out one by one rather than
     # every match copied past them.
     for docnum in deleted:
         acc.pop(docnum, None)
