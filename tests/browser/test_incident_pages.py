@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from kb.monitoring.models import Incident
 from kb.monitoring.status import status_cache_clear
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, laid_out
 from tests.browser.test_tickets import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,5 +81,6 @@ def test_the_incident_page_and_its_forms_fit_a_phone(open_page, incident):
     phone.get_by_role("button", name="Sign in").click()
     body = phone.get_by_label("Update (Markdown)")
     expect(body).to_be_visible()
+    laid_out(phone)
     assert body.bounding_box()["width"] <= 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

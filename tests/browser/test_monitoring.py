@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from kb.monitoring.models import Incident
 from kb.tickets.models import Organization
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, laid_out
 from tests.browser.test_tickets import sign_in
 from tests.monitoring.conftest import make_line, minutes, record, sample
 
@@ -69,6 +69,7 @@ def test_the_charts_fit_a_phone(open_page, lines):
     phone.get_by_role("button", name="Sign in").click()
     chart = phone.get_by_role("img", name="Round-trip time over the last 24 hours")
     expect(chart).to_be_visible()
+    laid_out(phone)
     box = chart.bounding_box()
     assert 300 < box["width"] <= 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -109,6 +110,7 @@ def test_anyone_reads_the_status_page_from_the_footer(open_page, status):
     expect(phone.locator("main")).to_contain_text("Packet loss into Southeast Asia")
     bars = phone.get_by_role("img", name="Southeast Asia: uptime over the last 90 days")
     expect(bars).to_be_visible()
+    laid_out(phone)
     assert bars.bounding_box()["width"] <= 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     expect(bars.locator(".chart-day-degraded rect > title")).to_have_count(1)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from kb.tickets.calendars import add_wall_minutes
 from kb.tickets.models import Organization, Team, Ticket
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
+from tests.browser.conftest import laid_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +43,7 @@ def test_customer_sees_the_chart_and_switches_to_90_days(page, p1_tickets):
     # Only acknowledge is measured: one median bar, named in its tooltip.
     expect(chart.locator(".chart-median rect > title")).to_have_text(
         ["Acknowledge, Median: 4 min"])
+    laid_out(page)
     assert chart.bounding_box()["width"] > 300
     p1 = page.locator("section[aria-labelledby=priority-p1]")
     expect(p1.locator(".clock")).to_contain_text("3 tickets in this window")
