@@ -10,11 +10,13 @@ from playwright.sync_api import expect
 
 from kb.monitoring.models import StatusSubscriber
 from kb.monitoring.status import status_cache_clear
+from tests.browser.conftest import laid_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fits_the_screen(page) -> bool:
+    laid_out(page)
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
