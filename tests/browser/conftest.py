@@ -127,6 +127,7 @@ def format_violations(violations: list[dict]) -> str:
 def switch_language(page, language: str) -> None:
     """Choose a language in the header and press its button (the select alone
     changes nothing: WCAG 3.2.2)."""
+    laid_out(page)  # the Menu button shows on a phone by the stylesheet
     menu = page.locator("#site-menu-button")
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
