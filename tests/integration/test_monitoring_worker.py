@@ -52,6 +52,7 @@ from kb.monitoring.tasks import evaluate_lines_task, probe_lines_task
 from kb.tickets.models import Notification, Ticket
 from kb.tickets.services import sla_preview, teams_demo_on_call_ensure
 from kb.tickets.timeline import render_english
+from tests.child_clock import faketime_at, on_this_clock
 from tests.integration.test_worker import wait_for, worker  # noqa: F401 - the fixture
 from tests.monitoring.conftest import acme, organisation  # noqa: F401 - the fixtures
 from tests.monitoring.test_prober_netns import ingest_namespace  # noqa: F401 - the fixture
@@ -83,10 +84,10 @@ def agent_start(faketime: str, site: str, token: str, line: Line, *, backlog: Pa
     moved there with faketime) or now. Its burst goes through the namespace."""
     command = [AGENT, "--site", site, "--once", "--source", AGENT_SOURCE, "--count", "5",
                "--backlog", str(backlog), "--line", f"{line.pk}={line.host}:{line.port}"]
-    env = {**os.environ, "STREAMLINE_PROBE_TOKEN": token}
+    env = on_this_clock({**os.environ, "STREAMLINE_PROBE_TOKEN": token})
     if minute is not None:
-        offset = round((minute + INTO_THE_MINUTE - timezone.now()).total_seconds())
-        command = [faketime, "-f", f"{offset:+d}s", *command]
+        command = [faketime, "-f", faketime_at(minute + INTO_THE_MINUTE), *command]
+        env["TZ"] = "UTC"
         # Only the wall clock moves: timeouts and RTTs keep the real one.
         env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

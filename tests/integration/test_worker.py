@@ -13,6 +13,7 @@ from django.db import connection
 from kb import celery_app
 from kb.articles import services
 from kb.articles.models import Article
+from tests.child_clock import on_this_clock
 from tests.factories import make_article
 from tests.services import require_postgres_and_redis
 
@@ -46,7 +47,7 @@ def worker_start(env: dict[str, str], log: Path, name: str = "test") -> subproce
         return subprocess.Popen(
             [CELERY, "-A", "kb", "worker", "--pool=solo", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "--hostname", f"{name}-{os.getpid()}@%h"],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
+            env=on_this_clock(env), stdout=output, stderr=subprocess.STDOUT,
             cwd=Path(__file__).resolve().parents[2])
 
 
