@@ -4,10 +4,12 @@ Tests move the clock with time-machine's ``time_machine`` fixture
 (``time_machine.move_to(EU_WORKING_HOURS)``) instead of reading the wall
 clock, so the suite gives the same answer at any hour, on a weekend or a
 holiday, in any time zone. Each instant says which team is on duty then
-(fixtures/teams.toml: Monday to Friday, 09:00-18:00 local).
+(fixtures/teams.toml: Monday to Friday, 09:00-18:00 local). At the end, the
+clock given to the processes a test starts (a worker, the probe agent).
 """
 
 import datetime as dt
+import time
 
 UTC = dt.UTC
 
@@ -37,3 +39,26 @@ INSIDE_HOLIDAY_WARNING = dt.datetime(2027, 11, 16, 11, 0, tzinfo=UTC)
 # Wednesday 12 January 2028, 12:00 in Berlin: only Europe on duty; every
 # team's holidays have run out.
 HOLIDAYS_RAN_OUT = dt.datetime(2028, 1, 12, 11, 0, tzinfo=UTC)
+
+
+# The clock of a process a test starts, so that it agrees with the test's.
+# ``faketime -f '@2027-01-01 23:40:00' make test`` starts the clock of every
+# process at that time when the process starts: a worker started minutes into
+# the run would be minutes behind the test that waits for it. And a nested
+# ``faketime -f +Ns`` counts from the machine's clock, not the outer fake one.
+# Both helpers name the moment instead, in UTC (Django sets ``TZ=UTC`` in the
+# test process, and the children are given it too).
+
+
+def faketime_at(moment: dt.datetime) -> str:
+    """libfaketime's clock starting at ``moment``, for ``faketime -f``."""
+    return "@" + moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def on_this_clock(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for a process started now: under a libfaketime start time its
+    clock starts where this process's clock is (the machine's otherwise)."""
+    if not env.get("FAKETIME", "").startswith("@"):
+        return env
+    now = dt.datetime.fromtimestamp(time.time(), UTC)
+    return {**env, "FAKETIME": faketime_at(now), "TZ": "UTC"}

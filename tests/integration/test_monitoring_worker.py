@@ -52,7 +52,7 @@ from kb.monitoring.tasks import evaluate_lines_task, probe_lines_task
 from kb.tickets.models import Notification, Ticket
 from kb.tickets.services import sla_preview, teams_demo_on_call_ensure
 from kb.tickets.timeline import render_english
-from tests.child_clock import faketime_at, on_this_clock
+from tests.clock import faketime_at, on_this_clock
 from tests.integration.test_worker import wait_for, worker  # noqa: F401 - the fixture
 from tests.monitoring.conftest import acme, organisation  # noqa: F401 - the fixtures
 from tests.monitoring.test_prober_netns import ingest_namespace  # noqa: F401 - the fixture

@@ -13,7 +13,7 @@ from django.db import connection
 from kb import celery_app
 from kb.articles import services
 from kb.articles.models import Article
-from tests.child_clock import on_this_clock
+from tests.clock import on_this_clock
 from tests.factories import make_article
 from tests.services import require_postgres_and_redis
 
