@@ -1,7 +1,8 @@
 """A mixed customer load against a running site, on loopback.
 
 Run: ``python bench/bench_load.py`` from the repository root (``make bench``
-runs it with ``--seconds 30``). It bootstraps a throwaway site (SQLite and
+runs it with ``--server gunicorn``, and ``--server cluster`` when PostgreSQL
+and Redis are there). It bootstraps a throwaway site (SQLite and
 an index in a temporary folder, the launch content, the demo customer with
 an API token and a few tickets), serves it (``--server runserver``, the
 development server ``make run`` uses; ``--server gunicorn`` when gunicorn is
@@ -11,7 +12,7 @@ that DATABASE_URL names and Redis from KB_BROKER_URL) and sends, after
 ``--warmup`` seconds not counted, from ``--clients`` threads with keep-alive
 connections, the mix customers make:
 
-  search 50 %   GET /api/v1/search?q=<one of the 312 evaluation queries>
+  search 50 %   GET /api/v1/search?q=<an evaluation query, tests/search_eval>
   article 25 %  GET /kb/<lang>/<slug>/ (the article page a search leads to)
   diagnose 10 % POST /api/v1/diagnose (a description and a pasted mtr report)
   tickets 15 %  GET /api/v1/tickets/ and GET /api/v1/tickets/<id>/ (token)

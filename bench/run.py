@@ -1,7 +1,9 @@
 """``make bench``: every benchmark of the project, one after the other.
 
 ``make bench BENCH_ARGS="--sizes 1000,5000"`` passes its arguments to the
-search benchmark.
+search benchmark. The mixed customer load runs for 60 s against one gunicorn
+node and, when PostgreSQL and Redis are there (``eval "$(tools/services.sh)"``),
+against the cluster.
 """
 
 import os
@@ -21,8 +23,16 @@ print("\n=== line monitoring (1,000 lines) ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_monitoring.py")], check=True)
 print("\n=== e-mail intake ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_mail.py")], check=True)
-print("\n=== load (mixed customer requests on loopback) ===", flush=True)
-subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--seconds", "30"], check=True)
+print("\n=== load: one gunicorn node (mixed customer requests on loopback) ===", flush=True)
+subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--server", "gunicorn"], check=True)
+print("\n=== load: the cluster (nginx, two gunicorn nodes, workers, beat) ===", flush=True)
+if (os.environ.get("DATABASE_URL", "").startswith("postgres")
+        and os.environ.get("KB_BROKER_URL", "").startswith("redis://")):
+    subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--server", "cluster"],
+                   check=True)
+else:
+    print('skipped: needs PostgreSQL in DATABASE_URL and Redis in KB_BROKER_URL '
+          '(eval "$(tools/services.sh)" sets both)')
 print("\n=== search ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_search.py"), *sys.argv[1:]], check=True)
 print("\n=== search backends side by side (PostgreSQL) ===", flush=True)
