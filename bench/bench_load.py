@@ -269,16 +269,26 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def cluster_services_missing() -> str | None:
+    """What ``--server cluster`` lacks here (None: nothing): PostgreSQL in
+    DATABASE_URL and Redis in KB_BROKER_URL, as tools/services.sh sets them."""
+    if (os.environ.get("DATABASE_URL", "").startswith("postgres")
+            and os.environ.get("KB_BROKER_URL", "").startswith("redis://")):
+        return None
+    return ('needs PostgreSQL in DATABASE_URL and Redis in KB_BROKER_URL '
+            '(eval "$(tools/services.sh)" sets both)')
+
+
 def run_on_cluster(args) -> None:
     """The same load through nginx to ``--nodes`` gunicorn nodes with their
     workers (tools/cluster.py), on a throwaway PostgreSQL database next to
     the one DATABASE_URL names, and Redis from KB_BROKER_URL."""
     import psycopg
 
-    database, broker = os.environ.get("DATABASE_URL", ""), os.environ.get("KB_BROKER_URL", "")
-    if not database.startswith("postgres") or not broker.startswith("redis://"):
-        raise SystemExit("--server cluster needs DATABASE_URL and KB_BROKER_URL: "
-                         'eval "$(tools/services.sh)" first')
+    missing = cluster_services_missing()
+    if missing:
+        raise SystemExit(f"--server cluster {missing}")
+    database = os.environ["DATABASE_URL"]
     name = f"kb_bench_load_{os.getpid()}"
     with psycopg.connect(database.replace("postgres://", "postgresql://", 1),
                          autocommit=True) as admin:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench_load import cluster_services_missing
+
 HERE = Path(__file__).resolve().parent
 
 print("\n=== diagnostics ===", flush=True)
@@ -26,13 +28,12 @@ subprocess.run([sys.executable, str(HERE / "bench_mail.py")], check=True)
 print("\n=== load: one gunicorn node (mixed customer requests on loopback) ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--server", "gunicorn"], check=True)
 print("\n=== load: the cluster (nginx, two gunicorn nodes, workers, beat) ===", flush=True)
-if (os.environ.get("DATABASE_URL", "").startswith("postgres")
-        and os.environ.get("KB_BROKER_URL", "").startswith("redis://")):
+cluster_missing = cluster_services_missing()
+if cluster_missing:
+    print(f"skipped: {cluster_missing}")
+else:
     subprocess.run([sys.executable, str(HERE / "bench_load.py"), "--server", "cluster"],
                    check=True)
-else:
-    print('skipped: needs PostgreSQL in DATABASE_URL and Redis in KB_BROKER_URL '
-          '(eval "$(tools/services.sh)" sets both)')
 print("\n=== search ===", flush=True)
 subprocess.run([sys.executable, str(HERE / "bench_search.py"), *sys.argv[1:]], check=True)
 print("\n=== search backends side by side (PostgreSQL) ===", flush=True)
