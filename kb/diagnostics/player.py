@@ -211,7 +211,9 @@ def player_statuses(text: str) -> list[HttpAnswer]:
     """Every HTTP error status a player or the browser logged in ``text``, in order.
 
     A 2xx or 3xx is not read: Chrome logs ``net::ERR_INCOMPLETE_CHUNKED_ENCODING
-    200 (OK)`` for a stream that was cut, not for one that plays. A line
+    200 (OK)`` for a stream that was cut, not for one that plays. Nor is
+    three digits that are no HTTP status, such as ``000`` where a player
+    logs the status of a request nobody answered (a failed load). A line
     that names a URL counts only when the URL is for the stream.
     """
     statuses = []
@@ -224,7 +226,7 @@ def player_statuses(text: str) -> list[HttpAnswer]:
                 break
         if code is None and (m := _in_order(_STATUS_AFTER, line)):
             code = m.group("code")
-        if code is None or code[0] in "123":
+        if code is None or code[0] not in "45":  # only a client's or server's error
             continue
         if url is not None and not url.startswith(("http://", "https://")):
             if url.startswith("/"):  # a server's access log, not a browser's line

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import SAMPLES
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kb.diagnostics import Answers, Attachment, diagnose, player
@@ -149,6 +149,16 @@ def test_each_real_console_is_read_as_what_it_shows(name, kinds, first):
     assert (answer.suggestions[0].problem if answer.suggestions else None) == first
     assert answer.attachments[0].detected == "unknown"
     assert not answer.degraded
+
+
+def test_three_digits_that_are_no_error_status_are_not_read_as_one():
+    text = "\n".join([
+        "networkError fragLoadError false 000",  # a load nobody answered
+        "GET https://play.example.com/live/s.m3u8 000 (Unknown)",
+        "Loader error, code = 600, msg = Unknown",
+        "networkError manifestLoadError true 403",
+    ])
+    assert [status.code for status in player_statuses(text)] == ["403"]
 
 
 def test_a_players_status_names_the_url_its_line_names():
@@ -342,6 +352,7 @@ _LINES = st.sampled_from([
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=20),
        st.sampled_from(["\n", " ", ""]))
+@example(["networkError fragLoadError false 0", "00"], "")
 def test_any_mix_of_player_lines_is_read_from_the_text_without_failing(lines, joint):
     text = joint.join(lines)
     for status in player_statuses(text):
