@@ -371,6 +371,9 @@ def problems_for(kind: str) -> list[str]:
 
 
 # Phrases are matched against the lower-cased description.
+# Tencent's X5 browser core (WeChat, QQ), not the x5 inside a hex address
+# that every pasted ffmpeg line has ("[flv @ 0x55d0c8a4e2c0]").
+_X5 = "re:(?<![0-9a-z])x5(?![0-9a-f])"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
 _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
@@ -811,7 +814,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "webview",
             "内置浏览器",
             "苹果手机",
-            "x5",
+            _X5,
             "同层",
             "playsinline",
         ),
@@ -819,7 +822,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.5,
         role="viewer",
     ),
-    KeywordRule(("x5", "同层", "playsinline"), "play.mobile-compat", 0.45),
+    KeywordRule((_X5, "同层", "playsinline"), "play.mobile-compat", 0.45),
     KeywordRule(
         (
             "blurry",

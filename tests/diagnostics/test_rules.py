@@ -62,3 +62,11 @@ def test_keyword_matching_finds_phrases_and_regexes(text, phrase):
 def test_403_does_not_match_inside_other_numbers():
     rule = next(r for r in rules.KEYWORD_RULES if r.problem == "play.forbidden-403")
     assert rules.keyword_matches(rule, "bitrate 14030 kbps") is None
+
+
+def test_a_hex_address_in_a_pasted_line_is_not_the_x5_browser():
+    rule = next(r for r in rules.KEYWORD_RULES
+                if r.problem == "play.mobile-compat" and "playsinline" in r.phrases)
+    assert rules.keyword_matches(rule, "[mpegts @ 0x55d1c0a2f000] packet corrupt") is None
+    assert rules.keyword_matches(rule, "微信里的 x5 内核全屏播放") is not None
+    assert rules.keyword_matches(rule, "安卓微信用x5播放器") is not None
