@@ -960,6 +960,26 @@ def analyse_ffmpeg(
                 side="customer",
             )
         )
+    if ff.muxing_queue_overflow:
+        findings.append(
+            Finding.of(
+                "muxing-queue-overflow",
+                msg("ffmpeg.muxing-queue"),
+                evidence=ff.evidence.get("muxing_queue", []),
+                problems=["enc.audio-missing"],
+                side="customer",
+            )
+        )
+    if ff.damaged_packets:
+        findings.append(
+            Finding.of(
+                "received-damaged",
+                msg("ffmpeg.damaged", count=ff.damaged_packets),
+                evidence=ff.evidence.get("damaged", []),
+                problems=["net.loss-cross-border", "net.loss-last-mile"],
+                facts={"count": ff.damaged_packets},
+            )
+        )
     if ff.non_monotonous_dts:
         findings.append(
             Finding.of(

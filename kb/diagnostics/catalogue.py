@@ -397,6 +397,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the encoder cannot keep up.",
         "推流速度低于实时（speed {speed:g}x），且编码设置很重：编码器跟不上。",
     ),
+    "ffmpeg.muxing-queue": (
+        "ffmpeg gave up before sending anything: one output stream never got its first packet "
+        "while the others' piled up. An input delivers nothing, most often the audio (a device "
+        "another program holds, an SDI or NDI signal without embedded audio).",
+        "ffmpeg 还没发出任何数据就放弃了：某一路输出流一直没有第一个包，其他流的包越攒越多。"
+        "有一路输入没有数据送进来，多半是音频（采集设备被别的程序占用、SDI / NDI 信号里"
+        "没有嵌入音频）。",
+    ),
+    "ffmpeg.damaged": (
+        "ffmpeg received damaged media {count} times (corrupt packets, undecodable blocks): "
+        "loss on the way that the transport could not repair.",
+        "ffmpeg 收到 {count} 次损坏的数据（损坏的包、无法解码的宏块）：传输途中的丢包没能修复。",
+    ),
     "ffmpeg.dts": (
         "ffmpeg saw {count} non-monotonous DTS warnings (timestamp jumps).",
         "ffmpeg 出现 {count} 次 non-monotonous DTS 警告（时间戳跳变）。",

@@ -20,6 +20,14 @@ Besides the error:
   "Application-defined rejection reason", "Peer rejected connection"),
   told apart from a connection setup that times out (UDP blocked or nothing
   listening): ffmpeg 5.1 prints "Input/output error" for all of them.
+- "Too many packets buffered for output stream 0:1." (fftools/ffmpeg_mux.c):
+  nothing is written until every output stream has its first packet, so an
+  input that never delivers (most often the audio) fills the others' queue
+  and ffmpeg gives up before sending anything.
+- Media that arrived damaged, as a receiving ffmpeg reports it: the MPEG-TS
+  demuxer's "Packet corrupt (stream = 0, dts = ...)" and the decoder's
+  "error while decoding MB 12 34, bytestream -5" (loss the transport could
+  not repair).
 - Windows builds print Winsock errors as "Error number -100xx occurred"
   (av_strerror has no text for them): 10053 WSAECONNABORTED and 10054
   WSAECONNRESET are a dropped connection, 10060 WSAETIMEDOUT a timeout,
@@ -129,6 +137,8 @@ _SRT_REJECT = re.compile(
     re.I,
 )
 _DTS = re.compile(r"Non-monotonous DTS|non monotonically increasing dts|Non-monotonic DTS", re.I)
+_MUXING_QUEUE = re.compile(r"Too many packets buffered for output stream \d+:\d+")
+_DAMAGED = re.compile(r"Packet corrupt \(stream = \d+|error while decoding MB \d+ \d+")
 _URL = re.compile(r"((?:rtmps?|rtmpt|srt|https?|udp|rtp)://[^\s'\"]+)")
 _VIDEO = re.compile(r"Stream #\d+:\d+(?:\[\w+\])?(?:\(\w+\))?: Video: (\w+)(?: \(([^)]*)\))?(.*)")
 _AUDIO = re.compile(r"Stream #\d+:\d+(?:\[\w+\])?(?:\(\w+\))?: Audio: (\w+)(?: \(([^)]*)\))?(.*)")
@@ -286,6 +296,15 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
         result.srt_reject = srt_reject_kind(m.group(1) or m.group(2) or "")
         result.evidence["srt"] = srt[:2]
         result.error = "tls_error" if result.srt_reject == "passphrase" else "forbidden"
+    overflow = [ln.strip() for ln in lines if "Too many packets" in ln and _MUXING_QUEUE.search(ln)]
+    if overflow:
+        result.muxing_queue_overflow = True
+        result.evidence["muxing_queue"] = overflow[:1]
+    damaged = [ln.strip() for ln in lines
+               if ("corrupt" in ln or "decoding MB" in ln) and _DAMAGED.search(ln)]
+    result.damaged_packets = len(damaged)
+    if damaged:
+        result.evidence["damaged"] = damaged[:3]
     dts = [ln.strip() for ln in lines if _DTS.search(ln)]
     result.non_monotonous_dts = len(dts)
     if dts:

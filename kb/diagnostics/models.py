@@ -204,6 +204,11 @@ class FfmpegResult:
     srt_reject: str | None = None
     # The error happened after media was flowing (not while connecting).
     mid_stream: bool = False
+    # ffmpeg gave up waiting for one output stream's first packet.
+    muxing_queue_overflow: bool = False
+    # Lines about media that arrived damaged (a corrupt TS packet, a
+    # macroblock the decoder could not read).
+    damaged_packets: int = 0
     # What the analysis reads beyond the reported settings: the encoder
     # ("libx264"), x264's analysis options, the output container, the codec
     # a muxer refused.  Not in the metrics.

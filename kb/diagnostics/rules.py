@@ -179,7 +179,9 @@ HTTP_STATUS_KINDS = {
 # (the 403 and 404 words are then a playback URL's, not a push's).
 PLAYER_WORDS = re.compile(
     r"hls\.js|flv\.js|mpegts\.js|video\.?js|dash\.js|shaka|exoplayer"
-    r"|(?:manifest|level|frag)Load(?:Error|TimeOut)|bufferStalledError|HttpStatusCodeInvalid"
+    r"|(?:manifest|level|frag)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
+    r"|fragParsingError|buffer(?:Stalled|Append|AddCodec)Error|bufferSeekOverHole"
+    r"|bufferNudgeOnStall|HttpStatusCodeInvalid"
     r"|MEDIA_ERR_|net::ERR_|NotAllowedError",
     re.IGNORECASE,
 )
@@ -281,6 +283,9 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("webrtc-ice-failed", "net.udp-blocked", 0.8),
     FindingRule("srt-connect-timeout", "push.connect-refused", 0.55),
     FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
+    FindingRule("muxing-queue-overflow", "enc.audio-missing", 0.75),
+    FindingRule("received-damaged", "net.loss-cross-border", 0.5),
+    FindingRule("received-damaged", "net.loss-last-mile", 0.45),
     FindingRule("codec-unsupported", "enc.codec-unsupported", 0.8),
     FindingRule("codec-unsupported", "play.black-screen", 0.3, role="viewer"),
     FindingRule("bframes-webrtc", "enc.bframes-webrtc", 0.75),
@@ -692,15 +697,45 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # console is read line by line, kb/diagnostics/player.py).
     KeywordRule(
         ("bufferstallederror", "fragloadtimeout", "levelloadtimeout", "manifestloadtimeout",
-         "earlyeof"),
+         "earlyeof", "bufferseekoverhole", "buffernudgeonstall"),
         "play.viewer-buffering",
         0.55,
     ),
     KeywordRule(
-        ("unsupported codec in video frame", "incompatiblecodecserror", "bufferaddcodecerror"),
+        ("unsupported codec in video frame", "incompatiblecodecserror", "bufferaddcodecerror",
+         "bufferappenderror", "fragparsingerror"),
         "enc.codec-unsupported",
         0.6,
     ),
+    # A playlist URL answered with a page (an error or login page), not a
+    # playlist; a rendition whose playlist has no segments.
+    KeywordRule(("manifestparsingerror", "no extm3u delimiter"), "play.not-found-404", 0.5),
+    KeywordRule(("levelemptyerror",), "ops.transcode-failure", 0.5),
+    # The encoders' own lines, pasted as the description (an attachment is
+    # parsed, kb/diagnostics/ffmpeg.py and obs.py). librtmp prints the
+    # socket error number: refused, timed out or blocked on the machine.
+    KeywordRule(
+        ("failed to connect socket", "(eacces)", "(etimedout)"), "push.connect-refused", 0.6
+    ),
+    KeywordRule(
+        ("netconnection.connect.rejected", "need to set pubuser", "authentication failed: ",
+         "code=403 need auth"),
+        "push.auth-failed",
+        0.6,
+    ),
+    KeywordRule(
+        ("starting the output failed", "启动输出失败", "encoder error occurred while streaming",
+         "直播时发生了编码器错误"),
+        "enc.encoder-overload",
+        0.55,
+    ),
+    # ffmpeg held the other streams' packets waiting for one that never came.
+    KeywordRule(("too many packets buffered for output stream",), "enc.audio-missing", 0.6),
+    # What a receiving ffmpeg prints for media damaged on the way.
+    KeywordRule(("packet corrupt (stream", "error while decoding mb"), "net.loss-cross-border",
+                0.4),
+    KeywordRule(("packet corrupt (stream", "error while decoding mb"), "net.loss-last-mile",
+                0.35),
     KeywordRule(("media_err_decode", "pipeline_error_decode"), "play.black-screen", 0.5),
     KeywordRule(_SOURCE_NOT_SUPPORTED, "play.mobile-compat", 0.35),
     KeywordRule(_SOURCE_NOT_SUPPORTED, "enc.codec-unsupported", 0.3),

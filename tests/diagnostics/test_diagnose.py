@@ -94,6 +94,29 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
     assert result.suggestions[0].confidence >= 0.95
 
 
+@pytest.mark.parametrize(
+    "line,problem",
+    [
+        ("RTMP_Connect0, failed to connect socket. 10061 (Unknown error)", "push.connect-refused"),
+        ("The connection is being blocked by a firewall or other security software (EACCES).",
+         "push.connect-refused"),
+        ("NetConnection.Connect.Rejected", "push.auth-failed"),
+        ("need to set pubUser & pubPasswd for publisher auth", "push.auth-failed"),
+        ("Starting the output failed. Please check the log for details.", "enc.encoder-overload"),
+        ("直播时发生了编码器错误。", "enc.encoder-overload"),
+        ("Too many packets buffered for output stream 0:1.", "enc.audio-missing"),
+        ("hls.js manifestParsingError: no EXTM3U delimiter", "play.not-found-404"),
+        ("levelEmptyError", "ops.transcode-failure"),
+        ("fragParsingError", "enc.codec-unsupported"),
+        ("bufferSeekOverHole", "play.viewer-buffering"),
+        ("[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
+         "net.loss-cross-border"),
+    ],
+)
+def test_a_tools_own_error_line_as_the_description_suggests_its_fix_first(line, problem):
+    assert diagnose(description=line).suggestions[0].problem == problem
+
+
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
     viewer = diagnose(description="HLS returns 403", answers=Answers(role="viewer"))
     publisher = diagnose(description="push returns 403", answers=Answers(role="publisher"))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import expected_for, sample_files
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kb.diagnostics import parse
 from kb.diagnostics.analysis import analyse_ffmpeg
@@ -75,6 +77,65 @@ def test_progress_lines_redrawn_with_cr_become_separate_lines(read_sample):
 )
 def test_known_ffmpeg_messages_map_to_errors(line, error):
     assert parse_ffmpeg(line).error == error
+
+
+def test_a_muxing_queue_overflow_points_at_the_input_that_sends_nothing():
+    text = (
+        "Output #0, flv, to 'rtmp://push.example.com/live/STREAM_KEY':\n"
+        "[flv @ 0x55d0c8a4d9c0] Too many packets buffered for output stream 0:1.\n"
+        "Conversion failed!\n"
+    )
+    result = parse_ffmpeg(text)
+    assert result.muxing_queue_overflow
+    assert result.error is None
+    findings = analyse_ffmpeg(result)
+    assert [(f.kind, f.problems) for f in findings] == [
+        ("muxing-queue-overflow", ["enc.audio-missing"])
+    ]
+    assert findings[0].evidence == ["[flv @ 0x55d0c8a4d9c0] Too many packets buffered for output "
+                                    "stream 0:1."]
+
+
+def test_media_received_damaged_is_read_as_loss_on_the_way():
+    text = (
+        "Input #0, mpegts, from 'srt://push.example.com:9000?mode=caller':\n"
+        "[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).\n"
+        "[h264 @ 0x55d1c0b41e40] error while decoding MB 12 34, bytestream -5\n"
+        "[h264 @ 0x55d1c0b41e40] concealing 1020 DC, 1020 AC, 1020 MV errors in P frame\n"
+    )
+    result = parse_ffmpeg(text)
+    assert result.damaged_packets == 2
+    (finding,) = analyse_ffmpeg(result)
+    assert finding.kind == "received-damaged"
+    assert finding.problems == ["net.loss-cross-border", "net.loss-last-mile"]
+    assert "2 times" in finding.summary
+
+
+def test_a_clean_push_has_neither_overflow_nor_damage():
+    result = parse_ffmpeg(
+        "frame=  300 fps= 30 q=23.0 size=    1024kB time=00:00:10.00 bitrate= 838.9kbits/s "
+        "speed=1.00x\n"
+    )
+    assert not result.muxing_queue_overflow
+    assert result.damaged_packets == 0
+
+
+# parse_ffmpeg splits on "\n" only.
+_NOISE_LINE = st.text(st.characters(blacklist_characters="\n"), max_size=80).filter(
+    lambda ln: "corrupt" not in ln and "decoding MB" not in ln
+)
+_DAMAGE_LINES = (
+    "[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
+    "[mpegts @ 0x7f] Packet corrupt (stream = 1, dts = NOPTS).",
+    "[h264 @ 0x55d1c0b41e40] error while decoding MB 12 34, bytestream -5",
+    "[hevc @ 0x1] error while decoding MB 0 0, bytestream 3",
+)
+
+
+@given(st.lists(st.one_of(_NOISE_LINE, st.sampled_from(_DAMAGE_LINES)), max_size=40))
+def test_every_damaged_media_line_is_counted_once_among_any_others(lines):
+    expected = sum(ln in _DAMAGE_LINES for ln in lines)
+    assert parse_ffmpeg("\n".join(lines)).damaged_packets == expected
 
 
 def test_non_monotonous_dts_is_counted_and_suggests_desync():
