@@ -634,7 +634,7 @@ def _srt_timeout(evidence: list[str]) -> Finding:
     )
 
 
-def _error_finding(error: str, evidence: list[str], source: str) -> Finding:
+def error_finding(error: str, evidence: list[str], source: str) -> Finding:
     return Finding.of(
         f"error-{error}",
         msg(f"error.{error}", source=source),
@@ -873,9 +873,9 @@ def analyse_obs(
                 "webrtc-ice-failed", msg("obs.whip.ice-failed"), evidence=evidence[:3],
                 problems=["net.udp-blocked"], side="customer"))
         elif not (obs.error == "timeout" and failing):
-            findings.append(_error_finding(obs.error, evidence, source))
+            findings.append(error_finding(obs.error, evidence, source))
     elif obs.error == "broken_pipe" and not obs.disconnects:
-        findings.append(_error_finding(obs.error, obs.evidence.get("send_errors", []), source))
+        findings.append(error_finding(obs.error, obs.evidence.get("send_errors", []), source))
     findings.extend(_settings_findings(obs.settings, source, thresholds, protocol))
     return findings
 
@@ -925,7 +925,7 @@ def analyse_ffmpeg(
         findings.append(_srt_timeout(ff.evidence.get("error", [])))
     elif ff.error:
         direction = msg(f"ffmpeg.direction.{ff.direction or 'stream'}")
-        finding = _error_finding(ff.error, ff.evidence.get("error", []), "ffmpeg")
+        finding = error_finding(ff.error, ff.evidence.get("error", []), "ffmpeg")
         finding.message = msg(f"error.{ff.error}.ffmpeg", direction=direction)
         finding.summary = finding.message.render("en")
         findings.append(finding)

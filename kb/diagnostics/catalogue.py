@@ -619,6 +619,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "浏览器解码这路流时中止了（MEDIA_ERR_DECODE）：停止处的视频数据损坏（缺少 SPS/PPS、"
         "关键帧损坏），或者用了该浏览器解不了的档次。请换一个浏览器对比，并检查编码器的档次设置。",
     ),
+    "player.player-not-a-playlist": (
+        "The player asked for the playlist and got something else (manifestParsingError): an "
+        "error or login page served in its place. The playback URL is wrong or refused; open it "
+        "in the browser to see the page.",
+        "播放器请求播放列表，拿到的却不是播放列表（manifestParsingError）：服务端回了一个错误页"
+        "或登录页。播放地址写错了或被拒绝；在浏览器里直接打开这个地址就能看到那个页面。",
+    ),
+    "player.player-rendition-empty": (
+        "A rendition's playlist lists no segments (levelEmptyError): the transcoder has the "
+        "stream but produces nothing for that quality. Play the source rendition to compare, and "
+        "check the transcoding template.",
+        "某一档清晰度的播放列表里一个切片都没有（levelEmptyError）：转码收到了流，却没有为这一档"
+        "产出任何内容。请播放源流对比，并检查转码模板。",
+    ),
     "player.player-name-not-resolved": (
         "The viewer's browser could not resolve the playback domain of {targets} ({errors}): the "
         "domain's DNS, or the viewer's resolver, gave no answer. Check the CNAME of the playback "

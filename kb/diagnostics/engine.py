@@ -17,6 +17,7 @@ from . import analysis, destinations, rules
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
+from .librtmp import analyse_librtmp
 from .lookups import analyse_lookups
 from .messages import Message, msg
 from .models import (
@@ -523,14 +524,15 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
             msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests, iperf3, a browser's console) can still carry
+    # nginx -t, port tests, iperf3, a browser's console, librtmp) can still carry
     # evidence: it counts as input once these passes find some. A throughput
     # test is held against the bitrate of an encoder in any attachment.
     stream = stream_rate(parsed)
     extra: list[Finding] = []
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
-                                analyse_lookups, analyse_responses, analyse_player)
+                                analyse_lookups, analyse_responses, analyse_player,
+                                analyse_librtmp)
                  for f in read(p, p.text)]
         found += analyse_throughput(p, p.text, stream)
         if found and p.detected == "unknown":

@@ -159,7 +159,7 @@ _ENCODER_SETTINGS = frozenset(
 )
 
 # librtmp / socket error numbers seen in OBS logs -> error enum.
-_SOCKET_ERRORS = {
+SOCKET_ERRORS = {
     "32": "broken_pipe",
     "104": "broken_pipe",
     "10053": "broken_pipe",
@@ -366,7 +366,7 @@ def _read_event(result: ObsResult, line: str, low: str, raw: str) -> bool:
     if m:
         result.evidence.setdefault("send_errors", []).append(raw)
         if result.error is None:
-            result.error = _SOCKET_ERRORS.get(m.group(1) or m.group(2))
+            result.error = SOCKET_ERRORS.get(m.group(1) or m.group(2))
         return True
     return False
 
@@ -549,7 +549,7 @@ def _classify_connect_error(line: str) -> str | None:
         return "dns_failure"
     if "tls" in low or "ssl" in low or "certificate" in low:
         return "tls_error"
-    for number, error in _SOCKET_ERRORS.items():
+    for number, error in SOCKET_ERRORS.items():
         if re.search(rf"\b{number}\b", line):
             return error
     if "refused" in low:

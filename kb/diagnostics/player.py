@@ -51,6 +51,7 @@ _PHRASES = (
     # stalls, timeouts, cuts and failed loads
     "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
+    "parsingerror", "extm3u", "levelemptyerror",
     "while loading", "websocket connection to",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
@@ -81,7 +82,7 @@ _AUTOPLAY = (
 _FLV_CODEC = re.compile(r"Unsupported codec in video frame: (?P<codec>\w+)")
 _CODEC = re.compile(
     r"manifestIncompatibleCodecsError|bufferIncompatibleCodecsError|bufferAddCodecError"
-    r"|CODECS in variant not supported"
+    r"|CODECS in variant not supported|\bfragParsingError\b"
 )
 # video.js's error 4 (and the element's MEDIA_ERR_SRC_NOT_SUPPORTED): the
 # browser cannot play this format (HTTP-FLV on iPhone Safari, H.265), or the
@@ -96,7 +97,14 @@ _DECODE = re.compile(
     r"MEDIA_ERR_DECODE|PIPELINE_ERROR_DECODE|\(CODE:3\b|\bbufferAppend(?:ing)?Error\b"
     r"|aborted due to a corruption problem|由于视频文件损坏"
 )
-_STALL = re.compile(r"bufferStalledError|Playback stalling at")
+_STALL = re.compile(
+    r"bufferStalledError|Playback stalling at|bufferSeekOverHole|bufferNudgeOnStall"
+)
+# hls.js was answered with something that is not a playlist (an error or
+# login page served with 200), or with a rendition's playlist that lists no
+# segments (a transcode that takes the stream and produces nothing).
+_NOT_A_PLAYLIST = re.compile(r"\bmanifestParsingError\b|no EXTM3U delimiter")
+_EMPTY_RENDITION = re.compile(r"\blevelEmptyError\b")
 _TIMEOUT = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|subtitleTrack|key)LoadTimeOut\b"
     r"|A network timeout occurred while loading|\bConnectingTimeout\b"
@@ -250,6 +258,8 @@ _READS = (
     ("player-codec-unsupported", _CODEC.search),
     ("player-decode-error", _DECODE.search),
     ("player-source-unsupported", _SOURCE.search),
+    ("player-not-a-playlist", _NOT_A_PLAYLIST.search),
+    ("player-rendition-empty", _EMPTY_RENDITION.search),
     ("player-load-timeout", _TIMEOUT.search),
     ("player-stream-cut", _CUT.search),
     ("player-stalled", _STALL.search),
@@ -259,14 +269,16 @@ _NEEDS_MEDIA_URL = frozenset({"browser-cors-blocked", "browser-mixed-content"})
 _ORDER = (
     "browser-mixed-content", "browser-cors-blocked", "browser-autoplay-blocked",
     "player-name-not-resolved", "player-connection-failed", "player-codec-unsupported",
-    "player-decode-error", "player-load-failed", "player-source-unsupported",
-    "player-load-timeout", "player-stream-cut", "player-stalled",
+    "player-decode-error", "player-not-a-playlist", "player-rendition-empty",
+    "player-load-failed", "player-source-unsupported", "player-load-timeout",
+    "player-stream-cut", "player-stalled",
 )
 KINDS = frozenset(_ORDER)
 # A finding that already says why a load failed makes these two redundant.
 _EXPLAINS_LOAD_FAILED = frozenset({
     "browser-mixed-content", "browser-cors-blocked", "player-name-not-resolved",
     "player-connection-failed", "player-load-timeout", "player-codec-unsupported",
+    "player-not-a-playlist", "player-rendition-empty",
 })
 _UNEXPLAINED = ("player-load-failed", "player-source-unsupported")
 # The error statuses that say what to fix (.responses reads them); a server

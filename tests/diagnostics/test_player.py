@@ -263,6 +263,14 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "to connect to the insecure WebSocket endpoint 'ws://play.example.com/live/s.flv'. This "
      "request has been blocked; this endpoint must be available over WSS.",
      "browser-mixed-content", "play.browser-policy"),
+    # hls.js answered with a page, not a playlist; a rendition with no segments
+    ("{type: 'networkError', details: 'manifestParsingError', fatal: true, reason: 'no EXTM3U "
+     "delimiter'}", "player-not-a-playlist", "play.not-found-404"),
+    ("mediaError levelEmptyError true", "player-rendition-empty", "ops.transcode-failure"),
+    ("{type: 'mediaError', details: 'fragParsingError', fatal: true}",
+     "player-codec-unsupported", "enc.codec-unsupported"),
+    ("mediaError bufferSeekOverHole false", "player-stalled", "play.viewer-buffering"),
+    ("mediaError bufferNudgeOnStall false", "player-stalled", "play.viewer-buffering"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
@@ -345,6 +353,8 @@ _LINES = st.sampled_from([
     "GET https://play.example.com/live/s.m3u8 404 (Not Found)",
     "GET https://play.example.com/live/s.flv net::ERR_CONNECTION_TIMED_OUT",
     "networkError fragLoadError false 0", "bufferStalledError", "(CODE:2",
+    "networkError manifestParsingError true", "no EXTM3U delimiter", "levelEmptyError",
+    "bufferSeekOverHole", "fragParsingError",
     "HttpStatusCodeInvalid, code = ", "LoadError code: 40", "GET http", "net::ERR_",
 ])
 
