@@ -621,10 +621,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "player.player-not-a-playlist": (
         "The player asked for the playlist and got something else (manifestParsingError): an "
-        "error or login page served in its place. The playback URL is wrong or refused; open it "
-        "in the browser to see the page.",
-        "播放器请求播放列表，拿到的却不是播放列表（manifestParsingError）：服务端回了一个错误页"
-        "或登录页。播放地址写错了或被拒绝；在浏览器里直接打开这个地址就能看到那个页面。",
+        "error or login page, or an empty body, served in its place. The playback URL is wrong "
+        "or refused; open it in the browser to see what it returns.",
+        "播放器请求播放列表，拿到的却不是播放列表（manifestParsingError）：服务端回了错误页、"
+        "登录页或空内容。播放地址写错了或被拒绝；在浏览器里直接打开这个地址，看它返回了什么。",
     ),
     "player.player-rendition-empty": (
         "A rendition's playlist lists no segments (levelEmptyError): the transcoder has the "
