@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 
 from .models import FfmpegResult
-from .numbers import DECIMAL, reading
+from .numbers import DECIMAL, count, reading
 
 # (error enum, pattern).  Order = priority.  The messages are ffmpeg's own
 # (libavformat/rtmpproto.c, tcp.c, tls_*.c, http.c, libsrt.c) plus the
@@ -189,8 +189,9 @@ def _settings(lines: list[str]) -> dict[str, object]:
         if m:
             settings["profile"] = m.group(1).strip()
         m = re.search(r"\bkeyint=(\d+)", line)
-        if m:
-            settings["keyint"] = int(m.group(1))
+        keyint = count(m.group(1)) if m else None
+        if keyint is not None:
+            settings["keyint"] = keyint
         if "options:" in line and "x264" in line:
             for key in ("ref", "subme"):
                 om = re.search(rf"\b{key}=(\d+)", line)

@@ -524,8 +524,10 @@ def _read_output_settings(settings: dict[str, object], line: str, low: str) -> N
     if m:
         settings.setdefault("resolution", f"{m.group(1)}x{m.group(2)}")
     m = _FPS.search(line) if "fps:" in low else None
-    if m and int(m.group(2)):
-        settings.setdefault("fps", round(int(m.group(1)) / int(m.group(2)), 3))
+    # count(): an edited paste's 400-digit numerator would overflow the division.
+    frames, seconds = (count(m.group(1)), count(m.group(2))) if m else (None, None)
+    if frames is not None and seconds:
+        settings.setdefault("fps", round(frames / seconds, 3))
 
 
 def _num(value: str) -> object:

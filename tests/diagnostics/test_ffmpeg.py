@@ -111,6 +111,17 @@ def test_media_received_damaged_is_read_as_loss_on_the_way():
     assert "2 times" in finding.summary
 
 
+def test_a_keyframe_interval_no_encoder_uses_is_not_read():
+    text = (
+        "Output #0, flv, to 'rtmp://push.example.com/live/STREAM_KEY':\n"
+        "  Stream #0:0: Video: h264, yuv420p, 1280x720, 30 fps\n"
+        "[libx264 @ 0x55] 264 - core 164 - options: keyint=" + "9" * 400 + " bframes=0\n"
+    )
+    settings = parse_ffmpeg(text).settings
+    assert "keyint" not in settings and "keyint_sec" not in settings
+    assert settings["fps"] == 30
+
+
 def test_a_clean_push_has_neither_overflow_nor_damage():
     result = parse_ffmpeg(
         "frame=  300 fps= 30 q=23.0 size=    1024kB time=00:00:10.00 bitrate= 838.9kbits/s "

@@ -94,6 +94,25 @@ def test_quicksync_and_videotoolbox_log_the_interval_in_seconds():
     assert [f.kind for f in analyse_obs(parse_obs(apple))] == ["keyframe-interval"]
 
 
+@pytest.mark.parametrize("line", [
+    # as parse_obs hands it over, the timestamp taken off
+    "\tfps:               " + "9" * 400 + "/1",
+    "\tfps:               30/0",
+    "\tfps:               30/" + "9" * 400,
+])
+def test_a_frame_rate_no_encoder_runs_at_is_not_read(line):
+    settings: dict[str, object] = {}
+    _read_output_settings(settings, line, line.lower())
+    assert "fps" not in settings
+
+
+def test_the_frame_rate_line_is_read_as_frames_over_seconds():
+    settings: dict[str, object] = {}
+    line = "\tfps:               30000/1001"
+    _read_output_settings(settings, line, line.lower())
+    assert settings["fps"] == 29.97
+
+
 def test_an_audio_encoders_settings_block_is_not_the_video_encoders():
     # plugins/coreaudio-encoder/encoder.cpp, on macOS.
     text = ("21:04:11.500: [CoreAudio AAC: 'simple_aac']: settings:\n"
