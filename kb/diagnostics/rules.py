@@ -386,6 +386,8 @@ _X5 = "re:(?<![0-9a-z])x5(?![0-9a-f])"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
 _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
+# What a receiving ffmpeg prints for media damaged on the way.
+_DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
@@ -735,11 +737,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # ffmpeg held the other streams' packets waiting for one that never came.
     KeywordRule(("too many packets buffered for output stream",), "enc.audio-missing", 0.6),
-    # What a receiving ffmpeg prints for media damaged on the way.
-    KeywordRule(("packet corrupt (stream", "error while decoding mb"), "net.loss-cross-border",
-                0.4),
-    KeywordRule(("packet corrupt (stream", "error while decoding mb"), "net.loss-last-mile",
-                0.35),
+    KeywordRule(_DAMAGED_MEDIA, "net.loss-cross-border", 0.4),
+    KeywordRule(_DAMAGED_MEDIA, "net.loss-last-mile", 0.35),
     KeywordRule(("media_err_decode", "pipeline_error_decode"), "play.black-screen", 0.5),
     KeywordRule(_SOURCE_NOT_SUPPORTED, "play.mobile-compat", 0.35),
     KeywordRule(_SOURCE_NOT_SUPPORTED, "enc.codec-unsupported", 0.3),
