@@ -633,6 +633,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "某一档清晰度的播放列表里一个切片都没有（levelEmptyError）：转码收到了流，却没有为这一档"
         "产出任何内容。请播放源流对比，并检查转码模板。",
     ),
+    "player.player-decrypt-failed": (
+        "The stream is encrypted and its key does not open the segments (fragDecryptError): the "
+        "key URL answered with something other than the 16-byte key (an error or login page), or "
+        "with another key than the segments were made with. Fetch the key URL from the playlist's "
+        "EXT-X-KEY line with curl and check its status and size.",
+        "这路流是加密 HLS，拿到的密钥解不开切片（fragDecryptError）：密钥地址返回的不是 16 字节的"
+        "密钥（而是错误页或登录页），或者不是加密切片时用的那把密钥。请用 curl 请求播放列表 "
+        "EXT-X-KEY 行里的密钥地址，看返回的状态码和大小。",
+    ),
+    "player.player-buffer-full": (
+        "The browser refused more media: the memory it gives this video is full "
+        "(bufferFullError). This comes from TVs, set-top boxes and older phones on high "
+        "bitrates; cap the player's buffer (hls.js maxBufferSize, maxMaxBufferLength) below the "
+        "device's quota and offer a lower rendition.",
+        "浏览器拒绝再追加数据：给这个视频的缓冲内存满了（bufferFullError）。多见于智能电视、"
+        "电视盒子和老手机播高码率档位；请把播放器的缓冲上限（hls.js 的 maxBufferSize、"
+        "maxMaxBufferLength）压到设备配额以下，并提供低码率档位。",
+    ),
     "player.player-name-not-resolved": (
         "The viewer's browser could not resolve the playback domain of {targets} ({errors}): the "
         "domain's DNS, or the viewer's resolver, gave no answer. Check the CNAME of the playback "

@@ -51,7 +51,7 @@ _PHRASES = (
     # stalls, timeouts, cuts and failed loads
     "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
-    "parsingerror", "extm3u", "levelemptyerror",
+    "parsingerror", "extm3u", "levelemptyerror", "decrypterror",
     "while loading", "websocket connection to",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
@@ -105,6 +105,11 @@ _STALL = re.compile(
 # segments (a transcode that takes the stream and produces nothing).
 _NOT_A_PLAYLIST = re.compile(r"\bmanifestParsingError\b|no EXTM3U delimiter")
 _EMPTY_RENDITION = re.compile(r"\blevelEmptyError\b")
+# The browser refused more media (its Media Source quota is full: a TV, a
+# set-top box, an old phone on a high bitrate), and an encrypted segment that
+# its key does not open (the key URL answered with a page, or another key).
+_BUFFER_FULL = re.compile(r"\bbufferFullError\b")
+_DECRYPT_FAILED = re.compile(r"\bfragDecryptError\b")
 _TIMEOUT = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|subtitleTrack|key)LoadTimeOut\b"
     r"|A network timeout occurred while loading|\bConnectingTimeout\b"
@@ -260,6 +265,8 @@ _READS = (
     ("player-source-unsupported", _SOURCE.search),
     ("player-not-a-playlist", _NOT_A_PLAYLIST.search),
     ("player-rendition-empty", _EMPTY_RENDITION.search),
+    ("player-decrypt-failed", _DECRYPT_FAILED.search),
+    ("player-buffer-full", _BUFFER_FULL.search),
     ("player-load-timeout", _TIMEOUT.search),
     ("player-stream-cut", _CUT.search),
     ("player-stalled", _STALL.search),
@@ -270,8 +277,8 @@ _ORDER = (
     "browser-mixed-content", "browser-cors-blocked", "browser-autoplay-blocked",
     "player-name-not-resolved", "player-connection-failed", "player-codec-unsupported",
     "player-decode-error", "player-not-a-playlist", "player-rendition-empty",
-    "player-load-failed", "player-source-unsupported", "player-load-timeout",
-    "player-stream-cut", "player-stalled",
+    "player-decrypt-failed", "player-load-failed", "player-source-unsupported",
+    "player-load-timeout", "player-buffer-full", "player-stream-cut", "player-stalled",
 )
 KINDS = frozenset(_ORDER)
 # A finding that already says why a load failed makes these two redundant.

@@ -179,8 +179,8 @@ HTTP_STATUS_KINDS = {
 # (the 403 and 404 words are then a playback URL's, not a push's).
 PLAYER_WORDS = re.compile(
     r"hls\.js|flv\.js|mpegts\.js|video\.?js|dash\.js|shaka|exoplayer"
-    r"|(?:manifest|level|frag)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
-    r"|fragParsingError|buffer(?:Stalled|Append|AddCodec)Error|bufferSeekOverHole"
+    r"|(?:manifest|level|frag|key)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
+    r"|frag(?:Parsing|Decrypt)Error|buffer(?:Stalled|Append|AddCodec|Full)Error|bufferSeekOverHole"
     r"|bufferNudgeOnStall|HttpStatusCodeInvalid"
     r"|MEDIA_ERR_|net::ERR_|NotAllowedError",
     re.IGNORECASE,
@@ -342,6 +342,9 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("player-not-a-playlist", "play.forbidden-403", 0.3),
     FindingRule("player-rendition-empty", "ops.transcode-failure", 0.7),
     FindingRule("player-rendition-empty", "play.not-found-404", 0.25),
+    FindingRule("player-decrypt-failed", "play.forbidden-403", 0.6),
+    FindingRule("player-buffer-full", "play.viewer-buffering", 0.6),
+    FindingRule("player-buffer-full", "play.mobile-compat", 0.25),
     FindingRule("player-load-timeout", "play.viewer-buffering", 0.55),
     FindingRule("player-load-timeout", "net.loss-cross-border", 0.3),
     FindingRule("player-stream-cut", "play.viewer-buffering", 0.45),
@@ -703,16 +706,21 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # console is read line by line, kb/diagnostics/player.py).
     KeywordRule(
         ("bufferstallederror", "fragloadtimeout", "levelloadtimeout", "manifestloadtimeout",
-         "earlyeof", "bufferseekoverhole", "buffernudgeonstall"),
+         "earlyeof", "bufferseekoverhole", "buffernudgeonstall", "bufferfullerror"),
         "play.viewer-buffering",
         0.55,
     ),
     KeywordRule(
         ("unsupported codec in video frame", "incompatiblecodecserror", "bufferaddcodecerror",
-         "bufferappenderror", "fragparsingerror"),
+         "bufferappenderror", "fragparsingerror", "demuxer_error_no_supported_streams",
+         # OBS refuses an HDR colour space on an RTMP output whose encoder is AV1
+         "hdr output is currently disabled", "当前输出已禁用hdr"),
         "enc.codec-unsupported",
         0.6,
     ),
+    # Encrypted HLS: the key URL refused, or answered with something that is
+    # not the key (a page), so the segments do not decrypt.
+    KeywordRule(("keyloaderror", "fragdecrypterror"), "play.forbidden-403", 0.55),
     # A playlist URL answered with a page (an error or login page), not a
     # playlist; a rendition whose playlist has no segments.
     KeywordRule(("manifestparsingerror", "no extm3u delimiter"), "play.not-found-404", 0.5),

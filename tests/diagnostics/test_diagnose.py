@@ -109,6 +109,8 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
         ("levelEmptyError", "ops.transcode-failure"),
         ("fragParsingError", "enc.codec-unsupported"),
         ("bufferSeekOverHole", "play.viewer-buffering"),
+        ("HDR output is currently disabled for this output.", "enc.codec-unsupported"),
+        ("当前输出已禁用HDR。", "enc.codec-unsupported"),
         ("[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
          "net.loss-cross-border"),
     ],

@@ -271,6 +271,13 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "player-codec-unsupported", "enc.codec-unsupported"),
     ("mediaError bufferSeekOverHole false", "player-stalled", "play.viewer-buffering"),
     ("mediaError bufferNudgeOnStall false", "player-stalled", "play.viewer-buffering"),
+    # the browser's Media Source quota full; an encrypted segment its key does not open
+    ("{type: 'mediaError', details: 'bufferFullError', fatal: false}", "player-buffer-full",
+     "play.viewer-buffering"),
+    ("[warn] > [stream-controller]: Reduce max buffer length to 300s\n"
+     "mediaError bufferFullError false", "player-buffer-full", "play.viewer-buffering"),
+    ("{type: 'mediaError', details: 'fragDecryptError', fatal: true, reason: 'The operation "
+     "failed for an operation-specific reason'}", "player-decrypt-failed", "play.forbidden-403"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
@@ -326,6 +333,11 @@ def test_stalls_are_counted_and_the_viewer_role_is_inferred():
     ("VIDEOJS: ERROR: (CODE:3 MEDIA_ERR_DECODE)", "play.black-screen"),
     ("视频因格式不支持或者服务器或网络的问题无法加载", "play.mobile-compat"),
     ("chrome says net::ERR_NAME_NOT_RESOLVED for the m3u8", "push.dns-resolution"),
+    ("hls.js bufferFullError on our TV app", "play.viewer-buffering"),
+    ("fragDecryptError after we turned on encryption", "play.forbidden-403"),
+    ("keyLoadError on every segment", "play.forbidden-403"),
+    ("DEMUXER_ERROR_NO_SUPPORTED_STREAMS: FFmpegDemuxer: no supported streams",
+     "enc.codec-unsupported"),
 ])
 def test_a_players_error_quoted_in_the_description_points_at_its_fix(description, problem):
     # Typed into the description rather than pasted: the viewer's words.
@@ -354,7 +366,7 @@ _LINES = st.sampled_from([
     "GET https://play.example.com/live/s.flv net::ERR_CONNECTION_TIMED_OUT",
     "networkError fragLoadError false 0", "bufferStalledError", "(CODE:2",
     "networkError manifestParsingError true", "no EXTM3U delimiter", "levelEmptyError",
-    "bufferSeekOverHole", "fragParsingError",
+    "bufferSeekOverHole", "fragParsingError", "bufferFullError", "fragDecryptError",
     "HttpStatusCodeInvalid, code = ", "LoadError code: 40", "GET http", "net::ERR_",
 ])
 
