@@ -733,10 +733,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         ("netconnection.connect.rejected", "need to set pubuser", "authentication failed: ",
-         "code=403 need auth"),
+         "code=403 need auth",
+         # OBS's WHIP output: the endpoint refused the Bearer Token
+         "endpoint returned response code 401", "endpoint returned response code 403"),
         "push.auth-failed",
         0.6,
     ),
+    KeywordRule(("endpoint returned response code 404",), "push.url-malformed", 0.55),
     KeywordRule(
         ("starting the output failed", "启动输出失败", "encoder error occurred while streaming",
          "直播时发生了编码器错误"),

@@ -102,6 +102,9 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
          "push.connect-refused"),
         ("NetConnection.Connect.Rejected", "push.auth-failed"),
         ("need to set pubUser & pubPasswd for publisher auth", "push.auth-failed"),
+        ("[obs-webrtc] [whip_output: 'adv_stream'] Connect failed: HTTP endpoint returned "
+         "response code 401", "push.auth-failed"),
+        ("Connect failed: HTTP endpoint returned response code 404", "push.url-malformed"),
         ("Starting the output failed. Please check the log for details.", "enc.encoder-overload"),
         ("直播时发生了编码器错误。", "enc.encoder-overload"),
         ("Too many packets buffered for output stream 0:1.", "enc.audio-missing"),
