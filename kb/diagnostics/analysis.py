@@ -960,6 +960,17 @@ def analyse_ffmpeg(
                 side="customer",
             )
         )
+    if ff.odd_frame_size:
+        findings.append(
+            Finding.of(
+                "odd-frame-size",
+                msg("ffmpeg.odd-frame-size", size=ff.odd_frame_size),
+                evidence=ff.evidence.get("odd_frame_size", []),
+                problems=["enc.codec-unsupported"],
+                facts={"size": ff.odd_frame_size},
+                side="customer",
+            )
+        )
     if ff.muxing_queue_overflow:
         findings.append(
             Finding.of(

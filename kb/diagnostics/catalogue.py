@@ -405,6 +405,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "有一路输入没有数据送进来，多半是音频（采集设备被别的程序占用、SDI / NDI 信号里"
         "没有嵌入音频）。",
     ),
+    "ffmpeg.odd-frame-size": (
+        "x264 refused the frame size {size}: 4:2:0 video needs an even width and height, so the "
+        "encoder never opened and nothing was sent. Scale to even numbers before the encoder, "
+        "for example -vf \"scale=trunc(iw/2)*2:trunc(ih/2)*2\".",
+        "x264 拒绝了 {size} 这个分辨率：4:2:0 要求宽高都是偶数，编码器没能打开，什么也没推出去。"
+        "请在进编码器之前把分辨率取成偶数，例如 -vf \"scale=trunc(iw/2)*2:trunc(ih/2)*2\"。",
+    ),
     "ffmpeg.damaged": (
         "ffmpeg received damaged media {count} times (corrupt packets, undecodable blocks): "
         "loss on the way that the transport could not repair.",

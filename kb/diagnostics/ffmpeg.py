@@ -24,6 +24,9 @@ Besides the error:
   nothing is written until every output stream has its first packet, so an
   input that never delivers (most often the audio) fills the others' queue
   and ffmpeg gives up before sending anything.
+- x264 refusing the frame size, "width not divisible by 2 (1365x768)" (its
+  encoder.c): 4:2:0 needs an even width and height (4 for the height of an
+  interlaced picture), so the encoder never opens and nothing is sent.
 - Media that arrived damaged, as a receiving ffmpeg reports it: the MPEG-TS
   demuxer's "Packet corrupt (stream = 0, dts = ...)" and the decoder's
   "error while decoding MB 12 34, bytestream -5" (loss the transport could
@@ -138,6 +141,7 @@ _SRT_REJECT = re.compile(
 )
 _DTS = re.compile(r"Non-monotonous DTS|non monotonically increasing dts|Non-monotonic DTS", re.I)
 _MUXING_QUEUE = re.compile(r"Too many packets buffered for output stream \d+:\d+")
+_ODD_FRAME_SIZE = re.compile(r"\b(?:width|height) not divisible by \d+ \((\d+)x(\d+)\)")
 _DAMAGED = re.compile(r"Packet corrupt \(stream = \d+|error while decoding MB \d+ \d+")
 _URL = re.compile(r"((?:rtmps?|rtmpt|srt|https?|udp|rtp)://[^\s'\"]+)")
 _VIDEO = re.compile(r"Stream #\d+:\d+(?:\[\w+\])?(?:\(\w+\))?: Video: (\w+)(?: \(([^)]*)\))?(.*)")
@@ -297,6 +301,12 @@ def parse_ffmpeg(text: str) -> FfmpegResult:
         result.srt_reject = srt_reject_kind(m.group(1) or m.group(2) or "")
         result.evidence["srt"] = srt[:2]
         result.error = "tls_error" if result.srt_reject == "passphrase" else "forbidden"
+    odd = [ln.strip() for ln in lines if "not divisible by" in ln and _ODD_FRAME_SIZE.search(ln)]
+    if odd:
+        m = _ODD_FRAME_SIZE.search(odd[0])
+        assert m is not None
+        result.odd_frame_size = f"{m.group(1)}x{m.group(2)}"
+        result.evidence["odd_frame_size"] = odd[:2]
     overflow = [ln.strip() for ln in lines if "Too many packets" in ln and _MUXING_QUEUE.search(ln)]
     if overflow:
         result.muxing_queue_overflow = True

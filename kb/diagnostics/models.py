@@ -206,6 +206,8 @@ class FfmpegResult:
     mid_stream: bool = False
     # ffmpeg gave up waiting for one output stream's first packet.
     muxing_queue_overflow: bool = False
+    # The frame size x264 refused ("1365x768"): 4:2:0 needs even dimensions.
+    odd_frame_size: str | None = None
     # Lines about media that arrived damaged (a corrupt TS packet, a
     # macroblock the decoder could not read).
     damaged_packets: int = 0

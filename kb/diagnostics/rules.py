@@ -283,6 +283,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("webrtc-ice-failed", "net.udp-blocked", 0.8),
     FindingRule("srt-connect-timeout", "push.connect-refused", 0.55),
     FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
+    FindingRule("odd-frame-size", "enc.codec-unsupported", 0.8),
     FindingRule("muxing-queue-overflow", "enc.audio-missing", 0.75),
     FindingRule("received-damaged", "net.loss-cross-border", 0.5),
     FindingRule("received-damaged", "net.loss-last-mile", 0.45),
@@ -714,7 +715,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("unsupported codec in video frame", "incompatiblecodecserror", "bufferaddcodecerror",
          "bufferappenderror", "fragparsingerror", "demuxer_error_no_supported_streams",
          # OBS refuses an HDR colour space on an RTMP output whose encoder is AV1
-         "hdr output is currently disabled", "当前输出已禁用hdr"),
+         "hdr output is currently disabled", "当前输出已禁用hdr",
+         # x264 refuses an odd frame size: 4:2:0 needs even dimensions
+         "width not divisible by", "height not divisible by"),
         "enc.codec-unsupported",
         0.6,
     ),

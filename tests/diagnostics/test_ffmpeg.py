@@ -122,6 +122,39 @@ def test_a_keyframe_interval_no_encoder_uses_is_not_read():
     assert settings["fps"] == 30
 
 
+def test_an_odd_frame_size_x264_refuses_points_at_the_codec_settings():
+    text = (
+        "Stream #0:0 -> #0:0 (h264 (native) -> h264 (libx264))\n"
+        "[libx264 @ 0x55d0c8a4e2c0] width not divisible by 2 (1365x768)\n"
+        "Error initializing output stream 0:0 -- Error while opening encoder for output stream "
+        "#0:0 - maybe incorrect parameters such as bit_rate, rate, width or height\n"
+        "Conversion failed!\n"
+    )
+    result = parse_ffmpeg(text)
+    assert result.odd_frame_size == "1365x768"
+    (finding,) = analyse_ffmpeg(result)
+    assert (finding.kind, finding.problems) == ("odd-frame-size", ["enc.codec-unsupported"])
+    assert "1365x768" in finding.summary and "scale=trunc(iw/2)*2" in finding.summary
+    assert finding.evidence == ["[libx264 @ 0x55d0c8a4e2c0] width not divisible by 2 (1365x768)"]
+
+
+@given(
+    st.lists(st.text(st.characters(blacklist_characters="\n"), max_size=60).filter(
+        lambda ln: "divisible" not in ln), max_size=20),
+    st.sampled_from(["width", "height"]),
+    st.sampled_from([2, 4]),
+    st.integers(1, 99_999),
+    st.integers(1, 99_999),
+    st.integers(0, 20),
+)
+def test_the_refused_frame_size_is_read_wherever_the_line_stands(noise, side, divisor, width,
+                                                                height, at):
+    line = f"[libx264 @ 0x5] {side} not divisible by {divisor} ({width}x{height})"
+    lines = list(noise)
+    lines.insert(min(at, len(lines)), line)
+    assert parse_ffmpeg("\n".join(lines)).odd_frame_size == f"{width}x{height}"
+
+
 def test_a_clean_push_has_neither_overflow_nor_damage():
     result = parse_ffmpeg(
         "frame=  300 fps= 30 q=23.0 size=    1024kB time=00:00:10.00 bitrate= 838.9kbits/s "
@@ -129,6 +162,7 @@ def test_a_clean_push_has_neither_overflow_nor_damage():
     )
     assert not result.muxing_queue_overflow
     assert result.damaged_packets == 0
+    assert result.odd_frame_size is None
 
 
 # parse_ffmpeg splits on "\n" only.
