@@ -25,9 +25,12 @@ from whoosh.lang.porter import stem
 
 USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 
+# A word may hold a full stop (a version, a host name) or an apostrophe:
+# the typewriter one or the typographic one (U+2019) that macOS and iOS
+# type and Apple's error messages print ("couldn’t"), read as the same word.
 _RUNS = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
-    r"|(?P<word>[0-9A-Za-z\u00c0-\u024f]+(?:[.'][0-9A-Za-z]+)*)"
+    r"|(?P<word>[0-9A-Za-z\u00c0-\u024f]+(?:[.'\u2019][0-9A-Za-z]+)*)"
 )
 ENGLISH_STOP_WORDS = frozenset(
     """a an and are as at be but by for from has have how i if in into is it its me my of
@@ -121,8 +124,12 @@ class AsciiStemFilter(StemFilter):
 
 
 class TrimPossessiveFilter(Filter):
+    """One kind of apostrophe (U+2019 read as "'"), then "'s" trimmed."""
+
     def __call__(self, tokens):
         for t in tokens:
+            if "\u2019" in t.text:
+                t.text = t.text.replace("\u2019", "'")
             if t.text.endswith("'s"):
                 t.text = t.text[:-2]
             yield t
@@ -162,7 +169,7 @@ class BilingualAnalyzer(Tokenizer):
         pos = start_pos  # the tokenizer's position, stop words included
         kept_pos = None  # the renumbered position of the last word kept
         for word, start, end in _words(value):
-            text = word.lower()
+            text = _term_text(word)
             if text.endswith("'s"):
                 text = text[:-2]
             stopped = not text or text in STOP_WORDS
@@ -185,6 +192,12 @@ class BilingualAnalyzer(Tokenizer):
                 token.endchar = start_char + end
             pos += 1
             yield token
+
+
+def _term_text(word: str) -> str:
+    """A word as the index spells it: lower case, one kind of apostrophe."""
+    text = word.lower()
+    return text.replace("\u2019", "'") if "\u2019" in text else text
 
 
 def _words(value: str):
@@ -311,7 +324,7 @@ def term_offsets(text: str) -> list[tuple[str, int, int]]:
     generators and Token objects were most of the cost)."""
     out = []
     for word, start, end in _words(text):
-        term = word.lower()
+        term = _term_text(word)
         if term.endswith("'s"):
             term = term[:-2]
         if term.isascii() and not term.isdigit():

@@ -24,6 +24,12 @@ class TestAnalyze:
     def test_mixed_text_keeps_both_languages_in_order(self):
         assert analyze("OBS 推流 Failed to connect") == ["ob", "推流", "fail", "connect"]
 
+    def test_either_apostrophe_makes_the_same_word(self):
+        # macOS and iOS type U+2019, and Apple's error messages print it.
+        assert analyze("The operation couldn’t be completed. OBS’s log") == analyze(
+            "The operation couldn't be completed. OBS's log")
+        assert "couldn't" in analyze("couldn’t", stem_words=False)
+
     def test_surface_words_keep_the_typed_form(self):
         assert surface_words("Keyfame Interval") == [("Keyfame", "keyfame"),
                                                      ("Interval", "interval")]
@@ -35,8 +41,9 @@ class TestAnalyze:
 
 
 TEXTS = st.lists(st.sampled_from(
-    list("abcXYZ's'. 0123456789éÀİ-") + ["推流", "失败", "防盗链", "的", "Failed", "THE",
-                                         "connection", "Viewer's", "it's", "\n", "，", "是"]
+    list("abcXYZ's'’. 0123456789éÀİ-") + ["推流", "失败", "防盗链", "的", "Failed", "THE",
+                                          "connection", "Viewer's", "it's", "OBS’s",
+                                          "couldn’t", "\n", "，", "是"]
 ), max_size=60).map("".join) | st.text(max_size=200)
 
 

@@ -120,6 +120,21 @@ class TestSynonymsAndTypos:
         assert results.suggestion == "防盗链"
         assert slugs[0] == "playback-403-forbidden"
 
+    def test_a_typographic_apostrophe_finds_the_same_word(self, kb_articles, problems,
+                                                           build_index):
+        # What macOS and iOS type, and Apple's errors print: "couldn’t" was
+        # read as "couldn" and "t", found nothing, and "did you mean"
+        # offered "could’t".
+        make_article(problems=[problems["push.connect-refused"]], slug="cannot-reach",
+                     title="The encoder couldn't reach the ingest",
+                     body="It could retry, and it did.")
+        build_index()
+        typographic, slugs = top("couldn’t")
+        typewriter, same_slugs = top("couldn't")
+        assert typographic.suggestion is None
+        assert slugs[0] == "cannot-reach"
+        assert slugs == same_slugs
+
     def test_correct_query_gets_no_suggestion_and_no_fuzzy_flood(self, kb_articles, build_index):
         build_index()
         results, slugs = top("Already publishing")
