@@ -55,7 +55,7 @@ _PHRASES = (
     "while loading", "websocket connection to",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
-    "status code",
+    "status code", "coremediaerrordomain",
 )
 
 _CORS = re.compile(
@@ -161,6 +161,9 @@ _STATUSES = (
     re.compile(r"WebSocket handshake: Unexpected response code: (?P<code>\d{3})\b"),
     # ExoPlayer (Android apps)
     re.compile(r"InvalidResponseCodeException: Response code: (?P<code>\d{3})\b"),
+    # AVPlayer (iOS and macOS apps, Safari's own HLS): "(CoreMediaErrorDomain
+    # error -12660 - HTTP 403: Forbidden)", -12938 a 404
+    re.compile(r"CoreMediaErrorDomain error -\d+ - HTTP (?P<code>\d{3})\b"),
 )
 # A player's error data naming a load error, then the response's code
 # further on ("response: {code: 403", '"code":403', "fatal: true 403", or

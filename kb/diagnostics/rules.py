@@ -181,7 +181,7 @@ PLAYER_WORDS = re.compile(
     r"hls\.js|flv\.js|mpegts\.js|video\.?js|dash\.js|shaka|exoplayer"
     r"|(?:manifest|level|frag|key)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
     r"|frag(?:Parsing|Decrypt)Error|buffer(?:Stalled|Append|AddCodec|Full)Error|bufferSeekOverHole"
-    r"|bufferNudgeOnStall|HttpStatusCodeInvalid"
+    r"|bufferNudgeOnStall|HttpStatusCodeInvalid|CoreMediaErrorDomain"
     r"|MEDIA_ERR_|net::ERR_|NotAllowedError",
     re.IGNORECASE,
 )

@@ -132,6 +132,11 @@ def _first(answer) -> str:
      "http-not-found", "play.not-found-404"),
     ("com.google.android.exoplayer2.upstream.HttpDataSource$InvalidResponseCodeException: "
      "Response code: 404", "http-not-found", "play.not-found-404"),
+    # AVPlayer (iOS and macOS apps), with the apostrophe Apple prints
+    ("The operation couldn’t be completed. (CoreMediaErrorDomain error -12660 - HTTP 403: "
+     "Forbidden)", "http-forbidden", "play.forbidden-403"),
+    ('Error Domain=CoreMediaErrorDomain Code=-12938 "(null)" (CoreMediaErrorDomain error '
+     '-12938 - HTTP 404: File Not Found)', "http-not-found", "play.not-found-404"),
 ])
 def test_the_status_a_player_was_answered_is_the_status_fix(text, kind, problem):
     answer = _answer(text)
@@ -368,6 +373,7 @@ _LINES = st.sampled_from([
     "networkError manifestParsingError true", "no EXTM3U delimiter", "levelEmptyError",
     "bufferSeekOverHole", "fragParsingError", "bufferFullError", "fragDecryptError",
     "HttpStatusCodeInvalid, code = ", "LoadError code: 40", "GET http", "net::ERR_",
+    "(CoreMediaErrorDomain error -12660 - HTTP 403: Forbidden)", "CoreMediaErrorDomain error -1",
 ])
 
 
