@@ -345,7 +345,7 @@ def _suggest(
                     continue
                 confidence *= 0.5  # role unknown: weaker
             add(rule.problem, confidence, _finding_reason(finding), True)
-    text = (description or "").lower()
+    text = rules.description_text(description)
     # A pasted path that reached its target with no loss that persists
     # answers "is it packet loss?": words about loss do not outweigh it.
     no_path_loss = any(f.kind == "path-clean" for f in findings)

@@ -1052,9 +1052,16 @@ _FIX_FAILED_WORDS = tuple(p for p in FIX_FAILED_PHRASES if not p.startswith("re:
 _FIX_FAILED_PATTERNS = tuple(re.compile(p[3:]) for p in FIX_FAILED_PHRASES if p.startswith("re:"))
 
 
+def description_text(description: str | None) -> str:
+    """The description as the phrases here are written: lower case, and the
+    typographic apostrophe macOS and iOS type (U+2019, "didn’t") read as
+    the typewriter one."""
+    return (description or "").lower().replace("\u2019", "'")
+
+
 def fix_failed(description: str) -> bool:
     """The customer says the standard fix was tried and did not help."""
-    text = (description or "").lower()
+    text = description_text(description)
     if not text.strip():
         return False
     return any(word in text for word in _FIX_FAILED_WORDS) or any(

@@ -318,3 +318,14 @@ def test_a_paste_of_many_outputs_is_read_up_to_its_limit_and_says_so():
     assert len(parsed.results) == MAX_SECTIONS
     assert f"holds {MAX_SECTIONS + 5} tool outputs; the first {MAX_SECTIONS} were read" in \
         parsed.notes[0]
+
+
+@pytest.mark.parametrize("description", [
+    "Lowered the bitrate to 3000 kbps, but it didn't help",
+    # macOS and iOS type the typographic apostrophe
+    "Lowered the bitrate to 3000 kbps, but it didn’t help",
+    "按文章把码率降了，还是不行",
+])
+def test_a_fix_that_did_not_help_is_escalated_to_support(description):
+    escalate = diagnose(description=description).escalate
+    assert (escalate.recommended, escalate.priority) == (True, "P3")
