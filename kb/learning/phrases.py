@@ -24,7 +24,8 @@ MAX_SCANNED_CHARS = 200_000
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])\s*|\n+")
 _ERROR_WORDS = re.compile(
     r"\b(error|errors|failed|failure|fail|refused|denied|forbidden|timed out|timeout|"
-    r"unreachable|invalid|cannot|can't|unable|broken pipe|not found|reset by peer|"
+    r"unreachable|invalid|cannot|can['\u2019]t|couldn['\u2019]t|unable|broken pipe|not found|"
+    r"reset by peer|"
     r"already publishing|dropped)\b|错误|失败|超时|拒绝|无法|断开|中断|异常",
     re.IGNORECASE,
 )

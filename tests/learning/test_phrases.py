@@ -25,6 +25,13 @@ class TestTicketPhrases:
         assert ("error", "Failed to connect to server") in found
         assert ("wording", "推流一直失败，提示连接被拒绝") in found
 
+    def test_an_apple_error_with_its_typographic_apostrophe_is_an_error(self):
+        log = ("2026-12-01 12:00:01 AVPlayer: The operation couldn’t be completed. "
+               "(CoreMediaErrorDomain -12660)")
+        found = ticket_phrases(subject="iOS app", description="", attachments=[log])
+        assert ("error", "AVPlayer: The operation couldn’t be completed. "
+                "(CoreMediaErrorDomain -12660)") in found
+
     def test_a_host_name_is_not_split_into_sentences(self):
         found = ticket_phrases(subject="x", description="Pushing to push.example.com fails "
                                "every evening", attachments=[])
