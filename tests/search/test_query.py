@@ -17,6 +17,11 @@ class TestPrepare:
         prepared = prepare('"Failed to connect" and “无法连接到服务器” and "unclosed')
         assert prepared.phrases == ["Failed to connect", "无法连接到服务器"]
 
+    def test_full_width_letters_digits_and_spaces_are_read_as_ascii(self):
+        # What a Chinese input method types in full-width mode (全角).
+        prepared = prepare("ＯＢＳ　推流　ｃｏｎｎｅｃｔｉｏｎ ｒｅｆｕｓｅｄ，１９３５端口不通")
+        assert prepared.text == "OBS 推流 connection refused，1935端口不通"
+
     @given(st.text(max_size=3000))
     def test_any_text_prepares_within_the_cap(self, text):
         prepared = prepare(text)

@@ -135,6 +135,15 @@ class TestSynonymsAndTypos:
         assert slugs[0] == "cannot-reach"
         assert slugs == same_slugs
 
+    def test_full_width_letters_find_what_ascii_finds(self, kb_articles, build_index):
+        # A Chinese input method in full-width mode (全角) types ｃｏｎｎｅｃｔｉｏｎ.
+        build_index()
+        full_width, slugs = top("ＯＢＳ ｃｏｎｎｅｃｔｉｏｎ ｒｅｆｕｓｅｄ", language="zh-hans")
+        ascii_typed, same_slugs = top("OBS connection refused", language="zh-hans")
+        assert slugs[0] == "push-connection-refused"
+        assert slugs == same_slugs
+        assert full_width.query == "OBS connection refused"
+
     def test_correct_query_gets_no_suggestion_and_no_fuzzy_flood(self, kb_articles, build_index):
         build_index()
         results, slugs = top("Already publishing")
