@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .typing_forms import ascii_alphanumerics
+
 # Every problem code of the taxonomy (fixtures copy shared/taxonomy.toml).
 PROBLEM_CODES: tuple[str, ...] = (
     "push.connect-refused",
@@ -1053,10 +1055,10 @@ _FIX_FAILED_PATTERNS = tuple(re.compile(p[3:]) for p in FIX_FAILED_PHRASES if p.
 
 
 def description_text(description: str | None) -> str:
-    """The description as the phrases here are written: lower case, and the
+    """The description as the phrases here are written: lower case, the
     typographic apostrophe macOS and iOS type (U+2019, "didn’t") read as
-    the typewriter one."""
-    return (description or "").lower().replace("\u2019", "'")
+    the typewriter one, full-width letters and digits as ASCII."""
+    return ascii_alphanumerics(description or "").lower().replace("\u2019", "'")
 
 
 def fix_failed(description: str) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.lang.porter import stem
 
+from kb.diagnostics.typing_forms import ascii_alphanumerics
 from kb.search.analysis import surface_words
 from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
 
@@ -47,12 +48,6 @@ PHRASE_BOOST = 3.0
 SYNONYM_BOOST = 0.9
 CORRECTION_BOOST = 0.8
 
-# A Chinese input method in full-width mode (全角) types Latin letters and
-# digits as their full-width forms (ｏｂｓ, １９３５): read as the ASCII they
-# stand for. Full-width punctuation (，：) is ordinary Chinese and stays.
-_FULL_WIDTH = {code: code - 0xFEE0 for first, last in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A),
-                                                       (0xFF41, 0xFF5A))
-               for code in range(first, last + 1)}
 _QUOTED = re.compile(r'"([^"\n]{2,200})"|“([^”\n]{2,200})”|「([^」\n]{2,200})」')
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
@@ -68,7 +63,8 @@ class PreparedQuery:
 def prepare(raw: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
     """Clean user text: no control characters, bounded length, quoted phrases."""
     cleaned = []
-    for ch in raw[: max_chars * 4].translate(_FULL_WIDTH):
+    # Full-width letters and digits (a Chinese input method's 全角 mode) as ASCII.
+    for ch in ascii_alphanumerics(raw[: max_chars * 4]):
         if ch in "\n\r\t":
             cleaned.append("\n" if ch != "\t" else " ")
         elif unicodedata.category(ch)[0] != "C":

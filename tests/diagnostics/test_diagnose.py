@@ -329,3 +329,9 @@ def test_a_paste_of_many_outputs_is_read_up_to_its_limit_and_says_so():
 def test_a_fix_that_did_not_help_is_escalated_to_support(description):
     escalate = diagnose(description=description).escalate
     assert (escalate.recommended, escalate.priority) == (True, "P3")
+
+
+def test_full_width_letters_in_the_description_read_as_ascii():
+    # A Chinese input method in full-width mode (全角) types ｃｏｎｎｅｃｔｉｏｎ.
+    answer = diagnose(description="ＯＢＳ 推流报 ｃｏｎｎｅｃｔｉｏｎ ｒｅｆｕｓｅｄ")
+    assert [s.problem for s in answer.suggestions][:1] == ["push.connect-refused"]
