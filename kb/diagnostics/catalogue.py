@@ -642,12 +642,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "player.player-decrypt-failed": (
         "The stream is encrypted and its key does not open the segments (fragDecryptError): the "
-        "key URL answered with something other than the 16-byte key (an error or login page), or "
-        "with another key than the segments were made with. Fetch the key URL from the playlist's "
-        "EXT-X-KEY line with curl and check its status and size.",
-        "这路流是加密 HLS，拿到的密钥解不开切片（fragDecryptError）：密钥地址返回的不是 16 字节的"
-        "密钥（而是错误页或登录页），或者不是加密切片时用的那把密钥。请用 curl 请求播放列表 "
-        "EXT-X-KEY 行里的密钥地址，看返回的状态码和大小。",
+        "key URL most likely answered with something other than the 16-byte key (an error or "
+        "login page sent with 200). Fetch the key URL from the playlist's EXT-X-KEY line with "
+        "curl and check its status and size.",
+        "这路流是加密 HLS，拿到的密钥解不开切片（fragDecryptError）：多半是密钥地址返回的不是 "
+        "16 字节的密钥，而是以 200 返回的错误页或登录页。请用 curl 请求播放列表 EXT-X-KEY "
+        "行里的密钥地址，看返回的状态码和大小。",
     ),
     "player.player-buffer-full": (
         "The browser refused more media: the memory it gives this video is full "

@@ -107,7 +107,7 @@ _NOT_A_PLAYLIST = re.compile(r"\bmanifestParsingError\b|no EXTM3U delimiter")
 _EMPTY_RENDITION = re.compile(r"\blevelEmptyError\b")
 # The browser refused more media (its Media Source quota is full: a TV, a
 # set-top box, an old phone on a high bitrate), and an encrypted segment that
-# its key does not open (the key URL answered with a page, or another key).
+# its key does not open (the key URL answered with a page, not a key).
 _BUFFER_FULL = re.compile(r"\bbufferFullError\b")
 _DECRYPT_FAILED = re.compile(r"\bfragDecryptError\b")
 _TIMEOUT = re.compile(
