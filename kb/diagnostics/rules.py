@@ -725,7 +725,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # Encrypted HLS: the key URL refused, or answered with something that is
     # not the key (a page), so the segments do not decrypt.
-    KeywordRule(("keyloaderror", "fragdecrypterror"), "play.forbidden-403", 0.55),
+    KeywordRule(("keyloaderror", "fragdecrypterror", "unable to open key file",
+                 "unable to read key file"), "play.forbidden-403", 0.55),
     # A playlist URL answered with a page (an error or login page), not a
     # playlist; a rendition whose playlist has no segments.
     KeywordRule(("manifestparsingerror", "no extm3u delimiter"), "play.not-found-404", 0.5),

@@ -114,6 +114,8 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
         ("bufferSeekOverHole", "play.viewer-buffering"),
         ("HDR output is currently disabled for this output.", "enc.codec-unsupported"),
         ("当前输出已禁用HDR。", "enc.codec-unsupported"),
+        ("[hls @ 0x55d0c8a4e2c0] Unable to open key file https://key.example.com/k/s.key",
+         "play.forbidden-403"),
         ("[libx264 @ 0x55d0c8a4e2c0] height not divisible by 2 (1280x719)",
          "enc.codec-unsupported"),
         ("[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
