@@ -49,7 +49,8 @@ _PHRASES = (
     "codec", "compatible", "兼容", "media_err", "_error_", "(code:", "corruption", "损坏",
     "could not be loaded", "格式不支持",
     # stalls, timeouts, cuts and failed loads
-    "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "connection lost",
+    "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "early-eof",
+    "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
     "parsingerror", "extm3u", "levelemptyerror", "decrypterror",
     "while loading", "websocket connection to",
@@ -115,8 +116,10 @@ _TIMEOUT = re.compile(
     r"|A network timeout occurred while loading|\bConnectingTimeout\b"
     r"|\btimeout while loading https?://"
 )
+# flv.js and mpegts.js log the cut as "Fetch stream meet Early-EOF" before
+# they raise UnrecoverableEarlyEof (a live stream is never resumed).
 _CUT = re.compile(
-    r"\b(?:Unrecoverable)?EarlyEof\b|Connection lost, trying reconnect"
+    r"\b(?:Unrecoverable)?EarlyEof\b|meet Early-EOF\b|Connection lost, trying reconnect"
     r"|MEDIA_ERR_NETWORK|\(CODE:2\b|fail part-way|网络错误导致视频下载中途失败"
 )
 # Chrome's network errors: the ones that say what happened to the connection.

@@ -709,7 +709,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # console is read line by line, kb/diagnostics/player.py).
     KeywordRule(
         ("bufferstallederror", "fragloadtimeout", "levelloadtimeout", "manifestloadtimeout",
-         "earlyeof", "bufferseekoverhole", "buffernudgeonstall", "bufferfullerror"),
+         "earlyeof", "early-eof", "bufferseekoverhole", "buffernudgeonstall", "bufferfullerror"),
         "play.viewer-buffering",
         0.55,
     ),

@@ -112,6 +112,7 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
         ("levelEmptyError", "ops.transcode-failure"),
         ("fragParsingError", "enc.codec-unsupported"),
         ("bufferSeekOverHole", "play.viewer-buffering"),
+        ("our flv player says Fetch stream meet Early-EOF", "play.viewer-buffering"),
         ("HDR output is currently disabled for this output.", "enc.codec-unsupported"),
         ("当前输出已禁用HDR。", "enc.codec-unsupported"),
         ("[hls @ 0x55d0c8a4e2c0] Unable to open key file https://key.example.com/k/s.key",

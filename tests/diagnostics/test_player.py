@@ -245,6 +245,8 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "player-load-timeout", "play.viewer-buffering"),
     ("[IOController] > Connection lost, trying reconnect...", "player-stream-cut",
      "play.viewer-buffering"),
+    ("[IOController] > Loader error, code = undefined, msg = Fetch stream meet Early-EOF",
+     "player-stream-cut", "play.viewer-buffering"),
     ("VIDEOJS: ERROR: (CODE:2 MEDIA_ERR_NETWORK) A network error caused the media download to "
      "fail part-way.", "player-stream-cut", "play.viewer-buffering"),
     ("GET https://play.example.com/live/s.flv net::ERR_NAME_NOT_RESOLVED",
