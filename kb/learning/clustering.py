@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# Whoosh's Porter, not the search's Porter2: every ticket's terms are
+# stored (TicketLearning.terms and the inverted index), and new tickets are
+# compared with old ones, so its terms stay as they were written.
 from whoosh.lang.porter import stem
 
 from kb.search.analysis import (
@@ -59,9 +62,9 @@ def _term(word: str) -> str:
 
 
 def terms_of(text: str) -> list[str]:
-    """The search analyzer's terms (same runs, jieba segments with the domain
-    dictionary, stop words and Porter stems), without Whoosh's token
-    pipeline: a replay analyzes tens of thousands of tickets."""
+    """The search analyzer's words (same runs, jieba segments with the domain
+    dictionary, stop words), stemmed with Porter (see the import), without
+    Whoosh's token pipeline: a replay analyzes tens of thousands of tickets."""
     terms = []
     for match in _RUNS.finditer(text):
         run = match.group("cjk")

@@ -21,9 +21,20 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 
 USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
+
+# The version of the terms an article is indexed under. Raise it with any
+# change here that changes them (the stemmer, the stop words, the domain
+# dictionary): an index built under another version misses words a query
+# now looks up, so bootstrap and the check at worker start rebuild it
+# (kb.search.indexing.index_analysis_outdated). An index that records no
+# version was built under 1.
+# 2: Porter2 (Snowball's English stemmer) in place of Whoosh's Porter, which
+#    kept a doubled consonant: "dropping" and "dropped" were "dropp", never
+#    "drop" as "drops" is; "lagging" never "lag"; "setting" was "sett".
+ANALYSIS_VERSION = 2
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
 # the typewriter one or the typographic one (U+2019) that macOS and iOS
@@ -108,7 +119,7 @@ class BilingualTokenizer(Tokenizer):
 
 
 class AsciiStemFilter(StemFilter):
-    """Porter stemming for English words only; Chinese tokens pass untouched."""
+    """Porter2 stemming for English words only; Chinese tokens pass untouched."""
 
     def __init__(self):
         super().__init__(stemfn=stem, ignore=None, cachesize=50000)

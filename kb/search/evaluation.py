@@ -63,7 +63,7 @@ def load_queries(path: Path) -> list[EvalQuery]:
 
 
 # The words a resolution, frame rate or bitrate is read as (kb.search.analysis).
-_QUANTITY_TERMS = re.compile(r"\d+p|\dk|fp|kbp")
+_QUANTITY_TERMS = re.compile(r"\d+p|\dk|fps|kbps")
 
 
 def has_quantity(query: EvalQuery) -> bool:

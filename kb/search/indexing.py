@@ -7,6 +7,7 @@ The index is derived from the database and may be deleted at any time:
 
 from collections.abc import Callable
 
+from kb.search.analysis import ANALYSIS_VERSION
 from kb.search.backends import search_backend
 
 
@@ -20,3 +21,13 @@ def index_rebuild(*, progress: Callable[[int, int], None] | None = None, procs: 
     """Build the index afresh from the database; searches keep answering
     from the old one meanwhile. Returns how many articles it holds."""
     return search_backend().rebuild(progress=progress, procs=procs)
+
+
+def index_analysis_outdated() -> str:
+    """Why the index must be rebuilt for this version's text analysis, or ""
+    (also when there is no index: building one is the health check's)."""
+    built = search_backend().analysis_version()
+    if built is None or built == ANALYSIS_VERSION:
+        return ""
+    return (f"the index was built with text analysis {built}, this version analyzes "
+            f"text as {ANALYSIS_VERSION}")

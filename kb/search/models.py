@@ -194,6 +194,8 @@ class SearchGeneration(models.Model):
     # New with every write: a restored or rolled-back database may count the
     # same numbers again, with other contents.
     stamp = models.CharField(max_length=32, default="")
+    # The text analysis the rows were written under (kb.search.analysis).
+    analysis = models.PositiveSmallIntegerField(default=1)
 
     def __str__(self) -> str:
         return str(self.number)

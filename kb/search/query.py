@@ -26,10 +26,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.lang.porter import stem
 
 from kb.diagnostics.typing_forms import ascii_alphanumerics
-from kb.search.analysis import surface_words
+from kb.search.analysis import stem, surface_words
 from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 500

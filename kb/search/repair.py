@@ -5,6 +5,8 @@ Damage shows in three places: a search that fails while reading the index
 database meanwhile), the check at worker start, and a rebuild that was killed
 midway. Each found problem is an :class:`IndexRepair` row (the admin lists
 them) and a log line, and is rebuilt by the one task on the ``index`` queue.
+An index built under another release's text analysis is not damaged (it
+answers, missing some words) and is rebuilt the same way at worker start.
 """
 
 import logging
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from kb.search import store
 from kb.search.backends import search_backend
-from kb.search.indexing import index_rebuild
+from kb.search.indexing import index_analysis_outdated, index_rebuild
 from kb.search.models import IndexRepair
 
 log = logging.getLogger(__name__)
@@ -24,15 +26,20 @@ CHECK_INTERVAL_S = 60
 
 
 def index_repair(*, source: str, reason: str = "") -> IndexRepair | None:
-    """Rebuild the index when it is damaged or missing (or ``reason`` says why
-    it must be rebuilt anyway); record it. None when the index is healthy."""
+    """Rebuild the index when it is damaged or missing, or was built with
+    another version's text analysis (or ``reason`` says why it must be
+    rebuilt anyway); record it. None when the index is healthy and current."""
+    event = "index_damaged"
     if not reason:
         healthy, reason = search_backend().health()
         if healthy:
-            log.info("index_check source=%s result=ok", source)
-            return None
+            reason = index_analysis_outdated()
+            if not reason:
+                log.info("index_check source=%s result=ok", source)
+                return None
+            event = "index_outdated"
     repair = IndexRepair.objects.create(source=source, reason=reason[:500])
-    log.warning("index_damaged source=%s reason=%r repair=%s: rebuilding", source, reason,
+    log.warning("%s source=%s reason=%r repair=%s: rebuilding", event, source, reason,
                 repair.pk)
     repair.articles = index_rebuild()
     repair.repaired_at = timezone.now()

@@ -37,6 +37,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from kb.search import ranking, whoosh_files
+from kb.search.analysis import ANALYSIS_VERSION
 from kb.search.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,18 @@ def index_health() -> tuple[bool, str]:
         return False, str(exc)
     except Exception as exc:  # a damaged segment raises all sorts of errors
         return False, f"search index is damaged: {exc!r}"
+
+
+def index_analysis_version() -> int | None:
+    """The text analysis the live generation was built under (1 when it
+    records none); None when there is no index."""
+    path = current_generation_dir()
+    if path is None:
+        return None
+    try:
+        return int((path / ANALYSIS).read_text().strip())
+    except (OSError, ValueError):
+        return 1
 
 
 # Checksums ---------------------------------------------------------------------
@@ -168,6 +181,8 @@ def checksums_verify(path: Path | None) -> str:
 # Generations -------------------------------------------------------------------
 REBUILD_LOCK_FILE = "REBUILD.lock"
 REBUILDING = "REBUILDING"
+# In each generation: the text analysis it was built under (its number).
+ANALYSIS = "ANALYSIS"
 
 
 @dataclass
@@ -200,6 +215,7 @@ def new_generation(root: Path | None = None) -> NewGeneration:
     # under a test's frozen clock, must not share a folder).
     path = root / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
     path.mkdir()
+    (path / ANALYSIS).write_text(str(ANALYSIS_VERSION))
     (root / REBUILDING).write_text(path.name)
     return NewGeneration(root=root, path=path, index=whoosh_index.create_in(str(path),
                                                                            build_schema()))

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from kb.articles.models import Article
 from kb.problems.models import Problem
 from kb.search import store
+from kb.search.analysis import ANALYSIS_VERSION
 from kb.search.models import Synonym
 from kb.tickets.models import SlaPolicy, Team
 
@@ -37,6 +38,20 @@ def test_bootstrap_rebuilds_a_missing_index(capsys):
     call_command("bootstrap")
     assert "building the search index" in capsys.readouterr().out
     assert store.index_health()[0] is True
+
+
+def test_bootstrap_rebuilds_an_index_built_under_an_older_analysis(capsys):
+    call_command("bootstrap")
+    generation = store.current_generation_dir()
+    (generation / store.ANALYSIS).unlink()  # as an earlier release built it
+    store.checksums_record(generation)
+    capsys.readouterr()
+    call_command("bootstrap")
+    assert ("building the search index (the index was built with text analysis 1"
+            in capsys.readouterr().out)
+    assert store.index_analysis_version() == ANALYSIS_VERSION
+    call_command("bootstrap")
+    assert "search index: up to date" in capsys.readouterr().out
 
 
 def test_demo_users_are_refused_when_debug_is_off(settings):

@@ -135,6 +135,20 @@ class TestSynonymsAndTypos:
         assert slugs[0] == "cannot-reach"
         assert slugs == same_slugs
 
+    def test_a_word_finds_the_articles_that_write_another_form_of_it(
+            self, kb_articles, problems, build_index):
+        # "keeps dropping" and "lagging" were "dropp" and "lagg", never the
+        # "drops" and "lag" the articles write.
+        make_article(problems=[problems["push.periodic-disconnect"]],
+                     slug="push-periodic-disconnect",
+                     title="Push drops at regular intervals", summary="A timer cuts the push.",
+                     symptoms=["The stream drops every 60 minutes"],
+                     body="## Symptoms\n\nOBS shows lag, then the push drops.")
+        build_index()
+        for typed in ("stream keeps dropping", "dropped every hour", "lagging then dropping"):
+            _, slugs = top(typed)
+            assert slugs[:1] == ["push-periodic-disconnect"], typed
+
     def test_full_width_letters_find_what_ascii_finds(self, kb_articles, build_index):
         # A Chinese input method in full-width mode (全角) types ｃｏｎｎｅｃｔｉｏｎ.
         build_index()

@@ -16,6 +16,8 @@ do not know which one runs. What a backend offers:
   there is none yet), a :class:`SearchView`;
 - ``index_article(article_id=...)`` and ``rebuild(progress=...)``;
 - ``health()``: ``(healthy, reason)`` for the repair check and ``/readyz``;
+- ``analysis_version()``: the text analysis the index was built under
+  (``kb.search.analysis.ANALYSIS_VERSION``), None when there is no index;
 - ``writes_in_transaction``: whether an article's change is indexed inside
   its own transaction (postgres) or after it commits, on the worker (whoosh).
 """
@@ -72,6 +74,8 @@ class SearchBackend(Protocol):
                 procs: int = 1) -> int: ...
 
     def health(self) -> tuple[bool, str]: ...
+
+    def analysis_version(self) -> int | None: ...
 
 
 _backends: dict[str, SearchBackend] = {}

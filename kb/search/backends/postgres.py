@@ -45,7 +45,7 @@ from whoosh.formats import tokens
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kb.search import store
-from kb.search.analysis import bilingual_analyzer, surface_words
+from kb.search.analysis import ANALYSIS_VERSION, bilingual_analyzer, surface_words
 from kb.search.boosts import article_phrases_for
 from kb.search.documents import article_document, published_articles
 from kb.search.query import stem_word
@@ -517,6 +517,12 @@ class PostgresBackend:
             return False, "no PostgreSQL search index yet"
         return True, "ok"
 
+    def analysis_version(self) -> int | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT analysis FROM search_searchgeneration WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else None
+
     @transaction.atomic
     def index_article(self, *, article_id: int) -> str:
         """Bring one article's rows in line with the database, in the caller's
@@ -556,9 +562,11 @@ class PostgresBackend:
         t0 = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO search_searchgeneration (id, number, stamp) VALUES (1, 0, '') "
-                "ON CONFLICT (id) DO NOTHING")
+                "INSERT INTO search_searchgeneration (id, number, stamp, analysis) "
+                "VALUES (1, 0, '', %s) ON CONFLICT (id) DO NOTHING", [ANALYSIS_VERSION])
             cursor.execute("SELECT number FROM search_searchgeneration WHERE id = 1 FOR UPDATE")
+            cursor.execute("UPDATE search_searchgeneration SET analysis = %s WHERE id = 1",
+                           [ANALYSIS_VERSION])
             for table in ("search_searchposting", "search_searchterm", "search_searchdocument"):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a fixed name)
             # Postings go in sorted by term: a term's postings then share a

@@ -110,6 +110,9 @@ class WhooshBackend:
     def health(self) -> tuple[bool, str]:
         return store.index_health()
 
+    def analysis_version(self) -> int | None:
+        return store.index_analysis_version()
+
     def index_article(self, *, article_id: int) -> str:
         """Bring one article's document in line with the database.
 

@@ -10,7 +10,7 @@ from kb.articles.fixture_files import FixtureError, articles_load_fixtures, find
 from kb.core.exceptions import ApplicationError
 from kb.problems.services import problems_load_fixture
 from kb.search.backends import search_backend
-from kb.search.indexing import index_rebuild
+from kb.search.indexing import index_analysis_outdated, index_rebuild
 from kb.search.receivers import index_updates_paused
 from kb.search.store import recover_interrupted_rebuild
 from kb.search.synonyms import synonyms_load_fixture
@@ -90,6 +90,8 @@ class Command(BaseCommand):
         healthy, reason = search_backend().health()
         if interrupted:
             healthy, reason = False, "an earlier rebuild was interrupted"
+        elif healthy and (outdated := index_analysis_outdated()):
+            healthy, reason = False, outdated
         if not healthy or report.created or report.updated:
             self.stdout.write("building the search index" + ("" if healthy else f" ({reason})"))
             with tqdm(desc="index", unit="article") as bar:
