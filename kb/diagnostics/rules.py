@@ -719,7 +719,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
          # OBS refuses an HDR colour space on an RTMP output whose encoder is AV1
          "hdr output is currently disabled", "当前输出已禁用hdr",
          # x264 refuses an odd frame size: 4:2:0 needs even dimensions
-         "width not divisible by", "height not divisible by"),
+         "width not divisible by", "height not divisible by",
+         # ffmpeg built without the encoder asked for (libfdk_aac never is)
+         "unknown encoder '"),
         "enc.codec-unsupported",
         0.6,
     ),

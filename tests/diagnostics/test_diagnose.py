@@ -119,6 +119,7 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
          "play.forbidden-403"),
         ("[libx264 @ 0x55d0c8a4e2c0] height not divisible by 2 (1280x719)",
          "enc.codec-unsupported"),
+        ("Unknown encoder 'libfdk_aac'", "enc.codec-unsupported"),
         ("[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
          "net.loss-cross-border"),
     ],
