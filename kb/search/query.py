@@ -14,7 +14,8 @@ just words. The query is built here:
   articles rarely use (a word they use often already finds them);
 - a word that is not in the index's vocabulary (a typo) also looks for its
   closest vocabulary words; known words are never expanded, so correct
-  queries are not flooded;
+  queries are not flooded; an unknown name with full stops ("restream.io")
+  also looks for its known words;
 - quoted text, and short pasted lines, also match as phrases in the fields
   that keep positions (head: title and symptoms; meta: summary and tags),
   with a strong boost, so an
@@ -218,6 +219,16 @@ def _corrections(word: str, *, reader, corrector) -> list[str]:
     return list(dict.fromkeys(swapped + found))[:2]
 
 
+def _known_parts(word: str, *, reader) -> list[str]:
+    """The known words of an unknown word with full stops: a product or
+    host name the articles write without its domain ("restream.io",
+    "live.twitch.tv"). A version number has no part long enough."""
+    if "." not in word or _known(word, reader):
+        return []
+    return [part for part in dict.fromkeys(word.split("."))
+            if len(part) >= 3 and not part.isdigit() and _known(part, reader)]
+
+
 def _transpositions(word: str) -> list[str]:
     return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
             if word[i] != word[i + 1]]
@@ -281,6 +292,10 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             if i == 0:
                 corrections[original] = suggestion
             alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats))
+        # Not a typo, so no "did you mean": the name's own words, a little
+        # below a word the customer typed on its own.
+        for part in _known_parts(word, reader=reader):
+            alternatives.append(_any_field(stem_word(part), CORRECTION_BOOST, stats=stats))
         groups.append(_best_of(alternatives))
         word_clauses.append(alternatives)
 

@@ -149,6 +149,17 @@ class TestSynonymsAndTypos:
             _, slugs = top(typed)
             assert slugs[:1] == ["push-periodic-disconnect"], typed
 
+    def test_a_name_with_its_domain_finds_the_article_that_writes_the_name(
+            self, kb_articles, problems, build_index):
+        make_article(problems=[problems["push.restream-relay"]], slug="restream-relay-failures",
+                     title="Relaying to YouTube or Twitch fails",
+                     body="Restream services and our relay push to every destination.")
+        build_index()
+        for typed in ("restream.io", "live.twitch.tv keeps failing"):
+            results, slugs = top(typed)
+            assert slugs[:1] == ["restream-relay-failures"], typed
+            assert results.suggestion is None  # not a typo: nothing to correct
+
     def test_full_width_letters_find_what_ascii_finds(self, kb_articles, build_index):
         # A Chinese input method in full-width mode (全角) types ｃｏｎｎｅｃｔｉｏｎ.
         build_index()
