@@ -127,6 +127,12 @@ _NET_ERROR = re.compile(r"net::(?P<error>ERR_[A-Z0-9_]+)")
 _NET_KINDS = {
     "ERR_NAME_NOT_RESOLVED": "player-name-not-resolved",
     "ERR_INCOMPLETE_CHUNKED_ENCODING": "player-stream-cut",
+    # The playback domain's https certificate: expired, not for this name,
+    # or without its chain. A player in a page cannot "proceed anyway".
+    **dict.fromkeys(
+        ("ERR_CERT_DATE_INVALID", "ERR_CERT_COMMON_NAME_INVALID", "ERR_CERT_AUTHORITY_INVALID"),
+        "player-certificate-invalid",
+    ),
     **dict.fromkeys(
         ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CONNECTION_ABORTED",
          "ERR_EMPTY_RESPONSE", "ERR_SSL_PROTOCOL_ERROR", "ERR_CONNECTION_TIMED_OUT",
@@ -281,7 +287,8 @@ _READS = (
 _NEEDS_MEDIA_URL = frozenset({"browser-cors-blocked", "browser-mixed-content"})
 _ORDER = (
     "browser-mixed-content", "browser-cors-blocked", "browser-autoplay-blocked",
-    "player-name-not-resolved", "player-connection-failed", "player-codec-unsupported",
+    "player-name-not-resolved", "player-connection-failed", "player-certificate-invalid",
+    "player-codec-unsupported",
     "player-decode-error", "player-not-a-playlist", "player-rendition-empty",
     "player-decrypt-failed", "player-load-failed", "player-source-unsupported",
     "player-load-timeout", "player-buffer-full", "player-stream-cut", "player-stalled",
@@ -290,7 +297,8 @@ KINDS = frozenset(_ORDER)
 # A finding that already says why a load failed makes these two redundant.
 _EXPLAINS_LOAD_FAILED = frozenset({
     "browser-mixed-content", "browser-cors-blocked", "player-name-not-resolved",
-    "player-connection-failed", "player-load-timeout", "player-codec-unsupported",
+    "player-connection-failed", "player-certificate-invalid", "player-load-timeout",
+    "player-codec-unsupported",
     "player-not-a-playlist", "player-rendition-empty",
 })
 _UNEXPLAINED = ("player-load-failed", "player-source-unsupported")
@@ -380,7 +388,8 @@ def _summary(kind: str, urls: list[str], count: int, facts: dict):
         if codec is not None:
             return msg("player.codec-flv", codec=codec)
         return msg("player.player-codec-unsupported")
-    if kind in ("player-connection-failed", "player-name-not-resolved"):
+    if kind in ("player-connection-failed", "player-name-not-resolved",
+                "player-certificate-invalid"):
         return msg(f"player.{kind}", errors=", ".join(facts.get("errors", [])),
                    targets=targets or msg("player.the-stream"))
     if kind == "player-stalled":

@@ -334,6 +334,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("player-name-not-resolved", "net.cross-border-interference", 0.25),
     FindingRule("player-connection-failed", "net.cross-border-interference", 0.55),
     FindingRule("player-connection-failed", "play.geo-restricted", 0.35),
+    FindingRule("player-certificate-invalid", "play.browser-policy", 0.85),
     FindingRule("player-load-failed", "play.browser-policy", 0.45),
     FindingRule("player-load-failed", "net.cross-border-interference", 0.3),
     FindingRule("player-load-failed", "play.not-found-404", 0.2),
