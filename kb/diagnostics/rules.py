@@ -749,6 +749,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
     ),
     KeywordRule(("endpoint returned response code 404",), "push.url-malformed", 0.55),
+    # OBS's WHIP output with Simulcast on: the server's answer took fewer
+    # layers than it offered (its fix is with the WHIP refusals above).
+    KeywordRule(("re:whip only accepted \\d+ layers", "simulcast layers", "层同播"),
+                "push.auth-failed", 0.65),
     KeywordRule(
         ("starting the output failed", "启动输出失败", "encoder error occurred while streaming",
          "直播时发生了编码器错误"),
@@ -769,6 +773,12 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         role="viewer",
     ),
     KeywordRule(("err_name_not_resolved",), "push.dns-resolution", 0.6, role="viewer"),
+    KeywordRule(
+        ("err_cert_date_invalid", "err_cert_common_name_invalid", "err_cert_authority_invalid"),
+        "play.browser-policy",
+        0.6,
+        role="viewer",
+    ),
     KeywordRule(
         (
             "recording missing",
@@ -840,7 +850,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.65,
     ),
     KeywordRule(
-        ("connection reset", "翻墙", "阻断", "加速器", "accelerator"),
+        ("connection reset", "翻墙", "阻断", "加速器", "accelerator",
+         # "works from a Hong Kong machine": the same push from the other
+         # side of the border
+         "from hong kong", "换成香港", "香港的机器", "香港的服务器"),
         "net.cross-border-interference",
         0.45,
     ),

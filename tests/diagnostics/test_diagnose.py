@@ -120,12 +120,30 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
         ("[libx264 @ 0x55d0c8a4e2c0] height not divisible by 2 (1280x719)",
          "enc.codec-unsupported"),
         ("Unknown encoder 'libfdk_aac'", "enc.codec-unsupported"),
+        ("WHIP server only accepted 0 simulcast layers", "push.auth-failed"),
+        ("[obs-webrtc] [whip_output: 'adv_stream'] WHIP only accepted 0 layers",
+         "push.auth-failed"),
+        ("hls.js:1 GET https://play.example.com/live/s.m3u8 net::ERR_CERT_DATE_INVALID",
+         "play.browser-policy"),
+
         ("[mpegts @ 0x55d1c0a2f000] Packet corrupt (stream = 0, dts = 8100000).",
          "net.loss-cross-border"),
     ],
 )
 def test_a_tools_own_error_line_as_the_description_suggests_its_fix_first(line, problem):
     assert diagnose(description=line).suggestions[0].problem == problem
+
+
+@pytest.mark.parametrize("description", [
+    "rtmps to youtube works from hong kong but not from shanghai",
+    "推 YouTube 秒断，换成香港的机器就好了",
+])
+def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(description):
+    # The same push from the other side of the border works: the relaying
+    # fix that the platform's name alone suggests comes after.
+    problems = [s.problem for s in diagnose(description=description).suggestions]
+    assert problems[0] == "net.cross-border-interference"
+    assert "push.restream-relay" in problems
 
 
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
