@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from kb.diagnostics.typing_forms import ascii_alphanumerics
-from kb.search.analysis import stem, surface_words
+from kb.search.analysis import cached_stem, surface_words
 from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 500
@@ -79,7 +79,7 @@ def prepare(raw: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
 
 
 def stem_word(word: str) -> str:
-    return stem(word) if word.isascii() and not word.isdigit() else word
+    return cached_stem(word) if word.isascii() and not word.isdigit() else word
 
 
 class _Union(wq.Or):
