@@ -325,8 +325,8 @@ def analyze(text: str, *, stem_words: bool = True) -> list[str]:
     return [t.text for t in bilingual_analyzer(stem_words=stem_words)(text)]
 
 
-# Porter2 costs about 10 microseconds a word (Porter 2): every stem outside Whoosh's
-# filter (which caches its own) goes through this.
+# Porter2 costs about 10 microseconds a word (Whoosh's Porter 2): every stem
+# outside Whoosh's filter (which caches its own) goes through this.
 cached_stem = lru_cache(maxsize=50000)(stem)
 
 
