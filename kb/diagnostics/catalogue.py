@@ -677,10 +677,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The viewer's browser refused the https certificate of {targets} ({errors}): expired, "
         "not issued for this host name, or sent without its intermediate certificates. A "
         "player in a page cannot proceed past it, so every web viewer fails. Check it with "
-        "curl -sI and openssl s_client, then upload a valid certificate with its full chain.",
+        "curl -sSI and openssl s_client, then upload a valid certificate with its full chain.",
         "观众的浏览器拒绝了 {targets} 的 https 证书（{errors}）：证书过期、不是签给这个域名的，"
         "或者服务器没有带上中间证书。页面里的播放器无法跳过证书错误，所有网页观众都会失败。"
-        "请用 curl -sI 和 openssl s_client 检查，再上传覆盖该域名、带完整证书链的有效证书。",
+        "请用 curl -sSI 和 openssl s_client 检查，再上传覆盖该域名、带完整证书链的有效证书。",
     ),
     "player.player-load-failed": (
         "The player could not load {targets} and the lines show no HTTP status: either the "

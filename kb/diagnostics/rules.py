@@ -721,7 +721,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
          "hdr output is currently disabled", "当前输出已禁用hdr",
          # x264 refuses an odd frame size: 4:2:0 needs even dimensions
          "width not divisible by", "height not divisible by",
-         # ffmpeg built without the encoder asked for (libfdk_aac never is)
+         # ffmpeg built without the encoder asked for (the usual prebuilt
+         # packages have no libfdk_aac)
          "unknown encoder '"),
         "enc.codec-unsupported",
         0.6,
