@@ -30,6 +30,7 @@ from kb.search.analysis import (
     CHINESE_STOP_WORDS,
     ENGLISH_STOP_WORDS,
     segment_cjk,
+    term_text,
 )
 
 SIMILARITY = 0.45
@@ -53,7 +54,7 @@ _STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 @lru_cache(maxsize=200_000)
 def _term(word: str) -> str:
     """One word as the analyzer indexes it; "" for a word it drops."""
-    word = word.lower()
+    word = term_text(word)
     if word.endswith("'s"):
         word = word[:-2]
     if word in _STOP_WORDS or len(word) < 2 or word.isdigit():

@@ -180,7 +180,7 @@ class BilingualAnalyzer(Tokenizer):
         pos = start_pos  # the tokenizer's position, stop words included
         kept_pos = None  # the renumbered position of the last word kept
         for word, start, end in _words(value):
-            text = _term_text(word)
+            text = term_text(word)
             if text.endswith("'s"):
                 text = text[:-2]
             stopped = not text or text in STOP_WORDS
@@ -205,7 +205,7 @@ class BilingualAnalyzer(Tokenizer):
             yield token
 
 
-def _term_text(word: str) -> str:
+def term_text(word: str) -> str:
     """A word as the index spells it: lower case, one kind of apostrophe."""
     text = word.lower()
     return text.replace("\u2019", "'") if "\u2019" in text else text
@@ -337,7 +337,7 @@ def term_offsets(text: str) -> list[tuple[str, int, int]]:
     generators and Token objects were most of the cost)."""
     out = []
     for word, start, end in _words(text):
-        term = _term_text(word)
+        term = term_text(word)
         if term.endswith("'s"):
             term = term[:-2]
         if term.isascii() and not term.isdigit():

@@ -44,3 +44,9 @@ class TestClusterer:
     def test_only_candidates_sharing_a_term_are_compared(self):
         clusterer, _ = _assign_all(OTHER)
         assert clusterer.candidates(ticket_terms("SCTE-35 markers dropped")) == []
+
+
+def test_either_apostrophe_makes_the_same_term():
+    # macOS and iOS type U+2019: "couldn’t connect" is the ticket
+    # "couldn't connect", as search reads it.
+    assert ticket_terms("OBS couldn’t connect") == ticket_terms("OBS couldn't connect")
