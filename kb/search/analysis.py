@@ -34,7 +34,10 @@ USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 # 2: Porter2 (Snowball's English stemmer) in place of Whoosh's Porter, which
 #    kept a doubled consonant: "dropping" and "dropped" were "dropp", never
 #    "drop" as "drops" is; "lagging" never "lag"; "setting" was "sett".
-ANALYSIS_VERSION = 2
+# 3: a degree word fused with the word after it is split off and dropped
+#    ("很卡", "好慢": see _segments), and the degree words 好 超 巨 挺 真 贼
+#    蛮 特 alone are stop words.
+ANALYSIS_VERSION = 3
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
 # the typewriter one or the typographic one (U+2019) that macOS and iOS
@@ -54,6 +57,7 @@ CHINESE_STOP_WORDS = frozenset(
     # Degree words, fillers and the greetings of a chat message: they tell
     # nothing about the problem ("很严重", "老师好，麻烦看看").
     "很 太 非常 特别 比较 有点 有些 好像 感觉 其实 然后 但是 可是 就是 还是 已经 现在 "
+    "好 超 巨 挺 真 贼 蛮 特 "
     "那边 这边 我这边 我们这边 他们 大家 各位 老师 你好 您好 谢谢 麻烦 帮忙 看看 帮忙看看 "
     "请教 大佬 大神 求助 急 哈哈 嗯 哦 呃 么 嘛".split()
 )
@@ -88,6 +92,26 @@ def jieba_dictionary() -> tuple[dict[str, int], int]:
 def segment_cjk(run: str) -> tuple[str, ...]:
     """Segment a run of Chinese characters; cached, queries repeat."""
     return tuple(w for w in _jieba().cut(run) if w.strip())
+
+
+# Degree words ("very", "so", "super") that jieba's model for words outside
+# its dictionary fuses with the one-character word after them: "直播很卡" was
+# 直播 + 很卡, a word no article has, so the search for it found only 直播.
+_DEGREE_PREFIXES = frozenset("很太好超巨挺真贼蛮特")
+
+
+@lru_cache(maxsize=4096)
+def _segments(run: str) -> tuple[str, ...]:
+    """``segment_cjk`` with a degree word split from the word it was fused
+    with (很卡 -> 很 卡): a dictionary word (超时, 好用, 真实) stays whole."""
+    frequencies = jieba_dictionary()[0]
+    parts: list[str] = []
+    for part in segment_cjk(run):
+        if len(part) == 2 and part[0] in _DEGREE_PREFIXES and not frequencies.get(part):
+            parts.extend(part)
+        else:
+            parts.append(part)
+    return tuple(parts)
 
 
 class BilingualTokenizer(Tokenizer):
@@ -225,7 +249,7 @@ def _words(value: str):
             if offset == skip_char:
                 offset += 1
                 word = word[1:]
-            for part in segment_cjk(word) if word else ():
+            for part in _segments(word) if word else ():
                 start = value.find(part, offset)
                 offset = start + len(part)
                 yield part, start, offset

@@ -125,4 +125,28 @@ class TestQuantities:
 
 
 def test_greetings_and_degree_words_tell_nothing():
-    assert analyze("老师好，麻烦看看，丢包很严重") == ["好", "丢包", "严重"]
+    assert analyze("老师好，麻烦看看，丢包很严重") == ["丢包", "严重"]
+
+
+class TestDegreeWordsFusedByTheSegmenter:
+    """jieba's model for words outside its dictionary fuses a degree word
+    with a one-character word after it (很卡, 好高): a word no article has."""
+
+    @pytest.mark.parametrize("text, terms", [
+        ("直播很卡", ["直播", "卡"]),
+        ("画面巨卡", ["画面", "卡"]),
+        ("直播延迟好高", ["直播", "延迟", "高"]),
+        ("码率太高", ["码率", "高"]),
+        ("加载好慢", ["加载", "慢"]),
+    ])
+    def test_the_word_after_the_degree_word_is_the_term(self, text, terms):
+        assert analyze(text) == terms
+
+    @pytest.mark.parametrize("word", ["超时", "真实", "超高"])
+    def test_a_dictionary_word_stays_whole(self, word):
+        assert analyze(f"连接{word}") == ["连接", word]
+
+    def test_each_part_is_found_at_its_own_offset(self):
+        text = "直播很卡"
+        assert [(term, text[a:b]) for term, a, b in term_offsets(text)] == [
+            ("直播", "直播"), ("很", "很"), ("卡", "卡")]
