@@ -356,6 +356,9 @@ def _suggest(
         f.kind in PORT_FAILURES for f in findings)
     uplink_enough = any(f.kind == "uplink-enough" for f in findings) and not any(
         f.kind in UPLINK_SHORT for f in findings)
+    # "0 dropped frames": the words "dropped frames" in it are no sign of a
+    # short uplink.
+    encoder_clean = rules.encoder_said_clean(text)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
@@ -366,7 +369,7 @@ def _suggest(
                 continue
             if port_open and kw.problem == "push.connect-refused":
                 continue
-            if uplink_enough and kw.problem == "net.uplink-bandwidth":
+            if (uplink_enough or encoder_clean) and kw.problem == "net.uplink-bandwidth":
                 continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:

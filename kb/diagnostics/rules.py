@@ -396,7 +396,27 @@ _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支�
 # What a receiving ffmpeg prints for media damaged on the way.
 _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 
+# The encoder's own count said to be clean ("0 dropped frames", OBS's
+# "Dropped Frames (Network) 0 / 54012", "没有丢帧"): the push is not what
+# stalls. The words about dropped frames then do not point at the uplink
+# (kb.diagnostics.engine), and the viewers' side comes first.
+_ENCODER_CLEAN = (
+    r"\b(?:0|no|zero)\s+(?:dropped\s+frames?|frames?\s+dropped)"
+    r"|dropped\s+frames(?:\s*\(network\))?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
+    r"|(?:没有|没|不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
+    r"|丢弃的帧\s*\(网络\)\s*0(?![\d.])"
+)
+_ENCODER_CLEAN_RE = re.compile(_ENCODER_CLEAN, re.I)
+
+
+def encoder_said_clean(text: str) -> bool:
+    """The description (as :func:`description_text` gives it) says the
+    encoder drops no frames."""
+    return _ENCODER_CLEAN_RE.search(text) is not None
+
+
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
+    KeywordRule(("re:" + _ENCODER_CLEAN,), "play.viewer-buffering", 0.5),
     KeywordRule(
         ("connection refused", "econnrefused", "连接被拒绝", "拒绝连接", "无法连接推流"),
         "push.connect-refused",

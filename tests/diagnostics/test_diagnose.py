@@ -146,6 +146,29 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
     assert "push.restream-relay" in problems
 
 
+@pytest.mark.parametrize("description", [
+    "viewers keep buffering but obs shows 0 dropped frames",
+    "stream stutters for viewers, no dropped frames in OBS",
+    "viewers buffer. Dropped Frames (Network)      0 / 54012 (0.0%)",
+    "观众一直卡，OBS 没有丢帧",
+    "观众卡顿，丢帧为 0",
+])
+def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(description):
+    # "dropped frames" in "0 dropped frames" is no sign of a short uplink.
+    problems = _problems(diagnose(description=description))
+    assert problems[0] == "play.viewer-buffering"
+    assert "net.uplink-bandwidth" not in problems
+
+
+@pytest.mark.parametrize("description", [
+    "obs shows 10 dropped frames (network) and viewers buffer",
+    "dropped frames 0.5% every evening",
+    "OBS 丢帧很多",
+])
+def test_dropped_frames_that_are_not_zero_still_point_at_the_uplink(description):
+    assert "net.uplink-bandwidth" in _problems(diagnose(description=description))
+
+
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
     viewer = diagnose(description="HLS returns 403", answers=Answers(role="viewer"))
     publisher = diagnose(description="push returns 403", answers=Answers(role="publisher"))
