@@ -764,6 +764,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("netconnection.connect.rejected", "need to set pubuser", "authentication failed: ",
          "code=403 need auth",
+         # OBS's librtmp when the ingest closes the connection instead of
+         # accepting the publish (a refused key: Twitch does, nginx-rtmp's
+         # on_publish too), or says so first
+         "remote host closed connection", "rtmp server requested close",
          # OBS's WHIP output: the endpoint refused the Bearer Token
          "endpoint returned response code 401", "endpoint returned response code 403"),
         "push.auth-failed",

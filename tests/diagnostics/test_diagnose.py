@@ -121,6 +121,8 @@ def test_duplicate_publisher_from_ffmpeg_and_chinese_text_is_top():
          "enc.codec-unsupported"),
         ("Unknown encoder 'libfdk_aac'", "enc.codec-unsupported"),
         ("WHIP server only accepted 0 simulcast layers", "push.auth-failed"),
+        ("12:01:07.113: RTMPSockBuf_Fill, remote host closed connection", "push.auth-failed"),
+        ("rtmp server requested close", "push.auth-failed"),
         ("[obs-webrtc] [whip_output: 'adv_stream'] WHIP only accepted 0 layers",
          "push.auth-failed"),
         ("hls.js:1 GET https://play.example.com/live/s.m3u8 net::ERR_CERT_DATE_INVALID",
