@@ -403,7 +403,7 @@ _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 _ENCODER_CLEAN = (
     r"\b(?:0|no|zero)\s+(?:dropped\s+frames?|frames?\s+dropped)"
     r"|dropped\s+frames(?:\s*\(network\))?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
-    r"|(?:没有|没|不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
+    r"|(?:没有|没|(?<!会)不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
     r"|丢弃的帧\s*\(网络\)\s*0(?![\d.])"
 )
 _ENCODER_CLEAN_RE = re.compile(_ENCODER_CLEAN, re.I)

@@ -103,7 +103,7 @@ _DEGREE_PREFIXES = frozenset("很太好超巨挺真贼蛮特")
 @lru_cache(maxsize=4096)
 def _segments(run: str) -> tuple[str, ...]:
     """``segment_cjk`` with a degree word split from the word it was fused
-    with (很卡 -> 很 卡): a dictionary word (超时, 好用, 真实) stays whole."""
+    with (很卡 -> 很 卡): a dictionary word (超时, 真实, 超高) stays whole."""
     frequencies = jieba_dictionary()[0]
     parts: list[str] = []
     for part in segment_cjk(run):

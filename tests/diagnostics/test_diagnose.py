@@ -166,6 +166,7 @@ def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(descripti
     "obs shows 10 dropped frames (network) and viewers buffer",
     "dropped frames 0.5% every evening",
     "OBS 丢帧很多",
+    "上行 4M 推 1080p 会不会丢帧",
 ])
 def test_dropped_frames_that_are_not_zero_still_point_at_the_uplink(description):
     assert "net.uplink-bandwidth" in _problems(diagnose(description=description))
