@@ -36,7 +36,7 @@ USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 #    "drop" as "drops" is; "lagging" never "lag"; "setting" was "sett".
 # 3: a degree word fused with the word after it is split off and dropped
 #    ("很卡", "好慢": see _segments), and the degree words 好 超 巨 挺 真 贼
-#    蛮 特 alone are stop words.
+#    蛮 特 alone, and 直播, are stop words; 快直播 is a dictionary word.
 ANALYSIS_VERSION = 3
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
@@ -58,6 +58,10 @@ CHINESE_STOP_WORDS = frozenset(
     # nothing about the problem ("很严重", "老师好，麻烦看看").
     "很 太 非常 特别 比较 有点 有些 好像 感觉 其实 然后 但是 可是 就是 还是 已经 现在 "
     "好 超 巨 挺 真 贼 蛮 特 "
+    # "Live streaming": in nearly every Chinese question (直播卡, 直播延迟), it
+    # told nothing and drew them all to the one article whose head says it
+    # most (the recording article). 直播间 and 快直播 are words of their own.
+    "直播 "
     "那边 这边 我这边 我们这边 他们 大家 各位 老师 你好 您好 谢谢 麻烦 帮忙 看看 帮忙看看 "
     "请教 大佬 大神 求助 急 哈哈 嗯 哦 呃 么 嘛".split()
 )
