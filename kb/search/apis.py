@@ -43,6 +43,9 @@ class SearchApi(APIView):
         weak = serializers.BooleanField(
             help_text="True when nothing matched, or only weakly: the knowledge base may not "
                       "cover the question (offer the wizard or support)")
+        account_question = serializers.BooleanField(
+            help_text="True when the question is about an account, billing, a contract or "
+                      "signing in, which support answers rather than an article (weak too)")
 
     @extend_schema(
         parameters=[
@@ -93,4 +96,5 @@ def search_payload(results: SearchResults) -> dict:
         "total": int(results.total),
         "truncated": bool(results.truncated),
         "weak": bool(results.weak),
+        "account_question": bool(results.account_question),
     }

@@ -25,6 +25,7 @@ from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
 from kb.search.spelling import chinese_corrector_for, corrector_for, readings_load
 from kb.search.synonyms import synonym_table
+from kb.search.topics import account_words
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ class SearchResults:
     # weak search (nothing found, or below WEAK_CONFIDENCE) is shown as such.
     confidence: float | None = None
     weak: bool = False
+    # About an account, billing or signing in (kb.search.topics): weak, and
+    # the page sends it to support rather than to the wizard.
+    account_question: bool = False
 
 
 def candidate_window(offset: int, limit: int) -> int:
@@ -258,6 +262,9 @@ def search_articles(
         index_check_queue(source=IndexRepair.Source.SEARCH)
         results = _database_fallback(prepared, language=language, area=area, lang=lang,
                                      limit=limit, offset=offset)
+    if account_words(prepared.text):
+        # A copy: the recent-results cache keeps the ranking's own answer.
+        results = replace(results, weak=True, account_question=True)
     if record and record_after_response:
         after_response(partial(search_log, results=results, language=language, source=source))
     elif record:

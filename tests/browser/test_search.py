@@ -51,15 +51,25 @@ def test_chinese_search_and_area_filter(page, indexed):
     assert "area=push" in page.url
 
 
-def test_an_off_topic_search_offers_the_wizard_and_support(page, indexed, django_user_model):
+def test_a_search_nothing_answers_offers_the_wizard_and_support(page, indexed):
+    page.goto("/search/?q=satellite+truck+zzqx")
+    expect(page.locator(".no-results")).to_be_visible()
+    help_box = page.get_by_test_id("search-help")
+    expect(help_box.get_by_role("link", name="Start the guided wizard")).to_have_attribute(
+        "href", "/wizard/")
+    expect(help_box.get_by_role("link", name="Sign in to contact support")).to_be_visible()
+
+
+def test_an_account_question_leads_to_support_not_the_wizard(page, indexed, django_user_model):
     from kb.tickets.models import Organization
 
     user = django_user_model.objects.create_user("mei", "mei@example.com", "pw-mei-12345")
     Organization.objects.create(name="Acme Live").members.add(user)
     page.goto("/search/?q=how+do+I+download+last+month%27s+invoice")
-    help_box = page.get_by_test_id("search-help")
-    expect(help_box.get_by_role("link", name="Start the guided wizard")).to_have_attribute(
-        "href", "/wizard/")
+    notice = page.get_by_test_id("search-account")
+    expect(notice).to_contain_text("a question about your account, billing")
+    help_box = notice.get_by_test_id("search-help")
+    expect(help_box.get_by_role("link", name="Start the guided wizard")).to_have_count(0)
     expect(help_box.get_by_role("link", name="support@", exact=False)).to_be_visible()
     help_box.get_by_role("link", name="Sign in to contact support").click()
     page.locator("#id_username").fill("mei")

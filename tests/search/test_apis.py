@@ -29,14 +29,21 @@ class TestSearchApi:
         assert first["url"] == "/kb/en/push-connection-refused/"
         assert first["problems"] == ["push.connect-refused"]
         assert isinstance(first["score"], float)
-        assert data["weak"] is False
+        assert data["weak"] is False and data["account_question"] is False
         assert SearchQuery.objects.get().source == "api"
 
     def test_a_question_the_articles_do_not_cover_is_marked_weak(self, api, kb_articles,
                                                                  build_index):
         build_index()
-        data = api.get("/api/v1/search", {"q": "invoice and billing address", "lang": "en"}).json()
-        assert data["weak"] is True
+        data = api.get("/api/v1/search", {"q": "encoder on a boat at sea", "lang": "en"}).json()
+        assert data["weak"] is True and data["account_question"] is False
+
+    def test_an_account_question_is_named_so(self, api, kb_articles, build_index):
+        build_index()
+        data = api.get("/api/v1/search", {"q": "invoice for the encoder", "lang": "en"}).json()
+        assert data["account_question"] is True and data["weak"] is True
+        # The fixes that share its words are still listed.
+        assert data["results"][0]["slug"] == "push-connection-refused"
 
     def test_limit_and_chinese_reader(self, api, kb_articles, build_index):
         build_index()

@@ -119,8 +119,9 @@ def weak(launch_index, django_db_blocker):
 
 def test_what_the_knowledge_base_does_not_cover_is_shown_as_weak(weak):
     covered, uncovered = weak
-    # Invoices, refunds, passwords: most are flagged; a right first fix rarely is.
-    assert uncovered["weak"] >= 0.6
+    # Invoices, refunds, passwords: nearly all are flagged (by their words or a
+    # weak match); a right first fix rarely is.
+    assert uncovered["weak"] >= 0.85
     assert covered["weak_when_right"] <= 0.05
 
 

@@ -186,6 +186,16 @@ class TestWeakMatches:
         results, _ = top("发票 退款", language="zh-hans")
         assert results.weak and not results.hits
 
+    def test_an_account_question_is_weak_however_well_its_words_match(self, kb_articles,
+                                                                        build_index):
+        build_index()
+        results, slugs = top("invoice for the encoder port 1935")
+        assert results.account_question and results.weak
+        assert slugs[0] == "push-connection-refused"
+        # The recent-results cache keeps the ranking's answer, not the flag.
+        results, _ = top("encoder port 1935")
+        assert not results.account_question and not results.weak
+
     def test_a_real_match_is_not(self, kb_articles, build_index):
         build_index()
         for text in ("Already publishing", "viewers buffer but my preview is fine", "防盗链"):

@@ -49,15 +49,31 @@ class TestSearchPage:
     def test_weak_matches_say_so_and_lead_to_the_wizard_and_support(self, client, kb_articles,
                                                                      build_index):
         build_index()
-        query = "invoice billing refund for the encoder"
+        query = "encoder on a boat at sea"
         html = client.get("/search/", {"q": query}).content.decode()
         assert 'data-testid="search-weak"' in html and "Encoder cannot connect" in html
-        assert 'href="/wizard/"' in html
+        assert 'data-testid="search-account"' not in html
+        assert '<a class="button" href="/wizard/">Start the guided wizard</a>' in html
         # A visitor signs in first (then lands on the new ticket), or writes.
         new_ticket = "/support/tickets/new/?" + urlencode({"subject": query})
         assert escape("/accounts/login/?" + urlencode({"next": new_ticket})) in html
         assert "mailto:" in html
+        assert "subject=encoder%20on%20a%20boat%20at%20sea" in html
+
+    def test_an_account_question_leads_to_support_and_not_the_wizard(self, client, kb_articles,
+                                                                     build_index):
+        build_index()
+        query = "invoice billing refund for the encoder"
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert 'data-testid="search-account"' in html and "Encoder cannot connect" in html
+        assert 'data-testid="search-weak"' not in html
+        assert "Start the guided wizard" not in html
         assert "subject=invoice%20billing%20refund%20for%20the%20encoder" in html
+        html = client.get("/search/", {"q": "退款"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "这看起来是账号、账单、合同或登录方面的问题" in html
+        assert "没有找到匹配的解决方案" in html
+        assert 'class="button" href="/wizard/"' not in html
 
     def test_a_signed_in_customer_contacts_support_with_the_search_as_subject(
             self, client, kb_articles, build_index, customer):
