@@ -29,8 +29,9 @@ FIXTURES = Path(settings.KB_FIXTURES_DIR)
 EVAL = Path(settings.BASE_DIR) / "tests" / "search_eval"
 QUERIES = load_queries(EVAL / "queries.toml")
 UNCOVERED = load_queries(EVAL / "uncovered.toml")
-# The round nothing was tuned for (see its section in queries.toml).
+# The rounds nothing was tuned for (see their sections in queries.toml).
 HELD_OUT = 3
+SECOND_HELD_OUT = 6
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     held_out = search[f"round:{HELD_OUT}"].row()
     assert held_out["hit@3"] >= 0.94, search["all"].misses
     assert held_out["mrr"] >= 0.88
+    # The second held-out batch, everyday phrasings in every area: at its
+    # first run hit@3 1.000 and MRR 0.884.
+    second = search[f"round:{SECOND_HELD_OUT}"].row()
+    assert second["hit@3"] >= 0.94, search["all"].misses
+    assert second["mrr"] >= 0.85
 
 
 @pytest.fixture(scope="module")

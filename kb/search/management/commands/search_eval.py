@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Measure search relevance on the evaluation set: hit@1, hit@3 and MRR, "
         "overall, per language, per kind, for questions with numbers and per round "
-        "(round 3 is held out), next to a substring-match baseline; and how many "
+        "(rounds 3 and 6 are held out), next to a substring-match baseline; and how many "
         "searches are shown as weak matches."
     )
 
