@@ -149,6 +149,17 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
 
 
 @pytest.mark.parametrize("description", [
+    "海外观众看不了，提示地区限制",
+    "海外观众打不开直播间",
+    "viewers abroad get 'this video is not available in your country'",
+])
+def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description):
+    # 海外 and "abroad" alone point at the cross-border line; a region named
+    # as refused is the playback domain's geo rule.
+    assert _problems(diagnose(description=description))[0] == "play.geo-restricted"
+
+
+@pytest.mark.parametrize("description", [
     "viewers keep buffering but obs shows 0 dropped frames",
     "stream stutters for viewers, no dropped frames in OBS",
     "viewers buffer. Dropped Frames (Network)      0 / 54012 (0.0%)",
