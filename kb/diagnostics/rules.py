@@ -184,7 +184,9 @@ PLAYER_WORDS = re.compile(
     r"|(?:manifest|level|frag|key)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
     r"|frag(?:Parsing|Decrypt)Error|buffer(?:Stalled|Append|AddCodec|Full)Error|bufferSeekOverHole"
     r"|bufferNudgeOnStall|HttpStatusCodeInvalid|CoreMediaErrorDomain"
-    r"|MEDIA_ERR_|net::ERR_|NotAllowedError",
+    r"|MEDIA_ERR_|net::ERR_|NotAllowedError"
+    # A playlist is what a player loads, not what an encoder pushes.
+    r"|\bm3u8\b",
     re.IGNORECASE,
 )
 
@@ -730,7 +732,26 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.55,
     ),
     KeywordRule(
-        ("black screen", "only audio", "audio only", "黑屏", "只有声音"), "play.black-screen", 0.65
+        (
+            "black screen",
+            "only audio",
+            "audio only",
+            "stays black",
+            "goes black",
+            "turns black",
+            "picture is black",
+            "video is black",
+            "black picture",
+            "黑屏",
+            "只有声音",
+            "有声音没画面",
+            "有声音没有画面",
+            "有声无画",
+            "画面全黑",
+            "画面是黑的",
+        ),
+        "play.black-screen",
+        0.65,
     ),
     # A web player's own error names, quoted in a description (a pasted
     # console is read line by line, kb/diagnostics/player.py).

@@ -160,6 +160,22 @@ def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description)
 
 
 @pytest.mark.parametrize("description", [
+    "picture stays black but we can hear the host",
+    "the video is black, sound is fine",
+    "观众那边有声音没画面",
+    "画面全黑，声音正常",
+])
+def test_a_black_picture_with_sound_in_any_words_is_the_black_screen_fix(description):
+    assert _problems(diagnose(description=description))[0] == "play.black-screen"
+
+
+def test_a_playlist_that_is_not_found_is_the_viewers_404():
+    # An m3u8 is what a player loads: the 404 is a playback URL's.
+    problems = _problems(diagnose(description="the m3u8 returns 404 after the stream restarts"))
+    assert problems[0] == "play.not-found-404"
+
+
+@pytest.mark.parametrize("description", [
     "viewers keep buffering but obs shows 0 dropped frames",
     "stream stutters for viewers, no dropped frames in OBS",
     "viewers buffer. Dropped Frames (Network)      0 / 54012 (0.0%)",
