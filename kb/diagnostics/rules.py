@@ -736,12 +736,6 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "black screen",
             "only audio",
             "audio only",
-            "stays black",
-            "goes black",
-            "turns black",
-            "picture is black",
-            "video is black",
-            "black picture",
             "黑屏",
             "只有声音",
             "有声音没画面",
@@ -752,6 +746,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "play.black-screen",
         0.65,
+    ),
+    # Said of any failed player too ("the player stays black" over a CORS
+    # error): the error named wins.
+    KeywordRule(
+        ("stays black", "goes black", "turns black", "picture is black", "video is black",
+         "black picture"),
+        "play.black-screen",
+        0.5,
     ),
     # A web player's own error names, quoted in a description (a pasted
     # console is read line by line, kb/diagnostics/player.py).
