@@ -68,6 +68,8 @@ def test_streaming_words_an_account_question_also_uses_are_not_enough(text):
 @pytest.mark.parametrize("text, words", [
     ("Reset my password", "Reset my password"), ("INVOICE for May", "INVOICE"),
     ("怎么开发票", "发票"), ("forgot the password", "forgot the password"),
+    # Chinese written against an English word leaves it a word of its own.
+    ("要一张invoice", "invoice"),
 ])
 def test_the_words_found_are_returned_as_typed(text, words):
     assert account_words(text) == words
