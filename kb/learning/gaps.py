@@ -265,11 +265,12 @@ def _gap_draft(gap: KnowledgeGap) -> Article:
 
 def search_gaps_sync(*, days: int = 30, min_searches: int = SEARCH_GAP_MIN_SEARCHES) -> int:
     """Frequent searches with no result or no click become knowledge gaps
-    (and close again once they no longer are). Returns the open count."""
-    from kb.search.selectors import search_gap_list
+    (and close again once they no longer are). Returns the open count.
+    Questions about an account or billing are not (search_gap_rows)."""
+    from kb.search.selectors import search_gap_rows
 
     current = {(row["normalized"], row["language"]): row
-               for row in search_gap_list(days=days, min_searches=min_searches)[:500]}
+               for row in search_gap_rows(days=days, min_searches=min_searches, limit=500)}
     with transaction.atomic():
         known = {(g.search_key, g.search_language): g
                  for g in KnowledgeGap.objects.select_for_update().filter(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.core.params import whole_number
 from kb.search.models import IndexRepair, SearchQuery, Synonym
-from kb.search.selectors import search_gap_list
+from kb.search.selectors import search_gap_rows
 
 
 @admin.register(Synonym)
@@ -46,7 +46,7 @@ class SearchQueryAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Search gaps: what customers look for and do not find"),
-            "gaps": list(search_gap_list(days=days)[:200]),
+            "gaps": search_gap_rows(days=days, limit=200),
             "days": days,
         })
 

@@ -4,6 +4,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from kb.search.models import SearchQuery
+from kb.search.topics import account_words
 
 
 def search_gap_list(*, days: int = 30, min_searches: int = 1) -> QuerySet:
@@ -26,3 +27,11 @@ def search_gap_list(*, days: int = 30, min_searches: int = 1) -> QuerySet:
         .filter(searches__gte=min_searches)
         .order_by("-searches", "-last_searched")
     )
+
+
+def search_gap_rows(*, days: int = 30, min_searches: int = 1, limit: int) -> list[dict]:
+    """The first ``limit`` rows of :func:`search_gap_list` that a fix could
+    answer: a question about an account or billing (kb.search.topics) is
+    sent to support by the search page, not a fix the articles lack."""
+    rows = search_gap_list(days=days, min_searches=min_searches)[:limit]
+    return [row for row in rows if not account_words(row["normalized"])]

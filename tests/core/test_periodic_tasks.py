@@ -52,7 +52,7 @@ def work_for_every_periodic_task(django_user_model, time_machine, problems):
                                                   is_staff=True)
     make_article(owner=owner, last_verified=dt.date(2020, 1, 1))
     for _ in range(3):
-        SearchQuery.objects.create(query="invoice copy", normalized="invoice copy",
+        SearchQuery.objects.create(query="zebra codec", normalized="zebra codec",
                                    language="en", result_count=0)
     line = line_create(organization=org, name="Acme studio -> EU ingest", from_region="eu",
                        to_region="eu", kind="internet", host="127.0.0.1", port=9,

@@ -266,6 +266,10 @@ class TestKnowledgeGaps:
                                        language="en", result_count=0)
         SearchQuery.objects.create(query="rare", normalized="rare", language="en",
                                    result_count=0)
+        # An account question is support's, not a missing fix.
+        for _ in range(3):
+            SearchQuery.objects.create(query="怎么开发票", normalized="怎么开发票",
+                                       language="zh-hans", result_count=0)
         assert gaps.search_gaps_sync() == 1
         gap = KnowledgeGap.objects.get(kind="search")
         assert (gap.title, gap.searches) == ("srt latency zebra", 3)
