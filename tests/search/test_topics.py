@@ -60,6 +60,10 @@ def test_no_streaming_question_symptom_or_scenario_is_taken_for_an_account_quest
     "load balancer drops the push", "access denied 403 on playback",
     "renew the certificate before it expires", "推流认证失败", "推流协议选哪个",
     "hotel wifi captive portal blocks obs", "how much bandwidth do I need for 1080p",
+    "the log in OBS shows failed to connect", "add the user agent to the allowlist",
+    "the encoder's battery is charged but it shuts down", "our sales webinar keeps buffering",
+    "trial run before the event drops frames", "直播带货的销售直播卡顿", "邀请嘉宾连麦失败",
+    "登录控制台后看不到推流记录",
 ])
 def test_streaming_words_an_account_question_also_uses_are_not_enough(text):
     assert account_words(text) is None
