@@ -649,6 +649,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "16 字节的密钥，而是以 200 返回的错误页或登录页。请用 curl 请求播放列表 EXT-X-KEY "
         "行里的密钥地址，看返回的状态码和大小。",
     ),
+    "player.player-behind-live-window": (
+        "The Android app's player fell behind the live window (BehindLiveWindowException): "
+        "after a stall, or back from the background, the point it was at is no longer in the "
+        "live playlist. Have the app return to the live edge on this error "
+        "(seekToDefaultPosition, then prepare), and list more segments in the live playlist if "
+        "short stalls already cause it.",
+        "安卓 App 的播放器掉出了直播窗口（BehindLiveWindowException）：卡顿一阵或从后台切回来后，"
+        "它停在的位置已经不在直播播放列表里了。请让 App 遇到这个错误时回到直播边缘"
+        "（seekToDefaultPosition 再 prepare）；如果短暂卡顿就会触发，在直播配置里多列几个切片。",
+    ),
+    "player.player-cleartext-blocked": (
+        "The Android app refused the playback URL because it is plain http:// (Cleartext HTTP "
+        "traffic not permitted): since Android 9 apps may not use unencrypted HTTP unless they "
+        "allow it. Give the app the https:// playback URL.",
+        "安卓 App 拒绝了这个播放地址，因为它是明文 http://（Cleartext HTTP traffic not "
+        "permitted）：Android 9 起 App 默认不允许未加密的 HTTP。"
+        "请在 App 里使用 https:// 播放地址。",
+    ),
     "player.player-buffer-full": (
         "The browser refused more media: the memory it gives this video is full "
         "(bufferFullError). This comes from TVs, set-top boxes and older phones on high "

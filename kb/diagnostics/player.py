@@ -15,7 +15,10 @@ reads them from the whole text of every attachment:
   messages too) and its HLS engine's ``HLS playlist request error at URL``;
 - the browser's own lines: a request Chrome or Firefox logs with its status
   or ``net::ERR_...``, CORS, mixed content, and the autoplay policy's
-  ``NotAllowedError``.
+  ``NotAllowedError``;
+- an Android app's ExoPlayer (Media3) in logcat: the status of
+  ``InvalidResponseCodeException``, ``BehindLiveWindowException`` and the
+  refused ``Cleartext HTTP traffic not permitted``.
 
 The HTTP status a player was answered is read by :func:`player_statuses`
 and weighed with curl's (:mod:`.responses`): a 403 is a 403 whoever asked.
@@ -53,7 +56,7 @@ _PHRASES = (
     "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
     "parsingerror", "extm3u", "levelemptyerror", "decrypterror",
-    "while loading", "websocket connection to",
+    "while loading", "websocket connection to", "cleartext", "behind_live_window",
     # statuses (player_statuses)
     "loader error", "httpstatus", "http error", "response code", "get ", "status of",
     "status code", "coremediaerrordomain",
@@ -110,6 +113,15 @@ _EMPTY_RENDITION = re.compile(r"\blevelEmptyError\b")
 # set-top box, an old phone on a high bitrate), and an encrypted segment that
 # its key does not open (the key URL answered with a page, not a key).
 _BUFFER_FULL = re.compile(r"\bbufferFullError\b")
+# ExoPlayer (Android apps): the position fell out of the live playlist's
+# window (a long stall, the app back from the background), and an http://
+# URL refused by Android 9 and later, which allow apps no plain HTTP.
+_BEHIND_LIVE_WINDOW = re.compile(r"\bBehindLiveWindowException\b|\bERROR_CODE_BEHIND_LIVE_WINDOW\b")
+_CLEARTEXT = re.compile(
+    r"\bCleartext HTTP traffic (?:to \S+ )?not permitted|\bERROR_CODE_IO_CLEARTEXT_NOT_PERMITTED\b"
+    # OkHttp's words for the same refusal, under an app's own HTTP stack
+    r"|\bCLEARTEXT communication to \S+ not permitted"
+)
 _DECRYPT_FAILED = re.compile(r"\bfragDecryptError\b")
 _TIMEOUT = re.compile(
     r"\b(?:manifest|level|frag|audioTrack|subtitleTrack|key)LoadTimeOut\b"
@@ -279,6 +291,8 @@ _READS = (
     ("player-rendition-empty", _EMPTY_RENDITION.search),
     ("player-decrypt-failed", _DECRYPT_FAILED.search),
     ("player-buffer-full", _BUFFER_FULL.search),
+    ("player-cleartext-blocked", _CLEARTEXT.search),
+    ("player-behind-live-window", _BEHIND_LIVE_WINDOW.search),
     ("player-load-timeout", _TIMEOUT.search),
     ("player-stream-cut", _CUT.search),
     ("player-stalled", _STALL.search),
@@ -288,17 +302,18 @@ _NEEDS_MEDIA_URL = frozenset({"browser-cors-blocked", "browser-mixed-content"})
 _ORDER = (
     "browser-mixed-content", "browser-cors-blocked", "browser-autoplay-blocked",
     "player-name-not-resolved", "player-connection-failed", "player-certificate-invalid",
-    "player-codec-unsupported",
+    "player-cleartext-blocked", "player-codec-unsupported",
     "player-decode-error", "player-not-a-playlist", "player-rendition-empty",
     "player-decrypt-failed", "player-load-failed", "player-source-unsupported",
-    "player-load-timeout", "player-buffer-full", "player-stream-cut", "player-stalled",
+    "player-load-timeout", "player-buffer-full", "player-behind-live-window",
+    "player-stream-cut", "player-stalled",
 )
 KINDS = frozenset(_ORDER)
 # A finding that already says why a load failed makes these two redundant.
 _EXPLAINS_LOAD_FAILED = frozenset({
     "browser-mixed-content", "browser-cors-blocked", "player-name-not-resolved",
     "player-connection-failed", "player-certificate-invalid", "player-load-timeout",
-    "player-codec-unsupported",
+    "player-cleartext-blocked", "player-codec-unsupported",
     "player-not-a-playlist", "player-rendition-empty",
 })
 _UNEXPLAINED = ("player-load-failed", "player-source-unsupported")

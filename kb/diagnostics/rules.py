@@ -351,6 +351,8 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("player-decrypt-failed", "play.forbidden-403", 0.6),
     FindingRule("player-buffer-full", "play.viewer-buffering", 0.6),
     FindingRule("player-buffer-full", "play.mobile-compat", 0.25),
+    FindingRule("player-behind-live-window", "play.viewer-buffering", 0.7),
+    FindingRule("player-cleartext-blocked", "play.mobile-compat", 0.85),
     FindingRule("player-load-timeout", "play.viewer-buffering", 0.55),
     FindingRule("player-load-timeout", "net.loss-cross-border", 0.3),
     FindingRule("player-stream-cut", "play.viewer-buffering", 0.45),

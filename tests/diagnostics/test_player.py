@@ -289,6 +289,21 @@ def test_hevc_in_flv_names_the_codec_and_the_fix():
      "mediaError bufferFullError false", "player-buffer-full", "play.viewer-buffering"),
     ("{type: 'mediaError', details: 'fragDecryptError', fatal: true, reason: 'The operation "
      "failed for an operation-specific reason'}", "player-decrypt-failed", "play.forbidden-403"),
+    # An Android app's ExoPlayer (Media3), from logcat
+    ("E ExoPlayerImplInternal: Playback error\n"
+     "  androidx.media3.exoplayer.ExoPlaybackException: Source error\n"
+     "  Caused by: androidx.media3.exoplayer.source.BehindLiveWindowException",
+     "player-behind-live-window", "play.viewer-buffering"),
+    ("onPlayerError: ERROR_CODE_BEHIND_LIVE_WINDOW", "player-behind-live-window",
+     "play.viewer-buffering"),
+    ("Caused by: androidx.media3.datasource.HttpDataSource$CleartextNotPermittedException: "
+     "Cleartext HTTP traffic not permitted. See "
+     "https://developer.android.com/guide/topics/media/issues/cleartext-not-permitted",
+     "player-cleartext-blocked", "play.mobile-compat"),
+    ("java.io.IOException: Cleartext HTTP traffic to play.example.com not permitted",
+     "player-cleartext-blocked", "play.mobile-compat"),
+    ("java.net.UnknownServiceException: CLEARTEXT communication to play.example.com not "
+     "permitted by network security policy", "player-cleartext-blocked", "play.mobile-compat"),
 ])
 def test_each_player_error_points_at_its_fix(text, kind, problem):
     answer = _answer(text)
@@ -380,6 +395,9 @@ _LINES = st.sampled_from([
     "bufferSeekOverHole", "fragParsingError", "bufferFullError", "fragDecryptError",
     "HttpStatusCodeInvalid, code = ", "LoadError code: 40", "GET http", "net::ERR_",
     "(CoreMediaErrorDomain error -12660 - HTTP 403: Forbidden)", "CoreMediaErrorDomain error -1",
+    "BehindLiveWindowException", "ERROR_CODE_BEHIND_LIVE_WINDOW",
+    "Cleartext HTTP traffic not permitted", "Cleartext HTTP traffic to ",
+    "CLEARTEXT communication to play.example.com not permitted",
 ])
 
 
