@@ -77,7 +77,15 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
     if data.description.strip():
         found = search_articles(text=data.description, language=language, limit=3,
                                 record=False)
-        for rank, hit in enumerate(found.hits[:len(SEARCH_CONFIDENCE)]):
+        if found.account_question and not result["escalate"]["recommended"] and not any(
+                f["problems"] for f in result["findings"]):
+            # An invoice or a password has no fix in the articles: the fixes
+            # that share a word with it are no suggestion, and support answers
+            # (a stream down, or evidence pasted, keeps its own call).
+            result["escalate"] = {"recommended": True, "priority": "P4",
+                                  "reason": msg("esc.account").render(language)}
+        for rank, hit in enumerate([] if found.account_question else
+                                   found.hits[:len(SEARCH_CONFIDENCE)]):
             for code in hit.problems:
                 reason = msg("reason.search", title=hit.title).render(language)
                 if code in suggestions:

@@ -1022,6 +1022,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "log) taken while the problem happens.",
         "您提供的内容没有指向故障；请粘贴问题发生时的工具输出（mtr、ping、OBS 日志）。",
     ),
+    "esc.account": (
+        "This is a question about an account, billing, a contract or signing in, which no fix "
+        "answers: support does. File it as a ticket.",
+        "这是账号、账单、合同或登录方面的问题，知识库里没有对应的解决方案，由技术支持处理。"
+        "请提交工单。",
+    ),
     "esc.unexplained": (
         "The evidence is not conclusive yet; paste a longer test (mtr with 100 probes, the OBS "
         "log) taken while the problem happens before filing a ticket.",

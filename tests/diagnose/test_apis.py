@@ -62,6 +62,24 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.duplicate-publisher"
         assert top["articles"][0]["slug"] == "push-already-publishing"
 
+    def test_an_account_question_goes_to_support_with_no_fix_that_shares_a_word(self, api,
+                                                                               fixes):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        # "publishing" is a word of the duplicate-publisher fix, not its question.
+        data = post(api, {"description": "invoice for publishing last month"}).json()
+        assert data["suggestions"] == []
+        assert data["escalate"]["recommended"] is True
+        assert data["escalate"]["priority"] == "P4"
+        assert "account, billing" in data["escalate"]["reason"]
+        data = post(api, {"description": "修改登录密码", "lang": "zh-hans"}).json()
+        assert data["escalate"]["reason"].startswith("这是账号、账单、合同或登录方面的问题")
+        # A stream that is down stays P1, whatever else the customer asks.
+        data = post(api, {"stream_down": True, "description": "invoice, and the stream is down"}
+                    ).json()
+        assert data["escalate"]["priority"] == "P1"
+
     def test_stream_down_is_p1(self, api, fixes):
         data = post(api, {"stream_down": True, "description": "stream is down"}).json()
         assert data["escalate"]["recommended"] is True
