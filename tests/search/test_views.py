@@ -66,6 +66,8 @@ class TestSearchPage:
         query = "invoice billing refund for the encoder"
         html = client.get("/search/", {"q": query}).content.decode()
         assert 'data-testid="search-account"' in html and "Encoder cannot connect" in html
+        assert "words with your search" in html
+        assert "fix found" not in html
         assert 'data-testid="search-weak"' not in html
         assert "Start the guided wizard" not in html
         assert "subject=invoice%20billing%20refund%20for%20the%20encoder" in html
