@@ -1,4 +1,5 @@
 import datetime as dt
+from itertools import islice
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
@@ -33,5 +34,7 @@ def search_gap_rows(*, days: int = 30, min_searches: int = 1, limit: int) -> lis
     """The first ``limit`` rows of :func:`search_gap_list` that a fix could
     answer: a question about an account or billing (kb.search.topics) is
     sent to support by the search page, not a fix the articles lack."""
-    rows = search_gap_list(days=days, min_searches=min_searches)[:limit]
-    return [row for row in rows if not account_words(row["normalized"])]
+    rows = search_gap_list(days=days, min_searches=min_searches).iterator(chunk_size=limit)
+    # The account questions are skipped before counting, so that they do not
+    # take places among the first ``limit``.
+    return list(islice((row for row in rows if not account_words(row["normalized"])), limit))

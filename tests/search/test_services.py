@@ -370,6 +370,21 @@ class TestSearchLog:
         assert "already publishing" in gaps  # found, never opened
         assert "failed to connect to server" not in gaps
 
+    def test_account_questions_take_no_place_among_the_gaps_shown(self, db):
+        from kb.search.selectors import search_gap_rows
+
+        # Asked most, so first in the list they are taken out of.
+        for text in ("invoice for may", "refund please"):
+            for _ in range(5):
+                SearchQuery.objects.create(query=text, normalized=text, language="en",
+                                           result_count=0)
+        for text, times in (("zebra codec", 3), ("srt hum", 2)):
+            for _ in range(times):
+                SearchQuery.objects.create(query=text, normalized=text, language="en",
+                                           result_count=0)
+        rows = search_gap_rows(limit=2)
+        assert [row["normalized"] for row in rows] == ["zebra codec", "srt hum"]
+
 
 class TestRebuildIndexCommand:
     def test_rebuilds_from_the_database_with_a_count(self, kb_articles, capsys):
