@@ -4,10 +4,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kb.articles.fixture_files import find_article_files, parse_article_file
 from kb.search.topics import account_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,15 +24,14 @@ def _rows(path: Path, table: str) -> list[dict]:
 def _article_lines() -> list[tuple[str, str]]:
     """Every article's title, symptom lines and tags: the customers' own words."""
     lines = []
-    for path in sorted((ROOT / "fixtures" / "articles").glob("*/*.md")):
-        text = path.read_text(encoding="utf-8")
-        meta = yaml.safe_load(text[4:text.index("\n---", 4)])
-        tags = [str(tag) for tag in meta.get("tags", [])]
-        if meta["slug"] == "quota-exceeded":
+    for path in find_article_files(ROOT / "fixtures" / "articles"):
+        article = parse_article_file(path)
+        tags = article.tags
+        if article.slug == "quota-exceeded":
             # A stream stopped for an unpaid balance is both: its tags say
             # billing and 欠费, and such a search lists it under the notice.
             tags = [tag for tag in tags if tag not in {"billing", "欠费"}]
-        lines += [(path.name, line) for line in [meta["title"], *meta.get("symptoms", []), *tags]]
+        lines += [(path.name, line) for line in [article.title, *article.symptoms, *tags]]
     return lines
 
 
