@@ -608,7 +608,7 @@ _ERROR_PROBLEMS = {
 }
 
 
-def _srt_rejected(reject: str, evidence: list[str]) -> Finding:
+def srt_rejected_finding(reject: str, evidence: list[str]) -> Finding:
     """The SRT listener answered the handshake with a rejection."""
     return Finding.of(
         f"srt-rejected-{reject}",
@@ -623,7 +623,7 @@ def _srt_rejected(reject: str, evidence: list[str]) -> Finding:
     )
 
 
-def _srt_timeout(evidence: list[str]) -> Finding:
+def srt_timeout_finding(evidence: list[str]) -> Finding:
     """No answer to the SRT handshake at all: UDP blocked, or no listener."""
     return Finding.of(
         "srt-connect-timeout",
@@ -865,9 +865,9 @@ def analyse_obs(
         failing = any(f.kind == "obs-reconnect-failing" for f in findings)
         evidence = obs.evidence.get("connect_errors", [])
         if obs.srt_reject:
-            findings.append(_srt_rejected(obs.srt_reject, evidence[:3]))
+            findings.append(srt_rejected_finding(obs.srt_reject, evidence[:3]))
         elif obs.output == "srt" and obs.error == "timeout":
-            findings.append(_srt_timeout(evidence[:3]))
+            findings.append(srt_timeout_finding(evidence[:3]))
         elif obs.ice_failed and obs.error == "timeout":
             findings.append(Finding.of(
                 "webrtc-ice-failed", msg("obs.whip.ice-failed"), evidence=evidence[:3],
@@ -905,7 +905,7 @@ def analyse_ffmpeg(
             )
         )
     elif ff.srt_reject:
-        findings.append(_srt_rejected(
+        findings.append(srt_rejected_finding(
             ff.srt_reject, ff.evidence.get("srt", [])[:2] + ff.evidence.get("error", [])[:1]))
     elif ff.mid_stream and ff.error in ("timeout", "broken_pipe", "connection_refused"):
         findings.append(
@@ -922,7 +922,7 @@ def analyse_ffmpeg(
             )
         )
     elif ff.error == "timeout" and (ff.url or "").startswith("srt://"):
-        findings.append(_srt_timeout(ff.evidence.get("error", [])))
+        findings.append(srt_timeout_finding(ff.evidence.get("error", [])))
     elif ff.error:
         direction = msg(f"ffmpeg.direction.{ff.direction or 'stream'}")
         finding = error_finding(ff.error, ff.evidence.get("error", []), "ffmpeg")

@@ -361,6 +361,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "out. UDP to that port is blocked or nothing listens on it.",
         "SRT 连接没有建立，也没有收到拒绝：握手超时。到该端口的 UDP 被封锁，或端口上没有服务监听。",
     ),
+    "gstreamer.srt.broken": (
+        "GStreamer's srtsink reports the SRT connection broken or closed: the listener closed it, "
+        "or nothing came back from it for SRT's peer idle timeout (5 s by default). If the push "
+        "never started, the handshake is not getting through (UDP blocked); if it ran for a "
+        "while, the path or the listener dropped it.",
+        "GStreamer 的 srtsink 报告 SRT 连接已断开或关闭：监听端关闭了连接，"
+        "或者在 SRT 的对端空闲超时（默认 5 秒）内没有收到对端任何数据。"
+        "如果推流从未开始，说明握手过不去（UDP 被封锁）；"
+        "如果推了一段时间才断，说明是路径或监听端断开了连接。",
+    ),
     "obs.whip.ice-failed": (
         "The WHIP endpoint accepted the stream, but the WebRTC media connection (ICE) never "
         "connected: UDP between this network and the media server is blocked or throttled. "

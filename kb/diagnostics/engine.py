@@ -17,6 +17,7 @@ from . import analysis, destinations, rules
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
+from .gstreamer import analyse_gstreamer
 from .librtmp import analyse_librtmp
 from .lookups import analyse_lookups
 from .messages import Message, msg
@@ -264,6 +265,9 @@ def _infer_role(answers: Answers, parsed: list[ParsedAttachment], read_as_text: 
                 return "publisher"
             if isinstance(r, FfmpegResult) and r.direction:
                 return "publisher" if r.direction == "push" else "viewer"
+    # A GStreamer pipeline's sink error is a push's (kb.diagnostics.gstreamer).
+    if any(f.facts.get("pusher") == "gstreamer" for f in read_as_text):
+        return "publisher"
     # A web player's console is a viewer's, whoever pasted it; so is a
     # description that quotes a player's error.
     if any(f.kind in PLAYER_KINDS for f in read_as_text) or rules.PLAYER_WORDS.search(description):
@@ -527,7 +531,8 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
             msg("note.too-many", limit=MAX_ATTACHMENTS, ignored=total - MAX_ATTACHMENTS)
         )
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
-    # nginx -t, port tests, iperf3, a browser's console, librtmp) can still carry
+    # nginx -t, port tests, iperf3, a browser's console, librtmp, a GStreamer
+    # pipeline) can still carry
     # evidence: it counts as input once these passes find some. A throughput
     # test is held against the bitrate of an encoder in any attachment.
     stream = stream_rate(parsed)
@@ -535,7 +540,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
     for p in parsed:
         found = [f for read in (destinations.analyse_destinations, analyse_port_tests,
                                 analyse_lookups, analyse_responses, analyse_player,
-                                analyse_librtmp)
+                                analyse_librtmp, analyse_gstreamer)
                  for f in read(p, p.text)]
         found += analyse_throughput(p, p.text, stream)
         if found and p.detected == "unknown":

@@ -286,6 +286,10 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("srt-connect-timeout", "net.udp-blocked", 0.7),
     FindingRule("webrtc-ice-failed", "net.udp-blocked", 0.8),
     FindingRule("srt-connect-timeout", "push.connect-refused", 0.55),
+    # GStreamer's srtsink: the connection broke. At a push's start that is the
+    # handshake failing; after a while, the path or the listener dropping it.
+    FindingRule("srt-connection-broken", "push.periodic-disconnect", 0.5),
+    FindingRule("srt-connection-broken", "net.udp-blocked", 0.45),
     FindingRule("non-monotonous-dts", "enc.av-desync", 0.6),
     FindingRule("odd-frame-size", "enc.codec-unsupported", 0.8),
     FindingRule("muxing-queue-overflow", "enc.audio-missing", 0.75),

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.diagnostics import Attachment, diagnose
+
+RTMP2SINK = "ERROR: from element /GstPipeline:pipeline0/GstRtmp2Sink:rtmp2sink0: "
+SRTSINK = "WARNING: from element /GstPipeline:pipeline0/GstSRTSink:srtsink0: "
+
+
+def _answer(text: str, name: str = "pipeline.txt"):
+    return diagnose(attachments=[Attachment(name, text)])
+
+
+def _gst_launch(error_line: str) -> str:
+    """gst-launch-1.0's whole output around one element error."""
+    return "\n".join([
+        "Setting pipeline to PAUSED ...",
+        "Pipeline is live and does not need PREROLL ...",
+        "Setting pipeline to PLAYING ...",
+        "New clock: GstSystemClock",
+        error_line,
+        "Additional debug info:",
+        "../gst/rtmp2/gstrtmp2sink.c(1152): send_connect_error (): "
+        "/GstPipeline:pipeline0/GstRtmp2Sink:rtmp2sink0",
+        "Execution ended after 0:00:00.041633917",
+        "Setting pipeline to NULL ...",
+        "Freeing pipeline ...",
+    ])
+
+
+@pytest.mark.parametrize(("message", "kind", "first"), [
+    ("Connection refused: Could not connect to push.example.com: Connection refused",
+     "error-connection_refused", "push.connect-refused"),
+    ("Failed to connect: Could not connect to push.example.com: Socket I/O timed out",
+     "error-timeout", "push.connect-refused"),
+    ("Failed to connect: Error resolving \u201cpush.example.com\u201d: Name or service not known",
+     "error-dns_failure", "push.dns-resolution"),
+    ("Not authorized to connect: publish denied: Object { 'level': String \"error\", "
+     "'code': String \"NetStream.Publish.Denied\" }", "error-forbidden", "push.auth-failed"),
+    ("Failed to connect: publish denied; stream already exists: Object { 'code': String "
+     "\"NetStream.Publish.BadName\" }", "error-already_publishing", "push.duplicate-publisher"),
+    ("Failed to connect: Unacceptable TLS certificate", "error-tls_error", "push.tls-handshake"),
+    ("Failed to connect: connection closed remotely", "push-closed-by-server", "push.auth-failed"),
+    ("Connection error: connection closed remotely", "push-dropped-reset",
+     "push.periodic-disconnect"),
+    ("Connection error: Error sending data: Broken pipe", "push-dropped-reset",
+     "push.periodic-disconnect"),
+    ("Connection error: Error sending data: Connection timed out", "push-dropped-timeout",
+     "push.periodic-disconnect"),
+])
+def test_an_rtmp2sink_error_from_gst_launch_names_its_fix(message, kind, first):
+    line = RTMP2SINK + message
+    answer = _answer(_gst_launch(line))
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.findings[0].evidence == [line]
+    assert answer.suggestions[0].problem == first
+
+
+@pytest.mark.parametrize(("message", "kind", "first"), [
+    ("Failed to authenticate: Incorrect passphrase (10). Trying to reconnect",
+     "srt-rejected-passphrase", "push.tls-handshake"),
+    ("Failed to authenticate: Password required or unexpected (11). Trying to reconnect",
+     "srt-rejected-passphrase", "push.tls-handshake"),
+    ("Error on SRT socket: Application-defined rejection reason (1403). Trying to reconnect",
+     "srt-rejected-streamid", "push.auth-failed"),
+    ("Error on SRT socket: Peer rejected connection (2). Trying to reconnect",
+     "srt-rejected-peer", "push.auth-failed"),
+    ("Error on SRT socket: Connection timeout (16). Trying to reconnect",
+     "srt-connect-timeout", "net.udp-blocked"),
+    ("Socket is broken or closed. Trying to reconnect", "srt-connection-broken",
+     "push.periodic-disconnect"),
+])
+def test_an_srtsink_warning_names_its_fix(message, kind, first):
+    answer = _answer(SRTSINK + message)
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.suggestions[0].problem == first
+
+
+def test_an_application_log_of_the_same_message_is_read_too():
+    # An application prints the element's name and message with its own prefix.
+    line = ("gst: srtout-7: Failed to write to SRT socket: Error on SRT socket: "
+            "Connection timeout (16)")
+    answer = _answer(f"{line}\n    (gstsrtsink.c(240): gst_srt_sink_render ())\n")
+    assert [f.kind for f in answer.findings] == ["srt-connect-timeout"]
+    assert answer.findings[0].evidence == [line]
+
+
+def test_a_reconnecting_sink_is_one_finding_with_three_lines_of_evidence():
+    lines = [f"0:00:0{i}.5 {SRTSINK}Error on SRT socket: Connection timeout (16). "
+             "Trying to reconnect" for i in range(6)]
+    answer = _answer("\n".join(lines))
+    assert [f.kind for f in answer.findings] == ["srt-connect-timeout"]
+    assert answer.findings[0].evidence == lines[:3]
+
+
+def test_the_finding_says_which_element_reported_it_in_both_languages():
+    answer = _answer(RTMP2SINK + "Connection refused: Could not connect to push.example.com: "
+                     "Connection refused")
+    assert "GStreamer (rtmp2sink)" in answer.findings[0].text("en")
+    assert "GStreamer (rtmp2sink)" in answer.findings[0].text("zh-hans")
+
+
+def test_a_pipeline_that_plays_is_not_read_as_a_push():
+    answer = _answer("ERROR: from element /GstPipeline:pipeline0/GstSRTSrc:srtsrc0: "
+                     "Failed to authenticate: Incorrect passphrase (10)")
+    assert answer.findings == []
+
+
+def test_another_tools_connection_error_is_not_taken_for_gstreamers():
+    answer = _answer("2026-12-06 10:00:01 uploader: Connection error: connection closed remotely\n"
+                     "Failed to connect: Could not connect to push.example.com: Connection "
+                     "refused\n")
+    assert answer.findings == []
+
+
+def test_a_push_error_makes_the_reader_a_publisher():
+    # error-forbidden has a fix per role: a GStreamer sink is always pushing.
+    answer = _answer(RTMP2SINK + "Not authorized to connect: authentication failed; wrong "
+                     "credentials?: [ AccessManager.Reject ] : [ code=403 need auth; "
+                     "authmod=adobe ]")
+    assert [s.problem for s in answer.suggestions][:1] == ["push.auth-failed"]
+    assert "play.forbidden-403" not in [s.problem for s in answer.suggestions]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=60),
+    st.sampled_from([
+        RTMP2SINK + "Connection refused: Could not connect to x: Connection refused",
+        RTMP2SINK + "Failed to connect: ",
+        RTMP2SINK + "Connection error: ",
+        SRTSINK + "Error on SRT socket:  (",
+        SRTSINK + "Failed to authenticate: Incorrect passphrase (10)",
+        "from element : ",
+        "Error on SRT socket: Connection timeout (16)",
+        "GstSRTSrc:srtsrc0: Socket is broken or closed",
+    ]),
+), max_size=12))
+def test_any_text_with_gstreamer_lines_is_read_without_failing(lines):
+    text = "\n".join(lines)
+    answer = _answer(text)
+    assert not answer.degraded
+    for finding in answer.findings:
+        assert all(line in answer.attachments[0].text for line in finding.evidence)
