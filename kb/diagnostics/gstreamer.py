@@ -27,6 +27,14 @@ elements' own, around GLib's:
   that broke is ``Socket is broken or closed``. With ``auto-reconnect`` (on
   by default) each comes as a warning ending ``. Trying to reconnect``.
 
+GStreamer 1.20 and older (Ubuntu 22.04's) print only the first words
+(``Could not connect``, ``Not authorized to connect``, ``Failed to
+connect``, ``Connection error``; srtsink's ``Error on SRT socket. Trying to
+reconnect.``) and put the cause under ``Additional debug info:``, after the
+line that names the source file and the element (``libsrt reported:
+Incorrect passphrase``, or ``libsrt reported reject reason code 10`` with
+libsrt 1.4.2 and older): the cause is read from there.
+
 The lines are read only where the text says it is GStreamer's (the
 element's path or name, or a message only these elements print), so an
 unrelated "Connection error:" in another tool's log is not taken for one.
@@ -57,8 +65,23 @@ _SRT_SOCKET = re.compile(r"Error on SRT socket: (.+?) \((\d+)\)")
 _SRT_BROKEN = re.compile(r"Socket is broken or closed")
 _ALREADY_PUBLISHING = re.compile(r"publish denied; stream already exists")
 _NOT_AUTHORIZED = re.compile(r"Not authorized to connect: ")
-_LOST = re.compile(r"Connection error: (.*)")
-_CONNECT_FAILED = re.compile(r"(?:Failed to connect|Connection refused): (.*)")
+_LOST = re.compile(r"Connection error(?:: (.*))?$")
+# "(domain:code)": how 1.20's own debug log (GST_DEBUG) words it.
+_CONNECT_FAILED = re.compile(
+    r"(?:Failed to connect|Connection refused|Could not connect)(?: \([^)]*\))?: (.*)")
+
+# A first line whose cause 1.20 and older print under "Additional debug info:".
+_CAUSE_BELOW = re.compile(
+    r"^(?:Could not connect|Not authorized to connect|Failed to connect|Connection error|"
+    r"Error on SRT socket\. Trying to reconnect\.)$")
+# The debug info's first line: "../gst/rtmp2/gstrtmp2sink.c(1114): send_connect_error (): <path>:"
+_DEBUG_SOURCE_LINE = re.compile(r"\.c\(\d+\): \w+ \(\): ")
+_DEBUG_LOOKAHEAD = 4
+_LIBSRT_REPORTED = re.compile(r"libsrt reported: (.+?)\s*$")
+_LIBSRT_CODE = re.compile(r"libsrt reported reject reason code (\d+)")
+# libsrt's srt_rejectreason_str() for the codes that say something here.
+_SRT_REASONS = {10: "Incorrect passphrase", 11: "Password required or unexpected",
+                16: "Connection timeout"}
 
 # The cause of a failed connect, in GLib's words: (error enum, pattern).
 _CAUSES: list[tuple[str, re.Pattern[str]]] = [
@@ -82,6 +105,50 @@ def _message(line: str) -> str | None:
         return None
     m = _MESSAGE_AFTER_ELEMENT.search(line)
     return m.group(2) if m else line
+
+
+def _cause_below(lines: list[str], index: int) -> tuple[str, str] | None:
+    """(the cause, its line) from the debug info under line ``index``: the
+    line after the one naming the source file, which ends in ":" when a
+    cause follows."""
+    cause_follows = False
+    for line in lines[index + 1:index + 1 + _DEBUG_LOOKAHEAD]:
+        line = line.strip()
+        if line.startswith(("ERROR:", "WARNING:")):
+            return None
+        if _DEBUG_SOURCE_LINE.search(line):
+            if not line.endswith(":"):
+                return None
+            cause_follows = True
+        elif cause_follows and line:
+            return line, line
+    return None
+
+
+def _srt_reason(detail: str) -> str | None:
+    """libsrt's reason as 1.20's srtsink puts it in the debug info."""
+    if m := _LIBSRT_REPORTED.search(detail):
+        return m.group(1)
+    if m := _LIBSRT_CODE.search(detail):
+        code = int(m.group(1))
+        return _SRT_REASONS.get(code) or (
+            "Application-defined rejection reason" if code >= 1000 else "Peer rejected connection")
+    return None
+
+
+def _with_cause(message: str, lines: list[str], index: int) -> tuple[str, list[str]]:
+    """The message with 1.20's cause put back as 1.22 prints it, and the
+    extra evidence line it came from."""
+    if not _CAUSE_BELOW.match(message):
+        return message, []
+    below = _cause_below(lines, index)
+    if below is None:
+        return message, []
+    detail, line = below
+    if message.startswith("Error on SRT socket"):
+        reason = _srt_reason(detail)
+        return (f"Error on SRT socket: {reason} (0)", [line]) if reason else (message, [])
+    return f"{message}: {detail}", [line]
 
 
 def _connect_cause(cause: str) -> str | None:
@@ -109,7 +176,7 @@ def _kind_of(message: str) -> tuple[str, str | None] | None:
     if _NOT_AUTHORIZED.search(message):
         return "forbidden", "rtmp"
     if m := _LOST.search(message):
-        timed_out = _connect_cause(m.group(1)) == "timeout"
+        timed_out = _connect_cause(m.group(1) or "") == "timeout"
         return "lost", "timeout" if timed_out else "broken_pipe"
     if m := _CONNECT_FAILED.search(message):
         cause = m.group(1)
@@ -129,11 +196,15 @@ def analyse_gstreamer(parsed: ParsedAttachment, text: str) -> list[Finding]:
     for index in lines_containing(fold_case(text), _MARKERS):
         line = lines[index].strip()
         message = _message(line)
-        what = _kind_of(message) if message is not None else None
+        if message is None:
+            continue
+        message, cause_lines = _with_cause(message, lines, index)
+        what = _kind_of(message)
         if what is not None:
             evidence = seen.setdefault(what, [])
-            if len(evidence) < 3 and line not in evidence:
-                evidence.append(line)
+            for shown in (line, *cause_lines):
+                if len(evidence) < 3 and shown not in evidence:
+                    evidence.append(shown)
     findings = [_finding(kind, detail, evidence) for (kind, detail), evidence in seen.items()]
     for finding in findings:
         finding.facts["pusher"] = "gstreamer"

@@ -137,6 +137,12 @@ def test_a_push_error_makes_the_reader_a_publisher():
         "from element : ",
         "Error on SRT socket: Connection timeout (16)",
         "GstSRTSrc:srtsrc0: Socket is broken or closed",
+        RTMP2SINK + "Could not connect",
+        SRTSINK + "Error on SRT socket. Trying to reconnect.",
+        "Additional debug info:",
+        "../gst/rtmp2/gstrtmp2sink.c(1114): send_connect_error (): /GstPipeline:p0/x:",
+        "libsrt reported reject reason code 99999999999999999999",
+        "libsrt reported: ",
     ]),
 ), max_size=12))
 def test_any_text_with_gstreamer_lines_is_read_without_failing(lines):
@@ -145,3 +151,60 @@ def test_any_text_with_gstreamer_lines_is_read_without_failing(lines):
     assert not answer.degraded
     for finding in answer.findings:
         assert all(line in answer.attachments[0].text for line in finding.evidence)
+
+
+def _gst_1_20(first_line: str, source: str, cause: str | None) -> str:
+    """gst-launch-1.0's output of GStreamer 1.20: the cause in the debug info."""
+    return "\n".join([
+        "Setting pipeline to PLAYING ...",
+        first_line,
+        "Additional debug info:",
+        source + (":" if cause is not None else ""),
+        *([cause] if cause is not None else []),
+        "Execution ended after 0:00:05.004144516",
+        "Setting pipeline to NULL ...",
+    ])
+
+
+@pytest.mark.parametrize(("message", "cause", "kind"), [
+    ("Could not connect", "Could not connect to push.example.com: Connection refused",
+     "error-connection_refused"),
+    ("Failed to connect", "error g-io-error-quark:24: Could not connect to push.example.com: "
+     "Socket I/O timed out", "error-timeout"),
+    ("Failed to connect", "error g-resolver-error-quark:0: Error resolving "
+     "\u201cpush.example.com\u201d: Name or service not known", "error-dns_failure"),
+    ("Not authorized to connect", "publish denied: Object { 'code': String "
+     "\"NetStream.Publish.Denied\" }", "error-forbidden"),
+    ("Failed to connect", "error g-io-error-quark:2: publish denied; stream already exists: "
+     "Object { }", "error-already_publishing"),
+    ("Connection error", None, "push-dropped-reset"),
+])
+def test_gstreamer_1_20_puts_the_cause_under_the_debug_info_and_it_is_read_there(
+        message, cause, kind):
+    first = RTMP2SINK + message
+    source = ("../gst/rtmp2/gstrtmp2sink.c(1114): send_connect_error (): "
+              "/GstPipeline:pipeline0/GstRtmp2Sink:rtmp2sink0")
+    answer = _answer(_gst_1_20(first, source, cause))
+    assert [f.kind for f in answer.findings] == [kind]
+    assert answer.findings[0].evidence == [first, *([cause] if cause else [])]
+
+
+@pytest.mark.parametrize(("cause", "kind"), [
+    ("libsrt reported: Incorrect passphrase", "srt-rejected-passphrase"),
+    ("libsrt reported: Connection timeout", "srt-connect-timeout"),
+    ("libsrt reported reject reason code 10", "srt-rejected-passphrase"),
+    ("libsrt reported reject reason code 1403", "srt-rejected-streamid"),
+])
+def test_srtsink_1_20_names_libsrts_reason_in_the_debug_info(cause, kind):
+    source = ("../ext/srt/gstsrtobject.c(1790): gst_srt_object_write_one (): "
+              "/GstPipeline:pipeline0/GstSRTSink:srtsink0")
+    answer = _answer(_gst_1_20(SRTSINK + "Error on SRT socket. Trying to reconnect.", source,
+                               cause))
+    assert [f.kind for f in answer.findings] == [kind]
+
+
+def test_a_first_line_without_its_cause_is_not_guessed():
+    answer = _answer(_gst_1_20(RTMP2SINK + "Failed to connect",
+                               "../gst/rtmp2/gstrtmp2sink.c(1095): send_connect_error (): "
+                               "/GstPipeline:pipeline0/GstRtmp2Sink:rtmp2sink0", None))
+    assert answer.findings == []
