@@ -208,3 +208,12 @@ def test_a_first_line_without_its_cause_is_not_guessed():
                                "../gst/rtmp2/gstrtmp2sink.c(1095): send_connect_error (): "
                                "/GstPipeline:pipeline0/GstRtmp2Sink:rtmp2sink0", None))
     assert answer.findings == []
+
+
+def test_a_line_of_gstreamers_own_debug_log_is_read():
+    # GST_DEBUG=2 or more prints the element's own error line before the message.
+    line = ("0:00:16.012345678 39991 0x7f5c2c001b70 ERROR rtmp2sink "
+            "gstrtmp2sink.c:1145:send_connect_error:<rtmp2sink0> Failed to connect: "
+            "g-io-error-quark 39 Could not connect to push.example.com: Connection refused")
+    answer = _answer(f"{line}\n")
+    assert [f.kind for f in answer.findings] == ["error-connection_refused"]
