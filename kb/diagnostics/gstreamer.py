@@ -56,6 +56,11 @@ _READ_ELSEWHERE = ("obs-log", "ffmpeg")
 # A line is GStreamer's if it holds one of these (lower case).
 _MARKERS = ("from element", "rtmp2sink", "srtsink", "gstrtmp2", "gstsrt",
             "gst-resource-error", "srt socket")
+# Every message read below holds one of these (lower case): the lines are
+# found with them, as a debug log names the element on every line.
+_PHRASES = ("connection refused", "not authorized to connect", "failed to connect",
+            "could not connect", "connection error", "failed to authenticate",
+            "error on srt socket", "socket is broken or closed", "publish denied")
 # A pipeline that plays (rtmp2src, srtsrc) is a viewer's: not read here.
 _SOURCE_ELEMENT = re.compile(r"Gst\w*Src:|\b(?:rtmp2src|srtsrc)\d*\b", re.I)
 _MESSAGE_AFTER_ELEMENT = re.compile(r"from element (\S+): (.*)")
@@ -193,8 +198,10 @@ def analyse_gstreamer(parsed: ParsedAttachment, text: str) -> list[Finding]:
         return []
     lines = text.split("\n")
     seen: dict[tuple[str, str | None], list[str]] = {}
-    for index in lines_containing(fold_case(text), _MARKERS):
+    for index in lines_containing(fold_case(text), _PHRASES):
         line = lines[index].strip()
+        if not any(marker in fold_case(line) for marker in _MARKERS):
+            continue
         message = _message(line)
         if message is None:
             continue

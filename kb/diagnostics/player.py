@@ -52,7 +52,10 @@ _PHRASES = (
     "codec", "compatible", "兼容", "media_err", "_error_", "(code:", "corruption", "损坏",
     "could not be loaded", "格式不支持",
     # stalls, timeouts, cuts and failed loads
-    "buffer", "playback stalling", "timeout", "net::err", "earlyeof", "early-eof",
+    # hls.js's buffer errors by name: a bare "buffer" is on every line of a
+    # GStreamer debug log or an encoder's, and made each one a candidate.
+    "bufferincompatible", "bufferaddcodec", "bufferappend", "bufferstalled",
+    "bufferseekoverhole", "buffernudgeonstall", "bufferfull", "playback stalling", "timeout", "net::err", "earlyeof", "early-eof",
     "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
     "parsingerror", "extm3u", "levelemptyerror", "decrypterror",
