@@ -55,8 +55,8 @@ _PHRASES = (
     # hls.js's buffer errors by name: a bare "buffer" is on every line of a
     # GStreamer debug log or an encoder's, and made each one a candidate.
     "bufferincompatible", "bufferaddcodec", "bufferappend", "bufferstalled",
-    "bufferseekoverhole", "buffernudgeonstall", "bufferfull", "playback stalling", "timeout", "net::err", "earlyeof", "early-eof",
-    "connection lost",
+    "bufferseekoverhole", "buffernudgeonstall", "bufferfull", "playback stalling",
+    "timeout", "net::err", "earlyeof", "early-eof", "connection lost",
     "part-way", "中途失败", "loaderror", "network", "exception", "playlist request",
     "parsingerror", "extm3u", "levelemptyerror", "decrypterror",
     "while loading", "websocket connection to", "cleartext", "behind_live_window",
