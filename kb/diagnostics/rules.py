@@ -586,6 +586,17 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.45,
     ),
     KeywordRule(("udp",), "net.udp-blocked", 0.2, protocols=("srt", "webrtc")),
+    # A UDP protocol that never gets going, in the words people use for it:
+    # WebRTC play that spins, SRT that stays on connecting (TCP pushes work).
+    KeywordRule(
+        (
+            "re:(?:webrtc|whip|srt)[^,.;，。；]{0,16}(?:转圈|连不上|连接不上|一直连接中|"
+            "spinning|spins|stuck (?:on )?connecting|never connects|won't connect|"
+            "will not connect|keeps connecting)",
+        ),
+        "net.udp-blocked",
+        0.5,
+    ),
     KeywordRule(
         ("evening", "peak hour", "prime time", "at night", "晚高峰", "高峰期", "晚上"),
         "net.peak-hour-congestion",

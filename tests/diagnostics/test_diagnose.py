@@ -169,6 +169,21 @@ def test_a_black_picture_with_sound_in_any_words_is_the_black_screen_fix(descrip
     assert _problems(diagnose(description=description))[0] == "play.black-screen"
 
 
+@pytest.mark.parametrize("description", [
+    "海外观众用 webrtc 拉流一直转圈",
+    "the webrtc player just spins for viewers at the office",
+    "srt push stuck connecting, rtmp works",
+    "srt 一直连接中",
+])
+def test_a_udp_protocol_that_never_gets_going_suggests_blocked_udp(description):
+    assert "net.udp-blocked" in _problems(diagnose(description=description))[:2]
+
+
+def test_a_webrtc_question_that_is_not_about_connecting_does_not_suggest_blocked_udp():
+    problems = _problems(diagnose(description="webrtc playback has 3 seconds of latency"))
+    assert "net.udp-blocked" not in problems[:2]
+
+
 def test_a_playlist_that_is_not_found_is_the_viewers_404():
     # An m3u8 is what a player loads: the 404 is a playback URL's.
     problems = _problems(diagnose(description="the m3u8 returns 404 after the stream restarts"))
