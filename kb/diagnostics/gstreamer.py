@@ -100,7 +100,8 @@ _CAUSES: list[tuple[str, re.Pattern[str]]] = [
         r"timed out|No route to host|Network is unreachable|Host is unreachable", re.I)),
 ]
 
-SOURCE = {"rtmp": "GStreamer (rtmp2sink)", "srt": "GStreamer (srtsink)"}
+# Who reported an error of the ffmpeg vocabulary (only rtmp2sink's are).
+_RTMP2SINK = "GStreamer (rtmp2sink)"
 
 
 def _message(line: str) -> str | None:
@@ -152,6 +153,7 @@ def _with_cause(message: str, lines: list[str], index: int) -> tuple[str, list[s
     detail, line = below
     if message.startswith("Error on SRT socket"):
         reason = _srt_reason(detail)
+        # 1.22's wording; 1.20 prints no reason code, so 0 stands in for it.
         return (f"Error on SRT socket: {reason} (0)", [line]) if reason else (message, [])
     return f"{message}: {detail}", [line]
 
@@ -166,7 +168,7 @@ def _kind_of(message: str) -> tuple[str, str | None] | None:
     What happened: ``srt-reject`` (detail: passphrase / streamid / peer),
     ``srt-timeout``, ``srt-broken``, ``lost`` (detail: timeout or
     broken_pipe), ``closed`` (the server hung up during the publish), or an
-    error enum of :mod:`.ffmpeg` (detail: the element's protocol).
+    error enum of :mod:`.ffmpeg` (no detail).
     """
     if m := _SRT_AUTHENTICATE.search(message):
         return "srt-reject", srt_reject_kind(m.group(1))
@@ -177,9 +179,9 @@ def _kind_of(message: str) -> tuple[str, str | None] | None:
     if _SRT_BROKEN.search(message):
         return "srt-broken", None
     if _ALREADY_PUBLISHING.search(message):
-        return "already_publishing", "rtmp"
+        return "already_publishing", None
     if _NOT_AUTHORIZED.search(message):
-        return "forbidden", "rtmp"
+        return "forbidden", None
     if m := _LOST.search(message):
         timed_out = _connect_cause(m.group(1) or "") == "timeout"
         return "lost", "timeout" if timed_out else "broken_pipe"
@@ -188,7 +190,7 @@ def _kind_of(message: str) -> tuple[str, str | None] | None:
         if "connection closed remotely" in cause.lower():
             return "closed", None
         error = _connect_cause(cause)
-        return (error, "rtmp") if error else None
+        return (error, None) if error else None
     return None
 
 
@@ -251,4 +253,4 @@ def _finding(kind: str, detail: str | None, evidence: list[str]) -> Finding:
             problems=["push.auth-failed", "push.url-malformed"],
             side="customer",
         )
-    return error_finding(kind, evidence, SOURCE[detail or "rtmp"])
+    return error_finding(kind, evidence, _RTMP2SINK)
