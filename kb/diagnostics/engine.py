@@ -532,9 +532,9 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         )
     # Text no parser recognised (curl -v, openssl s_client, dig, nslookup,
     # nginx -t, port tests, iperf3, a browser's console, librtmp, a GStreamer
-    # pipeline) can still carry
-    # evidence: it counts as input once these passes find some. A throughput
-    # test is held against the bitrate of an encoder in any attachment.
+    # pipeline) can still carry evidence: it counts as input once these passes
+    # find some. A throughput test is held against the bitrate of an encoder
+    # in any attachment.
     stream = stream_rate(parsed)
     extra: list[Finding] = []
     for p in parsed:
