@@ -634,6 +634,33 @@ def srt_timeout_finding(evidence: list[str]) -> Finding:
     )
 
 
+def dropped_mid_stream_finding(error: str, evidence: list[str]) -> Finding:
+    """A push that was running lost its connection (``error``: timeout,
+    broken_pipe, or connection_refused for a reconnect refused)."""
+    return Finding.of(
+        "push-dropped-timeout" if error == "timeout" else "push-dropped-reset",
+        msg(f"ffmpeg.mid-stream.{error}"),
+        evidence=evidence,
+        problems=(
+            ["push.periodic-disconnect", "net.line-failover"]
+            if error == "timeout"
+            else ["push.periodic-disconnect", "net.uplink-bandwidth"]
+        ),
+        facts={"error": error},
+    )
+
+
+def closed_by_server_finding(evidence: list[str]) -> Finding:
+    """The ingest accepted the connection, then closed the publish unexplained."""
+    return Finding.of(
+        "push-closed-by-server",
+        msg("ffmpeg.closed-by-server"),
+        evidence=evidence,
+        problems=["push.auth-failed", "push.url-malformed"],
+        side="customer",
+    )
+
+
 def error_finding(error: str, evidence: list[str], source: str) -> Finding:
     return Finding.of(
         f"error-{error}",
@@ -908,19 +935,7 @@ def analyse_ffmpeg(
         findings.append(srt_rejected_finding(
             ff.srt_reject, ff.evidence.get("srt", [])[:2] + ff.evidence.get("error", [])[:1]))
     elif ff.mid_stream and ff.error in ("timeout", "broken_pipe", "connection_refused"):
-        findings.append(
-            Finding.of(
-                "push-dropped-timeout" if ff.error == "timeout" else "push-dropped-reset",
-                msg(f"ffmpeg.mid-stream.{ff.error}"),
-                evidence=ff.evidence.get("error", [])[:3],
-                problems=(
-                    ["push.periodic-disconnect", "net.line-failover"]
-                    if ff.error == "timeout"
-                    else ["push.periodic-disconnect", "net.uplink-bandwidth"]
-                ),
-                facts={"error": ff.error},
-            )
-        )
+        findings.append(dropped_mid_stream_finding(ff.error, ff.evidence.get("error", [])[:3]))
     elif ff.error == "timeout" and (ff.url or "").startswith("srt://"):
         findings.append(srt_timeout_finding(ff.evidence.get("error", [])))
     elif ff.error:
@@ -930,15 +945,7 @@ def analyse_ffmpeg(
         finding.summary = finding.message.render("en")
         findings.append(finding)
     elif ff.evidence.get("generic_failure") and ff.direction == "push":
-        findings.append(
-            Finding.of(
-                "push-closed-by-server",
-                msg("ffmpeg.closed-by-server"),
-                evidence=ff.evidence["generic_failure"],
-                problems=["push.auth-failed", "push.url-malformed"],
-                side="customer",
-            )
-        )
+        findings.append(closed_by_server_finding(ff.evidence["generic_failure"]))
     slow = _slow_push(ff, thresholds)
     if slow is not None:
         heavy = encoder_heavy({**ff.settings, **ff.encoder})

@@ -44,7 +44,13 @@ from __future__ import annotations
 
 import re
 
-from .analysis import error_finding, srt_rejected_finding, srt_timeout_finding
+from .analysis import (
+    closed_by_server_finding,
+    dropped_mid_stream_finding,
+    error_finding,
+    srt_rejected_finding,
+    srt_timeout_finding,
+)
 from .ffmpeg import srt_reject_kind
 from .messages import msg
 from .models import Finding, ParsedAttachment
@@ -202,7 +208,8 @@ def analyse_gstreamer(parsed: ParsedAttachment, text: str) -> list[Finding]:
     seen: dict[tuple[str, str | None], list[str]] = {}
     for index in lines_containing(fold_case(text), _PHRASES):
         line = lines[index].strip()
-        if not any(marker in fold_case(line) for marker in _MARKERS):
+        folded = fold_case(line)
+        if not any(marker in folded for marker in _MARKERS):
             continue
         message = _message(line)
         if message is None:
@@ -234,23 +241,7 @@ def _finding(kind: str, detail: str | None, evidence: list[str]) -> Finding:
             side="customer",
         )
     if kind == "lost":
-        return Finding.of(
-            "push-dropped-timeout" if detail == "timeout" else "push-dropped-reset",
-            msg(f"ffmpeg.mid-stream.{detail}"),
-            evidence=evidence,
-            problems=(
-                ["push.periodic-disconnect", "net.line-failover"]
-                if detail == "timeout"
-                else ["push.periodic-disconnect", "net.uplink-bandwidth"]
-            ),
-            facts={"error": detail},
-        )
+        return dropped_mid_stream_finding(detail or "broken_pipe", evidence)
     if kind == "closed":
-        return Finding.of(
-            "push-closed-by-server",
-            msg("ffmpeg.closed-by-server"),
-            evidence=evidence,
-            problems=["push.auth-failed", "push.url-malformed"],
-            side="customer",
-        )
+        return closed_by_server_finding(evidence)
     return error_finding(kind, evidence, _RTMP2SINK)
