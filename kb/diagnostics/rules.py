@@ -1019,6 +1019,26 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "ops.quota-exceeded",
         0.6,
     ),
+    # A service stopped for an unpaid balance or a prepaid data package used
+    # up: the quota fix says so and how to get it back. Only beside a stream
+    # that stopped, so an invoice question is not sent there. These are
+    # account words too (kb/search/topics.py), which drops the fixes that
+    # only share a word with the description, not this one.
+    KeywordRule(
+        (
+            # A phone's own data plan (手机流量, 4G 流量) is no account of ours.
+            "re:(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:用完|用光|到期))"
+            "[^。；;.]{0,14}(?:停|断|封|推不上|看不了|播不了)",
+            "re:(?:停|断|封|推不上|看不了|播不了)[^。；;.]{0,14}"
+            "(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:用完|用光|到期))",
+            "re:(?:stopped|suspended|cut off|went down|went offline|dropped)[^.;]{0,60}"
+            "(?:not paid|unpaid|didn't pay|hadn't paid|overdue)",
+            "re:(?:not paid|unpaid|didn't pay|hadn't paid|overdue)[^.;]{0,60}"
+            "(?:stopped|suspended|cut off|went down|went offline|dropped)",
+        ),
+        "ops.quota-exceeded",
+        0.55,
+    ),
 )
 
 # Problems with a standard fix on the customer's side (escalation P4).

@@ -184,6 +184,22 @@ def test_a_webrtc_question_that_is_not_about_connecting_does_not_suggest_blocked
     assert "net.udp-blocked" not in problems[:2]
 
 
+@pytest.mark.parametrize("description", [
+    "月底流量用完了，直播被停",
+    "直播突然断了，后台提示欠费",
+    "the stream stopped at midnight on the last day of the month and we had not paid",
+])
+def test_a_stream_stopped_for_billing_is_the_quota_fix(description):
+    assert _problems(diagnose(description=description))[0] == "ops.quota-exceeded"
+
+
+@pytest.mark.parametrize("description", [
+    "where is our unpaid invoice", "欠费发票怎么开", "用 4G 推流，手机流量用完了就断了",
+])
+def test_a_billing_question_without_a_stopped_stream_is_not_the_quota_fix(description):
+    assert "ops.quota-exceeded" not in _problems(diagnose(description=description))
+
+
 def test_a_playlist_that_is_not_found_is_the_viewers_404():
     # An m3u8 is what a player loads: the 404 is a playback URL's.
     problems = _problems(diagnose(description="the m3u8 returns 404 after the stream restarts"))
