@@ -37,7 +37,10 @@ USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 # 3: a degree word fused with the word after it is split off and dropped
 #    ("很卡", "好慢": see _segments), and the degree words 好 超 巨 挺 真 贼
 #    蛮 特 alone, and 直播, are stop words; 快直播 is a dictionary word.
-ANALYSIS_VERSION = 3
+# 4: 主播 is a dictionary word: jieba's own dictionary gives it no weight, so
+#    after 比 its characters fused into a word no article has ("画面比主播慢
+#    20 秒" looked up 比主播).
+ANALYSIS_VERSION = 4
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
 # the typewriter one or the typographic one (U+2019) that macOS and iOS

@@ -134,6 +134,12 @@ def test_live_streaming_itself_tells_nothing_but_its_compounds_do():
     assert analyze("直播间打不开") == ["直播间", "打不开"]
 
 
+def test_the_streamer_is_a_word_after_a_comparison_too():
+    # jieba's dictionary gives 主播 no weight, so 比主播 was one unknown word.
+    assert analyze("观众看到的画面比主播慢 20 秒") == [
+        "观众", "看到", "画面", "比", "主播", "慢", "20", "秒"]
+
+
 class TestDegreeWordsFusedByTheSegmenter:
     """jieba's model for words outside its dictionary fuses a degree word
     with a one-character word after it (很卡, 好高): a word no article has."""
