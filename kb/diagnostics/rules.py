@@ -398,6 +398,13 @@ def problems_for(kind: str) -> list[str]:
 # Tencent's X5 browser core (WeChat, QQ), not the x5 inside a hex address
 # that every pasted ffmpeg line has ("[flv @ 0x55d0c8a4e2c0]").
 _X5 = "re:(?<![0-9a-z])x5(?![0-9a-f])"
+# An unpaid balance or a used-up data package, and a stream that stopped:
+# the billing rule below wants both, in either order. A phone's own data plan
+# (手机流量, 4G 流量) is no account of ours.
+_UNPAID_ZH = "(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:用完|用光|到期))"
+_STOPPED_ZH = "(?:停|断|封|推不上|看不了|播不了)"
+_UNPAID_EN = "(?:not paid|unpaid|didn't pay|hadn't paid|overdue)"
+_STOPPED_EN = "(?:stopped|suspended|cut off|went down|went offline|dropped)"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
 _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
@@ -1026,15 +1033,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # only share a word with the description, not this one.
     KeywordRule(
         (
-            # A phone's own data plan (手机流量, 4G 流量) is no account of ours.
-            "re:(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:用完|用光|到期))"
-            "[^。；;.]{0,14}(?:停|断|封|推不上|看不了|播不了)",
-            "re:(?:停|断|封|推不上|看不了|播不了)[^。；;.]{0,14}"
-            "(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:用完|用光|到期))",
-            "re:(?:stopped|suspended|cut off|went down|went offline|dropped)[^.;]{0,60}"
-            "(?:not paid|unpaid|didn't pay|hadn't paid|overdue)",
-            "re:(?:not paid|unpaid|didn't pay|hadn't paid|overdue)[^.;]{0,60}"
-            "(?:stopped|suspended|cut off|went down|went offline|dropped)",
+            f"re:{_UNPAID_ZH}[^。；;.]{{0,14}}{_STOPPED_ZH}",
+            f"re:{_STOPPED_ZH}[^。；;.]{{0,14}}{_UNPAID_ZH}",
+            f"re:{_STOPPED_EN}[^.;]{{0,60}}{_UNPAID_EN}",
+            f"re:{_UNPAID_EN}[^.;]{{0,60}}{_STOPPED_EN}",
         ),
         "ops.quota-exceeded",
         0.55,
