@@ -405,6 +405,12 @@ _UNPAID_ZH = "(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:�
 _STOPPED_ZH = "(?:停|断|封|推不上|看不了|播不了)"
 _UNPAID_EN = "(?:not paid|unpaid|didn't pay|hadn't paid|overdue)"
 _STOPPED_EN = "(?:stopped|suspended|cut off|went down|went offline|dropped)"
+# Two encoders and one stream key, in either order (the duplicate-publisher rule).
+_TWO_ENCODERS_EN = ("(?:two|2|second|another|both|other) (?:encoders?|obs|computers?|pcs?"
+                    "|laptops?|machines?|devices?|people|operators?)")
+_TWO_ENCODERS_ZH = "(?:两台|两个|另一台|第二台|另外一台|同时)"
+_ONE_KEY_ZH = "(?:同一个?|相同的?|一样的)(?:推流码|流名|推流地址|串流密钥)"
+_OTHER_ENCODER_ZH = "(?:前面|之前|原来|第一台|先推|另一台|那台|这台|后面)"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
 _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
@@ -519,6 +525,24 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.duplicate-publisher",
         0.8,
+    ),
+    # Two encoders on one key, as customers tell it: the second one takes the
+    # stream over and the first is dropped ("推流码" alone says the key is wrong).
+    KeywordRule(
+        (
+            f"re:{_TWO_ENCODERS_EN}.{{0,40}}\\bsame (?:stream )?key",
+            f"re:\\bsame (?:stream )?key.{{0,40}}{_TWO_ENCODERS_EN}",
+            "re:\\b(?:got|gets|was|were|keeps getting) kicked\\b",
+            "re:\\bkicks? (?:the )?(?:first|other|old)",
+            f"re:{_TWO_ENCODERS_ZH}.{{0,20}}{_ONE_KEY_ZH}",
+            f"re:{_ONE_KEY_ZH}.{{0,20}}{_TWO_ENCODERS_ZH}",
+            # 挤掉 alone is also bandwidth taken by another application.
+            f"re:{_OTHER_ENCODER_ZH}.{{0,10}}(?:挤|顶|踢)掉",
+            f"re:(?:挤|顶|踢)掉了?{_OTHER_ENCODER_ZH}",
+            "re:(?:挤|顶|踢)下线",
+        ),
+        "push.duplicate-publisher",
+        0.7,
     ),
     KeywordRule(
         (

@@ -200,6 +200,26 @@ def test_a_billing_question_without_a_stopped_stream_is_not_the_quota_fix(descri
     assert "ops.quota-exceeded" not in _problems(diagnose(description=description))
 
 
+@pytest.mark.parametrize("description", [
+    "两台电脑用同一个推流码，后面那台把前面挤掉了",
+    "另一台机器用了相同的推流码，现在两边轮流断",
+    "we started a second obs with the same key and the first one got kicked",
+    "two encoders are using the same stream key by mistake",
+])
+def test_two_encoders_on_one_key_are_the_duplicate_publisher(description):
+    assert _problems(diagnose(description=description))[0] == "push.duplicate-publisher"
+
+
+@pytest.mark.parametrize("description", [
+    # 挤掉 alone is bandwidth another application took; one key on one encoder is a key.
+    "带宽被别的应用挤掉了，obs 一直丢帧",
+    "the same key works in obs but the hardware encoder is refused",
+    "推流码在 obs 可以用，换到编码器上就鉴权失败",
+])
+def test_one_encoder_or_a_crowded_uplink_is_not_the_duplicate_publisher(description):
+    assert "push.duplicate-publisher" not in _problems(diagnose(description=description))[:1]
+
+
 def test_a_playlist_that_is_not_found_is_the_viewers_404():
     # An m3u8 is what a player loads: the 404 is a playback URL's.
     problems = _problems(diagnose(description="the m3u8 returns 404 after the stream restarts"))
