@@ -24,6 +24,9 @@ from kb.search.services import search_articles
 # Confidence given to problems whose fix the description found by search,
 # by rank; merged with the rule-based confidence as independent evidence.
 SEARCH_CONFIDENCE = (0.45, 0.35, 0.25)
+# The same for a search shown as a weak match (kb.search.confidence): only
+# its first fix, below anything a rule or a finding says.
+WEAK_SEARCH_CONFIDENCE = (0.2,)
 MAX_SUGGESTIONS = 6
 
 
@@ -84,17 +87,20 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
             # (a stream down, or evidence pasted, keeps its own call).
             result["escalate"] = {"recommended": True, "priority": "P4",
                                   "reason": msg("esc.account").render(language)}
-        for rank, hit in enumerate([] if found.account_question else
-                                   found.hits[:len(SEARCH_CONFIDENCE)]):
+        # A weak match only shares a word or two with the description: its
+        # first fix counts for little, and is said to be weak.
+        weights = WEAK_SEARCH_CONFIDENCE if found.weak else SEARCH_CONFIDENCE
+        reason_code = "reason.search.weak" if found.weak else "reason.search"
+        for rank, hit in enumerate([] if found.account_question else found.hits[:len(weights)]):
             for code in hit.problems:
-                reason = msg("reason.search", title=hit.title).render(language)
+                reason = msg(reason_code, title=hit.title).render(language)
                 if code in suggestions:
                     entry = suggestions[code]
-                    entry["confidence"] = combine([entry["confidence"], SEARCH_CONFIDENCE[rank]])
+                    entry["confidence"] = combine([entry["confidence"], weights[rank]])
                     entry["reason"] = f"{entry['reason']} {reason}".strip()
                 else:
                     suggestions[code] = {"problem": code, "reason": reason,
-                                         "confidence": SEARCH_CONFIDENCE[rank]}
+                                         "confidence": weights[rank]}
     ranked = sorted(suggestions.values(), key=lambda s: (-s["confidence"], s["problem"]))
     ranked = ranked[:MAX_SUGGESTIONS]
     fixes = article_list_for_problems(codes=[s["problem"] for s in ranked], language=language)

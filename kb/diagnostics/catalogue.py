@@ -941,6 +941,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Your description matches the fix “{title}”.",
         "您的描述与解决方案“{title}”相符。",
     ),
+    "reason.search.weak": (
+        "Your description shares a few words with the fix “{title}”; a weak match.",
+        "您的描述与解决方案“{title}”只有少数词语相同，匹配较弱。",
+    ),
     # ----------------------------------------------------------- escalation
     "esc.p1": (
         "The stream is down: this goes to the on-call engineer now.",

@@ -208,16 +208,28 @@ def ticket_attachments_parsed(*, ticket: Ticket) -> list[dict]:
 
 
 def ticket_diagnosis(*, ticket: Ticket, language: str) -> dict:
-    """Findings and suggested fixes from the description and the attached logs."""
-    return diagnosis_build(
+    """Findings and suggested fixes from the customer's own words and the
+    attached logs. Not from the guided diagnosis a wizard appended: its
+    questions and the titles of the fixes the customer turned down would
+    read as symptoms ("Fix offered: Network jitter..." as jitter)."""
+    sessions = list(ticket.wizard_sessions.only("id", "entries"))
+    own = ticket_description_own(ticket=ticket, session_ids=[s.id for s in sessions])
+    diagnosis = diagnosis_build(
         data=DiagnoseInput(
-            description=f"{ticket.subject}\n{ticket.description}",
+            description=f"{ticket.subject}\n{own}",
             role=ticket.role or None, protocol=ticket.protocol or None,
             region=ticket.region,
             attachments=[(a.name, a.content) for a in ticket.attachments.all()],
         ),
         language=language,
     )
+    # The fixes the customer already followed in the wizard without success:
+    # support sees them marked instead of sending them again.
+    turned_down = {entry["article"] for session in sessions for entry in session.entries
+                   if entry.get("kind") == "fix" and entry.get("fixed") is False}
+    for suggestion in diagnosis["suggestions"]:
+        suggestion["tried"] = any(a["slug"] in turned_down for a in suggestion["articles"])
+    return diagnosis
 
 
 def emergency_phone() -> dict:

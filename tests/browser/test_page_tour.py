@@ -18,9 +18,8 @@ from kb.monitoring.status import status_cache_clear
 from kb.search.indexing import index_rebuild
 from kb.tickets.models import Organization, Team
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, axe_violations, format_violations
-from tests.browser.test_ticket_pages import escalate_a_stutter
 from tests.monitoring.conftest import make_line, minutes, record, sample
-from tests.wizard.conftest import load_site_content
+from tests.wizard.conftest import escalate_a_stutter, load_site_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,22 +1,16 @@
 """Ticket pages as a customer reads them: a form laid out like a form, the
 guided diagnosis shown once, names instead of codes, in the reader's language."""
 
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from kb.search.indexing import index_rebuild
-from kb.tickets.models import Organization, Ticket
-from kb.wizard.models import WizardSession
+from kb.tickets.models import Organization
 from tests.clock import CN_WORKING_HOURS
-from tests.wizard.conftest import load_site_content
+from tests.wizard.conftest import escalate_a_stutter, load_site_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-MTR = (Path(__file__).resolve().parents[1] / "diagnostics" / "samples"
-       / "linux-mtr-report-lastmile.txt").read_text()
 
 
 @pytest.fixture
@@ -34,32 +28,6 @@ def sign_in(page, next_url: str) -> None:
     page.locator("#id_password").fill("pw-mei-12345")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(f"**{next_url}")
-
-
-def escalate_a_stutter(user, *, language: str = "en") -> Ticket:
-    """The network flow walked to a ticket with an mtr pasted (the HTTP
-    client of a customer who answers quickly)."""
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    response = client.post("/wizard/", {"flow": "network-stutter"})
-    session = WizardSession.objects.get(id=response["Location"].split("/")[3])
-
-    def answer(**data):
-        session.refresh_from_db()
-        data.setdefault("step", session.current_step)
-        assert client.post(f"/wizard/s/{session.id}/", data).status_code == 302
-        session.refresh_from_db()
-
-    for choice in ("live-degraded", "always", "rtmp"):
-        answer(choice=choice)
-    answer(text=MTR)
-    answer()
-    while session.current_step == "fixes":
-        answer(fixed="no")
-    answer(choice="cn")
-    answer(action="escalate", region="cn", stream_id="studio-2",
-           note="Every evening since Monday.")
-    return Ticket.objects.get()
 
 
 def test_the_ticket_form_stacks_its_fields_at_full_width(page, customer):

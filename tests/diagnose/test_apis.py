@@ -62,6 +62,19 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.duplicate-publisher"
         assert top["articles"][0]["slug"] == "push-already-publishing"
 
+    def test_a_description_that_only_shares_a_word_with_a_fix_says_the_match_is_weak(
+            self, api, fixes):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        # One word of seven is the connection fix's ("encoder").
+        data = post(api, {"description": "studio lights flicker whenever the encoder fan spins"}
+                    ).json()
+        assert [s["problem"] for s in data["suggestions"]] == ["push.connect-refused"]
+        weak = data["suggestions"][0]
+        assert weak["confidence"] == 0.2
+        assert "shares a few words" in weak["reason"] and "matches" not in weak["reason"]
+
     def test_an_account_question_goes_to_support_with_no_fix_that_shares_a_word(self, api,
                                                                                fixes):
         from kb.search.indexing import index_rebuild

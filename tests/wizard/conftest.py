@@ -2,13 +2,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from kb.articles.fixture_files import articles_load_fixtures
 from kb.articles.models import Article
 from kb.problems.models import Problem
 from kb.problems.services import problems_load_fixture
 from kb.search.receivers import index_updates_paused
-from kb.tickets.models import Organization, SlaPolicy, Team
+from kb.tickets.models import Organization, SlaPolicy, Team, Ticket
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 from kb.wizard.models import Flow, FlowVersion, WizardSession
 from kb.wizard.services import flows_load_fixtures
@@ -25,6 +26,32 @@ def load_site_content() -> None:
     teams_load_fixture(path=FIXTURES / "teams.toml")
     sla_policies_ensure()
     flows_load_fixtures(root=FIXTURES / "flows")
+
+
+def escalate_a_stutter(user, *, language: str = "en") -> Ticket:
+    """The network flow walked to a ticket with an mtr pasted (the HTTP
+    client of a customer who answers quickly)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    response = client.post("/wizard/", {"flow": "network-stutter"})
+    session = WizardSession.objects.get(id=response["Location"].split("/")[3])
+
+    def answer(**data):
+        session.refresh_from_db()
+        data.setdefault("step", session.current_step)
+        assert client.post(f"/wizard/s/{session.id}/", data).status_code == 302
+        session.refresh_from_db()
+
+    for choice in ("live-degraded", "always", "rtmp"):
+        answer(choice=choice)
+    answer(text=(SAMPLES / "linux-mtr-report-lastmile.txt").read_text())
+    answer()
+    while session.current_step == "fixes":
+        answer(fixed="no")
+    answer(choice="cn")
+    answer(action="escalate", region="cn", stream_id="studio-2",
+           note="Every evening since Monday.")
+    return Ticket.objects.get()
 
 
 def drop_site_content() -> None:
