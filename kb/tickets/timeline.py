@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kb.tickets.models import Ticket, TicketEvent
+from kb.tickets.names import team_name
 
 MESSAGES = {
-    "routed": _("Routed to team %(team)s."),
+    "routed": _("Routed to the %(team)s."),
     "acknowledged": _("Acknowledged by %(user)s."),
     "contact_verified": _("The contact confirmed their e-mail address %(email)s."),
     "located": _("Located: %(codes)s."),
@@ -25,14 +26,14 @@ MESSAGES = {
     "resumed": _("The customer answered; the SLA clock resumes (paused for %(minutes)d min)."),
     "reopened": _("Reopened."),
     "linked_article": _("Linked to the new article “%(title)s”."),
-    "reassigned_team": _("Reassigned to team %(to)s (was %(from)s)."),
+    "reassigned_team": _("Reassigned to the %(to)s (was the %(from)s)."),
     "reassigned_engineer": _("Reassigned to %(to)s (was %(from)s)."),
     "p1_paging": _("P1: paging %(who)s by %(count)d channel(s)."),
     "p1_paging_lead": _("P1: nobody on call; paging the team lead %(who)s by %(count)d "
                         "channel(s)."),
-    "p1_paging_members": _("P1: nobody on call and no team lead; paging every member of team "
+    "p1_paging_members": _("P1: nobody on call and no team lead; paging every member of the "
                            "%(team)s: %(who)s (%(count)d deliveries)."),
-    "p1_paging_leads": _("P1: team %(team)s has nobody on call, no lead and no member to "
+    "p1_paging_leads": _("P1: the %(team)s has nobody on call, no lead and no member to "
                          "reach; paging the support leads: %(who)s (%(count)d deliveries)."),
     "page_alarm_nobody": _("Page alarm: nobody with an e-mail address could be paged for "
                            "this P1. Alarm deliveries queued to the support leads and the "
@@ -66,10 +67,18 @@ MESSAGES = {
 # Names of the stages inside the messages above.
 STAGES = {"acknowledge": _("acknowledge"), "locate": _("locate"), "resolve": _("resolve")}
 
+# The parameters that hold a team's code, shown as its name ("China team",
+# "中国团队") in the reader's language.
+TEAM_PARAMS = {"routed": ("team",), "reassigned_team": ("to", "from"),
+               "p1_paging_members": ("team",), "p1_paging_leads": ("team",)}
+
 
 def render(code: str, params: dict, note: str = "") -> str:
     """The entry in the active language; ``note`` is free text added after it."""
     values = dict(params)
+    for key in TEAM_PARAMS.get(code, ()):
+        if key in values:
+            values[key] = team_name(values[key])
     if "stage" in values:
         values["stage"] = STAGES.get(values["stage"], values["stage"])
     text = str(MESSAGES[code]) % values

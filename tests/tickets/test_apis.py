@@ -231,7 +231,7 @@ class TestWorkingATicket:
         assert list(filed.articles.all()) == [article]
         assert [p.code for p in filed.problems.all()] == ["push.connect-refused"]
         texts = [e["text"] for e in closed["events"]]
-        assert texts[0].startswith("Routed to team")
+        assert texts[0].startswith("Routed to the ")
         assert "Located: push.connect-refused." in texts
         assert any(t.startswith("Resolved with") for t in texts)
 

@@ -272,8 +272,8 @@ class TestPagingChain:
         ticket.refresh_from_db()
         assert ticket.assignee is None  # the first to acknowledge takes it
         assert ticket.events.get(code="p1_paging_members").text == (
-            "P1: nobody on call and no team lead; paging every member of team eu: ada, bo "
-            "(2 deliveries).")
+            "P1: nobody on call and no team lead; paging every member of the Europe team: "
+            "ada, bo (2 deliveries).")
         assert not PageAlarm.objects.exists()
 
     def test_a_team_with_nobody_pages_every_active_support_lead(

@@ -233,7 +233,9 @@ def test_the_timeline_reads_in_the_viewers_language(client, acme, engineer, sett
     client.force_login(acme[1])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
-    assert f"已分派给 {ticket.team.code} 团队。" in page and "engineer 已受理。" in page
+    # The team by its name in the reader's language, not its code.
+    assert f"已分派给{ticket.team.name_zh}团队。" in page and "engineer 已受理。" in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
     assert "Acknowledged by engineer." in page
+    assert f"Routed to the {ticket.team.name} team." in page
