@@ -198,9 +198,16 @@ class WaitForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team by its name in the reader's language, its code beside it."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.display_name()} ({obj.code})"
+
+
 class AssignForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(),
-                                  to_field_name="code", required=False)
+    team = TeamChoiceField(label=_("Team"), queryset=Team.objects.all(),
+                           to_field_name="code", required=False)
     assignee = forms.ModelChoiceField(
         label=_("Engineer"), required=False,
         queryset=support_engineers(), to_field_name="username",
@@ -218,8 +225,8 @@ class QueueFilterForm(forms.Form):
                                  choices=_blank_choice(Priority.choices))
     region = forms.ChoiceField(label=_("Region"), required=False,
                                choices=_blank_choice(Region.choices))
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.all(),
-                                  to_field_name="code", empty_label="—")
+    team = TeamChoiceField(label=_("Team"), required=False, queryset=Team.objects.all(),
+                           to_field_name="code", empty_label="—")
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=_blank_choice(
                                    [(s, Ticket.Status(s).label) for s in Ticket.OPEN_STATUSES]))

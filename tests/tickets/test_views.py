@@ -239,3 +239,16 @@ def test_the_timeline_reads_in_the_viewers_language(client, acme, engineer, sett
     page = client.get(f"/support/tickets/{ticket.pk}/").content.decode()
     assert "Acknowledged by engineer." in page
     assert f"Routed to the {ticket.team.name} team." in page
+
+
+def test_staff_pick_teams_by_their_name_in_the_reader_s_language(client, acme, engineer,
+                                                                 settings):
+    ticket = file_ticket(*acme)
+    client.force_login(engineer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    for url in (f"/support/tickets/{ticket.pk}/", "/support/tickets/queue/"):
+        page = client.get(url).content.decode()
+        assert f">{ticket.team.name_zh} ({ticket.team.code})</option>" in page, url
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/support/tickets/queue/").content.decode()
+    assert f">{ticket.team.name} ({ticket.team.code})</option>" in page
