@@ -157,11 +157,13 @@ def dashboard(*, weeks: int = 12, now: dt.datetime | None = None,
                     & Q(resolved_at__lte=F("resolve_due")), then=1),
                default=0, output_field=IntegerField())
     closed_tickets = Ticket.objects.filter(closed_at__gte=since, status=Ticket.Status.CLOSED)
-    for key, choices, label in (("priority", Priority, _("SLA compliance by priority")),
-                                ("region", Region, _("SLA compliance by region"))):
+    # A priority is read by its code (P1); a region by its name, not "na".
+    for key, choices, label, name in (
+            ("priority", Priority, _("SLA compliance by priority"), str),
+            ("region", Region, _("SLA compliance by region"), lambda v: Region(v).label)):
         rows = _counts_by_week(closed_tickets, "closed_at", key, n=Count("pk"), met=Sum(met))
         board.series[f"sla_{key}"] = [
-            Series(f"sla_{key}", f"{label}: {value}", "%",
+            Series(f"sla_{key}", f"{label}: {name(value)}", "%",
                    [_ratio((rows.get((w, value)) or {}).get("met") or 0,
                            (rows.get((w, value)) or {}).get("n", 0)) for w in starts],
                    segment=value)

@@ -40,6 +40,16 @@ class TestDashboard:
         page = client.get("/learning/").content.decode()
         assert "Link rate: <strong>75 %</strong>" in page
 
+    def test_regions_are_named_in_the_reader_s_language(self, client, curator, learned,
+                                                        settings):
+        client.force_login(curator)
+        page = client.get("/learning/").content.decode()
+        assert "SLA compliance by region: North America" in page
+        assert "SLA compliance by region: na" not in page
+        assert "SLA compliance by priority: P1" in page
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        assert "按区域的 SLA 达标率: 北美" in client.get("/learning/").content.decode()
+
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, learned):
         response = client.get("/learning/")
         assert response.status_code == 302
