@@ -61,7 +61,9 @@ screen readers) instead of the data pygal's tooltip script would read.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
@@ -75,8 +77,13 @@ MAX_POINTS = 180
 
 # Colours come from site.css through the classes; pygal's own style is kept
 # neutral so nothing it would have inlined matters.
+# Axis labels are drawn at 12px by site.css; pygal sizes its margins from
+# the font size it is told.
+LABEL_FONT_SIZE = 12
+MARGIN = 8
 _STYLE = Style(background="transparent", plot_background="transparent",
-               font_family="inherit", colors=("#0b63c5",) * 8)
+               font_family="inherit", colors=("#0b63c5",) * 8,
+               label_font_size=LABEL_FONT_SIZE, major_label_font_size=LABEL_FONT_SIZE)
 
 # Nodes that only pygal's tooltip script reads (coordinates, raw values).
 _SCRIPT_DATA = {"value", "x", "y", "x centered", "y centered", "x_label", "xlink"}
@@ -88,11 +95,23 @@ def config(**options: Any) -> dict[str, Any]:
         "style": _STYLE, "css": [], "js": [], "no_prefix": True,
         "disable_xml_declaration": True, "show_dots": False, "legend_at_bottom": True,
         "legend_at_bottom_columns": 3, "truncate_legend": -1, "truncate_label": -1,
-        "margin": 8, "spacing": 8, "tooltip_border_radius": 0,
+        "margin": MARGIN, "spacing": 8, "tooltip_border_radius": 0,
         "no_data_text": _("No data"),
     }
     shared.update(options)
     return shared
+
+
+def label_margin(labels: list[str]) -> int:
+    """The left margin that keeps the longest axis label inside the chart.
+
+    pygal measures every character at 0.6 em; a Chinese one takes a full em,
+    so "受理（没有可统计的工单）" was cut at the chart's left edge. The
+    difference for the widest label is added to the usual margin.
+    """
+    wide = max((sum(unicodedata.east_asian_width(c) in "WF" for c in label)
+                for label in labels), default=0)
+    return MARGIN + math.ceil(wide * 0.4 * LABEL_FONT_SIZE)
 
 
 def svg(chart: pygal.graph.graph.Graph, *, chart_id: str, title: str, description: str,

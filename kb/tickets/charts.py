@@ -58,7 +58,8 @@ def timing_chart(figures: PriorityFigures) -> SafeString:
                     "stage": labels[stage], "measure": measure, "value": shown}))
     chart = pygal.HorizontalBar(**charts.config(
         width=WIDTH, height=90 + 70 * len(STAGES), range=(0, 1.25), show_x_labels=False,
-        show_y_guides=False, print_values=True, print_values_position="top"))
+        show_y_guides=False, print_values=True, print_values_position="top",
+        margin_left=charts.label_margin(names)))
     # pygal stacks categories bottom-up: reversed, the first stage is on top.
     chart.x_labels = names[::-1]
     for position, (_css, measure) in enumerate(measures):
@@ -82,7 +83,8 @@ def share_chart(figures: PriorityFigures) -> SafeString | None:
     labels = stage_labels()
     chart = pygal.HorizontalBar(**charts.config(
         width=WIDTH, height=90 + 60 * len(regions), range=(0, 1), print_values=True,
-        print_values_position="top",
+        print_values_position="top", margin_left=charts.label_margin(
+            [str(name) for name, _group in regions]),
         value_formatter=lambda share: format_share(share)))
     chart.x_labels = [str(name) for name, _group in regions][::-1]
     for stage in STAGES:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from kb.tickets.calendars import add_wall_minutes
 from kb.tickets.models import Organization, Team, Ticket
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
-from tests.browser.conftest import laid_out
+from tests.browser.conftest import laid_out, switch_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,3 +57,15 @@ def test_customer_sees_the_chart_and_switches_to_90_days(page, p1_tickets):
         "aria-current", "page")
     expect(p1.locator(".clock")).to_contain_text("4 tickets in this window")
     expect(acknowledge).to_contain_text("75%")
+
+
+def test_chinese_axis_labels_stay_inside_the_chart(page, p1_tickets):
+    page.goto("/support/response-times/")
+    switch_language(page, "zh-hans")
+    chart = page.locator("#timing-p1")
+    expect(chart).to_be_visible()
+    labels = chart.locator(".axis.y text")
+    expect(labels).to_contain_text(["解决（暂无可统计的工单）", "定位（暂无可统计的工单）", "受理"])
+    left = chart.bounding_box()["x"]
+    for box in (labels.nth(i).bounding_box() for i in range(labels.count())):
+        assert box["x"] >= left, box  # pygal measured a Chinese character at 0.6 em
