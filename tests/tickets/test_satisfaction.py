@@ -184,6 +184,13 @@ class TestThePublicShare:
             in html
         assert "of customers were satisfied" not in html
 
+    def test_without_answers_the_page_says_none_came_yet(self, db, client, time_machine):
+        time_machine.move_to(EU_WORKING_HOURS, tick=False)
+        html = client.get("/support/response-times/").content.decode()
+        assert "No answers yet in the last 90 days: the share is shown from 5 answers on." \
+            in html
+        assert "Only 0" not in html
+
     def test_the_share_of_good_answers_over_90_days(self, acme, alice, engineer, client,
                                                     time_machine):
         time_machine.move_to(EU_WORKING_HOURS - dt.timedelta(days=91), tick=False)
