@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from kb.tickets.models import Ticket, TicketAttachment
+from kb.tickets.selectors import description_without_wizard
+from kb.wizard.models import WizardSession
 
 
 @dataclass
@@ -41,7 +43,7 @@ class TicketFacts:
 
 
 def ticket_facts(ticket_ids: list[int]) -> list[TicketFacts]:
-    """Everything learning reads about these tickets, in four queries."""
+    """Everything learning reads about these tickets, in five queries."""
     wanted = set(ticket_ids)
     if len(ticket_ids) > 100 and max(ticket_ids) - min(ticket_ids) < 2 * len(ticket_ids):
         # A replay's batch is a run of ids: a range reads faster than an
@@ -74,6 +76,18 @@ def ticket_facts(ticket_ids: list[int]) -> list[TicketFacts]:
             **link_span).order_by("pk").values_list("ticket_id", "content"):
         if ticket_id in facts:
             facts[ticket_id].attachments.append(content)
+    # A ticket filed from the wizard carries its transcript below the
+    # customer's words: the same questions and fix titles on every such
+    # ticket ("Fix offered: ... did it fix it? no"), which would become
+    # learned phrases and pull unrelated tickets into one knowledge gap.
+    sessions: dict[int, list] = {}
+    for ticket_id, session_id in WizardSession.objects.filter(
+            **link_span).values_list("ticket_id", "id"):
+        sessions.setdefault(ticket_id, []).append(session_id)
+    for ticket_id, session_ids in sessions.items():
+        if ticket_id in facts:
+            facts[ticket_id].description = description_without_wizard(
+                facts[ticket_id].description, session_ids=session_ids)
     for item in facts.values():
         item.article_ids.sort()
         item.problem_codes.sort()

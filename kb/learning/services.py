@@ -189,17 +189,22 @@ def _learn(facts: list[TicketFacts], *, whole_history: bool,
             learning.gap_id = previous.gap_id
     _upsert_learnings(learnings, new=[lr.ticket_id not in existing for lr in learnings])
     relearned = [lr.ticket_id for lr in learnings if lr.ticket_id in existing]
+    dropped_articles: set[int] = set()
     if relearned:
         TicketTerm.objects.filter(learning_id__in=relearned).delete()
+        # What the ticket said before is no source any more; what it still
+        # says is added again below.
+        dropped_articles = _phrase_sources_drop(relearned)
 
     if whole_history:
         # A replay counts every phrase once at the end (``learn_replay``).
         report.phrase_ids = _learn_phrases(with_article, articles, known=report.phrase_ids)
-        changed_articles = set()
+        changed_articles = dropped_articles
         report.phrases_activated = len(report.phrase_ids)
     else:
         changed_articles = _learn_phrases(with_article, articles)
         report.phrases_activated = len(changed_articles)
+        changed_articles |= dropped_articles
     report.clusterer, report.gaps_created = gaps_learn(
         without_article, terms_of, existing, clusterer=report.clusterer,
         whole_history=whole_history)
@@ -369,6 +374,24 @@ def _learn_phrases_replay(wanted: dict, sources: dict, known: dict) -> dict:
         (known[pair], ticket_id)
         for pair, ticket_ids in sources.items() if pair in known for ticket_id in ticket_ids))
     return known
+
+
+def _phrase_sources_drop(ticket_ids: list[int]) -> set[int]:
+    """Take these tickets out of the sources of every phrase they gave.
+    Returns the articles a phrase stopped being searchable for."""
+    through = LearnedPhrase.tickets.through
+    links = through.objects.filter(ticket_id__in=ticket_ids)
+    before = {pk: (article_id, count, status) for pk, article_id, count, status in
+              LearnedPhrase.objects.filter(pk__in=links.values("learnedphrase_id")).values_list(
+                  "pk", "article_id", "ticket_count", "status")}
+    if not before:
+        return set()
+    links.delete()
+    _phrase_counts_refresh(list(before))
+    after = dict(LearnedPhrase.objects.filter(pk__in=before).values_list("pk", "ticket_count"))
+    return {article_id for pk, (article_id, count, status) in before.items()
+            if status == LearnedPhrase.Status.ACTIVE
+            and count >= phrases.PHRASE_MIN_TICKETS > after[pk]}
 
 
 def _phrase_counts_refresh(phrase_ids: list[int]) -> None:

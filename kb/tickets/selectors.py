@@ -280,7 +280,12 @@ def ticket_description_own(*, ticket: Ticket, session_ids: list) -> str:
     """The description without the guided diagnosis a wizard appended (its
     heading line names the session): the ticket page shows that diagnosis
     from the session itself, so it is not shown twice."""
-    text = ticket.description
+    return description_without_wizard(ticket.description, session_ids=session_ids)
+
+
+def description_without_wizard(text: str, *, session_ids: list) -> str:
+    """A ticket's description up to the guided diagnosis of any of these
+    wizard sessions: the customer's own words."""
     for session_id in session_ids:
         at = text.find(str(session_id))
         if at != -1:

@@ -17,6 +17,7 @@ from kb.learning.models import (
 from kb.search.boosts import article_success_rates
 from kb.search.services import search_articles
 from kb.tickets import services as tickets
+from kb.tickets.models import Ticket
 from tests.factories import make_article
 from tests.learning.conftest import SIMILAR
 
@@ -207,6 +208,28 @@ class TestLearnedPhrases:
             [article.pk]).get(article.pk, [])
 
 
+    def test_a_ticket_learned_again_no_longer_vouches_for_what_it_stopped_saying(
+            self, close_ticket):
+        from kb.learning.selectors import searchable_learned_phrases
+
+        article = make_article()
+        filed = [close_ticket(subject="x", article=article,
+                              description='It says "venue gateway handshake rejected".')
+                 for _ in range(2)]
+        assert "venue gateway handshake rejected" in searchable_learned_phrases(
+            [article.pk])[article.pk]
+        # What learning reads of a ticket changed (its digest with it): the
+        # ticket is learned again, and its old phrase loses it as a source.
+        Ticket.objects.filter(pk=filed[0].pk).update(description="The venue's line is fine.")
+        assert services.learn_from_ticket(ticket_id=filed[0].pk) == "learned"
+        phrase = LearnedPhrase.objects.get(key="venue gateway handshake rejected")
+        assert list(phrase.tickets.values_list("pk", flat=True)) == [filed[1].pk]
+        assert phrase.ticket_count == 1
+        assert "venue gateway handshake rejected" not in searchable_learned_phrases(
+            [article.pk]).get(article.pk, [])
+        # Learning it once more changes nothing.
+        assert services.learn_from_ticket(ticket_id=filed[0].pk) == "unchanged"
+        assert LearnedPhrase.objects.get(pk=phrase.pk).ticket_count == 1
 
 
 class TestKnowledgeGaps:

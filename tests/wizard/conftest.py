@@ -51,7 +51,7 @@ def escalate_a_stutter(user, *, language: str = "en") -> Ticket:
     answer(choice="cn")
     answer(action="escalate", region="cn", stream_id="studio-2",
            note="Every evening since Monday.")
-    return Ticket.objects.get()
+    return Ticket.objects.get(wizard_sessions=session)
 
 
 def drop_site_content() -> None:
