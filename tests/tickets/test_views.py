@@ -252,3 +252,6 @@ def test_staff_pick_teams_by_their_name_in_the_reader_s_language(client, acme, e
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/support/tickets/queue/").content.decode()
     assert f">{ticket.team.name} ({ticket.team.code})</option>" in page
+    # The queue's rows name the region and the team too.
+    assert f"<td>{ticket.get_region_display()}</td>" in page
+    assert f"<td>{ticket.team.name}</td>" in page
