@@ -75,12 +75,12 @@ from pygal.style import Style
 
 MAX_POINTS = 180
 
-# Colours come from site.css through the classes; pygal's own style is kept
-# neutral so nothing it would have inlined matters.
 # Axis labels are drawn at 12px by site.css; pygal sizes its margins from
 # the font size it is told.
 LABEL_FONT_SIZE = 12
 MARGIN = 8
+# Colours come from site.css through the classes; pygal's own style is kept
+# neutral so nothing it would have inlined matters.
 _STYLE = Style(background="transparent", plot_background="transparent",
                font_family="inherit", colors=("#0b63c5",) * 8,
                label_font_size=LABEL_FONT_SIZE, major_label_font_size=LABEL_FONT_SIZE)
