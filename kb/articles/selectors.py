@@ -55,14 +55,21 @@ def popular_ranker_register(ranker: PopularRanker) -> None:
 
 def article_list_popular(*, language: str, limit: int = 8) -> list[Article]:
     """The most common fixes in ``language``: the most used first (as the
-    registered ranker sees it), else the most recently verified. Helpful
-    votes do not rank: a few kind votes are not use."""
+    registered ranker sees it, which gives each article its ``use_score``),
+    else the most recently verified. Helpful votes do not rank: a few kind
+    votes are not use."""
     qs = article_list_visible_to(user=None).filter(language=language)
     if _popular_ranker is not None:
         qs = _popular_ranker(qs)
     else:
         qs = qs.order_by(F("last_verified").desc(nulls_last=True), "title")
     return list(qs[:limit])
+
+
+def popular_by_use(articles: list[Article]) -> bool:
+    """Whether use ordered any of these: before anybody used a fix, the list
+    is only the most recently verified ones, and may not say "most common"."""
+    return any(getattr(article, "use_score", 0) > 0 for article in articles)
 
 
 def area_counts(*, language: str) -> dict[str, int]:

@@ -20,10 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
     language = content_language()
     counts = selectors.area_counts(language=language)
     areas = [(area, counts.get(area.value, 0)) for area in Area]
+    popular = selectors.article_list_popular(language=language)
     return render(
         request,
         "articles/home.html",
-        {"areas": areas, "popular": selectors.article_list_popular(language=language)},
+        {"areas": areas, "popular": popular,
+         "popular_by_use": selectors.popular_by_use(popular)},
     )
 
 

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-from kb.articles.models import ArticleFeedback
+from kb.articles.models import Article, ArticleFeedback
 from kb.learning.effectiveness import effectiveness_record_wizard_fix
 from kb.learning.tasks import content_health_task
 from kb.learning.usage import USE_FLOOR, article_use_refresh
@@ -108,3 +108,18 @@ def test_the_upgrade_ranks_by_use_before_the_first_daily_run(client, problems, t
     used.refresh_from_db()
     assert used.use.score == 6
     assert _popular(client)[0] == "Used"
+
+
+def test_before_anybody_used_a_fix_the_home_page_does_not_call_them_most_common(
+        client, problems, time_machine):
+    time_machine.move_to(EU_WORKING_HOURS)
+    make_article(title="Verified last week", last_verified=dt.date(2026, 3, 18))
+    make_article(title="Verified long ago", last_verified=dt.date(2025, 6, 1))
+    page = client.get("/").content.decode()
+    assert "Recently verified fixes" in page and "Most common fixes" not in page
+    assert _popular(client) == ["Verified last week", "Verified long ago"]
+    _opened_from_search(Article.objects.get(title="Verified long ago"), USE_FLOOR)
+    content_health_task()
+    page = client.get("/").content.decode()
+    assert "Most common fixes" in page and "Recently verified fixes" not in page
+    assert _popular(client) == ["Verified long ago", "Verified last week"]
