@@ -477,6 +477,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "malformed",
             "wrong url",
             "invalid url",
+            "re:\\burl (?:is )?invalid",
+            "地址无效",
             "url format",
             "app name",
             "推流地址错误",
@@ -625,9 +627,12 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # WebRTC play that spins, SRT that stays on connecting (TCP pushes work).
     KeywordRule(
         (
-            "re:(?:webrtc|whip|srt)[^,.;，。；]{0,16}(?:转圈|连不上|连接不上|一直连接中|"
+            "re:(?:webrtc|whip|srt)[^,.;，。；]{0,16}(?:转圈|连不上|连接不上|一直连接中|没反应|"
             "spinning|spins|stuck (?:on )?connecting|never connects|won't connect|"
             "will not connect|keeps connecting)",
+            # ... and the other way round: "cannot reach our srt listener".
+            "re:(?:cannot|can't|can not|unable to) (?:reach|connect to)[^,.;]{0,24}"
+            "(?:srt|webrtc|whip)\\b",
         ),
         "net.udp-blocked",
         0.5,

@@ -174,6 +174,8 @@ def test_a_black_picture_with_sound_in_any_words_is_the_black_screen_fix(descrip
     "the webrtc player just spins for viewers at the office",
     "srt push stuck connecting, rtmp works",
     "srt 一直连接中",
+    "liveu unit cannot reach our srt listener",
+    "larix 推 srt 没反应",
 ])
 def test_a_udp_protocol_that_never_gets_going_suggests_blocked_udp(description):
     assert "net.udp-blocked" in _problems(diagnose(description=description))[:2]
@@ -218,6 +220,12 @@ def test_two_encoders_on_one_key_are_the_duplicate_publisher(description):
 ])
 def test_one_encoder_or_a_crowded_uplink_is_not_the_duplicate_publisher(description):
     assert "push.duplicate-publisher" not in _problems(diagnose(description=description))[:1]
+
+
+@pytest.mark.parametrize("description", [
+    "the encoder box web page says rtmp url invalid", "推流地址无效", "url is invalid"])
+def test_an_invalid_url_in_either_order_is_the_malformed_url(description):
+    assert _problems(diagnose(description=description))[0] == "push.url-malformed"
 
 
 def test_a_playlist_that_is_not_found_is_the_viewers_404():
