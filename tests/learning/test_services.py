@@ -232,6 +232,21 @@ class TestLearnedPhrases:
         assert LearnedPhrase.objects.get(pk=phrase.pk).ticket_count == 1
 
 
+    def test_a_replay_relearns_a_changed_ticket_and_drops_its_old_phrase(self, close_ticket):
+        from kb.learning.selectors import searchable_learned_phrases
+
+        article = make_article()
+        filed = [close_ticket(subject="x", article=article,
+                              description='It says "venue gateway handshake rejected".')
+                 for _ in range(2)]
+        Ticket.objects.filter(pk=filed[0].pk).update(description="The venue's line is fine.")
+        report = services.learn_replay()
+        assert report.outcome == {filed[0].pk: "learned", filed[1].pk: "unchanged"}
+        assert LearnedPhrase.objects.get(key="venue gateway handshake rejected").ticket_count == 1
+        assert "venue gateway handshake rejected" not in searchable_learned_phrases(
+            [article.pk]).get(article.pk, [])
+
+
 class TestKnowledgeGaps:
     def test_three_similar_tickets_without_an_article_become_a_gap_with_a_draft(
             self, close_ticket):
