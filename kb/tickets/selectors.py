@@ -207,12 +207,14 @@ def ticket_attachments_parsed(*, ticket: Ticket) -> list[dict]:
             for a in ticket.attachments.all()]
 
 
-def ticket_diagnosis(*, ticket: Ticket, language: str) -> dict:
+def ticket_diagnosis(*, ticket: Ticket, language: str, sessions: list | None = None) -> dict:
     """Findings and suggested fixes from the customer's own words and the
     attached logs. Not from the guided diagnosis a wizard appended: its
     questions and the titles of the fixes the customer turned down would
-    read as symptoms ("Fix offered: Network jitter..." as jitter)."""
-    sessions = list(ticket.wizard_sessions.only("id", "entries"))
+    read as symptoms ("Fix offered: Network jitter..." as jitter).
+    ``sessions``: the ticket's wizard sessions, when the caller has them."""
+    if sessions is None:
+        sessions = list(ticket.wizard_sessions.only("id", "entries"))
     own = ticket_description_own(ticket=ticket, session_ids=[s.id for s in sessions])
     diagnosis = diagnosis_build(
         data=DiagnoseInput(

@@ -192,7 +192,8 @@ def _render_detail(request: HttpRequest, ticket: Ticket, *, status: int = 200,
         "panels": ticket_panels_render(ticket=ticket, request=request),
     }
     if request.user.is_staff:
-        context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language())
+        context["diagnosis"] = ticket_diagnosis(ticket=ticket, language=content_language(),
+                                                sessions=wizard_sessions)
         context["notifications"] = ticket.notifications.all()
         context["page_alarm"] = ticket_page_alarm(ticket=ticket)
     if can_work:
