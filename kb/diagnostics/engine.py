@@ -363,6 +363,8 @@ def _suggest(
     # "0 dropped frames": the words "dropped frames" in it are no sign of a
     # short uplink.
     encoder_clean = rules.encoder_said_clean(text)
+    # As does the customer's own "0% loss": the path's loss was measured.
+    no_path_loss = no_path_loss or rules.loss_said_none(text)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:

@@ -436,8 +436,36 @@ def encoder_said_clean(text: str) -> bool:
     return _ENCODER_CLEAN_RE.search(text) is not None
 
 
+# "0% loss", "no packet loss", 丢包率是0, 没有丢包: the customer measured the
+# loss and there is none (a lookbehind keeps "100% loss" out). Their words
+# about loss then point at no loss fix, as a pasted clean path does not.
+_NO_LOSS_RE = re.compile(
+    r"(?:(?<![\d.])0(?:\.0+)?\s*%?|\bno|\bzero)\s+(?:packet\s+)?loss"
+    r"|\bloss\s*(?:is|=|:|at|of)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])"
+    # 丢不丢包 asks; 会不会丢包 too.
+    r"|(?:没有|没|(?<![会丢])不|无)丢包"
+    r"|丢包率?\s*(?:为|是|=|:|：)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])",
+    re.I,
+)
+
+
+def loss_said_none(text: str) -> bool:
+    """The description says the customer measured no packet loss."""
+    return _NO_LOSS_RE.search(text) is not None
+
+
+# "The preview is smooth", 主播这边看着好好的: the publisher's side is fine,
+# so the stutter the viewers report starts after the ingest.
+_PUBLISHER_SIDE_FINE = (
+    r"\b(?:preview|my end|our end|my side|our side)\b[^.,;!?]{0,30}?"
+    r"\b(?:is|looks|seems)\s+(?:smooth|fine|ok|okay|perfect|good)\b"
+    r"|(?:主播|推流端|预览)(?:这边|那边|端)?[^，。,.；;]{0,4}?(?:很|挺|都)?(?:流畅|正常|好好的|没问题)"
+)
+
+
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("re:" + _ENCODER_CLEAN,), "play.viewer-buffering", 0.5),
+    KeywordRule(("re:" + _PUBLISHER_SIDE_FINE,), "play.viewer-buffering", 0.5),
     KeywordRule(
         ("connection refused", "econnrefused", "连接被拒绝", "拒绝连接", "无法连接推流"),
         "push.connect-refused",
@@ -597,7 +625,17 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "net.high-latency-route",
         0.45,
     ),
-    KeywordRule(("jitter", "抖动"), "net.jitter", 0.55),
+    KeywordRule(
+        (
+            "jitter",
+            "抖动",
+            # A ping that will not hold still: the jitter fix's own words.
+            "re:\\b(?:ping|rtt|latency)\\s+(?:keeps\\s+|is\\s+)?jump(?:s|ing)\\b",
+            "re:(?:ping|rtt|延迟|时延|延时)\\s*值?\\s*(?:忽高忽低|时高时低|不稳定?)",
+        ),
+        "net.jitter",
+        0.55,
+    ),
     KeywordRule(
         (
             "upload speed",
@@ -784,6 +822,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "海外观众无法",
             "海外观众看不了",
             "海外观众打不开",
+            "a few countries",
+            "re:(?:几个|一些|某些|部分|个别|有的)国家",
         ),
         "play.geo-restricted",
         0.55,

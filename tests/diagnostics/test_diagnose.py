@@ -152,6 +152,7 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
     "海外观众看不了，提示地区限制",
     "海外观众打不开直播间",
     "viewers abroad get 'this video is not available in your country'",
+    "海外有几个国家的观众说打不开，国内都正常",
 ])
 def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description):
     # 海外 and "abroad" alone point at the cross-border line; a region named
@@ -246,6 +247,37 @@ def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(descripti
     problems = _problems(diagnose(description=description))
     assert problems[0] == "play.viewer-buffering"
     assert "net.uplink-bandwidth" not in problems
+
+
+@pytest.mark.parametrize("description", [
+    "the preview on the encoder is smooth but the chat complains about buffering",
+    "主播这边看着很流畅，观众那边一直转圈",
+])
+def test_a_publisher_side_said_to_be_fine_puts_the_viewers_side_first(description):
+    assert _problems(diagnose(description=description))[0] == "play.viewer-buffering"
+
+
+@pytest.mark.parametrize("description", [
+    "ping averages 40ms and 0% loss but the picture stutters, rtt jumping all over",
+    "no packet loss, yet the ping jumps between 40 and 400 ms",
+    "丢包率是0，平均延迟也不高，但画面一顿一顿的，ping值忽高忽低",
+    "没有丢包，延迟忽高忽低",
+])
+def test_a_customer_who_measured_no_loss_and_a_jumpy_ping_gets_the_jitter_fix(description):
+    # "loss" in "0% loss" is no sign of loss: the measured answer counts.
+    problems = _problems(diagnose(description=description))
+    assert problems[0] == "net.jitter"
+    assert "net.loss-last-mile" not in problems
+
+
+@pytest.mark.parametrize("description", [
+    "ping shows 10% packet loss and the stream stutters",
+    "100% packet loss to the ingest",
+    "丢包率 0.5%，推流卡",
+    "推流卡，丢不丢包要怎么看",
+])
+def test_loss_that_is_not_zero_still_points_at_loss(description):
+    assert "net.loss-last-mile" in _problems(diagnose(description=description))
 
 
 @pytest.mark.parametrize("description", [
