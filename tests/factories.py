@@ -55,8 +55,9 @@ def make_article(
         # Verified today: fresh whenever the suite runs (staleness tests pass a date).
         "last_verified": timezone.localdate(),
     }
+    home_position = overrides.pop("home_position", None)
     fields.update(overrides)
-    return services.article_create(
+    article = services.article_create(
         author=author,
         slug=slug or f"article-{n}",
         language=language,
@@ -64,6 +65,10 @@ def make_article(
         status=status,
         **fields,
     )
+    if home_position is not None:
+        Article.objects.filter(pk=article.pk).update(home_position=home_position)
+        article.home_position = home_position
+    return article
 
 
 def make_translated_pair(*, problems=(), slug: str | None = None, **overrides):

@@ -90,7 +90,7 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "title", "language", "status", "area", "version", "owner", "last_verified",
-        "translation_outdated", "is_stale",
+        "translation_outdated", "is_stale", "home_position",
     ]
     list_filter = [
         "status", PendingEditFilter, "language", "area", VerificationFilter,
@@ -101,6 +101,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = [
         "action_submit", "action_publish", "action_publish_edits", "action_return",
         "action_archive", "action_verify", "action_confirm_translation",
+        "action_recommend", "action_unrecommend",
     ]
     readonly_fields = [
         "status", "version", "reviewer", "review_note", "translation_outdated",
@@ -386,6 +387,21 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Confirm in line with its translation"), permissions=["change"])
     def action_confirm_translation(self, request, queryset):
         self._bulk(request, queryset, "confirm-translation")
+
+    @admin.action(description=_("Recommend on the home page (both languages)"),
+                  permissions=["change"])
+    def action_recommend(self, request, queryset):
+        positions = sorted({services.article_recommend(article=a) for a in queryset})
+        self.message_user(request, _("Recommended on the home page until use ranks the "
+                                     "fixes, at positions %(positions)s.") % {
+            "positions": ", ".join(str(p) for p in positions)}, messages.SUCCESS)
+
+    @admin.action(description=_("Stop recommending on the home page"), permissions=["change"])
+    def action_unrecommend(self, request, queryset):
+        for article in queryset:
+            services.article_unrecommend(article=article)
+        self.message_user(request, _("No longer recommended on the home page (%(n)d).") % {
+            "n": queryset.count()}, messages.SUCCESS)
 
 
 def revision_diff(old: ArticleRevision | None, new: ArticleRevision) -> list[dict]:

@@ -3,7 +3,9 @@
 ``parse_article_file`` reads and validates one file; ``articles_load_fixtures``
 turns a folder of them into published articles, idempotently: an unchanged
 file (same digest as at its last load) is left alone, a changed one becomes a
-new version with a revision.
+new version with a revision. A file's ``home_position`` (where the home page
+recommends the fix until use ranks the fixes) is set when the article is
+created; after that the curators own it (admin actions), as it is no content.
 """
 
 import datetime as dt
@@ -49,6 +51,7 @@ class ArticleFile:
     protocols: list[str] = field(default_factory=list)
     encoders: list[str] = field(default_factory=list)
     last_verified: dt.date | None = None
+    home_position: int | None = None
     digest: str = ""
 
 
@@ -98,6 +101,9 @@ def parse_article_file(path: Path) -> ArticleFile:
     verified = meta.get("last_verified")
     if verified is not None and not isinstance(verified, dt.date):
         raise FixtureError(f"{path}: last_verified must be a date like 2026-11-20")
+    position = meta.get("home_position")
+    if position is not None and (type(position) is not int or not 1 <= position <= 99):
+        raise FixtureError(f"{path}: home_position must be a whole number from 1 to 99")
     return ArticleFile(
         path=path,
         slug=str(meta["slug"]),
@@ -113,6 +119,7 @@ def parse_article_file(path: Path) -> ArticleFile:
         protocols=_list(meta, "protocols", set(Protocol.values), path),
         encoders=_list(meta, "encoders", set(Encoder.values), path),
         last_verified=verified,
+        home_position=position,
         digest=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -173,7 +180,8 @@ def _load_one(item: ArticleFile, problems: dict, report: LoadReport) -> None:
             note=f"loaded from {item.path.name}",
             **_fields(item),
         )
-        Article.objects.filter(pk=article.pk).update(source_digest=item.digest)
+        Article.objects.filter(pk=article.pk).update(source_digest=item.digest,
+                                                     home_position=item.home_position)
         report.created += 1
         return
     if existing.source_digest == item.digest:

@@ -89,6 +89,13 @@ class Article(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Where the home page recommends the fix (1 first; both translations
+    # share it) until use ranks the fixes. Not content: no version, no review.
+    home_position = models.PositiveSmallIntegerField(
+        _("home page position"), null=True, blank=True, editable=False,
+        help_text=_("Place among the fixes the home page recommends until use ranks them; "
+                    "empty: not recommended."),
+    )
     # Set by the fixture loader so that an unchanged file is left alone.
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 

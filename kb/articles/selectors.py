@@ -53,23 +53,35 @@ def popular_ranker_register(ranker: PopularRanker) -> None:
     _popular_ranker = ranker
 
 
+# After use (the registered ranker), the home page's order: the fixes the
+# curators recommend, in their order, then the most recently verified.
+POPULAR_FALLBACK_ORDER = (F("home_position").asc(nulls_last=True),
+                          F("last_verified").desc(nulls_last=True), "title")
+
+
 def article_list_popular(*, language: str, limit: int = 8) -> list[Article]:
     """The most common fixes in ``language``: the most used first (as the
     registered ranker sees it, which gives each article its ``use_score``),
-    else the most recently verified. Helpful votes do not rank: a few kind
-    votes are not use."""
+    then the recommended ones, then the most recently verified. Helpful
+    votes do not rank: a few kind votes are not use."""
     qs = article_list_visible_to(user=None).filter(language=language)
     if _popular_ranker is not None:
         qs = _popular_ranker(qs)
     else:
-        qs = qs.order_by(F("last_verified").desc(nulls_last=True), "title")
+        qs = qs.order_by(*POPULAR_FALLBACK_ORDER)
     return list(qs[:limit])
 
 
-def popular_by_use(articles: list[Article]) -> bool:
-    """Whether use ordered any of these: before anybody used a fix, the list
-    is only the most recently verified ones, and may not say "most common"."""
-    return any(getattr(article, "use_score", 0) > 0 for article in articles)
+def popular_kind(articles: list[Article]) -> str:
+    """What ordered the home page's list, for its heading: ``used`` (use
+    ranked some of them: "most common"), ``recommended`` (no use yet, the
+    curators' picks lead) or ``recent`` (neither: the most recently
+    verified). Before anybody used a fix the list may not say "most common"."""
+    if any(getattr(article, "use_score", 0) > 0 for article in articles):
+        return "used"
+    if any(article.home_position is not None for article in articles):
+        return "recommended"
+    return "recent"
 
 
 def area_counts(*, language: str) -> dict[str, int]:

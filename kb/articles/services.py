@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -625,6 +626,27 @@ def article_mark_verified(*, article: Article, actor, on: dt.date | None = None)
     article.last_verified = on or timezone.localdate()
     article.save(update_fields=["last_verified", "updated_at"])
     return article
+
+
+def article_recommend(*, article: Article) -> int:
+    """Recommend the fix (both translations) on the home page, after the fixes
+    already recommended; returns its position (unchanged if it already had one)."""
+    with transaction.atomic():
+        group = list(Article.objects.select_for_update()
+                     .filter(translation_group=article.translation_group))
+        placed = [a.home_position for a in group if a.home_position is not None]
+        if placed:
+            return min(placed)
+        last = Article.objects.aggregate(last=Max("home_position"))["last"] or 0
+        Article.objects.filter(pk__in=[a.pk for a in group]).update(home_position=last + 1)
+    log.info("article_recommended group=%s position=%s", article.translation_group, last + 1)
+    return last + 1
+
+
+def article_unrecommend(*, article: Article) -> None:
+    """The home page no longer recommends the fix, in either language."""
+    Article.objects.filter(translation_group=article.translation_group).update(home_position=None)
+    log.info("article_unrecommended group=%s", article.translation_group)
 
 
 def article_confirm_translation(*, article: Article, actor) -> Article:

@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "articles/home.html",
         {"areas": areas, "popular": popular,
-         "popular_by_use": selectors.popular_by_use(popular)},
+         "popular_kind": selectors.popular_kind(popular)},
     )
 
 

@@ -14,11 +14,12 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kb.articles.models import Article
+from kb.articles.selectors import POPULAR_FALLBACK_ORDER
 from kb.learning.models import ArticleUse, WizardFix
 from kb.search.models import SearchQuery
 from kb.tickets.models import Ticket
@@ -66,8 +67,9 @@ def article_use_refresh(*, now: dt.datetime | None = None) -> int:
 
 
 def article_rank_by_use(qs: QuerySet[Article]) -> QuerySet[Article]:
-    """``qs`` most used first, then the most recently verified (the ranker
-    kb.articles.selectors.article_list_popular is given at start-up)."""
+    """``qs`` most used first, then in the articles' own order (recommended,
+    then the most recently verified); the ranker
+    kb.articles.selectors.article_list_popular is given at start-up."""
     score = ArticleUse.objects.filter(article_id=OuterRef("pk")).values("score")[:1]
     return qs.annotate(use_score=Coalesce(Subquery(score), Value(0))).order_by(
-        "-use_score", F("last_verified").desc(nulls_last=True), "title")
+        "-use_score", *POPULAR_FALLBACK_ORDER)

@@ -237,3 +237,24 @@ class TestContentHealthInAdmin:
                             args=[zh.pk, "confirm-translation"]))
         zh.refresh_from_db()
         assert zh.translation_outdated is False
+
+
+class TestHomePageRecommendationInAdmin:
+    def test_a_curator_recommends_and_stops_recommending_from_the_list(
+            self, client, problems, curator):
+        en, zh = make_translated_pair()
+        client.force_login(curator)
+        changelist = reverse("admin:articles_article_changelist")
+        response = client.post(changelist, {"action": "action_recommend",
+                                             "_selected_action": [zh.pk]}, follow=True)
+        assert "Recommended on the home page until use ranks the fixes, at positions 1." \
+            in response.content.decode()
+        en.refresh_from_db()
+        assert en.home_position == 1
+        home = client.get("/")
+        assert home.context["popular"][0] == en
+        assert "Recommended fixes" in home.content.decode()
+        client.post(changelist, {"action": "action_unrecommend", "_selected_action": [en.pk]})
+        zh.refresh_from_db()
+        assert zh.home_position is None
+        assert "Recently verified fixes" in client.get("/").content.decode()

@@ -28,10 +28,11 @@ Text.
 """
 
 
-def write(root: Path, lang: str = "en", title: str = "Demo fix") -> Path:
+def write(root: Path, lang: str = "en", title: str = "Demo fix", extra: str = "") -> Path:
     path = root / "push" / f"demo-fix.{lang}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(GOOD.format(lang=lang, title=title), encoding="utf-8")
+    text = GOOD.format(lang=lang, title=title)
+    path.write_text(text.replace("last_verified:", extra + "last_verified:"), encoding="utf-8")
     return path
 
 
@@ -72,6 +73,27 @@ class TestArticlesLoadFixtures:
         with pytest.raises(FixtureError, match="demo-fix.en.md.*push.nope"):
             articles_load_fixtures(root=tmp_path)
         assert not Article.objects.exists()
+
+
+class TestHomePosition:
+    def test_a_new_article_takes_the_files_home_position(self, problems, tmp_path):
+        write(tmp_path, "en", extra="home_position: 3\n")
+        articles_load_fixtures(root=tmp_path)
+        assert Article.objects.get().home_position == 3
+
+    def test_a_reload_keeps_what_the_curators_chose(self, problems, tmp_path):
+        write(tmp_path, "en", extra="home_position: 3\n")
+        articles_load_fixtures(root=tmp_path)
+        Article.objects.update(home_position=None)
+        write(tmp_path, "en", title="Demo fix, revised", extra="home_position: 3\n")
+        assert articles_load_fixtures(root=tmp_path).updated == 1
+        assert Article.objects.get().home_position is None
+
+    @pytest.mark.parametrize("value", ["0", "first", "1.5", "100", "true"])
+    def test_a_home_position_that_is_no_place_is_refused(self, tmp_path, value):
+        path = write(tmp_path, "en", extra=f"home_position: {value}\n")
+        with pytest.raises(FixtureError, match="home_position must be a whole number"):
+            parse_article_file(path)
 
 
 class TestParseArticleFile:

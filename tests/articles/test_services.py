@@ -210,3 +210,28 @@ class TestFeedback:
         article = make_article(status=Article.Status.DRAFT)
         with pytest.raises(ApplicationError):
             services.feedback_create(article=article, helpful=True)
+
+
+class TestHomePageRecommendation:
+    def test_a_recommended_fix_is_recommended_in_both_languages_after_the_others(
+            self, problems):
+        first = make_article()
+        en, zh = make_translated_pair()
+        assert services.article_recommend(article=first) == 1
+        assert services.article_recommend(article=zh) == 2
+        en.refresh_from_db()
+        zh.refresh_from_db()
+        assert en.home_position == zh.home_position == 2
+
+    def test_recommending_again_keeps_the_place(self, problems):
+        first, second = make_article(), make_article()
+        services.article_recommend(article=first)
+        services.article_recommend(article=second)
+        assert services.article_recommend(article=first) == 1
+
+    def test_stopping_clears_both_languages_and_changes_no_version(self, problems):
+        en, zh = make_translated_pair()
+        services.article_recommend(article=en)
+        services.article_unrecommend(article=zh)
+        assert list(Article.objects.values_list("home_position", "version")) == [
+            (None, 1), (None, 1)]

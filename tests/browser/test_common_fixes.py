@@ -12,7 +12,7 @@ from kb.learning.tasks import content_health_task
 from kb.search.models import SearchQuery
 from tests.browser.conftest import switch_language
 from tests.clock import EU_WORKING_HOURS
-from tests.factories import make_article
+from tests.factories import make_article, make_translated_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,3 +44,20 @@ def test_the_most_used_fix_tops_the_list_in_each_language(page, time_machine):
 
     switch_language(page, "zh-hans")
     expect(fixes).to_have_text(["编码器连接被拒绝"])
+
+
+def test_before_any_use_the_recommended_fixes_lead_in_each_language(page, time_machine):
+    time_machine.move_to(EU_WORKING_HOURS, tick=True)
+    make_article(title="Verified yesterday", last_verified=dt.date(2026, 3, 24))
+    make_translated_pair(slug="port-1935", title="Encoder refused: open port 1935",
+                         last_verified=dt.date(2026, 1, 10), home_position=1)
+
+    page.goto("/")
+    heading = page.locator("#popular-heading")
+    fixes = page.locator("section[aria-labelledby=popular-heading] .article-item > a")
+    expect(heading).to_have_text("Recommended fixes")
+    expect(fixes).to_have_text(["Encoder refused: open port 1935", "Verified yesterday"])
+
+    switch_language(page, "zh-hans")
+    expect(heading).to_have_text("推荐的解决方案")
+    expect(fixes.first).to_have_text("编码器无法连接 port-1935")

@@ -123,3 +123,18 @@ def test_before_anybody_used_a_fix_the_home_page_does_not_call_them_most_common(
     page = client.get("/").content.decode()
     assert "Most common fixes" in page and "Recently verified fixes" not in page
     assert _popular(client) == ["Verified long ago", "Verified last week"]
+
+
+def test_recommended_fixes_lead_until_use_ranks_a_fix(client, problems, time_machine):
+    time_machine.move_to(EU_WORKING_HOURS)
+    make_article(title="Verified last week", last_verified=dt.date(2026, 3, 18))
+    make_article(title="Recommended second", last_verified=dt.date(2025, 6, 1), home_position=2)
+    make_article(title="Recommended first", last_verified=dt.date(2025, 6, 1), home_position=1)
+    page = client.get("/").content.decode()
+    assert "Recommended fixes" in page and "Most common fixes" not in page
+    assert _popular(client) == ["Recommended first", "Recommended second", "Verified last week"]
+    _opened_from_search(Article.objects.get(title="Verified last week"), USE_FLOOR)
+    content_health_task()
+    page = client.get("/").content.decode()
+    assert "Most common fixes" in page and "Recommended fixes" not in page
+    assert _popular(client) == ["Verified last week", "Recommended first", "Recommended second"]
