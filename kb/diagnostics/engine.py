@@ -365,6 +365,8 @@ def _suggest(
     encoder_clean = rules.encoder_said_clean(text)
     # As does the customer's own "0% loss": the path's loss was measured.
     no_path_loss = no_path_loss or rules.loss_said_none(text)
+    # Sound that comes with a click is there: a muted autoplay, not no audio.
+    sound_on_click = rules.sound_after_a_click(text)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
@@ -376,6 +378,8 @@ def _suggest(
             if port_open and kw.problem == "push.connect-refused":
                 continue
             if (uplink_enough or encoder_clean) and kw.problem == "net.uplink-bandwidth":
+                continue
+            if sound_on_click and kw.problem == "enc.audio-missing":
                 continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:

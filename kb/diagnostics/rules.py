@@ -463,6 +463,17 @@ _PUBLISHER_SIDE_FINE = (
 )
 
 
+# The sound a muted autoplay leaves for the viewer to turn on: the stream
+# has its audio (the engine then leaves the no-audio fix out of the words).
+_SOUND_AFTER_A_CLICK = r"点一下才(?:有|出)?声|(?:click|tap)(?:s|ing)? (?:to )?unmute"
+_SOUND_AFTER_A_CLICK_RE = re.compile(_SOUND_AFTER_A_CLICK, re.I)
+
+
+def sound_after_a_click(text: str) -> bool:
+    """The description says the sound comes once the viewer clicks."""
+    return _SOUND_AFTER_A_CLICK_RE.search(text) is not None
+
+
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("re:" + _ENCODER_CLEAN,), "play.viewer-buffering", 0.5),
     KeywordRule(("re:" + _PUBLISHER_SIDE_FINE,), "play.viewer-buffering", 0.5),
@@ -674,6 +685,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "net.udp-blocked",
         0.5,
+    ),
+    # The same network pushes RTMP (TCP) but not SRT or WebRTC (UDP).
+    KeywordRule(
+        ("re:(?:srt|webrtc|whip)[^。.]{0,24}(?:推不|连不|不行|失败|fail|won't|doesn't|"
+         "does not|can't|cannot)[^。.]{0,40}rtmp[^，。,.;]{0,8}"
+         "(?:可以|能推|正常|没问题|works|is fine|fine)",),
+        "net.udp-blocked",
+        0.6,
     ),
     KeywordRule(
         ("evening", "peak hour", "prime time", "at night", "晚高峰", "高峰期", "晚上"),
@@ -1019,6 +1038,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "autoplay",
             "auto-play",
             "自动播放",
+            "re:" + _SOUND_AFTER_A_CLICK,
             "notallowederror",
             "https page",
         ),

@@ -281,6 +281,28 @@ def test_loss_that_is_not_zero_still_points_at_loss(description):
 
 
 @pytest.mark.parametrize("description", [
+    "网页打开直播没声音，要点一下才有声",
+    "no sound on our web player until viewers click to unmute",
+])
+def test_sound_that_comes_with_a_click_is_the_browser_policy_not_missing_audio(description):
+    problems = _problems(diagnose(description=description))
+    assert problems[0] == "play.browser-policy"
+    assert "enc.audio-missing" not in problems
+
+
+def test_a_web_page_without_sound_and_no_click_is_still_missing_audio():
+    assert "enc.audio-missing" in _problems(diagnose(description="网页打开直播没声音"))
+
+
+@pytest.mark.parametrize("description", [
+    "海外酒店网络srt推不出去 rtmp可以",
+    "srt fails from the hotel network but rtmp works",
+])
+def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
+    assert _problems(diagnose(description=description))[0] == "net.udp-blocked"
+
+
+@pytest.mark.parametrize("description", [
     "obs shows 10 dropped frames (network) and viewers buffer",
     "dropped frames 0.5% every evening",
     "OBS 丢帧很多",
