@@ -1115,6 +1115,18 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "配额",
             "并发上限",
             "路数上限",
+            "带宽上限",
+            "bandwidth cap",
+        ),
+        "ops.quota-exceeded",
+        0.6,
+    ),
+    # A limit's own shape: the new ones are refused, the ones already in go on.
+    KeywordRule(
+        (
+            "re:\\bnew (?:viewers?|people|users?|publish(?:es)?|push(?:es)?|streams?|channels?)\\b"
+            "[^.;]{0,60}\\b(?:existing|already)\\b",
+            "re:新(?:进来的|来的)?(?:观众|用户|推流)[^。；;]{0,20}(?:老观众|已经在(?:看|推))",
         ),
         "ops.quota-exceeded",
         0.6,

@@ -303,6 +303,14 @@ def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
 
 
 @pytest.mark.parametrize("description", [
+    "after about 50 simultaneous channels any new publish gets rejected, existing streams go on",
+    "晚上活动人一多，新进来的观众播放失败，老观众正常，是不是带宽上限到了",
+])
+def test_new_ones_refused_while_the_ones_already_in_go_on_is_a_quota(description):
+    assert _problems(diagnose(description=description))[0] == "ops.quota-exceeded"
+
+
+@pytest.mark.parametrize("description", [
     "obs shows 10 dropped frames (network) and viewers buffer",
     "dropped frames 0.5% every evening",
     "OBS 丢帧很多",
