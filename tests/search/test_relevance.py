@@ -32,6 +32,7 @@ UNCOVERED = load_queries(EVAL / "uncovered.toml")
 # The rounds nothing was tuned for (see their sections in queries.toml).
 HELD_OUT = 3
 SECOND_HELD_OUT = 6
+THIRD_HELD_OUT = 18
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +113,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     second = search[f"round:{SECOND_HELD_OUT}"].row()
     assert second["hit@3"] >= 0.94, search["all"].misses
     assert second["mrr"] >= 0.85
+    # The third, overseas teams streaming into China, in English: at its
+    # first run hit@3 1.000 and MRR 0.988.
+    third = search[f"round:{THIRD_HELD_OUT}"].row()
+    assert third["hit@3"] >= 0.94, search["all"].misses
+    assert third["mrr"] >= 0.9
 
 
 @pytest.fixture(scope="module")
