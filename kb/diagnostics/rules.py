@@ -438,7 +438,7 @@ def encoder_said_clean(text: str) -> bool:
 
 # "0% loss", "no packet loss", 丢包率是0, 没有丢包: the customer measured the
 # loss and there is none (a lookbehind keeps "100% loss" out). Their words
-# about loss then point at no loss fix, as a pasted clean path does not.
+# about loss then suggest no loss fix, as a pasted path without loss does not.
 _NO_LOSS_RE = re.compile(
     r"(?:(?<![\d.])0(?:\.0+)?\s*%?|\bno|\bzero)\s+(?:packet\s+)?loss"
     r"|\bloss\s*(?:is|=|:|at|of)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])"
@@ -640,7 +640,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "jitter",
             "抖动",
-            # A ping that will not hold still: the jitter fix's own words.
+            # A ping that will not hold still.
             "re:\\b(?:ping|rtt|latency)\\s+(?:keeps\\s+|is\\s+)?jump(?:s|ing)\\b",
             "re:(?:ping|rtt|延迟|时延|延时)\\s*值?\\s*(?:忽高忽低|时高时低|不稳定?)",
         ),
