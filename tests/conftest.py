@@ -29,6 +29,16 @@ def _tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Django's default hasher takes 0.4 s a password on this machine, for every
+    user a test makes and every sign-in: most of the suite's setup time. What a
+    test asks of a password (right or wrong, changed) holds with any hasher; the
+    default ones stay listed, for a password a command in another process set."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_runtime(settings, tmp_path):
     settings.KB_INDEX_DIR = tmp_path / "index"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -12,9 +12,7 @@ OFFICE = "198.51.100.20"
 
 
 @pytest.fixture
-def users(db, settings):
-    # A fast hasher: these tests sign in dozens of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def users(db):
     make = get_user_model().objects.create_user
     return {name: make(name, f"{name}@example.com", f"right-{name}-77")
             for name in ("lin", "mei", "wei")}
