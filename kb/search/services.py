@@ -5,24 +5,21 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
-
-import nh3
-from whoosh import highlight
-from whoosh.analysis import Token
+from functools import partial
 
 from kb.articles.models import Article
 from kb.articles.selectors import article_search_database
 from kb.core.after_response import after_response
 from kb.core.metrics import SEARCH_SECONDS, timed
 from kb.search import store
-from kb.search.analysis import jieba_dictionary, term_offsets
+from kb.search.analysis import jieba_dictionary
 from kb.search.backends import SearchView, search_backend
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
 from kb.search.confidence import WEAK_CONFIDENCE, ideal_score, match_confidence
 from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
+from kb.search.snippets import hit_snippet
 from kb.search.spelling import chinese_corrector_for, corrector_for, readings_load
 from kb.search.synonyms import synonym_table
 from kb.search.topics import account_words
@@ -33,7 +30,6 @@ CANDIDATES = 20
 OWN_LANGUAGE_BONUS = 1.2
 # How much the success rate of a fix (kb.search.boosts) moves its score.
 SUCCESS_BOOST = 0.25
-SNIPPET_SOURCES = ("symptoms", "summary")
 
 
 @dataclass
@@ -75,63 +71,6 @@ def candidate_window(offset: int, limit: int) -> int:
 
 
 # Searching ---------------------------------------------------------------------
-class _MarkFormatter(highlight.Formatter):
-    """Escaped text with the matched words in <mark>."""
-
-    between = " … "
-
-    def _text(self, text):
-        return html.escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        word = html.escape(highlight.get_text(text, token, replace), quote=False)
-        return f"<mark>{word}</mark>"
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=200, surround=40)
-
-
-@lru_cache(maxsize=8192)
-def _snippet_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """The index terms of a stored symptoms or summary text with their
-    offsets: the same texts come up again and again."""
-    return tuple(term_offsets(text))
-
-
-def _cached_analysis(value: str, **_options):
-    """An analyzer for Whoosh's highlighter that replays the cached tokens
-    (fresh Token objects: the highlighter marks them)."""
-    for text, start, end in _snippet_tokens(value):
-        yield Token(chars=True, text=text, startchar=start, endchar=end, boost=1.0)
-
-
-def _snippet(hit, terms: set[str]) -> str:
-    """Symptoms or summary with the matched words marked (terms computed once
-    per query, not per hit as Whoosh's Hit.highlights does)."""
-    for stored in SNIPPET_SOURCES:
-        text = hit.get(stored, "")
-        if not text:
-            continue
-        matched = frozenset(token for token, _, _ in _snippet_tokens(text) if token in terms)
-        # No query word in it: nothing to mark, no fragment (as Whoosh finds).
-        if matched:
-            fragment = _marked_fragment(text, matched)
-            if fragment:
-                return fragment
-    return html.escape(hit.get("summary", "")[:240], quote=False)
-
-
-@lru_cache(maxsize=8192)
-def _marked_fragment(text: str, matched: frozenset[str]) -> str:
-    """The best fragments of ``text`` with ``matched`` marked: the words of
-    the text a query has decide it, so different searches share it."""
-    fragment = highlight.highlight(
-        text, matched, _cached_analysis, _FRAGMENTER, _MarkFormatter(), top=2
-    )
-    # Already escaped by the formatter; nh3 keeps it that way for any path.
-    return nh3.clean(fragment, tags={"mark"}, attributes={}) if fragment else ""
-
-
 def success_boosts(article_ids: list[int]) -> dict[int, float]:
     """A gentle multiplier from each article's smoothed success rate.
 
@@ -368,7 +307,7 @@ def _hit(shown, other, score: float, terms: set[str]) -> SearchHit:
         url=shown["url"],
         area=shown["area"],
         problems=[c for c in shown["problems"].split(",") if c],
-        snippet=_snippet(shown, terms),
+        snippet=hit_snippet(shown, terms),
         score=round(score, 3),
         translation=(
             {"slug": other["slug"], "lang": other["lang"], "url": other["url"]}
