@@ -688,11 +688,19 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # The same network pushes RTMP (TCP) but not SRT or WebRTC (UDP).
     KeywordRule(
-        ("re:(?:srt|webrtc|whip)[^。.]{0,24}(?:推不|连不|不行|失败|fail|won't|doesn't|"
-         "does not|can't|cannot)[^。.]{0,40}rtmp[^，。,.;]{0,8}"
+        ("re:(?:srt|webrtc|whip)[^。.]{0,24}(?:推不|连不|不行|失败|超时|fail|won't|doesn't|"
+         "does not|can't|cannot|time[sd]? ?out)[^。.]{0,40}rtmp[^，。,.;]{0,8}"
          "(?:可以|能推|正常|没问题|works|is fine|fine)",),
         "net.udp-blocked",
         0.6,
+    ),
+    # An SRT handshake that times out never got an answer: UDP dropped on
+    # the way, as the log's "srt-connect-timeout" finding says (a wrong
+    # passphrase is answered, and refused: the TLS and encryption fix).
+    KeywordRule(
+        ("re:\\bsrt\\b[^,.;，。；]{0,24}(?:time[sd]? ?out|超时)",),
+        "net.udp-blocked",
+        0.65,
     ),
     KeywordRule(
         ("evening", "peak hour", "prime time", "at night", "晚高峰", "高峰期", "晚上"),
@@ -718,6 +726,18 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("bitrate too high", "high bitrate", "码率太高", "码率过高", "码率高"),
         "enc.bitrate-too-high",
         0.55,
+    ),
+    # A bitrate raised, or above what the platform takes: the encoder's
+    # setting, whatever the uplink does.
+    KeywordRule(
+        (
+            "re:\\b(?:raised|increased|turned up|bumped up|upped)(?: the| my| our)? "
+            "(?:video )?bitrate\\b",
+            "re:\\b(?:platform|ingest)(?:'s)? max(?:imum)?\\b",
+            "码率调高", "调高码率", "码率调大", "超过平台上限",
+        ),
+        "enc.bitrate-too-high",
+        0.6,
     ),
     KeywordRule(
         ("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55
@@ -1127,6 +1147,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\bnew (?:viewers?|people|users?|publish(?:es)?|push(?:es)?|streams?|channels?)\\b"
             "[^.;]{0,60}\\b(?:existing|already)\\b",
             "re:新(?:进来的|来的)?(?:观众|用户|推流)[^。；;]{0,20}(?:老观众|已经在(?:看|推))",
+            # The fifth stream refused while the first four go on.
+            "re:第\\s*[0-9一二三四五六七八九十]+\\s*路[^。；;]{0,12}(?:被拒|拒绝|推不上|推不了|"
+            "失败|不让推)",
+            "re:\\b(?:\\d+(?:st|nd|rd|th)|third|fourth|fifth|sixth|next) (?:stream|push|"
+            "channel|encoder)\\b[^.;]{0,30}\\b(?:refused|rejected|denied|fails)\\b",
         ),
         "ops.quota-exceeded",
         0.6,

@@ -297,14 +297,23 @@ def test_a_web_page_without_sound_and_no_click_is_still_missing_audio():
 @pytest.mark.parametrize("description", [
     "海外酒店网络srt推不出去 rtmp可以",
     "srt fails from the hotel network but rtmp works",
+    "Makito SRT handshake timeout from the hotel network, RTMP works fine on the same connection",
+    "编码器srt握手超时，同一条网络rtmp正常",
 ])
 def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
     assert _problems(diagnose(description=description))[0] == "net.udp-blocked"
 
 
+def test_an_srt_passphrase_refused_is_still_the_encryption_fix():
+    problems = _problems(diagnose(description="srt handshake rejected after I set the passphrase"))
+    assert problems[0] == "push.tls-handshake"
+
+
 @pytest.mark.parametrize("description", [
     "after about 50 simultaneous channels any new publish gets rejected, existing streams go on",
     "晚上活动人一多，新进来的观众播放失败，老观众正常，是不是带宽上限到了",
+    "同时推到第5路就被拒了 前4路都正常",
+    "the fifth stream gets rejected while the first four keep going",
 ])
 def test_new_ones_refused_while_the_ones_already_in_go_on_is_a_quota(description):
     assert _problems(diagnose(description=description))[0] == "ops.quota-exceeded"
@@ -318,6 +327,14 @@ def test_new_ones_refused_while_the_ones_already_in_go_on_is_a_quota(description
 ])
 def test_dropped_frames_that_are_not_zero_still_point_at_the_uplink(description):
     assert "net.uplink-bandwidth" in _problems(diagnose(description=description))
+
+
+@pytest.mark.parametrize("description", [
+    "vMix dropped frames keep climbing since I raised bitrate to 12000 kbps, platform max is 6000",
+    "码率调高到8000以后OBS开始丢帧",
+])
+def test_dropped_frames_after_a_bitrate_raised_point_at_the_bitrate_first(description):
+    assert _problems(diagnose(description=description))[0] == "enc.bitrate-too-high"
 
 
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
