@@ -425,6 +425,7 @@ _ENCODER_CLEAN = (
     r"\b(?:0|no|zero)\s+(?:dropped\s+frames?|frames?\s+dropped)"
     r"|dropped\s+frames(?:\s*\(network\))?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
     r"|(?:没有|没|(?<!会)不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
+    r"|(?<![\d.])0\s*丢帧"
     r"|丢弃的帧\s*\(网络\)\s*0(?![\d.])"
 )
 _ENCODER_CLEAN_RE = re.compile(_ENCODER_CLEAN, re.I)
@@ -459,7 +460,8 @@ def loss_said_none(text: str) -> bool:
 _PUBLISHER_SIDE_FINE = (
     r"\b(?:preview|my end|our end|my side|our side)\b[^.,;!?]{0,30}?"
     r"\b(?:is|looks|seems)\s+(?:smooth|fine|ok|okay|perfect|good)\b"
-    r"|(?:主播|推流端|预览)(?:这边|那边|端)?[^，。,.；;]{0,4}?(?:很|挺|都)?(?:流畅|正常|好好的|没问题)"
+    r"|(?:主播|推流端|预览)(?:这边|那边|端)?[^，。,.；;\s]{0,8}?(?:很|挺|都|全)?"
+    r"(?:流畅|正常|好好的|没问题)"
 )
 
 
@@ -526,6 +528,17 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.url-malformed",
         0.55,
+    ),
+    # How to split the address between the server and key fields: about
+    # the URL, though the key is named.
+    KeywordRule(
+        (
+            "re:(?:地址|url)[^。；;]{0,6}(?:怎么|咋|如何)拆",
+            "re:(?:串流密钥|密钥|推流码|stream key)[^。；;]{0,6}又填了一(?:遍|次)",
+            "re:\\b(?:how|where) (?:do i|do we|to|should i|should we) split the (?:url|address)",
+        ),
+        "push.url-malformed",
+        0.6,
     ),
     KeywordRule(
         (
@@ -715,6 +728,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "backup line",
             "专线中断",
             "专线断",
+            "re:专线[^。；;，,]{0,6}断了",
+            "备用线路",
             "主链路",
             "切换备用",
         ),
@@ -735,6 +750,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "(?:video )?bitrate\\b",
             "re:\\b(?:platform|ingest)(?:'s)? max(?:imum)?\\b",
             "码率调高", "调高码率", "码率调大", "超过平台上限",
+            "re:码率[^。；;，,]{0,4}(?:超过|超出|超了)[^。；;，,]{0,4}(?:上限|限制|最大)",
         ),
         "enc.bitrate-too-high",
         0.6,
@@ -1135,6 +1151,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "配额",
             "并发上限",
             "路数上限",
+            "最大并发",
+            "并发路数",
+            "re:套餐[^。；;，,]{0,4}(?:到顶|上限|用完)",
             "带宽上限",
             "bandwidth cap",
         ),

@@ -252,6 +252,7 @@ def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(descripti
 @pytest.mark.parametrize("description", [
     "the preview on the encoder is smooth but the chat complains about buffering",
     "主播这边看着很流畅，观众那边一直转圈",
+    "主播这边OBS数据全正常0丢帧 但泰国印尼的观众一直说转圈圈缓冲",
 ])
 def test_a_publisher_side_said_to_be_fine_puts_the_viewers_side_first(description):
     assert _problems(diagnose(description=description))[0] == "play.viewer-buffering"
@@ -335,6 +336,19 @@ def test_dropped_frames_that_are_not_zero_still_point_at_the_uplink(description)
 ])
 def test_dropped_frames_after_a_bitrate_raised_point_at_the_bitrate_first(description):
     assert _problems(diagnose(description=description))[0] == "enc.bitrate-too-high"
+
+
+@pytest.mark.parametrize(("description", "problem"), [
+    ("TikTok后台提示码率超过上限 我OBS码率设的12000kbps 要降到多少", "enc.bitrate-too-high"),
+    ("新开直播间推流报错 超过最大并发路数 是套餐到顶了吗", "ops.quota-exceeded"),
+    ("专线下午突然断了 晚上7点还有一场带货 怎么切到备用线路", "net.line-failover"),
+    ("OBS服务器那栏填的 rtmp://xxx/live/abc123 串流密钥又填了一遍 推不上去 地址到底咋拆",
+     "push.url-malformed"),
+    ("obs asks for a server and a stream key, how do i split the url you gave me",
+     "push.url-malformed"),
+])
+def test_chinese_teams_streaming_abroad_are_read_in_their_own_words(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
 
 
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
