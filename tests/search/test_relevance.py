@@ -33,6 +33,7 @@ UNCOVERED = load_queries(EVAL / "uncovered.toml")
 HELD_OUT = 3
 SECOND_HELD_OUT = 6
 THIRD_HELD_OUT = 18
+FOURTH_HELD_OUT = 20
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     third = search[f"round:{THIRD_HELD_OUT}"].row()
     assert third["hit@3"] >= 0.94, search["all"].misses
     assert third["mrr"] >= 0.9
+    # The fourth, Chinese teams streaming abroad, in Chinese: at its first
+    # run hit@3 1.000 and MRR 0.963.
+    fourth = search[f"round:{FOURTH_HELD_OUT}"].row()
+    assert fourth["hit@3"] >= 0.94, search["all"].misses
+    assert fourth["mrr"] >= 0.9
 
 
 @pytest.fixture(scope="module")
