@@ -461,7 +461,8 @@ _PUBLISHER_SIDE_FINE = (
     r"\b(?:preview|my end|our end|my side|our side)\b[^.,;!?]{0,30}?"
     r"\b(?:is|looks|seems)\s+(?:smooth|fine|ok|okay|perfect|good)\b"
     r"|(?:主播|推流端|预览)(?:这边|那边|端)?[^，。,.；;\s]{0,8}?(?:很|挺|都|全)?"
-    r"(?:流畅|正常|好好的|没问题)"
+    # 不正常, 不流畅: not fine.
+    r"(?<!不)(?:流畅|正常|好好的|没问题)"
 )
 
 

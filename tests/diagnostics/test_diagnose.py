@@ -258,6 +258,12 @@ def test_a_publisher_side_said_to_be_fine_puts_the_viewers_side_first(descriptio
     assert _problems(diagnose(description=description))[0] == "play.viewer-buffering"
 
 
+@pytest.mark.parametrize("description", ["主播推流不正常，一直卡", "主播那边画面不流畅"])
+def test_a_publisher_side_said_not_to_be_fine_does_not_point_at_the_viewers(description):
+    # 不正常 and 不流畅 end in the words of a side that is fine.
+    assert "play.viewer-buffering" not in _problems(diagnose(description=description))
+
+
 @pytest.mark.parametrize("description", [
     "ping averages 40ms and 0% loss but the picture stutters, rtt jumping all over",
     "no packet loss, yet the ping jumps between 40 and 400 ms",
