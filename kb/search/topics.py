@@ -14,7 +14,9 @@ counts only after reset, forgot or change (or 登录, 忘记, 修改); "balance"
 alone is also a load balancer, "access" also a 403, "renewal" also a
 certificate's, 认证 also a publish authentication, "sales" and 销售 also a
 live-commerce stream, 邀请 also a guest invited on air, 登录控制台 a step of
-a fix and "the log in OBS" a log. A word belongs here only
+a fix, "the log in OBS" a log and 套餐 alone a plan whose stream limit is
+reached (是套餐到顶了吗: the quota fix), so it counts only when the plan is
+chosen, bought or changed. A word belongs here only
 if no question of the evaluation set (tests/search_eval/queries.toml), no
 symptom line of an article and no scenario of the wizard's evaluation uses
 it (tests/search/test_topics.py checks all three).
@@ -60,7 +62,8 @@ _CHINESE = (
     # Billing and payment.
     "发票", "开票", "专票", "普票", "抬头", "税号", "增值税", "退款", "退费", "账单", "扣费",
     "计费", "收费", "费用", "价格", "报价", "多少钱", "优惠", "折扣", "充值", "续费", "余额",
-    "欠费", "提现", "汇款", "转账", "对公", "套餐", "包年", "包月", "扣款", "付款", "支付宝",
+    "欠费", "提现", "汇款", "转账", "对公", "套餐升级", "升级套餐", "换套餐", "买套餐",
+    "哪个套餐", "什么套餐", "套餐怎么", "套餐包含", "包年", "包月", "扣款", "付款", "支付宝",
     "微信支付", "消费明细", "消费记录", "流量包", "企业版", "购买", "怎么卖",
     # Contracts and sales.
     "合同", "续签", "盖章", "商务合作", "找销售", "联系销售", "销售经理", "客户经理", "试用",

@@ -62,7 +62,7 @@ def test_no_streaming_question_symptom_or_scenario_is_taken_for_an_account_quest
     "the log in OBS shows failed to connect", "add the user agent to the allowlist",
     "the encoder's battery is charged but it shuts down", "our sales webinar keeps buffering",
     "trial run before the event drops frames", "直播带货的销售直播卡顿", "邀请嘉宾连麦失败",
-    "登录控制台后看不到推流记录",
+    "登录控制台后看不到推流记录", "第5路推流被拒，是套餐到顶了吗",
 ])
 def test_streaming_words_an_account_question_also_uses_are_not_enough(text):
     assert account_words(text) is None
@@ -70,7 +70,8 @@ def test_streaming_words_an_account_question_also_uses_are_not_enough(text):
 
 @pytest.mark.parametrize("text, words", [
     ("Reset my password", "Reset my password"), ("INVOICE for May", "INVOICE"),
-    ("怎么开发票", "发票"), ("forgot the password", "forgot the password"),
+    ("怎么开发票", "发票"), ("想升级套餐", "升级套餐"),
+    ("forgot the password", "forgot the password"),
     # Chinese written against an English word leaves it a word of its own.
     ("要一张invoice", "invoice"),
 ])
