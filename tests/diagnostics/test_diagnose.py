@@ -353,7 +353,8 @@ def test_dropped_frames_after_a_bitrate_raised_point_at_the_bitrate_first(descri
     ("obs asks for a server and a stream key, how do i split the url you gave me",
      "push.url-malformed"),
 ])
-def test_chinese_teams_streaming_abroad_are_read_in_their_own_words(description, problem):
+def test_a_bitrate_cap_a_plan_limit_a_line_down_or_a_split_address_is_read_as_such(
+        description, problem):
     assert _problems(diagnose(description=description))[0] == problem
 
 
