@@ -19,8 +19,8 @@ class Command(BaseCommand):
     help = (
         "Measure search relevance on the evaluation set: hit@1, hit@3 and MRR, "
         "overall, per language, per kind, for questions with numbers and per round "
-        "(rounds 3 and 6 are held out), next to a substring-match baseline; and how many "
-        "searches are shown as weak matches."
+        "(the held-out rounds are named in the file's header), next to a substring-match "
+        "baseline; and how many searches are shown as weak matches."
     )
 
     def add_arguments(self, parser):
