@@ -78,8 +78,9 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
 
     suggestions = {s["problem"]: s for s in result["suggestions"]}
     if data.description.strip():
-        found = search_articles(text=data.description, language=language, limit=3,
-                                record=False)
+        # Some over the suggestions' count: those the evidence answered are left out.
+        found = search_articles(text=data.description, language=language,
+                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
         if found.account_question and not result["escalate"]["recommended"] and not any(
                 f["problems"] for f in result["findings"]):
             # An invoice or a password has no fix in the articles: the fixes
@@ -91,8 +92,15 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # first fix counts for little, and is said to be weak.
         weights = WEAK_SEARCH_CONFIDENCE if found.weak else SEARCH_CONFIDENCE
         reason_code = "reason.search.weak" if found.weak else "reason.search"
-        for rank, hit in enumerate([] if found.account_question else found.hits[:len(weights)]):
+        # A fix the customer's evidence or words answered "no" to (a path
+        # without loss, "0 dropped frames") is no suggestion for sharing words
+        # with the description; the next match takes its place.
+        hits = [] if found.account_question else [
+            hit for hit in found.hits if set(hit.problems) - diagnosis.answered]
+        for rank, hit in enumerate(hits[:len(weights)]):
             for code in hit.problems:
+                if code in diagnosis.answered:
+                    continue
                 reason = msg(reason_code, title=hit.title).render(language)
                 if code in suggestions:
                     entry = suggestions[code]

@@ -324,8 +324,37 @@ def _finding_reason(finding: Finding) -> Message:
     return msg("reason.finding.bare", summary=summary)
 
 
+def answered_by_evidence(findings: list[Finding], description: str) -> frozenset[str]:
+    """The fixes whose question the customer's evidence or own words have
+    already answered "no": words about them in the description suggest
+    them no more (the evidence's own findings still do)."""
+    text = rules.description_text(description)
+    answered: set[str] = set()
+    # A pasted path that reached its target with no loss that persists
+    # answers "is it packet loss?", as does the customer's own "0% loss".
+    if any(f.kind == "path-clean" for f in findings) or rules.loss_said_none(text):
+        answered.update(("net.loss-last-mile", "net.loss-cross-border"))
+    # So does a port test that connected, with none that failed, answer
+    # "is the port blocked?"
+    if any(f.kind == "port-open" for f in findings) and not any(
+            f.kind in PORT_FAILURES for f in findings):
+        answered.add("push.connect-refused")
+    # An iperf3 upload with room for the stream answers "is my upload
+    # enough?"; and in "0 dropped frames" the words "dropped frames" are no
+    # sign of a short uplink.
+    uplink_enough = any(f.kind == "uplink-enough" for f in findings) and not any(
+        f.kind in UPLINK_SHORT for f in findings)
+    if uplink_enough or rules.encoder_said_clean(text):
+        answered.add("net.uplink-bandwidth")
+    # Sound that comes with a click is there: a muted autoplay, not no audio.
+    if rules.sound_after_a_click(text):
+        answered.add("enc.audio-missing")
+    return frozenset(answered)
+
+
 def _suggest(
-    findings: list[Finding], answers: Answers, role: str | None, description: str
+    findings: list[Finding], answers: Answers, role: str | None, description: str,
+    answered: frozenset[str],
 ) -> list[Suggestion]:
     # problem -> [(confidence, reason, from a finding)]
     contributions: dict[str, list[tuple[float, Message, bool]]] = {}
@@ -350,36 +379,13 @@ def _suggest(
                 confidence *= 0.5  # role unknown: weaker
             add(rule.problem, confidence, _finding_reason(finding), True)
     text = rules.description_text(description)
-    # A pasted path that reached its target with no loss that persists
-    # answers "is it packet loss?": words about loss do not outweigh it.
-    no_path_loss = any(f.kind == "path-clean" for f in findings)
-    # So does a port test that connected, with none that failed, answer
-    # "is the port blocked?", and an iperf3 upload with room for the
-    # stream "is my upload enough?"
-    port_open = any(f.kind == "port-open" for f in findings) and not any(
-        f.kind in PORT_FAILURES for f in findings)
-    uplink_enough = any(f.kind == "uplink-enough" for f in findings) and not any(
-        f.kind in UPLINK_SHORT for f in findings)
-    # "0 dropped frames": the words "dropped frames" in it are no sign of a
-    # short uplink.
-    encoder_clean = rules.encoder_said_clean(text)
-    # As does the customer's own "0% loss": the path's loss was measured.
-    no_path_loss = no_path_loss or rules.loss_said_none(text)
-    # Sound that comes with a click is there: a muted autoplay, not no audio.
-    sound_on_click = rules.sound_after_a_click(text)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
                 continue
             if kw.protocols and protocol not in kw.protocols:
                 continue
-            if no_path_loss and kw.problem in ("net.loss-last-mile", "net.loss-cross-border"):
-                continue
-            if port_open and kw.problem == "push.connect-refused":
-                continue
-            if (uplink_enough or encoder_clean) and kw.problem == "net.uplink-bandwidth":
-                continue
-            if sound_on_click and kw.problem == "enc.audio-missing":
+            if kw.problem in answered:
                 continue
             phrase = rules.keyword_matches(kw, text)
             if phrase:
@@ -556,7 +562,8 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         f.side = f.side or rules.DESTINATION_SIDES.get(f.kind)
     role = _infer_role(answers, parsed, extra, description)
     findings = _findings(parsed, answers.protocol, reached_by_tcp(extra)) + extra
-    suggestions = _suggest(findings, answers, role, description)
+    answered = answered_by_evidence(findings, description)
+    suggestions = _suggest(findings, answers, role, description, answered)
     has_input = (
         bool(description.strip())
         or any(p.detected != "unknown" for p in parsed)
@@ -566,6 +573,7 @@ def _diagnose(description: str, answers: Answers, attachments: list[Any],
         attachments=parsed,
         findings=findings,
         suggestions=suggestions,
+        answered=answered,
         escalate=escalation(
             answers, findings, suggestions, has_input, bool(description.strip()), description
         ),

@@ -415,6 +415,10 @@ class DiagnoseResult:
     # True when the diagnosis itself failed (a bug, logged with its
     # traceback) and this is the fallback answer: escalate to a person.
     degraded: bool = False
+    # The fixes the evidence or the customer's own words answer "no" to
+    # (engine.answered_by_evidence): a caller adding suggestions of its own
+    # (the wizard's search of the description) leaves them out too.
+    answered: frozenset[str] = frozenset()
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The API shape; texts in ``lang`` (``en`` or ``zh-hans``)."""

@@ -62,6 +62,17 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.duplicate-publisher"
         assert top["articles"][0]["slug"] == "push-already-publishing"
 
+    def test_a_fix_the_customer_said_no_to_is_not_suggested_for_sharing_its_words(
+            self, api, fixes):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        asked = post(api, {"description": "packet loss on the first hops?"}).json()
+        assert asked["suggestions"][0]["problem"] == "net.loss-last-mile"
+        said = post(api, {"description": "packet loss on the first hops? "
+                                         "ping says no packet loss"}).json()
+        assert "net.loss-last-mile" not in [s["problem"] for s in said["suggestions"]]
+
     def test_a_description_that_only_shares_a_word_with_a_fix_says_the_match_is_weak(
             self, api, fixes):
         from kb.search.indexing import index_rebuild

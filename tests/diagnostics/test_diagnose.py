@@ -277,6 +277,24 @@ def test_a_customer_who_measured_no_loss_and_a_jumpy_ping_gets_the_jitter_fix(de
     assert "net.loss-last-mile" not in problems
 
 
+@pytest.mark.parametrize(("description", "answered"), [
+    ("no packet loss, yet the ping jumps", {"net.loss-last-mile", "net.loss-cross-border"}),
+    ("OBS shows 0 dropped frames but viewers buffer", {"net.uplink-bandwidth"}),
+    ("没有声音，要点一下才有声", {"enc.audio-missing"}),
+    ("ping shows 10% packet loss and the stream stutters", set()),
+])
+def test_the_diagnosis_names_the_fixes_the_customers_own_words_answered(description,
+                                                                         answered):
+    # The wizard leaves these out of what its search of the description adds.
+    assert diagnose(description=description).answered == answered
+
+
+def test_a_pasted_path_without_loss_answers_the_loss_fixes_without_a_word_about_it():
+    path = (SAMPLES / "linux-mtr-report-longhaul-stable.txt").read_text()
+    result = diagnose(attachments=[Attachment("mtr.txt", path)])
+    assert {"net.loss-last-mile", "net.loss-cross-border"} <= result.answered
+
+
 @pytest.mark.parametrize("description", [
     "ping shows 10% packet loss and the stream stutters",
     "100% packet loss to the ingest",
