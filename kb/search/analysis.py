@@ -40,7 +40,9 @@ USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 # 4: 主播 is a dictionary word: jieba's own dictionary gives it no weight, so
 #    after 比 its characters fused into a word no article has ("画面比主播慢
 #    20 秒" looked up 比主播).
-ANALYSIS_VERSION = 4
+# 5: the renditions' names 标清 高清 超清 are dictionary words: "没有标清高清"
+#    was 标 + 清高 (aloof) + 清, and the transcoding fix lost its best words.
+ANALYSIS_VERSION = 5
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
 # the typewriter one or the typographic one (U+2019) that macOS and iOS

@@ -140,6 +140,13 @@ def test_the_streamer_is_a_word_after_a_comparison_too():
         "观众", "看到", "画面", "比", "主播", "慢", "20", "秒"]
 
 
+def test_the_renditions_names_are_words_side_by_side():
+    # jieba read 标清高清 as 标 + 清高 ("aloof") + 清.
+    assert analyze("观众那边没有标清高清可以切换") == [
+        "观众", "没有", "标清", "高清", "可以", "切换"]
+    assert "超清" in analyze("只剩超清和原画")
+
+
 class TestDegreeWordsFusedByTheSegmenter:
     """jieba's model for words outside its dictionary fuses a degree word
     with a one-character word after it (很卡, 好高): a word no article has."""
