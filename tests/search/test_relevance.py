@@ -34,6 +34,7 @@ HELD_OUT = 3
 SECOND_HELD_OUT = 6
 THIRD_HELD_OUT = 18
 FOURTH_HELD_OUT = 20
+FIFTH_HELD_OUT = 23
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +125,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     fourth = search[f"round:{FOURTH_HELD_OUT}"].row()
     assert fourth["hit@3"] >= 0.94, search["all"].misses
     assert fourth["mrr"] >= 0.9
+    # The fifth, broadcast and OTT engineers' jargon and log lines, in both
+    # languages: at its first run hit@3 1.000 and MRR 0.950.
+    fifth = search[f"round:{FIFTH_HELD_OUT}"].row()
+    assert fifth["hit@3"] >= 0.94, search["all"].misses
+    assert fifth["mrr"] >= 0.9
 
 
 @pytest.fixture(scope="module")
