@@ -455,12 +455,13 @@ def loss_said_none(text: str) -> bool:
     return _NO_LOSS_RE.search(text) is not None
 
 
-# "The preview is smooth", 主播这边看着好好的: the publisher's side is fine,
-# so the stutter the viewers report starts after the ingest.
+# "The preview is smooth", 主播这边看着好好的, 源站流正常 (the origin the CDN's
+# edges pull from): the publisher's side is fine, so the stutter the viewers
+# report starts after the ingest.
 _PUBLISHER_SIDE_FINE = (
     r"\b(?:preview|my end|our end|my side|our side)\b[^.,;!?]{0,30}?"
     r"\b(?:is|looks|seems)\s+(?:smooth|fine|ok|okay|perfect|good)\b"
-    r"|(?:主播|推流端|预览)(?:这边|那边|端)?[^，。,.；;\s]{0,8}?(?:很|挺|都|全)?"
+    r"|(?:主播|推流端|预览|源站)(?:这边|那边|端)?[^，。,.；;\s]{0,8}?(?:很|挺|都|全)?"
     # 不正常, 不流畅: not fine.
     r"(?<!不)(?:流畅|正常|好好的|没问题)"
 )
@@ -712,7 +713,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # the way, as the log's "srt-connect-timeout" finding says (a wrong
     # passphrase is answered, and refused: the TLS and encryption fix).
     KeywordRule(
-        ("re:\\bsrt\\b[^,.;，。；]{0,24}(?:time[sd]? ?out|超时)",),
+        ("re:\\bsrt\\b[^,.;，。；]{0,24}(?:time[sd]? ?out|超时)",
+         # libsrt's own words for it, quoted with whatever the tool put before.
+         "connection setup failure: connection timed out"),
         "net.udp-blocked",
         0.65,
     ),
@@ -829,6 +832,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "play.slow-startup",
         0.6,
     ),
+    # The edge's GOP cache sends a new viewer the last keyframe at once: a
+    # player setting of the CDN, not the encoder's keyframe interval.
+    KeywordRule(("gop cache", "gop 缓存", "gop缓存"), "play.slow-startup", 0.55),
     # A player cannot show a picture before a keyframe: a long interval is
     # the first cause the slow-first-frame fix checks, and with the interval
     # in a pasted log it outranks the symptom.

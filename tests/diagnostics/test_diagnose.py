@@ -253,6 +253,7 @@ def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(descripti
     "the preview on the encoder is smooth but the chat complains about buffering",
     "主播这边看着很流畅，观众那边一直转圈",
     "主播这边OBS数据全正常0丢帧 但泰国印尼的观众一直说转圈圈缓冲",
+    "源站流正常，部分边缘节点的观众卡顿",
 ])
 def test_a_publisher_side_said_to_be_fine_puts_the_viewers_side_first(description):
     assert _problems(diagnose(description=description))[0] == "play.viewer-buffering"
@@ -324,9 +325,20 @@ def test_a_web_page_without_sound_and_no_click_is_still_missing_audio():
     "srt fails from the hotel network but rtmp works",
     "Makito SRT handshake timeout from the hotel network, RTMP works fine on the same connection",
     "编码器srt握手超时，同一条网络rtmp正常",
+    # libsrt's own message, the protocol's name far before it.
+    "SRT caller Connection setup failure: connection timed out, RTMP over TCP from the same "
+    "site works",
 ])
 def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
     assert _problems(diagnose(description=description))[0] == "net.udp-blocked"
+
+
+@pytest.mark.parametrize("description", [
+    "HTTP-FLV首帧3-4秒 边缘GOP缓存未开启",
+    "first frame takes 4 s, is the gop cache on at the edge?",
+])
+def test_the_edges_gop_cache_is_the_slow_start_fix_not_the_encoders_interval(description):
+    assert _problems(diagnose(description=description))[0] == "play.slow-startup"
 
 
 def test_an_srt_passphrase_refused_is_still_the_encryption_fix():
