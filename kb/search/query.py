@@ -16,10 +16,12 @@ just words. The query is built here:
   closest vocabulary words; known words are never expanded, so correct
   queries are not flooded; an unknown name with full stops ("restream.io")
   also looks for its known words;
-- quoted text, and short pasted lines, also match as phrases in the fields
-  that keep positions (head: title and symptoms; meta: summary and tags),
-  with a strong boost, so an
-  exact error string ranks the article that quotes it first.
+- quoted text, short pasted lines, the sentences of a longer line and what
+  in them a tool may have printed (from a capitalised word on; a run of
+  Latin words in Chinese) also match as phrases in the fields that keep
+  positions (head: title and symptoms; meta: summary and tags), with a
+  strong boost, so an exact error string ranks the article that quotes it
+  first, also in the middle of what the customer wrote.
 """
 
 import re
@@ -246,12 +248,47 @@ def _chinese_corrections(text: str, *, chinese) -> dict[str, str]:
     return found
 
 
+# Where a sentence ends: a full stop with a space after it (not the one in a
+# host name), or Chinese punctuation.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
+# An error message's first word in a sentence of the customer's own words:
+# capitalised after at least one word ("OBS says Failed to connect ...").
+_MESSAGE_START = re.compile(r"(?<=\S)\s+(?=[A-Z][a-z])")
+# A run of Latin-script words in Chinese text: what a tool printed, quoted
+# without quotes ("OBS一直弹 Failed to connect to server 推不上去").
+_LATIN_RUN = re.compile(r"[A-Za-z][^\u3400-\u9fff\uff00-\uffef\u3000-\u303f]*[A-Za-z.]")
+
+
+def _phrase_like(text: str) -> bool:
+    return 2 <= len(text.split()) <= 12 or bool(_CJK.search(text) and 2 <= len(text) <= 30)
+
+
+def _messages_in(sentence: str) -> list[str]:
+    """Parts of a sentence that may be a message it quotes: from a
+    capitalised word on, and each run of Latin words in Chinese."""
+    if _CJK.search(sentence):
+        return [run for run in _LATIN_RUN.findall(sentence) if len(run.split()) >= 3]
+    parts = _MESSAGE_START.split(sentence, maxsplit=1)
+    return [parts[1]] if len(parts) == 2 and len(parts[1].split()) >= 3 else []
+
+
 def _phrase_sources(prepared: PreparedQuery) -> list[str]:
     if prepared.phrases:
         return prepared.phrases
-    # A pasted error message is a line of a few words: match it as a phrase.
-    return [line for line in prepared.text.split("\n") if 2 <= len(line.split()) <= 12 or (
-        _CJK.search(line) and 2 <= len(line) <= 30)][:MAX_PHRASES]
+    # A pasted error message is a line of a few words, or a sentence of a
+    # longer line, or the part of one a tool printed: match it as a phrase.
+    sources = []
+    for line in prepared.text.split("\n"):
+        if _phrase_like(line) and not _CJK.search(line):
+            # A short line is the message itself: its end is no message of its
+            # own ("Could not write header ...: Operation not permitted").
+            sources.append(line)
+            continue
+        for sentence in [line] if _phrase_like(line) else _SENTENCE_END.split(line):
+            if _phrase_like(sentence):
+                sources.append(sentence)
+            sources.extend(_messages_in(sentence))
+    return list(dict.fromkeys(sources))[:MAX_PHRASES]
 
 
 def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable,

@@ -41,6 +41,26 @@ class TestFindingTheFix:
         _, slugs = top('"Failed to connect to server"')
         assert slugs[0] == "push-connection-refused"
 
+    @pytest.mark.parametrize("text", [
+        "OBS says Failed to connect to server. Tried many times from the office network, "
+        "from home it works",
+        "ffmpeg: Failed to connect to server; tried many times from the office network",
+        "OBS一直弹 Failed to connect to server 在公司网络试了很多次，在家就可以",
+    ])
+    def test_an_error_message_in_the_middle_of_a_message_ranks_the_article_quoting_it(
+            self, problems, build_index, text):
+        make_article(problems=[problems["push.connect-refused"]], slug="connection-refused",
+                     title="Encoder cannot connect", symptoms=["Failed to connect to server"],
+                     body="Port 1935 is blocked.")
+        # Shares every word of the message but not the message, and the rest.
+        make_article(problems=[problems["net.udp-blocked"]], slug="udp-blocked",
+                     title="SRT fails on the office network, works from home",
+                     symptoms=["The office network blocks it; tried many times, at home it works",
+                               "在公司网络试了很多次都不行，在家就可以"],
+                     body="The connection to the server failed. OBS cannot connect.")
+        build_index()
+        assert top(text)[1][0] == "connection-refused"
+
     def test_chinese_keyword_finds_the_chinese_fix(self, kb_articles, build_index):
         build_index()
         results, slugs = top("防盗链", language="zh-hans")
