@@ -431,6 +431,20 @@ _ENCODER_CLEAN = (
 _ENCODER_CLEAN_RE = re.compile(_ENCODER_CLEAN, re.I)
 
 
+# "GOP 已经设成 2 秒了", "keyframe interval is already 2s": the keyframe fix is
+# done; a first frame that is still slow has another cause.
+_KEYFRAME_SAID_SET_RE = re.compile(
+    r"(?:\bgop\b|key\s?frame interval|\bkeyint\b|关键帧间隔|关键帧)[^,.;，。；]{0,12}?"
+    r"(?:已经|already|都)[^,.;，。；]{0,10}?(?<![\d.])2\s*(?:s\b|secs?\b|seconds?\b|秒)",
+    re.I,
+)
+
+
+def keyframe_said_set(text: str) -> bool:
+    """The description says the keyframe interval is already 2 seconds."""
+    return _KEYFRAME_SAID_SET_RE.search(text) is not None
+
+
 def encoder_said_clean(text: str) -> bool:
     """The description (as :func:`description_text` gives it) says the
     encoder drops no frames."""
@@ -538,6 +552,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:(?:地址|url)[^。；;]{0,6}(?:怎么|咋|如何)拆",
             "re:(?:串流密钥|密钥|推流码|stream key)[^。；;]{0,6}又填了一(?:遍|次)",
             "re:\\b(?:how|where) (?:do i|do we|to|should i|should we) split the (?:url|address)",
+            "re:\\bthe key (?:again|twice|a second time) in (?:the )?(?:stream )?key\\b",
+            # OBS's message for a server field it cannot parse.
+            "invalid path or connection url",
         ),
         "push.url-malformed",
         0.6,
@@ -730,6 +747,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "line down",
             "failover",
             "backup line",
+            "backup path",
+            "backup route",
+            "re:\\b(?:dedicated|leased|private|international) line\\b[^.;]{0,30}"
+            "\\b(?:down|cut|dead)\\b",
             "专线中断",
             "专线断",
             "re:专线[^。；;，,]{0,6}断了",
@@ -741,6 +762,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
     ),
     KeywordRule(("ipv6", "ipv4 works"), "net.ipv6-path", 0.55),
+    # ping -6 / curl -6: the same host over IPv6 only, which fails.
+    KeywordRule(
+        ("re:\\b(?:ping|curl|traceroute|tracert|mtr)\\s+-6\\b[^,.;，。；]{0,24}"
+         "(?:time[sd]? ?out|fail|unreachable|超时|不通|失败)",),
+        "net.ipv6-path",
+        0.6,
+    ),
     KeywordRule(
         ("bitrate too high", "high bitrate", "码率太高", "码率过高", "码率高"),
         "enc.bitrate-too-high",
@@ -825,6 +853,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "first frame",
             "slow to load",
             "首帧",
+            "首屏",
             "起播慢",
             "打开慢",
             "秒开",
@@ -1071,6 +1100,20 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.45,
     ),
     KeywordRule(("vpn",), "net.cross-border-interference", 0.3),
+    # The push breaks over a VPN and works without it: the tunnel's smaller
+    # MTU, where a push that only works over a VPN is filtering.
+    KeywordRule(
+        ("re:\\b(?:over|through|on|via) (?:the |our |a )?(?:[\\w-]+ )?vpn\\b[^.;]{0,40}"
+         "(?:stall|freez|stuck|hang|drops|breaks|fails)",
+         "re:\\b(?:stall|freez|hang|drop|break|fail)\\w*[^.;]{0,20}\\b(?:over|through|on|via) "
+         "(?:the |our |a )?(?:[\\w-]+ )?vpn\\b",
+         "re:\\bworks (?:only )?when (?:\\w+ )?(?:turn|switch)(?:s|ed)? off (?:the |our )?"
+         "(?:[\\w-]+ )?vpn\\b",
+         "re:(?:连上|一走|走|开了?)\\s*vpn[^，。,.；;]{0,8}(?:就卡|就断|推不上|卡住|不动)",
+         "re:关(?:掉|了)\\s*vpn[^，。,.；;]{0,4}(?:就好|就正常|就能推)"),
+        "net.mtu-fragmentation",
+        0.55,
+    ),
     KeywordRule(
         (
             "mixed content",

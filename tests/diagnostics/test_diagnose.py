@@ -333,6 +333,44 @@ def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
     assert _problems(diagnose(description=description))[0] == "net.udp-blocked"
 
 
+@pytest.mark.parametrize(("description", "problem"), [
+    ('OBS keeps saying "Invalid Path or Connection URL"', "push.url-malformed"),
+    ("I put rtmp://push.example.com/live/launch01 in Server and the key again in Stream Key",
+     "push.url-malformed"),
+    ("ping -4 to the ingest is fine, ping -6 times out", "net.ipv6-path"),
+    ("curl -6 fails against the push domain", "net.ipv6-path"),
+    ("over the site-to-site VPN OBS connects, then stalls after a few seconds",
+     "net.mtu-fragmentation"),
+    ("the stream only works when IT turns off the VPN", "net.mtu-fragmentation"),
+    ("一走VPN就卡住，关掉VPN就好了", "net.mtu-fragmentation"),
+    ("we were sold a dedicated international line and it seems down tonight",
+     "net.line-failover"),
+    ("how do we switch to the backup path before the show", "net.line-failover"),
+])
+def test_what_the_customer_tried_names_the_fix(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+def test_a_push_that_only_works_over_a_vpn_is_not_read_as_the_tunnels_mtu():
+    def mtu(description):
+        found = {s.problem: s.confidence for s in diagnose(description=description).suggestions}
+        return found.get("net.mtu-fragmentation", 0)
+
+    # A VPN that mends the push is filtering: only the word "vpn" is shared.
+    assert mtu("RTMPS push only works over a VPN") < mtu("RTMPS push stalls over the VPN")
+
+
+@pytest.mark.parametrize("description", [
+    "关于首屏打开要 5-6 秒的问题，GOP 已经设成 2 秒了，还能怎么优化？",
+    "first frame still takes 6 seconds, keyframe interval is already 2s",
+])
+def test_a_keyframe_interval_already_at_two_seconds_is_not_suggested_again(description):
+    result = diagnose(description=description)
+    assert "enc.keyframe-interval" in result.answered
+    assert "enc.keyframe-interval" not in _problems(result)
+    assert _problems(result)[0] == "play.slow-startup"
+
+
 @pytest.mark.parametrize("description", [
     "HTTP-FLV首帧3-4秒 边缘GOP缓存未开启",
     "first frame takes 4 s, is the gop cache on at the edge?",
