@@ -57,7 +57,9 @@ def test_an_error_the_site_logs_reaches_sentry(tmp_path):
         "    1 / 0\n"
         "except ZeroDivisionError:\n"
         "    logging.getLogger('kb.search.services').exception('search_failed query=%r', 'obs')\n"
-        "sentry_sdk.flush(timeout=10)\n")
+        "sentry_sdk.flush(timeout=10)\n"
+        "import json\n"
+        "print(json.dumps(sentry_sdk.get_client().options['data_collection']))\n")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kb.settings",
            "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/1",
            "SENTRY_ENVIRONMENT": "ci", "KB_VAR_DIR": str(tmp_path)}
@@ -75,3 +77,8 @@ def test_an_error_the_site_logs_reaches_sentry(tmp_path):
     assert event["environment"] == "ci"
     assert event["exception"]["values"][-1]["type"] == "ZeroDivisionError"
     assert event["logentry"]["message"].startswith("search_failed")
+    # What the SDK was told to leave out, as it resolved it.
+    collected = json.loads(result.stdout.strip().splitlines()[-1])
+    assert collected["user_info"] is False and collected["http_bodies"] == []
+    assert collected["cookies"]["mode"] == collected["url_query_params"]["mode"] == "off"
+    assert collected["stack_frame_variables"] is False
