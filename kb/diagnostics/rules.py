@@ -574,6 +574,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "push.tls-handshake",
         0.4,
     ),
+    # libsrt's answer to a passphrase that does not match, quoted from the
+    # server's or the encoder's log: the caller was heard, and refused.
+    KeywordRule(
+        ("password required or unexpected", "incorrect passphrase"),
+        "push.tls-handshake",
+        0.75,
+    ),
     KeywordRule(
         (
             "dns",
@@ -1088,6 +1095,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "被污染",
             "被重置",
         ),
+        "net.cross-border-interference",
+        0.65,
+    ),
+    # A TLS hello answered with a reset, where plain RTMP goes through: the
+    # name in the hello was filtered on the way.
+    KeywordRule(
+        ("re:(?:clienthello|client hello|\\bsni\\b)[^，。,.;；]{0,20}(?:reset|\\brst\\b|重置)",
+         "re:\\brtmps\\b[^。.;；]{0,40}(?:reset|\\brst\\b|重置)[^。.;；]{0,30}\\brtmp\\b"
+         "[^，。,.;；]{0,8}(?:能推|可以|正常|没问题|works|is fine|fine)"),
         "net.cross-border-interference",
         0.65,
     ),

@@ -346,6 +346,14 @@ def test_srt_that_fails_where_rtmp_works_is_blocked_udp(description):
     ("we were sold a dedicated international line and it seems down tonight",
      "net.line-failover"),
     ("how do we switch to the backup path before the show", "net.line-failover"),
+    # libsrt's refusal of the passphrase: heard and refused, not blocked UDP.
+    ("客户vMix推SRT一直连不上，服务端日志里是 Password required or unexpected",
+     "push.tls-handshake"),
+    ("SRT caller never connects, the listener logs Incorrect passphrase", "push.tls-handshake"),
+    ("客户在北京推RTMPS到海外节点，ClientHello发出去就被reset，普通rtmp反而能推",
+     "net.cross-border-interference"),
+    ("our RTMPS push from Shanghai gets a reset right away while plain RTMP works",
+     "net.cross-border-interference"),
 ])
 def test_what_the_customer_tried_names_the_fix(description, problem):
     assert _problems(diagnose(description=description))[0] == problem
