@@ -3,9 +3,10 @@
 The SDK's Django and Celery integrations enable themselves, and the logging
 one is set up here: an unhandled exception in a request or a task, and
 every ``log.error`` or ``log.exception`` (the catch-alls that fall back and
-log, such as a search answered from the database), become Sentry events. No personal data is sent
-(PRIVATE_DATA_COLLECTION: no user, address, cookie, body, query string or
-local variable): tickets hold customers' logs and contacts.
+log, such as a search answered from the database), become Sentry events.
+No personal data is sent (``PRIVATE_DATA_COLLECTION``: no user, address,
+cookie, body, query string or local variable): tickets hold customers'
+logs and contacts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,26 @@ from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from sentry_sdk._types import DataCollectionUserOptions
+
+
+# What the SDK may collect on its own, category by category (its
+# ``data_collection`` option, from 2.70; 3.0 removed ``send_default_pii`` and
+# collects more by default): nothing about who is signed in, no cookies, no
+# bodies (a ticket's or a paste's), no query strings (a search holds what a
+# customer typed, a stream key too), no headers naming an address, no local
+# variables of a failing frame, no SQL parameters, no task arguments.
+PRIVATE_DATA_COLLECTION: DataCollectionUserOptions = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "denylist",
+                                 "terms": ["forwarded", "-ip", "_ip", "remote", "via",
+                                           "-user", "_user"]}},
+    "http_bodies": [],
+    "url_query_params": {"mode": "off"},
+    "stack_frame_variables": False,
+    "database_query_data": False,
+    "queues": False,
+}
 
 
 def sentry_init(environ: Mapping[str, str]) -> bool:
@@ -48,23 +69,3 @@ def sentry_init(environ: Mapping[str, str]) -> bool:
         # a log.error or log.exception is one, the lines before it breadcrumbs.
         integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)])
     return True
-
-
-# What the SDK may collect on its own, category by category (its
-# ``data_collection`` option, from 2.70; 3.0 removed ``send_default_pii`` and
-# collects more by default): nothing about who is signed in, no cookies, no
-# bodies (a ticket's or a paste's), no query strings (a search holds what a
-# customer typed, a stream key too), no headers naming an address, no local
-# variables of a failing frame, no SQL parameters, no task arguments.
-PRIVATE_DATA_COLLECTION: DataCollectionUserOptions = {
-    "user_info": False,
-    "cookies": {"mode": "off"},
-    "http_headers": {"request": {"mode": "denylist",
-                                 "terms": ["forwarded", "-ip", "_ip", "remote", "via",
-                                           "-user", "_user"]}},
-    "http_bodies": [],
-    "url_query_params": {"mode": "off"},
-    "stack_frame_variables": False,
-    "database_query_data": False,
-    "queues": False,
-}
