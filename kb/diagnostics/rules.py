@@ -186,7 +186,9 @@ PLAYER_WORDS = re.compile(
     r"|bufferNudgeOnStall|HttpStatusCodeInvalid|CoreMediaErrorDomain"
     r"|MEDIA_ERR_|net::ERR_|NotAllowedError"
     # A playlist is what a player loads, not what an encoder pushes.
-    r"|\bm3u8\b",
+    r"|\bm3u8\b"
+    # So is a playback URL or domain, whatever its status.
+    r"|\bplay(?:back)?[ -](?:url|link|domain)|播放(?:地址|链接|域名)|拉流(?:地址|域名)",
     re.IGNORECASE,
 )
 
@@ -502,8 +504,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         (
-            "re:\\b1935\\b.*(?:block|closed|封)",
+            "re:(?<!\\d)1935(?!\\d).*(?:block|closed|封)",
             "connect timed out",
+            "connect timeout",
             "连接超时",
             "推流超时",
             # OBS's dialog, and how Chinese engineers say it.
@@ -513,6 +516,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.connect-refused",
         0.45,
+    ),
+    # A TCP port that does not answer: the push's connection, whatever the
+    # network it is tried from.
+    KeywordRule(
+        ("re:(?<!\\d)1935(?!\\d).*(?:timeout|timed out|超时)",
+         "re:(?:timeout|timed out|超时).*(?<!\\d)1935(?!\\d)"),
+        "push.connect-refused",
+        0.6,
     ),
     KeywordRule(
         (
@@ -528,7 +539,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "push.auth-failed",
         0.55,
     ),
-    KeywordRule(("re:\\b403\\b",), "push.auth-failed", 0.45, role="publisher"),
+    KeywordRule(("re:(?<!\\d)403(?!\\d)",), "push.auth-failed", 0.45, role="publisher"),
     KeywordRule(
         (
             "malformed",
@@ -894,13 +905,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.55,
     ),
     KeywordRule(
-        ("re:\\b403\\b", "forbidden", "referer", "hotlink", "防盗链", "签名过期"),
+        ("re:(?<!\\d)403(?!\\d)", "forbidden", "referer", "hotlink", "防盗链", "签名过期"),
         "play.forbidden-403",
         0.6,
         role="viewer",
     ),
     KeywordRule(
-        ("re:\\b404\\b", "not found", "stream not found", "流不存在", "找不到流"),
+        ("re:(?<!\\d)404(?!\\d)", "not found", "stream not found", "流不存在", "找不到流"),
         "play.not-found-404",
         0.6,
         role="viewer",
@@ -921,7 +932,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "海外观众看不了",
             "海外观众打不开",
             "a few countries",
-            "re:(?:几个|一些|某些|部分|个别|有的)国家",
+            "one country",
+            "every other country",
+            "other countries",
+            "re:(?:几个|一些|某些|部分|个别|有的|一个)国家",
+            "其他国家",
         ),
         "play.geo-restricted",
         0.55,
@@ -1043,7 +1058,27 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "ops.recording-missing",
         0.6,
     ),
-    KeywordRule(("transcod", "rendition", "转码"), "ops.transcode-failure", 0.6),
+    # A stream with a single rendition has no transcoding to fail: it lacks
+    # the ladder the buffering fix adds.
+    KeywordRule(
+        ("transcod", "re:(?<!one )(?<!single )(?<!only )rendition", "转码"),
+        "ops.transcode-failure",
+        0.6,
+    ),
+    KeywordRule(
+        (
+            "no abr",
+            "without abr",
+            "one rendition",
+            "single rendition",
+            "single bitrate",
+            "单码率",
+            "只有一个码率",
+            "re:没(?:有)?(?:配|做|开)?多码率",
+        ),
+        "play.viewer-buffering",
+        0.5,
+    ),
     KeywordRule(("callback", "webhook", "回调"), "ops.callback-failure", 0.6),
     KeywordRule(
         (
@@ -1103,7 +1138,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("re:(?:clienthello|client hello|\\bsni\\b)[^，。,.;；]{0,20}(?:reset|\\brst\\b|重置)",
          "re:\\brtmps\\b[^。.;；]{0,40}(?:reset|\\brst\\b|重置)[^。.;；]{0,30}\\brtmp\\b"
-         "[^，。,.;；]{0,8}(?:能推|可以|正常|没问题|works|is fine|fine)"),
+         "[^，。,.;；]{0,8}(?:能推|可以|正常|没问题|没事|works|is fine|fine)"),
         "net.cross-border-interference",
         0.65,
     ),
@@ -1400,7 +1435,9 @@ def keyword_matches(rule: KeywordRule, text: str) -> str | None:
     """Return the phrase of ``rule`` found in ``text`` (lower-cased), if any."""
     for phrase in rule.phrases:
         if phrase.startswith("re:"):
-            m = re.search(phrase[3:], text, re.I)
+            # ASCII word boundaries: a Chinese character is no word character,
+            # so \bsrt\b finds the srt of 推srt到海外.
+            m = re.search(phrase[3:], text, re.I | re.A)
             if m:
                 return m.group(0)
         elif phrase in text:

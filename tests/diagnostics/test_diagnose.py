@@ -434,6 +434,32 @@ def test_a_bitrate_cap_a_plan_limit_a_line_down_or_a_split_address_is_read_as_su
     assert _problems(diagnose(description=description))[0] == problem
 
 
+@pytest.mark.parametrize(("description", "problem"), [
+    ("CDN 4xx rate jumped, all 404 on the channel 12 playback url", "play.not-found-404"),
+    ("拉流地址返回404 推流端一切正常", "play.not-found-404"),
+    ("play error rate red only for Turkey on the map, every other country green",
+     "play.geo-restricted"),
+    ("只有一个国家的观众打不开 其他国家都正常", "play.geo-restricted"),
+    ("vMix connect timeout alerts to ingest port 1935 from the venue network",
+     "push.connect-refused"),
+    ("rebuffering ratio climbing, ingest graphs flat, we only have one rendition no ABR",
+     "play.viewer-buffering"),
+    ("丢帧为0 上行也正常 没有配多码率 观众还是卡", "play.viewer-buffering"),
+    # A Latin word between Chinese ones is still a word of its own.
+    ("上海推rtmps到海外一连就被reset，推rtmp没事", "net.cross-border-interference"),
+    ("1935端口一直超时", "push.connect-refused"),
+])
+def test_what_a_dashboard_shows_is_read_as_the_fix_it_needs(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+def test_a_single_rendition_is_not_a_transcoding_failure():
+    assert "ops.transcode-failure" not in _problems(
+        diagnose(description="viewers buffer, we only have one rendition"))
+    assert _problems(diagnose(description="the 480p rendition is missing"))[0] == (
+        "ops.transcode-failure")
+
+
 def test_403_means_auth_for_publishers_and_referer_for_viewers():
     viewer = diagnose(description="HLS returns 403", answers=Answers(role="viewer"))
     publisher = diagnose(description="push returns 403", answers=Answers(role="publisher"))
