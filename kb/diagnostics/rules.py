@@ -483,6 +483,21 @@ _PUBLISHER_SIDE_FINE = (
 )
 
 
+# The first hops of a path without loss, the loss beginning further on: the
+# customer's own network is not where packets are lost.
+_FIRST_HOPS_CLEAN = (
+    r"\bfirst (?:few |two |three |\d )?hops?\b[^.;]{0,20}?"
+    r"(?:clean|fine|ok|okay|(?<![\d.])0(?:\.0+)?%|no loss|zero loss)"
+    r"|前(?:几|面|两|三|\d)跳[^，。,；;]{0,8}?(?:(?<![\d.])0(?:\.0+)?%?(?![\d.])|正常|不丢|干净|没丢|没有丢)"
+)
+_FIRST_HOPS_CLEAN_RE = re.compile(_FIRST_HOPS_CLEAN, re.I | re.A)
+
+
+def first_hops_said_clean(text: str) -> bool:
+    """The description says the path's first hops lose nothing."""
+    return _FIRST_HOPS_CLEAN_RE.search(text) is not None
+
+
 # The sound a muted autoplay leaves for the viewer to turn on: the stream
 # has its audio (the engine then leaves the no-audio fix out of the words).
 _SOUND_AFTER_A_CLICK = r"点一下才(?:有|出)?声|(?:click|tap)(?:s|ing)? (?:to )?unmute"
@@ -495,6 +510,12 @@ def sound_after_a_click(text: str) -> bool:
 
 
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
+    KeywordRule(
+        ("re:" + _FIRST_HOPS_CLEAN, "从国际出口开始丢", "出口开始丢",
+         "re:loss (?:starts|begins) at the (?:international|border|backbone)"),
+        "net.loss-cross-border",
+        0.5,
+    ),
     KeywordRule(("re:" + _ENCODER_CLEAN,), "play.viewer-buffering", 0.5),
     KeywordRule(("re:" + _PUBLISHER_SIDE_FINE,), "play.viewer-buffering", 0.5),
     KeywordRule(
@@ -749,8 +770,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # passphrase is answered, and refused: the TLS and encryption fix).
     KeywordRule(
         ("re:\\bsrt\\b[^,.;，。；]{0,24}(?:time[sd]? ?out|超时)",
-         # libsrt's own words for it, quoted with whatever the tool put before.
-         "connection setup failure: connection timed out"),
+         # libsrt's own words for it, quoted with whatever the tool put before
+         # ("connection time out." in releases that kept UDT's wording).
+         "re:connection setup failure: connection time(?:d)? ?out"),
         "net.udp-blocked",
         0.65,
     ),
@@ -782,7 +804,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("ipv6", "ipv4 works"), "net.ipv6-path", 0.55),
     # ping -6 / curl -6: the same host over IPv6 only, which fails.
     KeywordRule(
-        ("re:\\b(?:ping|curl|traceroute|tracert|mtr)\\s+-6\\b[^,.;，。；]{0,24}"
+        ("re:\\b(?:ping|curl|traceroute|tracert|mtr)\\s+-6\\b(?:\\s+\\S+)?[^,.;，。；]{0,24}"
          "(?:time[sd]? ?out|fail|unreachable|超时|不通|失败)",),
         "net.ipv6-path",
         0.6,
@@ -807,6 +829,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         ("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55
+    ),
+    # OBS's own line for frames the encoder could not keep up with.
+    KeywordRule(
+        ("encoding lag", "编码延迟", "编码跟不上"), "enc.encoder-overload", 0.7
     ),
     KeywordRule(
         (

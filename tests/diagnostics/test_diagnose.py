@@ -453,6 +453,32 @@ def test_what_a_dashboard_shows_is_read_as_the_fix_it_needs(description, problem
     assert _problems(diagnose(description=description))[0] == problem
 
 
+@pytest.mark.parametrize(("description", "problem"), [
+    # Older libsrt kept UDT's wording, "connection time out.".
+    ("srt push from hotel wifi fails with Connection setup failure: connection time out. "
+     "rtmp to the same server works", "net.udp-blocked"),
+    ("ping -6 push.example.com Request timed out. but ping -4 replies in 35ms",
+     "net.ipv6-path"),
+    ("OBS 日志 Video stopped, number of skipped frames due to encoding lag: 4821/36000 (13.4%) "
+     "网络没丢帧 画面一卡一卡的", "enc.encoder-overload"),
+    ("mtr 到香港推流节点 前几跳都是0 从第8跳开始后面每跳都丢包", "net.loss-cross-border"),
+    ("first few hops are clean, the loss starts at the border and stays to the ingest",
+     "net.loss-cross-border"),
+])
+def test_a_pasted_line_in_the_description_names_the_fix(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+@pytest.mark.parametrize(("description", "answered"), [
+    ("mtr前几跳干净 从国际出口开始丢", True),
+    ("first 3 hops 0% then 30% from hop 8", True),
+    ("前三跳丢包10% 后面也丢", False),
+    ("first hop 10% loss on the wifi", False),
+])
+def test_clean_first_hops_answer_the_last_mile_question(description, answered):
+    assert ("net.loss-last-mile" in diagnose(description=description).answered) is answered
+
+
 def test_a_single_rendition_is_not_a_transcoding_failure():
     assert "ops.transcode-failure" not in _problems(
         diagnose(description="viewers buffer, we only have one rendition"))
