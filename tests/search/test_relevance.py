@@ -35,6 +35,7 @@ SECOND_HELD_OUT = 6
 THIRD_HELD_OUT = 18
 FOURTH_HELD_OUT = 20
 FIFTH_HELD_OUT = 23
+SIXTH_HELD_OUT = 27
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +131,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     fifth = search[f"round:{FIFTH_HELD_OUT}"].row()
     assert fifth["hit@3"] >= 0.94, search["all"].misses
     assert fifth["mrr"] >= 0.9
+    # The sixth, operations staff reading dashboards and alerts, in both
+    # languages: at its first run hit@3 0.975 and MRR 0.940.
+    sixth = search[f"round:{SIXTH_HELD_OUT}"].row()
+    assert sixth["hit@3"] >= 0.94, search["all"].misses
+    assert sixth["mrr"] >= 0.9
 
 
 @pytest.fixture(scope="module")
