@@ -512,9 +512,12 @@ def sound_after_a_click(text: str) -> bool:
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("re:" + _FIRST_HOPS_CLEAN, "从国际出口开始丢", "出口开始丢",
-         "re:loss (?:starts|begins) at the (?:international|border|backbone)"),
+         "re:loss (?:starts|begins) at the (?:hop after the )?(?:international|border|backbone)"),
         "net.loss-cross-border",
         0.5,
+    ),
+    KeywordRule(
+        ("undersea cable", "submarine cable", "海缆", "海底光缆"), "net.loss-cross-border", 0.6
     ),
     KeywordRule(("re:" + _ENCODER_CLEAN,), "play.viewer-buffering", 0.5),
     KeywordRule(("re:" + _PUBLISHER_SIDE_FINE,), "play.viewer-buffering", 0.5),
@@ -537,6 +540,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.connect-refused",
         0.45,
+    ),
+    # A network that blocks 1935: the push over 443 (RTMPS) is the fix's way
+    # round, as is a firewall that stops the encoder and not the browser.
+    KeywordRule(
+        ("re:\\b(?:push|stream|go) (?:over|on|through) (?:port )?443\\b", "走443", "用443",
+         # (UDP named is the SRT and WebRTC fix's firewall.)
+         "re:^(?![\\s\\S]*(?:udp|srt|webrtc|whip))[\\s\\S]*防火墙[^，。,.；;]{0,10}(?:拦|挡|封)"),
+        "push.connect-refused",
+        0.6,
     ),
     # A TCP port that does not answer: the push's connection, whatever the
     # network it is tried from.
@@ -579,12 +591,28 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # How to split the address between the server and key fields: about
     # the URL, though the key is named.
+    # Which box the key goes in: the split of the address, though the words
+    # "stream key" are there (the key fix's own words).
+    KeywordRule(
+        (
+            "re:\\bwhere (?:do|should|does) (?:i|we|it) (?:put|enter|paste|go) "
+            "the (?:stream )?key\\b",
+            "re:\\bwhere does the part after the \\?",
+            "re:\\b(?:server|url) (?:field|box)\\b[^.;]{0,40}\\bkey (?:field|box)\\b",
+            "re:\\bkey (?:field|box)\\b[^.;]{0,40}\\b(?:server|url) (?:field|box)\\b",
+            "re:\\bat the end of the (?:server|url|address)\\b[^.;]{0,30}\\bkey (?:field|box)\\b",
+            "re:\\bseparate (?:url|server) and (?:stream )?key fields\\b",
+        ),
+        "push.url-malformed",
+        0.7,
+    ),
     KeywordRule(
         (
             "re:(?:地址|url)[^。；;]{0,6}(?:怎么|咋|如何)拆",
             "re:(?:串流密钥|密钥|推流码|stream key)[^。；;]{0,6}又填了一(?:遍|次)",
             "re:\\b(?:how|where) (?:do i|do we|to|should i|should we) split the (?:url|address)",
             "re:\\bthe key (?:again|twice|a second time) in (?:the )?(?:stream )?key\\b",
+            "re:(?:推流)?地址[^，。,.；;]{0,10}(?:提示)?无效",
             # OBS's message for a server field it cannot parse.
             "invalid path or connection url",
         ),
@@ -652,6 +680,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             f"re:{_OTHER_ENCODER_ZH}.{{0,10}}(?:挤|顶|踢)掉",
             f"re:(?:挤|顶|踢)掉了?{_OTHER_ENCODER_ZH}",
             "re:(?:挤|顶|踢)下线",
+            f"re:\\bone (?:stream )?key\\b.{{0,20}}{_TWO_ENCODERS_EN}",
+            "re:\\balready using (?:this|that|the|our|my) (?:stream )?(?:name|key)\\b",
         ),
         "push.duplicate-publisher",
         0.7,
@@ -670,6 +700,22 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.periodic-disconnect",
         0.6,
+    ),
+    # The same minute every day is a timer (a session limit, a scheduled
+    # task), not the evening's load: "at 4am every night", 每天晚上12点准时断.
+    KeywordRule(
+        (
+            "re:\\b(?:disconnect|drop(?:s|ped)? out|cuts? out|goes offline|stops)[^.;]{0,20}"
+            "\\b(?:at|around) \\d{1,2}(?::\\d\\d)? ?(?:am|pm)\\b[^.;]{0,30}"
+            "\\bevery (?:single )?(?:night|day|morning)\\b",
+            "re:\\b(?:disconnect|drop(?:s|ped)? out|cuts? out|goes offline|stops)[^.;]{0,20}"
+            "\\bevery (?:single )?(?:night|day|morning) at (?:around |about )?\\d{1,2}"
+            "(?::\\d\\d)? ?(?:am|pm|o'clock)?\\b",
+            "re:\\d{1,2}\\s*点[^，。,.；;]{0,6}(?:准时|整点?)[^，。,.；;]{0,4}断",
+            "re:(?:准时|整点)断",
+        ),
+        "push.periodic-disconnect",
+        0.65,
     ),
     KeywordRule(
         ("wifi", "wi-fi", "wireless", "router", "lan cable", "无线", "路由器", "网线", "局域网"),
@@ -962,6 +1008,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "every other country",
             "other countries",
             "re:(?:几个|一些|某些|部分|个别|有的|一个)国家",
+            # Viewers of one country, not across the border from China (the
+            # filtering fix's question).
+            "re:\\b(?:viewers|users|people|audience) in (?!china\\b|mainland\\b)[a-z]+ "
+            "(?:can't|cannot|can not|are unable to) (?:play|watch|open|see)\\b",
             "其他国家",
         ),
         "play.geo-restricted",
@@ -1106,6 +1156,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.5,
     ),
     KeywordRule(("callback", "webhook", "回调"), "ops.callback-failure", 0.6),
+    # A room that stays live after the host stopped: the stop callback
+    # that did not arrive.
+    KeywordRule(
+        ("re:\\bnever (?:flips|marks|sets|switches|shows) (?:the |our )?(?:room|channel|stream)"
+         "[^.;]{0,20}\\boffline\\b",),
+        "ops.callback-failure",
+        0.65,
+    ),
     KeywordRule(
         (
             "restream",
@@ -1228,6 +1286,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         role="viewer",
     ),
     KeywordRule((_X5, "同层", "playsinline"), "play.mobile-compat", 0.45),
+    # Inside WeChat, or fine on one phone platform and not the other: what
+    # the mobile fix tells apart, whoever describes it.
+    KeywordRule(
+        ("微信里", "微信内", "在微信", "in wechat", "安卓正常", "安卓没问题", "android is fine",
+         "android works", "works on android"),
+        "play.mobile-compat",
+        0.7,
+    ),
     KeywordRule(
         (
             "blurry",
@@ -1268,6 +1334,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "ops.backup-failover",
         0.65,
+    ),
+    # The backup that did not take over when the main one stopped.
+    KeywordRule(
+        ("re:备(?:路|流|用流|用推流|用编码器)[^，。,.；;]{0,4}没(?:有)?(?:顶上|接上|切过去|生效|接管)",
+         "re:\\bbackup (?:never|didn't|did not) (?:take|took) over\\b"),
+        "ops.backup-failover",
+        0.75,
     ),
     KeywordRule(
         (

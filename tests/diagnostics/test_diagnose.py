@@ -479,6 +479,45 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     assert ("net.loss-last-mile" in diagnose(description=description).answered) is answered
 
 
+@pytest.mark.parametrize(("description", "problem"), [
+    ("where do i put the stream key, server field or stream key field", "push.url-malformed"),
+    ("Magewell has separate URL and stream key fields, where does the part after the ? go?",
+     "push.url-malformed"),
+    ("推流地址复制进去提示无效", "push.url-malformed"),
+    ("can I use one stream key on two computers", "push.duplicate-publisher"),
+    ("another encoder is already using this stream name", "push.duplicate-publisher"),
+    ("why does my push disconnect at around 4am every single night",
+     "push.periodic-disconnect"),
+    ("每天晚上12点准时断流", "push.periodic-disconnect"),
+    ("hotel network blocks rtmp, can I push over 443", "push.connect-refused"),
+    ("防火墙是不是拦了 obs推不出去 浏览器能上网", "push.connect-refused"),
+    ("our backend never flips the room to offline when the host stops streaming",
+     "ops.callback-failure"),
+    ("undersea cable packet loss", "net.loss-cross-border"),
+    ("packet loss starts at the hop after the border gateway", "net.loss-cross-border"),
+    ("viewers in russia can't play the stream", "play.geo-restricted"),
+    ("主路断了备路没顶上 观众黑屏", "ops.backup-failover"),
+    ("推流断了之后 备用流没接上", "ops.backup-failover"),
+    ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
+])
+def test_how_customers_ask_names_the_fix(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+@pytest.mark.parametrize(("description", "not_first"), [
+    # A firewall that blocks UDP is the SRT and WebRTC fix's.
+    ("srt 推流用 udp 被公司防火墙拦了", "push.connect-refused"),
+    # Choppy every evening at the same hour is the evening's load, not a timer.
+    ("stream fine in the morning but choppy for chinese viewers around 8pm beijing time "
+     "every day", "push.periodic-disconnect"),
+    # Viewers in China who cannot open an overseas domain: the filtering and
+    # licensing questions, not a region rule of ours.
+    ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
+])
+def test_words_shared_with_another_fix_do_not_take_it_over(description, not_first):
+    assert _problems(diagnose(description=description))[:1] != [not_first]
+
+
 def test_a_single_rendition_is_not_a_transcoding_failure():
     assert "ops.transcode-failure" not in _problems(
         diagnose(description="viewers buffer, we only have one rendition"))
