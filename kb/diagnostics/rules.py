@@ -425,7 +425,7 @@ _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 # (kb.diagnostics.engine), and the viewers' side comes first.
 _ENCODER_CLEAN = (
     r"\b(?:0|no|zero)\s+(?:dropped\s+frames?|frames?\s+dropped)"
-    r"|dropped\s+frames(?:\s*\(network\))?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
+    r"|dropped\s+frames(?:\s*\(?network\)?)?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
     r"|(?:没有|没|(?<!会)不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
     r"|(?<![\d.])0\s*丢帧"
     r"|丢弃的帧\s*\(网络\)\s*0(?![\d.])"
@@ -531,6 +531,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:(?<!\\d)1935(?!\\d).*(?:block|closed|封)",
             "connect timed out",
             "connect timeout",
+            "连接服务器超时",
+            "rtmp connection failed",
             "连接超时",
             "推流超时",
             # OBS's dialog, and how Chinese engineers say it.
@@ -562,6 +564,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "invalid stream key",
             "stream key",
+            "streamkey",
+            "rotated keys",
+            "rotated the key",
             "wrong key",
             "推流码",
             "鉴权失败",
@@ -681,6 +686,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             f"re:(?:挤|顶|踢)掉了?{_OTHER_ENCODER_ZH}",
             "re:(?:挤|顶|踢)下线",
             f"re:\\bone (?:stream )?key\\b.{{0,20}}{_TWO_ENCODERS_EN}",
+            # Two encoders taking the key in turn: the picture alternates.
+            "re:\\b(?:flipping|flips|switching|jumping|alternating) between "
+            "(?:our |the )?(?:two|2) (?:cameras|encoders|streams|feeds|pictures)\\b",
+            "re:(?:两个|两路|两台)[^，。,.；;]{0,6}(?:来回|交替)(?:跳|切|闪)",
             "re:\\balready using (?:this|that|the|our|my) (?:stream )?(?:name|key)\\b",
         ),
         "push.duplicate-publisher",
@@ -700,6 +709,18 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "push.periodic-disconnect",
         0.6,
+    ),
+    # OBS's bitrate at zero for seconds: the connection stalled on the way out.
+    KeywordRule(
+        ("re:\\bbitrate (?:drops?|falls?|goes|went|dropped) to (?:zero|0)\\b",),
+        "net.uplink-bandwidth",
+        0.5,
+    ),
+    # Gone for a moment and back: a connection dropped and made again.
+    KeywordRule(
+        ("re:\\bgo(?:es|ing)? offline\\b[^.;]{0,30}\\b(?:comes?|coming) back\\b",),
+        "push.periodic-disconnect",
+        0.55,
     ),
     # The same minute every day is a timer (a session limit, a scheduled
     # task), not the evening's load: "at 4am every night", 每天晚上12点准时断.
@@ -876,6 +897,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55
     ),
+    # Few frames a second with the sound going on: frames the encoder did not
+    # make, not a network that would stall both.
+    KeywordRule(
+        # (卡成PPT is said of any stutter.)
+        ("slideshow", "re:画面(?:很)?卡[^，。,.；;]{0,6}声音(?:是)?(?:正常|没问题|流畅)"),
+        "enc.encoder-overload",
+        0.55,
+    ),
     # OBS's own line for frames the encoder could not keep up with.
     KeywordRule(
         ("encoding lag", "编码延迟", "编码跟不上"), "enc.encoder-overload", 0.7
@@ -928,6 +957,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.65,
     ),
     KeywordRule(("b-frame", "bframe", "b frames", "b帧"), "enc.bframes-webrtc", 0.5),
+    # H.264 High profile carries B-frames unless they are turned off.
+    KeywordRule(
+        ("re:(?:profile high|high profile)[^。.;；]{0,20}(?:webrtc|whep)",
+         "re:(?:webrtc|whep)[^。.;；]{0,20}(?:profile high|high profile)"),
+        "enc.bframes-webrtc",
+        0.6,
+    ),
+    # The playback URL's signature, not the push's key.
+    KeywordRule(("拉流鉴权", "播放鉴权", "playback auth"), "play.forbidden-403", 0.8),
     KeywordRule(("webrtc",), "enc.bframes-webrtc", 0.15, role="viewer"),
     KeywordRule(
         ("buffering", "stutter", "lag", "freez", "卡顿", "缓冲", "卡住", "转圈"),
@@ -1356,6 +1394,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:套餐[^。；;，,]{0,4}(?:到顶|上限|用完)",
             "带宽上限",
             "bandwidth cap",
+            # (A phone's own data plan is the carrier's limit, not ours.)
+            "re:(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量超了",
         ),
         "ops.quota-exceeded",
         0.6,

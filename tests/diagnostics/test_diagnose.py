@@ -499,6 +499,20 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("主路断了备路没顶上 观众黑屏", "ops.backup-failover"),
     ("推流断了之后 备用流没接上", "ops.backup-failover"),
     ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
+    ("stream stutters like a slideshow but dropped frames network is 0",
+     "enc.encoder-overload"),
+    ("画面卡顿但是声音正常", "enc.encoder-overload"),
+    ("streamkey rejected after we rotated keys", "push.auth-failed"),
+    ("拉流鉴权失败", "play.forbidden-403"),
+    ("h264 profile high webrtc 播不了", "enc.bframes-webrtc"),
+    ("viewers say the picture keeps flipping between our two cameras",
+     "push.duplicate-publisher"),
+    ("vmix says stream error rtmp connection failed", "push.connect-refused"),
+    ("今晚的发布会推流一直失败 连接服务器超时", "push.connect-refused"),
+    ("流量超了被限速", "ops.quota-exceeded"),
+    ("my stream keeps going offline for a second then comes back",
+     "push.periodic-disconnect"),
+    ("obs bitrate drops to zero for a few seconds", "net.uplink-bandwidth"),
 ])
 def test_how_customers_ask_names_the_fix(description, problem):
     assert _problems(diagnose(description=description))[0] == problem
@@ -513,6 +527,8 @@ def test_how_customers_ask_names_the_fix(description, problem):
     # Viewers in China who cannot open an overseas domain: the filtering and
     # licensing questions, not a region rule of ours.
     ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
+    # 卡成PPT is said of any stutter, the evening's too.
+    ("晚高峰 直播卡成PPT", "enc.encoder-overload"),
 ])
 def test_words_shared_with_another_fix_do_not_take_it_over(description, not_first):
     assert _problems(diagnose(description=description))[:1] != [not_first]
