@@ -349,6 +349,9 @@ def answered_by_evidence(findings: list[Finding], description: str) -> frozenset
     # Sound that comes with a click is there: a muted autoplay, not no audio.
     if rules.sound_after_a_click(text):
         answered.add("enc.audio-missing")
+    # A CPU said to be fine answers "is the encoder overloaded?".
+    if rules.cpu_said_fine(text):
+        answered.add("enc.encoder-overload")
     # Loss that begins after clean first hops is not the customer's network.
     if rules.first_hops_said_clean(text):
         answered.add("net.loss-last-mile")

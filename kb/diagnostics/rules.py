@@ -437,7 +437,8 @@ _ENCODER_CLEAN_RE = re.compile(_ENCODER_CLEAN, re.I)
 # done; a first frame that is still slow has another cause.
 _KEYFRAME_SAID_SET_RE = re.compile(
     r"(?:\bgop\b|key\s?frame interval|\bkeyint\b|关键帧间隔|关键帧)[^,.;，。；]{0,12}?"
-    r"(?:已经|already|都)[^,.;，。；]{0,10}?(?<![\d.])2\s*(?:s\b|secs?\b|seconds?\b|秒)",
+    r"(?:已经|already|都|(?:is|was) (?:now )?(?:fixed|set) (?:at|to)|设的|设成了|改成了)"
+    r"[^,.;，。；]{0,10}?(?<![\d.])2\s*(?:s\b|secs?\b|seconds?\b|秒)",
     re.I,
 )
 
@@ -466,9 +467,21 @@ _NO_LOSS_RE = re.compile(
 )
 
 
+# Loss the same description reports elsewhere: "no loss inside, heavy loss
+# after the international exit" answers nothing.
+_LOSS_REPORTED_RE = re.compile(
+    r"(?<![\d.])(?:[1-9]\d?(?:\.\d+)?|100)\s*%\s*(?:packet\s+)?loss"
+    r"|\b(?:heavy|high|severe|lots of|serious)\s+(?:packet\s+)?loss"
+    r"|\bloss\s+(?:starts|begins)"
+    r"|(?:以后|之后|开始|后面)[^，。,.；;]{0,6}丢包"
+    r"|丢包(?:很|挺|非常)?(?:严重|多|高)",
+    re.I,
+)
+
+
 def loss_said_none(text: str) -> bool:
     """The description says the customer measured no packet loss."""
-    return _NO_LOSS_RE.search(text) is not None
+    return _NO_LOSS_RE.search(text) is not None and _LOSS_REPORTED_RE.search(text) is None
 
 
 # "The preview is smooth", 主播这边看着好好的, 源站流正常 (the origin the CDN's
@@ -488,9 +501,30 @@ _PUBLISHER_SIDE_FINE = (
 _FIRST_HOPS_CLEAN = (
     r"\bfirst (?:few |two |three |\d )?hops?\b[^.;]{0,20}?"
     r"(?:clean|fine|ok|okay|(?<![\d.])0(?:\.0+)?%|no loss|zero loss)"
-    r"|前(?:几|面|两|三|\d)跳[^，。,；;]{0,8}?(?:(?<![\d.])0(?:\.0+)?%?(?![\d.])|正常|不丢|干净|没丢|没有丢)"
+    r"|前(?:面)?(?:几|两|三|\d+)?跳[^，。,；;]{0,8}?(?:(?<![\d.])0(?:\.0+)?%?(?![\d.])|正常|不丢|干净|没丢|没有丢)"
 )
 _FIRST_HOPS_CLEAN_RE = re.compile(_FIRST_HOPS_CLEAN, re.I | re.A)
+
+
+# A round trip said in words, in hundreds of ms ("RTT to ingest 250ms"),
+# not a spike over a low average ("ping jumps to 800ms").
+_RTT_IN_HUNDREDS = (
+    r"\b(?:rtt|latency|ping)\b"
+    r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,]){0,20}"
+    r"(?<![\d.~\u2013-])(?:[2-9]\d\d|1\d\d\d)\s*ms\b"
+)
+
+# "CPU is fine now (20%)", CPU占用正常: the encoder keeps up.
+_CPU_FINE_RE = re.compile(
+    r"\bcpu\b[^.;,]{0,12}?\b(?:is |looks |stays )?(?:fine|ok|okay|low|normal)\b"
+    r"|cpu\s*(?:占用|使用率|利用率)?[^，。,.；;]{0,6}(?:正常|不高|很低|没问题)",
+    re.I | re.A,
+)
+
+
+def cpu_said_fine(text: str) -> bool:
+    """The description says the encoder's CPU is not the limit."""
+    return _CPU_FINE_RE.search(text) is not None
 
 
 def first_hops_said_clean(text: str) -> bool:
@@ -512,6 +546,7 @@ def sound_after_a_click(text: str) -> bool:
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("re:" + _FIRST_HOPS_CLEAN, "从国际出口开始丢", "出口开始丢",
+         "re:从(?:出国|出境|国际)[^，。,.；;]{0,6}开始丢",
          "re:loss (?:starts|begins) at the (?:hop after the )?(?:international|border|backbone)"),
         "net.loss-cross-border",
         0.5,
@@ -543,6 +578,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "push.connect-refused",
         0.45,
     ),
+    # Which ports to open for a push: the connect fix lists them.
+    KeywordRule(
+        ("re:\\b(?:which|what) (?:outbound |inbound )?ports?\\b",
+         "re:(?:放行|开放|打开)(?:哪些|什么)端口"),
+        "push.connect-refused",
+        0.6,
+    ),
     # A network that blocks 1935: the push over 443 (RTMPS) is the fix's way
     # round, as is a firewall that stops the encoder and not the browser.
     KeywordRule(
@@ -568,7 +610,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "rotated keys",
             "rotated the key",
             "wrong key",
-            "推流码",
+            # 推流码率 is the push's bitrate.
+            "re:推流码(?!率)",
             "鉴权失败",
             "推流鉴权",
             "auth failed",
@@ -607,6 +650,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\bkey (?:field|box)\\b[^.;]{0,40}\\b(?:server|url) (?:field|box)\\b",
             "re:\\bat the end of the (?:server|url|address)\\b[^.;]{0,30}\\bkey (?:field|box)\\b",
             "re:\\bseparate (?:url|server) and (?:stream )?key fields\\b",
+            # The key at the end of the server field and in the key field too.
+            "re:\\b(?:again|twice) in (?:the )?stream key\\b",
         ),
         "push.url-malformed",
         0.7,
@@ -706,8 +751,24 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "每隔",
             "周期性断",
             "固定时间断",
+            "分秒不差",
+            "exactly every",
+            "re:(?:每|整)\\s*\\d+\\s*(?:分钟|小时)[^，。,.；;]{0,4}断",
         ),
         "push.periodic-disconnect",
+        0.6,
+    ),
+    # A share of frames dropped by the network: the uplink did not carry them.
+    KeywordRule(
+        ("re:(?<![\\d.])[1-9]\\d?(?:\\.\\d+)?\\s*%\\s*dropped frames",),
+        "net.uplink-bandwidth",
+        0.6,
+    ),
+    # A cap on each user of the network the encoder is on: the uplink it has.
+    KeywordRule(
+        ("re:\\bper[- ]user (?:bandwidth )?(?:cap|limit)", "单用户限速", "每用户限速",
+         "每个用户限速"),
+        "net.uplink-bandwidth",
         0.6,
     ),
     # OBS's bitrate at zero for seconds: the connection stalled on the way out.
@@ -715,6 +776,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("re:\\bbitrate (?:drops?|falls?|goes|went|dropped) to (?:zero|0)\\b",),
         "net.uplink-bandwidth",
         0.5,
+    ),
+    # Hundreds watching on one office link: the viewers' network, which the
+    # buffering fix covers.
+    KeywordRule(
+        ("re:\\b\\d+ (?:staff|employees|people|users|students) (?:are )?watching\\b",
+         "re:(?:几百|上百|上千|\\d+)(?:个)?(?:人|员工|同事)同时(?:看|观看)"),
+        "play.viewer-buffering",
+        0.55,
     ),
     # Gone for a moment and back: a connection dropped and made again.
     KeywordRule(
@@ -775,12 +844,24 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.45,
     ),
     KeywordRule(
+        # A round trip of hundreds of ms with the detour named: the route, not
+        # the distance (200 ms from Shanghai to Frankfurt is the distance).
+        # A range, "swings 80-600ms", is the jitter fix's.
+        ("re:\\b(?:via|through|detours?|breakout|绕)[\\s\\S]{0,80}" + _RTT_IN_HUNDREDS,
+         "re:" + _RTT_IN_HUNDREDS + "[\\s\\S]{0,80}\\b(?:via|through|detours?|breakout|绕)"),
+        "net.high-latency-route",
+        0.55,
+    ),
+    KeywordRule(
         (
             "jitter",
             "抖动",
             # A ping that will not hold still.
             "re:\\b(?:ping|rtt|latency)\\s+(?:keeps\\s+|is\\s+)?jump(?:s|ing)\\b",
             "re:(?:ping|rtt|延迟|时延|延时)\\s*值?\\s*(?:忽高忽低|时高时低|不稳定?)",
+            # 偶尔跳到 800ms: a spike over a low average.
+            "re:(?:ping|rtt|延迟|时延|延时)[^，。,.；;]{0,6}(?:偶尔|时不时|经常|有时)会?跳到",
+            "re:\\b(?:ping|rtt|latency)\\b[^.;,]{0,20}\\b(?:spikes?|jumps?) to\\b",
         ),
         "net.jitter",
         0.55,
@@ -827,10 +908,27 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # The same network pushes RTMP (TCP) but not SRT or WebRTC (UDP).
     KeywordRule(
         ("re:(?:srt|webrtc|whip)[^。.]{0,24}(?:推不|连不|不行|失败|超时|fail|won't|doesn't|"
-         "does not|can't|cannot|time[sd]? ?out)[^。.]{0,40}rtmp[^，。,.;]{0,8}"
+         "does not|can't|cannot|time[sd]? ?out)[^。.]{0,40}rtmp[^，。,.;]{0,24}"
          "(?:可以|能推|正常|没问题|works|is fine|fine)",),
         "net.udp-blocked",
         0.6,
+    ),
+    # libsrt's failure where RTMP to the same server works, or a handshake
+    # sent with nothing coming back: UDP lost on the way.
+    KeywordRule(
+        ("re:connection setup failure[\\s\\S]{0,200}\\brtmp\\b[^.;]{0,30}"
+         "\\b(?:works|is fine|goes through)\\b",
+         "re:\\bhandshake[^.;]{0,40}\\b(?:nothing|no reply|no answer|no response)\\b"
+         "[^.;]{0,15}\\bback\\b"),
+        "net.udp-blocked",
+        0.65,
+    ),
+    # Only TCP 443 let out: what SRT and WebRTC need is UDP.
+    KeywordRule(
+        ("re:(?:webrtc|srt|whip|udp)[\\s\\S]{0,80}\\bonly (?:tcp )?(?:port )?443\\b",
+         "re:\\bonly (?:tcp )?(?:port )?443\\b[\\s\\S]{0,80}(?:webrtc|srt|whip|udp)"),
+        "net.udp-blocked",
+        0.65,
     ),
     # An SRT handshake that times out never got an answer: UDP dropped on
     # the way, as the log's "srt-connect-timeout" finding says (a wrong
@@ -887,12 +985,21 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "re:\\b(?:raised|increased|turned up|bumped up|upped)(?: the| my| our)? "
             "(?:video )?bitrate\\b",
-            "re:\\b(?:platform|ingest)(?:'s)? max(?:imum)?\\b",
-            "码率调高", "调高码率", "码率调大", "超过平台上限",
-            "re:码率[^。；;，,]{0,4}(?:超过|超出|超了)[^。；;，,]{0,4}(?:上限|限制|最大)",
+            "码率调高", "调高码率", "码率调大",
         ),
         "enc.bitrate-too-high",
         0.6,
+    ),
+    # Above what the platform takes: the dropped frames that come with it
+    # are the bitrate's, not the uplink's.
+    KeywordRule(
+        (
+            "re:\\b(?:platform|ingest)(?:'s)? (?:max(?:imum)?|cap|limit)\\b",
+            "超过平台上限",
+            "re:码率[^。；;，,]{0,4}(?:超过|超出|超了)[^。；;，,]{0,4}(?:上限|限制|最大)",
+        ),
+        "enc.bitrate-too-high",
+        0.8,
     ),
     KeywordRule(
         ("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55
@@ -907,7 +1014,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # OBS's own line for frames the encoder could not keep up with.
     KeywordRule(
-        ("encoding lag", "编码延迟", "编码跟不上"), "enc.encoder-overload", 0.7
+        ("encoding lag", "encoding overlo", "skipped frames", "编码延迟", "编码跟不上"),
+        "enc.encoder-overload",
+        0.7,
     ),
     KeywordRule(
         (
@@ -1006,6 +1115,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "glass-to-glass",
             "delay of",
             "seconds behind",
+            "re:\\bdelay\\b[^.;?]{0,30}\\b(?:keeps? growing|grows|goes up|\\d+ ?s\\b)",
+            "延迟越来越大",
+            "延迟越来越高",
             "延迟太大",
             "直播延迟",
             "延迟很大",
@@ -1255,6 +1367,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "net.cross-border-interference",
         0.65,
     ),
+    # A name that resolves to addresses that are not the CDN's, different at
+    # each query: answers forged on the way.
+    KeywordRule(
+        ("re:(?:nslookup|dig|解析)[^。.；;]{0,40}(?:都不是|不是)\\s*cdn",
+         "re:\\bresolves? to[^.;]{0,30}\\bnot (?:the |our )?cdn"),
+        "net.cross-border-interference",
+        0.6,
+    ),
     # A TLS hello answered with a reset, where plain RTMP goes through: the
     # name in the hello was filtered on the way.
     KeywordRule(
@@ -1393,7 +1513,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "并发路数",
             "re:套餐[^。；;，,]{0,4}(?:到顶|上限|用完)",
             "带宽上限",
-            "bandwidth cap",
+            "re:(?<!per-user )(?<!per user )bandwidth cap",
             # (A phone's own data plan is the carrier's limit, not ours.)
             "re:(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量超了",
         ),

@@ -529,9 +529,65 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
     # 卡成PPT is said of any stutter, the evening's too.
     ("晚高峰 直播卡成PPT", "enc.encoder-overload"),
+    # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
+    ("Pushing from Shanghai to Frankfurt, ping is about 200 ms. Is that normal?",
+     "net.high-latency-route"),
 ])
 def test_words_shared_with_another_fix_do_not_take_it_over(description, not_first):
     assert _problems(diagnose(description=description))[:1] != [not_first]
+
+
+@pytest.mark.parametrize(("description", "problem"), [
+    ("山石防火墙单用户限速8M,推流码率设了6M还是丢帧", "net.uplink-bandwidth"),
+    ("per-user bandwidth cap 10 Mbps on guest SSID, streaming team wants 8 Mbps video",
+     "net.uplink-bandwidth"),
+    ("上海分公司推海外 内网和出口都不丢包 mtr看出了国际出口以后丢包严重",
+     "net.loss-cross-border"),
+    ("remote guests can't join the WebRTC studio from the hospital network, only tcp 443 "
+     "allowed outbound", "net.udp-blocked"),
+    ("Which outbound ports do I need to allow on our Palo Alto for an OBS RTMP push?",
+     "push.connect-refused"),
+    ("600 staff watching the all-hands live stream saturate the internet link, everyone "
+     "buffering", "play.viewer-buffering"),
+    ("policy based routing sends stream traffic via HQ internet breakout overseas, RTT to "
+     "ingest 250ms", "net.high-latency-route"),
+])
+def test_what_a_network_administrator_says_names_the_fix(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+@pytest.mark.parametrize(("description", "problem"), [
+    ("GOP is fixed at 2s now but FLV viewers still watch a spinner for 5-6 s before the first "
+     "frame", "play.slow-startup"),
+    ("lowerd bitrate 6000->2500, obs still says encoding overloded and skipped frames keep "
+     "going up, network dropped frames 0", "enc.encoder-overload"),
+    ("regenerated the stream key twice, still NetStream.Publish.BadName. Server field is "
+     "rtmp://push.example.com/live/abc123 and abc123 again in Stream Key", "push.url-malformed"),
+    ("made the SRT passphrase identical on both ends, still 'connection setup failure' and "
+     "wireshark shows our handshake going out with nothing coming back. RTMP to the same "
+     "server works", "net.udp-blocked"),
+    ("switched x264 to NVENC so CPU is fine now (20%), but OBS still reports ~15% dropped "
+     "frames (network)", "net.uplink-bandwidth"),
+    ("Moved from HLS to HTTP-FLV, why does the delay keep growing the longer people watch?",
+     "play.high-latency"),
+    ("MTU 改成 1400 了还是会断,而且每次都是推满整 60 分钟断一次,分秒不差",
+     "push.periodic-disconnect"),
+    ("换了有线,mtr 看前面几跳都是 0 丢包,从出国那一跳开始丢 8% 左右", "net.loss-cross-border"),
+    ("国内观众打不开海外的 play 域名,nslookup 每次返回的 IP 都不一样,而且都不是 CDN 的",
+     "net.cross-border-interference"),
+    ("ping 平均 40ms 丢包 0,画面还是时不时卡一下,ping 偶尔会跳到 800ms", "net.jitter"),
+    ("cx pushing 4K at 25 Mbps but our ingest cap is 10 Mbps, 30% dropped frames",
+     "enc.bitrate-too-high"),
+])
+def test_what_was_tried_and_what_remains_names_the_next_fix(description, problem):
+    assert _problems(diagnose(description=description))[0] == problem
+
+
+def test_a_cpu_said_fine_answers_the_overload_question():
+    result = diagnose(description="CPU is fine (20%) but the stream stutters")
+    assert "enc.encoder-overload" in result.answered
+    assert "enc.encoder-overload" not in diagnose(
+        description="CPU at 100% and the stream stutters").answered
 
 
 def test_a_single_rendition_is_not_a_transcoding_failure():
