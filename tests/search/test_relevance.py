@@ -36,6 +36,7 @@ THIRD_HELD_OUT = 18
 FOURTH_HELD_OUT = 20
 FIFTH_HELD_OUT = 23
 SIXTH_HELD_OUT = 27
+SEVENTH_HELD_OUT = 30
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +137,11 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     sixth = search[f"round:{SIXTH_HELD_OUT}"].row()
     assert sixth["hit@3"] >= 0.94, search["all"].misses
     assert sixth["mrr"] >= 0.9
+    # The seventh, the customer's network administrators in their jargon:
+    # at its first run hit@3 0.975 and MRR 0.885.
+    seventh = search[f"round:{SEVENTH_HELD_OUT}"].row()
+    assert seventh["hit@3"] >= 0.94, search["all"].misses
+    assert seventh["mrr"] >= 0.85
 
 
 @pytest.fixture(scope="module")
