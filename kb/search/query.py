@@ -49,6 +49,9 @@ MAX_PHRASES = 5
 PHRASE_BOOST = 3.0
 SYNONYM_BOOST = 0.9
 CORRECTION_BOOST = 0.8
+# A word only in what the customer already did ("switched x264 to NVENC, but
+# OBS still drops frames"): it names the fix tried, not the problem left.
+TRIED_WEIGHT = 0.5
 
 _QUOTED = re.compile(r'"([^"\n]{2,200})"|“([^”\n]{2,200})”|「([^」\n]{2,200})」')
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -129,8 +132,10 @@ class _Stats:
         return ("head",) if self.enough_rare_words else PHRASE_FIELDS
 
 
-def _any_field(term: str, boost: float = 1.0, *, stats: _Stats) -> wq.Query:
-    return _best_of([wq.Term(name, term) for name in stats.fields(term)], boost=boost)
+def _any_field(term: str, boost: float = 1.0, *, stats: _Stats, weight: float = 1.0
+               ) -> wq.Query:
+    return _best_of([wq.Term(name, term, boost=weight) for name in stats.fields(term)],
+                    boost=boost)
 
 
 def _phrase(terms: list[str], boost: float) -> wq.Query:
@@ -291,6 +296,34 @@ def _phrase_sources(prepared: PreparedQuery) -> list[str]:
     return list(dict.fromkeys(sources))[:MAX_PHRASES]
 
 
+# "Did X, still Y": a clause saying what was done, then one saying what
+# remains. Clauses end at punctuation and where "but" or "still" begins one.
+_CLAUSE_END = re.compile(
+    r"[,.;!?，。；！？\n]|\s(?=but\b|still\b|yet\b)|(?=但是?|可是|还是|仍然|依然)", re.I)
+_TRIED = re.compile(
+    r"\b(?:already|tried|switched|changed|moved|lowered|raised|increased|reduced|cut|"
+    r"upgraded|regenerated|enabled|disabled|added|followed|rebooted|restarted|reinstalled|"
+    r"flushed|whitelisted|replaced|fixed)\b"
+    r"|已经|试过|换了|换成|改成|改了|改为|降到|加到|调到|升级了|重启了|清过|按照",
+    re.I,
+)
+_STILL = re.compile(r"\b(?:still|yet)\b|还是|仍然|依然", re.I)
+
+
+def tried_words(text: str) -> set[str]:
+    """The words only in clauses that say what the customer already did,
+    when another clause says the problem is still there: "switched x264 to
+    NVENC, but OBS still drops frames" -> {switched, x264, to, nvenc}."""
+    if not _STILL.search(text):
+        return set()
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    tried, told = set(), set()
+    for clause in clauses:
+        words = {w for _, w in surface_words(clause)}
+        (tried if _TRIED.search(clause) and not _STILL.search(clause) else told).update(words)
+    return tried - told if told else set()
+
+
 def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable,
                 chinese=None) -> BuiltQuery:
     words = []
@@ -305,8 +338,12 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
         return BuiltQuery(query=None)
     stats = _Stats(reader)
     stats.enough_rare_words = sum(not stats.common(stem_word(w)) for _, w in words) >= 2
+    tried = tried_words(prepared.text)
     if len(words) > MAX_SCORED_WORDS:
-        keep = set(sorted(range(len(words)), key=lambda i: stats.df(stem_word(words[i][1])))
+        # The rarest words tell the most; the words of what was already
+        # tried go first.
+        keep = set(sorted(range(len(words)),
+                          key=lambda i: (words[i][1] in tried, stats.df(stem_word(words[i][1]))))
                    [:MAX_SCORED_WORDS])
         words = [word for i, word in enumerate(words) if i in keep]
 
@@ -324,15 +361,18 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
                 groups.append(_any_field(term, CORRECTION_BOOST, stats=stats))
     word_clauses = []
     for original, word in words:
-        alternatives = [_any_field(stem_word(word), stats=stats)]
+        weight = TRIED_WEIGHT if word in tried else 1.0
+        alternatives = [_any_field(stem_word(word), stats=stats, weight=weight)]
         for i, suggestion in enumerate(_corrections(word, reader=reader, corrector=corrector)):
             if i == 0:
                 corrections[original] = suggestion
-            alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats))
+            alternatives.append(_any_field(stem_word(suggestion), CORRECTION_BOOST, stats=stats,
+                                           weight=weight))
         # Not a typo, so no "did you mean": the name's own words, a little
         # below a word the customer typed on its own.
         for part in _known_parts(word, reader=reader):
-            alternatives.append(_any_field(stem_word(part), CORRECTION_BOOST, stats=stats))
+            alternatives.append(_any_field(stem_word(part), CORRECTION_BOOST, stats=stats,
+                                           weight=weight))
         groups.append(_best_of(alternatives))
         word_clauses.append(alternatives)
 

@@ -1,7 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.search.query import MAX_QUERY_CHARS, SynonymTable, prepare, suggestion_text
+from kb.search.analysis import surface_words
+from kb.search.query import MAX_QUERY_CHARS, SynonymTable, prepare, suggestion_text, tried_words
 
 
 class TestPrepare:
@@ -59,3 +60,26 @@ def test_any_synonym_list_builds_a_table_where_each_entry_finds_the_others(words
             matched, others = table.expansions(list(entry))[0]
             assert matched == entry
             assert sorted(others) == sorted(e for e in group if e != entry)
+
+
+class TestTriedWords:
+    def test_the_words_of_a_fix_already_tried_are_told_apart_from_what_remains(self):
+        tried = tried_words("switched x264 to NVENC so CPU is fine now, but OBS still reports "
+                            "15% dropped frames (network)")
+        assert {"x264", "nvenc", "cpu"} <= tried
+        assert not {"obs", "dropped", "frames", "network"} & tried
+
+    def test_a_chinese_clause_before_still_is_what_was_tried(self):
+        assert tried_words("MTU 改成 1400 了还是会断,每次都是整 60 分钟断一次") == {
+            "mtu", "1400", "改成"}
+
+    def test_without_still_nothing_counts_as_tried(self):
+        assert tried_words("switched to NVENC and now the stream is smooth") == set()
+
+    def test_a_word_also_in_what_remains_keeps_its_weight(self):
+        tried = tried_words("lowered the bitrate to 3000, still bitrate warnings in OBS")
+        assert "bitrate" not in tried and "lowered" in tried
+
+    @given(st.text(max_size=300))
+    def test_tried_words_are_words_of_the_text(self, text):
+        assert tried_words(text) <= {word for _, word in surface_words(text)}
