@@ -13,7 +13,7 @@ import json
 import logging
 from typing import Any
 
-from . import analysis, destinations, rules
+from . import analysis, destinations, rules, said
 from .decode import decode_paste_with_encoding
 from .detect import Section, split_sections
 from .ffmpeg import parse_ffmpeg
@@ -328,11 +328,11 @@ def answered_by_evidence(findings: list[Finding], description: str) -> frozenset
     """The fixes whose question the customer's evidence or own words have
     already answered "no": words about them in the description suggest
     them no more (the evidence's own findings still do)."""
-    text = rules.description_text(description)
+    text = said.description_text(description)
     answered: set[str] = set()
     # A pasted path that reached its target with no loss that persists
     # answers "is it packet loss?", as does the customer's own "0% loss".
-    if any(f.kind == "path-clean" for f in findings) or rules.loss_said_none(text):
+    if any(f.kind == "path-clean" for f in findings) or said.loss_said_none(text):
         answered.update(("net.loss-last-mile", "net.loss-cross-border"))
     # So does a port test that connected, with none that failed, answer
     # "is the port blocked?"
@@ -344,19 +344,19 @@ def answered_by_evidence(findings: list[Finding], description: str) -> frozenset
     # sign of a short uplink.
     uplink_enough = any(f.kind == "uplink-enough" for f in findings) and not any(
         f.kind in UPLINK_SHORT for f in findings)
-    if uplink_enough or rules.encoder_said_clean(text):
+    if uplink_enough or said.encoder_said_clean(text):
         answered.add("net.uplink-bandwidth")
     # Sound that comes with a click is there: a muted autoplay, not no audio.
-    if rules.sound_after_a_click(text):
+    if said.sound_after_a_click(text):
         answered.add("enc.audio-missing")
     # A CPU said to be fine answers "is the encoder overloaded?".
-    if rules.cpu_said_fine(text):
+    if said.cpu_said_fine(text):
         answered.add("enc.encoder-overload")
     # Loss that begins after clean first hops is not the customer's network.
-    if rules.first_hops_said_clean(text):
+    if said.first_hops_said_clean(text):
         answered.add("net.loss-last-mile")
     # A keyframe interval already at 2 s is that fix done.
-    if rules.keyframe_said_set(text):
+    if said.keyframe_said_set(text):
         answered.add("enc.keyframe-interval")
     return frozenset(answered)
 
@@ -387,7 +387,7 @@ def _suggest(
                     continue
                 confidence *= 0.5  # role unknown: weaker
             add(rule.problem, confidence, _finding_reason(finding), True)
-    text = rules.description_text(description)
+    text = said.description_text(description)
     if text.strip():
         for kw in rules.KEYWORD_RULES:
             if kw.role and role != kw.role:
@@ -480,7 +480,7 @@ def escalation(
             )
     if provider:
         return Escalation.of(True, "P2", msg(f"esc.p2.{rules.provider_reason(provider[0].kind)}"))
-    if rules.fix_failed(description):
+    if said.fix_failed(description):
         return Escalation.of(True, "P3", msg("esc.p3.fix-failed"))
     explained = rules.THRESHOLDS["explained_confidence"]
     top = [s for s in suggestions if s.confidence >= explained]

@@ -313,7 +313,7 @@ _STILL = re.compile(r"\b(?:still|yet)\b|还是|仍然|依然", re.I)
 def tried_words(text: str) -> set[str]:
     """The words only in clauses that say what the customer already did,
     when another clause says the problem is still there: "switched x264 to
-    NVENC, but OBS still drops frames" -> {switched, x264, to, nvenc}."""
+    NVENC, but OBS still drops frames" -> {switched, x264, nvenc}."""
     if not _STILL.search(text):
         return set()
     clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]

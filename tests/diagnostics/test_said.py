@@ -1,0 +1,66 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.diagnostics import said
+
+
+def _says(predicate, text):
+    return predicate(said.description_text(text))
+
+
+@pytest.mark.parametrize(("text", "none"), [
+    ("ping 0% loss to the ingest", True),
+    ("丢包率是0", True),
+    ("没有丢包，但是卡", True),
+    ("100% loss", False),
+    ("丢不丢包？", False),
+    # Said of one part of the path, with loss reported further on.
+    ("内网和出口都不丢包 mtr看出了国际出口以后丢包严重", False),
+    ("no loss to the router, 30% loss from hop 8", False),
+])
+def test_loss_said_none_only_when_no_loss_is_reported_anywhere(text, none):
+    assert _says(said.loss_said_none, text) is none
+
+
+@pytest.mark.parametrize(("text", "clean"), [
+    ("mtr前几跳干净,从国际出口开始丢", True),
+    ("前面几跳都是 0 丢包", True),
+    ("first 3 hops 0% then 30% from hop 8", True),
+    ("前三跳丢包10% 后面也丢", False),
+    ("first hop 10% loss on the wifi", False),
+])
+def test_first_hops_said_clean(text, clean):
+    assert _says(said.first_hops_said_clean, text) is clean
+
+
+@pytest.mark.parametrize(("text", "fine"), [
+    ("CPU is fine now (20%)", True),
+    ("cpu占用正常", True),
+    ("CPU at 100%", False),
+    ("cpu占用很高", False),
+])
+def test_cpu_said_fine(text, fine):
+    assert _says(said.cpu_said_fine, text) is fine
+
+
+@pytest.mark.parametrize(("text", "done"), [
+    ("GOP is fixed at 2s now", True),
+    ("关键帧间隔已经设成2秒", True),
+    ("should the GOP be 2s?", False),
+])
+def test_keyframe_said_set(text, done):
+    assert _says(said.keyframe_said_set, text) is done
+
+
+def test_a_fix_said_to_fail_in_either_language():
+    assert said.fix_failed("Lowered the bitrate, didn’t help")
+    assert said.fix_failed("按文章改了还是卡")
+    assert not said.fix_failed("the stream stutters")
+
+
+@given(st.text(max_size=200))
+def test_description_text_is_lower_case_and_stable(text):
+    once = said.description_text(text)
+    assert said.description_text(once) == once
+    assert once == once.lower()
