@@ -419,6 +419,10 @@ _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支�
 # What a receiving ffmpeg prints for media damaged on the way.
 _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 
+# Which ports a firewall must let out ("which outbound ports", 放行哪些端口).
+_WHICH_PORTS = (r"(?:\b(?:which|what) (?:outbound |inbound )?ports?\b"
+                r"|(?:放行|开放|打开)(?:哪些|什么)端口)")
+
 # A round trip said in words, in hundreds of ms ("RTT to ingest 250ms"),
 # not a spike over a low average ("ping jumps to 800ms").
 _RTT_IN_HUNDREDS = (
@@ -462,11 +466,16 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "push.connect-refused",
         0.45,
     ),
-    # Which ports to open for a push: the connect fix lists them.
+    # Which ports to open for a push: the connect fix lists RTMP's, the UDP
+    # fix SRT's and WebRTC's.
     KeywordRule(
-        ("re:\\b(?:which|what) (?:outbound |inbound )?ports?\\b",
-         "re:(?:放行|开放|打开)(?:哪些|什么)端口"),
+        ("re:^(?![\\s\\S]*(?:udp|srt|webrtc|whip))[\\s\\S]*" + _WHICH_PORTS,),
         "push.connect-refused",
+        0.6,
+    ),
+    KeywordRule(
+        ("re:(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WHICH_PORTS,),
+        "net.udp-blocked",
         0.6,
     ),
     # A network that blocks 1935: the push over 443 (RTMPS) is the fix's way

@@ -547,6 +547,8 @@ def test_words_shared_with_another_fix_do_not_take_it_over(description, not_firs
      "allowed outbound", "net.udp-blocked"),
     ("Which outbound ports do I need to allow on our Palo Alto for an OBS RTMP push?",
      "push.connect-refused"),
+    ("which port does SRT use, our firewall needs to open it", "net.udp-blocked"),
+    ("需要放行哪些端口 SRT推流", "net.udp-blocked"),
     ("600 staff watching the all-hands live stream saturate the internet link, everyone "
      "buffering", "play.viewer-buffering"),
     ("policy based routing sends stream traffic via HQ internet breakout overseas, RTT to "
