@@ -1264,6 +1264,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # each query: answers forged on the way.
     KeywordRule(
         ("re:(?:nslookup|dig|解析)[^。.；;]{0,40}(?:都不是|不是)\\s*cdn",
+         "re:(?:nslookup|dig|解析)[^。.；;]{0,20}(?:ip|地址)\\s*(?:不对|错了)",
          "re:\\bresolves? to[^.;]{0,30}\\bnot (?:the |our )?cdn"),
         "net.cross-border-interference",
         0.6,

@@ -577,6 +577,8 @@ def test_what_a_network_administrator_says_names_the_fix(description, problem):
     ("换了有线,mtr 看前面几跳都是 0 丢包,从出国那一跳开始丢 8% 左右", "net.loss-cross-border"),
     ("国内观众打不开海外的 play 域名,nslookup 每次返回的 IP 都不一样,而且都不是 CDN 的",
      "net.cross-border-interference"),
+    ("国内观众访问海外CDN播放域名 播放成功率很低 解析出来的IP不对",
+     "net.cross-border-interference"),
     ("ping 平均 40ms 丢包 0,画面还是时不时卡一下,ping 偶尔会跳到 800ms", "net.jitter"),
     ("cx pushing 4K at 25 Mbps but our ingest cap is 10 Mbps, 30% dropped frames",
      "enc.bitrate-too-high"),
