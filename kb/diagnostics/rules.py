@@ -451,7 +451,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         (
-            "re:(?<!\\d)1935(?!\\d).*(?:block|closed|封)",
+            "re:(?<!\\d)1935(?!\\d).{0,80}(?:block|closed|封)",
             "connect timed out",
             "connect timeout",
             "连接服务器超时",
@@ -474,7 +474,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
     ),
     KeywordRule(
-        ("re:(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WHICH_PORTS,),
+        ("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WHICH_PORTS,),
         "net.udp-blocked",
         0.6,
     ),
@@ -490,8 +490,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # A TCP port that does not answer: the push's connection, whatever the
     # network it is tried from.
     KeywordRule(
-        ("re:(?<!\\d)1935(?!\\d).*(?:timeout|timed out|超时)",
-         "re:(?:timeout|timed out|超时).*(?<!\\d)1935(?!\\d)"),
+        ("re:(?<!\\d)1935(?!\\d).{0,80}(?:timeout|timed out|超时)",
+         "re:(?:timeout|timed out|超时).{0,80}(?<!\\d)1935(?!\\d)"),
         "push.connect-refused",
         0.6,
     ),
@@ -674,7 +674,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # buffering fix covers.
     KeywordRule(
         ("re:\\b\\d+ (?:staff|employees|people|users|students) (?:are )?watching\\b",
-         "re:(?:几百|上百|上千|\\d+)(?:个)?(?:人|员工|同事)同时(?:看|观看)"),
+         "re:(?:几百|上百|上千|(?<!\\d)\\d+)(?:个)?(?:人|员工|同事)同时(?:看|观看)"),
         "play.viewer-buffering",
         0.55,
     ),

@@ -70,3 +70,15 @@ def test_a_hex_address_in_a_pasted_line_is_not_the_x5_browser():
     assert rules.keyword_matches(rule, "[mpegts @ 0x55d1c0a2f000] packet corrupt") is None
     assert rules.keyword_matches(rule, "微信里的 x5 内核全屏播放") is not None
     assert rules.keyword_matches(rule, "安卓微信用x5播放器") is not None
+
+
+def test_no_rule_scans_to_the_end_of_the_description_from_every_position():
+    # A description is up to 20,000 characters (POST /api/v1/diagnose). A
+    # pattern such as "1935.*timeout", or a look-ahead over the rest of the
+    # text, tried at every position is quadratic: seconds on such a text. A
+    # scan to the end is bounded ({0,80}) or made once, from the start (^).
+    unbounded = re.compile(r"(?<!\\)(?:\.[*+]|\[\\s\\S\][*+])")
+    for rule in rules.KEYWORD_RULES:
+        for phrase in rule.phrases:
+            if phrase.startswith("re:") and not phrase.startswith("re:^"):
+                assert not unbounded.search(phrase[3:]), (rule.problem, phrase)
