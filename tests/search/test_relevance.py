@@ -29,14 +29,18 @@ FIXTURES = Path(settings.KB_FIXTURES_DIR)
 EVAL = Path(settings.BASE_DIR) / "tests" / "search_eval"
 QUERIES = load_queries(EVAL / "queries.toml")
 UNCOVERED = load_queries(EVAL / "uncovered.toml")
-# The rounds nothing was tuned for (see their sections in queries.toml).
+# The rounds nothing was tuned for (see their sections in queries.toml), with
+# the MRR each must keep; each keeps hit@3 >= 0.94. Their first runs:
+HELD_OUT_MRR_FLOORS = {
+    3: 0.88,  # the first held-out round: hit@3 0.948, MRR 0.896
+    6: 0.85,  # everyday phrasings in every area: hit@3 1.000, MRR 0.884
+    18: 0.9,  # overseas teams streaming into China, in English: 1.000, 0.988
+    20: 0.9,  # Chinese teams streaming abroad, in Chinese: 1.000, 0.963
+    23: 0.9,  # broadcast and OTT engineers' jargon and log lines: 1.000, 0.950
+    27: 0.9,  # operations staff reading dashboards and alerts: 0.975, 0.940
+    30: 0.85,  # the customer's network administrators: 0.975, 0.885
+}
 HELD_OUT = 3
-SECOND_HELD_OUT = 6
-THIRD_HELD_OUT = 18
-FOURTH_HELD_OUT = 20
-FIFTH_HELD_OUT = 23
-SIXTH_HELD_OUT = 27
-SEVENTH_HELD_OUT = 30
 
 
 @pytest.fixture(scope="module")
@@ -105,43 +109,14 @@ def test_questions_with_numbers_reach_their_fix(scores):
 
 
 def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
-    # Held out: what the search does on words it was never adjusted to. At
-    # its first run, hit@3 0.948 and MRR 0.896; a change that gains on the
-    # rounds it was tuned on and loses here is overfitting.
+    # Held out: what the search does on words it was never adjusted to; a
+    # change that gains on the rounds it was tuned on and loses here is
+    # overfitting.
     search, _ = scores
-    held_out = search[f"round:{HELD_OUT}"].row()
-    assert held_out["hit@3"] >= 0.94, search["all"].misses
-    assert held_out["mrr"] >= 0.88
-    # The second held-out batch, everyday phrasings in every area: at its
-    # first run hit@3 1.000 and MRR 0.884.
-    second = search[f"round:{SECOND_HELD_OUT}"].row()
-    assert second["hit@3"] >= 0.94, search["all"].misses
-    assert second["mrr"] >= 0.85
-    # The third, overseas teams streaming into China, in English: at its
-    # first run hit@3 1.000 and MRR 0.988.
-    third = search[f"round:{THIRD_HELD_OUT}"].row()
-    assert third["hit@3"] >= 0.94, search["all"].misses
-    assert third["mrr"] >= 0.9
-    # The fourth, Chinese teams streaming abroad, in Chinese: at its first
-    # run hit@3 1.000 and MRR 0.963.
-    fourth = search[f"round:{FOURTH_HELD_OUT}"].row()
-    assert fourth["hit@3"] >= 0.94, search["all"].misses
-    assert fourth["mrr"] >= 0.9
-    # The fifth, broadcast and OTT engineers' jargon and log lines, in both
-    # languages: at its first run hit@3 1.000 and MRR 0.950.
-    fifth = search[f"round:{FIFTH_HELD_OUT}"].row()
-    assert fifth["hit@3"] >= 0.94, search["all"].misses
-    assert fifth["mrr"] >= 0.9
-    # The sixth, operations staff reading dashboards and alerts, in both
-    # languages: at its first run hit@3 0.975 and MRR 0.940.
-    sixth = search[f"round:{SIXTH_HELD_OUT}"].row()
-    assert sixth["hit@3"] >= 0.94, search["all"].misses
-    assert sixth["mrr"] >= 0.9
-    # The seventh, the customer's network administrators in their jargon:
-    # at its first run hit@3 0.975 and MRR 0.885.
-    seventh = search[f"round:{SEVENTH_HELD_OUT}"].row()
-    assert seventh["hit@3"] >= 0.94, search["all"].misses
-    assert seventh["mrr"] >= 0.85
+    for held_out, mrr_floor in HELD_OUT_MRR_FLOORS.items():
+        row = search[f"round:{held_out}"].row()
+        assert row["hit@3"] >= 0.94, (held_out, search["all"].misses)
+        assert row["mrr"] >= mrr_floor, held_out
 
 
 @pytest.fixture(scope="module")
