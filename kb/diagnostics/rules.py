@@ -411,7 +411,7 @@ _STOPPED_EN = "(?:stopped|suspended|cut off|went down|went offline|dropped)"
 _TWO_ENCODERS_EN = ("(?:two|2|second|another|both|other) (?:encoders?|obs|computers?|pcs?"
                     "|laptops?|machines?|devices?|people|operators?)")
 _TWO_ENCODERS_ZH = "(?:两台|两个|另一台|第二台|另外一台|同时)"
-_ONE_KEY_ZH = "(?:同一个?|相同的?|一样的)(?:推流码|流名|推流地址|串流密钥)"
+_ONE_KEY_ZH = "(?:同一个?|相同的?|一样的)(?:推流码|流名|推流地址|串流密钥|stream ?key)"
 _OTHER_ENCODER_ZH = "(?:前面|之前|原来|第一台|先推|另一台|那台|这台|后面)"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
@@ -1039,6 +1039,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "certain country",
             "not available in your country",
             "not available in your region",
+            "region not allowed",
+            "re:(?:某些|部分|个别|有的|一些|几个)(?:country|countries|region)",
             "地域",
             "部分地区",
             "地区限制",
@@ -1318,6 +1320,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "play.browser-policy",
         0.6,
     ),
+    # The customer names the policy that stopped it.
+    KeywordRule(
+        (
+            "re:\\bauto-?play\\b.{0,12}(?:block|被拦|拦截|禁止|not allowed)",
+            "re:自动播放.{0,6}(?:被拦|拦截|禁止|限制)",
+        ),
+        "play.browser-policy",
+        0.8,
+    ),
     KeywordRule(
         (
             "iphone",
@@ -1342,7 +1353,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # the mobile fix tells apart, whoever describes it.
     KeywordRule(
         ("微信里", "微信内", "在微信", "in wechat", "安卓正常", "安卓没问题", "android is fine",
-         "android works", "works on android"),
+         "android works", "works on android",
+         "re:(?:android|安卓)(?:上|端|手机)?(?:是|都|倒是)?(?:ok|好的|正常|没问题|能播)"),
         "play.mobile-compat",
         0.7,
     ),

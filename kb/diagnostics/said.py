@@ -122,7 +122,9 @@ def first_hops_said_clean(text: str) -> bool:
 
 # The sound a muted autoplay leaves for the viewer to turn on: the stream
 # has its audio (the engine then leaves the no-audio fix out of the words).
-SOUND_AFTER_A_CLICK = r"点一下才(?:有|出)?声|(?:click|tap)(?:s|ing)? (?:to )?unmute"
+# "要点一下才有，" with nothing after 有: the sound the sentence is about.
+SOUND_AFTER_A_CLICK = (r"点一下才(?:有|出)?声|点一下才有(?=[，,。.；;！!]|$)"
+                       r"|(?:click|tap)(?:s|ing)? (?:to )?unmute")
 _SOUND_AFTER_A_CLICK_RE = re.compile(SOUND_AFTER_A_CLICK, re.I)
 
 

@@ -208,6 +208,8 @@ def test_a_billing_question_without_a_stopped_stream_is_not_the_quota_fix(descri
     "另一台机器用了相同的推流码，现在两边轮流断",
     "we started a second obs with the same key and the first one got kicked",
     "two encoders are using the same stream key by mistake",
+    # Engineers write the key in English inside a Chinese sentence.
+    "两台电脑用同一个stream key推，画面一直来回跳",
 ])
 def test_two_encoders_on_one_key_are_the_duplicate_publisher(description):
     assert _problems(diagnose(description=description))[0] == "push.duplicate-publisher"
@@ -309,6 +311,7 @@ def test_loss_that_is_not_zero_still_points_at_loss(description):
 @pytest.mark.parametrize("description", [
     "网页打开直播没声音，要点一下才有声",
     "no sound on our web player until viewers click to unmute",
+    "Chrome里video没声音，要点一下才有，autoplay被block了",
 ])
 def test_sound_that_comes_with_a_click_is_the_browser_policy_not_missing_audio(description):
     problems = _problems(diagnose(description=description))
@@ -316,8 +319,21 @@ def test_sound_that_comes_with_a_click_is_the_browser_policy_not_missing_audio(d
     assert "enc.audio-missing" not in problems
 
 
-def test_a_web_page_without_sound_and_no_click_is_still_missing_audio():
-    assert "enc.audio-missing" in _problems(diagnose(description="网页打开直播没声音"))
+@pytest.mark.parametrize("description", [
+    "网页打开直播没声音",
+    # The click brings the picture: nothing says the sound came with it.
+    "直播没声音，要点一下才有画面",
+])
+def test_a_web_page_without_sound_and_no_click_is_still_missing_audio(description):
+    assert "enc.audio-missing" in _problems(diagnose(description=description))
+
+
+@pytest.mark.parametrize("description", [
+    "autoplay is blocked in Chrome, the player stays on the poster",
+    "网页直播自动播放被拦截了",
+])
+def test_an_autoplay_block_named_by_the_customer_is_the_browser_policy(description):
+    assert _problems(diagnose(description=description))[0] == "play.browser-policy"
 
 
 @pytest.mark.parametrize("description", [
@@ -499,6 +515,8 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("主路断了备路没顶上 观众黑屏", "ops.backup-failover"),
     ("推流断了之后 备用流没接上", "ops.backup-failover"),
     ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
+    ("iPhone上HLS播放黑屏，Android是OK的", "play.mobile-compat"),
+    ("海外某些country的观众打不开，提示region not allowed", "play.geo-restricted"),
     ("stream stutters like a slideshow but dropped frames network is 0",
      "enc.encoder-overload"),
     ("画面卡顿但是声音正常", "enc.encoder-overload"),
