@@ -601,6 +601,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "already publishing",
             "already in use",
+            "re:\\bstream ?name (?:is )?(?:already )?in use\\b",
             "stream is busy",
             "流名已被占用",
             "已被占用",
@@ -751,6 +752,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "抖动",
             # A ping that will not hold still.
             "re:\\b(?:ping|rtt|latency)\\s+(?:keeps\\s+|is\\s+)?jump(?:s|ing)\\b",
+            "re:\\b(?:unstable|erratic|fluctuating) (?:ping|rtt|latency)\\b",
+            "re:\\b(?:ping|rtt|latency) (?:is )?"
+            "(?:unstable|erratic|fluctuating|all over the place)\\b",
             "re:(?:ping|rtt|延迟|时延|延时)\\s*值?\\s*(?:忽高忽低|时高时低|不稳定?)",
             # 偶尔跳到 800ms: a spike over a low average.
             "re:(?:ping|rtt|延迟|时延|延时)[^，。,.；;]{0,6}(?:偶尔|时不时|经常|有时)会?跳到",

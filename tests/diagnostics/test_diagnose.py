@@ -517,6 +517,9 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
     ("iPhone上HLS播放黑屏，Android是OK的", "play.mobile-compat"),
     ("海外某些country的观众打不开，提示region not allowed", "play.geo-restricted"),
+    # What a search box gets: three words.
+    ("stream name in use", "push.duplicate-publisher"),
+    ("unstable ping streaming", "net.jitter"),
     ("stream stutters like a slideshow but dropped frames network is 0",
      "enc.encoder-overload"),
     ("画面卡顿但是声音正常", "enc.encoder-overload"),
