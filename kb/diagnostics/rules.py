@@ -419,6 +419,10 @@ _SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支�
 # What a receiving ffmpeg prints for media damaged on the way.
 _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 
+# A network that lets only web pages out (a hotel's, a guest Wi-Fi): what
+# it stops is a TCP push on its own port, or any UDP.
+_WEB_ONLY = (r"(?:\bonly (?:allows?|lets? through|permits?|passes) (?:web|http|https|browsing)\b"
+             r"|\bweb traffic only\b|只(?:能|允许|放行)(?:上网页|浏览网页|打开网页|http|80|443))")
 # Which ports a firewall must let out ("which outbound ports", 放行哪些端口).
 _WHICH_PORTS = (r"(?:\b(?:which|what) (?:outbound |inbound )?ports?\b"
                 r"|(?:放行|开放|打开)(?:哪些|什么)端口)")
@@ -477,6 +481,16 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WHICH_PORTS,),
         "net.udp-blocked",
         0.6,
+    ),
+    KeywordRule(
+        ("re:^(?![\\s\\S]*(?:udp|srt|webrtc|whip))[\\s\\S]*" + _WEB_ONLY,),
+        "push.connect-refused",
+        0.6,
+    ),
+    KeywordRule(
+        ("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WEB_ONLY,),
+        "net.udp-blocked",
+        0.7,
     ),
     # A network that blocks 1935: the push over 443 (RTMPS) is the fix's way
     # round, as is a firewall that stops the encoder and not the browser.
@@ -719,7 +733,22 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "出海",
             "出国",
             "出境",
+            "境外",
+            # TikTok's US storefront, as sellers pushing to it from China say.
+            "美区",
         ),
+        "net.loss-cross-border",
+        0.4,
+    ),
+    # A platform's own warning that the stream reaching it is starved (TikTok
+    # LIVE's "poor network connection"): the encoder's uplink, or the path.
+    KeywordRule(
+        ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳"),
+        "net.uplink-bandwidth",
+        0.5,
+    ),
+    KeywordRule(
+        ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳"),
         "net.loss-cross-border",
         0.4,
     ),
@@ -781,6 +810,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         ("mtu", "mss", "fragment", "vpn", "tunnel", "分片", "隧道"), "net.mtu-fragmentation", 0.4
+    ),
+    # Big ones fail where small ones pass: the MTU's signature.
+    KeywordRule(
+        ("re:大(?:包|文件|视频|数据包)[^。；;]{0,20}小(?:包|文件|视频|数据包)[^。；;，,]{0,6}"
+         "(?:没问题|正常|可以|能|通)",
+         "re:\\b(?:big|large) (?:packets?|files?|uploads?|pings?)\\b[^.;]{0,40}\\bsmall "
+         "(?:ones?|packets?|files?|uploads?|pings?)\\b[^.;]{0,15}\\b(?:fine|ok|work|pass)"),
+        "net.mtu-fragmentation",
+        0.7,
     ),
     KeywordRule(
         ("udp", "srt cannot connect", "webrtc cannot connect", "quic", "udp 被封", "udp被封"),
@@ -853,6 +891,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "backup route",
             "re:\\b(?:dedicated|leased|private|international) line\\b[^.;]{0,30}"
             "\\b(?:down|cut|dead)\\b",
+            # The line itself failing over, not a backup stream taking over.
+            "re:\\b(?:iplc|iepl|mpls|sd-wan|line|circuit|link)\\b[^.;]{0,40}"
+            "\\bfail(?:ed|s|ing)? ?over\\b",
+            "re:\\bfail(?:ed|s)? over to (?:the |our |a )?(?:backup|secondary|standby|second) "
+            "(?:circuit|line|link|isp)\\b",
             "专线中断",
             "专线断",
             "re:专线[^。；;，,]{0,6}断了",
@@ -991,6 +1034,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "起播慢",
             "打开慢",
             "秒开",
+            # A wait before the picture, without 首屏 or 秒开.
+            "re:要?等(?:很久|好久|半天|好几秒|几秒|十几秒|很长时间)才(?:有|出)(?:画面|图像)",
+            "re:\\btakes? (?:ages|forever|a long time|several seconds|\\d+ ?s(?:ec(?:ond)?s?)?) "
+            "(?:before|until|for) (?:the )?(?:picture|video|first frame)\\b",
         ),
         "play.slow-startup",
         0.6,
@@ -1358,7 +1405,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("微信里", "微信内", "在微信", "in wechat", "安卓正常", "安卓没问题", "android is fine",
          "android works", "works on android",
-         "re:(?:android|安卓)(?:上|端|手机)?(?:是|都|倒是)?(?:ok|好的|正常|没问题|能播)"),
+         "re:(?:android|安卓)(?:上|端|手机)?(?:是|都|倒是| is| works)? ?"
+         "(?:ok|fine|好的|正常|没问题|能播)"),
         "play.mobile-compat",
         0.7,
     ),

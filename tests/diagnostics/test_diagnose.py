@@ -517,6 +517,22 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
     ("iPhone上HLS播放黑屏，Android是OK的", "play.mobile-compat"),
     ("海外某些country的观众打不开，提示region not allowed", "play.geo-restricted"),
+    # A network that lets only web pages out: UDP for SRT, the push's port otherwise.
+    ("SRT push from the studio fails, the hotel wifi only allows web traffic",
+     "net.udp-blocked"),
+    ("the hotel wifi only allows web traffic and OBS cannot connect", "push.connect-refused"),
+    ("开播后观众进直播间要等很久才有画面", "play.slow-startup"),
+    ("viewers say it takes ages before the picture shows up", "play.slow-startup"),
+    # Big ones fail where small ones pass.
+    ("路由器后面推流大视频会断，小文件没问题，用了VPN", "net.mtu-fragmentation"),
+    ("over the vpn large uploads hang but small ones are fine", "net.mtu-fragmentation"),
+    ("after the IPLC failed over to the backup circuit the stream stuttered for a minute",
+     "net.line-failover"),
+    ("viewers on iPhone get a black screen in our own shop app, Android fine",
+     "play.mobile-compat"),
+    # TikTok's warning about the stream it receives, and its US storefront.
+    ("TikTok直播间一直提示网络不佳", "net.uplink-bandwidth"),
+    ("OBS推TikTok美区，画面一卡一卡的，本地网速测试正常", "net.loss-cross-border"),
     # What a search box gets: three words.
     ("stream name in use", "push.duplicate-publisher"),
     ("unstable ping streaming", "net.jitter"),
@@ -550,6 +566,8 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
     # 卡成PPT is said of any stutter, the evening's too.
     ("晚高峰 直播卡成PPT", "enc.encoder-overload"),
+    # A backup encoder that took over is the stream's failover, not the line's.
+    ("our backup encoder failed over too late and viewers saw black", "net.line-failover"),
     # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
     ("Pushing from Shanghai to Frankfurt, ping is about 200 ms. Is that normal?",
      "net.high-latency-route"),
