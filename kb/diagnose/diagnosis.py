@@ -81,13 +81,16 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # Some over the suggestions' count: those the evidence answered are left out.
         found = search_articles(text=data.description, language=language,
                                 limit=2 * len(SEARCH_CONFIDENCE), record=False)
-        if found.account_question and not result["escalate"]["recommended"] and not any(
+        off_topic = found.account_question or found.feature_question
+        if off_topic and not result["escalate"]["recommended"] and not any(
                 f["problems"] for f in result["findings"]):
-            # An invoice or a password has no fix in the articles: the fixes
-            # that share a word with it are no suggestion, and support answers
-            # (a stream down, or evidence pasted, keeps its own call).
+            # An invoice, a password or how to add a watermark has no fix in
+            # the articles: the fixes that share a word with it are no
+            # suggestion, and support answers (a stream down, or evidence
+            # pasted, keeps its own call).
+            reason = "esc.account" if found.account_question else "esc.feature"
             result["escalate"] = {"recommended": True, "priority": "P4",
-                                  "reason": msg("esc.account").render(language)}
+                                  "reason": msg(reason).render(language)}
         # A weak match only shares a word or two with the description: its
         # first fix counts for little, and is said to be weak.
         weights = WEAK_SEARCH_CONFIDENCE if found.weak else SEARCH_CONFIDENCE
@@ -95,7 +98,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # A fix the customer's evidence or words answered "no" to (a path
         # without loss, "0 dropped frames") is no suggestion for sharing words
         # with the description; the next match takes its place.
-        hits = [] if found.account_question else [
+        hits = [] if off_topic else [
             hit for hit in found.hits if set(hit.problems) - diagnosis.answered]
         for rank, hit in enumerate(hits[:len(weights)]):
             for code in hit.problems:

@@ -1042,6 +1042,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这是账号、账单、合同或登录方面的问题，知识库里没有对应的解决方案，由技术支持处理。"
         "请提交工单。",
     ),
+    "esc.feature": (
+        "This is a question about how to use a feature of the service, which no fix answers: "
+        "support does. File it as a ticket.",
+        "这是关于如何使用某项产品功能的问题，知识库里没有对应的解决方案，由技术支持处理。请提交工单。",
+    ),
     "esc.unexplained": (
         "The evidence is not conclusive yet; paste a longer test (mtr with 100 probes, the OBS "
         "log) taken while the problem happens before filing a ticket.",

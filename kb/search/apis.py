@@ -46,6 +46,10 @@ class SearchApi(APIView):
         account_question = serializers.BooleanField(
             help_text="True when the question is about an account, billing, a contract or "
                       "signing in, which support answers rather than an article (weak too)")
+        feature_question = serializers.BooleanField(
+            help_text="True when the question asks how to use a feature of the service (a "
+                      "watermark, captions, DRM, co-hosting, chat moderation, viewer "
+                      "statistics), which support answers rather than a fix (weak too)")
 
     @extend_schema(
         parameters=[
@@ -97,4 +101,5 @@ def search_payload(results: SearchResults) -> dict:
         "truncated": bool(results.truncated),
         "weak": bool(results.weak),
         "account_question": bool(results.account_question),
+        "feature_question": bool(results.feature_question),
     }

@@ -125,8 +125,9 @@ def evaluate(queries: list[EvalQuery], ranker: Callable[[EvalQuery], list[list[s
 def weak_shares(queries: list[EvalQuery]) -> dict[str, float]:
     """The share of searches shown as weak matches (kb.search.confidence),
     of those among searches whose first result is a right fix, and of
-    searches taken for account questions (kb.search.topics)."""
-    weak = right = weak_right = account = 0
+    searches taken for account questions and for questions about a feature
+    (kb.search.topics)."""
+    weak = right = weak_right = account = feature = 0
     for query in queries:
         results = search_articles(text=query.q, language=reader_language(query), limit=DEPTH,
                                   record=False)
@@ -135,6 +136,7 @@ def weak_shares(queries: list[EvalQuery]) -> dict[str, float]:
         right += first == 1
         weak_right += results.weak and first == 1
         account += results.account_question
+        feature += results.feature_question
     n = max(len(queries), 1)
     return {"weak": weak / n, "weak_when_right": weak_right / max(right, 1),
-            "account": account / n}
+            "account": account / n, "feature": feature / n}

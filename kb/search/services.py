@@ -22,7 +22,7 @@ from kb.search.repair import index_check_queue
 from kb.search.snippets import hit_snippet
 from kb.search.spelling import chinese_corrector_for, corrector_for, readings_load
 from kb.search.synonyms import synonym_table
-from kb.search.topics import account_words
+from kb.search.topics import account_words, feature_words
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,8 @@ class SearchResults:
     # About an account, billing or signing in (kb.search.topics): weak, and
     # the page sends it to support rather than to the wizard.
     account_question: bool = False
+    # How to use a feature (kb.search.topics): weak, and support answers it too.
+    feature_question: bool = False
 
 
 def candidate_window(offset: int, limit: int) -> int:
@@ -201,9 +203,11 @@ def search_articles(
         index_check_queue(source=IndexRepair.Source.SEARCH)
         results = _database_fallback(prepared, language=language, area=area, lang=lang,
                                      limit=limit, offset=offset)
+    # A copy: the recent-results cache keeps the ranking's own answer.
     if account_words(prepared.text):
-        # A copy: the recent-results cache keeps the ranking's own answer.
         results = replace(results, weak=True, account_question=True)
+    elif feature_words(prepared.text):
+        results = replace(results, weak=True, feature_question=True)
     if record and record_after_response:
         after_response(partial(search_log, results=results, language=language, source=source))
     elif record:

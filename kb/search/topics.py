@@ -1,4 +1,5 @@
-"""Questions about an account, not about a stream.
+"""Questions about an account, or about how to use a feature: not about a
+stream that fails.
 
 Customers type invoices, refunds, prices, contracts and sign-in trouble into
 the same search box as error lines. The knowledge base has no fix for them,
@@ -16,10 +17,22 @@ certificate's, 认证 also a publish authentication, "sales" and 销售 also a
 live-commerce stream, 邀请 also a guest invited on air, 登录控制台 a step of
 a fix, "the log in OBS" a log and 套餐 alone a plan whose stream limit is
 reached (是套餐到顶了吗: the quota fix), so it counts only when the plan is
-chosen, bought or changed. A word belongs here only
+chosen, bought or changed; 流量包 alone is also the data package whose end
+stopped a stream (直播流量包用完了，推流被停了: the quota fix), so it counts
+only when it is bought or asked about. A word belongs here only
 if no question of the evaluation set (tests/search_eval/queries.toml), no
 symptom line of an article and no scenario of the wizard's evaluation uses
 it (tests/search/test_topics.py checks all three).
+
+How-to questions about a product feature (a watermark, captions, DRM,
+co-hosting, chat moderation, ad insertion, viewer statistics) have no fix
+either, and meet the fixes on their everyday words just as confidently
+("how to moderate the chat comments" found the latency fix, whose symptoms
+quote a chat that lags). Their words follow the same rule: 连麦 alone is
+also a co-host's call that drops, 弹幕 the comment layer a phone player
+covers, "subtitle overlay" an encoder's load and 统计 OBS's stats window, so
+they count only as a question about the feature (连麦怎么实现, 弹幕管理,
+"add subtitles").
 """
 
 from __future__ import annotations
@@ -64,7 +77,8 @@ _CHINESE = (
     "计费", "收费", "费用", "价格", "报价", "多少钱", "优惠", "折扣", "充值", "续费", "余额",
     "欠费", "提现", "汇款", "转账", "对公", "套餐升级", "升级套餐", "换套餐", "买套餐",
     "哪个套餐", "什么套餐", "套餐怎么", "套餐包含", "包年", "包月", "扣款", "付款", "支付宝",
-    "微信支付", "消费明细", "消费记录", "流量包", "企业版", "购买", "怎么卖",
+    "微信支付", "消费明细", "消费记录", "买流量包", "流量包怎么", "怎么续", "企业版", "购买",
+    "怎么卖",
     # Contracts and sales.
     "合同", "续签", "盖章", "商务合作", "找销售", "联系销售", "销售经理", "客户经理", "试用",
     "框架协议", "服务协议",
@@ -77,6 +91,30 @@ _CHINESE = (
     "账号锁定", "邀请同事", "邀请成员", "团队成员", "注销", "实名", "手机号", "绑定邮箱",
 )
 
+_FEATURE_ENGLISH = (
+    # No fix covers these, whatever is asked about them.
+    r"drm", r"widevine", r"fairplay", r"closed captions?", r"ssai", r"ad insertion",
+    r"mid-?rolls?", r"pre-?rolls?", r"time[- ]?shift\w*", r"countdown (page|timer|clock|screen)",
+    r"(viewer|audience|viewing) (statistics|stats|analytics|reports?)",
+    r"(chat|comment) moderation", r"export\b.{0,30}\b(statistics|stats|reports?|analytics)",
+    r"(is there|do you have|do you offer) an? (\w+ )?sdk",
+    # These only asked as how-to: "OBS overloaded after adding a watermark" is
+    # the encoder's load, "the co-host's audio drops" a stream's problem.
+    r"watermark (feature|function|option|settings?)",
+    r"(how (do|can|to|does|should)|can (i|we|viewers|you)|is it possible to|do you (support|offer)"
+    r"|does (it|the service|your service) support)\b[^.?!]{0,40}\b(co-?host\w*|mic[- ]?link\w*"
+    r"|captions?|subtitles?|watermarks?|ads|adverts?|advertising|rewind|dvr|countdown"
+    r"|statistics|analytics|moderat\w*)",
+)
+
+_FEATURE_CHINESE = (
+    "加水印", "打水印", "去水印", "水印怎么", "水印功能", "加字幕", "字幕怎么", "实时字幕",
+    "字幕功能", "连麦怎么", "怎么连麦", "如何连麦", "连麦功能", "实现连麦", "支持连麦", "弹幕管理",
+    "管理弹幕", "弹幕怎么管", "弹幕功能", "禁言", "敏感词", "暖场", "倒计时", "插播广告",
+    "插入广告", "广告插入", "贴片广告", "观看人数统计", "人数统计", "观看数据", "数据报表",
+    "导出数据", "时移", "打赏",
+)
+
 # Two patterns, not one: the Chinese words are plain strings, which the
 # engine finds in well under a microsecond, and with the English ones under
 # one case-insensitive pattern every position of a query tried all of them
@@ -84,10 +122,20 @@ _CHINESE = (
 # "发票invoice" still has one before "invoice".
 _CHINESE_WORDS = re.compile("|".join(re.escape(word) for word in _CHINESE))
 _ENGLISH_WORDS = re.compile(r"\b(?:" + "|".join(_ENGLISH) + r")\b", re.IGNORECASE | re.ASCII)
+_FEATURE_CHINESE_WORDS = re.compile("|".join(re.escape(word) for word in _FEATURE_CHINESE))
+_FEATURE_ENGLISH_WORDS = re.compile(r"\b(?:" + "|".join(_FEATURE_ENGLISH) + r")\b",
+                                    re.IGNORECASE | re.ASCII)
 
 
 def account_words(text: str) -> str | None:
     """The words of ``text`` that make it a question about an account,
     billing, a contract or signing in, or None for any other question."""
     found = _CHINESE_WORDS.search(text) or _ENGLISH_WORDS.search(text)
+    return found.group(0) if found else None
+
+
+def feature_words(text: str) -> str | None:
+    """The words of ``text`` that make it a question about how to use a
+    feature of the service (kb.search.topics' docstring), or None."""
+    found = _FEATURE_CHINESE_WORDS.search(text) or _FEATURE_ENGLISH_WORDS.search(text)
     return found.group(0) if found else None

@@ -60,6 +60,16 @@ def test_a_search_nothing_answers_offers_the_wizard_and_support(page, indexed):
     expect(help_box.get_by_role("link", name="Sign in to contact support")).to_be_visible()
 
 
+def test_a_feature_question_leads_to_support_not_the_wizard(page, indexed):
+    page.goto("/search/?q=how+do+we+add+closed+captions+to+the+live+stream")
+    notice = page.get_by_test_id("search-feature")
+    expect(notice).to_contain_text("how to use a feature of the service")
+    help_box = notice.get_by_test_id("search-help")
+    expect(help_box.get_by_role("link", name="Start the guided wizard")).to_have_count(0)
+    expect(help_box.get_by_role("link", name="Sign in to contact support")).to_be_visible()
+    expect(page.get_by_test_id("search-weak")).to_have_count(0)
+
+
 def test_an_account_question_leads_to_support_not_the_wizard(page, indexed, django_user_model):
     from kb.tickets.models import Organization
 

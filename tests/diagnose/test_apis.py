@@ -104,6 +104,19 @@ class TestDiagnoseApi:
                     ).json()
         assert data["escalate"]["priority"] == "P1"
 
+    def test_a_feature_question_goes_to_support_with_no_fix_that_shares_a_word(self, api,
+                                                                               fixes):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        data = post(api, {"description": "how do we add a watermark when publishing"}).json()
+        assert data["suggestions"] == []
+        assert data["escalate"]["recommended"] is True
+        assert data["escalate"]["priority"] == "P4"
+        assert "how to use a feature" in data["escalate"]["reason"]
+        data = post(api, {"description": "直播怎么加水印", "lang": "zh-hans"}).json()
+        assert data["escalate"]["reason"].startswith("这是关于如何使用某项产品功能的问题")
+
     def test_stream_down_is_p1(self, api, fixes):
         data = post(api, {"stream_down": True, "description": "stream is down"}).json()
         assert data["escalate"]["recommended"] is True

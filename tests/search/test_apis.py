@@ -30,6 +30,7 @@ class TestSearchApi:
         assert first["problems"] == ["push.connect-refused"]
         assert isinstance(first["score"], float)
         assert data["weak"] is False and data["account_question"] is False
+        assert data["feature_question"] is False
         assert SearchQuery.objects.get().source == "api"
 
     def test_a_question_the_articles_do_not_cover_is_marked_weak(self, api, kb_articles,
@@ -44,6 +45,13 @@ class TestSearchApi:
         assert data["account_question"] is True and data["weak"] is True
         # The fixes that share its words are still listed.
         assert data["results"][0]["slug"] == "push-connection-refused"
+
+    def test_a_question_about_using_a_feature_is_named_so(self, api, kb_articles, build_index):
+        build_index()
+        data = api.get("/api/v1/search", {"q": "do you support DRM for the encoder",
+                                          "lang": "en"}).json()
+        assert data["feature_question"] is True and data["weak"] is True
+        assert data["account_question"] is False
 
     def test_limit_and_chinese_reader(self, api, kb_articles, build_index):
         build_index()

@@ -216,6 +216,18 @@ class TestWeakMatches:
         results, _ = top("encoder port 1935")
         assert not results.account_question and not results.weak
 
+    def test_a_question_about_using_a_feature_is_weak_and_named_so(self, kb_articles,
+                                                                     build_index):
+        build_index()
+        results, _ = top("how to add a watermark to the encoder stream")
+        assert results.feature_question and results.weak
+        assert not results.account_question
+        results, _ = top("直播怎么加水印", language="zh-hans")
+        assert results.feature_question and results.weak
+        # A streaming problem with a feature's word in it is no such question.
+        results, _ = top("encoder connection refused after adding a watermark")
+        assert not results.feature_question
+
     def test_a_real_match_is_not(self, kb_articles, build_index):
         build_index()
         for text in ("Already publishing", "viewers buffer but my preview is fine", "防盗链"):

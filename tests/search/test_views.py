@@ -77,6 +77,22 @@ class TestSearchPage:
         assert "没有找到匹配的解决方案" in html
         assert 'class="button" href="/wizard/"' not in html
 
+    def test_a_feature_question_leads_to_support_and_not_the_wizard(self, client, kb_articles,
+                                                                   build_index):
+        build_index()
+        query = "how to add subtitles to the encoder stream"
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert 'data-testid="search-feature"' in html
+        assert "how to use a feature of the service" in html
+        assert 'data-testid="search-account"' not in html
+        assert 'data-testid="search-weak"' not in html
+        assert "Start the guided wizard" not in html
+        assert "subject=how%20to%20add%20subtitles%20to%20the%20encoder%20stream" in html
+        html = client.get("/search/", {"q": "直播怎么加水印"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "这看起来是在问某项产品功能怎么用" in html
+        assert 'class="button" href="/wizard/"' not in html
+
     def test_a_signed_in_customer_contacts_support_with_the_search_as_subject(
             self, client, kb_articles, build_index, customer):
         build_index()

@@ -53,7 +53,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nshown as weak matches: {covered['weak']:.1%} of these searches, "
             f"{covered['weak_when_right']:.1%} of those whose first result is right; "
-            f"{covered['account']:.1%} taken for account questions")
+            f"{covered['account']:.1%} taken for account questions, "
+            f"{covered['feature']:.1%} for questions about a feature")
         if outside:
             self._uncovered(outside, uncovered.name)
         if misses:
@@ -62,18 +63,20 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {q!r} -> {', '.join(expect)}")
 
     def _uncovered(self, outside, name: str) -> None:
-        """Weak and account shares of the questions the knowledge base does
-        not cover, and per round when there are several (see the file)."""
+        """Weak, account and feature shares of the questions the knowledge
+        base does not cover, and per round when there are several (see the file)."""
         shares = weak_shares(outside)
         self.stdout.write(
             f"  and {shares['weak']:.1%} of {len(outside)} questions the knowledge base does "
-            f"not cover ({name}), {shares['account']:.1%} taken for account questions")
+            f"not cover ({name}), {shares['account']:.1%} taken for account questions, "
+            f"{shares['feature']:.1%} for questions about a feature")
         rounds = sorted({query.round for query in outside})
         for number in rounds if len(rounds) > 1 else []:
             part = [query for query in outside if query.round == number]
             shares = weak_shares(part)
             self.stdout.write(f"    round {number}: {shares['weak']:.1%} of {len(part)} weak, "
-                              f"{shares['account']:.1%} account questions")
+                              f"{shares['account']:.1%} account questions, "
+                              f"{shares['feature']:.1%} feature questions")
 
     @staticmethod
     def _load(path: Path):
