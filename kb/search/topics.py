@@ -96,15 +96,17 @@ _FEATURE_ENGLISH = (
     r"drm", r"widevine", r"fairplay", r"closed captions?", r"ssai", r"ad insertion",
     r"mid-?rolls?", r"pre-?rolls?", r"time[- ]?shift\w*", r"countdown (page|timer|clock|screen)",
     r"(viewer|audience|viewing) (statistics|stats|analytics|reports?)",
-    r"(chat|comment) moderation", r"export\b.{0,30}\b(statistics|stats|reports?|analytics)",
-    r"(is there|do you have|do you offer) an? (\w+ )?sdk",
-    # These only asked as how-to: "OBS overloaded after adding a watermark" is
-    # the encoder's load, "the co-host's audio drops" a stream's problem.
-    r"watermark (feature|function|option|settings?)",
+    r"(chat|comment) moderation", r"moderat(e|ing|ion of) (the |our |live )?(chat|comments)",
+    r"export\b.{0,30}\b(statistics|stats|reports?|analytics)",
+    r"(is there|do you have|do you offer) an? (\w+ )?sdk", r"watermark (feature|function|option)",
+    # These only as a question about doing it ("how to add subtitles"), not
+    # about fixing something: "OBS overloaded after adding a watermark" is the
+    # encoder's load, "how do I fix the co-host's audio" a stream's problem.
     r"(how (do|can|to|does|should)|can (i|we|viewers|you)|is it possible to|do you (support|offer)"
-    r"|does (it|the service|your service) support)\b[^.?!]{0,40}\b(co-?host\w*|mic[- ]?link\w*"
-    r"|captions?|subtitles?|watermarks?|ads|adverts?|advertising|rewind|dvr|countdown"
-    r"|statistics|analytics|moderat\w*)",
+    r"|does (it|the service|your service) support)\b"
+    r"(?! (i |we |you )?(fix|solve|stop|avoid|prevent|troubleshoot|debug)\b)"
+    r"[^.?!]{0,40}\b(co-?host\w*|mic[- ]?link\w*|captions?|subtitles?|watermarks?|ads"
+    r"|adverts?|advertising|rewind|countdown|analytics)",
 )
 
 _FEATURE_CHINESE = (

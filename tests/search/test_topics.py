@@ -104,6 +104,10 @@ def test_any_text_is_answered(text):
     "the co-host's audio drops every few minutes", "直播画面突然倒退几秒",
     "SRT passphrase encryption fails", "推流加密握手失败",
     "OBS is overloaded since we added a logo watermark", "how do I fix the buffering",
+    # How to fix something is a problem; "moderate" also a bitrate's size.
+    "how do I fix the co-host's audio dropping", "how to stop the subtitles lagging",
+    "how do I choose a moderate bitrate for 1080p", "how do I read the statistics in OBS",
+    "how to get the SRS dvr to save the recording",
 ])
 def test_streaming_words_a_feature_question_also_uses_are_not_enough(text):
     assert feature_words(text) is None
