@@ -415,7 +415,9 @@ _ONE_KEY_ZH = "(?:同一个?|相同的?|一样的)(?:推流码|流名|推流地�
 _OTHER_ENCODER_ZH = "(?:前面|之前|原来|第一台|先推|另一台|那台|这台|后面)"
 # video.js's error 4 and the element's: a format this browser cannot play,
 # or a request that failed.
-_SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source")
+_SOURCE_NOT_SUPPORTED = ("media_err_src_not_supported", "视频因格式不支持", "no compatible source",
+                         "not support this video format", "video format not supported",
+                         "不支持此视频格式", "不支持该视频格式")
 # What a receiving ffmpeg prints for media damaged on the way.
 _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 
@@ -482,11 +484,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "net.udp-blocked",
         0.6,
     ),
-    KeywordRule(
-        ("re:^(?![\\s\\S]*(?:udp|srt|webrtc|whip))[\\s\\S]*" + _WEB_ONLY,),
-        "push.connect-refused",
-        0.6,
-    ),
+    # (With SRT or WebRTC named, the UDP rule below reads it higher; a plain
+    # search for the phrase keeps a long description linear.)
+    KeywordRule(("re:" + _WEB_ONLY,), "push.connect-refused", 0.6),
     KeywordRule(
         ("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WEB_ONLY,),
         "net.udp-blocked",
@@ -1075,6 +1075,16 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "play.forbidden-403",
         0.6,
         role="viewer",
+    ),
+    # A viewer's link that stops after a while: the signed URL expired.
+    KeywordRule(
+        ("re:\\b(?:link|url|video|page)\\b[^.;]{0,30}\\b(?:unavailable|stops? working"
+         "|stopped working|expired?)\\b[^.;]{0,20}\\bafter (?:about |around )?\\d+ ?"
+         "(?:min|minutes|hours?)\\b",
+         # Not the push's address, whose expiry is the key's.
+         "re:(?<!推流)(?:链接|地址)[^。；;]{0,10}(?:分钟|小时)[^。；;]{0,6}(?:失效|过期|打不开)"),
+        "play.forbidden-403",
+        0.6,
     ),
     KeywordRule(
         ("re:(?<!\\d)404(?!\\d)", "not found", "stream not found", "流不存在", "找不到流"),

@@ -533,6 +533,10 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     # TikTok's warning about the stream it receives, and its US storefront.
     ("TikTok直播间一直提示网络不佳", "net.uplink-bandwidth"),
     ("OBS推TikTok美区，画面一卡一卡的，本地网速测试正常", "net.loss-cross-border"),
+    # Viewers' words: a link that stops after a while, the browser's format message.
+    ("the link opens but shows video unavailable after 20 minutes", "play.forbidden-403"),
+    ("播放链接看了半小时就失效了", "play.forbidden-403"),
+    ("it says your browser does not support this video format", "play.mobile-compat"),
     # What a search box gets: three words.
     ("stream name in use", "push.duplicate-publisher"),
     ("unstable ping streaming", "net.jitter"),
@@ -566,6 +570,8 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
     # 卡成PPT is said of any stutter, the evening's too.
     ("晚高峰 直播卡成PPT", "enc.encoder-overload"),
+    # The push address's expiry is the key's, not a viewer's signed link.
+    ("推流地址用了30分钟就过期了", "play.forbidden-403"),
     # A backup encoder that took over is the stream's failover, not the line's.
     ("our backup encoder failed over too late and viewers saw black", "net.line-failover"),
     # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
