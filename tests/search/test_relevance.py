@@ -30,16 +30,17 @@ EVAL = Path(settings.BASE_DIR) / "tests" / "search_eval"
 QUERIES = load_queries(EVAL / "queries.toml")
 UNCOVERED = load_queries(EVAL / "uncovered.toml")
 # The rounds nothing was tuned for (see their sections in queries.toml), with
-# the MRR each must keep; each keeps hit@3 >= 0.94. Their first runs:
-HELD_OUT_MRR_FLOORS = {
-    3: 0.88,  # the first held-out round: hit@3 0.948, MRR 0.896
-    6: 0.85,  # everyday phrasings in every area: hit@3 1.000, MRR 0.884
-    18: 0.9,  # overseas teams streaming into China, in English: 1.000, 0.988
-    20: 0.9,  # Chinese teams streaming abroad, in Chinese: 1.000, 0.963
-    23: 0.9,  # broadcast and OTT engineers' jargon and log lines: 1.000, 0.950
-    27: 0.9,  # operations staff reading dashboards and alerts: 0.975, 0.940
-    30: 0.85,  # the customer's network administrators: 0.975, 0.885
-    33: 0.85,  # cross-border live-commerce sellers (TikTok, 专线): 1.000, 0.863
+# the hit@3 and MRR each must keep. Their first runs:
+HELD_OUT_FLOORS = {
+    3: (0.94, 0.88),  # the first held-out round: hit@3 0.948, MRR 0.896
+    6: (0.94, 0.85),  # everyday phrasings in every area: hit@3 1.000, MRR 0.884
+    18: (0.94, 0.9),  # overseas teams streaming into China, in English: 1.000, 0.988
+    20: (0.94, 0.9),  # Chinese teams streaming abroad, in Chinese: 1.000, 0.963
+    23: (0.94, 0.9),  # broadcast and OTT engineers' jargon and log lines: 1.000, 0.950
+    27: (0.94, 0.9),  # operations staff reading dashboards and alerts: 0.975, 0.940
+    30: (0.94, 0.85),  # the customer's network administrators: 0.975, 0.885
+    33: (0.94, 0.85),  # cross-border live-commerce sellers (TikTok, 专线): 1.000, 0.863
+    35: (0.875, 0.8),  # viewers again, after round 34 was tuned: 0.900, 0.836
 }
 HELD_OUT = 3
 
@@ -114,9 +115,9 @@ def test_queries_nobody_tuned_for_find_the_fix_about_as_often(scores):
     # change that gains on the rounds it was tuned on and loses here is
     # overfitting.
     search, _ = scores
-    for held_out, mrr_floor in HELD_OUT_MRR_FLOORS.items():
+    for held_out, (hit3_floor, mrr_floor) in HELD_OUT_FLOORS.items():
         row = search[f"round:{held_out}"].row()
-        assert row["hit@3"] >= 0.94, (held_out, search["all"].misses)
+        assert row["hit@3"] >= hit3_floor, (held_out, search["all"].misses)
         assert row["mrr"] >= mrr_floor, held_out
 
 
