@@ -642,6 +642,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             # Two encoders taking the key in turn: the picture alternates.
             "re:\\b(?:flipping|flips|switching|jumping|alternating) between "
             "(?:our |the )?(?:two|2) (?:cameras|encoders|streams|feeds|pictures)\\b",
+            "re:\\b(?:two|2) (?:different )?(?:streams|videos|pictures|feeds|cameras)\\b[^.;]{0,30}"
+            "\\b(?:take|takes|taking|took) turns\\b",
             "re:(?:两个|两路|两台)[^，。,.；;]{0,6}(?:来回|交替)(?:跳|切|闪)",
             "re:\\balready using (?:this|that|the|our|my) (?:stream )?(?:name|key)\\b",
         ),
@@ -690,6 +692,14 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("re:\\b\\d+ (?:staff|employees|people|users|students) (?:are )?watching\\b",
          "re:(?:几百|上百|上千|(?<!\\d)\\d+)(?:个)?(?:人|员工|同事)同时(?:看|观看)"),
+        "play.viewer-buffering",
+        0.55,
+    ),
+    # A viewer's picture that stops while the sound goes on: the player ran
+    # out of video (the buffering fix's "freezes while the audio goes on").
+    KeywordRule(
+        ("re:\\b(?:picture|video|image|screen)\\b[^.;]{0,12}\\b(?:frozen|froze|freez\\w*|stuck)\\b"
+         "[^.;]{0,40}\\b(?:hear|sound|audio|voice)\\b",),
         "play.viewer-buffering",
         0.55,
     ),
@@ -1035,6 +1045,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "打开慢",
             "秒开",
             # A wait before the picture, without 首屏 or 秒开.
+            "re:\\bloading for (?:\\d+|several|many|ten|twenty|thirty) ?(?:s|secs?|seconds)\\b"
+            "[^.;]{0,20}\\bbefore\\b",
             "re:要?等(?:很久|好久|半天|好几秒|几秒|十几秒|很长时间)才(?:有|出)(?:画面|图像)",
             "re:\\btakes? (?:ages|forever|a long time|several seconds|\\d+ ?s(?:ec(?:ond)?s?)?) "
             "(?:before|until|for) (?:the )?(?:picture|video|first frame)\\b",
@@ -1410,6 +1422,15 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         role="viewer",
     ),
     KeywordRule((_X5, "同层", "playsinline"), "play.mobile-compat", 0.45),
+    # Fine on a computer and not on a phone: what the mobile fix tells apart.
+    KeywordRule(
+        ("re:\\b(?:fine|ok|okay|works?|good|smooth) on (?:my |the |a )?(?:laptop|computer|pc"
+         "|desktop|mac)\\b[^.;]{0,40}\\b(?:phone|iphone|android|mobile|tablet|ipad)\\b"
+         # A phone's hotspot is the encoder's network, not a phone that plays.
+         "(?! ?(?:hotspot|tether\\w*|data|network|4g|5g))",),
+        "play.mobile-compat",
+        0.6,
+    ),
     # Inside WeChat, or fine on one phone platform and not the other: what
     # the mobile fix tells apart, whoever describes it.
     KeywordRule(

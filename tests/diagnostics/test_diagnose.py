@@ -537,6 +537,10 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("the link opens but shows video unavailable after 20 minutes", "play.forbidden-403"),
     ("播放链接看了半小时就失效了", "play.forbidden-403"),
     ("it says your browser does not support this video format", "play.mobile-compat"),
+    ("picture is frozen but I can still hear the presenter", "play.viewer-buffering"),
+    ("the stream looks fine on my laptop but stutters on my phone", "play.mobile-compat"),
+    ("two different streams keep taking turns on the same page", "push.duplicate-publisher"),
+    ("the live stream has been loading for 30 seconds before it starts", "play.slow-startup"),
     # What a search box gets: three words.
     ("stream name in use", "push.duplicate-publisher"),
     ("unstable ping streaming", "net.jitter"),
@@ -570,6 +574,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("viewers in china can't open our overseas play domain", "play.geo-restricted"),
     # 卡成PPT is said of any stutter, the evening's too.
     ("晚高峰 直播卡成PPT", "enc.encoder-overload"),
+    # A phone's hotspot is where the encoder pushes from, not a player.
+    ("OBS works fine on my laptop at the office but drops frames on my phone hotspot",
+     "play.mobile-compat"),
     # The push address's expiry is the key's, not a viewer's signed link.
     ("推流地址用了30分钟就过期了", "play.forbidden-403"),
     # A backup encoder that took over is the stream's failover, not the line's.
