@@ -425,6 +425,8 @@ _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 # it stops is a TCP push on its own port, or any UDP.
 _WEB_ONLY = (r"(?:\bonly (?:allows?|lets? through|permits?|passes) (?:web|http|https|browsing)\b"
              r"|\bweb traffic only\b|只(?:能|允许|放行)(?:上网页|浏览网页|打开网页|http|80|443))")
+# What a platform says of a stream that reaches it starved.
+_POOR_NETWORK = ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳")
 # Which ports a firewall must let out ("which outbound ports", 放行哪些端口).
 _WHICH_PORTS = (r"(?:\b(?:which|what) (?:outbound |inbound )?ports?\b"
                 r"|(?:放行|开放|打开)(?:哪些|什么)端口)")
@@ -752,16 +754,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     # A platform's own warning that the stream reaching it is starved (TikTok
     # LIVE's "poor network connection"): the encoder's uplink, or the path.
-    KeywordRule(
-        ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳"),
-        "net.uplink-bandwidth",
-        0.5,
-    ),
-    KeywordRule(
-        ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳"),
-        "net.loss-cross-border",
-        0.4,
-    ),
+    KeywordRule(_POOR_NETWORK, "net.uplink-bandwidth", 0.5),
+    KeywordRule(_POOR_NETWORK, "net.loss-cross-border", 0.4),
     KeywordRule(
         (
             "high latency",
