@@ -81,8 +81,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # Some over the suggestions' count: those the evidence answered are left out.
         found = search_articles(text=data.description, language=language,
                                 limit=2 * len(SEARCH_CONFIDENCE), record=False)
-        off_topic = found.account_question or found.feature_question
-        if off_topic and not result["escalate"]["recommended"] and not any(
+        if found.for_support and not result["escalate"]["recommended"] and not any(
                 f["problems"] for f in result["findings"]):
             # An invoice, a password or how to add a watermark has no fix in
             # the articles: the fixes that share a word with it are no
@@ -98,7 +97,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # A fix the customer's evidence or words answered "no" to (a path
         # without loss, "0 dropped frames") is no suggestion for sharing words
         # with the description; the next match takes its place.
-        hits = [] if off_topic else [
+        hits = [] if found.for_support else [
             hit for hit in found.hits if set(hit.problems) - diagnosis.answered]
         for rank, hit in enumerate(hits[:len(weights)]):
             for code in hit.problems:

@@ -65,6 +65,12 @@ class SearchResults:
     # How to use a feature (kb.search.topics): weak, and support answers it too.
     feature_question: bool = False
 
+    @property
+    def for_support(self) -> bool:
+        """A question no fix answers (an account's, or how to use a feature):
+        the page and the wizard send it to support."""
+        return self.account_question or self.feature_question
+
 
 def candidate_window(offset: int, limit: int) -> int:
     """Documents to rank for one page: both languages of every fix up to the
