@@ -42,7 +42,9 @@ USER_DICT = Path(__file__).with_name("data") / "userdict.txt"
 #    20 秒" looked up 比主播).
 # 5: the renditions' names 标清 高清 超清 are dictionary words: "没有标清高清"
 #    was 标 + 清高 (aloof) + 清, and the transcoding fix lost its best words.
-ANALYSIS_VERSION = 5
+# 6: irregular past forms share their verb's stem (IRREGULAR_FORMS): "the
+#    picture froze", "it's frozen" find the articles that say "freezes".
+ANALYSIS_VERSION = 6
 
 # A word may hold a full stop (a version, a host name) or an apostrophe:
 # the typewriter one or the typographic one (U+2019) that macOS and iOS
@@ -147,11 +149,33 @@ class BilingualTokenizer(Tokenizer):
         return token
 
 
+# Porter2 works on suffixes, so a verb's irregular past is a word of its own:
+# "froze" and "frozen" never met "freezes", though a viewer's "the picture
+# froze" is the article's "the picture freezes". Only the verbs customers use
+# for a stream's symptoms; a word that is also a common word in the articles'
+# instructions (went: "go to Settings") is left out.
+IRREGULAR_FORMS = {
+    "froze": "freeze",
+    "frozen": "freeze",
+    "hung": "hang",
+    "fell": "fall",
+    "lost": "lose",
+    "broke": "break",
+    "broken": "break",
+    "heard": "hear",
+}
+
+
+def english_stem(word: str) -> str:
+    """Porter2's stem of a lowercase English word, irregular pasts included."""
+    return stem(IRREGULAR_FORMS.get(word, word))
+
+
 class AsciiStemFilter(StemFilter):
     """Porter2 stemming for English words only; Chinese tokens pass untouched."""
 
     def __init__(self):
-        super().__init__(stemfn=stem, ignore=None, cachesize=50000)
+        super().__init__(stemfn=english_stem, ignore=None, cachesize=50000)
 
     def __call__(self, tokens):
         for t in tokens:
@@ -362,7 +386,7 @@ def analyze(text: str, *, stem_words: bool = True) -> list[str]:
 
 # Porter2 costs about 10 microseconds a word (Whoosh's Porter 2): every stem
 # outside Whoosh's filter (which caches its own) goes through this.
-cached_stem = lru_cache(maxsize=50000)(stem)
+cached_stem = lru_cache(maxsize=50000)(english_stem)
 
 
 def term_offsets(text: str) -> list[tuple[str, int, int]]:

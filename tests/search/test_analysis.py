@@ -32,6 +32,14 @@ class TestAnalyze:
                       ("setting", "settings"), ("delay", "delayed", "delays")):
             assert len({tuple(analyze(form)) for form in forms}) == 1, forms
 
+    def test_an_irregular_past_is_its_verbs_term(self):
+        # "the picture froze" is the article's "the picture freezes".
+        for forms in (("freeze", "freezes", "freezing", "froze", "frozen"),
+                      ("hang", "hangs", "hung"), ("lose", "loses", "losing", "lost"),
+                      ("break", "breaks", "broke", "broken")):
+            assert len({tuple(analyze(form)) for form in forms}) == 1, forms
+        assert analyze("Broken pipe") == analyze("break pipe")  # both sides alike
+
     def test_either_apostrophe_makes_the_same_word(self):
         # macOS and iOS type U+2019, and Apple's error messages print it.
         assert analyze("The operation couldn’t be completed. OBS’s log") == analyze(
