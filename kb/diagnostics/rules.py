@@ -425,6 +425,18 @@ _DAMAGED_MEDIA = ("packet corrupt (stream", "error while decoding mb")
 # it stops is a TCP push on its own port, or any UDP.
 _WEB_ONLY = (r"(?:\bonly (?:allows?|lets? through|permits?|passes) (?:web|http|https|browsing)\b"
              r"|\bweb traffic only\b|只(?:能|允许|放行)(?:上网页|浏览网页|打开网页|http|80|443))")
+# "4G works fine", "开手机热点秒连": the same encoder connects over the phone's
+# network. Said of a push that fails, the network it fails on stops it (its
+# port, or UDP), not the encoder or the ingest.
+_MOBILE = r"(?:4g|5g|lte|hotspot|mobile data|cellular|tethering)"
+_MOBILE_WORKS = (
+    r"(?:\b" + _MOBILE + r"\b[^.;]{0,24}?\b(?:works?|worked|is fine|fine|connects?|connected|ok)\b"
+    r"|\b(?:works?|worked|fine|connects?|connected)\b[^.;]{0,16}?\b(?:on|over|with|from) "
+    r"(?:my |the |a )?(?:phone'?s? )?" + _MOBILE + r"\b"
+    r"|(?:热点|4g|5g|流量)[^，。,.；;]{0,6}?(?:秒连|就好|正常|能推|可以|就行|推得上|连上|连得上|没问题))"
+)
+_PUSH_FAILS = (r"(?:\bfail(?:s|ed|ing)?\b|(?:can'?t|cannot|won'?t|couldn'?t|doesn'?t) connect"
+               r"|连不上|推不上|推不出去|推流失败|连接失败|连不了)")
 # What a platform says of a stream that reaches it starved.
 _POOR_NETWORK = ("poor network connection", "网络不佳", "网络状况不佳", "网络状态不佳")
 # Which ports a firewall must let out ("which outbound ports", 放行哪些端口).
@@ -438,6 +450,18 @@ _RTT_IN_HUNDREDS = (
     r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,]){0,20}"
     r"(?<![\d.~\u2013-])(?:[2-9]\d\d|1\d\d\d)\s*ms\b"
 )
+
+# 300 ms or more, in digits or in Chinese ("RTT三百多ms", "ping 320 ms"): more
+# than any route between China and Europe or North America takes (200 ms
+# from Shanghai to Frankfurt is the distance). Chinese characters are word
+# characters to re, so no \b before the number.
+_RTT_OVER_300 = (
+    r"(?:rtt|latency|ping|延迟|时延)"
+    r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,，。；？?]){0,40}?"
+    r"(?:(?<![\d.~\u2013-])(?:[3-9]\d\d|1\d\d\d)|[三四五六七八九]百多?)\s*(?:ms|毫秒)"
+)
+# "is that normal?", 正常吗: the customer asks what a round trip should be.
+_IS_IT_NORMAL = r"(?:正常吗|正不正常|算正常|合理吗|\bis (?:that|this|it) normal\b|\bnormal\?)"
 
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
@@ -489,6 +513,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # (With SRT or WebRTC named, the UDP rule below reads it higher; a plain
     # search for the phrase keeps a long description linear.)
     KeywordRule(("re:" + _WEB_ONLY,), "push.connect-refused", 0.6),
+    KeywordRule(("re:^(?=[\\s\\S]*" + _PUSH_FAILS + ")[\\s\\S]*" + _MOBILE_WORKS,),
+                "push.connect-refused", 0.55),
+    KeywordRule(("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))(?=[\\s\\S]*" + _PUSH_FAILS
+                 + ")[\\s\\S]*" + _MOBILE_WORKS,),
+                "net.udp-blocked", 0.65),
     KeywordRule(
         ("re:^(?=[\\s\\S]*(?:srt|webrtc|whip))[\\s\\S]*" + _WEB_ONLY,),
         "net.udp-blocked",
@@ -568,6 +597,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "re:(?:地址|url)[^。；;]{0,6}(?:怎么|咋|如何)拆",
+            # 整条填还是拆开填: the whole address in one box, or split in two.
+            "re:(?:整条|一整条|完整)填?还是(?:拆开|分开)填?",
+            "re:(?:拆开|分开)填还是(?:整条|一整条|完整)",
             "re:(?:串流密钥|密钥|推流码|stream key)[^。；;]{0,6}又填了一(?:遍|次)",
             "re:\\b(?:how|where) (?:do i|do we|to|should i|should we) split the (?:url|address)",
             "re:\\bthe key (?:again|twice|a second time) in (?:the )?(?:stream )?key\\b",
@@ -778,6 +810,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
          "re:" + _RTT_IN_HUNDREDS + "[\\s\\S]{0,80}\\b(?:via|through|detours?|breakout|绕)"),
         "net.high-latency-route",
         0.55,
+    ),
+    # 300 ms or more, asked whether that is normal: the reference round
+    # trips by distance in the route fix answer it.
+    KeywordRule(
+        ("re:" + _RTT_OVER_300 + r"[^。；;]{0,20}?" + _IS_IT_NORMAL,),
+        "net.high-latency-route",
+        0.5,
     ),
     KeywordRule(
         (

@@ -541,6 +541,18 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("the stream looks fine on my laptop but stutters on my phone", "play.mobile-compat"),
     ("two different streams keep taking turns on the same page", "push.duplicate-publisher"),
     ("the live stream has been loading for 30 seconds before it starts", "play.slow-startup"),
+    # A push that fails on one network and connects over the phone's: that
+    # network stops its port, or UDP for SRT.
+    ('larix broadcaster "Connection failed" only on the hotel wifi, 4g works fine',
+     "push.connect-refused"),
+    ("push failed at the stadium, tethering from my phone works", "push.connect-refused"),
+    ("SRT push fails on the venue wifi, works fine on 4g", "net.udp-blocked"),
+    ("公司网络推不上去，开手机热点秒连", "push.connect-refused"),
+    # The whole address in one box, or split between server and key.
+    ("快手直播伴侣填自定义推流地址 是整条填还是拆开填 一直推不上", "push.url-malformed"),
+    # Over 300 ms, asked whether that is normal (200 ms to Frankfurt is: below).
+    ("从海外推回国内ingest RTT三百多ms 正常吗", "net.high-latency-route"),
+    ("rtt from our LA office to the ingest is 340 ms, is that normal?", "net.high-latency-route"),
     # What a search box gets: three words.
     ("stream name in use", "push.duplicate-publisher"),
     ("unstable ping streaming", "net.jitter"),
