@@ -453,10 +453,9 @@ _RTT_IN_HUNDREDS = (
 
 # 300 ms or more, in digits or in Chinese ("RTT三百多ms", "ping 320 ms"): more
 # than any route between China and Europe or North America takes (200 ms
-# from Shanghai to Frankfurt is the distance). Chinese characters are word
-# characters to re, so no \b before the number.
+# from Shanghai to Frankfurt is the distance).
 _RTT_OVER_300 = (
-    r"(?:rtt|latency|ping|延迟|时延)"
+    r"(?:\b(?:rtt|latency|ping)|延迟|时延)"
     r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,，。；？?]){0,40}?"
     r"(?:(?<![\d.~\u2013-])(?:[3-9]\d\d|1\d\d\d)|[三四五六七八九]百多?)\s*(?:ms|毫秒)"
 )
@@ -985,7 +984,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.8,
     ),
     KeywordRule(
-        ("keyframe", "key frame", "gop", "i-frame", "关键帧"), "enc.keyframe-interval", 0.55
+        # A word of its own: "gop" is also the start of GoPro.
+        ("keyframe", "key frame", "re:\\bgop(?![a-z])", "i-frame", "关键帧"), "enc.keyframe-interval",
+        0.55
     ),
     # Few frames a second with the sound going on: frames the encoder did not
     # make, not a network that would stall both.
@@ -1060,7 +1061,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("拉流鉴权", "播放鉴权", "playback auth"), "play.forbidden-403", 0.8),
     KeywordRule(("webrtc",), "enc.bframes-webrtc", 0.15, role="viewer"),
     KeywordRule(
-        ("buffering", "stutter", "lag", "freez", "卡顿", "缓冲", "卡住", "转圈"),
+        # lag, lags, lagging, laggy; not the lag of "flagged".
+        ("buffering", "stutter", "re:\\blag", "freez", "卡顿", "缓冲", "卡住", "转圈"),
         "play.viewer-buffering",
         0.55,
         role="viewer",
@@ -1140,7 +1142,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "some countries",
-            "geo",
+            "re:\\bgeo",  # geo-blocked, geoblocking; not "george"
             "region blocked",
             "certain country",
             "not available in your country",

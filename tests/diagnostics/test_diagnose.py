@@ -593,6 +593,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("推流地址用了30分钟就过期了", "play.forbidden-403"),
     # A backup encoder that took over is the stream's failover, not the line's.
     ("our backup encoder failed over too late and viewers saw black", "net.line-failover"),
+    # GoPro is a camera, not a GOP; a flagged account is no lag.
+    ("gopro livestream cuts off every 10 minutes like clockwork", "enc.keyframe-interval"),
+    ("our stream got flagged and stopped", "play.viewer-buffering"),
     # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
     ("Pushing from Shanghai to Frankfurt, ping is about 200 ms. Is that normal?",
      "net.high-latency-route"),
