@@ -985,8 +985,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     ),
     KeywordRule(
         # A word of its own: "gop" is also the start of GoPro.
-        ("keyframe", "key frame", "re:\\bgop(?![a-z])", "i-frame", "关键帧"), "enc.keyframe-interval",
-        0.55
+        ("keyframe", "key frame", "re:\\bgop(?![a-z])", "i-frame", "关键帧"),
+        "enc.keyframe-interval",
+        0.55,
     ),
     # Few frames a second with the sound going on: frames the encoder did not
     # make, not a network that would stall both.
