@@ -485,6 +485,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:(?<!\\d)1935(?!\\d).{0,80}(?:block|closed|封)",
             "connect timed out",
             "connect timeout",
+            # ETIMEDOUT's own words, and how they are typed.
+            "connection timed out",
+            "connection timeout",
             "连接服务器超时",
             "rtmp connection failed",
             "连接超时",
@@ -764,6 +767,17 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.4,
     ),
     KeywordRule(("packet loss", "丢包"), "net.loss-last-mile", 0.25),
+    # Loss that begins at the first hop (the customer's own router) and
+    # carries on: the first hops' loss is the last mile's, as in a pasted mtr.
+    KeywordRule(
+        ("re:\\b(?:loss|drops?|dropping) (?:starts?|begins?) (?:right )?(?:at|from) (?:the )?"
+         "(?:first|1st) hop\\b",
+         "re:\\bfrom the (?:first|1st) hop on\\b",
+         "re:(?:第一跳|第1跳|一跳)就(?:开始)?丢",
+         "re:从第一跳(?:就|开始)[^，。,.；;]{0,4}丢"),
+        "net.loss-last-mile",
+        0.5,
+    ),
     KeywordRule(
         (
             "cross-border",

@@ -548,6 +548,10 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("push failed at the stadium, tethering from my phone works", "push.connect-refused"),
     ("SRT push fails on the venue wifi, works fine on 4g", "net.udp-blocked"),
     ("公司网络推不上去，开手机热点秒连", "push.connect-refused"),
+    ("飞书直播推流到你们的 rtmp 地址一直 connection timeout", "push.connect-refused"),
+    # Loss from the first hop on is the customer's own network's.
+    ("丢包率10% 第一跳就开始丢", "net.loss-last-mile"),
+    ("mtr shows loss starts at the first hop and carries on to the ingest", "net.loss-last-mile"),
     # The whole address in one box, or split between server and key.
     ("快手直播伴侣填自定义推流地址 是整条填还是拆开填 一直推不上", "push.url-malformed"),
     # Over 300 ms, asked whether that is normal (200 ms to Frankfurt is: below).
