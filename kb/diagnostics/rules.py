@@ -429,11 +429,16 @@ _WEB_ONLY = (r"(?:\bonly (?:allows?|lets? through|permits?|passes) (?:web|http|h
 # network. Said of a push that fails, the network it fails on stops it (its
 # port, or UDP), not the encoder or the ingest.
 _MOBILE = r"(?:4g|5g|lte|hotspot|mobile data|cellular|tethering)"
+# Words between them that turn it round ("works on Wi-Fi but fails on 4G",
+# "4G doesn't work", 流量也不正常) end the phrase.
+_GAP = r"(?:(?!but|fail|not|n't)[^.;,，])"
 _MOBILE_WORKS = (
-    r"(?:\b" + _MOBILE + r"\b[^.;]{0,24}?\b(?:works?|worked|is fine|fine|connects?|connected|ok)\b"
-    r"|\b(?:works?|worked|fine|connects?|connected)\b[^.;]{0,16}?\b(?:on|over|with|from) "
+    r"(?:\b" + _MOBILE + r"\b" + _GAP + r"{0,24}?\b(?:works?|worked|is fine|fine|connects?"
+    r"|connected|ok)\b"
+    r"|\b(?:works?|worked|fine|connects?|connected)\b" + _GAP + r"{0,16}?\b(?:on|over|with|from) "
     r"(?:my |the |a )?(?:phone'?s? )?" + _MOBILE + r"\b"
-    r"|(?:热点|4g|5g|流量)[^，。,.；;]{0,6}?(?:秒连|就好|正常|能推|可以|就行|推得上|连上|连得上|没问题))"
+    r"|(?:热点|4g|5g|流量)[^，。,.；;不没]{0,6}?(?:秒连|就好|正常|能推|可以|就行|推得上|连上|连得上"
+    r"|没问题))"
 )
 _PUSH_FAILS = (r"(?:\bfail(?:s|ed|ing)?\b|(?:can'?t|cannot|won'?t|couldn'?t|doesn'?t) connect"
                r"|连不上|推不上|推不出去|推流失败|连接失败|连不了)")

@@ -597,6 +597,11 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("推流地址用了30分钟就过期了", "play.forbidden-403"),
     # A backup encoder that took over is the stream's failover, not the line's.
     ("our backup encoder failed over too late and viewers saw black", "net.line-failover"),
+    # The phone's network is the one that fails here, not the one that works.
+    ("the stream fails every hour on 4g, the office wifi is fine", "push.connect-refused"),
+    ("works on wifi but the push fails on 5g", "push.connect-refused"),
+    ("4g doesn't work either, the push failed again", "push.connect-refused"),
+    ("开热点也推不上，公司网络也推流失败", "push.connect-refused"),
     # GoPro is a camera, not a GOP; a flagged account is no lag.
     ("gopro livestream cuts off every 10 minutes like clockwork", "enc.keyframe-interval"),
     ("our stream got flagged and stopped", "play.viewer-buffering"),
