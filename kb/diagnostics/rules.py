@@ -893,7 +893,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "re:(?:webrtc|whip|srt)[^,.;，。；]{0,16}(?:转圈|连不上|连接不上|一直连接中|没反应|"
             "spinning|spins|stuck (?:on )?connecting|never connects|won't connect|"
-            "will not connect|keeps connecting)",
+            "will not connect|keeps connecting|not connecting|(?:doesn't|does not|can't|cannot) "
+            "connect)",
             # ... and the other way round: "cannot reach our srt listener".
             "re:(?:cannot|can't|can not|unable to) (?:reach|connect to)[^,.;]{0,24}"
             "(?:srt|webrtc|whip)\\b",
@@ -1186,6 +1187,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\b(?:viewers|users|people|audience) in (?!china\\b|mainland\\b)[a-z]+ "
             "(?:can't|cannot|can not|are unable to) (?:play|watch|open|see)\\b",
             "其他国家",
+            # What the player says: 所在地区无法观看, 该地区不可播放.
+            "re:地区(?:无法|不能|不可|暂不支持)(?:观看|播放)",
         ),
         "play.geo-restricted",
         0.55,

@@ -552,6 +552,8 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     # Loss from the first hop on is the customer's own network's.
     ("丢包率10% 第一跳就开始丢", "net.loss-last-mile"),
     ("mtr shows loss starts at the first hop and carries on to the ingest", "net.loss-last-mile"),
+    ("srt not connecting venue wifi", "net.udp-blocked"),
+    ("海外的粉丝说进不了直播间,提示所在地区无法观看", "play.geo-restricted"),
     # The whole address in one box, or split between server and key.
     ("快手直播伴侣填自定义推流地址 是整条填还是拆开填 一直推不上", "push.url-malformed"),
     # Over 300 ms, asked whether that is normal (200 ms to Frankfurt is: below).
