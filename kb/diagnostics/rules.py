@@ -184,7 +184,8 @@ PLAYER_WORDS = re.compile(
     r"|(?:manifest|level|frag|key)Load(?:Error|TimeOut)|manifestParsingError|levelEmptyError"
     r"|frag(?:Parsing|Decrypt)Error|buffer(?:Stalled|Append|AddCodec|Full)Error|bufferSeekOverHole"
     r"|bufferNudgeOnStall|HttpStatusCodeInvalid|CoreMediaErrorDomain"
-    r"|MEDIA_ERR_|net::ERR_|NotAllowedError"
+    # Chrome's network errors, with or without their "net::" (ERR_CONNECTION_RESET).
+    r"|MEDIA_ERR_|net::ERR_|\bERR_[A-Z_]{4,}|NotAllowedError"
     # A playlist is what a player loads, not what an encoder pushes.
     r"|\bm3u8\b"
     # So is a playback URL or domain, whatever its status.
@@ -456,13 +457,14 @@ _RTT_IN_HUNDREDS = (
     r"(?<![\d.~\u2013-])(?:[2-9]\d\d|1\d\d\d)\s*ms\b"
 )
 
-# 300 ms or more, in digits or in Chinese ("RTT三百多ms", "ping 320 ms"): more
+# 300 ms or more, in digits or in Chinese ("RTT三百多ms", "ping 320 ms", ping三百多
+# with the unit left out, as it is before 正常吗): more
 # than any route between China and Europe or North America takes (200 ms
 # from Shanghai to Frankfurt is the distance).
 _RTT_OVER_300 = (
     r"(?:\b(?:rtt|latency|ping)|延迟|时延)"
     r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,，。；？?]){0,40}?"
-    r"(?:(?<![\d.~\u2013-])(?:[3-9]\d\d|1\d\d\d)|[三四五六七八九]百多?)\s*(?:ms|毫秒)"
+    r"(?:(?<![\d.~\u2013-])(?:[3-9]\d\d|1\d\d\d)(?!\d)|[三四五六七八九]百多?)\s*(?:ms|毫秒)?"
 )
 # "is that normal?", 正常吗: the customer asks what a round trip should be.
 _IS_IT_NORMAL = r"(?:正常吗|正不正常|算正常|合理吗|\bis (?:that|this|it) normal\b|\bnormal\?)"
@@ -832,7 +834,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # 300 ms or more, asked whether that is normal: the reference round
     # trips by distance in the route fix answer it.
     KeywordRule(
-        ("re:" + _RTT_OVER_300 + r"[^。；;]{0,20}?" + _IS_IT_NORMAL,),
+        # (The question looked for once first: a long text without it is
+        # not walked number by number.)
+        ("re:^(?=[\\s\\S]*" + _IS_IT_NORMAL + ")[\\s\\S]*" + _RTT_OVER_300 + r"[^。；;]{0,20}?"
+         + _IS_IT_NORMAL,),
         "net.high-latency-route",
         0.5,
     ),
@@ -1289,6 +1294,37 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         role="viewer",
     ),
     KeywordRule(("err_name_not_resolved",), "push.dns-resolution", 0.6, role="viewer"),
+    # The app plays and the browser does not: the page's or the browser's
+    # rules (autoplay, mixed content, CORS), not the stream.
+    KeywordRule(
+        ("re:\\b(?:works|plays|fine|ok) in (?:the|our|their) (?:app|apps|mobile app)\\b[^.;]{0,20}"
+         "\\bnot in (?:the )?(?:chrome|safari|firefox|edge|browser|web page|website)\\b",
+         "re:app\\s*(?:里|上)?(?:能看|能播|可以看|正常)[^。；;]{0,8}(?:浏览器|网页|chrome|safari)"
+         "[^。；;]{0,6}(?:不行|看不了|播不了|打不开|放不了|不能)"),
+        "play.browser-policy",
+        0.55,
+    ),
+    # Low-latency (WebRTC) playback that never starts where the standard
+    # (HLS or FLV) one plays: UDP is not let through.
+    KeywordRule(
+        ("re:\\blow[- ]latency(?: mode)?\\b[^.;]{0,40}"
+         "(?:won't|doesn't|does not|can't|cannot|never) (?:connect|load|play|start)[^.;]{0,60}"
+         "\\b(?:standard|normal|regular)(?: mode)?\\b[^.;]{0,12}\\b(?:works|plays|is fine|fine)\\b",
+         "re:低延迟(?:模式)?[^。；;]{0,10}(?:连不上|打不开|播不了|放不出来|一直转圈)[^。；;]{0,16}"
+         "(?:普通|标准)(?:模式)?[^。；;]{0,6}(?:可以|正常|能看|能播|没问题)"),
+        "net.udp-blocked",
+        0.55,
+    ),
+    # A picture that stops for a moment every few seconds though the speed
+    # test is fast: the arrival of packets varies, the bandwidth is there.
+    KeywordRule(
+        ("re:\\bevery (?:few|couple of|\\d+) seconds?\\b[^.;]{0,40}\\bspeed ?test\\b",
+         "re:\\bspeed ?test\\b[^.;]{0,40}\\bevery (?:few|couple of|\\d+) seconds?\\b",
+         "re:(?:隔|每隔?)(?:几|\\d+)秒(?:钟)?就?(?:卡|顿|停)[^。；;]{0,16}(?:测速|网速)",
+         "re:(?:测速|网速)[^。；;]{0,16}(?:隔|每隔?)(?:几|\\d+)秒(?:钟)?就?(?:卡|顿|停)"),
+        "net.jitter",
+        0.5,
+    ),
     KeywordRule(
         ("err_cert_date_invalid", "err_cert_common_name_invalid", "err_cert_authority_invalid"),
         "play.browser-policy",
@@ -1356,21 +1392,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "push.restream-relay",
         0.6,
     ),
+    # A platform named, unless as the one that works ("Netflix and YouTube
+    # are fine", b站那路好好的): a comparison, not a relay to it.
     KeywordRule(
-        (
-            "youtube",
-            "twitch",
-            "facebook live",
-            "tiktok",
-            "抖音",
-            "douyin",
-            "bilibili",
-            "b站",
-            "哔哩",
-            "视频号",
-            "wechat channels",
-            "快手",
-        ),
+        ("re:(?:\\b(?:youtube|twitch|facebook live|tiktok|douyin|bilibili|wechat channels)\\b"
+         "|抖音|b站|哔哩|视频号|快手)"
+         "(?![^.;,，。；]{0,24}?(?:\\b(?:is|are|plays?|looks?) (?:totally |all |perfectly |just )?"
+         "(?:fine|ok|smooth)\\b|流畅|正常|没问题|好好的))",),
         "push.restream-relay",
         0.35,
     ),

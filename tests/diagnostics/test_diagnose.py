@@ -554,6 +554,17 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("mtr shows loss starts at the first hop and carries on to the ingest", "net.loss-last-mile"),
     ("srt not connecting venue wifi", "net.udp-blocked"),
     ("海外的粉丝说进不了直播间,提示所在地区无法观看", "play.geo-restricted"),
+    # Viewers across a border: the app plays and Chrome does not; low latency
+    # mode only on one network; a stutter every few seconds on a fast line;
+    # Chrome's error without its net::; a ping asked about without its unit.
+    ("live stream works in the app but not in Chrome", "play.browser-policy"),
+    ("low latency mode won't connect on the office network, standard mode works",
+     "net.udp-blocked"),
+    ("网课直播隔几秒就卡一下 测速网速明明很快", "net.jitter"),
+    ("choppy every few seconds but speedtest says 200mbps", "net.jitter"),
+    ("ERR_CONNECTION_RESET for viewers in mainland China on our live event page",
+     "net.cross-border-interference"),
+    ("ping三百多正常吗 从德国连国内的节点", "net.high-latency-route"),
     # The whole address in one box, or split between server and key.
     ("快手直播伴侣填自定义推流地址 是整条填还是拆开填 一直推不上", "push.url-malformed"),
     # Over 300 ms, asked whether that is normal (200 ms to Frankfurt is: below).
@@ -604,6 +615,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
     ("works on wifi but the push fails on 5g", "push.connect-refused"),
     ("4g doesn't work either, the push failed again", "push.connect-refused"),
     ("开热点也推不上，公司网络也推流失败", "push.connect-refused"),
+    # YouTube named as what plays fine is a comparison, not a relay to it.
+    ("chinese live stream keeps buffering in the US but netflix and youtube are totally fine",
+     "push.restream-relay"),
     # GoPro is a camera, not a GOP; a flagged account is no lag.
     ("gopro livestream cuts off every 10 minutes like clockwork", "enc.keyframe-interval"),
     ("our stream got flagged and stopped", "play.viewer-buffering"),
