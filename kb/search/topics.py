@@ -46,7 +46,7 @@ _ENGLISH = (
     r"pay(ing)? (by|for|with|yearly|monthly|annually)", r"credit cards?", r"(bank|wire) transfer",
     r"vat", r"tax", r"discounts?", r"coupons?", r"pric(e|es|ing)", r"(a|price) quote",
     r"cost per", r"how much (does|do|is|are|would)\b.*\bcost",
-    r"overages?", r"top[- ]?up", r"(account|low|insufficient) balance", r"subscriptions?",
+    r"overages?", r"top[- ]?up", r"pay[- ]as[- ]you[- ]go", r"api keys?", r"(account|low|insufficient) balance", r"subscriptions?",
     r"cards? (was |were |got |is )?declined", r"declined cards?", r"statements?", r"finance",
     r"accounts payable", r"(higher|lower|bandwidth|pricing|price|plan) tiers?",
     r"(upgrade|downgrade|change|cancel|enterprise|business|annual|yearly|monthly|our|my) plan",
@@ -63,7 +63,8 @@ _ENGLISH = (
     r"(can'?t|cannot|unable to|how (do i|to)) log ?in",
     r"log in to (the|my|our) (console|dashboard|account|portal)", r"sign(ed)?[- ]?in",
     r"two[- ]factor", r"2fa", r"mfa", r"team members?", r"sub-?accounts?",
-    r"(add|remove|invite|delete)\b.{0,30}\b(user|member|colleague|employee)s?('s)?(?![- ]?agent)",
+    r"(add|remove|invite|delete)\b.{0,30}\b(user|member|colleague|employee|admin|administrator)s?"
+    r"('s)?(?![- ]?agent)",
     r"(former|new) (employee|colleague)s?('s)?",
     r"(delete|close|cancel|deactivate|transfer) (my|our|the) account",
     r"account (is |was |got |has been )?(locked|suspended|disabled)", r"locked out",
@@ -99,6 +100,9 @@ _FEATURE_ENGLISH = (
     r"(chat|comment) moderation", r"moderat(e|ing|ion of) (the |our |live )?(chat|comments)",
     r"export\b.{0,30}\b(statistics|stats|reports?|analytics)",
     r"(is there|do you have|do you offer) an? (\w+ )?sdk", r"watermark (feature|function|option)",
+    r"(add|enable|turn on|show) (live |closed |auto(matic)?[- ]?)?(captions|subtitles)",
+    r"loop(ing)? (a |the |our )?(pre-?)?recorded (video|show|event)", r"24/7 (live )?channel",
+    r"pseudo[- ]live", r"how many (people|viewers|students|attendees|users) (watched|joined|viewed)",
     # These only as a question about doing it ("how to add subtitles"), not
     # about fixing something: "OBS overloaded after adding a watermark" is the
     # encoder's load, "how do I fix the co-host's audio" a stream's problem.
@@ -114,7 +118,8 @@ _FEATURE_CHINESE = (
     "字幕功能", "连麦怎么", "怎么连麦", "如何连麦", "连麦功能", "实现连麦", "支持连麦", "弹幕管理",
     "管理弹幕", "弹幕怎么管", "弹幕功能", "禁言", "敏感词", "暖场", "倒计时", "插播广告",
     "插入广告", "广告插入", "贴片广告", "观看人数统计", "人数统计", "观看数据", "数据报表",
-    "导出数据", "时移", "打赏",
+    "导出数据", "时移", "打赏", "加连麦", "上麦", "弹幕关键词", "弹幕过滤", "屏蔽弹幕", "挂购物车",
+    "购物车功能", "防盗录", "SDK集成", "sdk集成", "集成SDK", "集成sdk",
 )
 
 # Two patterns, not one: the Chinese words are plain strings, which the

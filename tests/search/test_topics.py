@@ -16,6 +16,9 @@ EVAL = ROOT / "tests" / "search_eval"
 TUNED_ROUNDS = {1, 2, 3}
 # Round 5 asks how to use a feature; the feature phrases were written from it.
 FEATURE_ROUNDS = {5}
+# Round 7 mixes both kinds, as the newer rounds' customers ask them (round 8,
+# its twin, is held out).
+MIXED_ROUNDS = {7}
 
 
 def _rows(path: Path, table: str) -> list[dict]:
@@ -50,6 +53,13 @@ def test_the_account_questions_the_words_were_written_from_are_recognized(row):
 def test_the_feature_questions_the_words_were_written_from_are_recognized(row):
     assert feature_words(row["q"]), row["q"]
     assert account_words(row["q"]) is None
+
+
+@pytest.mark.parametrize("row", [row for row in _rows(EVAL / "uncovered.toml", "query")
+                                 if row.get("round", 1) in MIXED_ROUNDS],
+                         ids=lambda row: row["q"])
+def test_the_mixed_questions_the_words_were_written_from_are_recognized(row):
+    assert account_words(row["q"]) or feature_words(row["q"]), row["q"]
 
 
 def test_no_streaming_question_symptom_or_scenario_is_taken_for_an_account_or_feature_question(
