@@ -46,7 +46,8 @@ _ENGLISH = (
     r"pay(ing)? (by|for|with|yearly|monthly|annually)", r"credit cards?", r"(bank|wire) transfer",
     r"vat", r"tax", r"discounts?", r"coupons?", r"pric(e|es|ing)", r"(a|price) quote",
     r"cost per", r"how much (does|do|is|are|would)\b.*\bcost",
-    r"overages?", r"top[- ]?up", r"pay[- ]as[- ]you[- ]go", r"api keys?", r"(account|low|insufficient) balance", r"subscriptions?",
+    r"overages?", r"top[- ]?up", r"pay[- ]as[- ]you[- ]go", r"api keys?",
+    r"(account|low|insufficient) balance", r"subscriptions?",
     r"cards? (was |were |got |is )?declined", r"declined cards?", r"statements?", r"finance",
     r"accounts payable", r"(higher|lower|bandwidth|pricing|price|plan) tiers?",
     r"(upgrade|downgrade|change|cancel|enterprise|business|annual|yearly|monthly|our|my) plan",
@@ -100,9 +101,11 @@ _FEATURE_ENGLISH = (
     r"(chat|comment) moderation", r"moderat(e|ing|ion of) (the |our |live )?(chat|comments)",
     r"export\b.{0,30}\b(statistics|stats|reports?|analytics)",
     r"(is there|do you have|do you offer) an? (\w+ )?sdk", r"watermark (feature|function|option)",
-    r"(add|enable|turn on|show) (live |closed |auto(matic)?[- ]?)?(captions|subtitles)",
+    r"(add|enable|turn on|show) (live |closed |auto(matic)?[- ]?)?"
+    r"(captions|subtitles)",
     r"loop(ing)? (a |the |our )?(pre-?)?recorded (video|show|event)", r"24/7 (live )?channel",
-    r"pseudo[- ]live", r"how many (people|viewers|students|attendees|users) (watched|joined|viewed)",
+    r"pseudo[- ]live",
+    r"how many (people|viewers|students|attendees|users) (watched|joined|viewed)",
     # These only as a question about doing it ("how to add subtitles"), not
     # about fixing something: "OBS overloaded after adding a watermark" is the
     # encoder's load, "how do I fix the co-host's audio" a stream's problem.
