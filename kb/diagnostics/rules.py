@@ -606,6 +606,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "re:(?:地址|url)[^。；;]{0,6}(?:怎么|咋|如何)拆",
+            # 要不要带问号后面那段: where the part after the ? goes.
+            "问号后面",
             # 整条填还是拆开填: the whole address in one box, or split in two.
             "re:(?:整条|一整条|完整)填?还是(?:拆开|分开)填?",
             "re:(?:拆开|分开)填还是(?:整条|一整条|完整)",
@@ -1586,6 +1588,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "路数上限",
             "最大并发",
             "并发路数",
+            # 后台显示并发满了, 并发数已满: the console says the concurrency is used up.
+            "re:并发(?:数|量)?(?:已经|已)?满",
             "re:套餐[^。；;，,]{0,4}(?:到顶|上限|用完)",
             "带宽上限",
             "re:(?<!per-user )(?<!per user )bandwidth cap",

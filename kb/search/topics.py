@@ -11,18 +11,18 @@ share its words still listed below.
 
 The words are phrases an account question uses and a streaming problem does
 not: "password" alone is also an SRT passphrase or a publish password, so it
-counts only after reset, forgot or change (or 登录, 忘记, 修改); "balance"
-alone is also a load balancer, "access" also a 403, "renewal" also a
-certificate's, 认证 also a publish authentication, "sales" and 销售 also a
-live-commerce stream, 邀请 also a guest invited on air, 登录控制台 a step of
-a fix, "the log in OBS" a log and 套餐 alone a plan whose stream limit is
-reached (是套餐到顶了吗: the quota fix), so it counts only when the plan is
-chosen, bought or changed; 流量包 alone is also the data package whose end
-stopped a stream (直播流量包用完了，推流被停了: the quota fix), so it counts
-only when it is bought or asked about. A word belongs here only
-if no question of the evaluation set (tests/search_eval/queries.toml), no
-symptom line of an article and no scenario of the wizard's evaluation uses
-it (tests/search/test_topics.py checks all three).
+counts only after reset, forgot or change (or 登录, 忘记, 修改); "balance" alone is
+also a load balancer, "access" also a 403, "renewal" also a certificate's, 认证
+also a publish authentication, "sales" and 销售 also a live-commerce stream (as
+are "price", 价格, 报价 and 多少钱: the goods'), 邀请 also a guest invited on air,
+登录控制台 a step of a fix, "the log in OBS" a log and 套餐 alone a plan whose
+stream limit is reached (是套餐到顶了吗: the quota fix), so it counts only when the
+plan is chosen, bought or changed; 流量包 alone is also the data package whose
+end stopped a stream (直播流量包用完了，推流被停了: the quota fix), so it counts only when
+it is bought or asked about. A word belongs here only if no question of the
+evaluation set (tests/search_eval/queries.toml), no symptom line of an
+article and no scenario of the wizard's evaluation uses it
+(tests/search/test_topics.py checks all three).
 
 How-to questions about a product feature (a watermark, captions, DRM,
 co-hosting, chat moderation, ad insertion, viewer statistics) have no fix
@@ -44,7 +44,13 @@ _ENGLISH = (
     r"invoic\w*", r"receipts?", r"refund\w*", r"billing", r"bills?", r"billed",
     r"overcharged", r"charged (twice|for|us|me|too much)", r"charges", r"payments?",
     r"pay(ing)? (by|for|with|yearly|monthly|annually)", r"credit cards?", r"(bank|wire) transfer",
-    r"vat", r"tax", r"discounts?", r"coupons?", r"pric(e|es|ing)", r"(a|price) quote",
+    # "price" alone is also a live-commerce stream's ("buyers ask the price in
+    # chat"): our prices are asked per unit, for a plan or a service, or
+    # as a custom or special price.
+    r"vat", r"tax", r"discounts?", r"coupons?", r"pricing", r"(a|price) quote",
+    r"prices? (per|list|sheet|plans?|tiers?|for (a |an |the |your |our )?(plan|service|package|"
+    r"bandwidth|traffic|cdn|transcoding|recording|storage|line|iplc|account|\d+))",
+    r"(custom|special|discounted|better|education|volume) prices?", r"your prices?",
     r"cost per", r"how much (does|do|is|are|would)\b.*\bcost",
     r"overages?", r"top[- ]?up", r"pay[- ]as[- ]you[- ]go", r"api keys?",
     r"(account|low|insufficient) balance", r"subscriptions?",
@@ -75,8 +81,12 @@ _ENGLISH = (
 
 _CHINESE = (
     # Billing and payment.
+    # 价格, 报价 and 多少钱 alone are also a live-commerce stream's (主播报价格,
+    # 观众问这个多少钱): ours are asked of a service or a period.
     "发票", "开票", "专票", "普票", "抬头", "税号", "增值税", "退款", "退费", "账单", "扣费",
-    "计费", "收费", "费用", "价格", "报价", "多少钱", "优惠", "折扣", "充值", "续费", "余额",
+    "计费", "收费", "费用", "专线价格", "价格表", "价格怎么", "价格多少", "什么价格", "报价单",
+    "专线报价", "给个报价", "出个报价", "要多少钱", "多少钱一", "收多少钱", "得多少钱",
+    "优惠", "折扣", "充值", "续费", "余额",
     "欠费", "提现", "汇款", "转账", "对公", "套餐升级", "升级套餐", "换套餐", "买套餐",
     "哪个套餐", "什么套餐", "套餐怎么", "套餐包含", "包年", "包月", "扣款", "付款", "支付宝",
     "微信支付", "消费明细", "消费记录", "买流量包", "流量包怎么", "怎么续", "企业版", "购买",

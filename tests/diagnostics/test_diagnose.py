@@ -565,6 +565,8 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("ERR_CONNECTION_RESET for viewers in mainland China on our live event page",
      "net.cross-border-interference"),
     ("ping三百多正常吗 从德国连国内的节点", "net.high-latency-route"),
+    ("晚上大促人一多新观众就进不来 后台显示并发满了", "ops.quota-exceeded"),
+    ("推流地址和推流码填到OBS里就报错 地址要不要带问号后面那段", "push.url-malformed"),
     # The whole address in one box, or split between server and key.
     ("快手直播伴侣填自定义推流地址 是整条填还是拆开填 一直推不上", "push.url-malformed"),
     # Over 300 ms, asked whether that is normal (200 ms to Frankfurt is: below).

@@ -84,6 +84,10 @@ def test_no_streaming_question_symptom_or_scenario_is_taken_for_an_account_or_fe
     "the encoder's battery is charged but it shuts down", "our sales webinar keeps buffering",
     "trial run before the event drops frames", "直播带货的销售直播卡顿", "邀请嘉宾连麦失败",
     "登录控制台后看不到推流记录", "第5路推流被拒，是套餐到顶了吗",
+    # A live-commerce stream's prices are the goods', not ours.
+    "viewers see the host 20 sec late, they ask price and he already shows the next item",
+    "buyers ask the price in chat but the host sees it 20 seconds later",
+    "主播报价格的时候画面卡住", "观众问这个多少钱，主播半分钟后才看到弹幕",
 ])
 def test_streaming_words_an_account_question_also_uses_are_not_enough(text):
     assert account_words(text) is None
