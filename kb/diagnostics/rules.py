@@ -457,10 +457,10 @@ _RTT_IN_HUNDREDS = (
     r"(?<![\d.~\u2013-])(?:[2-9]\d\d|1\d\d\d)\s*ms\b"
 )
 
-# 300 ms or more, in digits or in Chinese ("RTT三百多ms", "ping 320 ms", ping三百多
-# with the unit left out, as it is before 正常吗): more
-# than any route between China and Europe or North America takes (200 ms
-# from Shanghai to Frankfurt is the distance).
+# 300 ms or more, in digits or in Chinese, the unit often left out before 正常吗
+# ("RTT三百多ms", "ping 320 ms", "ping三百多正常吗"): more than any route
+# between China and Europe or North America takes (200 ms from Shanghai to
+# Frankfurt is the distance).
 _RTT_OVER_300 = (
     r"(?:\b(?:rtt|latency|ping)|延迟|时延)"
     r"(?:(?!jump|spike|swing|peak|max|occasional|sometimes|跳|偶尔|峰)[^.;,，。；？?]){0,40}?"
