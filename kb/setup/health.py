@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from health_check.base import HealthCheck
@@ -40,6 +41,11 @@ class SearchIndex(HealthCheck):
             search_backend().view().reader().doc_count_all()
         except Exception as exc:  # a missing or damaged index, whatever it raises
             raise ServiceUnavailable(f"search index: {exc}") from exc
+        finally:
+            # The check runs on a pool thread with a connection of its own (a
+            # PostgreSQL index is rows): close it here rather than leave a
+            # session open until the thread is collected.
+            connections.close_all()
 
 
 class ReadinessView(HealthCheckView):

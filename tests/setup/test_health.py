@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,21 @@ def test_the_process_answers_without_touching_anything(client, django_assert_num
 def test_ready_when_database_cache_broker_and_index_answer(client, kb_articles, build_index,
                                                           tmp_path):
     build_index()
+    sessions_before = _database_sessions()
     response = client.get("/readyz", {"format": "json"})
     assert response.status_code == 200, response.content
     assert set(response.json()) >= {"Database(alias='default')", "Cache(alias='default')",
                                     "Broker()", "SearchIndex()"}
+    # A load balancer asks every few seconds: no probe leaves a session open.
+    assert _database_sessions() == sessions_before
+
+
+def _database_sessions() -> int | None:
+    if connection.vendor != "postgresql":
+        return None  # SQLite has no sessions to count
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
 
 
 def test_not_ready_names_the_part_that_fails(client, kb_articles):
