@@ -597,6 +597,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\bseparate (?:url|server) and (?:stream )?key fields\\b",
             # The key at the end of the server field and in the key field too.
             "re:\\b(?:again|twice) in (?:the )?stream key\\b",
+            "re:\\bin (?:the )?stream key(?: box| field)? (?:as well|too)\\b",
+            "re:\\b(?:whole|full|entire|complete) (?:rtmps? )?(?:link|url|address)\\b[^.;]{0,60}"
+            "\\b(?:server|url) (?:box|field)\\b",
         ),
         "push.url-malformed",
         0.7,
@@ -1340,6 +1343,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "no recording",
             "vod missing",
             "recording is truncated",
+            # "The recording only has the first 40 minutes": cut short.
+            "re:\\b(?:recording|replay|vod)\\b[^.;]{0,60}\\bonly (?:has|have|shows?|contains?|got) "
+            "(?:the )?(?:first|last) \\d+",
+            "re:(?:录制|录像|回放)[^，。,.；;]{0,12}只有(?:前|最后)?\\d+",
             "录制文件",
             "录制缺失",
             "没有录制",
@@ -1556,6 +1563,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "backup stream",
             "backup encoder",
+            "re:\\bbackup (?:laptop|pc|computer|machine|unit)\\b",
             "main and backup",
             "primary and backup",
             "redundant encoder",

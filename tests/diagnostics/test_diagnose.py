@@ -513,6 +513,12 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("packet loss starts at the hop after the border gateway", "net.loss-cross-border"),
     ("viewers in russia can't play the stream", "play.geo-restricted"),
     ("主路断了备路没顶上 观众黑屏", "ops.backup-failover"),
+    ("a backup laptop on the same key takes over if the main one dies, but they keep flipping",
+     "ops.backup-failover"),
+    ("the cloud recording of the wedding only has the first 40 minutes", "ops.recording-missing"),
+    ("云录制的回放只有前40分钟，后面的没了", "ops.recording-missing"),
+    ("put the whole rtmp link with the key on the end into the Server box and the key in "
+     "Stream Key as well, it won't connect", "push.url-malformed"),
     ("推流断了之后 备用流没接上", "ops.backup-failover"),
     ("微信里打开直播一直黑屏 安卓正常", "play.mobile-compat"),
     ("iPhone上HLS播放黑屏，Android是OK的", "play.mobile-compat"),
