@@ -38,6 +38,17 @@ def _fast_password_hasher(settings):
                                  *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_index_in_the_var_folder(tmp_path_factory):
+    """A module's shared fixtures load articles before any test's own index
+    folder is set: their index writes go to a folder of the session's, never
+    to the index ``make run`` serves from (``var/index``)."""
+    from django.test import override_settings
+
+    with override_settings(KB_INDEX_DIR=tmp_path_factory.mktemp("session-index")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_runtime(settings, tmp_path):
     settings.KB_INDEX_DIR = tmp_path / "index"
