@@ -1138,6 +1138,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "delay of",
             "seconds behind",
             "re:\\bdelay\\b[^.;?]{0,30}\\b(?:keeps? growing|grows|goes up|\\d+ ?s\\b)",
+            # What happened on stage, seen far away so many seconds later.
+            "re:\\b(?:saw|sees?|seeing|watched|got|gets?|reache[sd]) (?:it|them|that) "
+            "(?:almost |about |around |nearly |a full )?\\d+ ?(?:s|secs?|seconds) later\\b",
+            "re:(?:晚|慢)了?(?:将近|快|差不多)?\\d+多?秒才?看到",
             "延迟越来越大",
             "延迟越来越高",
             "延迟太大",
@@ -1194,8 +1198,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:(?:几个|一些|某些|部分|个别|有的|一个)国家",
             # Viewers of one country, not across the border from China (the
             # filtering fix's question).
-            "re:\\b(?:viewers|users|people|audience) in (?!china\\b|mainland\\b)[a-z]+ "
-            "(?:can't|cannot|can not|are unable to) (?:play|watch|open|see)\\b",
+            "re:\\b(?:viewers|users|people|audience|buyers|customers|fans|members|followers"
+            "|students|clients|distributors|guests) in (?!china\\b|mainland\\b)[a-z]+ "
+            "(?:can'?t|cannot|can not|are unable to) (?:play|watch|open|see|load)\\b",
             "其他国家",
             # What the player says: 所在地区无法观看, 该地区不可播放.
             "re:地区(?:无法|不能|不可|暂不支持)(?:观看|播放)",
@@ -1581,7 +1586,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # The backup that did not take over when the main one stopped.
     KeywordRule(
         ("re:备(?:路|流|用流|用推流|用编码器)[^，。,.；;]{0,4}没(?:有)?(?:顶上|接上|切过去|生效|接管)",
-         "re:\\bbackup (?:never|didn't|did not) (?:take|took) over\\b"),
+         "re:\\bbackup(?: [a-z0-9]+)? (?:never|didn't|did not|failed to) (?:take|took) over\\b"),
         "ops.backup-failover",
         0.75,
     ),
