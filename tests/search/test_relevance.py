@@ -47,6 +47,7 @@ HELD_OUT_FLOORS = {
     43: (0.94, 0.9),  # viewers across a border, after its twin round 42: 1.000, 0.942
     45: (0.95, 0.875),  # live commerce into SE Asia, after its twin round 44: 0.975, 0.917
     47: (0.9, 0.875),  # houses of worship and small venues, after round 46: 0.925, 0.911
+    49: (0.94, 0.9),  # product launches and trade shows, after round 48: 1.000, 0.933
 }
 HELD_OUT = 3
 
