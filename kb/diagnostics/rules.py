@@ -595,6 +595,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\bkey (?:field|box)\\b[^.;]{0,40}\\b(?:server|url) (?:field|box)\\b",
             "re:\\bat the end of the (?:server|url|address)\\b[^.;]{0,30}\\bkey (?:field|box)\\b",
             "re:\\bseparate (?:url|server) and (?:stream )?key fields\\b",
+            # How an SRT address carries the stream's name.
+            "re:\\bhow (?:do|should|can) (?:i|we|you) (?:write|format|set|put) the (?:srt )?"
+            "stream ?id\\b",
             # The key at the end of the server field and in the key field too.
             "re:\\b(?:again|twice) in (?:the )?stream key\\b",
             "re:\\bin (?:the )?stream key(?: box| field)? (?:as well|too)\\b",
@@ -1007,6 +1010,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "re:\\b(?:platform|ingest)(?:'s)? (?:max(?:imum)?|cap|limit)\\b",
+            "re:\\b(?:platform|ingest|server)\\b[^.;]{0,12}\\b(?:caps|limits)\\b[^.;]{0,20}"
+            "\\d+ ?(?:kbps|kb/s|mbps|mb/s)\\b",
             "超过平台上限",
             "re:码率[^。；;，,]{0,4}(?:超过|超出|超了)[^。；;，,]{0,4}(?:上限|限制|最大)",
         ),
@@ -1546,6 +1551,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "blurry",
             "blurred",
             "blocky",
+            "re:\\bturns? (?:in)?to blocks\\b",
+            "mushy",
             "pixelat",
             "macroblock",
             "artifact",
@@ -1595,6 +1602,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "quota",
             "limit reached",
             "concurrency limit",
+            "re:\\bconcurrent (?:viewers?|users?|streams?) (?:limit|cap)\\b",
             "too many streams",
             "配额",
             "并发上限",
@@ -1617,6 +1625,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "re:\\bnew (?:viewers?|people|users?|publish(?:es)?|push(?:es)?|streams?|channels?)\\b"
             "[^.;]{0,60}\\b(?:existing|already)\\b",
+            # Nobody more gets in past a number: "could not get in once we hit 50k".
+            "re:\\b(?:could ?n[o']t|can'?t|cannot) (?:get|join) in\\b[^.;]{0,20}"
+            "\\b(?:once|after|when) (?:we )?(?:hit|reach(?:ed)?|pass(?:ed)?)\\b",
             "re:新(?:进来的|来的)?(?:观众|用户|推流)[^。；;]{0,20}(?:老观众|已经在(?:看|推))",
             # The fifth stream refused while the first four go on.
             "re:第\\s*[0-9一二三四五六七八九十]+\\s*路[^。；;]{0,12}(?:被拒|拒绝|推不上|推不了|"

@@ -69,6 +69,7 @@ _LOSS_REPORTED_RE = re.compile(
     r"(?<![\d.])(?:[1-9]\d?(?:\.\d+)?|100)\s*%\s*(?:packet\s+)?loss"
     r"|\b(?:heavy|high|severe|lots of|serious)\s+(?:packet\s+)?loss"
     r"|\bloss\s+(?:starts|begins)"
+    r"|(?<![\d.])(?:[1-9]\d?(?:\.\d+)?|100)\s*%\s*(?:starting|starts|beginning|begins|from)\b"
     r"|(?:以后|之后|开始|后面)[^，。,.；;]{0,6}丢包"
     r"|丢包(?:很|挺|非常)?(?:严重|多|高)",
     re.I,
