@@ -48,6 +48,7 @@ HELD_OUT_FLOORS = {
     45: (0.95, 0.875),  # live commerce into SE Asia, after its twin round 44: 0.975, 0.917
     47: (0.9, 0.875),  # houses of worship and small venues, after round 46: 0.925, 0.911
     49: (0.94, 0.9),  # product launches and trade shows, after round 48: 1.000, 0.933
+    51: (0.925, 0.9),  # sports clubs, leagues and races, after round 50: 0.950, 0.943
 }
 HELD_OUT = 3
 
