@@ -122,6 +122,9 @@ def test_any_text_is_answered(text):
     "how do I fix the co-host's audio dropping", "how to stop the subtitles lagging",
     "how do I choose a moderate bitrate for 1080p", "how do I read the statistics in OBS",
     "how to get the SRS dvr to save the recording",
+    # A launch's countdown is a moment in the stream, not the countdown page.
+    "倒计时结束了，总部那边晚了40秒才看到", "the launch countdown froze on the big screen",
+    "开播倒计时那几分钟画面一直卡",
 ])
 def test_streaming_words_a_feature_question_also_uses_are_not_enough(text):
     assert feature_words(text) is None
