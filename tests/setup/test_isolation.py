@@ -6,7 +6,7 @@ from django.conf import settings
 from kb.articles.models import Article
 from kb.search.indexing import index_rebuild
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 
 @pytest.fixture(scope="module")
