@@ -1368,7 +1368,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # A stream with a single rendition has no transcoding to fail: it lacks
     # the ladder the buffering fix adds.
     KeywordRule(
-        ("transcod", "re:(?<!one )(?<!single )(?<!only )rendition", "转码"),
+        ("transcod",
+         # Not "one rendition", nor "one 1080p rendition": one is no ladder.
+         "re:^(?![\\s\\S]*\\b(?:one|single|only)(?: [0-9a-z]+)? rendition\\b)"
+         "[\\s\\S]*\\brendition",
+         "转码"),
         "ops.transcode-failure",
         0.6,
     ),
@@ -1377,6 +1381,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "no abr",
             "without abr",
             "one rendition",
+            "re:\\b(?:one|single) [0-9]{3,4}p rendition\\b",
             "single rendition",
             "single bitrate",
             "单码率",

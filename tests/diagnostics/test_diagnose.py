@@ -714,6 +714,10 @@ def test_a_cpu_said_fine_answers_the_overload_question():
 def test_a_single_rendition_is_not_a_transcoding_failure():
     assert "ops.transcode-failure" not in _problems(
         diagnose(description="viewers buffer, we only have one rendition"))
+    single_1080p = _problems(
+        diagnose(description="fans keep buffering, we offer one 1080p rendition"))
+    assert "ops.transcode-failure" not in single_1080p
+    assert single_1080p[0] == "play.viewer-buffering"
     assert _problems(diagnose(description="the 480p rendition is missing"))[0] == (
         "ops.transcode-failure")
 
