@@ -32,8 +32,9 @@ from kb.search.indexing import index_rebuild
 from kb.tickets.models import Notification, OnCallShift, Organization, Team
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
 from tests.factories import make_article
-from tests.integration.test_worker import wait_for, worker_env
+from tests.integration.test_worker import worker_env
 from tests.services import _unavailable, require_postgres_and_redis
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -17,8 +17,8 @@ from django.db import connection
 
 from kb.tickets.models import Notification, Organization, Team, Ticket
 from kb.tickets.services import sla_policies_ensure, teams_load_fixture
-from tests.integration.test_worker import wait_for
 from tests.services import require_postgres_and_redis
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -18,8 +18,9 @@ from kb.search.services import search_articles
 from kb.tickets import services as tickets
 from kb.tickets.models import Organization
 from tests.factories import make_article
-from tests.integration.test_worker import wait_for, worker  # noqa: F401 - the fixture
+from tests.integration.test_worker import worker  # noqa: F401 - the fixture
 from tests.learning.conftest import SIMILAR
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -16,6 +16,7 @@ from kb.articles.models import Article
 from tests.clock import on_this_clock
 from tests.factories import make_article
 from tests.services import require_postgres_and_redis
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -62,16 +63,6 @@ def worker(transactional_db, tmp_path):
     process.terminate()
     process.wait(timeout=30)
     celery_app.conf.task_always_eager = True
-
-
-def wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    return None
 
 
 def test_review_request_is_emailed_by_the_worker_after_commit(worker, problems, curator,
