@@ -601,6 +601,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             # The key at the end of the server field and in the key field too.
             "re:\\b(?:again|twice) in (?:the )?stream key\\b",
             "re:\\bin (?:the )?stream key(?: box| field)? (?:as well|too)\\b",
+            "re:\\balso (?:put|pasted?|entered|typed) the (?:stream )?key in (?:the )?"
+            "stream key(?: box| field)?\\b",
+            "re:\\b(?:whole|full|entire|complete) (?:rtmps? )?(?:link|url|address) with the "
+            "(?:stream )?key (?:on|at) the end\\b",
             "re:\\b(?:whole|full|entire|complete) (?:rtmps? )?(?:link|url|address)\\b[^.;]{0,60}"
             "\\b(?:server|url) (?:box|field)\\b",
         ),

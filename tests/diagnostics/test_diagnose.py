@@ -534,6 +534,9 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("云录制的回放只有前40分钟，后面的没了", "ops.recording-missing"),
     ("put the whole rtmp link with the key on the end into the Server box and the key in "
      "Stream Key as well, it won't connect", "push.url-malformed"),
+    ("obs: i pasted the whole rtmp url with the key on the end and also put the key in "
+     "stream key box, wont connect", "push.url-malformed"),
+    ("the full url with the stream key at the end, OBS won't connect", "push.url-malformed"),
     ("推流断了之后 备用流没接上", "ops.backup-failover"),
     ("primary LiveU dropped during the keynote and the backup Teradek never took over",
      "ops.backup-failover"),

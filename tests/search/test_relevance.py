@@ -49,6 +49,7 @@ HELD_OUT_FLOORS = {
     47: (0.9, 0.875),  # houses of worship and small venues, after round 46: 0.925, 0.911
     49: (0.94, 0.9),  # product launches and trade shows, after round 48: 1.000, 0.933
     51: (0.925, 0.9),  # sports clubs, leagues and races, after round 50: 0.950, 0.943
+    53: (0.925, 0.85),  # news crews and broadcasters, after round 52: 0.950, 0.871
 }
 HELD_OUT = 3
 
