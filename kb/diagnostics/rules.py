@@ -906,9 +906,12 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(("udp",), "net.udp-blocked", 0.2, protocols=("srt", "webrtc")),
     # A UDP protocol that never gets going, in the words people use for it:
     # WebRTC play that spins, SRT that stays on connecting (TCP pushes work).
+    # Not when encryption is what stops it ("SRT开了加密就连不上"): the
+    # passphrase's fix.
     KeywordRule(
         (
-            "re:(?:webrtc|whip|srt)[^,.;，。；]{0,16}(?:转圈|连不上|连接不上|一直连接中|没反应|"
+            "re:(?:webrtc|whip|srt)(?:(?!加密|密码|passphrase|encrypt)[^,.;，。；]){0,16}"
+            "(?:转圈|连不上|连接不上|一直连接中|没反应|"
             "spinning|spins|stuck (?:on )?connecting|never connects|won't connect|"
             "will not connect|keeps connecting|not connecting|(?:doesn't|does not|can't|cannot) "
             "connect)",

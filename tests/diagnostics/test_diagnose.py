@@ -623,6 +623,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
 @pytest.mark.parametrize(("description", "not_first"), [
     # A firewall that blocks UDP is the SRT and WebRTC fix's.
     ("srt 推流用 udp 被公司防火墙拦了", "push.connect-refused"),
+    # SRT that fails only with encryption on is the passphrase's, not UDP's.
+    ("SRT开了加密就连不上，不开就正常", "net.udp-blocked"),
+    ("srt encrypted won't connect, unencrypted is fine", "net.udp-blocked"),
     # Choppy every evening at the same hour is the evening's load, not a timer.
     ("stream fine in the morning but choppy for chinese viewers around 8pm beijing time "
      "every day", "push.periodic-disconnect"),
