@@ -235,6 +235,21 @@ class TestWeakMatches:
             assert not results.weak, text
             assert 0.3 <= results.confidence <= 1.0
 
+    def test_a_long_message_naming_places_no_article_has_is_not_weak(self, kb_articles,
+                                                                     build_index):
+        # Cities, a venue and an encore are in no article: only the first two
+        # such words count against the match, as for an uncovered question.
+        build_index()
+        results, slugs = top("viewers buffer but my preview is fine, fans in Jakarta, Dubai, "
+                             "Lagos and Lima say so during the encore")
+        assert slugs[0] == "viewers-buffering"
+        assert not results.weak
+        # An uncovered question stays weak, however many words it has.
+        results, _ = top("which tripod and lens should we buy for the Jakarta and Dubai "
+                         "shows before the encore")
+        assert results.weak
+        assert not (results.account_question or results.feature_question)
+
     def test_a_suggestion_is_offered_only_when_it_finds_as_much(self):
         from kb.search.services import _Ranked, _suggestion_is_better
 
