@@ -590,6 +590,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "re:\\bwhere (?:do|should|does) (?:i|we|it) (?:put|enter|paste|go) "
             "the (?:stream )?key\\b",
+            "re:\\bwhere does the (?:stream )?key go\\b",
             "re:\\bwhere does the part after the \\?",
             "re:\\b(?:server|url) (?:field|box)\\b[^.;]{0,40}\\bkey (?:field|box)\\b",
             "re:\\bkey (?:field|box)\\b[^.;]{0,40}\\b(?:server|url) (?:field|box)\\b",
@@ -1154,6 +1155,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "re:\\b(?:saw|sees?|seeing|watched|got|gets?|reache[sd]) (?:it|them|that) "
             "(?:almost |about |around |nearly |a full )?\\d+ ?(?:s|secs?|seconds) later\\b",
             "re:(?:晚|慢)了?(?:将近|快|差不多)?\\d+多?秒才?看到",
+            # A delay counted in seconds is the viewers' (a round trip is in ms).
+            "re:(?:延迟|延时)\\s*(?:有|是|在|达到)?\\s*(?:\\d+|[一二三四五六七八九十两几]+)\\s*多?\\s*秒",
+            "re:(?:延迟|延时)(?:降|减|压)到",
             "延迟越来越大",
             "延迟越来越高",
             "延迟太大",

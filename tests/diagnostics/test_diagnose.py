@@ -531,6 +531,8 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("the countdown hit zero on stage but HQ saw it almost 40 seconds later",
      "play.high-latency"),
     ("倒计时在现场已经结束了，总部那边晚了40多秒才看到", "play.high-latency"),
+    ("海外粉丝连线抽奖，HLS 延时30秒太大了，怎么把延迟降到几秒以内", "play.high-latency"),
+    ("直播延迟三十多秒，留言区的祝福念出来时早就过去了", "play.high-latency"),
     ("云录制的回放只有前40分钟，后面的没了", "ops.recording-missing"),
     ("put the whole rtmp link with the key on the end into the Server box and the key in "
      "Stream Key as well, it won't connect", "push.url-malformed"),

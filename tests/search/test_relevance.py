@@ -50,6 +50,7 @@ HELD_OUT_FLOORS = {
     49: (0.94, 0.9),  # product launches and trade shows, after round 48: 1.000, 0.933
     51: (0.925, 0.9),  # sports clubs, leagues and races, after round 50: 0.950, 0.943
     53: (0.925, 0.85),  # news crews and broadcasters, after round 52: 0.950, 0.871
+    55: (0.95, 0.9),  # concerts and pay-per-view, after round 54: 1.000, 0.929
 }
 HELD_OUT = 3
 
