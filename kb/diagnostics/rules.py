@@ -895,7 +895,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("re:大(?:包|文件|视频|数据包)[^。；;]{0,20}小(?:包|文件|视频|数据包)[^。；;，,]{0,6}"
          "(?:没问题|正常|可以|能|通)",
          "re:\\b(?:big|large) (?:packets?|files?|uploads?|pings?)\\b[^.;]{0,40}\\bsmall "
-         "(?:ones?|packets?|files?|uploads?|pings?)\\b[^.;]{0,15}\\b(?:fine|ok|work|pass)"),
+         "(?:ones?|packets?|files?|uploads?|pings?)\\b[^.;]{0,15}\\b(?:fine|ok|work|pass)",
+         # Packets over a size, counted in bytes, lost.
+         "re:(?:大于|超过)\\s*\\d{3,4}\\s*(?:字节|bytes?)[^。；;]{0,20}(?:丢|不通|过不去)",
+         "re:\\b(?:over|above|larger than|bigger than) \\d{3,4} ?bytes?\\b[^.;]{0,30}"
+         "\\b(?:lost|dropped|fail|never)"),
         "net.mtu-fragmentation",
         0.7,
     ),
@@ -964,6 +968,18 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "net.peak-hour-congestion",
         0.55,
     ),
+    # An evening window ("8-11pm", "from 7pm to 11pm") or every night with the
+    # mornings fine: the evening's load, told with the hours.
+    KeywordRule(
+        (
+            "re:\\b(?:[5-9]|1[01])(?::\\d\\d)? ?(?:pm)? ?(?:-|–|to|until|till) ?"
+            "(?:[6-9]|1[0-2])(?::\\d\\d)? ?pm\\b",
+            "re:\\bevery (?:night|evening)\\b[^.;]{0,60}\\b(?:mornings?|afternoons?|daytime|"
+            "during the day)\\b[^.;]{0,30}\\b(?:fine|ok|okay|smooth|clean|perfect)\\b",
+        ),
+        "net.peak-hour-congestion",
+        0.6,
+    ),
     KeywordRule(
         (
             "dedicated line down",
@@ -993,7 +1009,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # ping -6 / curl -6: the same host over IPv6 only, which fails.
     KeywordRule(
         ("re:\\b(?:ping|curl|traceroute|tracert|mtr)\\s+-6\\b(?:\\s+\\S+)?[^,.;，。；]{0,24}"
-         "(?:time[sd]? ?out|fail|unreachable|超时|不通|失败)",),
+         "(?:time[sd]? ?out|fail|unreachable|超时|不通|失败)",
+         # ... or over IPv4 only, which works: -4 is tried because IPv6 is suspected.
+         "re:\\b(?:ping|curl|ffmpeg|mtr)\\s+-4\\b(?:\\s+\\S+)?[^,.;，。；]{0,24}"
+         "(?:works|is fine|fine|ok|通|正常)"),
         "net.ipv6-path",
         0.6,
     ),
