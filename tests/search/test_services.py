@@ -198,6 +198,18 @@ class TestSynonymsAndTypos:
         assert slugs == ["push-already-publishing", "viewers-buffering"]
 
 
+class TestLongMessages:
+    def test_names_no_article_has_do_not_crowd_out_the_telling_words(self, kb_articles,
+                                                                     build_index):
+        # Only the rarest words of a long message are scored; a name no article
+        # has is rarer than any, but it has nothing to find.
+        build_index()
+        names = ("Jakarta Lagos Lima Dubai Doha Riyadh Nairobi Accra Quito Bogota Manila "
+                 "Hanoi Osaka Perth")
+        _, slugs = top(f"our crews in {names} all see it: Already publishing")
+        assert slugs[:1] == ["push-already-publishing"]
+
+
 class TestWeakMatches:
     def test_a_question_the_articles_do_not_cover_is_weak(self, kb_articles, build_index):
         build_index()
