@@ -787,6 +787,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.4,
     ),
     KeywordRule(("packet loss", "丢包"), "net.loss-last-mile", 0.25),
+    # Loss only once the stream crosses the border, fine inside either country.
+    KeywordRule(
+        ("re:一到(?:国内|国外|海外|境外|出境)就[^，。,.；;]{0,4}(?:丢包|卡)",
+         "re:国内推国内看[^，。,.；;]{0,4}(?:都)?(?:没问题|正常|流畅)"),
+        "net.loss-cross-border",
+        0.6,
+    ),
     # Loss that begins at the first hop (the customer's own router) and
     # carries on: the first hops' loss is the last mile's, as in a pasted mtr.
     KeywordRule(
@@ -1027,6 +1034,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "re:\\b(?:raised|increased|turned up|bumped up|upped)(?: the| my| our)? "
             "(?:video )?bitrate\\b",
+            "re:\\b(?:turned|bumped|put|pushed) (?:the |my |our )?(?:video )?bitrate up\\b",
             "码率调高", "调高码率", "码率调大",
         ),
         "enc.bitrate-too-high",
@@ -1610,7 +1618,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "backup stream",
             "backup encoder",
-            "re:\\bbackup (?:laptop|pc|computer|machine|unit)\\b",
+            "re:\\bbackup (?:laptop|pc|computer|machine|unit|phone|encoder|iphone)\\b",
             "main and backup",
             "primary and backup",
             "redundant encoder",
