@@ -1618,7 +1618,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "backup stream",
             "backup encoder",
-            "re:\\bbackup (?:laptop|pc|computer|machine|unit|phone|encoder|iphone)\\b",
+            "re:\\bbackup (?:laptop|pc|computer|machine|unit|phone|iphone)\\b",
             "main and backup",
             "primary and backup",
             "redundant encoder",

@@ -346,15 +346,13 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
     stats = _Stats(reader)
     stats.enough_rare_words = sum(not stats.common(stem_word(w)) for _, w in words) >= 2
     tried = tried_words(prepared.text)
-    known = [i for i, (_, word) in enumerate(words) if stats.df(stem_word(word))]
+    df = [stats.df(stem_word(word)) for _, word in words]
+    known = [i for i in range(len(words)) if df[i]]
     if len(known) > MAX_SCORED_WORDS:
         # The rarest words tell the most; the words of what was already
         # tried go first. A word no article body has takes no place.
-        keep = set(sorted(known,
-                          key=lambda i: (words[i][1] in tried, stats.df(stem_word(words[i][1]))))
-                   [:MAX_SCORED_WORDS])
-        words = [(original, word) for i, (original, word) in enumerate(words)
-                 if i in keep or not stats.df(stem_word(word))]
+        keep = set(sorted(known, key=lambda i: (words[i][1] in tried, df[i]))[:MAX_SCORED_WORDS])
+        words = [word for i, word in enumerate(words) if i in keep or not df[i]]
 
     groups: list[wq.Query] = []
     corrections = _chinese_corrections(prepared.text, chinese=chinese)
