@@ -275,13 +275,29 @@ def _phrase_like(text: str) -> bool:
     return 2 <= len(text.split()) <= 12 or bool(_CJK.search(text) and 2 <= len(text) <= 30)
 
 
+# Where the customer's own words take over from a message they quote: a tool
+# says neither "I" nor "we", nor when or where it happened.
+_OWN_WORDS = re.compile(r"\s+(?:i|we|my|our|us|when|whenever|as soon as|every time|since|after|"
+                        r"because|but|on|at|from|in|for)\b", re.I)
+
+
+def _own_words_cut(text: str) -> str:
+    return _OWN_WORDS.split(text, maxsplit=1)[0]
+
+
 def _messages_in(sentence: str) -> list[str]:
-    """Parts of a sentence that may be a message it quotes: from a
-    capitalised word on, and each run of Latin words in Chinese."""
+    """Parts of a sentence that may be a message it quotes: from its first
+    or a later capitalised word on, up to where the customer's own words go
+    on ("OBS says Failed to connect to server as soon as I press Start
+    Streaming"), and each run of Latin words in Chinese."""
     if _CJK.search(sentence):
         return [run for run in _LATIN_RUN.findall(sentence) if len(run.split()) >= 3]
-    parts = _MESSAGE_START.split(sentence, maxsplit=1)
-    return [parts[1]] if len(parts) == 2 and len(parts[1].split()) >= 3 else []
+    # A short sentence is a source as it is (_phrase_sources).
+    found = [_own_words_cut(sentence)] if sentence[:1].isupper() and \
+        not _phrase_like(sentence) else []
+    for later in _MESSAGE_START.split(sentence, maxsplit=1)[1:]:
+        found += [later, _own_words_cut(later)]
+    return [part for part in dict.fromkeys(found) if len(part.split()) >= 3]
 
 
 def _phrase_sources(prepared: PreparedQuery) -> list[str]:

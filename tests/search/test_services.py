@@ -46,6 +46,11 @@ class TestFindingTheFix:
         "from home it works",
         "ffmpeg: Failed to connect to server; tried many times from the office network",
         "OBS一直弹 Failed to connect to server 在公司网络试了很多次，在家就可以",
+        # The message runs on into the customer's words, in one sentence.
+        "OBS says Failed to connect to server as soon as we try many times from the office "
+        "network and at home it works",
+        "Failed to connect to server every time we tried from the office network, at home it "
+        "works",
     ])
     def test_an_error_message_in_the_middle_of_a_message_ranks_the_article_quoting_it(
             self, problems, build_index, text):
