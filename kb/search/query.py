@@ -17,8 +17,9 @@ just words. The query is built here:
   queries are not flooded; an unknown name with full stops ("restream.io")
   also looks for its known words;
 - quoted text, short pasted lines, the sentences of a longer line and what
-  in them a tool may have printed (from a capitalised word on; a run of
-  Latin words in Chinese) also match as phrases in the fields that keep
+  in them a tool may have printed (from a capitalised word on, up to the
+  customer's own words; a run of Latin words in Chinese; an error's code
+  name such as net::ERR_CONNECTION_RESET) also match as phrases in the fields that keep
   positions (head: title and symptoms; meta: summary and tags), with a
   strong boost, so an exact error string ranks the article that quotes it
   first, also in the middle of what the customer wrote.
@@ -271,6 +272,11 @@ _MESSAGE_START = re.compile(r"(?<=\S)\s+(?=[A-Z][a-z])")
 _LATIN_RUN = re.compile(r"[A-Za-z][^\u3400-\u9fff\uff00-\uffef\u3000-\u303f]*[A-Za-z.]")
 
 
+# An error's code name: capitals joined by underscores, with a browser's
+# net:: before it.
+_ERROR_NAME = re.compile(r"\b(?:[a-z]+::)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+
+
 def _phrase_like(text: str) -> bool:
     return 2 <= len(text.split()) <= 12 or bool(_CJK.search(text) and 2 <= len(text) <= 30)
 
@@ -305,7 +311,9 @@ def _phrase_sources(prepared: PreparedQuery) -> list[str]:
         return prepared.phrases
     # A pasted error message is a line of a few words, or a sentence of a
     # longer line, or the part of one a tool printed: match it as a phrase.
-    sources = []
+    # An error's code name is a message of its own, wherever it stands
+    # (net::ERR_CONNECTION_RESET, SRT_ECONNREJ): its parts, in order.
+    sources = _ERROR_NAME.findall(prepared.text)
     for line in prepared.text.split("\n"):
         if _phrase_like(line) and not _CJK.search(line):
             # A short line is the message itself: its end is no message of its

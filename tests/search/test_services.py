@@ -66,6 +66,20 @@ class TestFindingTheFix:
         build_index()
         assert top(text)[1][0] == "connection-refused"
 
+    def test_an_error_code_name_ranks_the_article_quoting_it(self, problems, build_index):
+        make_article(problems=[problems["net.cross-border-interference"]], slug="resets",
+                     title="Viewers in one country cannot play",
+                     symptoms=["net::ERR_CONNECTION_RESET"],
+                     body="A filter resets the TCP connection.")
+        # Every word of the code name, but not the name.
+        make_article(problems=[problems["play.browser-policy"]], slug="browser-policy",
+                     title="Event page player blocked for viewers",
+                     symptoms=["net::ERR_BLOCKED_BY_CLIENT: the connection was reset, the error "
+                               "shows on the event page"],
+                     body="The browser blocks the connection.")
+        build_index()
+        assert top("viewers get ERR_CONNECTION_RESET on the event page")[1][0] == "resets"
+
     def test_chinese_keyword_finds_the_chinese_fix(self, kb_articles, build_index):
         build_index()
         results, slugs = top("防盗链", language="zh-hans")
