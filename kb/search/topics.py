@@ -19,7 +19,9 @@ are "price", 价格, 报价 and 多少钱: the goods'), 邀请 also a guest invi
 stream limit is reached (是套餐到顶了吗: the quota fix), so it counts only when the
 plan is chosen, bought or changed; 流量包 alone is also the data package whose
 end stopped a stream (直播流量包用完了，推流被停了: the quota fix), so it counts only when
-it is bought or asked about. A word belongs here only if no question of the
+it is bought or asked about; 备案 alone is also a domain's ICP filing that a
+playback fix asks about (icp 备案 海外域名 国内打不开), so it counts only when the
+filing is asked how to do (备案需要, 怎么备案). A word belongs here only if no question of the
 evaluation set (tests/search_eval/queries.toml), no symptom line of an
 article and no scenario of the wizard's evaluation uses it
 (tests/search/test_topics.py checks all three).
@@ -93,7 +95,7 @@ _CHINESE = (
     "怎么卖",
     # Contracts and sales.
     "合同", "续签", "盖章", "商务合作", "找销售", "联系销售", "销售经理", "客户经理", "试用",
-    "框架协议", "服务协议",
+    "框架协议", "服务协议", "备案需要", "备案材料", "备案流程", "怎么备案",
     "保密协议", "公司名称",
     # Signing in and the account's people.
     "登录不了", "登陆不了", "无法登录", "无法登陆", "登录失败", "登陆失败", "不能登录", "不能登陆",
@@ -116,6 +118,9 @@ _FEATURE_ENGLISH = (
     r"loop(ing)? (a |the |our )?(pre-?)?recorded (video|show|event)", r"24/7 (live )?channel",
     r"pseudo[- ]live",
     r"how many (people|viewers|students|attendees|users) (watched|joined|viewed)",
+    r"schedule (a |the |our |my )?(room|stream|live ?stream|broadcast|show)s?",
+    r"embed (code|snippet)s?", r"(viewing|viewer|watch) passwords?", r"password[- ]protect\w*",
+    r"(english|chinese|multi-?lingual|multi-?language|language) (audio|sound) tracks?",
     # These only as a question about doing it ("how to add subtitles"), not
     # about fixing something: "OBS overloaded after adding a watermark" is the
     # encoder's load, "how do I fix the co-host's audio" a stream's problem.
@@ -133,7 +138,8 @@ _FEATURE_CHINESE = (
     "倒计时怎么", "加倒计时", "加个倒计时", "设置倒计时", "插播广告",
     "插入广告", "广告插入", "贴片广告", "观看人数统计", "人数统计", "观看数据", "数据报表",
     "导出数据", "时移", "打赏", "加连麦", "上麦", "弹幕关键词", "弹幕过滤", "屏蔽弹幕", "挂购物车",
-    "购物车功能", "防盗录", "SDK集成", "sdk集成", "集成SDK", "集成sdk",
+    "购物车功能", "防盗录", "SDK集成", "sdk集成", "集成SDK", "集成sdk", "哪个SDK", "哪个sdk",
+    "观看密码", "导出报表",
 )
 
 # Two patterns, not one: the Chinese words are plain strings, which the
