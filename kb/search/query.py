@@ -19,10 +19,10 @@ just words. The query is built here:
 - quoted text, short pasted lines, the sentences of a longer line and what
   in them a tool may have printed (from a capitalised word on, up to the
   customer's own words; a run of Latin words in Chinese; an error's code
-  name such as net::ERR_CONNECTION_RESET) also match as phrases in the fields that keep
-  positions (head: title and symptoms; meta: summary and tags), with a
-  strong boost, so an exact error string ranks the article that quotes it
-  first, also in the middle of what the customer wrote.
+  name such as net::ERR_CONNECTION_RESET) also match as phrases in the
+  fields that keep positions (head: title and symptoms; meta: summary and
+  tags), with a strong boost, so an exact error string ranks the article
+  that quotes it first, also in the middle of what the customer wrote.
 """
 
 import re

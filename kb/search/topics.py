@@ -20,10 +20,10 @@ stream limit is reached (是套餐到顶了吗: the quota fix), so it counts onl
 plan is chosen, bought or changed; 流量包 alone is also the data package whose
 end stopped a stream (直播流量包用完了，推流被停了: the quota fix), so it counts only when
 it is bought or asked about; 备案 alone is also a domain's ICP filing that a
-playback fix asks about (icp 备案 海外域名 国内打不开), so it counts only when the
-filing is asked how to do (备案需要, 怎么备案). A word belongs here only if no question of the
-evaluation set (tests/search_eval/queries.toml), no symptom line of an
-article and no scenario of the wizard's evaluation uses it
+playback fix asks about (icp 备案 海外域名 国内打不开), so it counts only when
+how to file is asked (备案需要, 怎么备案). A word belongs here only if no
+question of the evaluation set (tests/search_eval/queries.toml), no symptom
+line of an article and no scenario of the wizard's evaluation uses it
 (tests/search/test_topics.py checks all three).
 
 How-to questions about a product feature (a watermark, captions, DRM,
