@@ -295,10 +295,22 @@ def _messages_in(sentence: str) -> list[str]:
     """Parts of a sentence that may be a message it quotes: from its first
     or a later capitalised word on, up to where the customer's own words go
     on ("OBS says Failed to connect to server as soon as I press Start
-    Streaming"), and each run of Latin words in Chinese."""
-    if _CJK.search(sentence):
-        return [run for run in _LATIN_RUN.findall(sentence) if len(run.split()) >= 3]
-    # A short sentence is a source as it is (_phrase_sources).
+    Streaming"), and each run of Latin words in Chinese, with the same parts
+    of each of its sentences ("工地 OBS Failed to connect to server. The
+    connection timed out 4G路由器")."""
+    if not _CJK.search(sentence):
+        return _latin_messages(sentence)
+    found = []
+    for run in _LATIN_RUN.findall(sentence):
+        found.append(run)
+        for part in _SENTENCE_END.split(run):
+            found += _latin_messages(part)
+    return [part for part in dict.fromkeys(found) if len(part.split()) >= 3]
+
+
+def _latin_messages(sentence: str) -> list[str]:
+    """The parts of a sentence in Latin script that may be a message it
+    quotes. A short sentence is a source as it is (_phrase_sources)."""
     found = [_own_words_cut(sentence)] if sentence[:1].isupper() and \
         not _phrase_like(sentence) else []
     for later in _MESSAGE_START.split(sentence, maxsplit=1)[1:]:

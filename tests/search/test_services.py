@@ -51,6 +51,8 @@ class TestFindingTheFix:
         "network and at home it works",
         "Failed to connect to server every time we tried from the office network, at home it "
         "works",
+        # In Chinese, after the tool's name and before a sentence of its own.
+        "OBS Failed to connect to server. Tried many times 在公司网络试了很多次，在家就可以",
     ])
     def test_an_error_message_in_the_middle_of_a_message_ranks_the_article_quoting_it(
             self, problems, build_index, text):
