@@ -408,6 +408,10 @@ _UNPAID_ZH = "(?:欠费|(?<!手机)(?<!4g)(?<!5g)(?<!4g )(?<!5g )流量包?(?:�
 _STOPPED_ZH = "(?:停|断|封|推不上|看不了|播不了)"
 _UNPAID_EN = "(?:not paid|unpaid|didn't pay|hadn't paid|overdue)"
 _STOPPED_EN = "(?:stopped|suspended|cut off|went down|went offline|dropped)"
+# An average ping said to be fine ("average ping and packet loss look fine").
+_PING_FINE_EN = ("\\b(?:average |avg |the )?ping\\b[^.;]{0,30}\\b(?:looks?|is|are|seems?)"
+                 " (?:fine|ok|okay|normal|good)\\b")
+
 # Two encoders and one stream key, in either order (the duplicate-publisher rule).
 _TWO_ENCODERS_EN = ("(?:two|2|second|another|both|other) (?:encoders?|obs|computers?|pcs?"
                     "|laptops?|machines?|devices?|people|operators?)")
@@ -672,9 +676,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "already publishing",
             "already in use",
             "re:\\bstream ?name (?:is )?(?:already )?in use\\b",
+            # A key the old connection still holds (after an encoder restart).
+            "re:\\b(?:stream )?(?:key|name) (?:is )?still in use\\b",
+            "re:\\bin use by the (?:old|previous|last|other) (?:connection|session|encoder)\\b",
             "stream is busy",
             "流名已被占用",
             "已被占用",
+            "re:(?:还|仍|一直)被[^，。,.；;]{0,8}占(?:用|着)",
             "重复推流",
         ),
         "push.duplicate-publisher",
@@ -1231,9 +1239,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "部分地区",
             "地区限制",
             "区域限制",
-            "海外观众无法",
-            "海外观众看不了",
-            "海外观众打不开",
+            # 海外观众打不开, 海外游客说直播打不开.
+            "re:(?:海外|国外|境外)的?(?:观众|游客|用户|粉丝|会员|学员|客户)[^，。,.；;]{0,6}"
+            "(?:无法|看不了|打不开|不能看|播放不了)",
             "a few countries",
             "one country",
             "every other country",
@@ -1369,10 +1377,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.55,
     ),
     # A picture that stops for a moment every few seconds though the speed
-    # test is fast: the arrival of packets varies, the bandwidth is there.
+    # test is fast, or the average ping fine: the arrival of packets varies,
+    # the bandwidth is there.
     KeywordRule(
         ("re:\\bevery (?:few|couple of|\\d+) seconds?\\b[^.;]{0,40}\\bspeed ?test\\b",
          "re:\\bspeed ?test\\b[^.;]{0,40}\\bevery (?:few|couple of|\\d+) seconds?\\b",
+         f"re:\\bevery (?:few|couple of|\\d+) seconds?\\b[^.;]{{0,40}}{_PING_FINE_EN}",
+         f"re:{_PING_FINE_EN}[^.;]{{0,40}}\\bevery (?:few|couple of|\\d+) seconds?\\b",
          "re:(?:隔|每隔?)(?:几|\\d+)秒(?:钟)?就?(?:卡|顿|停)[^。；;]{0,16}(?:测速|网速)",
          "re:(?:测速|网速)[^。；;]{0,16}(?:隔|每隔?)(?:几|\\d+)秒(?:钟)?就?(?:卡|顿|停)"),
         "net.jitter",

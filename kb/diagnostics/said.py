@@ -16,13 +16,15 @@ import re
 from .typing_forms import ascii_alphanumerics
 
 # The encoder's own count said to be clean ("0 dropped frames", OBS's
-# "Dropped Frames (Network) 0 / 54012", "没有丢帧"): the push is not what
+# "Dropped Frames (Network) 0 / 54012", "没有丢帧", "丢帧都没有"): the push is not what
 # stalls. The words about dropped frames then do not point at the uplink
 # (kb.diagnostics.engine), and the viewers' side comes first.
 ENCODER_CLEAN = (
     r"\b(?:0|no|zero)\s+(?:dropped\s+frames?|frames?\s+dropped)"
     r"|dropped\s+frames(?:\s*\(?network\)?)?\s*(?:is|are|=|:|at)?\s*0(?:\.0+)?\s*%?(?![\d.])"
     r"|(?:没有|没|(?<!会)不|无)丢帧|丢帧(?:数|率)?\s*(?:为|是|=|:)?\s*0(?![\d.])"
+    # 一点丢帧都没有, 一帧都没丢.
+    r"|丢帧(?:都|也)没有?|一帧(?:都|也)没有?丢"
     r"|(?<![\d.])0\s*丢帧"
     r"|丢弃的帧\s*\(网络\)\s*0(?![\d.])"
 )
@@ -58,7 +60,10 @@ _NO_LOSS_RE = re.compile(
     r"|\bloss\s*(?:is|=|:|at|of)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])"
     # 丢不丢包 asks; 会不会丢包 too.
     r"|(?:没有|没|(?<![会丢])不|无)丢包"
-    r"|丢包率?\s*(?:为|是|=|:|：)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])",
+    r"|丢包率?\s*(?:为|是|=|:|：)?\s*(?<![\d.])0(?:\.0+)?\s*%?(?![\d.])"
+    # "ping and packet loss look fine", 丢包也正常.
+    r"|\bloss\s+(?:looks?|looked|is|are|seems?|was)\s+(?:fine|ok|okay|normal|good|clean)\b"
+    r"|丢包率?(?:也|都)?(?:正常|没问题)",
     re.I,
 )
 

@@ -153,6 +153,7 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
     "海外观众打不开直播间",
     "viewers abroad get 'this video is not available in your country'",
     "海外有几个国家的观众说打不开，国内都正常",
+    "景区的海外游客说直播间打不开，国内观众都能看",
 ])
 def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description):
     # 海外 and "abroad" alone point at the cross-border line; a region named
@@ -226,6 +227,15 @@ def test_one_encoder_or_a_crowded_uplink_is_not_the_duplicate_publisher(descript
 
 
 @pytest.mark.parametrize("description", [
+    "rebooted the encoder after a power cut and now it cant publish, the key is still in use",
+    "after the restart the stream name is in use by the old connection",
+    "编码器断电重启以后推不上去，推流码还被之前的连接占着",
+])
+def test_a_key_the_old_connection_still_holds_is_the_duplicate_publisher(description):
+    assert _problems(diagnose(description=description))[0] == "push.duplicate-publisher"
+
+
+@pytest.mark.parametrize("description", [
     "the encoder box web page says rtmp url invalid", "推流地址无效", "url is invalid"])
 def test_an_invalid_url_in_either_order_is_the_malformed_url(description):
     assert _problems(diagnose(description=description))[0] == "push.url-malformed"
@@ -243,6 +253,8 @@ def test_a_playlist_that_is_not_found_is_the_viewers_404():
     "viewers buffer. Dropped Frames (Network)      0 / 54012 (0.0%)",
     "观众一直卡，OBS 没有丢帧",
     "观众卡顿，丢帧为 0",
+    "观众一直投诉直播卡，但是推流端一点丢帧都没有",
+    "观众说一直缓冲，OBS 一帧都没丢",
 ])
 def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(description):
     # "dropped frames" in "0 dropped frames" is no sign of a short uplink.
@@ -272,6 +284,8 @@ def test_a_publisher_side_said_not_to_be_fine_does_not_point_at_the_viewers(desc
     "no packet loss, yet the ping jumps between 40 and 400 ms",
     "丢包率是0，平均延迟也不高，但画面一顿一顿的，ping值忽高忽低",
     "没有丢包，延迟忽高忽低",
+    "camera on a 4G router stutters every few seconds even though average ping and packet loss "
+    "look fine",
 ])
 def test_a_customer_who_measured_no_loss_and_a_jumpy_ping_gets_the_jitter_fix(description):
     # "loss" in "0% loss" is no sign of loss: the measured answer counts.

@@ -13,6 +13,9 @@ def _says(predicate, text):
     ("ping 0% loss to the ingest", True),
     ("丢包率是0", True),
     ("没有丢包，但是卡", True),
+    ("average ping and packet loss look fine", True),
+    ("延迟和丢包都正常", True),
+    ("丢包率也没问题", True),
     ("100% loss", False),
     ("丢不丢包？", False),
     # Said of one part of the path, with loss reported further on.
