@@ -77,6 +77,7 @@ from kb.search.evaluation import (  # noqa: E402
     rank_with_substring,
 )
 from kb.search.indexing import index_rebuild  # noqa: E402
+from kb.search.messages import known_messages_for  # noqa: E402
 from kb.search.query import prepare  # noqa: E402
 from kb.search.services import candidate_window, search_articles  # noqa: E402
 from kb.search.spelling import chinese_corrector_for, corrector_for  # noqa: E402
@@ -128,7 +129,7 @@ def bare_search(query) -> None:
     view.prefetch(query.q)
     built = build_query(prepare(query.q), reader=view.reader(),
                         corrector=corrector_for(view), synonyms=synonym_table(),
-                        chinese=chinese_corrector_for(view))
+                        chinese=chinese_corrector_for(view), messages=known_messages_for(view))
     t1 = time.perf_counter()
     if built.query is not None:
         view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)

@@ -88,6 +88,7 @@ from kb.search import store  # noqa: E402
 from kb.search.backends import search_backend  # noqa: E402
 from kb.search.evaluation import evaluate, load_queries, rank_with_search  # noqa: E402
 from kb.search.indexing import index_article, index_rebuild  # noqa: E402
+from kb.search.messages import known_messages_for  # noqa: E402
 from kb.search.query import build_query, prepare  # noqa: E402
 from kb.search.receivers import index_updates_paused  # noqa: E402
 from kb.search.services import candidate_window  # noqa: E402
@@ -117,7 +118,8 @@ def bare_search(query) -> None:
     view = search_backend().view()
     view.prefetch(query.q)
     built = build_query(prepare(query.q), reader=view.reader(), corrector=corrector_for(view),
-                        synonyms=synonym_table(), chinese=chinese_corrector_for(view))
+                        synonyms=synonym_table(), chinese=chinese_corrector_for(view),
+                        messages=known_messages_for(view))
     if built.query is not None:
         view.rank(built.query, limit=candidate_window(0, 10), area=None, lang=None)
 

@@ -318,14 +318,16 @@ def _latin_messages(sentence: str) -> list[str]:
     return [part for part in dict.fromkeys(found) if len(part.split()) >= 3]
 
 
-def _phrase_sources(prepared: PreparedQuery) -> list[str]:
+def _phrase_sources(prepared: PreparedQuery, messages=None) -> list[str]:
     if prepared.phrases:
         return prepared.phrases
+    # A message an article quotes, wherever it stands (kb.search.messages).
+    sources = messages.found_in(prepared.text) if messages is not None else []
     # A pasted error message is a line of a few words, or a sentence of a
     # longer line, or the part of one a tool printed: match it as a phrase.
     # An error's code name is a message of its own, wherever it stands
     # (net::ERR_CONNECTION_RESET, SRT_ECONNREJ): its parts, in order.
-    sources = _ERROR_NAME.findall(prepared.text)
+    sources += _ERROR_NAME.findall(prepared.text)
     for line in prepared.text.split("\n"):
         if _phrase_like(line) and not _CJK.search(line):
             # A short line is the message itself: its end is no message of its
@@ -368,7 +370,7 @@ def tried_words(text: str) -> set[str]:
 
 
 def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable,
-                chinese=None) -> BuiltQuery:
+                chinese=None, messages=None) -> BuiltQuery:
     words = []
     seen = set()
     for original, word in surface_words(prepared.text):
@@ -436,9 +438,12 @@ def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: Synonym
             others = others[:MAX_SYNONYMS]
             groups.append(_best_of([_synonym(o, stats) for o in others], boost=SYNONYM_BOOST))
 
-    for source in _phrase_sources(prepared):
+    phrases = []
+    for source in _phrase_sources(prepared, messages):
         phrase_terms = [stem_word(w) for _, w in surface_words(source)]
-        if len(phrase_terms) >= 2:
+        # A known message is also the sentence it was pasted as: once.
+        if len(phrase_terms) >= 2 and phrase_terms not in phrases:
+            phrases.append(phrase_terms)
             groups.append(_phrase(phrase_terms, PHRASE_BOOST))
 
     # A plain sum, no coordination bonus: as relevant on the evaluation set,

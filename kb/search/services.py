@@ -16,6 +16,7 @@ from kb.search.analysis import jieba_dictionary
 from kb.search.backends import SearchView, search_backend
 from kb.search.boosts import UNJUDGED_RATE, article_success_rates
 from kb.search.confidence import WEAK_CONFIDENCE, ideal_score, match_confidence
+from kb.search.messages import known_messages_for
 from kb.search.models import IndexRepair, SearchQuery
 from kb.search.query import PreparedQuery, build_query, prepare, suggestion_text
 from kb.search.repair import index_check_queue
@@ -252,7 +253,8 @@ class _Ranked:
 def _build(view: SearchView, prepared: PreparedQuery, *, synonyms):
     view.prefetch(prepared.text)
     return build_query(prepared, reader=view.reader(), corrector=corrector_for(view),
-                       synonyms=synonyms, chinese=chinese_corrector_for(view))
+                       synonyms=synonyms, chinese=chinese_corrector_for(view),
+                       messages=known_messages_for(view))
 
 
 def _rank(view: SearchView, prepared: PreparedQuery, *, synonyms, area: str | None,

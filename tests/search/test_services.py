@@ -53,6 +53,8 @@ class TestFindingTheFix:
         "works",
         # In Chinese, after the tool's name and before a sentence of its own.
         "OBS Failed to connect to server. Tried many times 在公司网络试了很多次，在家就可以",
+        # One short line: the message, then keywords (kb.search.messages).
+        "Failed to connect to server obs office network tried many times",
     ])
     def test_an_error_message_in_the_middle_of_a_message_ranks_the_article_quoting_it(
             self, problems, build_index, text):
@@ -526,6 +528,23 @@ class TestRecentResults:
         article.save()
         index_article(article_id=article.pk)
         assert top("wombat")[1] == ["keyframe-interval-2s"]
+
+    def test_a_message_added_to_a_fix_is_found_inside_a_line_at_once(self, problems,
+                                                                      build_index):
+        refused = make_article(problems=[problems["push.connect-refused"]], slug="refused",
+                               title="Encoder cannot connect", symptoms=["Port 1935 is blocked"],
+                               body="Open the port.")
+        make_article(problems=[problems["net.udp-blocked"]], slug="office-network",
+                     title="Blocked on the office network, fine at home",
+                     symptoms=["the office guest network blocks it, tried many times"],
+                     body="The handshake is rejected by the edge of the office network.")
+        build_index()
+        text = "Handshake rejected by edge node office guest network tried many times"
+        assert top(text)[1][0] == "office-network"
+        refused.symptoms = "Port 1935 is blocked\nHandshake rejected by edge node"
+        refused.save()
+        index_article(article_id=refused.pk)
+        assert top(text)[1][0] == "refused"
 
     def test_turned_off_every_search_uses_the_index(self, kb_articles, build_index,
                                                    monkeypatch):
