@@ -1209,6 +1209,23 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.6,
         role="viewer",
     ),
+    # A link, a replay's too, that answers 403: the playback URL's signature
+    # or referer check refuses it (a missing recording is a 404 or nothing).
+    KeywordRule(
+        # Not the push's address, whose 403 is the key's.
+        ("re:(?<!推流)(?:链接|地址)[^。；;]{0,30}(?<!\\d)403(?!\\d)",
+         "re:(?<!push )(?<!ingest )(?<!server )(?<!rtmp )\\b(?:link|url)\\b[^.;]{0,30}"
+         "(?<!\\d)403(?!\\d)"),
+        "play.forbidden-403",
+        0.65,
+    ),
+    # A push the ingest answers with 403: the key or the push signature.
+    KeywordRule(
+        ("re:推流[^。；;]{0,20}(?<!\\d)403(?!\\d)",
+         "re:\\b(?:push|pushing|ingest|publish|publishing)\\b[^.;]{0,30}(?<!\\d)403(?!\\d)"),
+        "push.auth-failed",
+        0.65,
+    ),
     # A viewer's link that stops after a while: the signed URL expired.
     KeywordRule(
         ("re:\\b(?:link|url|video|page)\\b[^.;]{0,30}\\b(?:unavailable|stops? working"

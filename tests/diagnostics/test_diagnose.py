@@ -236,6 +236,20 @@ def test_a_key_the_old_connection_still_holds_is_the_duplicate_publisher(descrip
 
 
 @pytest.mark.parametrize("description", [
+    "上周的回放链接现在打开报 403 Forbidden",
+    "the replay link from yesterday now gives 403",
+])
+def test_a_replay_link_that_answers_403_is_the_playback_403_fix(description):
+    # A replay that exists but is refused: not a missing recording.
+    assert _problems(diagnose(description=description))[0] == "play.forbidden-403"
+
+
+@pytest.mark.parametrize("description", ["推流地址一推就报 403", "our push url returns 403"])
+def test_a_push_address_that_answers_403_is_the_rejected_key(description):
+    assert _problems(diagnose(description=description))[0] == "push.auth-failed"
+
+
+@pytest.mark.parametrize("description", [
     "the encoder box web page says rtmp url invalid", "推流地址无效", "url is invalid"])
 def test_an_invalid_url_in_either_order_is_the_malformed_url(description):
     assert _problems(diagnose(description=description))[0] == "push.url-malformed"
