@@ -22,18 +22,26 @@ just words. The query is built here:
   name such as net::ERR_CONNECTION_RESET) also match as phrases in the
   fields that keep positions (head: title and symptoms; meta: summary and
   tags), with a strong boost, so an exact error string ranks the article
-  that quotes it first, also in the middle of what the customer wrote.
+  that quotes it first, also in the middle of what the customer wrote; so
+  does a message an article quotes, found whole wherever it stands
+  (kb.search.messages).
 """
+
+from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 
 from kb.diagnostics.typing_forms import ascii_alphanumerics
 from kb.search.analysis import cached_stem, surface_words
 from kb.search.schema import PHRASE_FIELDS, TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from kb.search.messages import KnownMessages
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 32
@@ -318,7 +326,8 @@ def _latin_messages(sentence: str) -> list[str]:
     return [part for part in dict.fromkeys(found) if len(part.split()) >= 3]
 
 
-def _phrase_sources(prepared: PreparedQuery, messages=None) -> list[str]:
+def _phrase_sources(prepared: PreparedQuery, messages: KnownMessages | None = None
+                    ) -> list[str]:
     if prepared.phrases:
         return prepared.phrases
     # A message an article quotes, wherever it stands (kb.search.messages).
@@ -370,7 +379,7 @@ def tried_words(text: str) -> set[str]:
 
 
 def build_query(prepared: PreparedQuery, *, reader, corrector, synonyms: SynonymTable,
-                chinese=None, messages=None) -> BuiltQuery:
+                chinese=None, messages: KnownMessages | None = None) -> BuiltQuery:
     words = []
     seen = set()
     for original, word in surface_words(prepared.text):
