@@ -92,7 +92,9 @@ def known_messages_for(view) -> KnownMessages:
     an edit that changes a symptom line makes a new one)."""
     found = view.extras.get(_EXTRAS_KEY)
     if found is None:
-        lines = [(article.translation_group, line) for article in published_articles()
-                 for line in article.symptom_list]
+        # Two columns, not the articles: the first search after an edit waits.
+        rows = published_articles().values_list("translation_group", "symptoms")
+        lines = [(group, line.strip()) for group, symptoms in rows
+                 for line in symptoms.splitlines() if line.strip()]
         found = view.extras.setdefault(_EXTRAS_KEY, KnownMessages(lines))
     return found
