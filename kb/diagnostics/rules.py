@@ -1189,6 +1189,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             # What happened on stage, seen far away so many seconds later.
             "re:\\b(?:saw|sees?|seeing|watched|got|gets?|reache[sd]) (?:it|them|that) "
             "(?:almost |about |around |nearly |a full )?\\d+ ?(?:s|secs?|seconds) later\\b",
+            # ... or what the host did, seen or heard so many seconds after.
+            "re:\\b(?:sees?|saw|hears?|heard)\\b[^.;?]{0,40}(?<!for )(?<!\\d)\\d+ ?"
+            "(?:s|secs?|seconds) after "
+            "(?:i|we|the (?:host|auctioneer|presenter|speaker|teacher))\\b",
             "re:(?:晚|慢)了?(?:将近|快|差不多)?\\d+多?秒才?看到",
             # A delay counted in seconds is the viewers' (a round trip is in ms).
             "re:(?:延迟|延时)\\s*(?:有|是|在|达到)?\\s*(?:\\d+|[一二三四五六七八九十两几]+)\\s*多?\\s*秒",
@@ -1622,7 +1626,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "blurry",
             "blurred",
             "blocky",
-            "re:\\bturns? (?:in)?to blocks\\b",
+            "re:\\bturns? (?:in)?to (?:[a-z]+ )?blocks\\b",
+            "mosaic",
             "mushy",
             "pixelat",
             "macroblock",
@@ -1664,6 +1669,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # The backup that did not take over when the main one stopped.
     KeywordRule(
         ("re:备(?:路|流|用流|用推流|用编码器)[^，。,.；;]{0,4}没(?:有)?(?:顶上|接上|切过去|生效|接管)",
+         # Main and backup publishing one stream name: the failover fix's
+         # first cause, not a stale session.
+         "re:主备[^，。,.；;]{0,12}(?:同一个?(?:流名|推流码)|互踢)",
+         "re:\\b(?:main|primary) and backup\\b[^.;?]{0,30}\\bsame stream (?:key|name)\\b",
          "re:\\bbackup(?: [a-z0-9]+)? (?:never|didn't|did not|failed to) (?:take|took) over\\b"),
         "ops.backup-failover",
         0.75,

@@ -666,6 +666,15 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("my stream keeps going offline for a second then comes back",
      "push.periodic-disconnect"),
     ("obs bitrate drops to zero for a few seconds", "net.uplink-bandwidth"),
+    # Live auctions: what the auctioneer did, seen seconds later; a close-up
+    # gone to mosaic; main and backup on one stream name.
+    ("bidders in London see the hammer fall 15 seconds after I call sold", "play.high-latency"),
+    ("remote callers hear the answer 8 seconds after the host asks", "play.high-latency"),
+    ("jade bangle turns into mosaic blocks when I rotate it, no dropped frames",
+     "enc.poor-quality"),
+    ("主备两台 OBS 推同一个流名 一直互踢 断断续续", "ops.backup-failover"),
+    ("main and backup vMix both push to the same stream key and keep kicking each other",
+     "ops.backup-failover"),
 ])
 def test_how_customers_ask_names_the_fix(description, problem):
     assert _problems(diagnose(description=description))[0] == problem
@@ -706,6 +715,8 @@ def test_how_customers_ask_names_the_fix(description, problem):
     # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
     ("Pushing from Shanghai to Frankfurt, ping is about 200 ms. Is that normal?",
      "net.high-latency-route"),
+    # Seconds after the host starts, counted as a wait, are a slow start.
+    ("viewers see a black screen for 5 seconds after I start the stream", "play.high-latency"),
 ])
 def test_words_shared_with_another_fix_do_not_take_it_over(description, not_first):
     assert _problems(diagnose(description=description))[:1] != [not_first]
