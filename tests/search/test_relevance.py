@@ -56,6 +56,7 @@ HELD_OUT_FLOORS = {
     61: (0.95, 0.9),  # agencies running many live rooms, after round 60: 0.975, 0.925
     63: (0.95, 0.925),  # unattended 24/7 live cameras, after round 62: 1.000, 0.975
     65: (0.95, 0.875),  # weddings and private events, after round 64: 1.000, 0.908
+    67: (0.95, 0.9),  # live auctions and real-time shows, after round 66: 0.975, 0.926
 }
 HELD_OUT = 3
 
