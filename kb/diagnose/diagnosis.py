@@ -66,8 +66,18 @@ class DiagnoseInput:
 
 
 def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
+    found = None
+    if data.description.strip():
+        # Some over the suggestions' count: those the evidence answered are left out.
+        found = search_articles(text=data.description, language=language,
+                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
     diagnosis = diagnose(
-        description=data.description,
+        # The rules read the words with the search's typo corrections ("faild
+        # to conect", 丢侦): the search offers them only when they match the
+        # knowledge base no worse than what was typed. What was typed is kept
+        # everywhere else (a ticket, the wizard's form).
+        description=(found.suggestion if found is not None and found.suggestion
+                     else data.description),
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
                         stream_down=data.stream_down),
         parsed=[attachment_parse(name, content) for name, content in (data.attachments or [])],
@@ -77,10 +87,7 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         shown["tool"] = tool_name(parsed.detected, parsed.platform, language, parsed.variant)
 
     suggestions = {s["problem"]: s for s in result["suggestions"]}
-    if data.description.strip():
-        # Some over the suggestions' count: those the evidence answered are left out.
-        found = search_articles(text=data.description, language=language,
-                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
+    if found is not None:
         if found.for_support and not result["escalate"]["recommended"] and not any(
                 f["problems"] for f in result["findings"]):
             # An invoice, a password or how to add a watermark has no fix in

@@ -62,6 +62,19 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.duplicate-publisher"
         assert top["articles"][0]["slug"] == "push-already-publishing"
 
+    def test_the_rules_read_the_description_with_its_typos_corrected(self, api, fixes):
+        from kb.diagnostics import diagnose
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        typed = "obs faild to conect to server"
+        # As typed, no rule knows the words.
+        assert not any("failed to connect" in s.reason.render("en").lower()
+                       for s in diagnose(description=typed).suggestions)
+        top = post(api, {"description": typed}).json()["suggestions"][0]
+        assert top["problem"] == "push.connect-refused"
+        assert "failed to connect" in top["reason"].lower()
+
     def test_a_fix_the_customer_said_no_to_is_not_suggested_for_sharing_its_words(
             self, api, fixes):
         from kb.search.indexing import index_rebuild
