@@ -1474,7 +1474,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         (
             "restream",
             "re-stream",
-            "relay to",
+            # Relaying the stream somewhere, not a relay host on the way
+            # (a VPN's, WebRTC's TURN).
+            "re:\\brelay(?:s|ed)? (?:to|from|it|the stream|our stream)\\b",
             "relaying",
             "simulcast",
             "multistream",
@@ -1494,7 +1496,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
          "(?![^.;,，。；]{0,24}?(?:\\b(?:is|are|plays?|looks?) (?:totally |all |perfectly |just )?"
          "(?:fine|ok|smooth)\\b|流畅|正常|没问题|好好的))",),
         "push.restream-relay",
-        0.35,
+        0.15,
     ),
     KeywordRule(
         (

@@ -75,6 +75,23 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.connect-refused"
         assert "failed to connect" in top["reason"].lower()
 
+    def test_a_platform_named_counts_for_less_than_the_fix_the_description_finds(
+            self, api, problems):
+        from kb.search.indexing import index_rebuild
+
+        make_article(problems=[problems["enc.bitrate-too-high"]], slug="bitrate-too-high",
+                     area="encoder", title="Encoder bitrate too high for the platform",
+                     symptoms=["What bitrate should I use for 1080p?"])
+        make_article(problems=[problems["push.restream-relay"]], slug="restream-relay",
+                     title="Relaying to YouTube or Twitch fails",
+                     symptoms=["Relay to YouTube keeps dropping"])
+        index_rebuild()
+        # YouTube is where the stream goes; the question is the bitrate.
+        asked = post(api, {"description": "what bitrate should I use for 1080p30 on youtube"})
+        assert asked.json()["suggestions"][0]["problem"] == "enc.bitrate-too-high"
+        relayed = post(api, {"description": "ffmpeg relay to youtube keeps dropping"})
+        assert relayed.json()["suggestions"][0]["problem"] == "push.restream-relay"
+
     def test_a_fix_the_customer_said_no_to_is_not_suggested_for_sharing_its_words(
             self, api, fixes):
         from kb.search.indexing import index_rebuild

@@ -675,6 +675,9 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("主备两台 OBS 推同一个流名 一直互踢 断断续续", "ops.backup-failover"),
     ("main and backup vMix both push to the same stream key and keep kicking each other",
      "ops.backup-failover"),
+    # Relaying the stream to a platform, in the customer's words.
+    ("ffmpeg relay from our shanghai server to twitch keeps dying every few minutes",
+     "push.restream-relay"),
 ])
 def test_how_customers_ask_names_the_fix(description, problem):
     assert _problems(diagnose(description=description))[0] == problem
@@ -715,6 +718,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
     # 200 ms from Shanghai to Frankfurt is the distance, with no detour named.
     ("Pushing from Shanghai to Frankfurt, ping is about 200 ms. Is that normal?",
      "net.high-latency-route"),
+    # A relay host on the way is no relay of the stream to a platform.
+    ("streaming over wireguard to our hk relay, ping works but the stream stalls as soon "
+     "as it starts sending", "push.restream-relay"),
     # Seconds after the host starts, counted as a wait, are a slow start.
     ("viewers see a black screen for 5 seconds after I start the stream", "play.high-latency"),
 ])
