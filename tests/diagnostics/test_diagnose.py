@@ -269,6 +269,9 @@ def test_a_playlist_that_is_not_found_is_the_viewers_404():
     "观众卡顿，丢帧为 0",
     "观众一直投诉直播卡，但是推流端一点丢帧都没有",
     "观众说一直缓冲，OBS 一帧都没丢",
+    # 掉帧 is 丢帧 in other words.
+    "观众都说卡成PPT了 我这边一帧没掉",
+    "观众一直缓冲，OBS 没有掉帧",
 ])
 def test_an_encoder_said_to_drop_no_frames_puts_the_viewers_side_first(description):
     # "dropped frames" in "0 dropped frames" is no sign of a short uplink.
