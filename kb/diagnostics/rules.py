@@ -1123,6 +1123,13 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         "enc.av-desync",
         0.65,
     ),
+    # ffmpeg's timestamp warning quoted in the description, as a pasted log
+    # of it is read (the finding non-monotonous-dts).
+    KeywordRule(
+        ("non-monotonous dts", "non-monotonic dts", "non monotonically increasing dts"),
+        "enc.av-desync",
+        0.6,
+    ),
     KeywordRule(
         ("no audio", "no sound", "audio missing", "muted", "没有声音", "无声音", "没声音"),
         "enc.audio-missing",

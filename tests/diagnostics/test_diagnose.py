@@ -678,6 +678,10 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("主备两台 OBS 推同一个流名 一直互踢 断断续续", "ops.backup-failover"),
     ("main and backup vMix both push to the same stream key and keep kicking each other",
      "ops.backup-failover"),
+    # ffmpeg's timestamp warning quoted in the description, not pasted as a log.
+    ("Non-monotonous DTS in output stream 0:1; previous: 183204, current: 183180; "
+     "changing to 183205. This may result in incorrect timestamps in the output file.",
+     "enc.av-desync"),
     # Relaying the stream to a platform, in the customer's words.
     ("ffmpeg relay from our shanghai server to twitch keeps dying every few minutes",
      "push.restream-relay"),
