@@ -1204,6 +1204,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             # A delay counted in seconds is the viewers' (a round trip is in ms).
             "re:(?:延迟|延时)\\s*(?:有|是|在|达到)?\\s*(?:\\d+|[一二三四五六七八九十两几]+)\\s*多?\\s*秒",
             "re:(?:延迟|延时)(?:降|减|压)到",
+            # The English word in Chinese: "hls 切片 latency 太高".
+            "re:\\blatency ?(?:太|很|好|非常|特别|有点)(?:高|大)",
             "延迟越来越大",
             "延迟越来越高",
             "延迟太大",

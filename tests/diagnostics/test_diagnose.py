@@ -678,6 +678,8 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("主备两台 OBS 推同一个流名 一直互踢 断断续续", "ops.backup-failover"),
     ("main and backup vMix both push to the same stream key and keep kicking each other",
      "ops.backup-failover"),
+    ("hls 切片 latency 太高", "play.high-latency"),
+    ("webrtc latency 有点高，能不能再低一点", "play.high-latency"),
     # ffmpeg's timestamp warning quoted in the description, not pasted as a log.
     ("Non-monotonous DTS in output stream 0:1; previous: 183204, current: 183180; "
      "changing to 183205. This may result in incorrect timestamps in the output file.",
