@@ -71,13 +71,16 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
         # Some over the suggestions' count: those the evidence answered are left out.
         found = search_articles(text=data.description, language=language,
                                 limit=2 * len(SEARCH_CONFIDENCE), record=False)
+    # The rules read the words with the search's typo corrections ("faild to
+    # conect", 丢侦): the search offers them only when they match the knowledge
+    # base no worse than what was typed. A search reads the first
+    # MAX_QUERY_CHARS only, so a longer description is read as typed, whole.
+    # What was typed is kept everywhere else (a ticket, the wizard's form).
+    words = data.description
+    if found is not None and found.suggestion and not found.truncated:
+        words = found.suggestion
     diagnosis = diagnose(
-        # The rules read the words with the search's typo corrections ("faild
-        # to conect", 丢侦): the search offers them only when they match the
-        # knowledge base no worse than what was typed. What was typed is kept
-        # everywhere else (a ticket, the wizard's form).
-        description=(found.suggestion if found is not None and found.suggestion
-                     else data.description),
+        description=words,
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
                         stream_down=data.stream_down),
         parsed=[attachment_parse(name, content) for name, content in (data.attachments or [])],

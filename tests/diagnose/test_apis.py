@@ -75,6 +75,17 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.connect-refused"
         assert "failed to connect" in top["reason"].lower()
 
+    def test_a_description_longer_than_a_search_is_read_whole_by_the_rules(self, api, fixes):
+        from kb.search.indexing import index_rebuild
+
+        index_rebuild()
+        # The search reads the first 500 characters and corrects "faild to
+        # conect"; the message at the end is still read.
+        typed = ("obs faild to conect to server. " + "The venue is busy tonight. " * 25
+                 + "Now ffmpeg says Already publishing.")
+        problems = [s["problem"] for s in post(api, {"description": typed}).json()["suggestions"]]
+        assert "push.duplicate-publisher" in problems
+
     def test_a_platform_named_counts_for_less_than_the_fix_the_description_finds(
             self, api, problems):
         from kb.search.indexing import index_rebuild
