@@ -473,6 +473,14 @@ _RTT_OVER_300 = (
 # "is that normal?", 正常吗: the customer asks what a round trip should be.
 _IS_IT_NORMAL = r"(?:正常吗|正不正常|算正常|合理吗|\bis (?:that|this|it) normal\b|\bnormal\?)"
 
+# Where a push from China crosses the border (and back home from abroad),
+# as Chinese customers name it.
+_ACROSS_THE_BORDER_ZH = (
+    "海外|国外|境外|国内|香港|台湾|新加坡|东京|日本|首尔|韩国|曼谷|雅加达|吉隆坡|孟买|迪拜|"
+    "法兰克福|伦敦|巴黎|阿姆斯特丹|欧洲|美国|美西|美东|洛杉矶|硅谷|纽约|多伦多|悉尼|圣保罗"
+)
+
+
 KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         ("re:" + said.FIRST_HOPS_CLEAN, "从国际出口开始丢", "出口开始丢",
@@ -682,6 +690,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "stream is busy",
             "流名已被占用",
             "已被占用",
+            # A phone app's words for it: 这个流正在被使用.
+            "re:(?:流|推流码|流名|密钥)[^，。,.；;]{0,4}(?:正在|已经?|还在)被(?:使用|占用)",
             "re:(?:还|仍|一直)被[^，。,.；;]{0,8}占(?:用|着)",
             "重复推流",
         ),
@@ -798,7 +808,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     # Loss only once the stream crosses the border, fine inside either country.
     KeywordRule(
         ("re:一到(?:国内|国外|海外|境外|出境)就[^，。,.；;]{0,4}(?:丢包|卡)",
-         "re:国内推国内看[^，。,.；;]{0,4}(?:都)?(?:没问题|正常|流畅)"),
+         "re:国内推国内看[^，。,.；;]{0,4}(?:都)?(?:没问题|正常|流畅)",
+         # A push to an ingest across the border that loses packets on the way.
+         f"re:推(?:流)?(?:到|去|往|回)(?:{_ACROSS_THE_BORDER_ZH})[^，。,.；;]{{0,10}}丢包"),
         "net.loss-cross-border",
         0.6,
     ),

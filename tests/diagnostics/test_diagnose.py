@@ -684,6 +684,11 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("Non-monotonous DTS in output stream 0:1; previous: 183204, current: 183180; "
      "changing to 183205. This may result in incorrect timestamps in the output file.",
      "enc.av-desync"),
+    # A push across the border that loses packets on the way; a phone app's
+    # words for a stream name in use.
+    ("SRT 从上海推到法兰克福丢包 10% 以上,本地测速上行没问题", "net.loss-cross-border"),
+    ("伦敦办公室推回国内丢包很严重", "net.loss-cross-border"),
+    ("手机 app 推流提示这个流正在被使用", "push.duplicate-publisher"),
     # Relaying the stream to a platform, in the customer's words.
     ("ffmpeg relay from our shanghai server to twitch keeps dying every few minutes",
      "push.restream-relay"),
@@ -730,6 +735,8 @@ def test_how_customers_ask_names_the_fix(description, problem):
     # A relay host on the way is no relay of the stream to a platform.
     ("streaming over wireguard to our hk relay, ping works but the stream stalls as soon "
      "as it starts sending", "push.restream-relay"),
+    # A push inside one country loses packets on its own network.
+    ("从上海推到北京丢包很严重", "net.loss-cross-border"),
     # Seconds after the host starts, counted as a wait, are a slow start.
     ("viewers see a black screen for 5 seconds after I start the stream", "play.high-latency"),
 ])
