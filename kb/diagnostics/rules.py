@@ -943,7 +943,7 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
     KeywordRule(
         (
             "re:(?:webrtc|whip|srt)(?:(?!加密|密码|passphrase|encrypt)[^,.;，。；]){0,16}"
-            "(?:转圈|连不上|连接不上|一直连接中|没反应|"
+            "(?:转圈|连不上|连接不上|一直 ?(?:连接中|connecting)|没反应|"
             "spinning|spins|stuck (?:on )?connecting|never connects|won't connect|"
             "will not connect|keeps connecting|not connecting|(?:doesn't|does not|can't|cannot) "
             "connect)",

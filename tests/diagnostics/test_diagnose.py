@@ -689,6 +689,7 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("SRT 从上海推到法兰克福丢包 10% 以上,本地测速上行没问题", "net.loss-cross-border"),
     ("伦敦办公室推回国内丢包很严重", "net.loss-cross-border"),
     ("手机 app 推流提示这个流正在被使用", "push.duplicate-publisher"),
+    ("srt 推流 一直 connecting", "net.udp-blocked"),
     # Relaying the stream to a platform, in the customer's words.
     ("ffmpeg relay from our shanghai server to twitch keeps dying every few minutes",
      "push.restream-relay"),
