@@ -79,6 +79,8 @@ def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
     words = data.description
     if found is not None and found.suggestion and not found.truncated:
         words = found.suggestion
+        found = search_articles(text=words, language=language,
+                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
     diagnosis = diagnose(
         description=words,
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
