@@ -75,15 +75,6 @@ class TestDiagnoseApi:
         assert top["problem"] == "push.connect-refused"
         assert "failed to connect" in top["reason"].lower()
 
-    def test_a_description_with_typos_gets_the_diagnosis_of_its_corrected_words(self, api,
-                                                                                  fixes):
-        from kb.search.indexing import index_rebuild
-
-        index_rebuild()
-        typed = post(api, {"description": "pakcet loss on the frist hops"}).json()
-        corrected = post(api, {"description": "packet loss on the first hops"}).json()
-        assert typed["suggestions"] == corrected["suggestions"]
-
     def test_a_description_longer_than_a_search_is_read_whole_by_the_rules(self, api, fixes):
         from kb.search.indexing import index_rebuild
 
