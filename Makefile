@@ -68,7 +68,7 @@ test: $(VENV)/.installed-test
 # in their transaction there), learning, readiness and the search page in
 # the browser. Tests about Whoosh's own files are skipped, with the reason.
 SEARCH_TESTS ?= tests/search tests/articles tests/learning tests/setup/test_health.py \
-	tests/browser/test_search.py
+	tests/diagnose/test_relevance.py tests/browser/test_search.py
 test-search-postgres: $(VENV)/.installed-test
 	KB_SEARCH_BACKEND=postgres $(PY) -m pytest -n $(TEST_WORKERS) $(SEARCH_TESTS) $(PYTEST_ARGS)
 
