@@ -56,7 +56,8 @@ _RUNS = re.compile(
 ENGLISH_STOP_WORDS = frozenset(
     """a an and are as at be but by for from has have how i if in into is it its me my of
     on or our so that the their then there these they this to was we were what when where
-    which while who why will with you your can do does did after before again""".split()
+    which while who why will with you your can do does did after before again
+    constantly continuously very""".split()
 )
 CHINESE_STOP_WORDS = frozenset(
     "的 了 吗 呢 啊 吧 呀 是 我 我们 你 您 在 怎么 怎么办 怎样 为什么 如何 就 都 也 还 和 与 及 "

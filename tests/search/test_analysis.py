@@ -134,6 +134,8 @@ class TestQuantities:
 
 def test_greetings_and_degree_words_tell_nothing():
     assert analyze("老师好，麻烦看看，丢包很严重") == ["丢包", "严重"]
+    # "constantly" is no "constant offset" (the sync fix's words).
+    assert analyze("viewers buffering constantly, very choppy") == ["viewer", "buffer", "choppi"]
 
 
 def test_live_streaming_itself_tells_nothing_but_its_compounds_do():
