@@ -473,6 +473,13 @@ _RTT_OVER_300 = (
 # "is that normal?", 正常吗: the customer asks what a round trip should be.
 _IS_IT_NORMAL = r"(?:正常吗|正不正常|算正常|合理吗|\bis (?:that|this|it) normal\b|\bnormal\?)"
 
+# The same in English: an ingest across the border from wherever the
+# customer pushes (the place named is not where they are).
+_ACROSS_THE_BORDER_EN = (
+    "singapore|hong kong|tokyo|japan|seoul|korea|frankfurt|london|europe|eu|us|usa|america|"
+    "los angeles|la|silicon valley|new york|toronto|sydney|dubai|overseas|abroad|china|mainland|"
+    "beijing|shanghai|guangzhou|shenzhen"
+)
 # Where a push from China crosses the border (and back home from abroad),
 # as Chinese customers name it.
 _ACROSS_THE_BORDER_ZH = (
@@ -810,7 +817,12 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ("re:一到(?:国内|国外|海外|境外|出境)就[^，。,.；;]{0,4}(?:丢包|卡)",
          "re:国内推国内看[^，。,.；;]{0,4}(?:都)?(?:没问题|正常|流畅)",
          # A push to an ingest across the border that loses packets on the way.
-         f"re:推(?:流)?(?:到|去|往|回)(?:{_ACROSS_THE_BORDER_ZH})[^，。,.；;]{{0,10}}丢包"),
+         f"re:推(?:流)?(?:到|去|往|回)(?:{_ACROSS_THE_BORDER_ZH})[^，。,.；;]{{0,10}}丢包",
+         # "pushing to the singapore node drops frames, pushing to beijing is
+         # fine": one ingest loses, another does not.
+         f"re:\\bpush(?:ing|es)? to (?:the |our )?(?:{_ACROSS_THE_BORDER_EN})\\b[^.;,]{{0,20}}"
+         "\\b(?:drops?|dropping|loses|losing|packet loss)\\b[^.;]{0,40}\\bpush(?:ing|es)? to "
+         "(?:the |our )?[a-z ]{2,20}\\b(?:is|are|works?) (?:fine|ok|smooth)"),
         "net.loss-cross-border",
         0.6,
     ),
@@ -1300,6 +1312,17 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         ),
         "play.geo-restricted",
         0.55,
+    ),
+    # Mainland viewers and a domain served from abroad: whether it is filed
+    # (ICP 备案) and served from a mainland edge is the geo fix's question.
+    KeywordRule(
+        ("re:(?:\\bicp\\b|备案)[^。.;；?？]{0,30}(?:打不开|访问不了|看不了|播不了|"
+         "can'?t open|cannot open|blocked|not (?:open|load|reachable))",
+         # Asked before anything failed (whatever a filter did, it is said).
+         "re:\\b(?:can|will|do|does) (?:viewers|people|users|audiences?) in mainland\\b"
+         "[^.;?]{0,40}\\b(?:overseas|foreign) (?:play(?:back)? )?domain\\b"),
+        "play.geo-restricted",
+        0.6,
     ),
     KeywordRule(
         (

@@ -690,6 +690,11 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("伦敦办公室推回国内丢包很严重", "net.loss-cross-border"),
     ("手机 app 推流提示这个流正在被使用", "push.duplicate-publisher"),
     ("srt 推流 一直 connecting", "net.udp-blocked"),
+    ("pushing to the singapore node drops frames like crazy, pushing to beijing is fine",
+     "net.loss-cross-border"),
+    # Mainland viewers and a domain from abroad: its ICP filing, its edge.
+    ("icp 备案 海外域名 国内打不开", "play.geo-restricted"),
+    ("can viewers in mainland china open our overseas play domain?", "play.geo-restricted"),
     # Relaying the stream to a platform, in the customer's words.
     ("ffmpeg relay from our shanghai server to twitch keeps dying every few minutes",
      "push.restream-relay"),
@@ -736,6 +741,9 @@ def test_how_customers_ask_names_the_fix(description, problem):
     # A relay host on the way is no relay of the stream to a platform.
     ("streaming over wireguard to our hk relay, ping works but the stream stalls as soon "
      "as it starts sending", "push.restream-relay"),
+    # An overseas domain that resolves wrong, or opens over a VPN, is filtered
+    # on the way: the cross-border fix's, not a region rule.
+    ("国内观众访问海外CDN播放域名 播放成功率很低 解析出来的IP不对", "play.geo-restricted"),
     # A push inside one country loses packets on its own network.
     ("从上海推到北京丢包很严重", "net.loss-cross-border"),
     # Seconds after the host starts, counted as a wait, are a slow start.
