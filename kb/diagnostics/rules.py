@@ -476,8 +476,8 @@ _IS_IT_NORMAL = r"(?:正常吗|正不正常|算正常|合理吗|\bis (?:that|thi
 # The same in English: an ingest across the border from wherever the
 # customer pushes (the place named is not where they are).
 _ACROSS_THE_BORDER_EN = (
-    "singapore|hong kong|tokyo|japan|seoul|korea|frankfurt|london|europe|eu|us|usa|america|"
-    "los angeles|la|silicon valley|new york|toronto|sydney|dubai|overseas|abroad|china|mainland|"
+    "singapore|hong kong|tokyo|japan|seoul|korea|frankfurt|london|europe|usa|america|"
+    "los angeles|silicon valley|new york|toronto|sydney|dubai|overseas|abroad|china|mainland|"
     "beijing|shanghai|guangzhou|shenzhen"
 )
 # Where a push from China crosses the border (and back home from abroad),
