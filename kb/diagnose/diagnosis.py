@@ -19,7 +19,7 @@ from kb.articles.selectors import article_list_for_problems
 from kb.diagnostics import Answers, ParsedAttachment, combine, diagnose, parse
 from kb.diagnostics.catalogue import tool_name
 from kb.diagnostics.messages import msg
-from kb.search.services import search_articles
+from kb.search.services import SearchResults, search_articles
 
 # Confidence given to problems whose fix the description found by search,
 # by rank; merged with the rule-based confidence as independent evidence.
@@ -65,22 +65,25 @@ class DiagnoseInput:
     attachments: list[tuple[str, bytes | str]] | None = None
 
 
+def _fixes_found(text: str, language: str) -> SearchResults:
+    # Some over the suggestions' count: those the evidence answered are left out.
+    return search_articles(text=text, language=language, limit=2 * len(SEARCH_CONFIDENCE),
+                           record=False)
+
+
 def diagnosis_build(*, data: DiagnoseInput, language: str) -> dict:
-    found = None
-    if data.description.strip():
-        # Some over the suggestions' count: those the evidence answered are left out.
-        found = search_articles(text=data.description, language=language,
-                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
+    found = _fixes_found(data.description, language) if data.description.strip() else None
     # The rules read the words with the search's typo corrections ("faild to
     # conect", 丢侦): the search offers them only when they match the knowledge
-    # base no worse than what was typed. A search reads the first
+    # base no worse than what was typed. The fixes then come from the corrected
+    # words' search (the search page shows the typed words' and offers the
+    # correction; a diagnosis takes it). A search reads the first
     # MAX_QUERY_CHARS only, so a longer description is read as typed, whole.
     # What was typed is kept everywhere else (a ticket, the wizard's form).
     words = data.description
     if found is not None and found.suggestion and not found.truncated:
         words = found.suggestion
-        found = search_articles(text=words, language=language,
-                                limit=2 * len(SEARCH_CONFIDENCE), record=False)
+        found = _fixes_found(words, language)
     diagnosis = diagnose(
         description=words,
         answers=Answers(role=data.role, protocol=data.protocol, region=data.region,
