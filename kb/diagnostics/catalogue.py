@@ -933,6 +933,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "reason.finding": ('{summary} ("{cite}")', "{summary}（“{cite}”）"),
     "reason.finding.bare": ("{summary}", "{summary}"),
     "reason.keyword": ('The description mentions "{phrase}".', "描述中提到“{phrase}”。"),
+    "said.uplink-below-bitrate": (
+        "You wrote that the upload is {mbps:g} Mbit/s and the bitrate {kbps} kbps: the line "
+        "carries less than the stream itself, so frames queue and are dropped whatever the "
+        "ingest does. A push needs about {needed:g} Mbit/s (1.5 times its bitrate): lower the "
+        "bitrate to about {most:g} Mbps in total, or push from a faster line.",
+        "您提到上行 {mbps:g} Mbit/s、码率 {kbps} kbps：线路带宽比推流本身还低，不管推流服务器"
+        "怎样，帧都会排队、被丢弃。推流需要约 {needed:g} Mbit/s（码率的 1.5 倍）：把总码率降到"
+        "约 {most:g} Mbps，或者换一条更快的线路推流。",
+    ),
+    "said.uplink-no-headroom": (
+        "You wrote that the upload is {mbps:g} Mbit/s and the bitrate {kbps} kbps: a push needs "
+        "about {needed:g} Mbit/s (1.5 times its bitrate) to leave room for retransmissions and "
+        "other traffic, so every dip of the line shows as dropped frames. Lower the bitrate to "
+        "about {most:g} Mbps in total, or turn on dynamic bitrate.",
+        "您提到上行 {mbps:g} Mbit/s、码率 {kbps} kbps：推流要给重传和其他流量留出余量，需要约 "
+        "{needed:g} Mbit/s（码率的 1.5 倍），线路稍有波动就会丢帧。把总码率降到约 {most:g} "
+        "Mbps，或者开启动态码率。",
+    ),
     "reason.answers": (
         "Based on your answers only; paste a tool output for evidence.",
         "仅根据您的回答判断；请粘贴工具输出作为证据。",

@@ -58,7 +58,7 @@ from .responses import analyse_responses
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 from .severity import finding_severity
-from .throughput import UPLINK_SHORT, analyse_throughput, stream_rate
+from .throughput import UPLINK_READINGS, UPLINK_SHORT, analyse_throughput, stream_rate
 from .unsent import unsent_probes
 
 logger = logging.getLogger(__name__)
@@ -399,6 +399,16 @@ def _suggest(
             phrase = rules.keyword_matches(kw, text)
             if phrase:
                 add(kw.problem, kw.confidence, msg("reason.keyword", phrase=phrase), False)
+        # An upload and a bitrate the customer states count as a weaker
+        # measurement (rules.STATED_RATE_RULES), unless one was pasted.
+        stated = said.rates_stated(text)
+        short = _stated_uplink(stated) if stated is not None else None
+        if short is not None and role in (None, "publisher") and \
+                not any(f.kind in UPLINK_READINGS for f in findings):
+            kind, reason = short
+            for rule in rules.STATED_RATE_RULES:
+                if rule.finding == kind and rule.problem not in answered:
+                    add(rule.problem, rule.confidence, reason, False)
     if not contributions:
         for ar in rules.ANSWER_RULES:
             if ar.role and role != ar.role:
@@ -429,6 +439,20 @@ def _suggest(
         )
     suggestions.sort(key=lambda s: (-s.confidence, s.problem))
     return suggestions
+
+
+def _stated_uplink(stated: said.StatedRates) -> tuple[str, Message] | None:
+    """The throughput finding kind a stated upload and bitrate amount to,
+    and why; None when the upload has room for the stream."""
+    headroom = rules.THRESHOLDS["uplink_headroom"]
+    needed = round(stated.bitrate_kbps * headroom / 1000, 1)
+    args = {"mbps": stated.upload_mbps, "kbps": stated.bitrate_kbps, "needed": needed,
+            "most": round(stated.upload_mbps / headroom, 1 if stated.upload_mbps >= 1.5 else 2)}
+    if stated.upload_mbps * 1000 < stated.bitrate_kbps:
+        return "uplink-below-bitrate", msg("said.uplink-below-bitrate", **args)
+    if stated.upload_mbps < needed:
+        return "uplink-no-headroom", msg("said.uplink-no-headroom", **args)
+    return None
 
 
 def _line_down(tier: str, finding: Finding) -> Message:

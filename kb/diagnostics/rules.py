@@ -391,6 +391,17 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     FindingRule("speedtest-loss", "net.loss-last-mile", 0.6),
 )
 
+# An upload and a bitrate a description states (kb.diagnostics.said), read
+# as the measured ones above but weaker, and with the two fixes weighing
+# the same: a customer who states both asks "is my line enough?" or "what
+# bitrate?", and the rest of their words tell which.
+STATED_RATE_RULES = (
+    FindingRule("uplink-below-bitrate", "net.uplink-bandwidth", 0.7),
+    FindingRule("uplink-below-bitrate", "enc.bitrate-too-high", 0.7),
+    FindingRule("uplink-no-headroom", "net.uplink-bandwidth", 0.5),
+    FindingRule("uplink-no-headroom", "enc.bitrate-too-high", 0.5),
+)
+
 
 def problems_for(kind: str) -> list[str]:
     """The problem codes the rules give a finding kind, each once, in rule order."""
@@ -1309,6 +1320,11 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "其他国家",
             # What the player says: 所在地区无法观看, 该地区不可播放.
             "re:地区(?:无法|不能|不可|暂不支持)(?:观看|播放)",
+            # Some watch, someone in a named place cannot: 国内的亲戚都能看，
+            # 在悉尼的姑姑打开就是播放不了.
+            "re:(?:能看|能播|可以看|看得了)[^。.;；?？]{0,6}[,，][^。.;；?？,，]{0,4}?"
+            f"(?:{_ACROSS_THE_BORDER_ZH})[^。.;；?？,，]{{0,12}}?"
+            "(?:播放不了|看不了|打不开|放不了|播不了|无法播放|不能播放|不能看)",
         ),
         "play.geo-restricted",
         0.55,

@@ -12,7 +12,9 @@ rules share with it are public here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .numbers import DECIMAL, reading
 from .typing_forms import ascii_alphanumerics
 
 # The encoder's own count said to be clean ("0 dropped frames", OBS's
@@ -137,6 +139,74 @@ _SOUND_AFTER_A_CLICK_RE = re.compile(SOUND_AFTER_A_CLICK, re.I)
 def sound_after_a_click(text: str) -> bool:
     """The description says the sound comes once the viewer clicks."""
     return _SOUND_AFTER_A_CLICK_RE.search(text) is not None
+
+
+# The upload a customer measured and the bitrate they set, in their words:
+# "speedtest upload is 5 mbps, obs bitrate 6000", "i have 6mbps upload ...
+# at 8000 kbps", 测速上行只有 3M，码率设的 6000, 上行才 10M，推 8M 码率. Gaps
+# hold no digit and no sentence break, so a number belongs to the word
+# before it.
+_GAP = r"[^\d.,;!?，。；！？]"
+_MBPS = r"(?:mbps|mbit/s|mbits?/s|mb/s|mbits?|mb|m|兆)(?![a-z])"
+_KBPS = r"(?:kbps|kbit/s|kbits?/s|kb/s|kbits?|kb|k)(?![a-z\d])"
+_RATE = rf"(?<![\d.])(?P<rate>{DECIMAL})\s*"
+_UPLOAD_RES = (
+    re.compile(rf"(?:\bupload(?:s|ed|ing)?|\buplink|\bupstream|上行|上传){_GAP}{{0,24}}?"
+               rf"{_RATE}(?P<unit>{_MBPS})"),
+    re.compile(rf"{_RATE}(?P<unit>{_MBPS})\s*(?:of\s+)?(?:upload|uplink|upstream|up\b|上行)"),
+)
+_BITRATE_RES = (
+    re.compile(rf"(?:\bbit ?rate|码率|比特率){_GAP}{{0,20}}?{_RATE}"
+               rf"(?P<unit>{_KBPS}|{_MBPS})?(?![\d.])"),
+    re.compile(rf"{_RATE}(?P<unit>{_KBPS}|{_MBPS})\s*(?:的)?\s*(?:码率|bit ?rate)"),
+    re.compile(rf"{_RATE}(?P<unit>{_KBPS})"),
+)
+# A unitless bitrate below this is megabits (码率 8), at or above kilobits
+# (码率 6000); a "k" figure below it is a resolution (4k), not a rate.
+_KBPS_FLOOR = 100
+
+
+@dataclass(frozen=True)
+class StatedRates:
+    """An upload (Mbit/s) and a bitrate (kbit/s) a description states."""
+
+    upload_mbps: float
+    bitrate_kbps: int
+
+
+def rates_stated(text: str) -> StatedRates | None:
+    """The upload and the bitrate the description (as
+    :func:`description_text` gives it) states, when it states both: the
+    lowest upload, as the articles ask for the lowest of three tests, and
+    the highest bitrate (a video figure beside an audio one)."""
+    uploads: list[tuple[float, tuple[int, int]]] = []
+    for pattern in _UPLOAD_RES:
+        for m in pattern.finditer(text):
+            value = reading(m.group("rate"))
+            if value:
+                uploads.append((value, m.span("rate")))
+    if not uploads:
+        return None
+    taken = {span for _, span in uploads}
+    bitrates = [rate for pattern in _BITRATE_RES for m in pattern.finditer(text)
+                if m.span("rate") not in taken
+                and (rate := _kbps(m.group("rate"), m.group("unit"))) is not None]
+    if not bitrates:
+        return None
+    return StatedRates(upload_mbps=min(value for value, _ in uploads), bitrate_kbps=max(bitrates))
+
+
+def _kbps(rate: str, unit: str | None) -> int | None:
+    value = reading(rate)
+    if not value:
+        return None
+    if unit and unit[0] in "m兆":
+        value *= 1000
+    elif unit is None and value < _KBPS_FLOOR:
+        value *= 1000
+    elif value < _KBPS_FLOOR:
+        return None
+    return int(value)
 
 
 # What a customer writes when the standard fix did not help (lower case;

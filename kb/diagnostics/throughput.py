@@ -85,6 +85,9 @@ _READING_MARKS = ("/sec", "load:", "Packet Loss:", ": error - ")
 
 # An upload too small for the stream.
 UPLINK_SHORT = frozenset({"uplink-below-bitrate", "uplink-no-headroom"})
+# Every finding an upload measurement gives: a pasted test outweighs what a
+# description says of the line (kb.diagnostics.engine).
+UPLINK_READINGS = UPLINK_SHORT | {"uplink-measured", "uplink-enough", "uplink-enough-nearby"}
 
 _PREFIX_POWERS = {"k": 1, "K": 1, "M": 2, "G": 3, "T": 4}
 

@@ -154,6 +154,7 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
     "viewers abroad get 'this video is not available in your country'",
     "海外有几个国家的观众说打不开，国内都正常",
     "景区的海外游客说直播间打不开，国内观众都能看",
+    "国内的亲戚都能看,在悉尼的姑姑打开链接就是播放不了",
 ])
 def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description):
     # 海外 and "abroad" alone point at the cross-border line; a region named

@@ -62,6 +62,43 @@ def test_a_fix_said_to_fail_in_either_language():
     assert not said.fix_failed("the stream stutters")
 
 
+@pytest.mark.parametrize(("text", "rates"), [
+    ("speedtest upload is 5 mbps, obs bitrate 6000", (5.0, 6000)),
+    ("i have 6mbps upload, can i stream 1080p60 at 8000 kbps?", (6.0, 8000)),
+    ("测速上行只有 3M，码率设的 6000", (3.0, 6000)),
+    ("上行才 10M，推 8M 码率", (10.0, 8000)),
+    ("ski lift 4G router uploads about 3 Mbps but encoder set to 6000k", (3.0, 6000)),
+    ("上传速度 2.5 Mbps，码率 ２５００", (2.5, 2500)),
+    # The lowest upload, as the articles ask for the lowest of three tests;
+    # the highest bitrate, the video's beside the audio's.
+    ("upload 12 mbps at home, 4 mbps upload at the venue; video bitrate 6000, audio 160 kbps",
+     (4.0, 6000)),
+    # A resolution, a duration, a figure without an upload: no rates.
+    ("4k upload 5 mbps", None),
+    ("upload stalls for 5 min at 6000 kbps", None),
+    ("obs bitrate 6000 and dropped frames", None),
+    ("上行带宽够不够", None),
+])
+def test_an_upload_and_a_bitrate_read_from_the_customers_words(text, rates):
+    stated = _says(said.rates_stated, text)
+    assert (stated and (stated.upload_mbps, stated.bitrate_kbps)) == rates
+
+
+@given(upload=st.integers(1, 1000), bitrate=st.integers(100, 100_000),
+       upload_first=st.booleans())
+def test_stated_rates_are_read_in_either_order(upload, bitrate, upload_first):
+    parts = [f"upload is {upload} Mbps", f"OBS bitrate {bitrate} kbps"]
+    text = ", ".join(parts if upload_first else parts[::-1])
+    stated = _says(said.rates_stated, text)
+    assert (stated.upload_mbps, stated.bitrate_kbps) == (upload, bitrate)
+
+
+@given(st.text(max_size=300))
+def test_stated_rates_from_any_text_are_positive_or_none(text):
+    stated = _says(said.rates_stated, text)
+    assert stated is None or (stated.upload_mbps > 0 and stated.bitrate_kbps >= 100)
+
+
 @given(st.text(max_size=200))
 def test_description_text_is_lower_case_and_stable(text):
     once = said.description_text(text)

@@ -232,3 +232,40 @@ def test_any_mix_of_lines_reads_as_sane_measurements(lines):
         assert m.mbps is None or m.mbps > 0
         assert m.loss_pct is None or 0 <= m.loss_pct <= 100
     diagnose("", Answers(role="publisher"), [Attachment("paste.txt", text)])
+
+
+def _reason_codes(answer, problem: str) -> list[str]:
+    return [r.code for s in answer.suggestions if s.problem == problem for r in s.reasons]
+
+
+def test_an_upload_said_to_be_below_the_bitrate_puts_both_fixes_first_with_the_figures():
+    answer = _answer(description="我们用 4G 路由器,上传测速只有 3M,OBS 码率 6000,"
+                                 "右下角 dropped frames 一直是红的")
+    assert {s.problem for s in answer.suggestions[:2]} == {
+        "net.uplink-bandwidth", "enc.bitrate-too-high"}
+    reason = next(r for s in answer.suggestions if s.problem == "net.uplink-bandwidth"
+                  for r in s.reasons if r.code == "said.uplink-below-bitrate")
+    assert "推流需要约 9 Mbit/s" in reason.render("zh-hans")
+    assert "lower the bitrate to about 2 Mbps" in reason.render("en")
+
+
+def test_an_upload_said_to_leave_no_headroom_is_a_weaker_reason():
+    answer = _answer(description="speedtest upload 8 mbps, streaming at 6000kbps")
+    assert "said.uplink-no-headroom" in _reason_codes(answer, "net.uplink-bandwidth")
+    assert "needs about 9 Mbit/s" in answer.suggestions[0].reasons[0].render("en")
+
+
+@pytest.mark.parametrize(("texts", "role"), [
+    # Room for the stream: nothing to say.
+    ((), None),
+    # A measured upload decides, not the words.
+    ((OBS_4128_KBPS, "linux-iperf3-upload-wifi.txt"), None),
+    # A viewer's upload is not the stream's.
+    ((), "viewer"),
+])
+def test_a_stated_upload_is_no_reason_when_it_fits_is_measured_or_is_a_viewers(texts, role):
+    description = ("upload is 50 mbps, obs bitrate 6000" if not texts and role is None
+                   else "upload is 3 mbps, obs bitrate 6000")
+    answer = _answer(*texts, description=description, role=role)
+    assert not [code for s in answer.suggestions for r in s.reasons
+                if (code := r.code).startswith("said.")]
