@@ -59,6 +59,7 @@ HELD_OUT_FLOORS = {
     67: (0.95, 0.9),  # live auctions and real-time shows, after round 66: 0.975, 0.926
     69: (0.95, 0.9),  # streams about sound first, after round 68: 1.000, 0.942
     71: (0.925, 0.9),  # investor relations and corporate webcasts, after round 70: 0.950, 0.932
+    73: (0.95, 0.9),  # community volunteers, after round 72: 0.975, 0.952
 }
 HELD_OUT = 3
 
