@@ -1237,7 +1237,8 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "(?:i|we|the (?:host|auctioneer|presenter|speaker|teacher))\\b",
             "re:(?:晚|慢)了?(?:将近|快|差不多)?\\d+多?秒才?看到",
             # A delay counted in seconds is the viewers' (a round trip is in ms).
-            "re:(?:延迟|延时)\\s*(?:有|是|在|达到)?\\s*(?:\\d+|[一二三四五六七八九十两几]+)\\s*多?\\s*秒",
+            "re:(?:延迟|延时)\\s*(?:还是|还|也|都|仍然|依然)?(?:有|是|在|达到)?\\s*"
+            "(?:\\d+|[一二三四五六七八九十两几]+)\\s*多?\\s*秒",
             "re:(?:延迟|延时)(?:降|减|压)到",
             # The English word in Chinese: "hls 切片 latency 太高".
             "re:\\blatency ?(?:太|很|好|非常|特别|有点)(?:高|大)",
@@ -1315,8 +1316,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             # Viewers of one country, not across the border from China (the
             # filtering fix's question).
             "re:\\b(?:viewers|users|people|audience|buyers|customers|fans|members|followers"
-            "|students|clients|distributors|guests) in (?!china\\b|mainland\\b)[a-z]+ "
-            "(?:can'?t|cannot|can not|are unable to) (?:play|watch|open|see|load)\\b",
+            "|students|clients|distributors|guests) in (?!china\\b|mainland\\b)[a-z]+"
+            "(?: and (?!china\\b|mainland\\b)[a-z]+)? "
+            "(?:(?:can'?t|cannot|can not|are unable to) (?:play|watch|open|see|load)\\b"
+            "|(?:get|see) (?:nothing|no (?:video|picture|stream))\\b)",
             "其他国家",
             # What the player says: 所在地区无法观看, 该地区不可播放.
             "re:地区(?:无法|不能|不可|暂不支持)(?:观看|播放)",

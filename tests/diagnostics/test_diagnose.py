@@ -155,6 +155,7 @@ def test_a_push_that_works_from_hong_kong_only_suggests_interference_first(descr
     "海外有几个国家的观众说打不开，国内都正常",
     "景区的海外游客说直播间打不开，国内观众都能看",
     "国内的亲戚都能看,在悉尼的姑姑打开链接就是播放不了",
+    "viewers in Indonesia and Vietnam get nothing, Hong Kong and Singapore play fine",
 ])
 def test_viewers_told_their_region_is_blocked_get_the_geo_fix_first(description):
     # 海外 and "abroad" alone point at the cross-border line; a region named
@@ -582,6 +583,7 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
      "net.peak-hour-congestion"),
     ("海外粉丝连线抽奖，HLS 延时30秒太大了，怎么把延迟降到几秒以内", "play.high-latency"),
     ("直播延迟三十多秒，留言区的祝福念出来时早就过去了", "play.high-latency"),
+    ("webrct 延时还是有5秒 不是说1秒内吗", "play.high-latency"),
     ("云录制的回放只有前40分钟，后面的没了", "ops.recording-missing"),
     ("put the whole rtmp link with the key on the end into the Server box and the key in "
      "Stream Key as well, it won't connect", "push.url-malformed"),
