@@ -60,6 +60,7 @@ HELD_OUT_FLOORS = {
     69: (0.95, 0.9),  # streams about sound first, after round 68: 1.000, 0.942
     71: (0.925, 0.9),  # investor relations and corporate webcasts, after round 70: 0.950, 0.932
     73: (0.95, 0.9),  # community volunteers, after round 72: 0.975, 0.952
+    75: (0.95, 0.925),  # AV integrators, after round 74: 1.000, 0.958
 }
 HELD_OUT = 3
 
