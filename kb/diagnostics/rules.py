@@ -1125,7 +1125,9 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "编码过载",
             "cpu占用",
             "cpu 占用",
-            "跳帧",
+            # Frames skipped, not a picture jumping back and forth (来回跳帧:
+            # frames out of order, B-frames in WebRTC).
+            "re:(?<!来回)(?<!往回)跳帧",
         ),
         "enc.encoder-overload",
         0.6,
@@ -1171,6 +1173,16 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
         0.65,
     ),
     KeywordRule(("b-frame", "bframe", "b frames", "b帧"), "enc.bframes-webrtc", 0.5),
+    # WebRTC playback whose picture jumps back and forth (frames shown out of
+    # order): B-frames, not an encoder that skips frames.
+    KeywordRule(
+        ("re:(?:webrtc|whep)[^。.;；]{0,20}(?:来回跳|往回跳|回跳|倒退|跳帧|一跳一跳)",
+         "re:(?:来回跳|往回跳|回跳|倒退|一跳一跳)[^。.;；]{0,20}(?:webrtc|whep)",
+         "re:\\b(?:webrtc|whep)\\b[^.;]{0,30}\\b(?:jumps?|jumping|skips?) "
+         "(?:back|backwards?|back and forth)\\b"),
+        "enc.bframes-webrtc",
+        0.65,
+    ),
     # H.264 High profile carries B-frames unless they are turned off.
     KeywordRule(
         ("re:(?:profile high|high profile)[^。.;；]{0,20}(?:webrtc|whep)",
@@ -1544,7 +1556,10 @@ KEYWORD_RULES: tuple[KeywordRule, ...] = (
             "simulcast",
             "multistream",
             "multi-stream",
-            "转推",
+            # Relayed, and what came out after it is the trouble (转推 B站
+            # 之后没有声音, 转推后音画不同步): the sound's or the picture's fix.
+            "re:转推(?![^。；;，,]{0,8}?(?:之后|以后|后)[^。；;]{0,6}?"
+            "(?:没有?声|无声|声音|音画|黑屏|花屏|画面))",
             "多平台",
             "同时推到",
         ),

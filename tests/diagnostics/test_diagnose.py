@@ -584,6 +584,13 @@ def test_clean_first_hops_answer_the_last_mile_question(description, answered):
     ("海外粉丝连线抽奖，HLS 延时30秒太大了，怎么把延迟降到几秒以内", "play.high-latency"),
     ("直播延迟三十多秒，留言区的祝福念出来时早就过去了", "play.high-latency"),
     ("webrct 延时还是有5秒 不是说1秒内吗", "play.high-latency"),
+    # Relayed, then the sound or the sync is the trouble: not the relay.
+    ("ffmpeg 转推 B站 之后没有声音，源是 opus", "enc.audio-missing"),
+    ("转推后音画不同步，声音比画面快一秒多", "enc.av-desync"),
+    ("在国内怎么同时转推到 YouTube 和 Facebook 直播", "push.restream-relay"),
+    # WebRTC's picture jumping back and forth: B-frames, not skipped frames.
+    ("SRS rtmp 转 WebRTC 播放画面来回跳帧，同一路流 HLS 播放完全正常", "enc.bframes-webrtc"),
+    ("obs 跳帧严重 cpu 100%", "enc.encoder-overload"),
     ("云录制的回放只有前40分钟，后面的没了", "ops.recording-missing"),
     ("put the whole rtmp link with the key on the end into the Server box and the key in "
      "Stream Key as well, it won't connect", "push.url-malformed"),
