@@ -58,7 +58,15 @@ from .responses import analyse_responses
 from .router_path import parse_trace_on_router
 from .router_ping import parse_router_ping
 from .severity import finding_severity
-from .throughput import UPLINK_READINGS, UPLINK_SHORT, analyse_throughput, stream_rate
+from .throughput import (
+    UPLINK_READINGS,
+    UPLINK_SHORT,
+    analyse_throughput,
+    stream_rate,
+    uplink_carries,
+    uplink_needed,
+    uplink_shortfall,
+)
 from .unsent import unsent_probes
 
 logger = logging.getLogger(__name__)
@@ -444,15 +452,12 @@ def _suggest(
 def _stated_uplink(stated: said.StatedRates) -> tuple[str, Message] | None:
     """The throughput finding kind a stated upload and bitrate amount to,
     and why; None when the upload has room for the stream."""
-    headroom = rules.THRESHOLDS["uplink_headroom"]
-    needed = round(stated.bitrate_kbps * headroom / 1000, 1)
-    args = {"mbps": stated.upload_mbps, "kbps": stated.bitrate_kbps, "needed": needed,
-            "most": round(stated.upload_mbps / headroom, 1 if stated.upload_mbps >= 1.5 else 2)}
-    if stated.upload_mbps * 1000 < stated.bitrate_kbps:
-        return "uplink-below-bitrate", msg("said.uplink-below-bitrate", **args)
-    if stated.upload_mbps < needed:
-        return "uplink-no-headroom", msg("said.uplink-no-headroom", **args)
-    return None
+    kind = uplink_shortfall(stated.upload_mbps, stated.bitrate_kbps)
+    if kind is None:
+        return None
+    return kind, msg(f"said.{kind}", mbps=stated.upload_mbps, kbps=stated.bitrate_kbps,
+                     needed=uplink_needed(stated.bitrate_kbps),
+                     most=uplink_carries(stated.upload_mbps))
 
 
 def _line_down(tier: str, finding: Finding) -> Message:

@@ -373,29 +373,45 @@ def _tool_name(m: Measurement) -> str:
     return f"{m.tool} ({m.target})" if m.target else m.tool
 
 
+def uplink_needed(stream_kbps: int) -> float:
+    """The upload (Mbit/s) a stream of ``stream_kbps`` needs with headroom."""
+    return round(stream_kbps * rules.THRESHOLDS["uplink_headroom"] / 1000, 1)
+
+
+def uplink_carries(upload_mbps: float) -> float:
+    """The largest stream (Mbps, video and audio together) an upload
+    carries with headroom."""
+    return round(upload_mbps / rules.THRESHOLDS["uplink_headroom"],
+                 1 if upload_mbps >= 1.5 else 2)
+
+
+def uplink_shortfall(upload_mbps: float, stream_kbps: int) -> str | None:
+    """The finding kind of an upload too small for a stream (below its
+    bitrate, or without headroom); None when it has room. Measured
+    uploads and those a description states are judged alike."""
+    if upload_mbps * 1000 < stream_kbps:
+        return "uplink-below-bitrate"
+    if upload_mbps < uplink_needed(stream_kbps):
+        return "uplink-no-headroom"
+    return None
+
+
 def _upload_findings(uploads: list[Measurement], stream: StreamRate | None) -> list[Finding]:
     lowest = min(uploads, key=lambda m: m.mbps or 0.0)
     measured = lowest.mbps or 0.0
-    headroom = rules.THRESHOLDS["uplink_headroom"]
     facts = {"upload_mbps": measured, "tool": lowest.tool, "target": lowest.target}
-    args = {"tool": _tool_name(lowest), "mbps": measured,
-            "most": round(measured / headroom, 1 if measured >= 1.5 else 2)}
+    args = {"tool": _tool_name(lowest), "mbps": measured, "most": uplink_carries(measured)}
     if stream is None:
         return [Finding.of("uplink-measured", msg("throughput.uplink-measured", **args),
                            evidence=[lowest.line], facts=facts)]
-    needed = round(stream.total_kbps * headroom / 1000, 1)
+    needed = uplink_needed(stream.total_kbps)
     facts |= {"stream_kbps": stream.total_kbps, "needed_mbps": needed}
     args |= {"stream": round(stream.total_kbps / 1000, 2), "video": stream.video_kbps,
              "audio": stream.audio_kbps, "needed": needed}
-    if measured * 1000 < stream.total_kbps:
-        kind = "uplink-below-bitrate"
-    elif measured < needed:
-        kind = "uplink-no-headroom"
-    elif lowest.tool == "speedtest":
+    kind = uplink_shortfall(measured, stream.total_kbps)
+    if kind is None:
         # A speed test runs to a server it picks nearby, over several connections.
-        kind = "uplink-enough-nearby"
-    else:
-        kind = "uplink-enough"
+        kind = "uplink-enough-nearby" if lowest.tool == "speedtest" else "uplink-enough"
     return [Finding.of(kind, msg(f"throughput.{kind}", **args), evidence=[lowest.line],
                        problems=rules.problems_for(kind), facts=facts)]
 
